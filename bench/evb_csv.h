@@ -1,0 +1,68 @@
+/*
+ * evb_csv.h - RFC 4180 CSV: writing fields, reading records and tables.
+ *
+ * Fields are quoted only when they must be (comma, quote, CR or LF inside);
+ * a quote inside a quoted field is doubled.  The reader accepts exactly that
+ * and reports the line of anything else.
+ */
+#ifndef EVB_CSV_H
+#define EVB_CSV_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Write one field, quoted when needed. */
+void evb_csv_field(FILE *out, const char *text);
+
+struct evb_csv_record {
+	char **fields;
+	size_t nfields;
+	size_t cap;
+	char *buf;          /* field storage */
+	size_t buf_len;
+	size_t buf_cap;
+	long line;          /* first line of the record, 1-based */
+};
+
+struct evb_csv_reader {
+	FILE *in;
+	const char *path;   /* for messages */
+	long line;          /* next line to read, 1-based */
+	char error[256];
+};
+
+void evb_csv_reader_init(struct evb_csv_reader *r, FILE *in, const char *path);
+
+/*
+ * Read the next record.  Returns 1, 0 at end of input, or -EINVAL with
+ * r->error naming path and line (unterminated quote, text after a closing
+ * quote, a record cut off without its newline).
+ */
+int evb_csv_read(struct evb_csv_reader *r, struct evb_csv_record *rec);
+void evb_csv_record_free(struct evb_csv_record *rec);
+
+/* Parse one record from a string (a driver's stdout line). 1, 0, -EINVAL. */
+int evb_csv_parse_line(const char *text, struct evb_csv_record *rec, char *error,
+		       size_t error_len);
+
+/* A whole file: header plus rows, every row as wide as the header. */
+struct evb_table {
+	struct evb_csv_record header;
+	struct evb_csv_record *rows;
+	size_t nrows;
+	char error[300];
+};
+
+/*
+ * Load path.  Returns 0, -errno when it cannot be opened, or -EINVAL with
+ * t->error naming path and line (malformed record, wrong number of fields,
+ * missing header, truncated last line).
+ */
+int evb_table_load(struct evb_table *t, const char *path);
+void evb_table_free(struct evb_table *t);
+/* Column index by name, or -1. */
+int evb_table_col(const struct evb_table *t, const char *name);
+/* Field of row at column col, "" when col < 0. */
+const char *evb_table_get(const struct evb_table *t, size_t row, int col);
+
+#endif

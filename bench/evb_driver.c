@@ -1,0 +1,264 @@
+/* evb_driver.c - common driver options, registry lookup, row output. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "evb_cli.h"
+#include "evb_clock.h"
+#include "evb_csv.h"
+#include "evb_driver.h"
+
+const char evb_driver_common_help[] =
+	"Common options:\n"
+	"  --mechanism M        mechanism to measure (see --list)\n"
+	"  --variant V          variant of the mechanism (default: its first)\n"
+	"  --mode MODE          what one sample is (see above)\n"
+	"  --ipc thread|process the other side is a thread or a fork()ed process\n"
+	"                       (default thread)\n"
+	"  --placement P        same-cpu | cross-cpu | free (default cross-cpu)\n"
+	"  --iterations N       measured operations (suffix k, M; default 10000)\n"
+	"  --warmup N           unrecorded operations first (default 1000)\n"
+	"  --hist FILE          write the histogram buckets to FILE as CSV\n"
+	"  --header             print the CSV header before the row\n"
+	"  --run-id ID, --rep N recorded in the row (set by the harness)\n"
+	"  --list               list mechanisms and variants as CSV, with why a\n"
+	"                       variant cannot run here\n"
+	"  --help               this text\n"
+	"\n"
+	"Output: one CSV row on stdout (schema: README, results.csv).\n"
+	"Exit: 0 ok, 1 failed (row status=failed), 2 bad usage, 3 unsupported here\n"
+	"(row status=skipped with the reason).\n";
+
+void evb_driver_opts_init(struct evb_driver_opts *o, const char *prog, const char *family,
+			  const char *const *modes)
+{
+	*o = (struct evb_driver_opts){
+		.prog = prog,
+		.family = family,
+		.modes = modes,
+		.ipc = EVB_IPC_THREAD,
+		.placement = EVB_PLACE_CROSS_CPU,
+		.iterations = 10000,
+		.warmup = 1000,
+		.run_id = "",
+		.rep = 1,
+		.has_ipc = true,
+		.mode_arg = modes[0],
+	};
+}
+
+bool evb_driver_common_opt(struct evb_driver_opts *o, int opt, const char *arg,
+			   bool *list, bool *help)
+{
+	switch (opt) {
+	case EVB_OPT_MECHANISM:
+		o->mech_arg = arg;
+		return true;
+	case EVB_OPT_VARIANT:
+		o->variant_arg = arg;
+		return true;
+	case EVB_OPT_MODE:
+		o->mode_arg = arg;
+		return true;
+	case EVB_OPT_IPC:
+		if (!o->has_ipc)
+			evb_usage_error(o->prog, "--ipc: the %s family has no ipc axis",
+					o->family);
+		o->ipc = (enum evb_ipc)evb_opt_word(o->prog, "--ipc", arg, evb_ipc_names);
+		return true;
+	case EVB_OPT_PLACEMENT:
+		o->placement = (enum evb_placement)evb_opt_word(o->prog, "--placement", arg,
+								evb_placement_names);
+		return true;
+	case EVB_OPT_ITERATIONS:
+		o->iterations = evb_opt_i64(o->prog, "--iterations", arg, EVB_UNIT_COUNT, 1,
+					    1000000000LL);
+		return true;
+	case EVB_OPT_WARMUP:
+		o->warmup = evb_opt_i64(o->prog, "--warmup", arg, EVB_UNIT_COUNT, 0,
+					1000000000LL);
+		return true;
+	case EVB_OPT_HIST:
+		o->hist_path = arg;
+		return true;
+	case EVB_OPT_HEADER:
+		o->header = true;
+		return true;
+	case EVB_OPT_LIST:
+		*list = true;
+		return true;
+	case EVB_OPT_RUN_ID:
+		o->run_id = arg;
+		return true;
+	case EVB_OPT_REP:
+		o->rep = evb_opt_i64(o->prog, "--rep", arg, EVB_UNIT_NONE, 0, 1000000);
+		return true;
+	case EVB_OPT_HELP:
+		*help = true;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void names_joined(const char *const *words, char *out, size_t len)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (int i = 0; words && words[i] && used < len; i++)
+		used += (size_t)snprintf(out + used, len - used, "%s%s", i ? ", " : "",
+					 words[i]);
+}
+
+void evb_driver_resolve(struct evb_driver_opts *o, const struct evb_mech *const *registry,
+			size_t nmechs)
+{
+	char names[1024];
+	size_t used = 0;
+
+	if (!o->mech_arg)
+		evb_usage_error(o->prog, "--mechanism is required (see --list)");
+	for (size_t i = 0; i < nmechs && !o->mech; i++)
+		if (strcmp(registry[i]->name, o->mech_arg) == 0)
+			o->mech = registry[i];
+	if (!o->mech) {
+		for (size_t i = 0; i < nmechs && used < sizeof(names); i++)
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+						 i ? ", " : "", registry[i]->name);
+		evb_usage_error(o->prog, "--mechanism '%s' is not one of: %s", o->mech_arg,
+				names);
+	}
+
+	const char *const *variants = o->mech->variants;
+
+	if (!variants) {
+		if (o->variant_arg && *o->variant_arg)
+			evb_usage_error(o->prog, "--variant '%s': mechanism %s has no variants",
+					o->variant_arg, o->mech->name);
+		o->variant = "";
+	} else if (!o->variant_arg) {
+		o->variant = variants[0];
+	} else {
+		if (evb_parse_word(o->variant_arg, variants) < 0) {
+			names_joined(variants, names, sizeof(names));
+			evb_usage_error(o->prog, "--variant '%s' is not a variant of %s: %s",
+					o->variant_arg, o->mech->name, names);
+		}
+		o->variant = o->variant_arg;
+	}
+	o->mode = evb_opt_word(o->prog, "--mode", o->mode_arg, o->modes);
+}
+
+int evb_driver_variant_index(const struct evb_driver_opts *o)
+{
+	int index = o->mech->variants ? evb_parse_word(o->variant, o->mech->variants) : 0;
+
+	return index < 0 ? 0 : index;
+}
+
+void evb_driver_list(const struct evb_mech *const *registry, size_t nmechs,
+		     evb_probe_fn probe)
+{
+	printf("mechanism,variant,supported,reason,summary\n");
+	for (size_t i = 0; i < nmechs; i++) {
+		const struct evb_mech *mech = registry[i];
+		static const char *const none[] = { "", NULL };
+		const char *const *variants = mech->variants ? mech->variants : none;
+
+		for (int v = 0; variants[v]; v++) {
+			char reason[EVB_ROW_REASON] = "";
+			int ret = probe(mech, variants[v], reason, sizeof(reason));
+
+			evb_csv_field(stdout, mech->name);
+			putchar(',');
+			evb_csv_field(stdout, variants[v]);
+			printf(",%s,", ret == 0 ? "yes" : "no");
+			evb_csv_field(stdout, ret == 0 ? "" : reason);
+			putchar(',');
+			evb_csv_field(stdout, mech->summary);
+			putchar('\n');
+		}
+	}
+	fflush(stdout);
+}
+
+void evb_driver_row_init(const struct evb_driver_opts *o, struct evb_row *row)
+{
+	evb_row_init(row);
+	evb_row_set(row, run_id, o->run_id);
+	evb_row_set(row, family, o->family);
+	evb_row_set(row, mechanism, o->mech->name);
+	evb_row_set(row, variant, o->variant);
+	evb_row_set(row, mode, o->modes[o->mode]);
+	if (o->has_ipc)
+		evb_row_set(row, ipc, evb_ipc_names[o->ipc]);
+	evb_row_set(row, placement, evb_placement_names[o->placement]);
+	evb_row_set(row, status, EVB_STATUS_OK);
+	row->rep = o->rep;
+	row->clock_overhead_ns = evb_clock_overhead_ns();
+}
+
+static int write_hist_file(const struct evb_driver_opts *o, const struct evb_hist *hist)
+{
+	FILE *out = fopen(o->hist_path, "w");
+	int ret;
+
+	if (!out) {
+		fprintf(stderr, "%s: --hist %s: %s\n", o->prog, o->hist_path, strerror(errno));
+		return -errno;
+	}
+	ret = evb_hist_write_csv(hist, out);
+	if (fclose(out) && !ret)
+		ret = -errno;
+	if (ret)
+		fprintf(stderr, "%s: writing %s: %s\n", o->prog, o->hist_path, strerror(-ret));
+	return ret;
+}
+
+int evb_driver_emit(const struct evb_driver_opts *o, const struct evb_row *row,
+		    const struct evb_hist *hist)
+{
+	if (o->hist_path && hist && hist->count)
+		write_hist_file(o, hist);
+	if (o->header)
+		evb_row_write_header(stdout);
+	if (evb_row_write(stdout, row))
+		return EVB_EXIT_FAILED;
+	if (strcmp(row->status, EVB_STATUS_SKIPPED) == 0)
+		return EVB_EXIT_UNSUPPORTED;
+	if (strcmp(row->status, EVB_STATUS_OK) != 0)
+		return EVB_EXIT_FAILED;
+	return EVB_EXIT_OK;
+}
+
+int evb_driver_emit_once(const struct evb_driver_opts *o, const struct evb_row *row,
+			 const struct evb_hist *hist, _Atomic int *emitted)
+{
+	if (atomic_exchange(emitted, 1))
+		return EVB_EXIT_FAILED;
+	return evb_driver_emit(o, row, hist);
+}
+
+int evb_driver_skip(const struct evb_driver_opts *o, struct evb_row *row,
+		    const char *reason)
+{
+	evb_row_set(row, status, EVB_STATUS_SKIPPED);
+	evb_row_set(row, reason, reason);
+	return evb_driver_emit(o, row, NULL);
+}
+
+int evb_driver_fail(const struct evb_driver_opts *o, struct evb_row *row,
+		    const char *fmt, ...)
+{
+	va_list ap;
+
+	evb_row_set(row, status, EVB_STATUS_FAILED);
+	va_start(ap, fmt);
+	vsnprintf(row->reason, sizeof(row->reason), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: %s\n", o->prog, row->reason);
+	return evb_driver_emit(o, row, NULL);
+}

@@ -1,0 +1,165 @@
+/*
+ * evb_driver.h - what the three drivers (evb-notify, evb-mux, evb-timer)
+ * share: the mechanism base struct and registry lookup, the common options,
+ * --list, and writing the one result row.
+ *
+ * The driver contract (README, "Driver contract"):
+ *   stdout  exactly one CSV row (after the header with --header)
+ *   exit    0 ok, 1 runtime failure (row status=failed when possible),
+ *           2 usage error (message on stderr, no row), 3 unsupported here
+ *           (row status=skipped with the reason)
+ */
+#ifndef EVB_DRIVER_H
+#define EVB_DRIVER_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evb_hist.h"
+#include "evb_peer.h"
+#include "evb_placement.h"
+#include "evb_row.h"
+
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+#define EVB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+enum {
+	EVB_EXIT_OK = 0,
+	EVB_EXIT_FAILED = 1,
+	EVB_EXIT_USAGE = 2,
+	EVB_EXIT_UNSUPPORTED = 3,
+};
+
+/*
+ * First member of every family's ops table.  The registry of a driver is an
+ * array of pointers to these; container_of() gets the family's ops back.
+ */
+struct evb_mech {
+	const char *name;
+	const char *summary;
+	const char *const *variants;   /* NULL-terminated, first is the default;
+					  NULL when the mechanism has none */
+};
+
+/* Parsed common options; read-only after parsing. */
+struct evb_driver_opts {
+	const char *prog;
+	const char *family;
+	const char *const *modes;       /* the family's mode names */
+	const struct evb_mech *mech;
+	const char *variant;            /* "" when the mechanism has none */
+	int mode;                       /* index into modes */
+	enum evb_ipc ipc;
+	enum evb_placement placement;
+	int64_t iterations;
+	int64_t warmup;
+	const char *hist_path;
+	bool header;
+	const char *run_id;
+	int64_t rep;
+	bool has_ipc;                   /* the family has an ipc axis (default) */
+	/* what the command line said, before resolution */
+	const char *mech_arg;
+	const char *variant_arg;
+	const char *mode_arg;
+};
+
+/* Long options every driver takes; ids start at EVB_OPT_COMMON. */
+enum {
+	EVB_OPT_COMMON = 0x100,
+	EVB_OPT_MECHANISM = EVB_OPT_COMMON,
+	EVB_OPT_VARIANT,
+	EVB_OPT_MODE,
+	EVB_OPT_IPC,
+	EVB_OPT_PLACEMENT,
+	EVB_OPT_ITERATIONS,
+	EVB_OPT_WARMUP,
+	EVB_OPT_HIST,
+	EVB_OPT_HEADER,
+	EVB_OPT_LIST,
+	EVB_OPT_RUN_ID,
+	EVB_OPT_REP,
+	EVB_OPT_HELP,
+	EVB_OPT_FAMILY = 0x200,         /* first id for a driver's own options */
+};
+
+#define EVB_DRIVER_LONG_OPTIONS                                             \
+	{ "mechanism", required_argument, NULL, EVB_OPT_MECHANISM },        \
+	{ "variant", required_argument, NULL, EVB_OPT_VARIANT },            \
+	{ "mode", required_argument, NULL, EVB_OPT_MODE },                  \
+	{ "ipc", required_argument, NULL, EVB_OPT_IPC },                    \
+	{ "placement", required_argument, NULL, EVB_OPT_PLACEMENT },        \
+	{ "iterations", required_argument, NULL, EVB_OPT_ITERATIONS },      \
+	{ "warmup", required_argument, NULL, EVB_OPT_WARMUP },              \
+	{ "hist", required_argument, NULL, EVB_OPT_HIST },                  \
+	{ "header", no_argument, NULL, EVB_OPT_HEADER },                    \
+	{ "list", no_argument, NULL, EVB_OPT_LIST },                        \
+	{ "run-id", required_argument, NULL, EVB_OPT_RUN_ID },              \
+	{ "rep", required_argument, NULL, EVB_OPT_REP },                    \
+	{ "help", no_argument, NULL, EVB_OPT_HELP }
+
+/* Help text for the common options, for each driver's --help. */
+extern const char evb_driver_common_help[];
+
+/* Defaults: thread, cross-cpu, 10000 iterations, 1000 warmup, rep 1. */
+void evb_driver_opts_init(struct evb_driver_opts *o, const char *prog, const char *family,
+			  const char *const *modes);
+
+/*
+ * Handle one common option.  Returns true when it was one; exits 2 on a bad
+ * value.  --list and --help are recorded, acted on by the driver.
+ */
+bool evb_driver_common_opt(struct evb_driver_opts *o, int opt, const char *arg,
+			   bool *list, bool *help);
+
+/*
+ * After parsing: resolve --mechanism against the registry, --variant against
+ * the mechanism's variants (default: the first), --mode against the modes.
+ * Exits 2 naming what is wrong.
+ */
+void evb_driver_resolve(struct evb_driver_opts *o, const struct evb_mech *const *registry,
+			size_t nmechs);
+
+/* Variant index of the resolved variant (0 when the mechanism has none). */
+int evb_driver_variant_index(const struct evb_driver_opts *o);
+
+/*
+ * --list: one CSV line per mechanism x variant:
+ *   mechanism,variant,supported,reason,summary
+ * probe() tells whether the variant can run on this machine at all.
+ */
+typedef int (*evb_probe_fn)(const struct evb_mech *mech, const char *variant,
+			    char *reason, size_t reason_len);
+void evb_driver_list(const struct evb_mech *const *registry, size_t nmechs,
+		     evb_probe_fn probe);
+
+/* A row with run_id, family, mechanism, variant, mode, ipc, placement, rep. */
+void evb_driver_row_init(const struct evb_driver_opts *o, struct evb_row *row);
+
+/*
+ * Print the row (and the header first with --header), write the histogram
+ * file when --hist was given and the row has samples, and return the exit
+ * status its status calls for.
+ */
+int evb_driver_emit(const struct evb_driver_opts *o, const struct evb_row *row,
+		    const struct evb_hist *hist);
+
+/*
+ * evb_driver_emit for runs where a watchdog thread may also want to write
+ * the row: whoever comes first writes it, the other gets EVB_EXIT_FAILED.
+ * emitted lives where both see it (shared memory for process peers).
+ */
+int evb_driver_emit_once(const struct evb_driver_opts *o, const struct evb_row *row,
+			 const struct evb_hist *hist, _Atomic int *emitted);
+
+/* Mark the row skipped with a reason, emit it, return 3. */
+int evb_driver_skip(const struct evb_driver_opts *o, struct evb_row *row,
+		    const char *reason);
+/* Mark the row failed with a reason, emit it, return 1. */
+int evb_driver_fail(const struct evb_driver_opts *o, struct evb_row *row,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

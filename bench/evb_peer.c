@@ -1,0 +1,113 @@
+/* evb_peer.c - thread or process peers and a shared barrier. */
+#include <errno.h>
+#include <linux/futex.h>
+#include <stdatomic.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "evb_peer.h"
+#include "evb_placement.h"
+
+const char *const evb_ipc_names[] = { "thread", "process", NULL };
+
+static void *thread_main(void *arg)
+{
+	struct evb_peer *peer = arg;
+	int ret = evb_pin_self(peer->cpu);
+
+	if (!ret)
+		ret = peer->fn(peer->arg);
+	return (void *)(intptr_t)ret;
+}
+
+int evb_peer_start(struct evb_peer *peer, enum evb_ipc ipc, int cpu, evb_peer_fn fn,
+		   void *arg)
+{
+	*peer = (struct evb_peer){ .ipc = ipc, .cpu = cpu, .fn = fn, .arg = arg };
+
+	if (ipc == EVB_IPC_THREAD)
+		return -pthread_create(&peer->thread, NULL, thread_main, peer);
+
+	pid_t parent = getpid();
+
+	fflush(NULL);   /* the child must not write the parent's buffered output */
+	peer->pid = fork();
+	if (peer->pid < 0)
+		return -errno;
+	if (peer->pid == 0) {
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(ESRCH);
+		int ret = evb_pin_self(cpu);
+
+		if (!ret)
+			ret = fn(arg);
+		_exit(ret < 0 ? (-ret > 255 ? 255 : -ret) : 0);
+	}
+	return 0;
+}
+
+int evb_peer_join(struct evb_peer *peer, char *reason, size_t reason_len)
+{
+	if (peer->ipc == EVB_IPC_THREAD) {
+		void *result;
+		int ret = pthread_join(peer->thread, &result);
+
+		return ret ? -ret : (int)(intptr_t)result;
+	}
+
+	int status;
+
+	while (waitpid(peer->pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	if (WIFSIGNALED(status)) {
+		snprintf(reason, reason_len, "peer process killed by signal %d (%s)",
+			 WTERMSIG(status), strsignal(WTERMSIG(status)));
+		return -EINTR;
+	}
+	return -WEXITSTATUS(status);
+}
+
+static long futex(_Atomic unsigned *word, int op, unsigned value)
+{
+	return syscall(SYS_futex, word, op, value, NULL, NULL, 0);
+}
+
+void evb_barrier_init(struct evb_barrier *b, unsigned count)
+{
+	atomic_store(&b->arrived, 0);
+	atomic_store(&b->generation, 0);
+	atomic_store(&b->aborted, 0);
+	b->count = count;
+}
+
+int evb_barrier_wait(struct evb_barrier *b)
+{
+	unsigned generation = atomic_load(&b->generation);
+
+	if (atomic_load(&b->aborted))
+		return -ECANCELED;
+	if (atomic_fetch_add(&b->arrived, 1) + 1 == b->count) {
+		atomic_store(&b->arrived, 0);
+		atomic_fetch_add(&b->generation, 1);
+		futex(&b->generation, FUTEX_WAKE, INT32_MAX);
+		return 0;
+	}
+	while (atomic_load(&b->generation) == generation)
+		futex(&b->generation, FUTEX_WAIT, generation);
+	return atomic_load(&b->aborted) ? -ECANCELED : 0;
+}
+
+void evb_barrier_abort(struct evb_barrier *b)
+{
+	atomic_store(&b->aborted, 1);
+	atomic_fetch_add(&b->generation, 1);
+	futex(&b->generation, FUTEX_WAKE, INT32_MAX);
+}

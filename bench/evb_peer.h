@@ -1,0 +1,66 @@
+/*
+ * evb_peer.h - the other side of a measurement: a thread or a process.
+ *
+ * A peer runs fn(arg) either as a pthread (--ipc thread) or in a fork()ed
+ * child (--ipc process), pinned to a CPU chosen by evb_placement.  Anything
+ * both sides touch must then live in evb_shared_alloc() memory; the
+ * process-shared barrier below works for both kinds.  A process peer dies
+ * with its parent (PR_SET_PDEATHSIG), so a driver killed by the harness
+ * leaves nothing behind.  Block signals before starting a peer: it inherits
+ * the mask.
+ */
+#ifndef EVB_PEER_H
+#define EVB_PEER_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+enum evb_ipc {
+	EVB_IPC_THREAD,
+	EVB_IPC_PROCESS,
+};
+
+extern const char *const evb_ipc_names[];   /* NULL-terminated */
+
+/* Returns 0 or -errno; a process peer's result travels in its exit status. */
+typedef int (*evb_peer_fn)(void *arg);
+
+struct evb_peer {
+	enum evb_ipc ipc;
+	int cpu;
+	evb_peer_fn fn;
+	void *arg;
+	pthread_t thread;
+	pid_t pid;
+	int result;
+};
+
+/* 0 or -errno.  The peer pins itself to cpu (-1: no pinning) first. */
+int evb_peer_start(struct evb_peer *peer, enum evb_ipc ipc, int cpu, evb_peer_fn fn,
+		   void *arg);
+
+/*
+ * Wait for the peer.  Returns fn's result (0 or -errno); a process that died
+ * of a signal gives -EINTR with the signal named in reason.
+ */
+int evb_peer_join(struct evb_peer *peer, char *reason, size_t reason_len);
+
+/*
+ * A futex barrier that works between threads and between processes (place
+ * it in shared memory), and that a failing side can abort: every waiter,
+ * present and future, then returns -ECANCELED instead of hanging.
+ */
+struct evb_barrier {
+	_Atomic unsigned arrived;
+	_Atomic unsigned generation;
+	_Atomic int aborted;
+	unsigned count;
+};
+
+void evb_barrier_init(struct evb_barrier *b, unsigned count);
+/* 0 when all count parties arrived, -ECANCELED after evb_barrier_abort. */
+int evb_barrier_wait(struct evb_barrier *b);
+void evb_barrier_abort(struct evb_barrier *b);
+
+#endif

@@ -1,0 +1,177 @@
+/* evb_row.c - results.csv rows: header, writer, parser; see evb_row.h. */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evb_csv.h"
+#include "evb_row.h"
+
+#define EVB_ROW_NAME(kind, name) #name,
+const char *const evb_row_column_names[] = { EVB_ROW_COLUMNS(EVB_ROW_NAME) NULL };
+
+void evb_strlcpy(char *dst, const char *src, size_t size)
+{
+	if (!src)
+		src = "";
+	snprintf(dst, size, "%s", src);
+}
+
+void evb_row_init(struct evb_row *row)
+{
+#define INIT_STR(name) row->name[0] = '\0';
+#define INIT_REASON(name) row->name[0] = '\0';
+#define INIT_I64(name) row->name = EVB_NA;
+#define INIT_F64(name) row->name = NAN;
+#define INIT(kind, name) INIT_##kind(name)
+	EVB_ROW_COLUMNS(INIT)
+#undef INIT
+}
+
+void evb_row_reason(struct evb_row *row, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(row->reason, sizeof(row->reason), fmt, ap);
+	va_end(ap);
+}
+
+void evb_row_set_hist(struct evb_row *row, const struct evb_hist *h)
+{
+	row->samples = (int64_t)h->count;
+	if (h->count == 0)
+		return;
+	row->min = h->min;
+	row->p50 = evb_hist_quantile(h, 0.50);
+	row->p90 = evb_hist_quantile(h, 0.90);
+	row->p99 = evb_hist_quantile(h, 0.99);
+	row->p999 = evb_hist_quantile(h, 0.999);
+	row->max = h->max;
+	row->mean = h->mean;
+	row->stddev = evb_hist_stddev(h);
+}
+
+int evb_row_write_header(FILE *out)
+{
+	for (int i = 0; i < EVB_ROW_NCOLS; i++)
+		fprintf(out, "%s%s", i ? "," : "", evb_row_column_names[i]);
+	fputc('\n', out);
+	return fflush(out) == 0 ? 0 : -errno;
+}
+
+static void put_i64(FILE *out, int64_t value)
+{
+	if (value != EVB_NA)
+		fprintf(out, "%" PRId64, value);
+}
+
+static void put_f64(FILE *out, double value)
+{
+	if (isfinite(value))
+		fprintf(out, "%.10g", value);
+}
+
+int evb_row_write(FILE *out, const struct evb_row *row)
+{
+	int first = 1;
+
+#define SEP() do { if (!first) fputc(',', out); first = 0; } while (0)
+#define PUT_STR(name) SEP(); evb_csv_field(out, row->name);
+#define PUT_REASON(name) PUT_STR(name)
+#define PUT_I64(name) SEP(); put_i64(out, row->name);
+#define PUT_F64(name) SEP(); put_f64(out, row->name);
+#define PUT(kind, name) PUT_##kind(name)
+	EVB_ROW_COLUMNS(PUT)
+#undef PUT
+#undef SEP
+	fputc('\n', out);
+	return fflush(out) == 0 ? 0 : -errno;
+}
+
+static int parse_i64_field(const char *text, int64_t *out)
+{
+	char *end;
+
+	if (!*text) {
+		*out = EVB_NA;
+		return 0;
+	}
+	errno = 0;
+	long long value = strtoll(text, &end, 10);
+
+	if (*end || errno)
+		return -EINVAL;
+	*out = value;
+	return 0;
+}
+
+static int parse_f64_field(const char *text, double *out)
+{
+	char *end;
+
+	if (!*text) {
+		*out = NAN;
+		return 0;
+	}
+	errno = 0;
+	*out = strtod(text, &end);
+	return (*end || errno == ERANGE) ? -EINVAL : 0;
+}
+
+/* Set one column of row by index from text. */
+static int set_column(struct evb_row *row, int col, const char *text)
+{
+	int i = 0;
+
+#define SET_STR(name) if (i++ == col) { evb_row_set(row, name, text); return 0; }
+#define SET_REASON(name) SET_STR(name)
+#define SET_I64(name) if (i++ == col) return parse_i64_field(text, &row->name);
+#define SET_F64(name) if (i++ == col) return parse_f64_field(text, &row->name);
+#define SET(kind, name) SET_##kind(name)
+	EVB_ROW_COLUMNS(SET)
+#undef SET
+	return -EINVAL;
+}
+
+int evb_row_parse(struct evb_row *row, char *const *fields, size_t nfields,
+		  char *error, size_t error_len)
+{
+	evb_row_init(row);
+	if (nfields != EVB_ROW_NCOLS) {
+		snprintf(error, error_len, "%zu fields, the schema has %d", nfields,
+			 EVB_ROW_NCOLS);
+		return -EINVAL;
+	}
+	for (int col = 0; col < EVB_ROW_NCOLS; col++) {
+		if (set_column(row, col, fields[col])) {
+			snprintf(error, error_len, "column %s: '%.60s' is not a number",
+				 evb_row_column_names[col], fields[col]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int evb_row_parse_named(struct evb_row *row, char *const *header, char *const *fields,
+			size_t nfields, char *error, size_t error_len)
+{
+	evb_row_init(row);
+	for (size_t i = 0; i < nfields; i++) {
+		int col = 0;
+
+		while (evb_row_column_names[col] &&
+		       strcmp(evb_row_column_names[col], header[i]) != 0)
+			col++;
+		if (!evb_row_column_names[col])
+			continue;   /* a column from a newer schema: ignored */
+		if (set_column(row, col, fields[i])) {
+			snprintf(error, error_len, "column %s: '%.60s' is not a number",
+				 header[i], fields[i]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,88 @@
+/*
+ * evb_row.h - the results.csv schema: one row per driver run.
+ *
+ * The column list below is the single definition of the schema; the header,
+ * the writer, the parser and the tests all expand it.  Axis columns a family
+ * does not use stay empty, as do figures a mode does not produce (a burst
+ * has no percentiles).  Integers that are empty hold EVB_NA, doubles NAN.
+ *
+ * Columns beyond DESIGN.md's list (see the README's design section):
+ *   timers, timer_slack_ns, sched, load   axes of the timer family
+ *   rss_bytes_per_fd, slab_bytes_per_fd    memory cost of mux register
+ */
+#ifndef EVB_ROW_H
+#define EVB_ROW_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "evb_hist.h"
+
+#define EVB_NA INT64_MIN
+#define EVB_ROW_STR 96
+#define EVB_ROW_REASON 512
+
+/* X(kind, name): kind is STR, REASON (a long string), I64 or F64. */
+#define EVB_ROW_COLUMNS(X)                                                    \
+	X(STR, run_id) X(STR, family) X(STR, mechanism) X(STR, variant)       \
+	X(STR, mode) X(STR, ipc) X(STR, placement) X(STR, fd_type)            \
+	X(I64, nfds) X(I64, active) X(I64, period_ns) X(I64, timers)          \
+	X(I64, timer_slack_ns) X(STR, sched) X(STR, load) X(I64, rep)         \
+	X(STR, status) X(REASON, reason) X(STR, metric) X(STR, unit)          \
+	X(I64, samples) X(I64, min) X(I64, p50) X(I64, p90) X(I64, p99)       \
+	X(I64, p999) X(I64, max) X(F64, mean) X(F64, stddev)                  \
+	X(F64, ops_per_s) X(I64, sent) X(I64, delivered) X(I64, lost)         \
+	X(I64, wakeups) X(I64, overruns) X(I64, wall_ns) X(I64, cpu_user_ns)  \
+	X(I64, cpu_sys_ns) X(I64, max_rss_kb) X(I64, clock_overhead_ns)       \
+	X(F64, rss_bytes_per_fd) X(F64, slab_bytes_per_fd)
+
+#define EVB_ROW_FIELD_STR(name) char name[EVB_ROW_STR];
+#define EVB_ROW_FIELD_REASON(name) char name[EVB_ROW_REASON];
+#define EVB_ROW_FIELD_I64(name) int64_t name;
+#define EVB_ROW_FIELD_F64(name) double name;
+#define EVB_ROW_FIELD(kind, name) EVB_ROW_FIELD_##kind(name)
+
+struct evb_row {
+	EVB_ROW_COLUMNS(EVB_ROW_FIELD)
+};
+
+#define EVB_ROW_COUNT_ONE(kind, name) +1
+enum { EVB_ROW_NCOLS = 0 EVB_ROW_COLUMNS(EVB_ROW_COUNT_ONE) };
+
+extern const char *const evb_row_column_names[];   /* EVB_ROW_NCOLS, then NULL */
+
+/* Statuses, as written. */
+#define EVB_STATUS_OK "ok"
+#define EVB_STATUS_SKIPPED "skipped"
+#define EVB_STATUS_FAILED "failed"
+#define EVB_STATUS_TIMEOUT "timeout"
+
+/* Empty strings, EVB_NA integers, NAN doubles. */
+void evb_row_init(struct evb_row *row);
+
+/* Copy a string into a row field, truncating; snprintf-style for reason. */
+#define evb_row_set(row, field, text) \
+	evb_strlcpy((row)->field, (text), sizeof((row)->field))
+void evb_strlcpy(char *dst, const char *src, size_t size);
+void evb_row_reason(struct evb_row *row, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Fill samples, min..max, mean, stddev from a histogram (latency metrics). */
+void evb_row_set_hist(struct evb_row *row, const struct evb_hist *h);
+
+/* Write the header line / one row, then fflush.  0 or -errno. */
+int evb_row_write_header(FILE *out);
+int evb_row_write(FILE *out, const struct evb_row *row);
+
+/*
+ * Fill row from a record in schema order (EVB_ROW_NCOLS fields).  Returns 0,
+ * or -EINVAL with error naming the column and the text that is wrong.
+ */
+int evb_row_parse(struct evb_row *row, char *const *fields, size_t nfields,
+		  char *error, size_t error_len);
+
+/* Same, for a record whose columns are named by header (any order). */
+int evb_row_parse_named(struct evb_row *row, char *const *header, char *const *fields,
+			size_t nfields, char *error, size_t error_len);
+
+#endif

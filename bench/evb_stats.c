@@ -1,0 +1,268 @@
+/* evb_stats.c - median, its CI, Mann-Whitney U, bootstrap; see evb_stats.h. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evb_stats.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+void evb_sort_doubles(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+}
+
+double evb_median_sorted(const double *v, size_t n)
+{
+	if (n == 0)
+		return NAN;
+	if (n % 2)
+		return v[n / 2];
+	return (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+void evb_mean_stddev(const double *v, size_t n, double *mean, double *stddev)
+{
+	double m = 0.0, m2 = 0.0;
+
+	for (size_t i = 0; i < n; i++) {
+		double delta = v[i] - m;
+
+		m += delta / (double)(i + 1);
+		m2 += delta * (v[i] - m);
+	}
+	*mean = n ? m : NAN;
+	*stddev = n > 1 ? sqrt(m2 / (double)(n - 1)) : 0.0;
+}
+
+/* P(X <= k) for X ~ Binomial(n, 1/2), summed in log space to stay exact-ish. */
+static double binom_half_cdf(size_t n, size_t k)
+{
+	double sum = 0.0;
+
+	for (size_t i = 0; i <= k && i <= n; i++)
+		sum += exp(lgamma((double)n + 1) - lgamma((double)i + 1)
+			   - lgamma((double)(n - i) + 1) - (double)n * log(2.0));
+	return sum;
+}
+
+int evb_median_ci(const double *v, size_t n, double conf,
+		  double *lo, double *hi, double *level)
+{
+	if (n == 0)
+		return -EINVAL;
+
+	/* Widest-first: the interval [x(l), x(n+1-l)] covers with
+	 * 1 - 2 P(X <= l-1).  Take the largest l that still reaches conf. */
+	size_t best = 0;
+	double best_level = 1.0 - 2.0 * binom_half_cdf(n, 0);
+
+	for (size_t l = 1; l <= (n + 1) / 2; l++) {
+		double cover = 1.0 - 2.0 * binom_half_cdf(n, l - 1);
+
+		if (cover + 1e-12 < conf)
+			break;
+		best = l;
+		best_level = cover;
+	}
+	if (best == 0)
+		best = 1;   /* too few values: [min, max], coverage below conf */
+	*lo = v[best - 1];
+	*hi = v[n - best];
+	*level = best_level;
+	return 0;
+}
+
+double evb_normal_sf(double z)
+{
+	return 0.5 * erfc(z / sqrt(2.0));
+}
+
+struct ranked {
+	double value;
+	int group;    /* 0 = a, 1 = b */
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	return cmp_double(&((const struct ranked *)a)->value,
+			  &((const struct ranked *)b)->value);
+}
+
+/*
+ * Exact two-sided p of U (no ties): count the arrangements of na "a" among
+ * na + nb positions by their U, with the classic recurrence
+ * f(m, n, u) = f(m-1, n, u-n) + f(m, n-1, u), in doubles.
+ */
+static int mwu_exact_p(size_t na, size_t nb, double u, double *p)
+{
+	size_t umax = na * nb;
+	/* cnt[m][u] for the current n, rolled over n. */
+	double *prev = calloc((na + 1) * (umax + 1), sizeof(double));
+	double *cur = calloc((na + 1) * (umax + 1), sizeof(double));
+
+	if (!prev || !cur) {
+		free(prev);
+		free(cur);
+		return -ENOMEM;
+	}
+#define AT(t, m, k) ((t)[(m) * (umax + 1) + (k)])
+	/* n = 0: only U = 0 possible for any m. */
+	for (size_t m = 0; m <= na; m++)
+		AT(prev, m, 0) = 1.0;
+	for (size_t n = 1; n <= nb; n++) {
+		memset(cur, 0, (na + 1) * (umax + 1) * sizeof(double));
+		AT(cur, 0, 0) = 1.0;
+		for (size_t m = 1; m <= na; m++)
+			for (size_t k = 0; k <= m * n; k++)
+				AT(cur, m, k) = (k >= n ? AT(cur, m - 1, k - n) : 0.0)
+						+ AT(prev, m, k);
+		double *swap = prev;
+		prev = cur;
+		cur = swap;
+	}
+	double total = 0.0, tail = 0.0;
+	double lower = fmin(u, (double)umax - u);
+
+	for (size_t k = 0; k <= umax; k++) {
+		total += AT(prev, na, k);
+		if ((double)k <= lower + 1e-9)
+			tail += AT(prev, na, k);
+	}
+#undef AT
+	*p = fmin(1.0, 2.0 * tail / total);
+	free(prev);
+	free(cur);
+	return 0;
+}
+
+int evb_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
+		     double *u, double *p)
+{
+	size_t n = na + nb;
+	struct ranked *all;
+
+	if (na == 0 || nb == 0)
+		return -EINVAL;
+	all = malloc(n * sizeof(*all));
+	if (!all)
+		return -ENOMEM;
+	for (size_t i = 0; i < na; i++)
+		all[i] = (struct ranked){ .value = a[i], .group = 0 };
+	for (size_t i = 0; i < nb; i++)
+		all[na + i] = (struct ranked){ .value = b[i], .group = 1 };
+	qsort(all, n, sizeof(*all), cmp_ranked);
+
+	/* Mid-ranks; accumulate the tie term sum(t^3 - t). */
+	double rank_sum_a = 0.0, tie_term = 0.0;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t j = i;
+
+		while (j + 1 < n && all[j + 1].value == all[i].value)
+			j++;
+		double mid = ((double)i + (double)j) / 2.0 + 1.0;
+		double t = (double)(j - i + 1);
+
+		for (size_t k = i; k <= j; k++)
+			if (all[k].group == 0)
+				rank_sum_a += mid;
+		tie_term += t * t * t - t;
+		i = j + 1;
+	}
+	free(all);
+
+	*u = rank_sum_a - (double)na * ((double)na + 1.0) / 2.0;
+	if (tie_term == 0.0 && n <= EVB_MWU_EXACT_MAX)
+		return mwu_exact_p(na, nb, *u, p);
+
+	double mean_u = (double)na * (double)nb / 2.0;
+	double var_u = (double)na * (double)nb / 12.0
+		       * (((double)n + 1.0) - tie_term / ((double)n * ((double)n - 1.0)));
+
+	if (var_u <= 0.0) {        /* every value equal */
+		*p = 1.0;
+		return 0;
+	}
+	double z = (fabs(*u - mean_u) - 0.5) / sqrt(var_u);
+
+	*p = fmin(1.0, 2.0 * evb_normal_sf(z < 0 ? 0 : z));
+	return 0;
+}
+
+void evb_rng_seed(struct evb_rng *r, uint64_t seed)
+{
+	r->state = seed ? seed : 0x9e3779b97f4a7c15ULL;
+}
+
+uint64_t evb_rng_next(struct evb_rng *r)
+{
+	uint64_t x = r->state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	r->state = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+size_t evb_rng_below(struct evb_rng *r, size_t n)
+{
+	return (size_t)(evb_rng_next(r) % n);
+}
+
+static double resample_median(const double *v, size_t n, double *scratch,
+			      struct evb_rng *rng)
+{
+	for (size_t i = 0; i < n; i++)
+		scratch[i] = v[evb_rng_below(rng, n)];
+	evb_sort_doubles(scratch, n);
+	return evb_median_sorted(scratch, n);
+}
+
+int evb_bootstrap_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
+			   unsigned rounds, double conf, uint64_t seed,
+			   double *lo, double *hi)
+{
+	if (na == 0 || nb == 0 || rounds == 0)
+		return -EINVAL;
+
+	double *ratios = malloc(rounds * sizeof(double));
+	double *scratch = malloc((na > nb ? na : nb) * sizeof(double));
+	struct evb_rng rng;
+	int ret = 0;
+
+	if (!ratios || !scratch) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	evb_rng_seed(&rng, seed);
+	for (unsigned r = 0; r < rounds; r++) {
+		double ma = resample_median(a, na, scratch, &rng);
+		double mb = resample_median(b, nb, scratch, &rng);
+
+		if (ma == 0.0) {
+			ret = -EINVAL;
+			goto out_free;
+		}
+		ratios[r] = mb / ma;
+	}
+	evb_sort_doubles(ratios, rounds);
+	double alpha = (1.0 - conf) / 2.0;
+	size_t ilo = (size_t)floor(alpha * (rounds - 1));
+	size_t ihi = (size_t)ceil((1.0 - alpha) * (rounds - 1));
+
+	*lo = ratios[ilo];
+	*hi = ratios[ihi];
+out_free:
+	free(scratch);
+	free(ratios);
+	return ret;
+}

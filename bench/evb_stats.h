@@ -1,0 +1,63 @@
+/*
+ * evb_stats.h - statistics over repetitions, for summary and compare.
+ *
+ * All functions are pure: they read arrays of doubles and return numbers.
+ * Functions that need sorted input say so and never sort behind your back.
+ */
+#ifndef EVB_STATS_H
+#define EVB_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void evb_sort_doubles(double *v, size_t n);
+
+/* Median of sorted v (mean of the two middle values for even n). */
+double evb_median_sorted(const double *v, size_t n);
+
+/* Mean and sample standard deviation; stddev 0 for n < 2. */
+void evb_mean_stddev(const double *v, size_t n, double *mean, double *stddev);
+
+/*
+ * Distribution-free confidence interval of the median from order statistics
+ * (binomial with p = 1/2).  *lo, *hi are elements of sorted v.  *level gets
+ * the coverage actually achieved: it is below `conf` when n is too small for
+ * any interval to reach it (n <= 5 for 95%), in which case [min, max] is
+ * returned.  Returns 0, or -EINVAL for n == 0.
+ */
+int evb_median_ci(const double *v, size_t n, double conf,
+		  double *lo, double *hi, double *level);
+
+/*
+ * Two-sided Mann-Whitney U test of a against b.  *u is U of sample a.
+ * The p-value is exact (enumerated null distribution) when there are no
+ * ties and na + nb <= EVB_MWU_EXACT_MAX; otherwise the normal approximation
+ * with tie correction and continuity correction.  Returns 0, or -EINVAL
+ * when a side is empty, -ENOMEM.
+ */
+#define EVB_MWU_EXACT_MAX 50
+int evb_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
+		     double *u, double *p);
+
+/* Standard normal upper tail P(Z > z). */
+double evb_normal_sf(double z);
+
+/* Small deterministic PRNG (xorshift64*), so bootstraps are reproducible. */
+struct evb_rng {
+	uint64_t state;
+};
+void evb_rng_seed(struct evb_rng *r, uint64_t seed);
+uint64_t evb_rng_next(struct evb_rng *r);
+/* Uniform in [0, n). */
+size_t evb_rng_below(struct evb_rng *r, size_t n);
+
+/*
+ * Percentile-bootstrap confidence interval of median(b) / median(a),
+ * resampling each side independently `rounds` times.  Returns 0, -EINVAL
+ * for an empty side or a zero median in a resample, -ENOMEM.
+ */
+int evb_bootstrap_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
+			   unsigned rounds, double conf, uint64_t seed,
+			   double *lo, double *hi);
+
+#endif

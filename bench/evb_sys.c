@@ -1,0 +1,168 @@
+/* evb_sys.c - fd limits, rusage, shared memory, small files; see evb_sys.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "evb_sys.h"
+
+int evb_nofile_raise(void)
+{
+	struct rlimit lim;
+
+	if (getrlimit(RLIMIT_NOFILE, &lim))
+		return -errno;
+	if (lim.rlim_cur == lim.rlim_max)
+		return 0;
+	lim.rlim_cur = lim.rlim_max;
+	return setrlimit(RLIMIT_NOFILE, &lim) ? -errno : 0;
+}
+
+void evb_nofile_get(int64_t *soft, int64_t *hard)
+{
+	struct rlimit lim = { 0 };
+
+	getrlimit(RLIMIT_NOFILE, &lim);
+	*soft = lim.rlim_cur == RLIM_INFINITY ? INT64_MAX : (int64_t)lim.rlim_cur;
+	*hard = lim.rlim_max == RLIM_INFINITY ? INT64_MAX : (int64_t)lim.rlim_max;
+}
+
+int64_t evb_fds_open(void)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	int64_t count = 0;
+
+	if (!dir)
+		return 3;
+	while (readdir(dir))
+		count++;
+	closedir(dir);
+	return count - 3;   /* ".", ".." and the directory's own fd */
+}
+
+int evb_nofile_check(int64_t need, char *reason, size_t reason_len)
+{
+	int64_t soft, hard, total = need + evb_fds_open();
+
+	evb_nofile_get(&soft, &hard);
+	if (total > hard) {
+		snprintf(reason, reason_len, "RLIMIT_NOFILE hard limit %lld < %lld needed",
+			 (long long)hard, (long long)total);
+		return -EMFILE;
+	}
+	if (total > soft) {
+		snprintf(reason, reason_len,
+			 "RLIMIT_NOFILE soft limit %lld < %lld needed (raise it to the hard limit %lld)",
+			 (long long)soft, (long long)total, (long long)hard);
+		return -EMFILE;
+	}
+	return 0;
+}
+
+void evb_usage_thread(struct evb_usage *u)
+{
+	struct rusage ru = { 0 };
+
+	getrusage(RUSAGE_THREAD, &ru);
+	u->user_ns = (int64_t)ru.ru_utime.tv_sec * 1000000000LL + ru.ru_utime.tv_usec * 1000LL;
+	u->sys_ns = (int64_t)ru.ru_stime.tv_sec * 1000000000LL + ru.ru_stime.tv_usec * 1000LL;
+	u->max_rss_kb = ru.ru_maxrss;
+}
+
+int64_t evb_rss_bytes(void)
+{
+	long long size, resident;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld %lld", &size, &resident) != 2)
+		resident = -1;
+	fclose(f);
+	return resident < 0 ? -1 : resident * sysconf(_SC_PAGESIZE);
+}
+
+void *evb_shared_alloc(size_t size)
+{
+	void *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return mem == MAP_FAILED ? NULL : mem;
+}
+
+void evb_shared_free(void *mem, size_t size)
+{
+	if (mem)
+		munmap(mem, size);
+}
+
+int evb_read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f)) {
+		int ret = ferror(f) ? -EIO : 0;
+
+		fclose(f);
+		return ret;
+	}
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+int evb_read_i64(const char *path, int64_t *value)
+{
+	char line[64], *end;
+	int ret = evb_read_line(path, line, sizeof(line));
+
+	if (ret)
+		return ret;
+	errno = 0;
+	*value = strtoll(line, &end, 10);
+	return (end == line || errno) ? -EINVAL : 0;
+}
+
+int evb_fd_readable(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int n = poll(&pfd, 1, 0);
+
+	if (n < 0)
+		return -errno;
+	return n > 0 && (pfd.revents & POLLIN);
+}
+
+int evb_fd_wait_readable(int fd, int64_t timeout_ns)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct timespec ts = {
+		.tv_sec = timeout_ns / 1000000000LL,
+		.tv_nsec = timeout_ns % 1000000000LL,
+	};
+	int n = ppoll(&pfd, 1, timeout_ns < 0 ? NULL : &ts, NULL);
+
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	return n > 0;
+}
+
+int evb_eventfd_post(int fd)
+{
+	uint64_t one = 1;
+
+	return write(fd, &one, sizeof(one)) == sizeof(one) ? 0 : -errno;
+}
+
+int evb_eventfd_take(int fd, uint64_t *value)
+{
+	return read(fd, value, sizeof(*value)) == sizeof(*value) ? 0 : -errno;
+}

@@ -1,0 +1,67 @@
+/*
+ * evb_sys.h - small system helpers every program shares: fd limits,
+ * resource usage, shared memory, and reading one-line files.
+ */
+#ifndef EVB_SYS_H
+#define EVB_SYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* --- RLIMIT_NOFILE ------------------------------------------------------ */
+
+/* Raise the soft limit to the hard limit.  0 or -errno. */
+int evb_nofile_raise(void);
+/* Current soft and hard limits. */
+void evb_nofile_get(int64_t *soft, int64_t *hard);
+/*
+ * Can this process hold `need` more descriptors (beyond those open now)?
+ * 0, or -EMFILE with a reason naming the limit that refuses
+ * ("RLIMIT_NOFILE hard limit 20000 < 200016 needed").
+ */
+int evb_nofile_check(int64_t need, char *reason, size_t reason_len);
+/* Number of descriptors open in this process now. */
+int64_t evb_fds_open(void);
+
+/* --- resource usage ----------------------------------------------------- */
+
+struct evb_usage {
+	int64_t user_ns;
+	int64_t sys_ns;
+	int64_t max_rss_kb;
+};
+
+/* RUSAGE_THREAD of the calling thread (max_rss_kb is the process's). */
+void evb_usage_thread(struct evb_usage *u);
+/* Resident set size of this process now, from /proc/self/statm, in bytes. */
+int64_t evb_rss_bytes(void);
+
+/* --- shared memory ------------------------------------------------------ */
+
+/* Zeroed MAP_SHARED anonymous memory that survives fork(); NULL on failure. */
+void *evb_shared_alloc(size_t size);
+void evb_shared_free(void *mem, size_t size);
+
+/* --- small files -------------------------------------------------------- */
+
+/*
+ * First line of a file without its newline.  0, or -errno (buf becomes "").
+ */
+int evb_read_line(const char *path, char *buf, size_t len);
+/* A file that holds one integer.  0 or -errno / -EINVAL. */
+int evb_read_i64(const char *path, int64_t *value);
+
+/* --- descriptors -------------------------------------------------------- */
+
+/* Is fd readable right now (poll with timeout 0)?  1, 0, or -errno. */
+int evb_fd_readable(int fd);
+/*
+ * Wait up to timeout_ns (ppoll, nanosecond timeout; < 0 forever) for fd to
+ * become readable.  1 readable, 0 timed out or interrupted, -errno.
+ */
+int evb_fd_wait_readable(int fd, int64_t timeout_ns);
+/* Add 1 to an eventfd / read it; 0 or -errno.  Used for stop signals. */
+int evb_eventfd_post(int fd);
+int evb_eventfd_take(int fd, uint64_t *value);
+
+#endif

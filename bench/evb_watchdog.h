@@ -1,0 +1,35 @@
+/*
+ * evb_watchdog.h - a driver's last line of defence against a hang.
+ *
+ * A thread (all signals blocked) that sleeps in poll() on two eventfds and a
+ * deadline.  If the deadline passes, or any side of the measurement trips it
+ * (a peer process can: the eventfd is inherited), it calls fire() with the
+ * reason; fire() writes the failed row and _exit()s, which also ends a
+ * process peer (it dies with its parent).  A run that finishes stops it.
+ */
+#ifndef EVB_WATCHDOG_H
+#define EVB_WATCHDOG_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+/* timed_out: the deadline passed (else a side tripped it). */
+typedef void (*evb_watchdog_fire_fn)(void *arg, int timed_out, const char *why);
+
+struct evb_watchdog {
+	pthread_t thread;
+	int trip_fd;          /* posted by a failing side */
+	int done_fd;          /* posted by evb_watchdog_stop */
+	int64_t timeout_ns;   /* <= 0: no deadline */
+	evb_watchdog_fire_fn fire;
+	void *arg;
+};
+
+/* 0 or -errno.  Start it before pinning: the thread inherits the mask. */
+int evb_watchdog_start(struct evb_watchdog *wd, int64_t timeout_ns,
+		       evb_watchdog_fire_fn fire, void *arg);
+/* From any thread or process peer: "I failed, the others may be stuck". */
+void evb_watchdog_trip(struct evb_watchdog *wd);
+void evb_watchdog_stop(struct evb_watchdog *wd);
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * notify.h - the notify family: one side tells the other "something
+ * happened", through a signal, an eventfd, a pipe, a futex...
+ *
+ * Two sides, A (the driver's main thread or parent process) and B (a thread
+ * or a fork()ed child).  Every mechanism provides a channel in both
+ * directions; main.c runs the modes on top of it:
+ *
+ *   pingpong   A: t0, notify B, wait ........................ t1   sample = t1 - t0
+ *              B:           wait, notify A                          (roundtrip_ns)
+ *
+ *   wakeup     A: (B is blocked) t0 -> shared, notify B, wait for B's ack
+ *              B: wait ... returns, t1                              sample = t1 - t0
+ *                                                                   (wakeup_ns)
+ *   burst      A: notify x N as fast as it can, then post the stop eventfd
+ *              B: bounded waits, counting what arrives, until stop is
+ *                 posted and nothing more is pending        ops_per_s, sent,
+ *                                                           delivered, lost
+ *
+ * A mechanism file holds only what is specific to it: its ops table below.
+ */
+#ifndef NOTIFY_H
+#define NOTIFY_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "evb_driver.h"
+#include "evb_hist.h"
+#include "evb_peer.h"
+#include "evb_placement.h"
+
+enum notify_mode {
+	NOTIFY_PINGPONG,
+	NOTIFY_WAKEUP,
+	NOTIFY_BURST,
+};
+
+enum notify_side {
+	SIDE_A = 0,
+	SIDE_B = 1,
+};
+
+struct notify_cfg {
+	const char *variant;    /* "" when the mechanism has none */
+	int variant_index;
+	enum evb_ipc ipc;
+	enum evb_placement placement;
+	enum notify_mode mode;
+};
+
+/* Who each side is, filled in by each side before the first barrier. */
+struct notify_ids {
+	pid_t pid[2];
+	pid_t tid[2];
+};
+
+struct notify_ctx {
+	const struct notify_cfg *cfg;
+	const struct notify_ids *ids;   /* shared memory */
+	void *priv;                     /* the mechanism's state */
+};
+
+struct notify_ops {
+	struct evb_mech base;
+	/*
+	 * Can this mechanism run with cfg here?  cfg is NULL for "on this
+	 * machine at all" (--list).  0, or -ENOTSUP with a reason.  Optional.
+	 */
+	int (*supported)(const struct notify_cfg *cfg, char *reason, size_t len);
+	/* Create both directions; runs before B starts.  0 or -errno. */
+	int (*setup)(struct notify_ctx *ctx);
+	/* Tell the other side: A -> B when from == SIDE_A.  0 or -errno
+	 * (-EAGAIN: try again, a queue is full). */
+	int (*notify)(struct notify_ctx *ctx, enum notify_side from);
+	/*
+	 * Wait as side self.  timeout_ns < 0 blocks in the mechanism's own
+	 * blocking call; 0 only looks; > 0 waits at most that long.  Returns
+	 * the number of notifications consumed (>= 1; more than one when the
+	 * mechanism merges them), 0 when nothing came, or -errno.
+	 */
+	int64_t (*wait)(struct notify_ctx *ctx, enum notify_side self, int64_t timeout_ns);
+	void (*teardown)(struct notify_ctx *ctx);
+};
+
+/*
+ * Shared by fd-based mechanisms: wait until fd is readable for a bounded
+ * timeout_ns (> 0 waits, 0 looks); with timeout_ns < 0 there is nothing to
+ * do, the caller's read blocks.  1 readable, 0 timed out, -errno.
+ */
+int notify_fd_ready(int fd, int64_t timeout_ns);
+
+/* The registry, in --list order. */
+extern const struct notify_ops signal_handler_ops, sigwaitinfo_ops, signalfd_ops,
+	eventfd_ops, pipe_ops, socketpair_ops, futex_ops, condvar_ops;
+
+#endif
