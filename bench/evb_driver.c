@@ -23,6 +23,8 @@ const char evb_driver_common_help[] =
 	"  --hist FILE          write the histogram buckets to FILE as CSV\n"
 	"  --header             print the CSV header before the row\n"
 	"  --run-id ID, --rep N recorded in the row (set by the harness)\n"
+	"  --timeout T          end the run as status=timeout if it is still going\n"
+	"                       after T (default 60s; 0 = never)\n"
 	"  --list               list mechanisms and variants as CSV, with why a\n"
 	"                       variant cannot run here\n"
 	"  --help               this text\n"
@@ -45,6 +47,7 @@ void evb_driver_opts_init(struct evb_driver_opts *o, const char *prog, const cha
 		.run_id = "",
 		.rep = 1,
 		.has_ipc = true,
+		.timeout_ns = 60 * EVB_NSEC_PER_SEC,
 		.mode_arg = modes[0],
 	};
 }
@@ -97,6 +100,10 @@ bool evb_driver_common_opt(struct evb_driver_opts *o, int opt, const char *arg,
 		return true;
 	case EVB_OPT_HELP:
 		*help = true;
+		return true;
+	case EVB_OPT_TIMEOUT:
+		o->timeout_ns = evb_opt_i64(o->prog, "--timeout", arg, EVB_UNIT_TIME, 0,
+					    86400 * EVB_NSEC_PER_SEC);
 		return true;
 	default:
 		return false;

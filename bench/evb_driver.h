@@ -61,6 +61,7 @@ struct evb_driver_opts {
 	const char *run_id;
 	int64_t rep;
 	bool has_ipc;                   /* the family has an ipc axis (default) */
+	int64_t timeout_ns;             /* watchdog deadline for the run; 0: none */
 	/* what the command line said, before resolution */
 	const char *mech_arg;
 	const char *variant_arg;
@@ -83,6 +84,7 @@ enum {
 	EVB_OPT_RUN_ID,
 	EVB_OPT_REP,
 	EVB_OPT_HELP,
+	EVB_OPT_TIMEOUT,
 	EVB_OPT_FAMILY = 0x200,         /* first id for a driver's own options */
 };
 
@@ -99,7 +101,8 @@ enum {
 	{ "list", no_argument, NULL, EVB_OPT_LIST },                        \
 	{ "run-id", required_argument, NULL, EVB_OPT_RUN_ID },              \
 	{ "rep", required_argument, NULL, EVB_OPT_REP },                    \
-	{ "help", no_argument, NULL, EVB_OPT_HELP }
+	{ "help", no_argument, NULL, EVB_OPT_HELP },                        \
+	{ "timeout", required_argument, NULL, EVB_OPT_TIMEOUT }
 
 /* Help text for the common options, for each driver's --help. */
 extern const char evb_driver_common_help[];

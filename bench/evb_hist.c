@@ -125,6 +125,34 @@ double evb_hist_stddev(const struct evb_hist *h)
 	return sqrt(h->m2 / (double)(h->count - 1));
 }
 
+int evb_hist_read_csv(struct evb_hist *h, FILE *in)
+{
+	char line[256];
+	long long low, high;
+	unsigned long long count;
+	double frac;
+
+	evb_hist_init(h);
+	if (!fgets(line, sizeof(line), in) || strncmp(line, "low_ns,", 7) != 0)
+		return -EINVAL;
+	while (fgets(line, sizeof(line), in)) {
+		if (sscanf(line, "%lld,%lld,%llu,%lf", &low, &high, &count, &frac) != 4)
+			return -EINVAL;
+		int i = evb_hist_index(low);
+
+		if (evb_hist_bucket_low(i) != low || evb_hist_bucket_high(i) != high)
+			return -EINVAL;
+		h->buckets[i] += count;
+		h->count += count;
+		if (low < h->min)
+			h->min = low;
+		if (high > h->max)
+			h->max = high;
+	}
+	h->mean = NAN;
+	return 0;
+}
+
 int evb_hist_write_csv(const struct evb_hist *h, FILE *out)
 {
 	uint64_t seen = 0;

@@ -53,4 +53,11 @@ int64_t evb_hist_bucket_high(int index);   /* inclusive */
  */
 int evb_hist_write_csv(const struct evb_hist *h, FILE *out);
 
+/*
+ * Read such a file back (bucket counts only: min and max become the bounds
+ * of the outermost buckets, mean and stddev are unknown).  0, or -EINVAL for
+ * a line that is not a bucket of this layout.
+ */
+int evb_hist_read_csv(struct evb_hist *h, FILE *in);
+
 #endif

@@ -12,13 +12,6 @@
 #define EVB_ROW_NAME(kind, name) #name,
 const char *const evb_row_column_names[] = { EVB_ROW_COLUMNS(EVB_ROW_NAME) NULL };
 
-void evb_strlcpy(char *dst, const char *src, size_t size)
-{
-	if (!src)
-		src = "";
-	snprintf(dst, size, "%s", src);
-}
-
 void evb_row_init(struct evb_row *row)
 {
 #define INIT_STR(name) row->name[0] = '\0';

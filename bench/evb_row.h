@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "evb_hist.h"
+#include "evb_sys.h"
 
 #define EVB_NA INT64_MIN
 #define EVB_ROW_STR 96
@@ -63,7 +64,6 @@ void evb_row_init(struct evb_row *row);
 /* Copy a string into a row field, truncating; snprintf-style for reason. */
 #define evb_row_set(row, field, text) \
 	evb_strlcpy((row)->field, (text), sizeof((row)->field))
-void evb_strlcpy(char *dst, const char *src, size_t size);
 void evb_row_reason(struct evb_row *row, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

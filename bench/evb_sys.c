@@ -12,6 +12,19 @@
 
 #include "evb_sys.h"
 
+void evb_strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t len;
+
+	if (!size)
+		return;
+	if (!src)
+		src = "";
+	len = strnlen(src, size - 1);
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
 int evb_nofile_raise(void)
 {
 	struct rlimit lim;

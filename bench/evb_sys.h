@@ -51,6 +51,11 @@ int evb_read_line(const char *path, char *buf, size_t len);
 /* A file that holds one integer.  0 or -errno / -EINVAL. */
 int evb_read_i64(const char *path, int64_t *value);
 
+/* --- strings ----------------------------------------------------------- */
+
+/* Copy src (NULL: "") into dst of size bytes, truncating, always terminated. */
+void evb_strlcpy(char *dst, const char *src, size_t size);
+
 /* --- descriptors -------------------------------------------------------- */
 
 /* Is fd readable right now (poll with timeout 0)?  1, 0, or -errno. */

@@ -48,13 +48,11 @@ static const char *const mode_unit[] = { "ns", "ns", "ops/s" };
 
 enum {
 	OPT_GAP = EVB_OPT_FAMILY,
-	OPT_TIMEOUT,
 };
 
 struct notify_opts {
 	struct evb_driver_opts common;
 	int64_t gap_ns;        /* wakeup: A's pause once B is about to block */
-	int64_t timeout_ns;    /* watchdog deadline for the whole run */
 };
 
 /* Everything both sides touch; in shared memory so processes work too. */
@@ -402,8 +400,6 @@ static void usage(const char *prog)
 	       "evb-notify options:\n"
 	       "  --gap-ns T      wakeup: A's pause after B announced it is about to\n"
 	       "                  block (default 10us)\n"
-	       "  --timeout T     fail the run (row status=failed) if it is still going\n"
-	       "                  after T (default 60s; 0 = never)\n"
 	       "\n%s", prog, prog, evb_driver_common_help);
 }
 
@@ -421,7 +417,6 @@ static void parse(int argc, char **argv, struct notify_opts *opts)
 	static const struct option long_options[] = {
 		EVB_DRIVER_LONG_OPTIONS,
 		{ "gap-ns", required_argument, NULL, OPT_GAP },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct evb_driver_opts *o = &opts->common;
@@ -430,7 +425,6 @@ static void parse(int argc, char **argv, struct notify_opts *opts)
 
 	evb_driver_opts_init(o, "evb-notify", "notify", notify_modes);
 	opts->gap_ns = 10 * 1000;
-	opts->timeout_ns = 60 * EVB_NSEC_PER_SEC;
 	while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
 		if (evb_driver_common_opt(o, opt, optarg, &list, &help))
 			continue;
@@ -438,10 +432,6 @@ static void parse(int argc, char **argv, struct notify_opts *opts)
 		case OPT_GAP:
 			opts->gap_ns = evb_opt_i64(o->prog, "--gap-ns", optarg, EVB_UNIT_TIME, 0,
 						   EVB_NSEC_PER_SEC);
-			break;
-		case OPT_TIMEOUT:
-			opts->timeout_ns = evb_opt_i64(o->prog, "--timeout", optarg, EVB_UNIT_TIME,
-						       0, 86400 * EVB_NSEC_PER_SEC);
 			break;
 		default:
 			evb_usage_error(o->prog, "unknown option (see above)");
@@ -510,7 +500,7 @@ int main(int argc, char **argv)
 	ret = ops->setup(&ctx);     /* blocks the mechanism's signals, if any */
 	if (ret)
 		return evb_driver_fail(o, &row, "%s setup: %s", ops->base.name, strerror(-ret));
-	ret = evb_watchdog_start(&watchdog, opts.timeout_ns, watchdog_fire, &side);
+	ret = evb_watchdog_start(&watchdog, o->timeout_ns, watchdog_fire, &side);
 	if (ret)
 		return evb_driver_fail(o, &row, "watchdog thread: %s", strerror(-ret));
 	ret = evb_peer_start(&peer, o->ipc, cpus.b, side_b_main, &side);

@@ -1,0 +1,108 @@
+/*
+ * plan.h - what a run measures: profiles expand into cells.
+ *
+ * A cell is one point of the space: family x mechanism x variant x mode x
+ * axes.  Its axes are held in a struct evb_row exactly as the driver will
+ * print them, so a failed or timed-out run still gets a row with the same
+ * key as its successful repetitions.  Each family contributes a plan
+ * function (plan_<family>.c) that turns a profile into cells for the
+ * mechanisms its driver listed; the harness runs every cell `reps` times,
+ * repetitions interleaved (cell1 rep1, cell2 rep1, ..., cell1 rep2, ...).
+ *
+ * The driver's command line is built from the axes alone:
+ *   mechanism, variant, mode            --mechanism --variant --mode
+ *   ipc, placement, fd_type, sched      --ipc --placement --fd-type --sched
+ *   nfds, active, period_ns, timers     --nfds --active --period-ns --timers
+ *   timer_slack_ns                      --timer-slack N   (empty: not passed)
+ *   load                                --load=VALUE      (empty: not passed)
+ * (an empty string or EVB_NA integer means "not passed"), then
+ *   --iterations --warmup --timeout --run-id --rep [--hist FILE] extra...
+ */
+#ifndef HARNESS_PLAN_H
+#define HARNESS_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evb_row.h"
+
+enum harness_profile {
+	HARNESS_SMOKE,
+	HARNESS_QUICK,
+	HARNESS_STANDARD,
+	HARNESS_FULL,
+};
+
+extern const char *const harness_profile_names[];   /* NULL-terminated */
+
+/* One line of a driver's --list. */
+struct harness_mech {
+	char mechanism[64];
+	char variant[64];
+	bool supported;
+	char reason[256];
+};
+
+#define HARNESS_EXTRA_ARGS 8
+
+struct harness_cell {
+	struct evb_row axes;        /* family .. load; the rest unused */
+	int64_t iterations;
+	int64_t warmup;             /* < 0: the driver's default */
+	int64_t timeout_ns;         /* the driver's --timeout; killed 5 s later */
+	bool hist;                  /* pass --hist (modes with per-op samples) */
+	const char *extra[HARNESS_EXTRA_ARGS];   /* more options, NULL-terminated;
+						    static strings only */
+};
+
+struct harness_plan {
+	struct harness_cell *cells;
+	size_t ncells;
+	size_t cap;
+};
+
+struct harness_plan_req {
+	enum harness_profile profile;
+	const char *preset;         /* --preset NAME, or NULL */
+};
+
+/* A cell of family with every axis empty, iterations 1000, timeout 30 s. */
+void harness_cell_init(struct harness_cell *cell, const char *family);
+/* Append a copy.  0 or -ENOMEM. */
+int harness_plan_add(struct harness_plan *plan, const struct harness_cell *cell);
+void harness_plan_free(struct harness_plan *plan);
+
+/*
+ * A family's planner: append the cells of req for the mechanisms its driver
+ * listed (unsupported ones too: they become skipped rows, visibly).
+ * Returns 0, or -EINVAL for a preset it does not know (it may ignore one
+ * that is another family's: return 0 with no cells), -ENOMEM.
+ */
+typedef int (*harness_plan_fn)(struct harness_plan *plan, const struct harness_plan_req *req,
+			       const struct harness_mech *mechs, size_t nmechs);
+
+struct harness_figctx;
+typedef int (*harness_figures_fn)(const struct harness_figctx *ctx);
+
+struct harness_family {
+	const char *name;            /* "notify" */
+	const char *driver;          /* "evb-notify", found next to evbench */
+	harness_plan_fn plan;
+	harness_figures_fn figures;  /* NULL: no figures yet */
+	const char *const *presets;  /* preset names this family knows, NULL-terminated */
+};
+
+/* The families, in run order. */
+extern const struct harness_family *const harness_families[];
+extern const size_t harness_nfamilies;
+
+/* Per family, in plan_<family>.c. */
+int plan_notify(struct harness_plan *plan, const struct harness_plan_req *req,
+		const struct harness_mech *mechs, size_t nmechs);
+int plan_mux(struct harness_plan *plan, const struct harness_plan_req *req,
+	     const struct harness_mech *mechs, size_t nmechs);
+int plan_timer(struct harness_plan *plan, const struct harness_plan_req *req,
+	       const struct harness_mech *mechs, size_t nmechs);
+
+#endif

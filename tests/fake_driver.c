@@ -1,0 +1,104 @@
+/*
+ * fake_driver.c - stands in for evb-notify in harness tests.  --list offers
+ * one mechanism per behaviour; running it does what its name says:
+ *   ok       prints a valid ok row
+ *   skip     prints a skipped row, exit 3
+ *   hang     sleeps forever (harness must time out and kill it)
+ *   forkhang forks a child that also hangs (the whole group must die)
+ *   crash    dies of SIGSEGV before printing
+ *   garbage  prints something that is not a row
+ *   fail     prints a failed row, exit 1
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "evb_row.h"
+
+static const char *arg(int argc, char **argv, const char *name, const char *fallback)
+{
+	for (int i = 1; i + 1 < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return argv[i + 1];
+	return fallback;
+}
+
+int main(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--list") == 0) {
+			static const char *const names[] = { "ok", "skip", "hang", "forkhang",
+							     "crash", "garbage", "fail", NULL };
+
+			printf("mechanism,variant,supported,reason,summary\n");
+			for (int k = 0; names[k]; k++)
+				printf("%s,,yes,,fake %s\n", names[k], names[k]);
+			return 0;
+		}
+	}
+
+	const char *mech = arg(argc, argv, "--mechanism", "ok");
+	struct evb_row row;
+
+	evb_row_init(&row);
+	evb_row_set(&row, run_id, arg(argc, argv, "--run-id", ""));
+	evb_row_set(&row, family, "notify");
+	evb_row_set(&row, mechanism, mech);
+	evb_row_set(&row, variant, arg(argc, argv, "--variant", ""));
+	evb_row_set(&row, mode, arg(argc, argv, "--mode", "pingpong"));
+	evb_row_set(&row, ipc, arg(argc, argv, "--ipc", "thread"));
+	evb_row_set(&row, placement, arg(argc, argv, "--placement", "cross-cpu"));
+	row.rep = atoll(arg(argc, argv, "--rep", "1"));   /* test code: trusted input */
+	evb_row_set(&row, metric, "roundtrip_ns");
+	evb_row_set(&row, unit, "ns");
+	fprintf(stderr, "fake driver: %s\n", mech);
+
+	if (strcmp(mech, "hang") == 0 || strcmp(mech, "forkhang") == 0) {
+		if (strcmp(mech, "forkhang") == 0 && fork() == 0) {
+			FILE *f = fopen(arg(argc, argv, "--pidfile", "/dev/null"), "w");
+
+			if (f) {
+				fprintf(f, "%d\n", getpid());
+				fclose(f);
+			}
+		}
+		for (;;)
+			pause();
+	}
+	if (strcmp(mech, "crash") == 0)
+		raise(SIGSEGV);
+	if (strcmp(mech, "garbage") == 0) {
+		printf("this is not a row\n");
+		return 0;
+	}
+	if (strcmp(mech, "skip") == 0) {
+		evb_row_set(&row, status, "skipped");
+		evb_row_set(&row, reason, "fake: not here");
+		evb_row_write(stdout, &row);
+		return 3;
+	}
+	if (strcmp(mech, "fail") == 0) {
+		evb_row_set(&row, status, "failed");
+		evb_row_set(&row, reason, "fake: broke");
+		evb_row_write(stdout, &row);
+		return 1;
+	}
+	evb_row_set(&row, status, "ok");
+	row.samples = 10;
+	row.min = 100;
+	row.p50 = 200 + row.rep;
+	row.p90 = 300;
+	row.p99 = 400;
+	row.p999 = 500;
+	row.max = 600;
+	row.mean = 250;
+	row.stddev = 10;
+	row.ops_per_s = 1e6;
+	row.sent = row.delivered = 10;
+	row.lost = 0;
+	row.wakeups = 10;
+	evb_row_write(stdout, &row);
+	return 0;
+}

@@ -1,0 +1,187 @@
+/* test_csv.c - RFC 4180 quoting round trip, malformed input, the row schema. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "evb_csv.h"
+#include "evb_row.h"
+#include "testutil.h"
+
+static const char *const tricky[] = {
+	"plain", "", "with,comma", "with \"quotes\"", "line\nbreak", "\"", ",", "crlf\r\nend",
+	"  spaces  ", NULL,
+};
+
+START_TEST(quoting_round_trip)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct evb_csv_record rec = { 0 };
+	struct evb_csv_reader r;
+	int n = 0;
+
+	for (int i = 0; tricky[i]; i++) {
+		if (i)
+			fputc(',', f);
+		evb_csv_field(f, tricky[i]);
+		n++;
+	}
+	fputc('\n', f);
+	fclose(f);
+	ck_assert(strstr(buf, "plain,,\"with,comma\"") == buf);
+
+	f = fmemopen(buf, len, "r");
+	evb_csv_reader_init(&r, f, "mem");
+	ck_assert_int_eq(evb_csv_read(&r, &rec), 1);
+	ck_assert_int_eq(rec.nfields, n);
+	for (int i = 0; tricky[i]; i++)
+		ck_assert_str_eq(rec.fields[i], tricky[i]);
+	ck_assert_int_eq(evb_csv_read(&r, &rec), 0);
+	evb_csv_record_free(&rec);
+	fclose(f);
+	free(buf);
+}
+END_TEST
+
+static int parse_text(const char *text, char *error, size_t len)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	struct evb_csv_record rec = { 0 };
+	struct evb_csv_reader r;
+	int ret;
+
+	evb_csv_reader_init(&r, f, "t.csv");
+	while ((ret = evb_csv_read(&r, &rec)) > 0)
+		;
+	snprintf(error, len, "%s", r.error);
+	evb_csv_record_free(&rec);
+	fclose(f);
+	return ret;
+}
+
+START_TEST(malformed_input_names_the_line)
+{
+	char error[256];
+
+	ck_assert_int_eq(parse_text("a,b\n1,\"open\n", error, sizeof(error)), -EINVAL);
+	ck_assert_msg(tu_contains(error, "t.csv:2") && tu_contains(error, "unterminated"),
+		      "%s", error);
+	ck_assert_int_eq(parse_text("a,b\n1,\"x\"y\n", error, sizeof(error)), -EINVAL);
+	ck_assert_msg(tu_contains(error, "t.csv:2"), "%s", error);
+	ck_assert_int_eq(parse_text("a,b\n1,2\n3,4", error, sizeof(error)), -EINVAL);
+	ck_assert_msg(tu_contains(error, "cut off"), "%s", error);
+	ck_assert_int_eq(parse_text("a,b\n1,2\n", error, sizeof(error)), 0);
+}
+END_TEST
+
+START_TEST(table_rejects_ragged_rows)
+{
+	char path[] = "/tmp/evbcsv.XXXXXX";
+	int fd = mkstemp(path);
+	struct evb_table t;
+	FILE *f = fdopen(fd, "w");
+
+	fputs("x,y\n1,2\n3\n", f);
+	fclose(f);
+	ck_assert_int_eq(evb_table_load(&t, path), -EINVAL);
+	ck_assert_msg(tu_contains(t.error, ":3:") && tu_contains(t.error, "1 fields"), "%s",
+		      t.error);
+	f = fopen(path, "w");
+	fputs("x,y\n1,2\n\"3\",\"a,b\"\n", f);
+	fclose(f);
+	ck_assert_int_eq(evb_table_load(&t, path), 0);
+	ck_assert_int_eq(t.nrows, 2);
+	ck_assert_str_eq(evb_table_get(&t, 1, evb_table_col(&t, "y")), "a,b");
+	ck_assert_int_eq(evb_table_col(&t, "nope"), -1);
+	evb_table_free(&t);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(row_write_parse_round_trip)
+{
+	struct evb_row row, back;
+	char *buf = NULL, error[256];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct evb_csv_record rec = { 0 };
+
+	evb_row_init(&row);
+	evb_row_set(&row, family, "notify");
+	evb_row_set(&row, mechanism, "eventfd");
+	evb_row_set(&row, status, "skipped");
+	evb_row_set(&row, reason, "io_uring disabled (kernel.io_uring_disabled=2), \"quoted\"");
+	row.nfds = 100000;
+	row.p50 = 1234;
+	row.mean = 1234.5;
+	row.ops_per_s = 1875790.25;
+	evb_row_write(f, &row);
+	fclose(f);
+	ck_assert_int_eq(evb_csv_parse_line(buf, &rec, error, sizeof(error)), 1);
+	ck_assert_int_eq(rec.nfields, EVB_ROW_NCOLS);
+	ck_assert_int_eq(evb_row_parse(&back, rec.fields, rec.nfields, error, sizeof(error)), 0);
+	ck_assert_str_eq(back.reason, row.reason);
+	ck_assert_int_eq(back.nfds, 100000);
+	ck_assert_int_eq(back.p50, 1234);
+	ck_assert_int_eq(back.period_ns, EVB_NA);
+	ck_assert(isnan(back.stddev));
+	ck_assert(back.ops_per_s == 1875790.25);   /* no exponent notation loss */
+	evb_csv_record_free(&rec);
+	free(buf);
+}
+END_TEST
+
+START_TEST(row_parse_rejects_bad_numbers)
+{
+	struct evb_row row;
+	char *fields[EVB_ROW_NCOLS];
+	char error[256];
+
+	for (int i = 0; i < EVB_ROW_NCOLS; i++)
+		fields[i] = "";
+	fields[8] = "12abc";   /* nfds */
+	ck_assert_int_eq(evb_row_parse(&row, fields, EVB_ROW_NCOLS, error, sizeof(error)),
+			 -EINVAL);
+	ck_assert_msg(tu_contains(error, "nfds") && tu_contains(error, "12abc"), "%s", error);
+	ck_assert_int_eq(evb_row_parse(&row, fields, 3, error, sizeof(error)), -EINVAL);
+}
+END_TEST
+
+START_TEST(header_matches_design_order)
+{
+	/* DESIGN.md's columns, in order, come first among the schema's. */
+	static const char *const design[] = {
+		"run_id", "family", "mechanism", "variant", "mode", "ipc", "placement",
+		"fd_type", "nfds", "active", "period_ns", "rep", "status", "reason", "metric",
+		"unit", "samples", "min", "p50", "p90", "p99", "p999", "max", "mean", "stddev",
+		"ops_per_s", "sent", "delivered", "lost", "wakeups", "overruns", "wall_ns",
+		"cpu_user_ns", "cpu_sys_ns", "max_rss_kb", "clock_overhead_ns", NULL,
+	};
+	int col = 0;
+
+	for (int i = 0; design[i]; i++) {
+		while (col < EVB_ROW_NCOLS && strcmp(evb_row_column_names[col], design[i]) != 0)
+			col++;
+		ck_assert_msg(col < EVB_ROW_NCOLS, "column %s missing or out of order", design[i]);
+	}
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("csv");
+	TCase *tc = tcase_create("csv");
+
+	tcase_add_test(tc, quoting_round_trip);
+	tcase_add_test(tc, malformed_input_names_the_line);
+	tcase_add_test(tc, table_rejects_ragged_rows);
+	tcase_add_test(tc, row_write_parse_round_trip);
+	tcase_add_test(tc, row_parse_rejects_bad_numbers);
+	tcase_add_test(tc, header_matches_design_order);
+	suite_add_tcase(s, tc);
+	return tu_main(s);
+}

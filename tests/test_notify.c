@@ -1,0 +1,182 @@
+/*
+ * test_notify.c - every registered notify mechanism x variant x ipc x
+ * placement, on a tiny run of each mode, with its counts checked:
+ *   pingpong, wakeup  sent == delivered == iterations, one sample each
+ *   burst             queued mechanisms deliver everything; merging ones
+ *                     (standard signals) deliver <= sent, lost = the rest
+ * A combination the machine cannot run must be a skipped row with a reason.
+ * Then bad input: exit 2 and a message naming what was wrong.
+ */
+#include <string.h>
+
+#include "testutil.h"
+
+#define MAX_ENTRIES 64
+
+static const char *const ipcs[] = { "thread", "process" };
+static const char *const placements[] = { "same-cpu", "cross-cpu", "free" };
+
+static void check_skipped(const struct evb_row *row, int status, const char *what)
+{
+	ck_assert_msg(status == 3, "%s: skipped row must exit 3, got %d", what, status);
+	ck_assert_msg(row->reason[0], "%s: skipped without a reason", what);
+}
+
+static void run_mode(const struct tu_list_entry *e, const char *ipc, const char *placement,
+		     const char *mode)
+{
+	const char *iterations = strcmp(mode, "burst") == 0 ? "3000" : "150";
+	const char *args[] = { "--mechanism", e->mechanism, "--variant", e->variant,
+			       "--ipc", ipc, "--placement", placement, "--mode", mode,
+			       "--iterations", iterations, "--warmup", "10", "--gap-ns", "2us",
+			       NULL };
+	char what[256];
+	struct evb_row row;
+	int status;
+
+	if (!e->variant[0]) {
+		args[2] = "--mode";   /* no --variant for a mechanism without variants */
+		args[3] = mode;
+	}
+	snprintf(what, sizeof(what), "%s/%s %s %s %s", e->mechanism, e->variant, ipc,
+		 placement, mode);
+	status = tu_run_row("evb-notify", args, 60, &row);
+
+	ck_assert_str_eq(row.mechanism, e->mechanism);
+	ck_assert_str_eq(row.variant, e->variant);
+	ck_assert_str_eq(row.mode, mode);
+	ck_assert_str_eq(row.ipc, ipc);
+	ck_assert_str_eq(row.placement, placement);
+	if (strcmp(row.status, "skipped") == 0) {
+		check_skipped(&row, status, what);
+		return;
+	}
+	ck_assert_msg(status == 0 && strcmp(row.status, "ok") == 0, "%s: status %s (%d): %s",
+		      what, row.status, status, row.reason);
+	ck_assert_msg(row.lost == row.sent - row.delivered, "%s: lost is not sent - delivered",
+		      what);
+	ck_assert_msg(row.wakeups >= 1 && row.wakeups <= row.delivered,
+		      "%s: wakeups %lld, delivered %lld", what, (long long)row.wakeups,
+		      (long long)row.delivered);
+	ck_assert_int_ge(row.wall_ns, 1);
+	ck_assert_int_ge(row.clock_overhead_ns, 1);
+	if (strcmp(mode, "burst") == 0) {
+		int merges = strcmp(e->variant, "std") == 0;   /* standard signals */
+
+		ck_assert_str_eq(row.metric, "ops_per_s");
+		ck_assert_int_eq(row.sent, 3000);
+		if (merges)
+			ck_assert_msg(row.delivered >= 1 && row.delivered <= row.sent,
+				      "%s: delivered %lld of %lld", what,
+				      (long long)row.delivered, (long long)row.sent);
+		else
+			ck_assert_msg(row.delivered == row.sent, "%s: delivered %lld of %lld",
+				      what, (long long)row.delivered, (long long)row.sent);
+		ck_assert(row.ops_per_s > 0);
+		return;
+	}
+	ck_assert_str_eq(row.metric, strcmp(mode, "pingpong") == 0 ? "roundtrip_ns" : "wakeup_ns");
+	ck_assert_msg(row.sent == 150 && row.delivered == 150 && row.samples == 150,
+		      "%s: sent %lld delivered %lld samples %lld", what, (long long)row.sent,
+		      (long long)row.delivered, (long long)row.samples);
+	ck_assert_msg(row.min > 0 && row.min <= row.p50 && row.p50 <= row.p90 &&
+		      row.p90 <= row.p99 && row.p99 <= row.p999 && row.p999 <= row.max,
+		      "%s: percentiles out of order", what);
+}
+
+START_TEST(every_mechanism_counts)
+{
+	struct tu_list_entry entries[MAX_ENTRIES];
+	size_t n = tu_list("evb-notify", entries, MAX_ENTRIES);
+
+	ck_assert_int_ge(n, 15);
+	if ((size_t)_i >= n)
+		return;
+	const struct tu_list_entry *e = &entries[_i];
+
+	ck_assert_msg(e->supported || e->reason[0], "%s/%s unsupported without reason",
+		      e->mechanism, e->variant);
+	for (size_t i = 0; i < 2; i++)
+		for (size_t p = 0; p < 3; p++) {
+			run_mode(e, ipcs[i], placements[p], "pingpong");
+			run_mode(e, ipcs[i], placements[p], "wakeup");
+			run_mode(e, ipcs[i], placements[p], "burst");
+		}
+}
+END_TEST
+
+START_TEST(private_condvar_across_processes_is_skipped)
+{
+	const char *args[] = { "--mechanism", "condvar", "--variant", "private", "--ipc",
+			       "process", "--iterations", "10", NULL };
+	struct evb_row row;
+	int status = tu_run_row("evb-notify", args, 20, &row);
+
+	ck_assert_str_eq(row.status, "skipped");
+	check_skipped(&row, status, "condvar/private process");
+	ck_assert(tu_contains(row.reason, "PTHREAD_PROCESS_SHARED"));
+}
+END_TEST
+
+static void expect_message(const char *const *args, const char *needle)
+{
+	tu_expect_usage_error("evb-notify", args, needle);
+}
+
+START_TEST(bad_input_exits_2)
+{
+	static const char *const bad_number[] = { "--mechanism", "pipe", "--iterations", "12abc", NULL };
+	static const char *const negative[] = { "--mechanism", "pipe", "--iterations", "-1", NULL };
+	static const char *const overflow[] = { "--mechanism", "pipe", "--warmup",
+						"99999999999999999999", NULL };
+	static const char *const bad_mech[] = { "--mechanism", "smoke-signals", NULL };
+	static const char *const bad_variant[] = { "--mechanism", "eventfd", "--variant", "big", NULL };
+	static const char *const variant_on_plain[] = { "--mechanism", "pipe", "--variant", "x", NULL };
+	static const char *const bad_mode[] = { "--mechanism", "pipe", "--mode", "sprint", NULL };
+	static const char *const bad_placement[] = { "--mechanism", "pipe", "--placement", "moon", NULL };
+	static const char *const bad_ipc[] = { "--mechanism", "pipe", "--ipc", "carrier-pigeon", NULL };
+	static const char *const unknown[] = { "--mechanism", "pipe", "--frobnicate", NULL };
+	static const char *const missing[] = { "--mode", "pingpong", NULL };
+	static const char *const stray[] = { "--mechanism", "pipe", "extra", NULL };
+
+	expect_message(bad_number, "12abc");
+	expect_message(negative, "-1");
+	expect_message(overflow, "99999999999999999999");
+	expect_message(bad_mech, "smoke-signals");
+	expect_message(bad_variant, "big");
+	expect_message(variant_on_plain, "no variants");
+	expect_message(bad_mode, "sprint");
+	expect_message(bad_placement, "moon");
+	expect_message(bad_ipc, "carrier-pigeon");
+	expect_message(unknown, "frobnicate");
+	expect_message(missing, "--mechanism");
+	expect_message(stray, "extra");
+}
+END_TEST
+
+START_TEST(help_and_list)
+{
+	static const char *const help[] = { "--help", NULL };
+	struct evb_spawn_result res = tu_run("evb-notify", help, 10);
+
+	ck_assert_int_eq(res.exit_status, 0);
+	ck_assert(tu_contains(res.out, "pingpong") && tu_contains(res.out, "--placement"));
+	evb_spawn_result_free(&res);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("notify");
+	TCase *tc = tcase_create("mechanisms");
+
+	tcase_set_timeout(tc, 200);
+	tcase_add_loop_test(tc, every_mechanism_counts, 0, MAX_ENTRIES);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("usage");
+	tcase_add_test(tc, private_condvar_across_processes_is_skipped);
+	tcase_add_test(tc, bad_input_exits_2);
+	tcase_add_test(tc, help_and_list);
+	suite_add_tcase(s, tc);
+	return tu_main(s);
+}

@@ -1,0 +1,161 @@
+/* testutil.c - helpers for the Check suites; see testutil.h. */
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "evb_csv.h"
+#include "testutil.h"
+
+const char *tu_bin(const char *name)
+{
+	static char path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s", EVB_BIN_DIR, name);
+	return path;
+}
+
+static char stderr_text[16384];
+
+static void collect_stderr(void *arg, const char *line)
+{
+	size_t used = strlen(stderr_text);
+
+	(void)arg;
+	snprintf(stderr_text + used, sizeof(stderr_text) - used, "%s\n", line);
+}
+
+const char *tu_stderr(void)
+{
+	return stderr_text;
+}
+
+struct evb_spawn_result tu_run(const char *prog, const char *const *args, double timeout_s)
+{
+	char *argv[64];
+	size_t n = 0;
+	struct evb_spawn_opts opts = {
+		.timeout_ns = (int64_t)(timeout_s * 1e9),
+		.cancel_fd = -1,
+		.on_stderr = collect_stderr,
+	};
+	struct evb_spawn_result res;
+
+	argv[n++] = strdup(tu_bin(prog));
+	for (size_t i = 0; args && args[i] && n < 63; i++)
+		argv[n++] = (char *)args[i];
+	argv[n] = NULL;
+	stderr_text[0] = '\0';
+	int ret = evb_spawn(argv, &opts, &res);
+
+	ck_assert_msg(ret == 0, "cannot run %s: %s", argv[0], res.last_err);
+	free(argv[0]);
+	return res;
+}
+
+int tu_run_row(const char *prog, const char *const *args, double timeout_s,
+	       struct evb_row *row)
+{
+	struct evb_spawn_result res = tu_run(prog, args, timeout_s);
+	struct evb_csv_record rec = { 0 };
+	char error[256] = "";
+	char *nl;
+
+	ck_assert_msg(res.end == EVB_SPAWN_EXITED, "%s did not exit normally (end=%d, "
+		      "signal %d); stderr: %s", prog, res.end, res.term_signal, res.last_err);
+	nl = strchr(res.out, '\n');
+	ck_assert_msg(nl && nl[1] == '\0', "%s: stdout is not exactly one line: '%s' "
+		      "(stderr: %s)", prog, res.out, res.last_err);
+	ck_assert_int_eq(evb_csv_parse_line(res.out, &rec, error, sizeof(error)), 1);
+	ck_assert_msg(evb_row_parse(row, rec.fields, rec.nfields, error, sizeof(error)) == 0,
+		      "%s: row does not match the schema: %s: '%s'", prog, error, res.out);
+	evb_csv_record_free(&rec);
+
+	int status = res.exit_status;
+
+	evb_spawn_result_free(&res);
+	return status;
+}
+
+void tu_expect_usage_error(const char *prog, const char *const *args, const char *needle)
+{
+	struct evb_spawn_result res = tu_run(prog, args, 10);
+
+	ck_assert_int_eq(res.end, EVB_SPAWN_EXITED);
+	ck_assert_msg(res.exit_status == 2, "%s %s...: exit %d, want 2 (stderr: %s)", prog,
+		      args[0], res.exit_status, tu_stderr());
+	ck_assert_msg(res.out[0] == '\0', "%s: usage error printed on stdout: %s", prog, res.out);
+	ck_assert_msg(tu_contains(tu_stderr(), needle), "%s: message does not name '%s': %s",
+		      prog, needle, tu_stderr());
+	evb_spawn_result_free(&res);
+}
+
+size_t tu_list(const char *prog, struct tu_list_entry *out, size_t max)
+{
+	static const char *const args[] = { "--list", NULL };
+	struct evb_spawn_result res = tu_run(prog, args, 10);
+	char *line = res.out, *next;
+	size_t n = 0;
+
+	ck_assert_int_eq(res.exit_status, 0);
+	next = strchr(line, '\n');
+	ck_assert_msg(next && strncmp(line, "mechanism,variant,supported,reason,summary", 42) == 0,
+		      "%s --list: bad header", prog);
+	for (line = next + 1; *line && n < max; line = next + 1) {
+		struct evb_csv_record rec = { 0 };
+		char error[256];
+
+		next = strchr(line, '\n');
+		ck_assert_ptr_nonnull(next);
+		*next = '\0';
+		ck_assert_int_eq(evb_csv_parse_line(line, &rec, error, sizeof(error)), 1);
+		ck_assert_int_eq(rec.nfields, 5);
+		evb_strlcpy(out[n].mechanism, rec.fields[0], sizeof(out[n].mechanism));
+		evb_strlcpy(out[n].variant, rec.fields[1], sizeof(out[n].variant));
+		out[n].supported = strcmp(rec.fields[2], "yes") == 0;
+		evb_strlcpy(out[n].reason, rec.fields[3], sizeof(out[n].reason));
+		evb_csv_record_free(&rec);
+		n++;
+	}
+	evb_spawn_result_free(&res);
+	return n;
+}
+
+int tu_contains(const char *haystack, const char *needle)
+{
+	return haystack && strstr(haystack, needle) != NULL;
+}
+
+void tu_tmpdir(char *path, size_t len)
+{
+	const char *base = getenv("TMPDIR");
+
+	snprintf(path, len, "%s/evbtest.XXXXXX", base && *base ? base : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(path));
+}
+
+static int remove_one(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
+void tu_rmtree(const char *path)
+{
+	nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int tu_main(Suite *suite)
+{
+	SRunner *runner = srunner_create(suite);
+	int failed;
+
+	srunner_run_all(runner, CK_NORMAL);
+	failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,60 @@
+/*
+ * testutil.h - what the Check suites share: running a built program and
+ * reading its row, and a main() that runs one suite.
+ */
+#ifndef EVB_TESTUTIL_H
+#define EVB_TESTUTIL_H
+
+#include <check.h>
+#include <stddef.h>
+
+#include "evb_row.h"
+#include "evb_spawn.h"
+
+/* Path of a built program: EVB_BIN_DIR "/" name. */
+const char *tu_bin(const char *name);
+
+/*
+ * Run build/bin/<prog> with the NULL-terminated args (without argv[0]) and
+ * a timeout.  Returns the spawn result (free with evb_spawn_result_free);
+ * fails the test when the program cannot be started.
+ */
+struct evb_spawn_result tu_run(const char *prog, const char *const *args, double timeout_s);
+
+/* All stderr lines of the last tu_run, newline-separated. */
+const char *tu_stderr(void);
+
+/*
+ * Run prog with args and expect a usage error: exit 2, nothing on stdout,
+ * and needle somewhere in the message on stderr.
+ */
+void tu_expect_usage_error(const char *prog, const char *const *args, const char *needle);
+
+/*
+ * Run a driver and parse the one row it must print.  Fails the test when
+ * stdout is not exactly one row of the schema.  Returns the exit status.
+ */
+int tu_run_row(const char *prog, const char *const *args, double timeout_s,
+	       struct evb_row *row);
+
+/* Lines of a driver's --list (CSV, header skipped), as records. */
+struct tu_list_entry {
+	char mechanism[64];
+	char variant[64];
+	int supported;
+	char reason[256];
+};
+size_t tu_list(const char *prog, struct tu_list_entry *out, size_t max);
+
+/* Does haystack contain needle?  For error-message checks. */
+int tu_contains(const char *haystack, const char *needle);
+
+/* A fresh empty directory under $TMPDIR (or /tmp); caller removes it. */
+void tu_tmpdir(char *path, size_t len);
+/* rm -r path (only things tests made). */
+void tu_rmtree(const char *path);
+
+/* Run one suite with CK_NORMAL output; returns the process exit status. */
+int tu_main(Suite *suite);
+
+#endif
