@@ -8,6 +8,8 @@
  *
  * Columns beyond DESIGN.md's list (see the README's design section):
  *   timers, timer_slack_ns, sched, load   axes of the timer family
+ *   spurious                               events reported that were not made
+ *                                          ready (mux verifies every call)
  *   rss_bytes_per_fd, slab_bytes_per_fd    memory cost of mux register
  */
 #ifndef EVB_ROW_H
@@ -33,7 +35,7 @@
 	X(I64, samples) X(I64, min) X(I64, p50) X(I64, p90) X(I64, p99)       \
 	X(I64, p999) X(I64, max) X(F64, mean) X(F64, stddev)                  \
 	X(F64, ops_per_s) X(I64, sent) X(I64, delivered) X(I64, lost)         \
-	X(I64, wakeups) X(I64, overruns) X(I64, wall_ns) X(I64, cpu_user_ns)  \
+	X(I64, spurious) X(I64, wakeups) X(I64, overruns) X(I64, wall_ns) X(I64, cpu_user_ns)  \
 	X(I64, cpu_sys_ns) X(I64, max_rss_kb) X(I64, clock_overhead_ns)       \
 	X(F64, rss_bytes_per_fd) X(F64, slab_bytes_per_fd)
 

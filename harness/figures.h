@@ -12,6 +12,20 @@
  * plus any "name='value'" pairs the caller adds.  Without gnuplot, figures
  * are skipped with one line in run.log and on stderr; the CSV is complete
  * either way.
+ *
+ * summary.csv, one row per cell (what figure code reads):
+ *   the axis columns of results.csv (family .. load), metric, unit,
+ *   reps_total, reps_ok, status (ok | partial | skipped | failed | timeout),
+ *   reason (of the first repetition that was not ok),
+ *   for X in p50, p99, ops_per_s: X_median, X_ci_lo, X_ci_hi, X_cv
+ *     (median over the ok repetitions, its order-statistic CI, and the
+ *     coefficient of variation across repetitions),
+ *   ci_level (coverage the CI actually achieves; below 0.95 for < 6 reps),
+ *   medians over ok repetitions: min_median p90_median p999_median
+ *     max_median mean_median sent_median delivered_median lost_median
+ *     spurious_median wakeups_median overruns_median cpu_ns_per_op_median
+ *     rss_bytes_per_fd_median slab_bytes_per_fd_median wall_ns_median
+ * Empty means not applicable or no ok repetition.
  */
 #ifndef HARNESS_FIGURES_H
 #define HARNESS_FIGURES_H
@@ -44,6 +58,11 @@ FILE *harness_fig_data(const struct harness_figctx *ctx, const char *name, char 
  */
 int harness_gnuplot(const struct harness_figctx *ctx, const char *script, const char *data,
 		    const char *out, const char *const *vars);
+
+/* A numeric column of a table row; NAN when empty, unparsable or absent. */
+double harness_num(const struct evb_table *t, size_t row, const char *col);
+/* A string column of a table row; "" when absent. */
+const char *harness_str(const struct evb_table *t, size_t row, const char *col);
 
 /* Per family, in figures_<family>.c. */
 int figures_notify(const struct harness_figctx *ctx);

@@ -67,6 +67,14 @@ struct harness_plan_req {
 	const char *preset;         /* --preset NAME, or NULL */
 };
 
+/*
+ * A stable file-name-safe name for a cell: the family and every non-empty
+ * axis joined by '_', integers prefixed (n<nfds> a<active> p<period_ns>
+ * t<timers> s<timer_slack_ns>).  hist/<slug>.csv holds the cell's merged
+ * histogram over its repetitions.
+ */
+void harness_cell_slug(const struct evb_row *axes, char *buf, size_t len);
+
 /* A cell of family with every axis empty, iterations 1000, timeout 30 s. */
 void harness_cell_init(struct harness_cell *cell, const char *family);
 /* Append a copy.  0 or -ENOMEM. */
