@@ -30,6 +30,10 @@ void evb_row_reason(struct evb_row *row, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(row->reason, sizeof(row->reason), fmt, ap);
 	va_end(ap);
+	/* A reason is one line of prose, whatever text it quotes. */
+	for (char *c = row->reason; *c; c++)
+		if (*c == '\n' || *c == '\r' || *c == '\t')
+			*c = ' ';
 }
 
 void evb_row_set_hist(struct evb_row *row, const struct evb_hist *h)

@@ -66,6 +66,7 @@ void evb_row_init(struct evb_row *row);
 /* Copy a string into a row field, truncating; snprintf-style for reason. */
 #define evb_row_set(row, field, text) \
 	evb_strlcpy((row)->field, (text), sizeof((row)->field))
+/* Format the reason; line breaks in it become spaces. */
 void evb_row_reason(struct evb_row *row, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -1,0 +1,18 @@
+/* families.c - the families evbench knows, in run order. */
+#include <stddef.h>
+
+#include "figures.h"
+#include "plan.h"
+
+static const struct harness_family notify_family = {
+	.name = "notify",
+	.driver = "evb-notify",
+	.plan = plan_notify,
+	.figures = figures_notify,
+};
+
+const struct harness_family *const harness_families[] = {
+	&notify_family,
+};
+
+const size_t harness_nfamilies = sizeof(harness_families) / sizeof(harness_families[0]);

@@ -1,0 +1,115 @@
+/* figures.c - data files and gnuplot rendering for the figure functions. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "evb_spawn.h"
+#include "evb_sys.h"
+#include "figures.h"
+
+double harness_num(const struct evb_table *t, size_t row, const char *col)
+{
+	const char *text = evb_table_get(t, row, evb_table_col(t, col));
+	char *end;
+	double value;
+
+	if (!text[0])
+		return NAN;
+	value = strtod(text, &end);
+	return *end ? NAN : value;
+}
+
+const char *harness_str(const struct evb_table *t, size_t row, const char *col)
+{
+	return evb_table_get(t, row, evb_table_col(t, col));
+}
+
+FILE *harness_fig_data(const struct harness_figctx *ctx, const char *name, char *path,
+		       size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/figures", ctx->run_dir);
+	if (mkdir(path, 0755) && errno != EEXIST) {
+		fprintf(stderr, "evbench: mkdir %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	snprintf(path, len, "%s/figures/%s.dat", ctx->run_dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		fprintf(stderr, "evbench: %s: %s\n", path, strerror(errno));
+	return f;
+}
+
+/* Full path of a program found in $PATH, or -ENOENT. */
+static int find_program(const char *name, char *path, size_t len)
+{
+	const char *dirs = getenv("PATH");
+	char copy[4096], *save = NULL;
+
+	snprintf(copy, sizeof(copy), "%s", dirs && *dirs ? dirs : "/usr/bin:/bin");
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		snprintf(path, len, "%s/%s", dir, name);
+		if (access(path, X_OK) == 0)
+			return 0;
+	}
+	return -ENOENT;
+}
+
+static void log_line(void *arg, const char *line)
+{
+	FILE *log = arg;
+
+	if (log)
+		fprintf(log, "gnuplot: %s\n", line);
+}
+
+int harness_gnuplot(const struct harness_figctx *ctx, const char *script, const char *data,
+		    const char *out, const char *const *vars)
+{
+	static const char *const formats[] = { "svg", "png" };
+	char gnuplot[PATH_MAX], script_path[PATH_MAX], out_path[PATH_MAX];
+
+	if (find_program("gnuplot", gnuplot, sizeof(gnuplot)))
+		return -ENOENT;
+	snprintf(script_path, sizeof(script_path), "%s/%s", ctx->plots_dir, script);
+	snprintf(out_path, sizeof(out_path), "%s/figures/%s", ctx->run_dir, out);
+	if (strchr(out_path, '\'') || strchr(data, '\''))
+		return -EINVAL;   /* gnuplot strings are single-quoted */
+
+	for (int f = 0; f < 2; f++) {
+		char assign[8192];
+		size_t used = (size_t)snprintf(assign, sizeof(assign),
+					       "data='%s'; out='%s'; fmt='%s'", data, out_path,
+					       formats[f]);
+
+		for (int i = 0; vars && vars[i] && used < sizeof(assign); i++)
+			used += (size_t)snprintf(assign + used, sizeof(assign) - used, "; %s",
+						 vars[i]);
+		char *argv[] = { gnuplot, "-e", assign, script_path, NULL };
+		struct evb_spawn_opts opts = {
+			.timeout_ns = 60 * 1000000000LL,
+			.cancel_fd = -1,
+			.on_stderr = log_line,
+			.arg = ctx->log,
+		};
+		struct evb_spawn_result res;
+		int ret = evb_spawn(argv, &opts, &res);
+
+		if (ret)
+			return ret;
+		ret = res.end == EVB_SPAWN_EXITED && res.exit_status == 0 ? 0 : -EIO;
+		if (ret)
+			fprintf(stderr, "evbench: gnuplot %s failed for %s: %s\n", script,
+				formats[f], res.last_err);
+		evb_spawn_result_free(&res);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}

@@ -1,0 +1,209 @@
+/*
+ * figures_notify.c - the notify family's figures.
+ *
+ *   notify_latency_<mode>_<ipc>   per mechanism/variant: median over reps of
+ *                                 the per-run p50 as a bar, a whisker up to
+ *                                 the median p99; clusters by placement
+ *   notify_burst                  per mechanism/variant: delivered as a share
+ *                                 of sent (top) and delivered per second
+ *                                 (bottom), for each ipc x placement
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "figures.h"
+
+static const char *const placements[] = { "same-cpu", "cross-cpu", "free" };
+static const char *const ipcs[] = { "thread", "process" };
+
+/* Distinct mechanism/variant labels of the notify rows, in first-seen order. */
+static size_t collect_labels(const struct evb_table *s, char labels[][96], size_t max)
+{
+	size_t n = 0;
+
+	for (size_t r = 0; r < s->nrows; r++) {
+		char label[96];
+		const char *variant = harness_str(s, r, "variant");
+
+		if (strcmp(harness_str(s, r, "family"), "notify") != 0)
+			continue;
+		snprintf(label, sizeof(label), "%s%s%s", harness_str(s, r, "mechanism"),
+			 variant[0] ? "/" : "", variant);
+		size_t i = 0;
+
+		while (i < n && strcmp(labels[i], label) != 0)
+			i++;
+		if (i == n && n < max)
+			snprintf(labels[n++], sizeof(labels[0]), "%s", label);
+	}
+	return n;
+}
+
+/* Summary row of notify label/mode/ipc/placement, or -1. */
+static long find_cell(const struct evb_table *s, const char *label, const char *mode,
+		      const char *ipc, const char *placement)
+{
+	for (size_t r = 0; r < s->nrows; r++) {
+		char this_label[96];
+		const char *variant = harness_str(s, r, "variant");
+
+		if (strcmp(harness_str(s, r, "family"), "notify") != 0 ||
+		    strcmp(harness_str(s, r, "mode"), mode) != 0 ||
+		    strcmp(harness_str(s, r, "ipc"), ipc) != 0 ||
+		    strcmp(harness_str(s, r, "placement"), placement) != 0)
+			continue;
+		snprintf(this_label, sizeof(this_label), "%s%s%s",
+			 harness_str(s, r, "mechanism"), variant[0] ? "/" : "", variant);
+		if (strcmp(this_label, label) == 0)
+			return (long)r;
+	}
+	return -1;
+}
+
+static void put(FILE *f, double v, double scale)
+{
+	if (isfinite(v))
+		fprintf(f, "\t%.4g", v * scale);
+	else
+		fputs("\t-", f);
+}
+
+static int latency_figure(const struct harness_figctx *ctx, char labels[][96], size_t n,
+			  const char *mode, const char *ipc)
+{
+	char name[64], path[4096], title[256];
+	bool present[3] = { false, false, false };
+	int rows = 0;
+	FILE *f;
+
+	/* Only placements that have a value somewhere get a column: gnuplot
+	 * refuses a plot clause with no valid point. */
+	for (size_t i = 0; i < n; i++)
+		for (int p = 0; p < 3; p++) {
+			long r = find_cell(ctx->summary, labels[i], mode, ipc, placements[p]);
+
+			if (r >= 0 && isfinite(harness_num(ctx->summary, (size_t)r, "p50_median")))
+				present[p] = true;
+		}
+	snprintf(name, sizeof(name), "notify_latency_%s_%s", mode, ipc);
+	f = harness_fig_data(ctx, name, path, sizeof(path));
+	if (!f)
+		return -1;
+	char titles[64] = "";
+
+	fprintf(f, "# label");
+	for (int p = 0; p < 3; p++) {
+		if (!present[p])
+			continue;
+		fprintf(f, "\t%s_p50_us\t%s_p99_us", placements[p], placements[p]);
+		snprintf(titles + strlen(titles), sizeof(titles) - strlen(titles), "%s%s",
+			 titles[0] ? " " : "", placements[p]);
+	}
+	fputc('\n', f);
+	for (size_t i = 0; i < n; i++) {
+		double v[6];
+		int any = 0;
+
+		for (int p = 0; p < 3; p++) {
+			long r = find_cell(ctx->summary, labels[i], mode, ipc, placements[p]);
+
+			v[2 * p] = r < 0 ? NAN : harness_num(ctx->summary, (size_t)r, "p50_median");
+			v[2 * p + 1] = r < 0 ? NAN : harness_num(ctx->summary, (size_t)r,
+								  "p99_median");
+			any |= isfinite(v[2 * p]);
+		}
+		if (!any)
+			continue;
+		fprintf(f, "%s", labels[i]);
+		for (int p = 0; p < 3; p++) {
+			if (!present[p])
+				continue;
+			put(f, v[2 * p], 1e-3);
+			put(f, v[2 * p + 1], 1e-3);
+		}
+		fputc('\n', f);
+		rows++;
+	}
+	fclose(f);
+	if (!rows)
+		return 0;
+
+	const char *what = strcmp(mode, "pingpong") == 0
+		? "one sample = A notifies B, B notifies A (round trip)"
+		: "one sample = A's clock before notify -> B's clock after its wait returns";
+	char title_var[400], ylabel_var[200], titles_var[100];
+
+	snprintf(title, sizeof(title), "notify %s, ipc=%s: bar = median p50 over reps, "
+		 "whisker = median p99\\n%s", mode, ipc, what);
+	snprintf(title_var, sizeof(title_var), "title=\"%s\"", title);
+	snprintf(ylabel_var, sizeof(ylabel_var), "ylabel='%s latency (us, log scale)'",
+		 strcmp(mode, "pingpong") == 0 ? "round-trip" : "one-way wakeup");
+	snprintf(titles_var, sizeof(titles_var), "titles='%s'", titles);
+	const char *vars[] = { title_var, ylabel_var, titles_var, NULL };
+
+	return harness_gnuplot(ctx, "notify_latency.gp", path, name, vars);
+}
+
+static int burst_figure(const struct harness_figctx *ctx, char labels[][96], size_t n)
+{
+	char path[4096];
+	int rows = 0;
+	FILE *f = harness_fig_data(ctx, "notify_burst", path, sizeof(path));
+
+	if (!f)
+		return -1;
+	fprintf(f, "# label");
+	for (int i = 0; i < 2; i++)
+		for (int p = 0; p < 3; p++)
+			fprintf(f, "\t%s_%s_delivered_pct\t%s_%s_per_s", ipcs[i], placements[p],
+				ipcs[i], placements[p]);
+	fputc('\n', f);
+	for (size_t l = 0; l < n; l++) {
+		double v[12];
+		int any = 0;
+
+		for (int i = 0; i < 2; i++)
+			for (int p = 0; p < 3; p++) {
+				long r = find_cell(ctx->summary, labels[l], "burst", ipcs[i],
+						   placements[p]);
+				double sent = r < 0 ? NAN : harness_num(ctx->summary, (size_t)r,
+									 "sent_median");
+				double got = r < 0 ? NAN : harness_num(ctx->summary, (size_t)r,
+									"delivered_median");
+
+				v[(i * 3 + p) * 2] = sent > 0 ? 100.0 * got / sent : NAN;
+				v[(i * 3 + p) * 2 + 1] = r < 0 ? NAN : harness_num(ctx->summary,
+							(size_t)r, "ops_per_s_median");
+				any |= isfinite(v[(i * 3 + p) * 2]);
+			}
+		if (!any)
+			continue;
+		fprintf(f, "%s", labels[l]);
+		for (int k = 0; k < 12; k++)
+			put(f, v[k], 1.0);
+		fputc('\n', f);
+		rows++;
+	}
+	fclose(f);
+	return rows ? harness_gnuplot(ctx, "notify_burst.gp", path, "notify_burst", NULL) : 0;
+}
+
+int figures_notify(const struct harness_figctx *ctx)
+{
+	char labels[64][96];
+	size_t n = collect_labels(ctx->summary, labels, 64);
+	int ret = 0, r;
+
+	if (!n)
+		return 0;
+	for (int i = 0; i < 2; i++) {
+		r = latency_figure(ctx, labels, n, "pingpong", ipcs[i]);
+		ret = ret ? ret : r;
+		r = latency_figure(ctx, labels, n, "wakeup", ipcs[i]);
+		ret = ret ? ret : r;
+	}
+	r = burst_figure(ctx, labels, n);
+	return ret ? ret : r;
+}

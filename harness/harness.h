@@ -1,0 +1,40 @@
+/*
+ * harness.h - evbench's commands and what they share: finding the drivers
+ * and plot scripts, asking a driver what it can run.
+ */
+#ifndef HARNESS_H
+#define HARNESS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "plan.h"
+
+#define HARNESS_PROG "evbench"
+
+/* Where the drivers are: $EVB_DRIVER_DIR, else the directory of evbench. */
+void harness_bin_dir(char *buf, size_t len);
+/* Where the gnuplot scripts are: $EVB_PLOTS_DIR, else the source tree's plots/. */
+void harness_plots_dir(char *buf, size_t len);
+/* Path of a family's driver; -ENOENT when it is not built. */
+int harness_driver_path(const struct harness_family *family, char *buf, size_t len);
+/* The family named name, or NULL. */
+const struct harness_family *harness_family_find(const char *name);
+
+/*
+ * Run `driver --list` and parse it.  0 with *mechs (free() it), or -errno
+ * with error set.
+ */
+int harness_list_mechs(const char *driver, struct harness_mech **mechs, size_t *n,
+		       char *error, size_t error_len);
+
+/* Render a run's figures from its summary.csv and results.csv. */
+int harness_render_figures(const char *run_dir, FILE *log);
+
+int harness_cmd_run(int argc, char **argv);
+int harness_cmd_list(int argc, char **argv);
+int harness_cmd_env(int argc, char **argv);
+int harness_cmd_summarize(int argc, char **argv);
+int harness_cmd_plot(int argc, char **argv);
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * plan_notify.c - which notify cells each profile runs.
+ *
+ * Every mechanism x variant the driver lists, in both ipc kinds and all
+ * three placements, is measured in pingpong, wakeup and burst (smoke and
+ * quick take a subset).  Counts are sized so that the standard profile's
+ * notify part takes about 2 minutes on a 2-CPU VM, where a cross-CPU round
+ * trip costs ~80 us:
+ *
+ *   profile   pingpong  wakeup  burst    placements            reps
+ *   smoke        100      50     1000    cross-cpu, thread        1
+ *   quick        500     200    10000    same-cpu, cross-cpu      2
+ *   standard    2000    1000    20000    all three                5
+ *   full       20000   10000   100000    all three               10
+ *
+ * The burst cells with --ipc process --placement free send 100,000 in every
+ * profile from quick up: that is the claim being tested ("a sender that
+ * kill()s SIGUSR1 100,000 times and a receiver that counts them").
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "plan.h"
+
+#define CLAIM_BURST 100000
+
+struct notify_counts {
+	int64_t pingpong, wakeup, burst;
+	unsigned placements;   /* bit i: evb_placement_names[i] */
+	unsigned ipcs;         /* bit 0 thread, bit 1 process */
+	unsigned modes;        /* bit 0 pingpong, 1 wakeup, 2 burst */
+};
+
+static const struct notify_counts profile_counts[] = {
+	[HARNESS_SMOKE] = { 100, 50, 1000, 1u << 1, 1u, 0x5 },
+	[HARNESS_QUICK] = { 500, 200, 10000, 0x3, 0x3, 0x7 },
+	[HARNESS_STANDARD] = { 2000, 1000, 20000, 0x7, 0x3, 0x7 },
+	[HARNESS_FULL] = { 20000, 10000, 100000, 0x7, 0x3, 0x7 },
+};
+
+static const char *const placements[] = { "same-cpu", "cross-cpu", "free" };
+static const char *const ipcs[] = { "thread", "process" };
+static const char *const modes[] = { "pingpong", "wakeup", "burst" };
+
+int plan_notify(struct harness_plan *plan, const struct harness_plan_req *req,
+		const struct harness_mech *mechs, size_t nmechs)
+{
+	const struct notify_counts *c = &profile_counts[req->profile];
+
+	if (req->preset)
+		return 0;   /* no notify presets */
+	for (int mode = 0; mode < 3; mode++) {
+		if (!(c->modes & (1u << mode)))
+			continue;
+		for (size_t m = 0; m < nmechs; m++)
+			for (int ipc = 0; ipc < 2; ipc++)
+				for (int place = 0; place < 3; place++) {
+					struct harness_cell cell;
+					int64_t n = mode == 0 ? c->pingpong
+						  : mode == 1 ? c->wakeup : c->burst;
+
+					if (!(c->ipcs & (1u << ipc)) ||
+					    !(c->placements & (1u << place)))
+						continue;
+					harness_cell_init(&cell, "notify");
+					evb_row_set(&cell.axes, mechanism, mechs[m].mechanism);
+					evb_row_set(&cell.axes, variant, mechs[m].variant);
+					evb_row_set(&cell.axes, mode, modes[mode]);
+					evb_row_set(&cell.axes, ipc, ipcs[ipc]);
+					evb_row_set(&cell.axes, placement, placements[place]);
+					if (mode == 2 && ipc == 1 && place == 2 &&
+					    req->profile != HARNESS_SMOKE)
+						n = CLAIM_BURST;
+					cell.iterations = n;
+					cell.warmup = n / 10 < 1000 ? n / 10 : 1000;
+					/* generous: 200 us per operation plus start-up */
+					cell.timeout_ns = 10000000000LL + n * 200000LL;
+					cell.hist = mode != 2;
+					if (harness_plan_add(plan, &cell))
+						return -ENOMEM;
+				}
+	}
+	return 0;
+}

@@ -1,0 +1,118 @@
+/* rundir.c - creating run directories without ever reusing one. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rundir.h"
+
+void harness_run_path(char *buf, size_t len, const char *run_dir, const char *name)
+{
+	snprintf(buf, len, "%s/%s", run_dir, name);
+}
+
+static int dir_is_empty(const char *path)
+{
+	DIR *dir = opendir(path);
+	struct dirent *d;
+	int empty = 1;
+
+	if (!dir)
+		return 0;
+	while ((d = readdir(dir)))
+		if (strcmp(d->d_name, ".") && strcmp(d->d_name, ".."))
+			empty = 0;
+	closedir(dir);
+	return empty;
+}
+
+static int mkdir_parents(const char *path)
+{
+	char buf[4096];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return 0;
+}
+
+int harness_rundir_create(const char *base, const char *out, char *path, size_t len,
+			  char *error, size_t error_len)
+{
+	if (out) {
+		snprintf(path, len, "%s", out);
+		if (mkdir_parents(path) == 0 && mkdir(path, 0755) == 0)
+			return 0;
+		if (errno == EEXIST && dir_is_empty(path))
+			return 0;
+		int ret = -errno;
+
+		snprintf(error, error_len, "--out %s: %s", out,
+			 ret == -EEXIST ? "already exists and is not empty; evbench never "
+					  "overwrites a run (choose a new directory)"
+					: strerror(-ret));
+		return ret;
+	}
+
+	struct utsname uts;
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	uname(&uts);
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	if (mkdir(base, 0755) && errno != EEXIST) {
+		int ret = -errno;
+
+		snprintf(error, error_len, "%s: %s", base, strerror(errno));
+		return ret;
+	}
+	for (int n = 1; n < 1000; n++) {
+		if (n == 1)
+			snprintf(path, len, "%s/%s-%s-%s", base, stamp, uts.nodename, uts.release);
+		else
+			snprintf(path, len, "%s/%s-%s-%s-%d", base, stamp, uts.nodename,
+				 uts.release, n);
+		if (mkdir(path, 0755) == 0)
+			return 0;
+		if (errno != EEXIST) {
+			int ret = -errno;
+
+			snprintf(error, error_len, "%s: %s", path, strerror(errno));
+			return ret;
+		}
+	}
+	snprintf(error, error_len, "%s: too many runs in one second", base);
+	return -EEXIST;
+}
+
+int harness_rundir_link_latest(const char *base, const char *path)
+{
+	char link[4096], tmp[4096];
+	const char *name = strrchr(path, '/');
+
+	name = name ? name + 1 : path;
+	snprintf(link, sizeof(link), "%s/latest", base);
+	snprintf(tmp, sizeof(tmp), "%s/.latest.%d", base, (int)getpid());
+	unlink(tmp);
+	if (symlink(name, tmp))
+		return -errno;
+	if (rename(tmp, link)) {
+		int ret = -errno;
+
+		unlink(tmp);
+		return ret;
+	}
+	return 0;
+}
