@@ -127,6 +127,29 @@ out:
 	return ret;
 }
 
+int harness_plan_family(struct harness_plan *plan, const struct harness_family *family,
+			const struct harness_plan_req *req)
+{
+	char driver[PATH_MAX], error[512];
+	struct harness_mech *mechs;
+	size_t nmechs;
+	int ret;
+
+	if (harness_driver_path(family, driver, sizeof(driver))) {
+		fprintf(stderr, "%s: %s is not built (%s): family %s skipped\n", HARNESS_PROG,
+			family->driver, driver, family->name);
+		return -ENOENT;
+	}
+	ret = harness_list_mechs(driver, &mechs, &nmechs, error, sizeof(error));
+	if (ret) {
+		fprintf(stderr, "%s: %s\n", HARNESS_PROG, error);
+		return ret;
+	}
+	ret = family->plan(plan, req, mechs, nmechs);
+	free(mechs);
+	return ret;
+}
+
 int harness_render_figures(const char *run_dir, FILE *log)
 {
 	char summary_path[PATH_MAX], results_path[PATH_MAX], plots[PATH_MAX];

@@ -3,12 +3,14 @@
 
 #include "figures.h"
 #include "plan.h"
+#include "report.h"
 
 static const struct harness_family notify_family = {
 	.name = "notify",
 	.driver = "evb-notify",
 	.plan = plan_notify,
 	.figures = figures_notify,
+	.report = report_notify,
 };
 
 const struct harness_family *const harness_families[] = {

@@ -29,6 +29,24 @@ const char *harness_str(const struct evb_table *t, size_t row, const char *col)
 	return evb_table_get(t, row, evb_table_col(t, col));
 }
 
+long harness_find_row(const struct evb_table *t, const char *const *kv)
+{
+	int cols[32];
+	int n = 0;
+
+	for (; kv[2 * n] && n < 32; n++)
+		cols[n] = evb_table_col(t, kv[2 * n]);
+	for (size_t r = 0; r < t->nrows; r++) {
+		int i = 0;
+
+		while (i < n && !strcmp(evb_table_get(t, r, cols[i]), kv[2 * i + 1]))
+			i++;
+		if (i == n)
+			return (long)r;
+	}
+	return -1;
+}
+
 FILE *harness_fig_data(const struct harness_figctx *ctx, const char *name, char *path,
 		       size_t len)
 {

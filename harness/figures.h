@@ -64,6 +64,12 @@ double harness_num(const struct evb_table *t, size_t row, const char *col);
 /* A string column of a table row; "" when absent. */
 const char *harness_str(const struct evb_table *t, size_t row, const char *col);
 
+/*
+ * First row of t whose columns equal the given values: kv is a
+ * NULL-terminated list of column, value pairs.  -1 when none matches.
+ */
+long harness_find_row(const struct evb_table *t, const char *const *kv);
+
 /* Per family, in figures_<family>.c. */
 int figures_notify(const struct harness_figctx *ctx);
 int figures_mux(const struct harness_figctx *ctx);

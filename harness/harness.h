@@ -28,6 +28,13 @@ const struct harness_family *harness_family_find(const char *name);
 int harness_list_mechs(const char *driver, struct harness_mech **mechs, size_t *n,
 		       char *error, size_t error_len);
 
+/*
+ * Ask the family's driver what it has (--list) and append the family's cells
+ * for req.  0; -ENOENT when the driver is not built (said on stderr); -errno.
+ */
+int harness_plan_family(struct harness_plan *plan, const struct harness_family *family,
+			const struct harness_plan_req *req);
+
 /* Render a run's figures from its summary.csv and results.csv. */
 int harness_render_figures(const char *run_dir, FILE *log);
 
@@ -36,5 +43,13 @@ int harness_cmd_list(int argc, char **argv);
 int harness_cmd_env(int argc, char **argv);
 int harness_cmd_summarize(int argc, char **argv);
 int harness_cmd_plot(int argc, char **argv);
+int harness_cmd_compare(int argc, char **argv);
+int harness_cmd_report(int argc, char **argv);
+int harness_cmd_crosscheck(int argc, char **argv);
+
+/* Write RUN/crosscheck.csv (see crosscheck.c) for the cells of family (NULL:
+ * every family).  0 or -errno with error set. */
+int harness_crosscheck(const char *run_dir, const char *family, FILE *log, int cancel_fd,
+		       char *error, size_t len);
 
 #endif

@@ -29,6 +29,11 @@ static const struct command commands[] = {
 	{ "env", "print what env.csv would record about this machine", harness_cmd_env },
 	{ "summarize", "rebuild RUN/summary.csv from RUN/results.csv", harness_cmd_summarize },
 	{ "plot", "redraw RUN/figures from its CSV", harness_cmd_plot },
+	{ "report", "write RUN/report.html and RUN/report.md", harness_cmd_report },
+	{ "crosscheck", "time representative driver runs with hyperfine, beside their own figure",
+	  harness_cmd_crosscheck },
+	{ "compare", "what changed between runs A and B, with a verdict per cell",
+	  harness_cmd_compare },
 };
 
 static void usage(FILE *out)

@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include "evb_sys.h"
 #include <string.h>
 
 #include "plan.h"
@@ -83,3 +85,74 @@ void harness_cell_slug(const struct evb_row *axes, char *buf, size_t len)
 		      (*c >= '0' && *c <= '9') || *c == '-' || *c == '_'))
 			*c = '-';
 }
+
+/* --- the driver command line of a cell ------------------------------------ */
+
+static void arg_add(struct harness_argv *b, const char *text)
+{
+	if (b->n >= 62)
+		return;
+	evb_strlcpy(b->storage[b->n], text, sizeof(b->storage[0]));
+	b->argv[b->n] = b->storage[b->n];
+	b->n++;
+	b->argv[b->n] = NULL;
+}
+
+static void arg_opt(struct harness_argv *b, const char *opt, const char *value)
+{
+	if (!value[0])
+		return;
+	arg_add(b, opt);
+	arg_add(b, value);
+}
+
+static void arg_i64(struct harness_argv *b, const char *opt, int64_t value)
+{
+	char text[32];
+
+	if (value == EVB_NA)
+		return;
+	snprintf(text, sizeof(text), "%lld", (long long)value);
+	arg_opt(b, opt, text);
+}
+
+void harness_cell_argv(struct harness_argv *b, const char *driver, const struct harness_cell *c,
+		       const char *run_id, int rep, const char *hist_path)
+{
+	const struct evb_row *a = &c->axes;
+
+	b->n = 0;
+	arg_add(b, driver);
+	arg_opt(b, "--mechanism", a->mechanism);
+	arg_opt(b, "--variant", a->variant);
+	arg_opt(b, "--mode", a->mode);
+	arg_opt(b, "--ipc", a->ipc);
+	arg_opt(b, "--placement", a->placement);
+	arg_opt(b, "--fd-type", a->fd_type);
+	arg_i64(b, "--nfds", a->nfds);
+	arg_i64(b, "--active", a->active);
+	arg_i64(b, "--period-ns", a->period_ns);
+	arg_i64(b, "--timers", a->timers);
+	arg_i64(b, "--timer-slack", a->timer_slack_ns);
+	arg_opt(b, "--sched", a->sched);
+	if (a->load[0]) {
+		char load[64];
+
+		snprintf(load, sizeof(load), "--load=%s", a->load);
+		arg_add(b, load);
+	}
+	arg_i64(b, "--iterations", c->iterations);
+	if (c->warmup >= 0)
+		arg_i64(b, "--warmup", c->warmup);
+	char timeout[32];
+
+	snprintf(timeout, sizeof(timeout), "%lldns", (long long)c->timeout_ns);
+	arg_opt(b, "--timeout", timeout);
+	arg_opt(b, "--run-id", run_id);
+	arg_i64(b, "--rep", rep);
+	if (hist_path)
+		arg_opt(b, "--hist", hist_path);
+	for (int i = 0; i < HARNESS_EXTRA_ARGS && c->extra[i]; i++)
+		arg_add(b, c->extra[i]);
+}
+

@@ -52,6 +52,7 @@ struct harness_cell {
 	int64_t warmup;             /* < 0: the driver's default */
 	int64_t timeout_ns;         /* the driver's --timeout; killed 5 s later */
 	bool hist;                  /* pass --hist (modes with per-op samples) */
+	bool crosscheck;            /* a representative cell for evbench crosscheck */
 	const char *extra[HARNESS_EXTRA_ARGS];   /* more options, NULL-terminated;
 						    static strings only */
 };
@@ -75,6 +76,17 @@ struct harness_plan_req {
  */
 void harness_cell_slug(const struct evb_row *axes, char *buf, size_t len);
 
+/* A driver command line, built from a cell's axes (see the table above). */
+struct harness_argv {
+	char *argv[64];
+	char storage[64][128];
+	int n;
+};
+
+/* driver is the path of the family's driver; hist_path may be NULL. */
+void harness_cell_argv(struct harness_argv *b, const char *driver, const struct harness_cell *c,
+		       const char *run_id, int rep, const char *hist_path);
+
 /* A cell of family with every axis empty, iterations 1000, timeout 30 s. */
 void harness_cell_init(struct harness_cell *cell, const char *family);
 /* Append a copy.  0 or -ENOMEM. */
@@ -92,12 +104,15 @@ typedef int (*harness_plan_fn)(struct harness_plan *plan, const struct harness_p
 
 struct harness_figctx;
 typedef int (*harness_figures_fn)(const struct harness_figctx *ctx);
+struct report_ctx;
+typedef void (*harness_report_fn)(const struct report_ctx *ctx);
 
 struct harness_family {
 	const char *name;            /* "notify" */
 	const char *driver;          /* "evb-notify", found next to evbench */
 	harness_plan_fn plan;
 	harness_figures_fn figures;  /* NULL: no figures yet */
+	harness_report_fn report;    /* its section of report.html / .md */
 	const char *const *presets;  /* preset names this family knows, NULL-terminated */
 };
 

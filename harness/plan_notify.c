@@ -76,6 +76,14 @@ int plan_notify(struct harness_plan *plan, const struct harness_plan_req *req,
 					/* generous: 200 us per operation plus start-up */
 					cell.timeout_ns = 10000000000LL + n * 200000LL;
 					cell.hist = mode != 2;
+					/* Representative cells for the hyperfine cross-check. */
+					cell.crosscheck = mode == 0 && ipc == 0 && place == 0 &&
+						(!strcmp(mechs[m].mechanism, "pipe") ||
+						 !strcmp(mechs[m].mechanism, "futex") ||
+						 (!strcmp(mechs[m].mechanism, "eventfd") &&
+						  !strcmp(mechs[m].variant, "counter")) ||
+						 (!strcmp(mechs[m].mechanism, "signal-handler") &&
+						  !strcmp(mechs[m].variant, "rt")));
 					if (harness_plan_add(plan, &cell))
 						return -ENOMEM;
 				}

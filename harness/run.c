@@ -38,6 +38,7 @@
 #include "evb_spawn.h"
 #include "evb_sys.h"
 #include "harness.h"
+#include "report.h"
 #include "plan.h"
 #include "rundir.h"
 #include "summary.h"
@@ -209,26 +210,15 @@ static void parse(int argc, char **argv, struct run_opts *o)
 static int plan_family(struct run_state *st, const struct harness_family *family,
 		       const struct harness_plan_req *req, bool *known_preset)
 {
-	char driver[PATH_MAX], error[512];
-	struct harness_mech *mechs;
-	size_t nmechs, before = st->plan.ncells;
+	size_t before = st->plan.ncells;
 	int ret;
 
-	if (harness_driver_path(family, driver, sizeof(driver))) {
-		fprintf(stderr, "%s: %s is not built (%s): family %s skipped\n", HARNESS_PROG,
-			family->driver, driver, family->name);
-		return st->opts->family ? -ENOENT : 0;
-	}
-	ret = harness_list_mechs(driver, &mechs, &nmechs, error, sizeof(error));
-	if (ret) {
-		fprintf(stderr, "%s: %s\n", HARNESS_PROG, error);
-		return ret;
-	}
 	for (int i = 0; req->preset && family->presets && family->presets[i]; i++)
 		if (strcmp(family->presets[i], req->preset) == 0)
 			*known_preset = true;
-	ret = family->plan(&st->plan, req, mechs, nmechs);
-	free(mechs);
+	ret = harness_plan_family(&st->plan, family, req);
+	if (ret == -ENOENT)
+		return st->opts->family ? -ENOENT : 0;
 	if (ret)
 		return ret;
 
@@ -288,80 +278,6 @@ static int make_plan(struct run_state *st)
 }
 
 /* --- one driver run ------------------------------------------------------- */
-
-struct argv_builder {
-	char *argv[64];
-	char storage[64][128];
-	int n;
-};
-
-static void arg_add(struct argv_builder *b, const char *text)
-{
-	if (b->n >= 62)
-		return;
-	evb_strlcpy(b->storage[b->n], text, sizeof(b->storage[0]));
-	b->argv[b->n] = b->storage[b->n];
-	b->n++;
-	b->argv[b->n] = NULL;
-}
-
-static void arg_opt(struct argv_builder *b, const char *opt, const char *value)
-{
-	if (!value[0])
-		return;
-	arg_add(b, opt);
-	arg_add(b, value);
-}
-
-static void arg_i64(struct argv_builder *b, const char *opt, int64_t value)
-{
-	char text[32];
-
-	if (value == EVB_NA)
-		return;
-	snprintf(text, sizeof(text), "%lld", (long long)value);
-	arg_opt(b, opt, text);
-}
-
-static void build_argv(struct argv_builder *b, const char *driver, const struct harness_cell *c,
-		       const char *run_id, int rep, const char *hist_path)
-{
-	const struct evb_row *a = &c->axes;
-
-	b->n = 0;
-	arg_add(b, driver);
-	arg_opt(b, "--mechanism", a->mechanism);
-	arg_opt(b, "--variant", a->variant);
-	arg_opt(b, "--mode", a->mode);
-	arg_opt(b, "--ipc", a->ipc);
-	arg_opt(b, "--placement", a->placement);
-	arg_opt(b, "--fd-type", a->fd_type);
-	arg_i64(b, "--nfds", a->nfds);
-	arg_i64(b, "--active", a->active);
-	arg_i64(b, "--period-ns", a->period_ns);
-	arg_i64(b, "--timers", a->timers);
-	arg_i64(b, "--timer-slack", a->timer_slack_ns);
-	arg_opt(b, "--sched", a->sched);
-	if (a->load[0]) {
-		char load[64];
-
-		snprintf(load, sizeof(load), "--load=%s", a->load);
-		arg_add(b, load);
-	}
-	arg_i64(b, "--iterations", c->iterations);
-	if (c->warmup >= 0)
-		arg_i64(b, "--warmup", c->warmup);
-	char timeout[32];
-
-	snprintf(timeout, sizeof(timeout), "%lldns", (long long)c->timeout_ns);
-	arg_opt(b, "--timeout", timeout);
-	arg_opt(b, "--run-id", run_id);
-	arg_i64(b, "--rep", rep);
-	if (hist_path)
-		arg_opt(b, "--hist", hist_path);
-	for (int i = 0; i < HARNESS_EXTRA_ARGS && c->extra[i]; i++)
-		arg_add(b, c->extra[i]);
-}
 
 static void log_stderr_line(void *arg, const char *line)
 {
@@ -463,7 +379,7 @@ static void run_one(struct run_state *st, size_t index, int rep, struct evb_row 
 	const struct harness_family *family = st->cell_family[index];
 	char driver[PATH_MAX], slug[512], hist_rep[PATH_MAX], hist_cell[PATH_MAX];
 	char error[600] = "";
-	struct argv_builder b;
+	struct harness_argv b;
 	struct evb_spawn_result res;
 	struct evb_spawn_opts opts = {
 		.timeout_ns = c->timeout_ns + kill_grace_ns(c->timeout_ns),
@@ -476,7 +392,7 @@ static void run_one(struct run_state *st, size_t index, int rep, struct evb_row 
 	harness_cell_slug(&c->axes, slug, sizeof(slug));
 	snprintf(hist_rep, sizeof(hist_rep), "%s/hist/.%s.rep%d.csv", st->run_dir, slug, rep);
 	snprintf(hist_cell, sizeof(hist_cell), "%s/hist/%s.csv", st->run_dir, slug);
-	build_argv(&b, driver, c, st->run_id, rep, c->hist ? hist_rep : NULL);
+	harness_cell_argv(&b, driver, c, st->run_id, rep, c->hist ? hist_rep : NULL);
 
 	fprintf(st->log, "[%zu/%zu] rep %d:", st->done + 1, st->total, rep);
 	for (int i = 0; i < b.n; i++)
@@ -672,11 +588,11 @@ static void print_plan(const struct run_state *st)
 	printf("# %zu cells x %d reps = %zu driver runs\n", st->plan.ncells, st->reps,
 	       st->plan.ncells * (size_t)st->reps);
 	for (size_t i = 0; i < st->plan.ncells; i++) {
-		struct argv_builder b;
+		struct harness_argv b;
 		char driver[PATH_MAX];
 
 		harness_driver_path(st->cell_family[i], driver, sizeof(driver));
-		build_argv(&b, driver, &st->plan.cells[i], "ID", 1, NULL);
+		harness_cell_argv(&b, driver, &st->plan.cells[i], "ID", 1, NULL);
 		for (int k = 0; k < b.n; k++)
 			printf("%s%s", k ? " " : "", b.argv[k]);
 		putchar('\n');
@@ -719,6 +635,19 @@ static void finish(struct run_state *st)
 	write_env(st, state);
 	if (!st->interrupted && !st->opts->no_figures)
 		harness_render_figures(st->run_dir, st->log);
+	/* The cross-check is a stage of the standard and full profiles. */
+	if (!st->interrupted && st->opts->profile >= HARNESS_STANDARD && !st->opts->mechanism &&
+	    !st->opts->preset) {
+		fprintf(stderr, "%s: cross-check with hyperfine\n", HARNESS_PROG);
+		if (harness_crosscheck(st->run_dir, st->opts->family, st->log, st->cancel_fd, error,
+				       sizeof(error)))
+			fprintf(stderr, "%s: crosscheck: %s\n", HARNESS_PROG, error);
+	}
+	if (harness_report(st->run_dir, error, sizeof(error)))
+		fprintf(stderr, "%s: report: %s\n", HARNESS_PROG, error);
+	else
+		fprintf(stderr, "%s: report: %s/report.html (and report.md)\n", HARNESS_PROG,
+			st->run_dir);
 	if (!st->opts->out)
 		harness_rundir_link_latest(st->opts->base, st->run_dir);
 }

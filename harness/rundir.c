@@ -46,23 +46,64 @@ static int mkdir_parents(const char *path)
 	return 0;
 }
 
+/* --out DIR: exactly there, new or empty. */
+static int create_exact(const char *out, char *path, size_t len, char *error, size_t error_len)
+{
+	snprintf(path, len, "%s", out);
+	if (mkdir_parents(path) == 0 && mkdir(path, 0755) == 0)
+		return 0;
+	if (errno == EEXIST && dir_is_empty(path))
+		return 0;
+	int ret = -errno;
+
+	snprintf(error, error_len, "--out %s: %s", out,
+		 ret == -EEXIST ? "already exists and is not empty; evbench never "
+				  "overwrites a run (choose a new directory)"
+				: strerror(-ret));
+	return ret;
+}
+
+/* stem, stem-2, ...: the first that mkdir creates. */
+static int create_numbered(const char *stem, char *path, size_t len, char *error,
+			   size_t error_len)
+{
+	for (int n = 1; n < 1000; n++) {
+		if (n == 1)
+			snprintf(path, len, "%s", stem);
+		else
+			snprintf(path, len, "%s-%d", stem, n);
+		if (mkdir(path, 0755) == 0)
+			return 0;
+		if (errno != EEXIST) {
+			int ret = -errno;
+
+			snprintf(error, error_len, "%s: %s", path, strerror(errno));
+			return ret;
+		}
+	}
+	snprintf(error, error_len, "%s: too many directories of that name", stem);
+	return -EEXIST;
+}
+
+int harness_newdir(const char *out, const char *stem, char *path, size_t len, char *error,
+		   size_t error_len)
+{
+	if (out)
+		return create_exact(out, path, len, error, error_len);
+	if (mkdir_parents(stem)) {
+		int ret = -errno;
+
+		snprintf(error, error_len, "%s: %s", stem, strerror(errno));
+		return ret;
+	}
+	return create_numbered(stem, path, len, error, error_len);
+}
+
 int harness_rundir_create(const char *base, const char *out, char *path, size_t len,
 			  char *error, size_t error_len)
 {
-	if (out) {
-		snprintf(path, len, "%s", out);
-		if (mkdir_parents(path) == 0 && mkdir(path, 0755) == 0)
-			return 0;
-		if (errno == EEXIST && dir_is_empty(path))
-			return 0;
-		int ret = -errno;
-
-		snprintf(error, error_len, "--out %s: %s", out,
-			 ret == -EEXIST ? "already exists and is not empty; evbench never "
-					  "overwrites a run (choose a new directory)"
-					: strerror(-ret));
-		return ret;
-	}
+	if (out)
+		return create_exact(out, path, len, error, error_len);
 
 	struct utsname uts;
 	char stamp[32];
@@ -78,23 +119,10 @@ int harness_rundir_create(const char *base, const char *out, char *path, size_t 
 		snprintf(error, error_len, "%s: %s", base, strerror(errno));
 		return ret;
 	}
-	for (int n = 1; n < 1000; n++) {
-		if (n == 1)
-			snprintf(path, len, "%s/%s-%s-%s", base, stamp, uts.nodename, uts.release);
-		else
-			snprintf(path, len, "%s/%s-%s-%s-%d", base, stamp, uts.nodename,
-				 uts.release, n);
-		if (mkdir(path, 0755) == 0)
-			return 0;
-		if (errno != EEXIST) {
-			int ret = -errno;
+	char stem[4096];
 
-			snprintf(error, error_len, "%s: %s", path, strerror(errno));
-			return ret;
-		}
-	}
-	snprintf(error, error_len, "%s: too many runs in one second", base);
-	return -EEXIST;
+	snprintf(stem, sizeof(stem), "%s/%s-%s-%s", base, stamp, uts.nodename, uts.release);
+	return create_numbered(stem, path, len, error, error_len);
 }
 
 int harness_rundir_link_latest(const char *base, const char *path)

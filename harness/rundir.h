@@ -15,6 +15,14 @@
 /* 0, or -EEXIST (out exists and is not empty) / -errno, with error set. */
 int harness_rundir_create(const char *base, const char *out, char *path, size_t len,
 			  char *error, size_t error_len);
+/*
+ * Create a new directory: out when given (must not exist or be empty), else
+ * stem, stem-2, stem-3, ... whichever does not exist yet.  0 or -errno with
+ * error set.
+ */
+int harness_newdir(const char *out, const char *stem, char *path, size_t len, char *error,
+		   size_t error_len);
+
 /* Point <base>/latest at path (relative).  0 or -errno. */
 int harness_rundir_link_latest(const char *base, const char *path);
 

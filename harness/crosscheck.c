@@ -1,0 +1,343 @@
+/*
+ * crosscheck.c - does the in-process figure agree with a stopwatch held
+ * outside the process?
+ *
+ * For the cells the families mark as representative (cell.crosscheck),
+ * hyperfine times the whole driver process at N and 10N operations
+ * (--shell=none, warmup runs, then 10 timed runs, exported as JSON and CSV
+ * into RUN/crosscheck/).  The slope
+ *
+ *     (median t(10N) - median t(N)) / 9N
+ *
+ * is the cost of one more operation: process start-up, warmup and exit are
+ * the same in both and cancel out.  Beside it, the driver's own per-op
+ * figure from a separate run at 10N: the mean sample for latency cells, the
+ * inverse of ops/s for throughput cells, the period for timer cells (with
+ * absolute deadlines one iteration takes exactly one period).  A ratio off
+ * by more than 15% is flagged: something outside the timed region scales
+ * with N, or the timed region is not what the figure claims.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "evb_cli.h"
+#include "evb_csv.h"
+#include "evb_row.h"
+#include "evb_spawn.h"
+#include "evb_sys.h"
+#include "figures.h"
+#include "harness.h"
+#include "report.h"
+#include "rundir.h"
+
+#define AGREE_WITHIN 0.15
+#define HYPERFINE_RUNS "10"
+#define HYPERFINE_WARMUP "2"
+#define SCALE 10
+
+struct xc_result {
+	char cell[256];
+	const struct harness_cell *c;
+	int64_t n_small, n_large;
+	double t_small_s, t_large_s;
+	double slope_ns, inprocess_ns;
+	const char *inprocess_figure;
+	double ratio;
+	const char *status;
+	char reason[400];
+};
+
+static int find_hyperfine(char *path, size_t len)
+{
+	const char *dirs = getenv("PATH");
+	char copy[4096], *save = NULL;
+
+	snprintf(copy, sizeof(copy), "%s", dirs && *dirs ? dirs : "/usr/bin:/bin");
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		snprintf(path, len, "%s/hyperfine", dir);
+		if (access(path, X_OK) == 0)
+			return 0;
+	}
+	return -ENOENT;
+}
+
+/* The driver command for cell c at n operations, as one string (no spaces
+ * inside arguments, so hyperfine --shell=none splits it back exactly). */
+static void command_line(const char *driver, const struct harness_cell *c, int64_t n,
+			 char *buf, size_t len)
+{
+	struct harness_cell copy = *c;
+	struct harness_argv b;
+	size_t used = 0;
+
+	copy.iterations = n;
+	harness_cell_argv(&b, driver, &copy, "crosscheck", 1, NULL);
+	buf[0] = '\0';
+	for (int i = 0; i < b.n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? " " : "", b.argv[i]);
+}
+
+/* The driver's own per-op figure, from one run at n. */
+static int inprocess(const char *driver, const struct harness_cell *c, int64_t n,
+		     struct xc_result *x)
+{
+	struct harness_cell copy = *c;
+	struct harness_argv b;
+	struct evb_spawn_opts opts = { .timeout_ns = c->timeout_ns * SCALE, .cancel_fd = -1 };
+	struct evb_spawn_result res;
+	struct evb_csv_record rec = { 0 };
+	struct evb_row row;
+	char error[256];
+	int ret;
+
+	copy.iterations = n;
+	harness_cell_argv(&b, driver, &copy, "crosscheck", 1, NULL);
+	ret = evb_spawn(b.argv, &opts, &res);
+	if (ret)
+		return ret;
+	ret = -EINVAL;
+	if (res.end != EVB_SPAWN_EXITED || res.exit_status != 0 ||
+	    evb_csv_parse_line(res.out, &rec, error, sizeof(error)) != 1 ||
+	    evb_row_parse(&row, rec.fields, rec.nfields, error, sizeof(error)) ||
+	    strcmp(row.status, "ok")) {
+		snprintf(x->reason, sizeof(x->reason), "driver run failed: %s", res.last_err);
+		goto out;
+	}
+	if (!strcmp(row.metric, "lateness_ns")) {
+		x->inprocess_ns = (double)row.period_ns;
+		x->inprocess_figure = "period_ns";
+	} else if (strstr(row.unit, "/s")) {
+		x->inprocess_ns = row.ops_per_s > 0 ? 1e9 / row.ops_per_s : NAN;
+		x->inprocess_figure = "1/ops_per_s";
+	} else {
+		x->inprocess_ns = row.mean;
+		x->inprocess_figure = "mean";
+	}
+	ret = 0;
+out:
+	evb_csv_record_free(&rec);
+	evb_spawn_result_free(&res);
+	return ret;
+}
+
+static void log_line(void *arg, const char *line)
+{
+	if (arg)
+		fprintf(arg, "  hyperfine: %s\n", line);
+}
+
+static int hyperfine(const char *hyperfine_path, const char *driver, const struct harness_cell *c,
+		     const char *dir, const char *slug, FILE *log, int cancel_fd,
+		     struct xc_result *x)
+{
+	char small[2048], large[2048], csv[PATH_MAX], json[PATH_MAX];
+	char *argv[] = { (char *)hyperfine_path, "--shell=none", "--warmup", HYPERFINE_WARMUP,
+			 "--runs", HYPERFINE_RUNS, "--style", "basic", "--export-csv", csv,
+			 "--export-json", json, small, large, NULL };
+	struct evb_spawn_opts opts = {
+		.timeout_ns = 30 * c->timeout_ns,
+		.cancel_fd = cancel_fd,
+		.on_stderr = log_line,
+		.arg = log,
+	};
+	struct evb_spawn_result res;
+	struct evb_table t;
+	int ret;
+
+	command_line(driver, c, x->n_small, small, sizeof(small));
+	command_line(driver, c, x->n_large, large, sizeof(large));
+	snprintf(csv, sizeof(csv), "%s/%s.csv", dir, slug);
+	snprintf(json, sizeof(json), "%s/%s.json", dir, slug);
+	if (log)
+		fprintf(log, "crosscheck %s:\n  %s\n  %s\n", x->cell, small, large);
+	ret = evb_spawn(argv, &opts, &res);
+	if (ret)
+		return ret;
+	if (res.end == EVB_SPAWN_CANCELED) {
+		evb_spawn_result_free(&res);
+		return -EINTR;
+	}
+	if (res.end != EVB_SPAWN_EXITED || res.exit_status) {
+		snprintf(x->reason, sizeof(x->reason), "hyperfine failed: %s", res.last_err);
+		evb_spawn_result_free(&res);
+		return -EIO;
+	}
+	evb_spawn_result_free(&res);
+	ret = evb_table_load(&t, csv);
+	if (ret || t.nrows != 2) {
+		snprintf(x->reason, sizeof(x->reason), "hyperfine CSV: %s", ret ? t.error : "not 2 rows");
+		if (!ret)
+			evb_table_free(&t);
+		return -EINVAL;
+	}
+	x->t_small_s = harness_num(&t, 0, "median");
+	x->t_large_s = harness_num(&t, 1, "median");
+	evb_table_free(&t);
+	x->slope_ns = (x->t_large_s - x->t_small_s) * 1e9 / (double)(x->n_large - x->n_small);
+	return 0;
+}
+
+static void write_csv(FILE *f, const struct xc_result *x, size_t n)
+{
+	fprintf(f, "cell,family,mechanism,variant,mode,ipc,placement,fd_type,nfds,active,"
+		   "period_ns,n_small,n_large,t_small_s,t_large_s,slope_ns_per_op,"
+		   "inprocess_ns_per_op,inprocess_figure,ratio,agrees,status,reason\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct evb_row *a = &x[i].c->axes;
+		char nums[3][32];
+
+		snprintf(nums[0], 32, "%lld", (long long)a->nfds);
+		snprintf(nums[1], 32, "%lld", (long long)a->active);
+		snprintf(nums[2], 32, "%lld", (long long)a->period_ns);
+		const char *fields[] = { x[i].cell, a->family, a->mechanism, a->variant, a->mode,
+					 a->ipc, a->placement, a->fd_type,
+					 a->nfds == EVB_NA ? "" : nums[0],
+					 a->active == EVB_NA ? "" : nums[1],
+					 a->period_ns == EVB_NA ? "" : nums[2] };
+
+		for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
+			evb_csv_field(f, fields[k]);
+			fputc(',', f);
+		}
+		fprintf(f, "%lld,%lld", (long long)x[i].n_small, (long long)x[i].n_large);
+		if (!strcmp(x[i].status, "ok"))
+			fprintf(f, ",%.6f,%.6f,%.1f,%.1f,%s,%.3f,%s", x[i].t_small_s, x[i].t_large_s,
+				x[i].slope_ns, x[i].inprocess_ns, x[i].inprocess_figure, x[i].ratio,
+				fabs(x[i].ratio - 1.0) <= AGREE_WITHIN ? "yes" : "NO (> 15%)");
+		else
+			fputs(",,,,,,,", f);
+		fprintf(f, ",%s,", x[i].status);
+		evb_csv_field(f, x[i].reason);
+		fputc('\n', f);
+	}
+}
+
+int harness_crosscheck(const char *run_dir, const char *family, FILE *log, int cancel_fd,
+		       char *error, size_t len)
+{
+	struct harness_plan plan = { 0 };
+	struct harness_plan_req req = { .profile = HARNESS_STANDARD };
+	const struct harness_family **family_of = NULL;
+	struct xc_result *x = NULL;
+	char hyperfine_path[PATH_MAX], dir[PATH_MAX], path[PATH_MAX];
+	size_t n = 0;
+	int ret = 0, have_hyperfine = find_hyperfine(hyperfine_path, sizeof(hyperfine_path)) == 0;
+
+	for (size_t f = 0; f < harness_nfamilies; f++) {
+		size_t before = plan.ncells;
+
+		if (family && strcmp(family, harness_families[f]->name))
+			continue;
+		if (harness_plan_family(&plan, harness_families[f], &req) == -ENOMEM) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		const struct harness_family **fo = realloc(family_of, (plan.ncells + 1) *
+							   sizeof(*fo));
+
+		if (!fo) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		family_of = fo;
+		for (size_t i = before; i < plan.ncells; i++)
+			family_of[i] = harness_families[f];
+	}
+	x = calloc(plan.ncells + 1, sizeof(*x));
+	if (!x) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	snprintf(dir, sizeof(dir), "%s/crosscheck", run_dir);
+	mkdir(dir, 0755);
+	for (size_t i = 0; i < plan.ncells; i++) {
+		const struct harness_cell *c = &plan.cells[i];
+		struct xc_result *r = &x[n];
+		char driver[PATH_MAX], slug[512];
+
+		if (!c->crosscheck)
+			continue;
+		n++;
+		r->c = c;
+		r->n_small = c->iterations;
+		r->n_large = c->iterations * SCALE;
+		r->status = "skipped";
+		harness_cell_slug(&c->axes, slug, sizeof(slug));
+		snprintf(r->cell, sizeof(r->cell), "%s", slug);
+		if (!have_hyperfine) {
+			snprintf(r->reason, sizeof(r->reason),
+				 "hyperfine not installed (apt-get install hyperfine)");
+			continue;
+		}
+		harness_driver_path(family_of[i], driver, sizeof(driver));
+		fprintf(stderr, "%s: crosscheck %zu: %s\n", HARNESS_PROG, n, slug);
+		ret = inprocess(driver, c, r->n_large, r);
+		if (!ret)
+			ret = hyperfine(hyperfine_path, driver, c, dir, slug, log, cancel_fd, r);
+		if (ret == -EINTR)
+			break;
+		if (ret) {
+			r->status = "failed";
+			if (!r->reason[0])
+				snprintf(r->reason, sizeof(r->reason), "%s", strerror(-ret));
+			ret = 0;
+			continue;
+		}
+		r->status = "ok";
+		r->ratio = r->slope_ns / r->inprocess_ns;
+	}
+
+	FILE *f;
+
+	harness_run_path(path, sizeof(path), run_dir, "crosscheck.csv");
+	f = fopen(path, "w");
+	if (!f) {
+		ret = -errno;
+		snprintf(error, len, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	write_csv(f, x, n);
+	if (fclose(f) && !ret) {
+		ret = -errno;
+		snprintf(error, len, "%s: %s", path, strerror(errno));
+	}
+out:
+	free(x);
+	free(family_of);
+	harness_plan_free(&plan);
+	return ret;
+}
+
+int harness_cmd_crosscheck(int argc, char **argv)
+{
+	char error[600], path[PATH_MAX];
+
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("Usage: evbench crosscheck RUN\n\nTimes representative driver runs as "
+		       "whole processes with hyperfine at N and 10N operations and writes "
+		       "RUN/crosscheck.csv: the slope per operation beside the driver's own "
+		       "figure, flagged when they differ by more than 15%%.  The hyperfine "
+		       "exports are kept in RUN/crosscheck/.  Then rewrites the report.\n");
+		return 0;
+	}
+	if (argc != 2)
+		evb_usage_error(HARNESS_PROG " crosscheck", "expected one argument: a run directory");
+	harness_run_path(path, sizeof(path), argv[1], "results.csv");
+	if (access(path, R_OK))
+		evb_usage_error(HARNESS_PROG " crosscheck", "%s is not a run directory (%s: %s)",
+				argv[1], path, strerror(errno));
+	if (harness_crosscheck(argv[1], NULL, NULL, -1, error, sizeof(error))) {
+		fprintf(stderr, "%s crosscheck: %s\n", HARNESS_PROG, error);
+		return 1;
+	}
+	printf("%s/crosscheck.csv\n", argv[1]);
+	if (harness_report(argv[1], error, sizeof(error)))
+		fprintf(stderr, "%s crosscheck: report: %s\n", HARNESS_PROG, error);
+	return 0;
+}

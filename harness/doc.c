@@ -1,0 +1,304 @@
+/* doc.c - HTML + Markdown writer for the report; see doc.h. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+
+static const char css[] =
+	"body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1180px;"
+	"margin:2em auto;padding:0 1em;color:#222;line-height:1.45}"
+	"h1{font-size:1.7em;margin-bottom:.2em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;"
+	"margin-top:2em}h3{margin-top:1.5em}"
+	"table{border-collapse:collapse;margin:1em 0;font-size:.88em}"
+	"th,td{border:1px solid #ccc;padding:.25em .55em;text-align:left;vertical-align:top}"
+	"th{background:#f0f0f0}td.n{text-align:right;white-space:nowrap}"
+	"tr:nth-child(even) td{background:#fafafa}"
+	".note{background:#fff4e5;border-left:4px solid #f0a030;padding:.5em .8em;margin:1em 0}"
+	"figure{margin:1.2em 0}figure svg{max-width:100%;height:auto}"
+	"figcaption{font-size:.9em;color:#555}"
+	".holds{color:#1a7f37;font-weight:600}.fails{color:#c62828;font-weight:600}"
+	".na{color:#777}code{background:#f3f3f3;padding:0 .2em}";
+
+static void html_escaped(FILE *f, const char *text)
+{
+	for (; *text; text++) {
+		switch (*text) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default: fputc(*text, f);
+		}
+	}
+}
+
+/* Markdown table cells cannot hold '|' or line breaks. */
+static void md_cell(FILE *f, const char *text)
+{
+	for (; *text; text++) {
+		if (*text == '|')
+			fputs("\\|", f);
+		else if (*text == '\n')
+			fputc(' ', f);
+		else
+			fputc(*text, f);
+	}
+}
+
+static char *vformat(const char *fmt, va_list ap)
+{
+	char *text;
+
+	if (vasprintf(&text, fmt, ap) < 0)
+		return NULL;
+	return text;
+}
+
+/* Verdict words get a colour in HTML. */
+static void html_cell_text(FILE *f, const char *text)
+{
+	const char *cls = !strncmp(text, "holds", 5) ? "holds"
+			: !strncmp(text, "does not hold", 13) ? "fails"
+			: !strncmp(text, "not measured", 12) ? "na" : NULL;
+
+	if (cls)
+		fprintf(f, "<span class=\"%s\">", cls);
+	html_escaped(f, text);
+	if (cls)
+		fputs("</span>", f);
+}
+
+int doc_open(struct doc *d, const char *run_dir, const char *title)
+{
+	char path[4200];
+
+	memset(d, 0, sizeof(*d));
+	d->run_dir = run_dir;
+	snprintf(path, sizeof(path), "%s/report.html.tmp", run_dir);
+	d->html = fopen(path, "w");
+	snprintf(path, sizeof(path), "%s/report.md.tmp", run_dir);
+	d->md = fopen(path, "w");
+	if (!d->html || !d->md) {
+		int ret = -errno;
+
+		if (d->html)
+			fclose(d->html);
+		if (d->md)
+			fclose(d->md);
+		return ret;
+	}
+	fprintf(d->html, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+			 "<title>");
+	html_escaped(d->html, title);
+	fprintf(d->html, "</title><style>%s</style></head><body>\n", css);
+	return 0;
+}
+
+int doc_close(struct doc *d)
+{
+	static const char *const names[] = { "report.html", "report.md" };
+	char from[4200], to[4200];
+	int ret = 0;
+
+	fputs("</body></html>\n", d->html);
+	if (fclose(d->html))
+		ret = -errno;
+	if (fclose(d->md) && !ret)
+		ret = -errno;
+	for (int i = 0; i < 2 && !ret; i++) {
+		snprintf(from, sizeof(from), "%s/%s.tmp", d->run_dir, names[i]);
+		snprintf(to, sizeof(to), "%s/%s", d->run_dir, names[i]);
+		if (rename(from, to))
+			ret = -errno;
+	}
+	return ret;
+}
+
+void doc_h(struct doc *d, int level, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	text = vformat(fmt, ap);
+	va_end(ap);
+	if (!text)
+		return;
+	fprintf(d->html, "<h%d>", level);
+	html_escaped(d->html, text);
+	fprintf(d->html, "</h%d>\n", level);
+	fprintf(d->md, "\n%.*s %s\n\n", level, "######", text);
+	free(text);
+}
+
+static void paragraph(struct doc *d, const char *cls, const char *fmt, va_list ap)
+{
+	char *text = vformat(fmt, ap);
+
+	if (!text)
+		return;
+	fprintf(d->html, cls ? "<p class=\"%s\">" : "<p>", cls);
+	html_escaped(d->html, text);
+	fputs("</p>\n", d->html);
+	fprintf(d->md, cls ? "> **Note:** %s\n\n" : "%s\n\n", text);
+	free(text);
+}
+
+void doc_p(struct doc *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	paragraph(d, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void doc_note(struct doc *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	paragraph(d, "note", fmt, ap);
+	va_end(ap);
+}
+
+void doc_item(struct doc *d, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	text = vformat(fmt, ap);
+	va_end(ap);
+	if (!text)
+		return;
+	if (!d->in_list)
+		fputs("<ul>\n", d->html);
+	d->in_list = 1;
+	fputs("<li>", d->html);
+	html_escaped(d->html, text);
+	fputs("</li>\n", d->html);
+	fprintf(d->md, "- %s\n", text);
+	free(text);
+}
+
+void doc_list_end(struct doc *d)
+{
+	if (d->in_list)
+		fputs("</ul>\n", d->html);
+	d->in_list = 0;
+	fputc('\n', d->md);
+}
+
+void doc_table(struct doc *d, int ncols, const char *const *headers)
+{
+	d->table_cols = ncols;
+	fputs("<table><thead><tr>", d->html);
+	fputc('\n', d->md);
+	for (int i = 0; i < ncols; i++) {
+		fputs("<th>", d->html);
+		html_escaped(d->html, headers[i]);
+		fputs("</th>", d->html);
+		fputs("| ", d->md);
+		md_cell(d->md, headers[i]);
+		fputc(' ', d->md);
+	}
+	fputs("</tr></thead><tbody>\n", d->html);
+	fputs("|\n", d->md);
+	for (int i = 0; i < ncols; i++)
+		fputs(i ? "|---:" : "|:---", d->md);
+	fputs("|\n", d->md);
+}
+
+void doc_row(struct doc *d, const char *const *cells)
+{
+	fputs("<tr>", d->html);
+	for (int i = 0; i < d->table_cols; i++) {
+		const char *text = cells[i] ? cells[i] : "";
+		int numeric = (text[0] >= '0' && text[0] <= '9') ||
+			      ((text[0] == '-' || text[0] == '+') && (text[1] == '\0' ||
+			       (text[1] >= '0' && text[1] <= '9')));
+
+		fputs(numeric && i ? "<td class=\"n\">" : "<td>", d->html);
+		html_cell_text(d->html, cells[i] ? cells[i] : "");
+		fputs("</td>", d->html);
+		fputs("| ", d->md);
+		md_cell(d->md, cells[i] ? cells[i] : "");
+		fputc(' ', d->md);
+	}
+	fputs("</tr>\n", d->html);
+	fputs("|\n", d->md);
+}
+
+void doc_table_end(struct doc *d)
+{
+	fputs("</tbody></table>\n", d->html);
+	fputc('\n', d->md);
+}
+
+/*
+ * Several gnuplot SVGs in one page share element ids (clip paths, point
+ * symbols); give each figure's ids, and the references to them, a prefix.
+ */
+static void write_svg_prefixed(FILE *f, const char *svg, int n)
+{
+	static const char *const refs[] = { "id=\"", "id='", "url(#", "href=\"#", "href='#",
+					    NULL };
+
+	while (*svg) {
+		int matched = 0;
+
+		for (int i = 0; refs[i]; i++) {
+			size_t len = strlen(refs[i]);
+
+			if (strncmp(svg, refs[i], len) == 0) {
+				fprintf(f, "%sf%d_", refs[i], n);
+				svg += len;
+				matched = 1;
+				break;
+			}
+		}
+		if (!matched)
+			fputc(*svg++, f);
+	}
+}
+
+void doc_figure(struct doc *d, const char *name, const char *caption)
+{
+	char path[4200];
+	FILE *svg;
+	char *buf;
+	long len;
+
+	snprintf(path, sizeof(path), "%s/figures/%s.svg", d->run_dir, name);
+	svg = fopen(path, "r");
+	if (!svg)
+		return;
+	fseek(svg, 0, SEEK_END);
+	len = ftell(svg);
+	rewind(svg);
+	buf = malloc((size_t)len + 1);
+	if (!buf || fread(buf, 1, (size_t)len, svg) != (size_t)len) {
+		free(buf);
+		fclose(svg);
+		return;
+	}
+	buf[len] = '\0';
+	fclose(svg);
+
+	/* Inline from the <svg element on: the XML prolog and doctype cannot
+	 * stand inside HTML. */
+	const char *start = strstr(buf, "<svg");
+
+	fputs("<figure>", d->html);
+	write_svg_prefixed(d->html, start ? start : "", ++d->figures);
+	fputs("<figcaption>", d->html);
+	html_escaped(d->html, caption);
+	fprintf(d->html, " (<a href=\"figures/%s.png\">PNG</a>, <a href=\"figures/%s.svg\">SVG</a>)"
+			 "</figcaption></figure>\n", name, name);
+	fprintf(d->md, "![%s](figures/%s.png)\n\n*%s*\n\n", caption, name, caption);
+	free(buf);
+}

@@ -1,0 +1,291 @@
+/*
+ * report.c - `evbench report RUN`, also the last stage of `evbench run`.
+ *
+ * Order: what ran where (header, warnings), the claims with verdicts, one
+ * section per family (figures, key cells), the cells that did not run and
+ * why, the cross-check, and the full environment.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "evb_cli.h"
+#include "figures.h"
+#include "harness.h"
+#include "report.h"
+#include "runread.h"
+
+void report_fmt_ns(char *buf, size_t len, double ns)
+{
+	if (!isfinite(ns))
+		snprintf(buf, len, "-");
+	else if (ns >= 1e9)
+		snprintf(buf, len, "%.2f s", ns / 1e9);
+	else if (ns >= 1e6)
+		snprintf(buf, len, "%.2f ms", ns / 1e6);
+	else if (ns >= 1e3)
+		snprintf(buf, len, "%.1f us", ns / 1e3);
+	else
+		snprintf(buf, len, "%.0f ns", ns);
+}
+
+void report_fmt_rate(char *buf, size_t len, double per_s)
+{
+	if (!isfinite(per_s))
+		snprintf(buf, len, "-");
+	else if (per_s >= 1e6)
+		snprintf(buf, len, "%.2f M/s", per_s / 1e6);
+	else if (per_s >= 1e3)
+		snprintf(buf, len, "%.1f k/s", per_s / 1e3);
+	else
+		snprintf(buf, len, "%.0f /s", per_s);
+}
+
+void report_fmt_pct(char *buf, size_t len, double pct)
+{
+	if (!isfinite(pct))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.1f%%", pct);
+}
+
+double report_value(const struct evb_table *summary, const char *const *kv, const char *column)
+{
+	long r = harness_find_row(summary, kv);
+
+	if (r < 0)
+		return NAN;
+	if (strcmp(harness_str(summary, (size_t)r, "status"), "ok") &&
+	    strcmp(harness_str(summary, (size_t)r, "status"), "partial"))
+		return NAN;
+	return harness_num(summary, (size_t)r, column);
+}
+
+static void header(const struct report_ctx *ctx, const struct harness_run *run)
+{
+	struct doc *d = ctx->doc;
+	static const char *const keys[][2] = {
+		{ "run_id", "run" }, { "kernel_release", "kernel" }, { "hostname", "host" },
+		{ "cpu_model", "CPU" }, { "cpus_online", "online CPUs" },
+		{ "virtualization", "virtualization" }, { "clocksource", "clocksource" },
+		{ "preempt_model", "preemption" }, { "governor", "cpufreq governor" },
+		{ "cpu_dma_latency_us", "cpu_dma_latency (us)" },
+		{ "tuning_cpu_dma_latency", "tuning" }, { "run_profile", "profile" },
+		{ "run_reps", "repetitions per cell" }, { "evbench_commit", "evbench commit" },
+		{ "compiler", "compiler" },
+	};
+
+	doc_h(d, 1, "evbench report: %s", harness_run_env(run, "run_id"));
+	doc_p(d, "Linux notification and multiplexing mechanisms measured on %s, kernel %s. "
+	      "Every number is a median over repetitions of a per-run figure; summary.csv has "
+	      "its 95%% confidence interval and results.csv every run.",
+	      harness_run_env(run, "hostname"), harness_run_env(run, "kernel_release"));
+	if (!run->complete)
+		doc_note(d, "This run is %s. The tables hold what finished; cells after the "
+			 "interruption are missing.", run->state);
+
+	const char *const heads[] = { "what", "value" };
+
+	doc_table(d, 2, heads);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *row[] = { keys[i][1], harness_run_env(run, keys[i][0]) };
+
+		doc_row(d, row);
+	}
+	doc_table_end(d);
+
+	int env_key = evb_table_col(&run->env, "key"), env_value = evb_table_col(&run->env, "value");
+	int warnings = 0;
+
+	for (size_t r = 0; r < run->env.nrows; r++) {
+		if (strncmp(evb_table_get(&run->env, r, env_key), "warning_", 8))
+			continue;
+		if (!warnings++)
+			doc_p(d, "Warnings about this machine:");
+		doc_item(d, "%s", evb_table_get(&run->env, r, env_value));
+	}
+	if (warnings)
+		doc_list_end(d);
+
+	size_t counts[4] = { 0 };
+	static const char *const statuses[] = { "ok", "skipped", "failed", "timeout", NULL };
+
+	for (size_t r = 0; r < ctx->results->nrows; r++) {
+		int s = evb_parse_word(harness_str(ctx->results, r, "status"), statuses);
+
+		if (s >= 0)
+			counts[s]++;
+	}
+	doc_p(d, "%zu driver runs: %zu ok, %zu skipped (cannot run here, with the reason), "
+	      "%zu failed, %zu timed out.", ctx->results->nrows, counts[0], counts[1], counts[2],
+	      counts[3]);
+}
+
+static void not_run(const struct report_ctx *ctx)
+{
+	struct doc *d = ctx->doc;
+	const struct evb_table *s = ctx->summary;
+	const char *const heads[] = { "cell", "status", "reps ok", "reason" };
+	int rows = 0;
+
+	doc_h(d, 2, "Cells that did not run, or not every time");
+	for (size_t r = 0; r < s->nrows; r++) {
+		const char *status = harness_str(s, r, "status");
+		char label[512], reps[32];
+
+		if (!strcmp(status, "ok"))
+			continue;
+		if (!rows++)
+			doc_table(d, 4, heads);
+		snprintf(label, sizeof(label), "%s %s%s%s %s %s %s%s%s%s%s", harness_str(s, r, "family"),
+			 harness_str(s, r, "mechanism"), harness_str(s, r, "variant")[0] ? "/" : "",
+			 harness_str(s, r, "variant"), harness_str(s, r, "mode"),
+			 harness_str(s, r, "ipc"), harness_str(s, r, "placement"),
+			 harness_str(s, r, "fd_type")[0] ? " " : "", harness_str(s, r, "fd_type"),
+			 harness_str(s, r, "nfds")[0] ? " nfds=" : "", harness_str(s, r, "nfds"));
+		snprintf(reps, sizeof(reps), "%s/%s", harness_str(s, r, "reps_ok"),
+			 harness_str(s, r, "reps_total"));
+		const char *row[] = { label, status, reps, harness_str(s, r, "reason") };
+
+		doc_row(d, row);
+	}
+	if (rows)
+		doc_table_end(d);
+	else
+		doc_p(d, "None: every cell ran in every repetition.");
+}
+
+static void crosscheck(const struct report_ctx *ctx)
+{
+	struct doc *d = ctx->doc;
+	const struct evb_table *x = ctx->crosscheck;
+
+	doc_h(d, 2, "Cross-check: whole-process timing with hyperfine");
+	if (!x->nrows) {
+		doc_p(d, "Not run for this run (it is a stage of the standard profile; "
+		      "`evbench crosscheck RUN` runs it).");
+		return;
+	}
+	doc_p(d, "hyperfine times the whole driver process at N and 10N operations; the "
+	      "slope (t(10N) - t(N)) / 9N is the cost of one more operation, start-up and "
+	      "exit cancel out. Beside it the in-process figure the driver measured "
+	      "(the mean per operation). Disagreement over 15%% is flagged.");
+	const char *const heads[] = { "cell", "hyperfine slope", "in-process", "ratio", "agrees" };
+
+	doc_table(d, 5, heads);
+	for (size_t r = 0; r < x->nrows; r++) {
+		char slope[32], inproc[32], ratio[32];
+		const char *status = harness_str(x, r, "status");
+
+		report_fmt_ns(slope, sizeof(slope), harness_num(x, r, "slope_ns_per_op"));
+		report_fmt_ns(inproc, sizeof(inproc), harness_num(x, r, "inprocess_ns_per_op"));
+		snprintf(ratio, sizeof(ratio), "%.2f", harness_num(x, r, "ratio"));
+		const char *row[] = { harness_str(x, r, "cell"), slope, inproc,
+				      strcmp(status, "ok") ? "-" : ratio,
+				      strcmp(status, "ok") ? harness_str(x, r, "reason")
+							   : harness_str(x, r, "agrees") };
+
+		doc_row(d, row);
+	}
+	doc_table_end(d);
+}
+
+static void environment(const struct report_ctx *ctx, const struct harness_run *run)
+{
+	struct doc *d = ctx->doc;
+	int k = evb_table_col(&run->env, "key"), v = evb_table_col(&run->env, "value");
+	const char *const heads[] = { "key", "value" };
+
+	doc_h(d, 2, "Environment (env.csv)");
+	doc_table(d, 2, heads);
+	for (size_t r = 0; r < run->env.nrows; r++) {
+		const char *row[] = { evb_table_get(&run->env, r, k), evb_table_get(&run->env, r, v) };
+
+		doc_row(d, row);
+	}
+	doc_table_end(d);
+}
+
+int harness_report(const char *run_dir, char *error, size_t error_len)
+{
+	struct harness_run run;
+	struct evb_table summary = { 0 }, crosscheck_table = { 0 };
+	struct doc d;
+	char path[PATH_MAX];
+	int ret;
+
+	ret = harness_run_load(&run, run_dir, error, error_len);
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "%s/summary.csv", run_dir);
+	ret = evb_table_load(&summary, path);
+	if (ret) {
+		snprintf(error, error_len, "%s", summary.error);
+		goto out_run;
+	}
+	snprintf(path, sizeof(path), "%s/crosscheck.csv", run_dir);
+	if (access(path, R_OK) == 0 && evb_table_load(&crosscheck_table, path)) {
+		snprintf(error, error_len, "%s", crosscheck_table.error);
+		ret = -EINVAL;
+		goto out_summary;
+	}
+
+	char title[512];
+
+	snprintf(title, sizeof(title), "evbench report %s", harness_run_env(&run, "run_id"));
+	ret = doc_open(&d, run_dir, title);
+	if (ret) {
+		snprintf(error, error_len, "%s/report.html: %s", run_dir, strerror(-ret));
+		goto out_crosscheck;
+	}
+
+	struct report_ctx ctx = {
+		.doc = &d,
+		.summary = &summary,
+		.results = &run.results,
+		.crosscheck = &crosscheck_table,
+		.run_dir = run_dir,
+	};
+
+	header(&ctx, &run);
+	report_claims(&ctx);
+	for (size_t f = 0; f < harness_nfamilies; f++)
+		if (harness_families[f]->report)
+			harness_families[f]->report(&ctx);
+	not_run(&ctx);
+	crosscheck(&ctx);
+	environment(&ctx, &run);
+	ret = doc_close(&d);
+	if (ret)
+		snprintf(error, error_len, "%s/report.html: %s", run_dir, strerror(-ret));
+out_crosscheck:
+	evb_table_free(&crosscheck_table);
+out_summary:
+	evb_table_free(&summary);
+out_run:
+	harness_run_free(&run);
+	return ret;
+}
+
+int harness_cmd_report(int argc, char **argv)
+{
+	char error[700];
+
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("Usage: evbench report RUN\n\nWrites RUN/report.html (self-contained: "
+		       "figures inlined as SVG) and RUN/report.md (figures as PNG links) from "
+		       "the run's CSV files.  An interrupted run is reported as incomplete.\n");
+		return 0;
+	}
+	if (argc != 2)
+		evb_usage_error(HARNESS_PROG " report", "expected one argument: a run directory");
+	if (harness_report(argv[1], error, sizeof(error))) {
+		fprintf(stderr, "%s report: %s\n", HARNESS_PROG, error);
+		return 2;
+	}
+	printf("%s/report.html\n%s/report.md\n", argv[1], argv[1]);
+	return 0;
+}

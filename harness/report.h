@@ -1,0 +1,44 @@
+/*
+ * report.h - report.html and report.md: what a person takes away from a run.
+ *
+ * The generic parts (header, environment, claims, cells that did not run,
+ * cross-check) live in report.c and claims.c; each family writes its own
+ * section (report_<family>.c) from the summary: its figures and a table of
+ * its key cells.
+ */
+#ifndef HARNESS_REPORT_H
+#define HARNESS_REPORT_H
+
+#include <stddef.h>
+
+#include "doc.h"
+#include "evb_csv.h"
+
+struct report_ctx {
+	struct doc *doc;
+	const struct evb_table *summary;
+	const struct evb_table *results;
+	const struct evb_table *crosscheck;   /* rows == 0 when there is none */
+	const char *run_dir;
+};
+
+/* Write RUN/report.html and RUN/report.md.  0, or -errno with error set. */
+int harness_report(const char *run_dir, char *error, size_t error_len);
+
+/* Number formatting for tables: "12.3 us", "1.52 M/s", "-" for NAN. */
+void report_fmt_ns(char *buf, size_t len, double ns);
+void report_fmt_rate(char *buf, size_t len, double per_s);
+void report_fmt_pct(char *buf, size_t len, double pct);
+
+/* A summary value of the cell matching kv (see harness_find_row); NAN when
+ * absent or not ok. */
+double report_value(const struct evb_table *summary, const char *const *kv, const char *column);
+
+/* The claims of the design document beside what this run measured. */
+void report_claims(const struct report_ctx *ctx);
+
+void report_notify(const struct report_ctx *ctx);
+void report_mux(const struct report_ctx *ctx);
+void report_timer(const struct report_ctx *ctx);
+
+#endif

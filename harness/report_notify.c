@@ -1,0 +1,90 @@
+/* report_notify.c - the notify family's section of the report. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "figures.h"
+#include "report.h"
+
+/* Distinct mechanism/variant pairs of the notify rows, in first-seen order. */
+static size_t mechanisms(const struct evb_table *s, char names[][2][64], size_t max)
+{
+	size_t n = 0;
+
+	for (size_t r = 0; r < s->nrows && n < max; r++) {
+		const char *m = harness_str(s, r, "mechanism"), *v = harness_str(s, r, "variant");
+		size_t i = 0;
+
+		if (strcmp(harness_str(s, r, "family"), "notify"))
+			continue;
+		while (i < n && (strcmp(names[i][0], m) || strcmp(names[i][1], v)))
+			i++;
+		if (i == n) {
+			snprintf(names[n][0], sizeof(names[n][0]), "%s", m);
+			snprintf(names[n][1], sizeof(names[n][1]), "%s", v);
+			n++;
+		}
+	}
+	return n;
+}
+
+static double cell(const struct evb_table *s, const char *mech, const char *variant,
+		   const char *mode, const char *ipc, const char *placement, const char *column)
+{
+	const char *const kv[] = { "family", "notify", "mechanism", mech, "variant", variant,
+				   "mode", mode, "ipc", ipc, "placement", placement, NULL };
+
+	return report_value(s, kv, column);
+}
+
+void report_notify(const struct report_ctx *ctx)
+{
+	struct doc *d = ctx->doc;
+	const struct evb_table *s = ctx->summary;
+	char names[64][2][64];
+	size_t n = mechanisms(s, names, 64);
+
+	if (!n)
+		return;
+	doc_h(d, 2, "Notify: signals, eventfd, pipes, futex, condvar");
+	doc_p(d, "Side A notifies side B (a thread or a process, pinned to the same CPU, to "
+	      "two CPUs, or left free). pingpong: one sample is a round trip, A to B and back. "
+	      "wakeup: one sample is A's clock before notify to B's clock after its wait "
+	      "returns, B asleep when notified. burst: A sends N back to back; B counts what "
+	      "arrives (standard signals merge while one is pending).");
+	doc_figure(d, "notify_latency_pingpong_thread", "Round trip between two threads, "
+		   "median p50 over repetitions (bar) and median p99 (whisker), log scale");
+	doc_figure(d, "notify_latency_pingpong_process", "Round trip between two processes");
+	doc_figure(d, "notify_latency_wakeup_thread", "One-way wakeup latency between threads");
+	doc_figure(d, "notify_latency_wakeup_process", "One-way wakeup latency between processes");
+	doc_figure(d, "notify_burst", "Burst: delivered share of sent, and delivered per second");
+
+	const char *const heads[] = {
+		"mechanism", "pingpong p50 thread same-cpu", "p99", "pingpong p50 thread cross-cpu",
+		"pingpong p50 process cross-cpu", "wakeup p50 thread cross-cpu",
+		"burst delivered/sent (process, free)", "burst delivered/s (thread, cross-cpu)",
+	};
+
+	doc_h(d, 3, "Key cells");
+	doc_table(d, 8, heads);
+	for (size_t i = 0; i < n; i++) {
+		const char *m = names[i][0], *v = names[i][1];
+		char label[140], c[7][32];
+		double sent = cell(s, m, v, "burst", "process", "free", "sent_median");
+		double got = cell(s, m, v, "burst", "process", "free", "delivered_median");
+
+		snprintf(label, sizeof(label), "%s%s%s", m, v[0] ? "/" : "", v);
+		report_fmt_ns(c[0], 32, cell(s, m, v, "pingpong", "thread", "same-cpu", "p50_median"));
+		report_fmt_ns(c[1], 32, cell(s, m, v, "pingpong", "thread", "same-cpu", "p99_median"));
+		report_fmt_ns(c[2], 32, cell(s, m, v, "pingpong", "thread", "cross-cpu", "p50_median"));
+		report_fmt_ns(c[3], 32, cell(s, m, v, "pingpong", "process", "cross-cpu", "p50_median"));
+		report_fmt_ns(c[4], 32, cell(s, m, v, "wakeup", "thread", "cross-cpu", "p50_median"));
+		report_fmt_pct(c[5], 32, sent > 0 ? 100.0 * got / sent : NAN);
+		report_fmt_rate(c[6], 32, cell(s, m, v, "burst", "thread", "cross-cpu",
+					       "ops_per_s_median"));
+		const char *row[] = { label, c[0], c[1], c[2], c[3], c[4], c[5], c[6] };
+
+		doc_row(d, row);
+	}
+	doc_table_end(d);
+}
