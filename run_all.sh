@@ -4,7 +4,8 @@
 #   ./run_all.sh                 dependencies, Release build, the standard run,
 #                                figures; prints where the run directory is
 #   ./run_all.sh --test          dependencies, a build with warnings as errors,
-#                                ctest --output-on-failure
+#                                ctest --output-on-failure; then the same tests
+#                                built with ASan + UBSan (build-asan/)
 #
 # Missing Debian packages are installed when this runs as root with apt-get;
 # otherwise the exact apt-get line is printed and the script goes on with
@@ -91,9 +92,14 @@ if [ "$deps" = yes ]; then
 fi
 
 if [ "$mode" = test ]; then
+	# 1. Release build, warnings as errors: the code users run.
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DEVB_WERROR=ON
 	cmake --build build -j"$jobs"
 	ctest --test-dir build --output-on-failure
+	# 2. The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DEVB_WERROR=ON -DEVB_SANITIZE=ON
+	cmake --build build-asan -j"$jobs"
+	ctest --test-dir build-asan --output-on-failure
 	exit $?
 fi
 

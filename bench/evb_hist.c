@@ -43,7 +43,8 @@ int64_t evb_hist_bucket_high(int index)
 
 	int group = (index - EVB_HIST_LINEAR) / EVB_HIST_SUB;
 
-	return evb_hist_bucket_low(index) + ((int64_t)1 << (group + 1)) - 1;
+	/* width - 1 first: the last bucket ends exactly at INT64_MAX */
+	return evb_hist_bucket_low(index) + (((int64_t)1 << (group + 1)) - 1);
 }
 
 void evb_hist_record(struct evb_hist *h, int64_t value)

@@ -652,30 +652,76 @@ static void finish(struct run_state *st)
 		harness_rundir_link_latest(st->opts->base, st->run_dir);
 }
 
+static void run_state_free(struct run_state *st)
+{
+	harness_plan_free(&st->plan);
+	free(st->cell_family);
+	if (st->cancel_fd >= 0)
+		close(st->cancel_fd);
+}
+
+/* Run every repetition of every cell; false when interrupted. */
+static void run_all_cells(struct run_state *st)
+{
+	for (int rep = 1; rep <= st->reps && !st->interrupted; rep++) {
+		for (size_t i = 0; i < st->plan.ncells && !st->interrupted; i++) {
+			struct evb_row row;
+			struct signalfd_siginfo si;
+
+			if (read(st->cancel_fd, &si, sizeof(si)) == sizeof(si)) {
+				st->interrupted = true;
+				st->interrupt_signal = (int)si.ssi_signo;
+				break;
+			}
+			run_one(st, i, rep, &row);
+			if (st->interrupted) {
+				if (read(st->cancel_fd, &si, sizeof(si)) == sizeof(si))
+					st->interrupt_signal = (int)si.ssi_signo;
+				fprintf(st->log, "interrupted: the run in progress was killed, no row "
+					"for it\n");
+				break;
+			}
+			evb_row_write(st->results, &row);
+			fprintf(st->log, "  -> %s%s%s\n", row.status, row.reason[0] ? ": " : "",
+				row.reason);
+			st->done++;
+			report_problem(st, &row);
+			progress(st, &st->plan.cells[i], rep);
+		}
+	}
+	if (st->tty)
+		fputc('\n', stderr);
+}
+
 int harness_cmd_run(int argc, char **argv)
 {
 	struct run_opts opts;
 	struct run_state st = { .opts = &opts, .cancel_fd = -1, .dma_fd = -1 };
-	int ret;
+	int ret, status = 1;
 
 	parse(argc, argv, &opts);
 	evb_nofile_raise();
 	st.reps = opts.reps ? (int)opts.reps : profile_reps[opts.profile];
 	ret = make_plan(&st);
-	if (ret)
-		return ret == -EINVAL || ret == -ENOENT ? 2 : 1;
+	if (ret) {
+		status = ret == -EINVAL || ret == -ENOENT ? 2 : 1;
+		goto out;
+	}
 	st.total = st.plan.ncells * (size_t)st.reps;
 	if (opts.dry_run) {
 		print_plan(&st);
-		return 0;
+		status = 0;
+		goto out;
 	}
 	if (setup_signals(&st))
-		return 1;
+		goto out;
 	ret = open_run(&st);
-	if (ret)
-		return ret == -EEXIST || ret == -ENOTDIR ? 2 : 1;
+	if (ret) {
+		status = ret == -EEXIST || ret == -ENOTDIR ? 2 : 1;
+		goto out;
+	}
 	if (opts.cpu_dma_latency >= 0 && hold_cpu_dma_latency(&st, (int32_t)opts.cpu_dma_latency))
-		return 1;
+		goto out_close;
 	write_env(&st, "running");
 	fprintf(stderr, "%s: %zu cells x %d reps = %zu driver runs -> %s\n", HARNESS_PROG,
 		st.plan.ncells, st.reps, st.total, st.run_dir);
@@ -685,39 +731,10 @@ int harness_cmd_run(int argc, char **argv)
 	st.tty = isatty(STDERR_FILENO);
 	st.start_ns = evb_now_ns();
 
-	for (int rep = 1; rep <= st.reps && !st.interrupted; rep++) {
-		for (size_t i = 0; i < st.plan.ncells && !st.interrupted; i++) {
-			struct evb_row row;
-			struct signalfd_siginfo si;
-
-			if (read(st.cancel_fd, &si, sizeof(si)) == sizeof(si)) {
-				st.interrupted = true;
-				st.interrupt_signal = (int)si.ssi_signo;
-				break;
-			}
-			run_one(&st, i, rep, &row);
-			if (st.interrupted) {
-				if (read(st.cancel_fd, &si, sizeof(si)) == sizeof(si))
-					st.interrupt_signal = (int)si.ssi_signo;
-				fprintf(st.log, "interrupted: the run in progress was killed, no row "
-					"for it\n");
-				break;
-			}
-			evb_row_write(st.results, &row);
-			fprintf(st.log, "  -> %s%s%s\n", row.status, row.reason[0] ? ": " : "",
-				row.reason);
-			st.done++;
-			report_problem(&st, &row);
-			progress(&st, &st.plan.cells[i], rep);
-		}
-	}
-	if (st.tty)
-		fputc('\n', stderr);
+	run_all_cells(&st);
 	fclose(st.results);
+	st.results = NULL;
 	finish(&st);
-	if (st.dma_fd >= 0)
-		close(st.dma_fd);
-	fclose(st.log);
 
 	char elapsed[32];
 
@@ -725,7 +742,15 @@ int harness_cmd_run(int argc, char **argv)
 	fprintf(stderr, "%s: %s %zu of %zu driver runs in %s (%zu not ok); results in %s\n",
 		HARNESS_PROG, st.interrupted ? "INTERRUPTED after" : "finished", st.done, st.total,
 		elapsed, st.not_ok, st.run_dir);
-	harness_plan_free(&st.plan);
-	free(st.cell_family);
-	return st.interrupted ? 130 : 0;
+	status = st.interrupted ? 130 : 0;
+out_close:
+	if (st.dma_fd >= 0)
+		close(st.dma_fd);
+	if (st.results)
+		fclose(st.results);
+	if (st.log)
+		fclose(st.log);
+out:
+	run_state_free(&st);
+	return status;
 }
