@@ -100,6 +100,23 @@ static void put_num(FILE *out, double v)
 		fprintf(out, "%.10g", v);
 }
 
+/* The figure's finite values over the cell's ok repetitions, sorted. */
+static size_t ok_values(const struct evb_table *t, const struct cell *c, int status_col,
+			const char *name, double *values)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->nrows; i++) {
+		size_t r = c->rows[i];
+		double v = row_value(t, r, name);
+
+		if (strcmp(evb_table_get(t, r, status_col), "ok") == 0 && isfinite(v))
+			values[n++] = v;
+	}
+	evb_sort_doubles(values, n);
+	return n;
+}
+
 static void write_cell(FILE *out, const struct evb_table *t, const struct cell *c,
 		       const int *axis_cols)
 {
@@ -149,22 +166,14 @@ static void write_cell(FILE *out, const struct evb_table *t, const struct cell *
 	evb_csv_field(out, reason);
 
 	for (int s = 0; ci_stats[s]; s++) {
-		size_t n = 0;
+		size_t n = ok_values(t, c, status_col, ci_stats[s], values);
 
-		for (size_t i = 0; i < c->nrows; i++) {
-			size_t r = c->rows[i];
-			double v = row_value(t, r, ci_stats[s]);
-
-			if (strcmp(evb_table_get(t, r, status_col), "ok") == 0 && isfinite(v))
-				values[n++] = v;
-		}
 		if (n == 0) {
 			fputs(",,,,", out);
 			continue;
 		}
 		double lo, hi, mean, sd, achieved;
 
-		evb_sort_doubles(values, n);
 		evb_median_ci(values, n, 0.95, &lo, &hi, &achieved);
 		evb_mean_stddev(values, n, &mean, &sd);
 		level = achieved;
@@ -175,16 +184,8 @@ static void write_cell(FILE *out, const struct evb_table *t, const struct cell *
 	}
 	put_num(out, level);
 	for (int s = 0; median_stats[s]; s++) {
-		size_t n = 0;
+		size_t n = ok_values(t, c, status_col, median_stats[s], values);
 
-		for (size_t i = 0; i < c->nrows; i++) {
-			size_t r = c->rows[i];
-			double v = row_value(t, r, median_stats[s]);
-
-			if (strcmp(evb_table_get(t, r, status_col), "ok") == 0 && isfinite(v))
-				values[n++] = v;
-		}
-		evb_sort_doubles(values, n);
 		put_num(out, n ? evb_median_sorted(values, n) : NAN);
 	}
 	fputc('\n', out);

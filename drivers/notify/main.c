@@ -109,27 +109,66 @@ static void usage_delta(struct evb_usage *out, const struct evb_usage *before)
 	out->sys_ns = now.sys_ns - before->sys_ns;
 }
 
+/* --- one notification each way -------------------------------------------- */
+
+static int send_one(struct side *s, enum notify_side from)
+{
+	int ret = s->ops->notify(s->ctx, from);
+
+	return ret ? side_fail(s, from, "notify", ret) : 0;
+}
+
+/* Block in the mechanism's own wait until something arrives; its count. */
+static int64_t wait_one(struct side *s, enum notify_side self)
+{
+	int64_t got;
+
+	do
+		got = s->ops->wait(s->ctx, self, -1);
+	while (got == 0);   /* interrupted: wait again */
+	return got < 0 ? side_fail(s, self, "wait", (int)got) : got;
+}
+
+/* A: notify B, block until B answers. */
+static int64_t round_trip(struct side *s)
+{
+	int ret = send_one(s, SIDE_A);
+
+	return ret ? ret : wait_one(s, SIDE_A);
+}
+
+/* B: block until A notifies, answer; the count that arrived. */
+static int64_t answer(struct side *s)
+{
+	int64_t got = wait_one(s, SIDE_B);
+
+	if (got < 0)
+		return got;
+	int ret = send_one(s, SIDE_B);
+
+	return ret ? ret : got;
+}
+
+static void progress(struct side *s, enum notify_side self, int64_t done)
+{
+	atomic_store_explicit(&s->run->progress[self], done, memory_order_relaxed);
+}
+
 /* --- pingpong and warmup: A sends, B answers ------------------------------ */
 
 static int pingpong_a(struct side *s, int64_t rounds, int record)
 {
 	for (int64_t i = 0; i < rounds; i++) {
 		int64_t t0 = evb_now_ns();
-		int ret = s->ops->notify(s->ctx, SIDE_A);
-		int64_t got;
+		int64_t got = round_trip(s);
 
-		if (ret)
-			return side_fail(s, SIDE_A, "notify", ret);
-		do
-			got = s->ops->wait(s->ctx, SIDE_A, -1);
-		while (got == 0);
 		if (got < 0)
-			return side_fail(s, SIDE_A, "wait", (int)got);
+			return (int)got;
 		if (!record)
 			continue;
 		evb_hist_record(&s->run->hist, evb_now_ns() - t0);
 		s->run->acks += got;
-		atomic_store_explicit(&s->run->progress[SIDE_A], i + 1, memory_order_relaxed);
+		progress(s, SIDE_A, i + 1);
 	}
 	return 0;
 }
@@ -137,23 +176,15 @@ static int pingpong_a(struct side *s, int64_t rounds, int record)
 static int pingpong_b(struct side *s, int64_t rounds, int record)
 {
 	for (int64_t i = 0; i < rounds; i++) {
-		int64_t got;
+		int64_t got = answer(s);
 
-		do
-			got = s->ops->wait(s->ctx, SIDE_B, -1);
-		while (got == 0);
 		if (got < 0)
-			return side_fail(s, SIDE_B, "wait", (int)got);
-		if (record) {
-			s->run->delivered += got;
-			s->run->wakeups++;
-			atomic_store_explicit(&s->run->progress[SIDE_B], i + 1,
-					      memory_order_relaxed);
-		}
-		int ret = s->ops->notify(s->ctx, SIDE_B);
-
-		if (ret)
-			return side_fail(s, SIDE_B, "notify", ret);
+			return (int)got;
+		if (!record)
+			continue;
+		s->run->delivered += got;
+		s->run->wakeups++;
+		progress(s, SIDE_B, i + 1);
 	}
 	return 0;
 }
@@ -170,18 +201,12 @@ static int wakeup_a(struct side *s, int64_t rounds)
 		evb_spin_yield_ns(s->opts->gap_ns);
 
 		atomic_store(&s->run->stamp_ns, evb_now_ns());
-		int ret = s->ops->notify(s->ctx, SIDE_A);
-		int64_t got;
+		int64_t got = round_trip(s);
 
-		if (ret)
-			return side_fail(s, SIDE_A, "notify", ret);
-		do
-			got = s->ops->wait(s->ctx, SIDE_A, -1);
-		while (got == 0);
 		if (got < 0)
-			return side_fail(s, SIDE_A, "wait", (int)got);
+			return (int)got;
 		s->run->acks += got;
-		atomic_store_explicit(&s->run->progress[SIDE_A], i + 1, memory_order_relaxed);
+		progress(s, SIDE_A, i + 1);
 	}
 	return 0;
 }
@@ -189,26 +214,22 @@ static int wakeup_a(struct side *s, int64_t rounds)
 static int wakeup_b(struct side *s, int64_t rounds)
 {
 	for (int64_t i = 0; i < rounds; i++) {
-		int64_t got;
-
 		atomic_store(&s->run->b_waiting, 1);
-		do
-			got = s->ops->wait(s->ctx, SIDE_B, -1);
-		while (got == 0);
+		int64_t got = wait_one(s, SIDE_B);
 		int64_t t1 = evb_now_ns();
 
 		atomic_store(&s->run->b_waiting, 0);
 		if (got < 0)
-			return side_fail(s, SIDE_B, "wait", (int)got);
+			return (int)got;
 		evb_hist_record(&s->run->hist, t1 - atomic_load(&s->run->stamp_ns));
 		s->run->delivered += got;
 		s->run->wakeups++;
-		atomic_store_explicit(&s->run->progress[SIDE_B], i + 1, memory_order_relaxed);
+		progress(s, SIDE_B, i + 1);
 
-		int ret = s->ops->notify(s->ctx, SIDE_B);
+		int ret = send_one(s, SIDE_B);
 
 		if (ret)
-			return side_fail(s, SIDE_B, "notify", ret);
+			return ret;
 	}
 	return 0;
 }
@@ -228,7 +249,7 @@ static int burst_a(struct side *s, int64_t count)
 		if (ret)
 			return side_fail(s, SIDE_A, "notify", ret);
 		s->run->sent++;
-		atomic_store_explicit(&s->run->progress[SIDE_A], i + 1, memory_order_relaxed);
+		progress(s, SIDE_A, i + 1);
 	}
 	int ret = evb_eventfd_post(s->stop_fd);
 
@@ -253,8 +274,7 @@ static int burst_b(struct side *s)
 			s->run->last_delivery_ns = evb_now_ns();
 			s->run->delivered += got;
 			s->run->wakeups++;
-			atomic_store_explicit(&s->run->progress[SIDE_B], s->run->delivered,
-					      memory_order_relaxed);
+			progress(s, SIDE_B, s->run->delivered);
 			continue;
 		}
 		if (stopped)

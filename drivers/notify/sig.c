@@ -1,6 +1,7 @@
 /* sig.c - signal choice, blocking and sending for the signal mechanisms. */
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -21,9 +22,30 @@ int sig_chan_setup(struct notify_ctx *ctx, struct sig_chan *chan)
 	return 0;
 }
 
-int sig_chan_send(struct notify_ctx *ctx, const struct sig_chan *chan,
-		  enum notify_side from)
+int sig_setup(struct notify_ctx *ctx)
 {
+	struct sig_chan *chan = calloc(1, sizeof(*chan));
+	int ret;
+
+	if (!chan)
+		return -ENOMEM;
+	ret = sig_chan_setup(ctx, chan);
+	if (ret) {
+		free(chan);
+		return ret;
+	}
+	ctx->priv = chan;
+	return 0;
+}
+
+void sig_teardown(struct notify_ctx *ctx)
+{
+	free(ctx->priv);
+}
+
+int sig_notify(struct notify_ctx *ctx, enum notify_side from)
+{
+	const struct sig_chan *chan = ctx->priv;
 	enum notify_side to = !from;
 	pid_t pid = ctx->ids->pid[to];
 	int ret;

@@ -32,8 +32,14 @@ struct sig_chan {
 
 /* Choose the signal for the variant and block it.  0 or -errno. */
 int sig_chan_setup(struct notify_ctx *ctx, struct sig_chan *chan);
-/* Send the signal to the other side.  0 or -errno (-EAGAIN: queue full). */
-int sig_chan_send(struct notify_ctx *ctx, const struct sig_chan *chan,
-		  enum notify_side from);
+
+/*
+ * Ops shared by the signal mechanisms whose state is a struct sig_chan, or
+ * begins with one: setup allocates a sig_chan as ctx->priv, notify sends
+ * the signal to the other side (-EAGAIN: queue full), teardown frees it.
+ */
+int sig_setup(struct notify_ctx *ctx);
+int sig_notify(struct notify_ctx *ctx, enum notify_side from);
+void sig_teardown(struct notify_ctx *ctx);
 
 #endif

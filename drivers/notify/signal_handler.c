@@ -16,14 +16,9 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdlib.h>
 
 #include "evb_clock.h"
 #include "sig.h"
-
-struct signal_handler {
-	struct sig_chan chan;
-};
 
 /* Each side's thread counts the handlers it ran; thread-local so that two
  * sides in one process do not share it. */
@@ -37,49 +32,38 @@ static void on_signal(int signo)
 
 static int signal_handler_setup(struct notify_ctx *ctx)
 {
-	struct signal_handler *sh = calloc(1, sizeof(*sh));
 	struct sigaction sa = { .sa_handler = on_signal };
-	int ret;
+	int ret = sig_setup(ctx);
+	struct sig_chan *chan = ctx->priv;
 
-	if (!sh)
-		return -ENOMEM;
-	ret = sig_chan_setup(ctx, &sh->chan);
-	if (!ret && sigaction(sh->chan.signo, &sa, NULL))
-		ret = -errno;
-	if (ret) {
-		free(sh);
+	if (ret)
 		return ret;
+	if (sigaction(chan->signo, &sa, NULL)) {
+		ret = -errno;
+		sig_teardown(ctx);
 	}
-	ctx->priv = sh;
-	return 0;
-}
-
-static int signal_handler_notify(struct notify_ctx *ctx, enum notify_side from)
-{
-	struct signal_handler *sh = ctx->priv;
-
-	return sig_chan_send(ctx, &sh->chan, from);
+	return ret;
 }
 
 static int64_t signal_handler_wait(struct notify_ctx *ctx, enum notify_side self,
 				   int64_t timeout_ns)
 {
-	struct signal_handler *sh = ctx->priv;
+	const struct sig_chan *chan = ctx->priv;
 	sigset_t blocked;
 	sig_atomic_t before = handled;
 
 	(void)self;
 	if (timeout_ns < 0) {
-		sigsuspend(&sh->chan.unblocked);
+		sigsuspend(&chan->unblocked);
 	} else if (timeout_ns == 0) {
 		/* Pending signals run their handlers as the mask opens. */
-		if (sigprocmask(SIG_SETMASK, &sh->chan.unblocked, &blocked) ||
+		if (sigprocmask(SIG_SETMASK, &chan->unblocked, &blocked) ||
 		    sigprocmask(SIG_SETMASK, &blocked, NULL))
 			return -errno;
 	} else {
 		struct timespec ts = evb_ns_timespec(timeout_ns);
 
-		if (ppoll(NULL, 0, &ts, &sh->chan.unblocked) < 0 && errno != EINTR)
+		if (ppoll(NULL, 0, &ts, &chan->unblocked) < 0 && errno != EINTR)
 			return -errno;
 	}
 	return handled - before;
@@ -87,10 +71,10 @@ static int64_t signal_handler_wait(struct notify_ctx *ctx, enum notify_side self
 
 static void signal_handler_teardown(struct notify_ctx *ctx)
 {
-	struct signal_handler *sh = ctx->priv;
+	const struct sig_chan *chan = ctx->priv;
 
-	signal(sh->chan.signo, SIG_DFL);
-	free(sh);
+	signal(chan->signo, SIG_DFL);
+	sig_teardown(ctx);
 }
 
 const struct notify_ops signal_handler_ops = {
@@ -100,7 +84,7 @@ const struct notify_ops signal_handler_ops = {
 		.variants = sig_variants,
 	},
 	.setup = signal_handler_setup,
-	.notify = signal_handler_notify,
+	.notify = sig_notify,
 	.wait = signal_handler_wait,
 	.teardown = signal_handler_teardown,
 };

@@ -20,7 +20,7 @@
 #define SIGNALFD_BATCH 32
 
 struct sigfd {
-	struct sig_chan chan;
+	struct sig_chan chan; /* first: sig_notify reads ctx->priv as a sig_chan */
 	int fd[2];            /* fd[side] is what side reads */
 };
 
@@ -54,13 +54,6 @@ err_free:
 	return ret;
 }
 
-static int sigfd_notify(struct notify_ctx *ctx, enum notify_side from)
-{
-	struct sigfd *sf = ctx->priv;
-
-	return sig_chan_send(ctx, &sf->chan, from);
-}
-
 static int64_t sigfd_wait(struct notify_ctx *ctx, enum notify_side self, int64_t timeout_ns)
 {
 	struct sigfd *sf = ctx->priv;
@@ -92,7 +85,7 @@ const struct notify_ops signalfd_ops = {
 		.variants = sig_variants,
 	},
 	.setup = sigfd_setup,
-	.notify = sigfd_notify,
+	.notify = sig_notify,
 	.wait = sigfd_wait,
 	.teardown = sigfd_teardown,
 };
