@@ -18,45 +18,17 @@ int evb_sched_fifo(int prio, char *reason, size_t reason_len)
 	if (!ret)
 		return 0;
 	if (ret == EPERM) {
-		getrlimit(RLIMIT_RTPRIO, &rtprio);
+		char limit[32] = "unlimited";
+
+		if (getrlimit(RLIMIT_RTPRIO, &rtprio) == 0 && rtprio.rlim_cur != RLIM_INFINITY)
+			snprintf(limit, sizeof(limit), "%llu", (unsigned long long)rtprio.rlim_cur);
 		snprintf(reason, reason_len,
 			 "SCHED_FIFO priority %d not permitted (needs CAP_SYS_NICE or "
-			 "RLIMIT_RTPRIO >= %d, which is %lld here)", prio, prio,
-			 rtprio.rlim_cur == RLIM_INFINITY ? -1LL : (long long)rtprio.rlim_cur);
+			 "RLIMIT_RTPRIO >= %d, which is %s here)", prio, prio, limit);
 	} else {
 		snprintf(reason, reason_len, "SCHED_FIFO priority %d: %s", prio, strerror(ret));
 	}
 	return -ret;
-}
-
-int evb_sched_other(void)
-{
-	struct sched_param param = { .sched_priority = 0 };
-
-	return -pthread_setschedparam(pthread_self(), SCHED_OTHER, &param);
-}
-
-const char *evb_sched_policy_name(void)
-{
-	struct sched_param param;
-	int policy;
-
-	if (pthread_getschedparam(pthread_self(), &policy, &param))
-		return "unknown";
-	switch (policy) {
-	case SCHED_OTHER:
-		return "other";
-	case SCHED_FIFO:
-		return "fifo";
-	case SCHED_RR:
-		return "rr";
-	case SCHED_BATCH:
-		return "batch";
-	case SCHED_IDLE:
-		return "idle";
-	default:
-		return "unknown";
-	}
 }
 
 int evb_timer_slack_set(int64_t ns)

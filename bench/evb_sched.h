@@ -21,11 +21,6 @@
  * reason (-EPERM names CAP_SYS_NICE and RLIMIT_RTPRIO).
  */
 int evb_sched_fifo(int prio, char *reason, size_t reason_len);
-/* Back to SCHED_OTHER, nice unchanged.  0 or -errno. */
-int evb_sched_other(void);
-/* The calling thread's policy as a word: "other", "fifo", "rr", ... */
-const char *evb_sched_policy_name(void);
-
 /* Set the calling thread's timer slack to ns (>= 1; 0 would mean "reset to
  * the default").  0 or -errno. */
 int evb_timer_slack_set(int64_t ns);

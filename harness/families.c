@@ -13,8 +13,18 @@ static const struct harness_family notify_family = {
 	.report = report_notify,
 };
 
+static const struct harness_family timer_family = {
+	.name = "timer",
+	.driver = "evb-timer",
+	.plan = plan_timer,
+	.figures = figures_timer,
+	.report = report_timer,
+	.presets = plan_timer_presets,
+};
+
 const struct harness_family *const harness_families[] = {
 	&notify_family,
+	&timer_family,
 };
 
 const size_t harness_nfamilies = sizeof(harness_families) / sizeof(harness_families[0]);

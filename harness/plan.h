@@ -127,5 +127,6 @@ int plan_mux(struct harness_plan *plan, const struct harness_plan_req *req,
 	     const struct harness_mech *mechs, size_t nmechs);
 int plan_timer(struct harness_plan *plan, const struct harness_plan_req *req,
 	       const struct harness_mech *mechs, size_t nmechs);
+extern const char *const plan_timer_presets[];   /* plan_timer.c */
 
 #endif

@@ -1,0 +1,184 @@
+/*
+ * report_timer.c - the timer family's section of the report: its figures,
+ * the p50/p99 lateness table at 1 ms (default slack, 1 ns slack,
+ * SCHED_FIFO), what a busy CPU does, and the cyclictest twin cell.
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "figures.h"
+#include "report.h"
+
+#define MAX_MECHS 64
+
+/* Distinct mechanism/variant pairs of the timer rows, in first-seen order. */
+static size_t mechanisms(const struct evb_table *s, char names[][2][64], size_t max)
+{
+	size_t n = 0;
+
+	for (size_t r = 0; r < s->nrows && n < max; r++) {
+		const char *m = harness_str(s, r, "mechanism"), *v = harness_str(s, r, "variant");
+		size_t i = 0;
+
+		if (strcmp(harness_str(s, r, "family"), "timer"))
+			continue;
+		while (i < n && (strcmp(names[i][0], m) || strcmp(names[i][1], v)))
+			i++;
+		if (i == n) {
+			snprintf(names[n][0], sizeof(names[n][0]), "%s", m);
+			snprintf(names[n][1], sizeof(names[n][1]), "%s", v);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* The 1 ms cell of mech/variant with slack ("" default, "1"), sched, load, placement. */
+static double cell(const struct evb_table *s, const char *mech, const char *variant,
+		   const char *slack, const char *sched, const char *load, const char *placement,
+		   const char *column)
+{
+	/* timerfd-epoll's one-timer cell says timers=1, every other mechanism "" */
+	static const char *const timers[] = { "", "1" };
+
+	for (int t = 0; t < 2; t++) {
+		const char *const kv[] = { "family", "timer", "mechanism", mech, "variant", variant,
+					   "mode", "lateness", "period_ns", "1000000",
+					   "timers", timers[t], "timer_slack_ns", slack,
+					   "sched", sched, "load", load, "placement", placement,
+					   NULL };
+		double v = report_value(s, kv, column);
+
+		if (!isnan(v))
+			return v;
+	}
+	return NAN;
+}
+
+static void lateness_table(const struct report_ctx *ctx, char names[][2][64], size_t n)
+{
+	const struct evb_table *s = ctx->summary;
+	struct doc *d = ctx->doc;
+	const char *const heads[] = {
+		"mechanism", "p50 default slack", "p99 default slack", "p50 1 ns slack",
+		"p99 1 ns slack", "p50 SCHED_FIFO", "p99 SCHED_FIFO",
+		"overruns per 1000 deadlines (default slack)",
+	};
+
+	doc_h(d, 3, "Lateness at a 1 ms period");
+	doc_p(d, "Median over repetitions of each run's percentile. SCHED_OTHER unless "
+	      "stated, waiter pinned, no load.");
+	doc_table(d, 8, heads);
+	for (size_t i = 0; i < n; i++) {
+		const char *m = names[i][0], *v = names[i][1];
+		char label[140], c[7][32];
+		double overruns = cell(s, m, v, "", "other", "none", "same-cpu", "overruns_median");
+		double sent = cell(s, m, v, "", "other", "none", "same-cpu", "sent_median");
+
+		snprintf(label, sizeof(label), "%s%s%s", m, v[0] ? "/" : "", v);
+		report_fmt_ns(c[0], 32, cell(s, m, v, "", "other", "none", "same-cpu", "p50_median"));
+		report_fmt_ns(c[1], 32, cell(s, m, v, "", "other", "none", "same-cpu", "p99_median"));
+		report_fmt_ns(c[2], 32, cell(s, m, v, "1", "other", "none", "same-cpu", "p50_median"));
+		report_fmt_ns(c[3], 32, cell(s, m, v, "1", "other", "none", "same-cpu", "p99_median"));
+		report_fmt_ns(c[4], 32, cell(s, m, v, "", "fifo", "none", "same-cpu", "p50_median"));
+		report_fmt_ns(c[5], 32, cell(s, m, v, "", "fifo", "none", "same-cpu", "p99_median"));
+		if (sent > 0)
+			snprintf(c[6], 32, "%.3g", 1000.0 * overruns / sent);
+		else
+			snprintf(c[6], 32, "-");
+		const char *row[] = { label, c[0], c[1], c[2], c[3], c[4], c[5], c[6] };
+
+		doc_row(d, row);
+	}
+	doc_table_end(d);
+}
+
+static void load_table(const struct report_ctx *ctx, char names[][2][64], size_t n)
+{
+	const struct evb_table *s = ctx->summary;
+	struct doc *d = ctx->doc;
+	const char *const heads[] = {
+		"mechanism", "p99 other", "p99 other + busy CPU", "p99 fifo",
+		"p99 fifo + busy CPU",
+	};
+	bool any = false;
+
+	for (size_t i = 0; i < n && !any; i++)
+		any = !isnan(cell(s, names[i][0], names[i][1], "", "other", "busy", "same-cpu",
+				  "p99_median"));
+	if (!any)
+		return;
+	doc_h(d, 3, "A busy CPU");
+	doc_p(d, "The same cells with a busy SCHED_OTHER sibling thread pinned to the "
+	      "waiter's CPU (default slack, 1 ms).");
+	doc_table(d, 5, heads);
+	for (size_t i = 0; i < n; i++) {
+		const char *m = names[i][0], *v = names[i][1];
+		char label[140], c[4][32];
+
+		if (isnan(cell(s, m, v, "", "other", "busy", "same-cpu", "p99_median")))
+			continue;
+		snprintf(label, sizeof(label), "%s%s%s", m, v[0] ? "/" : "", v);
+		report_fmt_ns(c[0], 32, cell(s, m, v, "", "other", "none", "same-cpu", "p99_median"));
+		report_fmt_ns(c[1], 32, cell(s, m, v, "", "other", "busy", "same-cpu", "p99_median"));
+		report_fmt_ns(c[2], 32, cell(s, m, v, "", "fifo", "none", "same-cpu", "p99_median"));
+		report_fmt_ns(c[3], 32, cell(s, m, v, "", "fifo", "busy", "same-cpu", "p99_median"));
+		const char *row[] = { label, c[0], c[1], c[2], c[3] };
+
+		doc_row(d, row);
+	}
+	doc_table_end(d);
+}
+
+static void cyclictest_twin(const struct report_ctx *ctx)
+{
+	const struct evb_table *s = ctx->summary;
+	struct doc *d = ctx->doc;
+	double p50 = cell(s, "clock-nanosleep", "abs", "", "other", "none", "free", "p50_median");
+	char c[4][32];
+
+	if (isnan(p50))
+		return;
+	report_fmt_ns(c[0], 32, cell(s, "clock-nanosleep", "abs", "", "other", "none", "free",
+				     "min_median"));
+	report_fmt_ns(c[1], 32, p50);
+	report_fmt_ns(c[2], 32, cell(s, "clock-nanosleep", "abs", "", "other", "none", "free",
+				     "p99_median"));
+	report_fmt_ns(c[3], 32, cell(s, "clock-nanosleep", "abs", "", "other", "none", "free",
+				     "max_median"));
+	doc_h(d, 3, "Beside cyclictest");
+	doc_p(d, "clock-nanosleep abs, 1 ms, unpinned SCHED_OTHER, inherited slack is the loop "
+	      "of `cyclictest --default-system -t1 -i1000` (clock_nanosleep TIMER_ABSTIME on "
+	      "CLOCK_MONOTONIC, latency = clock after wakeup - deadline, skip ahead when "
+	      "late): min %s, p50 %s, p99 %s, max %s (medians over repetitions). Run "
+	      "cyclictest on the same machine, alone, to compare.", c[0], c[1], c[2], c[3]);
+}
+
+void report_timer(const struct report_ctx *ctx)
+{
+	struct doc *d = ctx->doc;
+	char names[MAX_MECHS][2][64];
+	size_t n = mechanisms(ctx->summary, names, MAX_MECHS);
+
+	if (!n)
+		return;
+	doc_h(d, 2, "Timer: timerfd, POSIX timers, sleeps and wait timeouts");
+	doc_p(d, "The waiter serves absolute CLOCK_MONOTONIC deadlines t0 + k x period. One "
+	      "sample is its lateness: the clock right after the wait returned minus the "
+	      "deadline. A wakeup more than a period late skips the deadlines that passed "
+	      "meanwhile (cyclictest's rule); those are overruns. Timer slack delays sleeps "
+	      "and poll-family timeouts (not timerfd, POSIX timers or io_uring timeouts); "
+	      "SCHED_FIFO threads get none. epoll_wait rounds its timeout up to whole ms.");
+	doc_figure(d, "timer_lateness", "Lateness at 1 ms per mechanism: p50 bar, p99 whisker, "
+		   "max marker; default slack, 1 ns slack, SCHED_FIFO");
+	doc_figure(d, "timer_cdf", "Lateness CDF at 1 ms, all repetitions merged: default "
+		   "slack beside 1 ns slack");
+	doc_figure(d, "timer_periods", "Lateness and overruns against the period");
+	doc_figure(d, "timer_many", "timerfd-epoll: lateness against the number of timerfds "
+		   "in one epoll set");
+	lateness_table(ctx, names, n);
+	load_table(ctx, names, n);
+	cyclictest_twin(ctx);
+}
