@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "evb_cli.h"
@@ -157,6 +158,25 @@ void evb_driver_resolve(struct evb_driver_opts *o, const struct evb_mech *const 
 		o->variant = o->variant_arg;
 	}
 	o->mode = evb_opt_word(o->prog, "--mode", o->mode_arg, o->modes);
+}
+
+void evb_driver_parse_done(struct evb_driver_opts *o, int argc, char **argv, bool list,
+			   bool help, void (*usage)(const char *prog),
+			   const struct evb_mech *const *registry, size_t nmechs,
+			   int (*probe)(const struct evb_mech *mech, const char *variant,
+					char *reason, size_t reason_len))
+{
+	if (optind < argc)
+		evb_usage_error(o->prog, "unexpected argument '%s'", argv[optind]);
+	if (help) {
+		usage(o->prog);
+		exit(EVB_EXIT_OK);
+	}
+	if (list) {
+		evb_driver_list(registry, nmechs, probe);
+		exit(EVB_EXIT_OK);
+	}
+	evb_driver_resolve(o, registry, nmechs);
 }
 
 int evb_driver_variant_index(const struct evb_driver_opts *o)

@@ -126,6 +126,16 @@ bool evb_driver_common_opt(struct evb_driver_opts *o, int opt, const char *arg,
 void evb_driver_resolve(struct evb_driver_opts *o, const struct evb_mech *const *registry,
 			size_t nmechs);
 
+/*
+ * Everything after a driver's option loop: reject stray arguments (exit 2),
+ * print help or the list and exit 0, otherwise resolve (see above).
+ */
+void evb_driver_parse_done(struct evb_driver_opts *o, int argc, char **argv, bool list,
+			   bool help, void (*usage)(const char *prog),
+			   const struct evb_mech *const *registry, size_t nmechs,
+			   int (*probe)(const struct evb_mech *mech, const char *variant,
+					char *reason, size_t reason_len));
+
 /* Variant index of the resolved variant (0 when the mechanism has none). */
 int evb_driver_variant_index(const struct evb_driver_opts *o);
 

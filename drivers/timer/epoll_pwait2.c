@@ -47,22 +47,6 @@ static int epoll_pwait2_supported(const struct timer_cfg *cfg, char *reason, siz
 	return 0;
 }
 
-static int epoll_pwait2_setup(struct timer_ctx *ctx)
-{
-	struct timer_idle_epoll *set = calloc(1, sizeof(*set));
-	int ret;
-
-	if (!set)
-		return -ENOMEM;
-	ret = timer_idle_epoll_open(set);
-	if (ret) {
-		free(set);
-		return ret;
-	}
-	ctx->priv = set;
-	return 0;
-}
-
 static int epoll_pwait2_wait(struct timer_ctx *ctx, int64_t deadline_ns,
 			     struct timer_fire *fired)
 {
@@ -75,22 +59,7 @@ static int epoll_pwait2_wait(struct timer_ctx *ctx, int64_t deadline_ns,
 
 		n = epoll_pwait2(set->epfd, &ev, 1, &timeout, NULL);
 	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	if (n > 0)
-		return -EPROTO;   /* the idle eventfd is never written */
-	fired[0] = (struct timer_fire){ .timer = 0, .expirations = 0 };
-	return 1;
-}
-
-static void epoll_pwait2_teardown(struct timer_ctx *ctx)
-{
-	struct timer_idle_epoll *set = ctx->priv;
-
-	if (!set)
-		return;
-	timer_idle_epoll_close(set);
-	free(set);
+	return timer_idle_result(n, fired);
 }
 
 const struct timer_ops epoll_pwait2_ops = {
@@ -100,7 +69,7 @@ const struct timer_ops epoll_pwait2_ops = {
 		.variants = NULL,
 	},
 	.supported = epoll_pwait2_supported,
-	.setup = epoll_pwait2_setup,
+	.setup = timer_idle_epoll_setup,
 	.wait = epoll_pwait2_wait,
-	.teardown = epoll_pwait2_teardown,
+	.teardown = timer_idle_teardown,
 };

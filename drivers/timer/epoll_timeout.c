@@ -23,22 +23,6 @@
 
 #define NS_PER_MS 1000000LL
 
-static int epoll_timeout_setup(struct timer_ctx *ctx)
-{
-	struct timer_idle_epoll *set = calloc(1, sizeof(*set));
-	int ret;
-
-	if (!set)
-		return -ENOMEM;
-	ret = timer_idle_epoll_open(set);
-	if (ret) {
-		free(set);
-		return ret;
-	}
-	ctx->priv = set;
-	return 0;
-}
-
 static int epoll_timeout_wait(struct timer_ctx *ctx, int64_t deadline_ns,
 			      struct timer_fire *fired)
 {
@@ -51,22 +35,7 @@ static int epoll_timeout_wait(struct timer_ctx *ctx, int64_t deadline_ns,
 
 		n = epoll_wait(set->epfd, &ev, 1, timeout_ms);
 	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	if (n > 0)
-		return -EPROTO;   /* the idle eventfd is never written */
-	fired[0] = (struct timer_fire){ .timer = 0, .expirations = 0 };
-	return 1;
-}
-
-static void epoll_timeout_teardown(struct timer_ctx *ctx)
-{
-	struct timer_idle_epoll *set = ctx->priv;
-
-	if (!set)
-		return;
-	timer_idle_epoll_close(set);
-	free(set);
+	return timer_idle_result(n, fired);
 }
 
 const struct timer_ops epoll_timeout_ops = {
@@ -75,7 +44,7 @@ const struct timer_ops epoll_timeout_ops = {
 		.summary = "epoll_wait with the time left rounded up to whole ms",
 		.variants = NULL,
 	},
-	.setup = epoll_timeout_setup,
+	.setup = timer_idle_epoll_setup,
 	.wait = epoll_timeout_wait,
-	.teardown = epoll_timeout_teardown,
+	.teardown = timer_idle_teardown,
 };

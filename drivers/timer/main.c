@@ -708,17 +708,8 @@ static void parse(int argc, char **argv, struct timer_opts *opts)
 			evb_usage_error(o->prog, "unknown option (see above)");
 		}
 	}
-	if (optind < argc)
-		evb_usage_error(o->prog, "unexpected argument '%s'", argv[optind]);
-	if (help) {
-		usage(o->prog);
-		exit(EVB_EXIT_OK);
-	}
-	if (list) {
-		evb_driver_list(registry, EVB_ARRAY_SIZE(registry), probe);
-		exit(EVB_EXIT_OK);
-	}
-	evb_driver_resolve(o, registry, EVB_ARRAY_SIZE(registry));
+	evb_driver_parse_done(o, argc, argv, list, help, usage, registry,
+			      EVB_ARRAY_SIZE(registry), probe);
 	check_consistency(opts, container_of(o->mech, struct timer_ops, base));
 }
 

@@ -15,30 +15,9 @@
 #include "evb_clock.h"
 #include "timer.h"
 
-struct ppoll_state {
-	int idle_fd;
-};
-
-static int ppoll_setup(struct timer_ctx *ctx)
-{
-	struct ppoll_state *st = calloc(1, sizeof(*st));
-
-	if (!st)
-		return -ENOMEM;
-	st->idle_fd = timer_idle_fd();
-	if (st->idle_fd < 0) {
-		int ret = st->idle_fd;
-
-		free(st);
-		return ret;
-	}
-	ctx->priv = st;
-	return 0;
-}
-
 static int ppoll_wait(struct timer_ctx *ctx, int64_t deadline_ns, struct timer_fire *fired)
 {
-	struct ppoll_state *st = ctx->priv;
+	const struct timer_idle_epoll *st = ctx->priv;
 	struct pollfd pfd = { .fd = st->idle_fd, .events = POLLIN };
 	int n;
 
@@ -47,22 +26,7 @@ static int ppoll_wait(struct timer_ctx *ctx, int64_t deadline_ns, struct timer_f
 
 		n = ppoll(&pfd, 1, &timeout, NULL);
 	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	if (n > 0)
-		return -EPROTO;   /* the idle eventfd is never written */
-	fired[0] = (struct timer_fire){ .timer = 0, .expirations = 0 };
-	return 1;
-}
-
-static void ppoll_teardown(struct timer_ctx *ctx)
-{
-	struct ppoll_state *st = ctx->priv;
-
-	if (!st)
-		return;
-	close(st->idle_fd);
-	free(st);
+	return timer_idle_result(n, fired);
 }
 
 const struct timer_ops ppoll_ops = {
@@ -71,7 +35,7 @@ const struct timer_ops ppoll_ops = {
 		.summary = "ppoll with the time left as a timespec (ns)",
 		.variants = NULL,
 	},
-	.setup = ppoll_setup,
+	.setup = timer_idle_setup,
 	.wait = ppoll_wait,
-	.teardown = ppoll_teardown,
+	.teardown = timer_idle_teardown,
 };

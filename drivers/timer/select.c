@@ -18,39 +18,23 @@
 
 #define NS_PER_US 1000LL
 
-struct select_state {
-	int idle_fd;
-};
-
 static int select_setup(struct timer_ctx *ctx)
 {
-	struct select_state *st = calloc(1, sizeof(*st));
-	int ret;
+	int ret = timer_idle_setup(ctx);
+	const struct timer_idle_epoll *st = ctx->priv;
 
-	if (!st)
-		return -ENOMEM;
-	st->idle_fd = timer_idle_fd();
-	if (st->idle_fd < 0) {
-		ret = st->idle_fd;
-		goto err_free;
-	}
+	if (ret)
+		return ret;
 	if (st->idle_fd >= FD_SETSIZE) {
-		ret = -EMFILE;    /* select cannot watch it: undefined behaviour */
-		goto err_close;
+		timer_idle_teardown(ctx);
+		return -EMFILE;    /* select cannot watch it: undefined behaviour */
 	}
-	ctx->priv = st;
 	return 0;
-
-err_close:
-	close(st->idle_fd);
-err_free:
-	free(st);
-	return ret;
 }
 
 static int select_wait(struct timer_ctx *ctx, int64_t deadline_ns, struct timer_fire *fired)
 {
-	struct select_state *st = ctx->priv;
+	const struct timer_idle_epoll *st = ctx->priv;
 	int n;
 
 	do {
@@ -65,22 +49,7 @@ static int select_wait(struct timer_ctx *ctx, int64_t deadline_ns, struct timer_
 		FD_SET(st->idle_fd, &readable);
 		n = select(st->idle_fd + 1, &readable, NULL, NULL, &timeout);
 	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	if (n > 0)
-		return -EPROTO;   /* the idle eventfd is never written */
-	fired[0] = (struct timer_fire){ .timer = 0, .expirations = 0 };
-	return 1;
-}
-
-static void select_teardown(struct timer_ctx *ctx)
-{
-	struct select_state *st = ctx->priv;
-
-	if (!st)
-		return;
-	close(st->idle_fd);
-	free(st);
+	return timer_idle_result(n, fired);
 }
 
 const struct timer_ops select_ops = {
@@ -91,5 +60,5 @@ const struct timer_ops select_ops = {
 	},
 	.setup = select_setup,
 	.wait = select_wait,
-	.teardown = select_teardown,
+	.teardown = timer_idle_teardown,
 };

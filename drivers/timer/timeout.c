@@ -8,6 +8,7 @@
  * is always up: a timeout rounded down would end before the deadline.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -65,6 +66,59 @@ err_close_idle:
 
 void timer_idle_epoll_close(struct timer_idle_epoll *set)
 {
-	close(set->epfd);
+	if (set->epfd >= 0)
+		close(set->epfd);
 	close(set->idle_fd);
+}
+
+static int idle_setup(struct timer_ctx *ctx, int with_epoll)
+{
+	struct timer_idle_epoll *set = calloc(1, sizeof(*set));
+	int ret;
+
+	if (!set)
+		return -ENOMEM;
+	if (with_epoll) {
+		ret = timer_idle_epoll_open(set);
+	} else {
+		set->epfd = -1;
+		set->idle_fd = timer_idle_fd();
+		ret = set->idle_fd < 0 ? set->idle_fd : 0;
+	}
+	if (ret) {
+		free(set);
+		return ret;
+	}
+	ctx->priv = set;
+	return 0;
+}
+
+int timer_idle_setup(struct timer_ctx *ctx)
+{
+	return idle_setup(ctx, 0);
+}
+
+int timer_idle_epoll_setup(struct timer_ctx *ctx)
+{
+	return idle_setup(ctx, 1);
+}
+
+void timer_idle_teardown(struct timer_ctx *ctx)
+{
+	struct timer_idle_epoll *set = ctx->priv;
+
+	if (!set)
+		return;
+	timer_idle_epoll_close(set);
+	free(set);
+}
+
+int timer_idle_result(int n, struct timer_fire *fired)
+{
+	if (n < 0)
+		return -errno;
+	if (n > 0)
+		return -EPROTO;   /* the idle eventfd is never written */
+	fired[0] = (struct timer_fire){ .timer = 0, .expirations = 0 };
+	return 1;
 }

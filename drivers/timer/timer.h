@@ -104,14 +104,30 @@ int64_t timer_left_ceil(int64_t deadline_ns, int64_t unit_ns);
  */
 int timer_idle_fd(void);
 
-/* An epoll set holding one idle eventfd. */
+/* An idle eventfd, and for the epoll waits an epoll set holding it. */
 struct timer_idle_epoll {
-	int epfd;
+	int epfd;       /* -1 when the wait is not epoll's */
 	int idle_fd;
 };
 /* 0 or -errno; on failure nothing is left open. */
 int timer_idle_epoll_open(struct timer_idle_epoll *set);
 void timer_idle_epoll_close(struct timer_idle_epoll *set);
+
+/*
+ * Ops for the timeout waits: setup makes ctx->priv a struct
+ * timer_idle_epoll with the idle eventfd (and, for timer_idle_epoll_setup,
+ * the epoll set); teardown closes and frees it.
+ */
+int timer_idle_setup(struct timer_ctx *ctx);
+int timer_idle_epoll_setup(struct timer_ctx *ctx);
+void timer_idle_teardown(struct timer_ctx *ctx);
+
+/*
+ * What a timeout wait's return n means: < 0 the call failed (-errno, errno
+ * still set), > 0 the idle fd fired (-EPROTO: nobody writes it), 0 the
+ * timeout expired: one firing of timer 0 in fired[0], returns 1.
+ */
+int timer_idle_result(int n, struct timer_fire *fired);
 
 /* The registry, in --list order. */
 extern const struct timer_ops timerfd_ops, posix_timer_ops, clock_nanosleep_ops,
