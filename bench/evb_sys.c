@@ -90,8 +90,18 @@ void evb_usage_thread(struct evb_usage *u)
 
 int64_t evb_rss_bytes(void)
 {
-	long long size, resident;
-	FILE *f = fopen("/proc/self/statm", "r");
+	long long size, resident = -1, kb = -1;
+	char line[256];
+	FILE *f = fopen("/proc/self/smaps_rollup", "r");
+
+	while (f && kb < 0 && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Rss: %lld kB", &kb) != 1)
+			kb = -1;
+	if (f)
+		fclose(f);
+	if (kb >= 0)
+		return kb * 1024;
+	f = fopen("/proc/self/statm", "r");
 
 	if (!f)
 		return -1;

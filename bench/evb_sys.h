@@ -33,7 +33,11 @@ struct evb_usage {
 
 /* RUSAGE_THREAD of the calling thread (max_rss_kb is the process's). */
 void evb_usage_thread(struct evb_usage *u);
-/* Resident set size of this process now, from /proc/self/statm, in bytes. */
+/*
+ * Resident set size of this process now, in bytes: exact from
+ * /proc/self/smaps_rollup (a page-table walk; statm's counters are per-CPU
+ * approximations on recent kernels, off by pages), else from statm.
+ */
 int64_t evb_rss_bytes(void);
 
 /* --- shared memory ------------------------------------------------------ */

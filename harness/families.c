@@ -13,6 +13,15 @@ static const struct harness_family notify_family = {
 	.report = report_notify,
 };
 
+static const struct harness_family mux_family = {
+	.name = "mux",
+	.driver = "evb-mux",
+	.plan = plan_mux,
+	.figures = figures_mux,
+	.report = report_mux,
+	.presets = plan_mux_presets,
+};
+
 static const struct harness_family timer_family = {
 	.name = "timer",
 	.driver = "evb-timer",
@@ -24,6 +33,7 @@ static const struct harness_family timer_family = {
 
 const struct harness_family *const harness_families[] = {
 	&notify_family,
+	&mux_family,
 	&timer_family,
 };
 

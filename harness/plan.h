@@ -128,5 +128,6 @@ int plan_mux(struct harness_plan *plan, const struct harness_plan_req *req,
 int plan_timer(struct harness_plan *plan, const struct harness_plan_req *req,
 	       const struct harness_mech *mechs, size_t nmechs);
 extern const char *const plan_timer_presets[];   /* plan_timer.c */
+extern const char *const plan_mux_presets[];     /* plan_mux.c */
 
 #endif

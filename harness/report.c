@@ -64,6 +64,29 @@ double report_value(const struct evb_table *summary, const char *const *kv, cons
 	return harness_num(summary, (size_t)r, column);
 }
 
+size_t report_mechanisms(const struct evb_table *s, const char *family, const char *mode,
+			 char names[][2][64], size_t max)
+{
+	size_t n = 0;
+
+	for (size_t r = 0; r < s->nrows && n < max; r++) {
+		const char *m = harness_str(s, r, "mechanism"), *v = harness_str(s, r, "variant");
+		size_t i = 0;
+
+		if (strcmp(harness_str(s, r, "family"), family) ||
+		    (mode && strcmp(harness_str(s, r, "mode"), mode)))
+			continue;
+		while (i < n && (strcmp(names[i][0], m) || strcmp(names[i][1], v)))
+			i++;
+		if (i == n) {
+			snprintf(names[n][0], sizeof(names[n][0]), "%s", m);
+			snprintf(names[n][1], sizeof(names[n][1]), "%s", v);
+			n++;
+		}
+	}
+	return n;
+}
+
 static void header(const struct report_ctx *ctx, const struct harness_run *run)
 {
 	struct doc *d = ctx->doc;

@@ -34,6 +34,13 @@ void report_fmt_pct(char *buf, size_t len, double pct);
  * absent or not ok. */
 double report_value(const struct evb_table *summary, const char *const *kv, const char *column);
 
+/*
+ * Distinct mechanism/variant pairs of family's summary rows (of mode, when
+ * not NULL), in first-seen order: names[i][0] the mechanism, [1] the variant.
+ */
+size_t report_mechanisms(const struct evb_table *summary, const char *family, const char *mode,
+			 char names[][2][64], size_t max);
+
 /* The claims of the design document beside what this run measured. */
 void report_claims(const struct report_ctx *ctx);
 

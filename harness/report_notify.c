@@ -6,28 +6,6 @@
 #include "figures.h"
 #include "report.h"
 
-/* Distinct mechanism/variant pairs of the notify rows, in first-seen order. */
-static size_t mechanisms(const struct evb_table *s, char names[][2][64], size_t max)
-{
-	size_t n = 0;
-
-	for (size_t r = 0; r < s->nrows && n < max; r++) {
-		const char *m = harness_str(s, r, "mechanism"), *v = harness_str(s, r, "variant");
-		size_t i = 0;
-
-		if (strcmp(harness_str(s, r, "family"), "notify"))
-			continue;
-		while (i < n && (strcmp(names[i][0], m) || strcmp(names[i][1], v)))
-			i++;
-		if (i == n) {
-			snprintf(names[n][0], sizeof(names[n][0]), "%s", m);
-			snprintf(names[n][1], sizeof(names[n][1]), "%s", v);
-			n++;
-		}
-	}
-	return n;
-}
-
 static double cell(const struct evb_table *s, const char *mech, const char *variant,
 		   const char *mode, const char *ipc, const char *placement, const char *column)
 {
@@ -42,7 +20,7 @@ void report_notify(const struct report_ctx *ctx)
 	struct doc *d = ctx->doc;
 	const struct evb_table *s = ctx->summary;
 	char names[64][2][64];
-	size_t n = mechanisms(s, names, 64);
+	size_t n = report_mechanisms(s, "notify", NULL, names, 64);
 
 	if (!n)
 		return;

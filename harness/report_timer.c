@@ -13,28 +13,6 @@
 
 #define MAX_MECHS 64
 
-/* Distinct mechanism/variant pairs of the timer rows, in first-seen order. */
-static size_t mechanisms(const struct evb_table *s, char names[][2][64], size_t max)
-{
-	size_t n = 0;
-
-	for (size_t r = 0; r < s->nrows && n < max; r++) {
-		const char *m = harness_str(s, r, "mechanism"), *v = harness_str(s, r, "variant");
-		size_t i = 0;
-
-		if (strcmp(harness_str(s, r, "family"), "timer"))
-			continue;
-		while (i < n && (strcmp(names[i][0], m) || strcmp(names[i][1], v)))
-			i++;
-		if (i == n) {
-			snprintf(names[n][0], sizeof(names[n][0]), "%s", m);
-			snprintf(names[n][1], sizeof(names[n][1]), "%s", v);
-			n++;
-		}
-	}
-	return n;
-}
-
 /* The 1 ms cell of mech/variant with slack ("" default, "1"), sched, load, placement. */
 static double cell(const struct evb_table *s, const char *mech, const char *variant,
 		   const char *slack, const char *sched, const char *load, const char *placement,
@@ -160,7 +138,7 @@ void report_timer(const struct report_ctx *ctx)
 {
 	struct doc *d = ctx->doc;
 	char names[MAX_MECHS][2][64];
-	size_t n = mechanisms(ctx->summary, names, MAX_MECHS);
+	size_t n = report_mechanisms(ctx->summary, "timer", NULL, names, MAX_MECHS);
 
 	if (!n)
 		return;

@@ -1,0 +1,63 @@
+/*
+ * epoll - epoll_wait(2) on an epoll instance holding every watched fd
+ * (epset.h): registration once, then each wait returns only the ready list.
+ *
+ * Variants:
+ *   lt        level-triggered (default): a readable fd is reported by every
+ *             wait until it is drained
+ *   et        EPOLLET: reported once per arrival; the loop must read until
+ *             EAGAIN (it does), and a scan needs a fresh arrival per call
+ *   oneshot   EPOLLONESHOT: reported once, then disabled until re-armed
+ *             with EPOLL_CTL_MOD, which the sample includes (one syscall
+ *             per reported fd)
+ * One scan sample: epoll_wait() with timeout 0 and maxevents = nfds, the
+ * copy of the returned events into the ready list, and for oneshot the
+ * EPOLL_CTL_MODs.  Millisecond timeout, rounded up.  Kernel cost O(ready)
+ * per call; registration costs kernel memory per fd (slab eventpoll_epi,
+ * eventpoll_pwq).
+ */
+#include <sys/epoll.h>
+
+#include "epset.h"
+
+enum epoll_variant {
+	EPOLL_LT,
+	EPOLL_ET,
+	EPOLL_ONESHOT,
+};
+
+static const char *const epoll_variants[] = { "lt", "et", "oneshot", NULL };
+
+static int epoll_call(int epfd, struct epoll_event *events, int maxevents, int64_t timeout_ns,
+		      const sigset_t *mask)
+{
+	(void)mask;
+	return epoll_wait(epfd, events, maxevents, (int)((timeout_ns + 999999) / 1000000));
+}
+
+static int epoll_setup(struct mux_ctx *ctx)
+{
+	static const uint32_t flags[] = {
+		[EPOLL_LT] = EPOLLIN,
+		[EPOLL_ET] = EPOLLIN | EPOLLET,
+		[EPOLL_ONESHOT] = EPOLLIN | EPOLLONESHOT,
+	};
+
+	return epset_setup(ctx, flags[ctx->cfg->variant_index], epoll_call);
+}
+
+const struct mux_ops epoll_ops = {
+	.base = {
+		.name = "epoll",
+		.summary = "epoll_wait(2), fds registered once with epoll_ctl (LT, ET, oneshot)",
+		.variants = epoll_variants,
+	},
+	.slab_caches = epset_slab_caches,
+	.own_fds = 1,
+	.setup = epoll_setup,
+	.add = epset_add,
+	.del = epset_del,
+	.wait = epset_wait,
+	.rearm = epset_rearm,
+	.teardown = epset_teardown,
+};

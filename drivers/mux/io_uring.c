@@ -1,0 +1,418 @@
+/*
+ * io_uring - readiness through io_uring poll requests (liburing): one
+ * IORING_OP_POLL_ADD per watched fd sits in the kernel; when the fd becomes
+ * readable the request completes with a CQE in the shared completion ring.
+ *
+ * Variants:
+ *   poll       single-shot POLL_ADD: a completed request is gone, so every
+ *              reported fd is re-armed with a new SQE (queued at rearm,
+ *              submitted by the next wait's io_uring_enter)
+ *   multishot  IORING_POLL_ADD_MULTI (Linux 5.13): the request stays armed
+ *              and posts a CQE per wakeup, i.e. per arrival, so the loop
+ *              reads until EAGAIN and a scan needs a fresh arrival per
+ *              call; re-armed only if the kernel ended it (a CQE without
+ *              IORING_CQE_F_MORE, e.g. after a CQ overflow)
+ * One scan sample: io_uring_submit_and_get_events() (one io_uring_enter:
+ * submits the re-arms, whose polls on ready fds complete at once), reaping
+ * the CQEs into the ready list, and preparing the re-arm SQEs.  The
+ * completion work of a wakeup runs as task work of the waiting thread when
+ * the wakeup happens (see uring_init): for multishot in scan mode, that is
+ * during the untimed fresh arrivals, so its sample is the enter and the
+ * reaping; loop mode's CPU per event counts everything.  A blocking wait is
+ * io_uring_submit_and_wait_timeout() with a nanosecond timespec.
+ * Register: add = one POLL_ADD per fd, submitted in batches of the SQ size;
+ * remove = one POLL_REMOVE per fd and reaping every completion, so both
+ * include the kernel's work.  Ring: SQ min(nfds, 4096) entries, CQ 2 x
+ * nfds (at most 65536; beyond, the kernel's overflow list keeps CQEs).
+ * Without liburing at build time, with kernel.io_uring_disabled set, or
+ * when uring_setup fails, every cell is a skipped row saying which.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "evb_config.h"
+#include "evb_sys.h"
+#include "mux.h"
+
+#if EVB_HAVE_LIBURING
+#include <liburing.h>
+#endif
+
+enum io_uring_variant {
+	URING_POLL,
+	URING_MULTISHOT,
+};
+
+static const char *const io_uring_variants[] = { "poll", "multishot", NULL };
+/* Each armed poll request is an io_kiocb (plus its poll state). */
+static const char *const io_uring_slab_caches[] = { "io_kiocb", NULL };
+
+#if EVB_HAVE_LIBURING
+
+/* user_data: what the request is in the high half, the fd's index in the low. */
+#define TAG_POLL (1ULL << 32)
+#define TAG_REMOVE (2ULL << 32)
+#define TAG_MASK (0xffffffffULL << 32)
+
+#define SQ_MAX 4096u
+#define CQ_MAX 65536u
+#define REAP_BATCH 256u
+
+struct uring {
+	struct io_uring ring;
+	uint8_t *armed;          /* per index: a poll request is live */
+	int64_t narmed;
+	int multishot;
+	int error;               /* first failed submit while queueing */
+};
+
+static unsigned pow2_at_least(int64_t n, unsigned max)
+{
+	unsigned p = 8;
+
+	while (p < n && p < max)
+		p <<= 1;
+	return p;
+}
+
+/*
+ * The default setup: completion work (turning a wakeup into a CQE) runs as
+ * task work of the waiting thread as soon as it enters or leaves the
+ * kernel.  Not IORING_SETUP_DEFER_TASKRUN: with it, a zero-timeout
+ * io_uring_enter on this 6.x kernel ran only part of the pending work, and
+ * the call did not list every ready fd (measured as lost events).
+ */
+static int uring_init(struct io_uring *ring, int64_t nfds)
+{
+	struct io_uring_params params = {
+		.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP,
+		.cq_entries = pow2_at_least(2 * nfds, CQ_MAX),
+	};
+
+	return io_uring_queue_init_params(pow2_at_least(nfds, SQ_MAX), ring, &params);
+}
+
+/* Does POLL_ADD_MULTI work here?  Arm it on an eventfd and make it fire. */
+static int probe_multishot(char *reason, size_t len)
+{
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+	struct __kernel_timespec ts = { .tv_sec = 1 };
+	int efd, ret;
+
+	ret = uring_init(&ring, 8);
+	if (ret)
+		return ret;
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (efd < 0) {
+		ret = -errno;
+		goto err_exit_ring;
+	}
+	io_uring_prep_poll_multishot(io_uring_get_sqe(&ring), efd, POLLIN);
+	ret = io_uring_submit(&ring);
+	if (ret == 1)
+		ret = evb_eventfd_post(efd);
+	if (ret == 0)
+		ret = io_uring_wait_cqe_timeout(&ring, &cqe, &ts);
+	if (ret == 0 && (cqe->res < 0 || !(cqe->flags & IORING_CQE_F_MORE))) {
+		snprintf(reason, len, "io_uring: IORING_POLL_ADD_MULTI refused (%s; needs Linux 5.13)",
+			 strerror(cqe->res < 0 ? -cqe->res : EINVAL));
+		ret = -ENOTSUP;
+	}
+	close(efd);
+err_exit_ring:
+	io_uring_queue_exit(&ring);
+	return ret < 0 ? ret : 0;
+}
+
+static int uring_supported(const struct mux_cfg *cfg, char *reason, size_t len)
+{
+	struct io_uring ring;
+	int64_t disabled = 0;
+	int ret;
+
+	if (evb_read_i64("/proc/sys/kernel/io_uring_disabled", &disabled) == 0 && disabled == 2) {
+		snprintf(reason, len, "io_uring disabled (kernel.io_uring_disabled=2)");
+		return -ENOTSUP;
+	}
+	ret = uring_init(&ring, 8);
+	if (ret) {
+		snprintf(reason, len, "io_uring_queue_init: %s%s", strerror(-ret),
+			 disabled ? " (kernel.io_uring_disabled=1)" : "");
+		return -ENOTSUP;
+	}
+	io_uring_queue_exit(&ring);
+	if (cfg && cfg->variant_index == URING_MULTISHOT) {
+		ret = probe_multishot(reason, len);
+		if (ret && ret != -ENOTSUP)
+			snprintf(reason, len, "io_uring multishot probe: %s", strerror(-ret));
+		if (ret)
+			return -ENOTSUP;
+	}
+	return 0;
+}
+
+static int uring_setup(struct mux_ctx *ctx)
+{
+	struct uring *u = calloc(1, sizeof(*u));
+	int ret;
+
+	if (!u)
+		return -ENOMEM;
+	u->armed = mux_alloc_resident((size_t)ctx->fds->n);
+	if (!u->armed) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	ret = uring_init(&u->ring, ctx->fds->n);
+	if (ret)
+		goto err_free_armed;
+	u->multishot = ctx->cfg->variant_index == URING_MULTISHOT;
+	ctx->edge = u->multishot;
+	ctx->priv = u;
+	return 0;
+
+err_free_armed:
+	free(u->armed);
+err_free:
+	free(u);
+	return ret;
+}
+
+/* An SQE, submitting what is queued when the SQ is full. */
+static struct io_uring_sqe *uring_sqe(struct uring *u)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&u->ring);
+	int ret;
+
+	if (sqe)
+		return sqe;
+	ret = io_uring_submit(&u->ring);
+	if (ret < 0) {
+		u->error = ret;
+		return NULL;
+	}
+	return io_uring_get_sqe(&u->ring);
+}
+
+static int arm(struct mux_ctx *ctx, struct uring *u, int32_t idx)
+{
+	struct io_uring_sqe *sqe = uring_sqe(u);
+
+	if (!sqe)
+		return u->error ? u->error : -EBUSY;
+	if (u->multishot)
+		io_uring_prep_poll_multishot(sqe, ctx->fds->fd[idx], POLLIN);
+	else
+		io_uring_prep_poll_add(sqe, ctx->fds->fd[idx], POLLIN);
+	io_uring_sqe_set_data64(sqe, TAG_POLL | (uint32_t)idx);
+	u->armed[idx] = 1;
+	u->narmed++;
+	return 0;
+}
+
+static int uring_add(struct mux_ctx *ctx)
+{
+	struct uring *u = ctx->priv;
+
+	for (int64_t i = 0; i < ctx->fds->n; i++) {
+		int ret = arm(ctx, u, (int32_t)i);
+
+		if (ret)
+			return ret;
+	}
+	int ret = io_uring_submit(&u->ring);
+
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * A poll CQE: the request ended unless the kernel says more will come.
+ * Returns 1 when the fd is ready, 0 when the request ended without an
+ * event (cancelled), or -errno.
+ */
+static int poll_cqe(struct uring *u, const struct io_uring_cqe *cqe, int32_t idx)
+{
+	if (!(cqe->flags & IORING_CQE_F_MORE) && u->armed[idx]) {
+		u->armed[idx] = 0;
+		u->narmed--;
+	}
+	if (cqe->res == -ECANCELED)
+		return 0;
+	return cqe->res < 0 ? cqe->res : 1;
+}
+
+/*
+ * Remove every live poll request and reap until the kernel confirmed each
+ * removal and no request is left.
+ */
+static int uring_del(struct mux_ctx *ctx)
+{
+	struct uring *u = ctx->priv;
+	struct io_uring_cqe *cqes[REAP_BATCH];
+	int64_t sent = 0, done = 0;
+	int ret;
+
+	for (int64_t i = 0; i < ctx->fds->n; i++) {
+		struct io_uring_sqe *sqe;
+
+		if (!u->armed[i])
+			continue;
+		sqe = uring_sqe(u);
+		if (!sqe)
+			return u->error ? u->error : -EBUSY;
+		io_uring_prep_poll_remove(sqe, TAG_POLL | (uint32_t)i);
+		io_uring_sqe_set_data64(sqe, TAG_REMOVE | (uint32_t)i);
+		sent++;
+	}
+	while (done < sent || u->narmed > 0) {
+		ret = io_uring_submit_and_wait(&u->ring, 1);
+		if (ret < 0 && ret != -EINTR)
+			return ret;
+		unsigned n = io_uring_peek_batch_cqe(&u->ring, cqes, REAP_BATCH);
+
+		for (unsigned k = 0; k < n; k++) {
+			uint64_t data = io_uring_cqe_get_data64(cqes[k]);
+
+			if ((data & TAG_MASK) == TAG_REMOVE)
+				done++;
+			else
+				poll_cqe(u, cqes[k], (int32_t)(uint32_t)data);
+		}
+		io_uring_cq_advance(&u->ring, n);
+	}
+	return 0;
+}
+
+static int64_t uring_wait(struct mux_ctx *ctx, int64_t timeout_ns, struct mux_ready *ready)
+{
+	struct uring *u = ctx->priv;
+	struct io_uring_cqe *cqes[REAP_BATCH];
+	int ret;
+
+	ready->n = 0;
+	if (timeout_ns == 0) {
+		ret = io_uring_submit_and_get_events(&u->ring);
+	} else {
+		struct __kernel_timespec ts = {
+			.tv_sec = timeout_ns / 1000000000LL,
+			.tv_nsec = timeout_ns % 1000000000LL,
+		};
+		struct io_uring_cqe *first;
+
+		ret = io_uring_submit_and_wait_timeout(&u->ring, &first, 1, &ts, NULL);
+		if (ret == -ETIME || ret == -EINTR)
+			ret = 0;
+	}
+	if (ret < 0)
+		return ret;
+	while (ready->n < ready->cap) {
+		int64_t room = ready->cap - ready->n;
+		unsigned n = io_uring_peek_batch_cqe(&u->ring, cqes,
+						     room < REAP_BATCH ? (unsigned)room : REAP_BATCH);
+
+		if (!n)
+			break;
+		for (unsigned k = 0; k < n; k++) {
+			uint64_t data = io_uring_cqe_get_data64(cqes[k]);
+			int32_t idx = (int32_t)(uint32_t)data;
+
+			if ((data & TAG_MASK) != TAG_POLL)
+				continue;
+			ret = poll_cqe(u, cqes[k], idx);
+			if (ret < 0) {
+				io_uring_cq_advance(&u->ring, n);
+				return ret;
+			}
+			if (ret)
+				ready->idx[ready->n++] = idx;
+		}
+		io_uring_cq_advance(&u->ring, n);
+	}
+	return ready->n;
+}
+
+/* Queue a new request for each reported fd whose request ended. */
+static int uring_rearm(struct mux_ctx *ctx, const struct mux_ready *ready)
+{
+	struct uring *u = ctx->priv;
+
+	for (int64_t i = 0; i < ready->n; i++) {
+		int32_t idx = ready->idx[i];
+		int ret = u->armed[idx] ? 0 : arm(ctx, u, idx);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void uring_teardown(struct mux_ctx *ctx)
+{
+	struct uring *u = ctx->priv;
+
+	io_uring_queue_exit(&u->ring);
+	free(u->armed);
+	free(u);
+}
+
+#else /* !EVB_HAVE_LIBURING: listed, and every cell a skipped row */
+
+static int uring_supported(const struct mux_cfg *cfg, char *reason, size_t len)
+{
+	(void)cfg;
+	snprintf(reason, len, "built without liburing (install liburing-dev and rebuild)");
+	return -ENOTSUP;
+}
+
+static int uring_setup(struct mux_ctx *ctx)
+{
+	(void)ctx;
+	return -ENOTSUP;
+}
+
+static int uring_add(struct mux_ctx *ctx)
+{
+	(void)ctx;
+	return -ENOTSUP;
+}
+
+#define uring_del uring_add
+#define uring_rearm NULL
+
+static int64_t uring_wait(struct mux_ctx *ctx, int64_t timeout_ns, struct mux_ready *ready)
+{
+	(void)ctx;
+	(void)timeout_ns;
+	(void)ready;
+	return -ENOTSUP;
+}
+
+static void uring_teardown(struct mux_ctx *ctx)
+{
+	(void)ctx;
+}
+
+#endif
+
+const struct mux_ops io_uring_ops = {
+	.base = {
+		.name = "io_uring",
+		.summary = "io_uring POLL_ADD requests (single-shot re-armed, or multishot)",
+		.variants = io_uring_variants,
+	},
+	.slab_caches = io_uring_slab_caches,
+	.own_fds = 1,
+	.supported = uring_supported,
+	.setup = uring_setup,
+	.add = uring_add,
+	.del = uring_del,
+	.wait = uring_wait,
+	.rearm = uring_rearm,
+	.teardown = uring_teardown,
+};

@@ -1,0 +1,29 @@
+# mux_scan.gp - per-call cost against the number of registered fds, log-log,
+# one line per mechanism/variant: the O(n) of select/poll against the O(1)
+# of epoll and io_uring.  Also drawn by mux_wakeup.gp for wakeup latency.
+# Inputs (-e): data, out, fmt ('svg'|'png'), title (says what one sample
+# is), ylabel, titles (labels with columns, space-separated, in order).
+# Data: nfds, then per label the median p50 and median p99 in ns ('-' where
+# the cell was skipped or not ok).
+if (fmt eq 'svg') {
+    set terminal svg size 900,560 dynamic enhanced font 'Sans,11' background '#ffffff'
+} else {
+    set terminal pngcairo size 900,560 enhanced font 'Sans,10' background '#ffffff'
+}
+set output out.'.'.fmt
+set title title noenhanced font ',9'
+set datafile separator "\t"
+set datafile missing "-"
+set logscale xy
+set format x '10^{%T}'
+set format y '10^{%T}'
+set xlabel 'registered fds (log scale)'
+set ylabel ylabel
+set grid xtics ytics mytics
+set key outside right top noenhanced font ',9'
+set bars small
+set tmargin 5
+n = words(titles)
+plot for [i=1:n] data using 1:(column(2*i)):(column(2*i)):(column(2*i+1)) \
+     with yerrorlines lw 1.5 pt 1 + (i - 1) % 13 ps 0.8 dt 1 + (i - 1) / 8 \
+     title word(titles, i)

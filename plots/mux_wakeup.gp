@@ -1,0 +1,5 @@
+# mux_wakeup.gp - wakeup latency against the number of registered fds,
+# log-log, one line per mechanism/variant: the same drawing as mux_scan.gp
+# (same inputs; the title says what one sample is), loaded from beside this
+# script.
+load ARG0[1:strstrt(ARG0, 'mux_wakeup.gp') - 1].'mux_scan.gp'

@@ -1,0 +1,469 @@
+/*
+ * test_mux.c - every registered mux mechanism x variant, on every fd type
+ * and nfds in {1, 64, 1100}, in scan and loop modes, with the counts each
+ * run verified checked here:
+ *   scan  every call listed exactly the active set: sent = active x calls
+ *         = delivered, lost = spurious = 0
+ *   loop  every unit written was read after a report, no report found an
+ *         empty fd: sent = delivered (about --iterations), lost = spurious = 0
+ * plus wakeup and register on a smaller grid, and side B as a process.
+ * select's fdset variant (and pselect) at 1100 fds must be a skipped row
+ * naming FD_SETSIZE; a cell the fd limit cannot hold must be a skipped row
+ * naming RLIMIT_NOFILE, never EMFILE; bad input exits 2 naming the option.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "evb_driver.h"
+#include "testutil.h"
+
+#define MAX_ENTRIES 32
+#define ITERATIONS 40
+#define LOOP_ITERATIONS 400
+#define WARMUP 5
+
+static const char *const fd_types[] = { "pipe", "socketpair", "eventfd", "tcp" };
+static const int64_t nfds_grid[] = { 1, 64, 1100 };
+
+struct cell {
+	const struct tu_list_entry *e;
+	const char *mode;
+	const char *fd_type;
+	const char *ipc;
+	int64_t nfds;
+	int64_t active;      /* 0: not passed */
+	int64_t iterations;
+};
+
+/* Run one cell; returns the exit status, row filled, what names it. */
+static int run_cell(const struct cell *c, struct evb_row *row, char *what, size_t what_len)
+{
+	char nfds[32], active[32], iterations[32], warmup[32];
+	const char *args[32];
+	size_t n = 0;
+
+	snprintf(nfds, sizeof(nfds), "%lld", (long long)c->nfds);
+	snprintf(active, sizeof(active), "%lld", (long long)c->active);
+	snprintf(iterations, sizeof(iterations), "%lld", (long long)c->iterations);
+	snprintf(warmup, sizeof(warmup), "%d", WARMUP);
+	args[n++] = "--mechanism";
+	args[n++] = c->e->mechanism;
+	if (c->e->variant[0]) {
+		args[n++] = "--variant";
+		args[n++] = c->e->variant;
+	}
+	args[n++] = "--mode";
+	args[n++] = c->mode;
+	args[n++] = "--fd-type";
+	args[n++] = c->fd_type;
+	args[n++] = "--ipc";
+	args[n++] = c->ipc;
+	args[n++] = "--nfds";
+	args[n++] = nfds;
+	if (c->active) {
+		args[n++] = "--active";
+		args[n++] = active;
+	}
+	args[n++] = "--iterations";
+	args[n++] = iterations;
+	args[n++] = "--warmup";
+	args[n++] = warmup;
+	args[n++] = "--timeout";
+	args[n++] = "60s";
+	args[n] = NULL;
+	snprintf(what, what_len, "%s/%s %s %s nfds=%lld active=%lld ipc=%s", c->e->mechanism,
+		 c->e->variant, c->mode, c->fd_type, (long long)c->nfds, (long long)c->active,
+		 c->ipc);
+
+	int status = tu_run_row("evb-mux", args, 90, row);
+
+	ck_assert_str_eq(row->family, "mux");
+	ck_assert_str_eq(row->mechanism, c->e->mechanism);
+	ck_assert_str_eq(row->variant, c->e->variant);
+	ck_assert_str_eq(row->mode, c->mode);
+	ck_assert_str_eq(row->fd_type, c->fd_type);
+	ck_assert_str_eq(row->ipc, c->ipc);
+	ck_assert_int_eq(row->nfds, c->nfds);
+	return status;
+}
+
+static int is_skipped(const struct evb_row *row, int status, const char *what)
+{
+	if (strcmp(row->status, "skipped") != 0)
+		return 0;
+	ck_assert_msg(status == 3, "%s: skipped row must exit 3, got %d", what, status);
+	ck_assert_msg(row->reason[0], "%s: skipped without a reason", what);
+	return 1;
+}
+
+static void expect_ok(const struct evb_row *row, int status, const char *what)
+{
+	ck_assert_msg(status == 0 && strcmp(row->status, "ok") == 0, "%s: status %s (%d): %s",
+		      what, row->status, status, row->reason);
+	ck_assert_msg(row->lost == 0 && row->spurious == 0,
+		      "%s: lost %lld, spurious %lld (sent %lld, delivered %lld)", what,
+		      (long long)row->lost, (long long)row->spurious, (long long)row->sent,
+		      (long long)row->delivered);
+	ck_assert_int_ge(row->wall_ns, 1);
+	ck_assert_int_ge(row->clock_overhead_ns, 1);
+}
+
+static void expect_percentiles(const struct evb_row *row, int64_t samples, const char *what)
+{
+	ck_assert_msg(row->samples == samples, "%s: %lld samples, want %lld", what,
+		      (long long)row->samples, (long long)samples);
+	ck_assert_msg(row->min >= 0 && row->min <= row->p50 && row->p50 <= row->p90 &&
+		      row->p90 <= row->p99 && row->p99 <= row->p999 && row->p999 <= row->max,
+		      "%s: percentiles out of order", what);
+}
+
+/* Must a fixed fd_set refuse this cell?  The watched fds start above 3. */
+static int needs_big_set(const struct tu_list_entry *e, int64_t nfds)
+{
+	int fixed = strcmp(e->mechanism, "pselect") == 0 ||
+		    (strcmp(e->mechanism, "select") == 0 && strcmp(e->variant, "fdset") == 0);
+
+	return fixed && nfds > 1000;
+}
+
+static void check_scan(const struct cell *c)
+{
+	struct evb_row row;
+	char what[256];
+	int status = run_cell(c, &row, what, sizeof(what));
+
+	if (needs_big_set(c->e, c->nfds)) {
+		ck_assert_msg(is_skipped(&row, status, what) && tu_contains(row.reason, "FD_SETSIZE"),
+			      "%s: want a skipped row naming FD_SETSIZE, got %s: %s", what,
+			      row.status, row.reason);
+		return;
+	}
+	if (is_skipped(&row, status, what))
+		return;
+	expect_ok(&row, status, what);
+	ck_assert_str_eq(row.metric, "scan_ns");
+	ck_assert_int_eq(row.active, c->active);
+	expect_percentiles(&row, c->iterations, what);
+	ck_assert_msg(row.sent == c->active * c->iterations && row.delivered == row.sent,
+		      "%s: sent %lld delivered %lld, want %lld", what, (long long)row.sent,
+		      (long long)row.delivered, (long long)(c->active * c->iterations));
+}
+
+static void check_loop(const struct cell *c)
+{
+	struct evb_row row;
+	char what[256];
+	int status = run_cell(c, &row, what, sizeof(what));
+
+	if (needs_big_set(c->e, c->nfds)) {
+		ck_assert(is_skipped(&row, status, what));
+		return;
+	}
+	if (is_skipped(&row, status, what))
+		return;
+	expect_ok(&row, status, what);
+	ck_assert_str_eq(row.metric, "events_per_s");
+	/* The measured phase starts after the call that crossed the warmup,
+	 * so it may hold up to `active` fewer events than --iterations. */
+	ck_assert_msg(row.delivered == row.sent && row.sent <= c->iterations &&
+		      row.sent >= c->iterations - c->active,
+		      "%s: sent %lld delivered %lld of %lld", what, (long long)row.sent,
+		      (long long)row.delivered, (long long)c->iterations);
+	ck_assert_int_eq(row.samples, row.delivered);
+	ck_assert_msg(row.wakeups >= 1 && row.wakeups <= row.delivered, "%s: wakeups %lld",
+		      what, (long long)row.wakeups);
+	ck_assert(row.ops_per_s > 0);
+}
+
+static void check_wakeup(const struct cell *c)
+{
+	struct evb_row row;
+	char what[256];
+	int status = run_cell(c, &row, what, sizeof(what));
+
+	if (is_skipped(&row, status, what))
+		return;
+	expect_ok(&row, status, what);
+	ck_assert_str_eq(row.metric, "wakeup_ns");
+	ck_assert_msg(row.sent == c->iterations && row.delivered == row.sent,
+		      "%s: sent %lld delivered %lld", what, (long long)row.sent,
+		      (long long)row.delivered);
+	expect_percentiles(&row, c->iterations, what);
+	ck_assert(row.min > 0);
+}
+
+static void check_register(const struct cell *c)
+{
+	struct evb_row row;
+	char what[256];
+	int status = run_cell(c, &row, what, sizeof(what));
+
+	if (is_skipped(&row, status, what))
+		return;
+	ck_assert_msg(status == 0 && strcmp(row.status, "ok") == 0, "%s: %s: %s", what,
+		      row.status, row.reason);
+	ck_assert_str_eq(row.metric, "register_ns_per_fd");
+	ck_assert_int_eq(row.active, EVB_NA);
+	expect_percentiles(&row, c->iterations, what);
+	ck_assert(isfinite(row.mean) && row.mean >= 0 && row.ops_per_s > 0);
+	ck_assert_msg(isfinite(row.rss_bytes_per_fd), "%s: no rss_bytes_per_fd", what);
+	/* Readable slabinfo (root) gives a number; else the column is empty. */
+	if (access("/proc/slabinfo", R_OK) == 0)
+		ck_assert_msg(isfinite(row.slab_bytes_per_fd), "%s: no slab_bytes_per_fd", what);
+}
+
+static size_t list_entries(struct tu_list_entry *entries)
+{
+	size_t n = tu_list("evb-mux", entries, MAX_ENTRIES);
+
+	ck_assert_int_ge(n, 11);
+	return n;
+}
+
+START_TEST(every_mechanism_scan_and_loop)
+{
+	struct tu_list_entry entries[MAX_ENTRIES];
+	size_t n = list_entries(entries);
+
+	if ((size_t)_i >= n)
+		return;
+	const struct tu_list_entry *e = &entries[_i];
+
+	ck_assert_msg(e->supported || e->reason[0], "%s/%s unsupported without reason",
+		      e->mechanism, e->variant);
+	for (size_t t = 0; t < EVB_ARRAY_SIZE(fd_types); t++) {
+		for (size_t k = 0; k < EVB_ARRAY_SIZE(nfds_grid); k++) {
+			int64_t nfds = nfds_grid[k];
+			struct cell c = {
+				.e = e, .fd_type = fd_types[t], .ipc = "thread", .nfds = nfds,
+				.active = nfds / 10 ? nfds / 10 : 1,
+			};
+
+			c.mode = "scan";
+			c.iterations = ITERATIONS;
+			check_scan(&c);
+			c.active = nfds;   /* every fd ready */
+			check_scan(&c);
+			c.mode = "loop";
+			c.active = nfds / 10 ? nfds / 10 : 1;
+			c.iterations = LOOP_ITERATIONS;
+			check_loop(&c);
+		}
+	}
+}
+END_TEST
+
+START_TEST(every_mechanism_wakeup_register_and_process)
+{
+	struct tu_list_entry entries[MAX_ENTRIES];
+	size_t n = list_entries(entries);
+
+	if ((size_t)_i >= n)
+		return;
+	const struct tu_list_entry *e = &entries[_i];
+	struct cell c = { .e = e, .ipc = "thread", .nfds = 64, .iterations = ITERATIONS };
+
+	for (size_t t = 0; t < EVB_ARRAY_SIZE(fd_types); t += 2) {   /* pipe, eventfd */
+		c.fd_type = fd_types[t];
+		c.mode = "wakeup";
+		c.active = 1;
+		check_wakeup(&c);
+		c.mode = "register";
+		c.active = 0;
+		check_register(&c);
+	}
+	/* Side B as a process holding the peer ends: every mode once. */
+	c.ipc = "process";
+	c.fd_type = "socketpair";
+	c.mode = "scan";
+	c.active = 8;
+	check_scan(&c);
+	c.mode = "loop";
+	c.iterations = LOOP_ITERATIONS;
+	check_loop(&c);
+	c.mode = "wakeup";
+	c.active = 1;
+	c.iterations = ITERATIONS;
+	check_wakeup(&c);
+	c.mode = "register";
+	c.active = 0;
+	check_register(&c);
+}
+END_TEST
+
+/* Run with RLIMIT_NOFILE lowered to limit (Check forks each test). */
+static void lower_nofile(rlim_t limit)
+{
+	struct rlimit lim = { .rlim_cur = limit, .rlim_max = limit };
+
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &lim), 0);
+}
+
+START_TEST(fd_limit_is_a_skipped_row)
+{
+	static const struct tu_list_entry poll_entry = { .mechanism = "poll", .supported = 1 };
+	struct cell c = { .e = &poll_entry, .mode = "scan", .ipc = "thread", .active = 1,
+			  .iterations = 10 };
+	struct evb_row row;
+	char what[256];
+	int status;
+
+	lower_nofile(200);
+	/* 150 pipes: 300 fds and more in one process. */
+	c.fd_type = "pipe";
+	c.nfds = 150;
+	status = run_cell(&c, &row, what, sizeof(what));
+	ck_assert_msg(is_skipped(&row, status, what) && tu_contains(row.reason, "RLIMIT_NOFILE"),
+		      "%s: want a skipped row naming RLIMIT_NOFILE, got %s: %s", what,
+		      row.status, row.reason);
+	ck_assert_msg(tu_contains(row.reason, "hard limit 200"), "%s: %s", what, row.reason);
+	/* The same pipes with their peer ends in side B's process fit. */
+	c.ipc = "process";
+	c.nfds = 100;
+	status = run_cell(&c, &row, what, sizeof(what));
+	expect_ok(&row, status, what);
+	/* An eventfd is its own peer: 150 of them fit in one process. */
+	c.ipc = "thread";
+	c.fd_type = "eventfd";
+	c.nfds = 150;
+	status = run_cell(&c, &row, what, sizeof(what));
+	expect_ok(&row, status, what);
+	/* Far beyond any limit: skipped before a single fd is opened. */
+	c.nfds = 1000000;
+	status = run_cell(&c, &row, what, sizeof(what));
+	ck_assert(is_skipped(&row, status, what) && tu_contains(row.reason, "RLIMIT_NOFILE"));
+}
+END_TEST
+
+START_TEST(select_fdset_refuses_fd_setsize)
+{
+	static const struct tu_list_entry fdset = { .mechanism = "select", .variant = "fdset",
+						    .supported = 1 };
+	static const struct tu_list_entry bigset = { .mechanism = "select", .variant = "bigset",
+						     .supported = 1 };
+	struct cell c = { .e = &fdset, .mode = "register", .fd_type = "eventfd", .ipc = "thread",
+			  .nfds = 1100, .iterations = 5 };
+	struct evb_row row;
+	char what[256];
+	int status = run_cell(&c, &row, what, sizeof(what));
+
+	ck_assert(is_skipped(&row, status, what));
+	ck_assert_msg(tu_contains(row.reason, "FD_SETSIZE 1024"), "%s: %s", what, row.reason);
+	/* The heap bitmap takes them. */
+	c.e = &bigset;
+	c.mode = "scan";
+	c.active = 110;
+	check_scan(&c);
+}
+END_TEST
+
+START_TEST(hist_file_is_written)
+{
+	char dir[256], path[512];
+	const char *args[] = { "--mechanism", "epoll", "--mode", "scan", "--nfds", "16",
+			       "--iterations", "50", "--hist", path, NULL };
+	struct evb_row row;
+	char line[256];
+	FILE *f;
+
+	tu_tmpdir(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/hist.csv", dir);
+	ck_assert_int_eq(tu_run_row("evb-mux", args, 30, &row), 0);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	fclose(f);
+	tu_rmtree(dir);
+}
+END_TEST
+
+static void expect_message(const char *const *args, const char *needle)
+{
+	tu_expect_usage_error("evb-mux", args, needle);
+}
+
+START_TEST(bad_input_exits_2)
+{
+	static const char *const nfds_zero[] = { "--mechanism", "poll", "--nfds", "0", NULL };
+	static const char *const nfds_junk[] = { "--mechanism", "poll", "--nfds", "10x", NULL };
+	static const char *const active_big[] = { "--mechanism", "poll", "--nfds", "10",
+						  "--active", "11", NULL };
+	static const char *const active_zero[] = { "--mechanism", "poll", "--active", "0", NULL };
+	static const char *const bad_type[] = { "--mechanism", "poll", "--fd-type", "carrier-pigeon",
+						NULL };
+	static const char *const wakeup_active[] = { "--mechanism", "poll", "--mode", "wakeup",
+						     "--nfds", "8", "--active", "2", NULL };
+	static const char *const register_active[] = { "--mechanism", "poll", "--mode",
+						       "register", "--active", "1", NULL };
+	static const char *const bad_mech[] = { "--mechanism", "kqueue", NULL };
+	static const char *const bad_variant[] = { "--mechanism", "epoll", "--variant", "xt", NULL };
+	static const char *const bad_mode[] = { "--mechanism", "poll", "--mode", "sprint", NULL };
+	static const char *const unknown[] = { "--mechanism", "poll", "--frobnicate", NULL };
+
+	expect_message(nfds_zero, "--nfds");
+	expect_message(nfds_junk, "10x");
+	expect_message(active_big, "--active");
+	expect_message(active_zero, "--active");
+	expect_message(bad_type, "carrier-pigeon");
+	expect_message(wakeup_active, "--active");
+	expect_message(register_active, "--active");
+	expect_message(bad_mech, "kqueue");
+	expect_message(bad_variant, "xt");
+	expect_message(bad_mode, "sprint");
+	expect_message(unknown, "frobnicate");
+}
+END_TEST
+
+START_TEST(help_and_list)
+{
+	static const char *const help[] = { "--help", NULL };
+	static const char *const want[] = { "select/fdset", "select/bigset", "pselect/", "poll/",
+					    "ppoll/", "epoll/lt", "epoll/et", "epoll/oneshot",
+					    "epoll-pwait2/lt", "io_uring/poll",
+					    "io_uring/multishot" };
+	struct tu_list_entry entries[MAX_ENTRIES];
+	size_t n = list_entries(entries);
+	struct evb_spawn_result res = tu_run("evb-mux", help, 10);
+
+	ck_assert_int_eq(res.exit_status, 0);
+	ck_assert(tu_contains(res.out, "scan") && tu_contains(res.out, "--fd-type"));
+	evb_spawn_result_free(&res);
+	for (size_t w = 0; w < EVB_ARRAY_SIZE(want); w++) {
+		int found = 0;
+
+		for (size_t i = 0; i < n && !found; i++) {
+			char name[160];
+
+			snprintf(name, sizeof(name), "%s/%s", entries[i].mechanism, entries[i].variant);
+			found = strcmp(name, want[w]) == 0;
+		}
+		ck_assert_msg(found, "--list lacks %s", want[w]);
+	}
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("mux");
+	TCase *tc = tcase_create("mechanisms");
+
+	tcase_set_timeout(tc, 240);
+	tcase_add_loop_test(tc, every_mechanism_scan_and_loop, 0, MAX_ENTRIES);
+	tcase_add_loop_test(tc, every_mechanism_wakeup_register_and_process, 0, MAX_ENTRIES);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("limits");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, fd_limit_is_a_skipped_row);
+	tcase_add_test(tc, select_fdset_refuses_fd_setsize);
+	tcase_add_test(tc, hist_file_is_written);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("usage");
+	tcase_add_test(tc, bad_input_exits_2);
+	tcase_add_test(tc, help_and_list);
+	suite_add_tcase(s, tc);
+	return tu_main(s);
+}
