@@ -202,30 +202,32 @@ static void claim_kill_100k(const struct evb_table *s, struct claim_row *c)
 		 std_got < std_sent && rt_got == rt_sent ? HOLDS : FAILS);
 }
 
-/* A mux scan p50 (active = 1) of mechanism/variant at nfds; NAN when absent. */
-static double scan_p50(const struct evb_table *s, const char *mech, const char *variant,
-		       const char *nfds, const char *active)
+/* A mux summary value; fd_type, nfds, active may be NULL (any). */
+static double mux_value(const struct evb_table *s, const char *mode, const char *mech,
+			const char *variant, const char *fd_type, const char *nfds,
+			const char *active, const char *column)
 {
-	for (size_t r = 0; r < s->nrows; r++) {
-		if (strcmp(harness_str(s, r, "family"), "mux") ||
-		    strcmp(harness_str(s, r, "mode"), "scan") ||
-		    strcmp(harness_str(s, r, "mechanism"), mech) ||
-		    (variant && strcmp(harness_str(s, r, "variant"), variant)) ||
-		    strcmp(harness_str(s, r, "nfds"), nfds) ||
-		    (active && strcmp(harness_str(s, r, "active"), active)) ||
-		    strcmp(harness_str(s, r, "status"), "ok"))
-			continue;
-		return harness_num(s, r, "p50_median");
-	}
-	return NAN;
+	const char *kv[24];
+	int n = 0;
+
+	kv[n++] = "family", kv[n++] = "mux", kv[n++] = "mode", kv[n++] = mode;
+	kv[n++] = "mechanism", kv[n++] = mech, kv[n++] = "variant", kv[n++] = variant;
+	if (fd_type)
+		kv[n++] = "fd_type", kv[n++] = fd_type;
+	if (nfds)
+		kv[n++] = "nfds", kv[n++] = nfds;
+	if (active)
+		kv[n++] = "active", kv[n++] = active;
+	kv[n] = NULL;
+	return report_value(s, kv, column);
 }
 
 static void claim_scaling(const struct evb_table *s, struct claim_row *c)
 {
-	double poll1k = scan_p50(s, "poll", NULL, "1000", "1");
-	double poll10k = scan_p50(s, "poll", NULL, "10000", "1");
-	double ep1k = scan_p50(s, "epoll", "lt", "1000", "1");
-	double ep10k = scan_p50(s, "epoll", "lt", "10000", "1");
+	double poll1k = mux_value(s, "scan", "poll", "", "eventfd", "1000", "1", "p50_median");
+	double poll10k = mux_value(s, "scan", "poll", "", "eventfd", "10000", "1", "p50_median");
+	double ep1k = mux_value(s, "scan", "epoll", "lt", "eventfd", "1000", "1", "p50_median");
+	double ep10k = mux_value(s, "scan", "epoll", "lt", "eventfd", "10000", "1", "p50_median");
 	char a[32], b[32], e[32], f[32];
 
 	snprintf(c->claim, sizeof(c->claim), "select/poll scan O(n); epoll O(1) in registered "
@@ -246,6 +248,110 @@ static void claim_scaling(const struct evb_table *s, struct claim_row *c)
 	snprintf(c->verdict, sizeof(c->verdict), "%s: poll x%.1f, epoll x%.2f; poll/epoll at "
 		 "10,000 fds = %.0fx", holds ? HOLDS : FAILS, poll10k / poll1k, ep10k / ep1k,
 		 poll10k / ep10k);
+}
+
+/* The often-quoted table: 10% active, tcp, per-op milliseconds. */
+static void claim_seed_table(const struct evb_table *s, struct claim_row *c)
+{
+	double poll1k = mux_value(s, "scan", "poll", "", "tcp", "1000", "100", "p50_median");
+	double poll10k = mux_value(s, "scan", "poll", "", "tcp", "10000", "1000", "p50_median");
+	double ep1k = mux_value(s, "scan", "epoll", "lt", "tcp", "1000", "100", "p50_median");
+	double ep10k = mux_value(s, "scan", "epoll", "lt", "tcp", "10000", "1000", "p50_median");
+	char a[32], b[32], e[32], f[32];
+
+	snprintf(c->claim, sizeof(c->claim), "Published table, 10%% active: 1,000 fds select "
+		 "15.2 ms, poll 12.8, epoll 0.8; 10,000: select 180, poll 150, epoll 1.2; "
+		 "100,000: select FAILED, poll 2800, epoll 8.5. (Test: the same cells over tcp "
+		 "loopback pairs, one wait call each; the shape holds when epoll beats poll by "
+		 "at least 10x at 10,000 fds, as the published 125x does.)");
+	report_fmt_ns(a, 32, poll1k);
+	report_fmt_ns(b, 32, poll10k);
+	report_fmt_ns(e, 32, ep1k);
+	report_fmt_ns(f, 32, ep10k);
+	snprintf(c->measured, sizeof(c->measured), "per call, p50: 1,000 fds poll %s, epoll %s; "
+		 "10,000 fds poll %s, epoll %s; select/fdset refuses fds >= FD_SETSIZE (1024); "
+		 "100,000 fds: see the mux section (the fd limit decides)", a, e, b, f);
+	if (!isfinite(poll10k) || !isfinite(ep10k)) {
+		snprintf(c->verdict, sizeof(c->verdict), NOT_MEASURED " (run the seed-table preset "
+			 "or the standard profile)");
+		return;
+	}
+	snprintf(c->verdict, sizeof(c->verdict), "%s in shape: poll/epoll %.0fx at 1,000 and "
+		 "%.0fx at 10,000 fds (published 16x, 125x); absolute values differ: the published "
+		 "milliseconds are not one call", poll10k / ep10k >= 10 ? HOLDS : FAILS,
+		 poll1k / ep1k, poll10k / ep10k);
+}
+
+static void claim_memory(const struct evb_table *s, struct claim_row *c)
+{
+	double poll_rss = mux_value(s, "register", "poll", "", "eventfd", "10000", NULL,
+				    "rss_bytes_per_fd_median");
+	double ep_rss = mux_value(s, "register", "epoll", "lt", "eventfd", "10000", NULL,
+				  "rss_bytes_per_fd_median");
+	double ep_slab = mux_value(s, "register", "epoll", "lt", "eventfd", "10000", NULL,
+				   "slab_bytes_per_fd_median");
+
+	snprintf(c->claim, sizeof(c->claim), "Memory at 10,000 fds: select 384 B of fd_set "
+		 "(limited to 1024 fds), poll 80,000 B of pollfd, epoll 120,000 B of user events "
+		 "plus kernel state. (Test: mux register at 10,000 eventfds: growth of the "
+		 "process's RSS and of the epoll slab caches per registered fd.)");
+	snprintf(c->measured, sizeof(c->measured), "per fd: poll %.1f B of RSS; epoll %.1f B "
+		 "of RSS + %.0f B of kernel slab (eventpoll_epi); select/fdset cannot hold "
+		 "10,000 fds", poll_rss, ep_rss, ep_slab);
+	if (!isfinite(poll_rss) || !isfinite(ep_rss)) {
+		snprintf(c->measured, sizeof(c->measured), "-");
+		snprintf(c->verdict, sizeof(c->verdict), NOT_MEASURED);
+		return;
+	}
+	/* pollfd is 8 B, epoll_event 12 B: the user side holds when RSS grows by
+	 * at least that (the driver's own per-fd bookkeeping comes on top). */
+	int holds = poll_rss >= 8.0 && ep_rss >= 12.0 && isfinite(ep_slab) && ep_slab > 0;
+
+	snprintf(c->verdict, sizeof(c->verdict), "%s: user side at least 8 B (poll) and 12 B "
+		 "(epoll) per fd; epoll's kernel state, which the claim leaves unquantified, is "
+		 "%.0f B per fd here", holds ? HOLDS : FAILS, isfinite(ep_slab) ? ep_slab : 0.0);
+}
+
+static void claim_io_uring(const struct evb_table *s, struct claim_row *c)
+{
+	double ep = mux_value(s, "loop", "epoll", "lt", "eventfd", "1000", "100",
+			      "ops_per_s_median");
+	double ep_cpu = mux_value(s, "loop", "epoll", "lt", "eventfd", "1000", "100",
+				  "cpu_ns_per_op_median");
+	double best = NAN, best_cpu = NAN;
+	const char *best_variant = "";
+	static const char *const variants[] = { "poll", "multishot" };
+
+	for (int i = 0; i < 2; i++) {
+		double v = mux_value(s, "loop", "io_uring", variants[i], "eventfd", "1000", "100",
+				     "ops_per_s_median");
+
+		if (isfinite(v) && (!isfinite(best) || v > best)) {
+			best = v;
+			best_variant = variants[i];
+			best_cpu = mux_value(s, "loop", "io_uring", variants[i], "eventfd", "1000",
+					     "100", "cpu_ns_per_op_median");
+		}
+	}
+	char a[32], b[32];
+
+	snprintf(c->claim, sizeof(c->claim), "io_uring serves ~1.5x epoll's requests per second "
+		 "at lower CPU. (Test: mux loop, 1,000 eventfds of which 100 are kept busy by a "
+		 "writer on another CPU; events handled per second and the loop thread's CPU "
+		 "time per event; holds at >= 1.3x with less CPU.)");
+	report_fmt_rate(a, 32, ep);
+	report_fmt_rate(b, 32, best);
+	snprintf(c->measured, sizeof(c->measured), "epoll/lt %s at %.0f ns CPU per event; "
+		 "io_uring/%s %s at %.0f ns", a, ep_cpu, best_variant, b, best_cpu);
+	if (!isfinite(ep) || !isfinite(best)) {
+		snprintf(c->measured, sizeof(c->measured), "-");
+		snprintf(c->verdict, sizeof(c->verdict), NOT_MEASURED);
+		return;
+	}
+	snprintf(c->verdict, sizeof(c->verdict), "%s: %.2fx the events per second, %.2fx the "
+		 "CPU per event (poll-style readiness, one read per event; io_uring's own I/O "
+		 "path is not measured here)",
+		 best >= 1.3 * ep && best_cpu < ep_cpu ? HOLDS : FAILS, best / ep, best_cpu / ep_cpu);
 }
 
 void report_claims(const struct report_ctx *ctx)
@@ -273,6 +379,12 @@ void report_claims(const struct report_ctx *ctx)
 	claim_kill_100k(s, &c);
 	emit(d, &c);
 	claim_scaling(s, &c);
+	emit(d, &c);
+	claim_seed_table(s, &c);
+	emit(d, &c);
+	claim_memory(s, &c);
+	emit(d, &c);
+	claim_io_uring(s, &c);
 	emit(d, &c);
 	doc_table_end(d);
 }
