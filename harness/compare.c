@@ -264,7 +264,7 @@ static void print_header(const struct cmp *c, FILE *out)
 
 static void print_table(const struct cmp *c, FILE *out)
 {
-	fprintf(out, "\n%-64s %-10s %12s %12s %8s %-17s %7s %s\n", "cell", "figure", "median A",
+	fprintf(out, "\n%-78s %-10s %12s %12s %8s %-17s %7s %s\n", "cell", "figure", "median A",
 		"median B", "B/A", "95% CI", "p", "verdict");
 	for (size_t i = 0; i < c->ncells; i++) {
 		const struct cmp_cell *cell = c->cells[i];
@@ -275,7 +275,7 @@ static void print_table(const struct cmp *c, FILE *out)
 			snprintf(ci, sizeof(ci), "[%.3f, %.3f]", cell->lo, cell->hi);
 		if (isfinite(cell->p))
 			snprintf(p, sizeof(p), "%.3g", cell->p);
-		fprintf(out, "%-64.64s %-10s", label, cell->figure ? cell->figure : "-");
+		fprintf(out, "%-78.78s %-10s", label, cell->figure ? cell->figure : "-");
 		print_num(out, cell->med[0]);
 		print_num(out, cell->med[1]);
 		if (isfinite(cell->ratio))

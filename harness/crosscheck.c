@@ -11,9 +11,12 @@
  *
  * is the cost of one more operation: process start-up, warmup and exit are
  * the same in both and cancel out.  Beside it, the driver's own per-op
- * figure from a separate run at 10N: the mean sample for latency cells, the
- * inverse of ops/s for throughput cells, the period for timer cells (with
- * absolute deadlines one iteration takes exactly one period).  A ratio off
+ * figure -- the mean sample for latency cells, the inverse of ops/s for
+ * throughput cells, the period for timer cells (with absolute deadlines one
+ * iteration takes exactly one period) -- as the median of five driver runs
+ * at 10N, three just before hyperfine and two just after, so that both
+ * stopwatches see the machine in the same state (on a VM it drifts between
+ * modes tens of percent apart, minutes at a time).  A ratio off
  * by more than 15% is flagged: something outside the timed region scales
  * with N, or the timed region is not what the figure claims.
  */
@@ -30,6 +33,7 @@
 #include "evb_csv.h"
 #include "evb_row.h"
 #include "evb_spawn.h"
+#include "evb_stats.h"
 #include "evb_sys.h"
 #include "figures.h"
 #include "harness.h"
@@ -40,6 +44,8 @@
 #define HYPERFINE_RUNS "10"
 #define HYPERFINE_WARMUP "2"
 #define SCALE 10
+#define INPROCESS_RUNS 5        /* the driver's own figure: median of these */
+#define INPROCESS_BEFORE 3      /* ... run before hyperfine, the rest after */
 
 struct xc_result {
 	char cell[256];
@@ -277,9 +283,22 @@ int harness_crosscheck(const char *run_dir, const char *family, FILE *log, int c
 		}
 		harness_driver_path(family_of[i], driver, sizeof(driver));
 		fprintf(stderr, "%s: crosscheck %zu: %s\n", HARNESS_PROG, n, slug);
-		ret = inprocess(driver, c, r->n_large, r);
+		double figures[INPROCESS_RUNS];
+
+		for (int k = 0; k < INPROCESS_BEFORE && !ret; k++) {
+			ret = inprocess(driver, c, r->n_large, r);
+			figures[k] = r->inprocess_ns;
+		}
 		if (!ret)
 			ret = hyperfine(hyperfine_path, driver, c, dir, slug, log, cancel_fd, r);
+		for (int k = INPROCESS_BEFORE; k < INPROCESS_RUNS && !ret; k++) {
+			ret = inprocess(driver, c, r->n_large, r);
+			figures[k] = r->inprocess_ns;
+		}
+		if (!ret) {
+			evb_sort_doubles(figures, INPROCESS_RUNS);
+			r->inprocess_ns = evb_median_sorted(figures, INPROCESS_RUNS);
+		}
 		if (ret == -EINTR)
 			break;
 		if (ret) {

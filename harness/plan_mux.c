@@ -221,11 +221,15 @@ static int add_cell(struct harness_plan *plan, const struct mux_profile *p,
 	/* Generous: 5x the model, plus opening up to 100,000 fds or connections. */
 	cell.timeout_ns = 20 * S + 5 * cost * (iterations + cell.warmup);
 	cell.hist = mode != LOOP;
-	/* Cross-checked: a call long enough (~50 us) that the verification
-	 * around it is noise, so the slope should match the mean sample. */
+	/* Cross-checked: poll, a call long enough (~50 us) that the
+	 * verification around it is noise, so the slope should match the mean
+	 * sample; and epoll, where a ~0.5 us call shows how much the untimed
+	 * verification of each ready set adds per iteration. */
 	cell.crosscheck = p->budget_ns >= 60 * MS && mode == SCAN && a->nfds == 1000 &&
 			  a->active == 1 && !strcmp(a->fd_type, "eventfd") &&
-			  !strcmp(a->ipc, "thread") && !strcmp(m->mechanism, "poll");
+			  !strcmp(a->ipc, "thread") &&
+			  (!strcmp(m->mechanism, "poll") ||
+			   (!strcmp(m->mechanism, "epoll") && !strcmp(m->variant, "lt")));
 	return harness_plan_add(plan, &cell);
 }
 
