@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "evb_cli.h"
 #include "evb_clock.h"
@@ -267,6 +268,42 @@ int evb_driver_emit_once(const struct evb_driver_opts *o, const struct evb_row *
 	if (atomic_exchange(emitted, 1))
 		return EVB_EXIT_FAILED;
 	return evb_driver_emit(o, row, hist);
+}
+
+void evb_side_errors_set(struct evb_side_errors *e, int side, const char *call, int err)
+{
+	if (e->error[side])
+		return;
+	e->error[side] = err;
+	evb_strlcpy(e->failed_call[side], call, sizeof(e->failed_call[side]));
+}
+
+bool evb_side_errors_any(const struct evb_side_errors *e)
+{
+	return e->error[0] || e->error[1];
+}
+
+void evb_side_errors_reason(const struct evb_side_errors *e, struct evb_row *row,
+			    const char *why, const char *progress)
+{
+	for (int side = 0; side < 2; side++) {
+		if (!e->error[side])
+			continue;
+		evb_row_reason(row, "side %c: %s: %s", 'A' + side, e->failed_call[side],
+			       strerror(-e->error[side]));
+		return;
+	}
+	evb_row_reason(row, "%s%s%s (%s)", why, e->peer_reason[0] ? ": " : "", e->peer_reason,
+		       progress);
+}
+
+void evb_driver_abandon(const struct evb_driver_opts *o, struct evb_row *row, int timed_out,
+			_Atomic int *emitted)
+{
+	evb_row_set(row, status, timed_out ? EVB_STATUS_TIMEOUT : EVB_STATUS_FAILED);
+	fprintf(stderr, "%s: %s\n", o->prog, row->reason);
+	evb_driver_emit_once(o, row, NULL, emitted);
+	_exit(EVB_EXIT_FAILED);
 }
 
 int evb_driver_skip(const struct evb_driver_opts *o, struct evb_row *row,

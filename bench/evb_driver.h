@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdnoreturn.h>
 
 #include "evb_hist.h"
 #include "evb_peer.h"
@@ -167,6 +168,34 @@ int evb_driver_emit(const struct evb_driver_opts *o, const struct evb_row *row,
  */
 int evb_driver_emit_once(const struct evb_driver_opts *o, const struct evb_row *row,
 			 const struct evb_hist *hist, _Atomic int *emitted);
+
+/*
+ * How the two sides of a run (A, B) failed; lives where both see it (shared
+ * memory when B is a process).  The first failure of each side is kept.
+ */
+struct evb_side_errors {
+	int error[2];              /* -errno per side, 0 while fine */
+	char failed_call[2][160];
+	char peer_reason[128];     /* how a process peer ended (evb_peer_join) */
+};
+
+void evb_side_errors_set(struct evb_side_errors *e, int side, const char *call, int err);
+bool evb_side_errors_any(const struct evb_side_errors *e);
+/*
+ * The reason of a run that did not finish: "side A: call: error" for the
+ * first side that failed, else why, how the peer ended, and progress.
+ */
+void evb_side_errors_reason(const struct evb_side_errors *e, struct evb_row *row,
+			    const char *why, const char *progress);
+
+/*
+ * The watchdog's end of a run (see evb_watchdog.h): status timeout when the
+ * deadline passed, else failed; the reason already in row is said on stderr;
+ * the one row is written (unless main got there first); the process exits 1,
+ * which also ends a process peer.
+ */
+noreturn void evb_driver_abandon(const struct evb_driver_opts *o, struct evb_row *row,
+				 int timed_out, _Atomic int *emitted);
 
 /* Mark the row skipped with a reason, emit it, return 3. */
 int evb_driver_skip(const struct evb_driver_opts *o, struct evb_row *row,

@@ -50,7 +50,6 @@ enum {
 	OPT_GAP,
 };
 
-static const char *const side_name[] = { "A", "B" };
 
 /* --- the row -------------------------------------------------------------- */
 
@@ -88,19 +87,11 @@ static void fill_row(const struct mux_side_ctx *s, struct evb_row *row)
 static void describe_failure(const struct mux_side_ctx *s, struct evb_row *row,
 			     const char *why)
 {
-	const struct mux_run *run = s->run;
+	char progress[128];
 
-	for (int side = 0; side < 2; side++) {
-		if (!run->error[side])
-			continue;
-		evb_row_reason(row, "side %s: %s: %s", side_name[side], run->failed_call[side],
-			       strerror(-run->error[side]));
-		return;
-	}
-	evb_row_reason(row, "%s%s%s (%lld of %lld measured operations done)", why,
-		       run->peer_reason[0] ? ": " : "", run->peer_reason,
-		       (long long)atomic_load(&run->progress),
-		       (long long)s->opts->common.iterations);
+	snprintf(progress, sizeof(progress), "%lld of %lld measured operations done",
+		 (long long)atomic_load(&s->run->progress), (long long)s->opts->common.iterations);
+	evb_side_errors_reason(&s->run->errors, row, why, progress);
 }
 
 /* Exactly one row leaves the process, from main or from the watchdog. */
@@ -113,11 +104,8 @@ static void watchdog_fire(void *arg, int timed_out, const char *why)
 {
 	struct mux_side_ctx *s = arg;
 
-	evb_row_set(s->row, status, timed_out ? EVB_STATUS_TIMEOUT : EVB_STATUS_FAILED);
 	describe_failure(s, s->row, why);
-	fprintf(stderr, "%s: %s\n", s->opts->common.prog, s->row->reason);
-	emit_once(s, s->row);
-	_exit(EVB_EXIT_FAILED);
+	evb_driver_abandon(&s->opts->common, s->row, timed_out, &s->run->emitted);
 }
 
 /* --- side B --------------------------------------------------------------- */
@@ -510,9 +498,10 @@ int main(int argc, char **argv)
 	mux_serve_stop(&side);
 	atomic_store(&run->stop, 1);
 	if (side.has_b) {
-		int b_ret = evb_peer_join(&peer, run->peer_reason, sizeof(run->peer_reason));
+		int b_ret = evb_peer_join(&peer, run->errors.peer_reason,
+					  sizeof(run->errors.peer_reason));
 
-		if (b_ret && !run->error[SIDE_B] && !run->error[SIDE_A] && b_ret != -ECANCELED)
+		if (b_ret && !evb_side_errors_any(&run->errors) && b_ret != -ECANCELED)
 			mux_side_fail(&side, SIDE_B, "exit", b_ret);
 	}
 	evb_watchdog_stop(&watchdog);
@@ -520,7 +509,7 @@ int main(int argc, char **argv)
 	free_working(&side);
 	fdset_close(&fds);
 
-	if (run->error[SIDE_A] || run->error[SIDE_B] || ret) {
+	if (evb_side_errors_any(&run->errors) || ret) {
 		evb_row_set(&row, status, EVB_STATUS_FAILED);
 		describe_failure(&side, &row, "failed");
 		fprintf(stderr, "%s: %s\n", o->prog, row.reason);
@@ -547,7 +536,7 @@ err_close_fds:
 err_release_b:
 	release_b(&side);
 	if (side.has_b)
-		evb_peer_join(&peer, run->peer_reason, sizeof(run->peer_reason));
+		evb_peer_join(&peer, run->errors.peer_reason, sizeof(run->errors.peer_reason));
 	evb_watchdog_stop(&watchdog);
 	if (process)
 		close(side.ctl[SIDE_A]);

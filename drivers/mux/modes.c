@@ -18,10 +18,7 @@
 
 int mux_side_fail(struct mux_side_ctx *s, enum mux_side self, const char *call, int err)
 {
-	if (!s->run->error[self]) {
-		s->run->error[self] = err;
-		snprintf(s->run->failed_call[self], sizeof(s->run->failed_call[self]), "%s", call);
-	}
+	evb_side_errors_set(&s->run->errors, self, call, err);
 	atomic_store(&s->run->stop, 1);
 	evb_barrier_abort(&s->run->barrier);
 	/* A (the main thread) ends the run itself; B may leave A waiting. */

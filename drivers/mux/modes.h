@@ -64,9 +64,7 @@ struct mux_run {
 	double mean_override;             /* register: exact mean per fd, else NAN */
 	double rss_bytes_per_fd, slab_bytes_per_fd;
 	_Atomic int64_t progress;
-	int error[2];                     /* -errno per side */
-	char failed_call[2][160];
-	char peer_reason[128];
+	struct evb_side_errors errors;
 };
 
 /* What a side needs, by pointer; nothing here is global. */

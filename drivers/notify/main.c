@@ -73,9 +73,7 @@ struct run {
 	int64_t acks;                   /* B -> A notifications A received */
 	int64_t send_retries;           /* burst: -EAGAIN from a full queue */
 	struct evb_usage usage[2];      /* measured phase, per side's thread */
-	int error[2];                   /* -errno per side */
-	char failed_call[2][32];
-	char peer_reason[128];
+	struct evb_side_errors errors;
 };
 
 /* What each side needs, by pointer; nothing here is global. */
@@ -89,12 +87,9 @@ struct side {
 	struct evb_row *row;
 };
 
-static const char *const side_name[] = { "A", "B" };
-
 static int side_fail(struct side *s, enum notify_side self, const char *call, int err)
 {
-	s->run->error[self] = err;
-	snprintf(s->run->failed_call[self], sizeof(s->run->failed_call[self]), "%s", call);
+	evb_side_errors_set(&s->run->errors, self, call, err);
 	evb_barrier_abort(&s->run->barrier);
 	evb_watchdog_trip(s->watchdog);
 	return err;
@@ -367,20 +362,13 @@ static void fill_row(const struct side *s, struct evb_row *row)
 
 static void describe_failure(const struct side *s, struct evb_row *row, const char *why)
 {
-	const struct run *run = s->run;
+	char progress[128];
 
-	for (int side = 0; side < 2; side++) {
-		if (!run->error[side])
-			continue;
-		evb_row_reason(row, "side %s: %s: %s", side_name[side], run->failed_call[side],
-			       strerror(-run->error[side]));
-		return;
-	}
-	evb_row_reason(row, "%s%s%s (A did %lld, B did %lld of %lld)", why,
-		       run->peer_reason[0] ? ": " : "", run->peer_reason,
-		       (long long)atomic_load(&run->progress[SIDE_A]),
-		       (long long)atomic_load(&run->progress[SIDE_B]),
-		       (long long)s->opts->common.iterations);
+	snprintf(progress, sizeof(progress), "A did %lld, B did %lld of %lld",
+		 (long long)atomic_load(&s->run->progress[SIDE_A]),
+		 (long long)atomic_load(&s->run->progress[SIDE_B]),
+		 (long long)s->opts->common.iterations);
+	evb_side_errors_reason(&s->run->errors, row, why, progress);
 }
 
 /* Exactly one row leaves the process, from main or from the watchdog. */
@@ -393,11 +381,8 @@ static void watchdog_fire(void *arg, int timed_out, const char *why)
 {
 	struct side *s = arg;
 
-	evb_row_set(s->row, status, timed_out ? EVB_STATUS_TIMEOUT : EVB_STATUS_FAILED);
 	describe_failure(s, s->row, why);
-	fprintf(stderr, "%s: %s\n", s->opts->common.prog, s->row->reason);
-	emit_once(s, s->row);
-	_exit(EVB_EXIT_FAILED);
+	evb_driver_abandon(&s->opts->common, s->row, timed_out, &s->run->emitted);
 }
 
 /* --- options -------------------------------------------------------------- */
@@ -525,13 +510,12 @@ int main(int argc, char **argv)
 	else
 		side_run(&side, SIDE_A);
 
-	ret = evb_peer_join(&peer, run->peer_reason, sizeof(run->peer_reason));
-	if (ret && !run->error[SIDE_B])
-		run->error[SIDE_B] = ret, snprintf(run->failed_call[SIDE_B],
-						   sizeof(run->failed_call[SIDE_B]), "exit");
+	ret = evb_peer_join(&peer, run->errors.peer_reason, sizeof(run->errors.peer_reason));
+	if (ret)
+		evb_side_errors_set(&run->errors, SIDE_B, "exit", ret);
 	evb_watchdog_stop(&watchdog);
 
-	if (run->error[SIDE_A] || run->error[SIDE_B]) {
+	if (evb_side_errors_any(&run->errors)) {
 		evb_row_set(&row, status, EVB_STATUS_FAILED);
 		describe_failure(&side, &row, "failed");
 		fprintf(stderr, "%s: %s\n", o->prog, row.reason);

@@ -331,13 +331,10 @@ static void watchdog_fire(void *arg, int timed_out, const char *why)
 	struct evb_row row = r->axes;
 	const struct timer_opts *o = r->opts;
 
-	evb_row_set(&row, status, timed_out ? EVB_STATUS_TIMEOUT : EVB_STATUS_FAILED);
 	evb_row_reason(&row, "%s (%lld of %lld measured deadlines sampled)", why,
 		       (long long)atomic_load(&r->progress),
 		       (long long)(o->common.iterations * r->ntimers));
-	fprintf(stderr, "%s: %s\n", o->common.prog, row.reason);
-	emit_once(r, &row, NULL);
-	_exit(EVB_EXIT_FAILED);
+	evb_driver_abandon(&o->common, &row, timed_out, &r->emitted);
 }
 
 /* --- the run -------------------------------------------------------------- */
