@@ -93,11 +93,11 @@ fi
 
 if [ "$mode" = test ]; then
 	# 1. Release build, warnings as errors: the code users run.
-	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DEVB_WERROR=ON
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DEVB_WERROR=ON -DEVB_REQUIRE_TESTS=ON
 	cmake --build build -j"$jobs"
 	ctest --test-dir build --output-on-failure
 	# 2. The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
-	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DEVB_WERROR=ON -DEVB_SANITIZE=ON
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DEVB_WERROR=ON -DEVB_SANITIZE=ON -DEVB_REQUIRE_TESTS=ON
 	cmake --build build-asan -j"$jobs"
 	ctest --test-dir build-asan --output-on-failure
 	exit $?

@@ -36,16 +36,28 @@ void evb_row_reason(struct evb_row *row, const char *fmt, ...)
 			*c = ' ';
 }
 
+int64_t evb_row_samples_for(double q)
+{
+	return (int64_t)ceil(10.0 / (1.0 - q) - 1e-9);
+}
+
+int64_t evb_row_quantile(const struct evb_hist *h, double q)
+{
+	if ((int64_t)h->count < evb_row_samples_for(q))
+		return EVB_NA;
+	return evb_hist_quantile(h, q);
+}
+
 void evb_row_set_hist(struct evb_row *row, const struct evb_hist *h)
 {
 	row->samples = (int64_t)h->count;
 	if (h->count == 0)
 		return;
 	row->min = h->min;
-	row->p50 = evb_hist_quantile(h, 0.50);
-	row->p90 = evb_hist_quantile(h, 0.90);
-	row->p99 = evb_hist_quantile(h, 0.99);
-	row->p999 = evb_hist_quantile(h, 0.999);
+	row->p50 = evb_row_quantile(h, 0.50);
+	row->p90 = evb_row_quantile(h, 0.90);
+	row->p99 = evb_row_quantile(h, 0.99);
+	row->p999 = evb_row_quantile(h, 0.999);
 	row->max = h->max;
 	row->mean = h->mean;
 	row->stddev = evb_hist_stddev(h);

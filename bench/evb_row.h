@@ -11,6 +11,22 @@
  *   spurious                               events reported that were not made
  *                                          ready (mux verifies every call)
  *   rss_bytes_per_fd, slab_bytes_per_fd    memory cost of mux register
+ *   early                                  timer wakeups before their deadline
+ *                                          (negative lateness, kept in the
+ *                                          percentiles and counted here)
+ *   machine_cpu_ns                         CPU time of every CPU of the machine
+ *                                          (/proc/stat, not idle) while the run
+ *                                          measured: work done for us elsewhere
+ *   vcsw_a_per_op, ivcsw_a_per_op          voluntary / involuntary context
+ *   vcsw_b_per_op, ivcsw_b_per_op          switches per operation of side A
+ *                                          (the measured side: waiter, loop)
+ *                                          and side B (notifier, writer, load)
+ *   cpus                                   the CPUs the placement chose, e.g.
+ *                                          "1" or "1+0" (A+B); "" when free
+ *
+ * Percentiles are written only where the samples support them: quantile q
+ * needs at least 10 / (1 - q) samples (p50 20, p90 100, p99 1000, p999
+ * 10000); below that the column is empty (evb_row_set_hist).
  */
 #ifndef EVB_ROW_H
 #define EVB_ROW_H
@@ -35,9 +51,12 @@
 	X(I64, samples) X(I64, min) X(I64, p50) X(I64, p90) X(I64, p99)       \
 	X(I64, p999) X(I64, max) X(F64, mean) X(F64, stddev)                  \
 	X(F64, ops_per_s) X(I64, sent) X(I64, delivered) X(I64, lost)         \
-	X(I64, spurious) X(I64, wakeups) X(I64, overruns) X(I64, wall_ns) X(I64, cpu_user_ns)  \
+	X(I64, spurious) X(I64, wakeups) X(I64, overruns) X(I64, early)       \
+	X(I64, wall_ns) X(I64, cpu_user_ns)                                   \
 	X(I64, cpu_sys_ns) X(I64, max_rss_kb) X(I64, clock_overhead_ns)       \
-	X(F64, rss_bytes_per_fd) X(F64, slab_bytes_per_fd)
+	X(F64, rss_bytes_per_fd) X(F64, slab_bytes_per_fd)                    \
+	X(I64, machine_cpu_ns) X(F64, vcsw_a_per_op) X(F64, ivcsw_a_per_op)  \
+	X(F64, vcsw_b_per_op) X(F64, ivcsw_b_per_op) X(STR, cpus)
 
 #define EVB_ROW_FIELD_STR(name) char name[EVB_ROW_STR];
 #define EVB_ROW_FIELD_REASON(name) char name[EVB_ROW_REASON];
@@ -70,7 +89,13 @@ void evb_row_init(struct evb_row *row);
 void evb_row_reason(struct evb_row *row, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Fill samples, min..max, mean, stddev from a histogram (latency metrics). */
+/* Samples quantile q needs before it is written: 10 / (1 - q). */
+int64_t evb_row_samples_for(double q);
+/* The histogram's quantile q, or EVB_NA when it has too few samples. */
+int64_t evb_row_quantile(const struct evb_hist *h, double q);
+
+/* Fill samples, min..max, mean, stddev from a histogram (latency metrics);
+ * each percentile only where the samples support it (above). */
 void evb_row_set_hist(struct evb_row *row, const struct evb_hist *h);
 
 /* Write the header line / one row, then fflush.  0 or -errno. */

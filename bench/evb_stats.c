@@ -15,7 +15,8 @@ static int cmp_double(const void *a, const void *b)
 
 void evb_sort_doubles(double *v, size_t n)
 {
-	qsort(v, n, sizeof(*v), cmp_double);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_double);
 }
 
 double evb_median_sorted(const double *v, size_t n)
@@ -265,4 +266,82 @@ out_free:
 	free(scratch);
 	free(ratios);
 	return ret;
+}
+
+int evb_median_precision(const double *v, size_t n, double conf, struct evb_precision *p)
+{
+	int ret = evb_median_ci(v, n, conf, &p->lo, &p->hi, &p->level);
+
+	if (ret)
+		return ret;
+	p->median = evb_median_sorted(v, n);
+	if (p->median == 0.0 || !isfinite(p->median))
+		p->halfwidth_pct = NAN;
+	else
+		p->halfwidth_pct = 100.0 * fmax(p->median - p->lo, p->hi - p->median)
+				   / fabs(p->median);
+	return 0;
+}
+
+bool evb_bimodal(const double *v, size_t n, size_t *split)
+{
+	size_t min_group = (size_t)ceil(0.2 * (double)n), best = 0;
+	double widest = 0.0, median = evb_median_sorted(v, n);
+
+	if (min_group < 2)
+		min_group = 2;
+	if (n < 2 * min_group)
+		return false;
+	for (size_t i = min_group; i + min_group <= n; i++)
+		if (v[i] - v[i - 1] > widest) {
+			widest = v[i] - v[i - 1];
+			best = i;
+		}
+	if (best == 0)
+		return false;
+	double inner = fmax(v[best - 1] - v[0], v[n - 1] - v[best]);
+
+	if (widest <= 0.10 * fabs(median) || widest <= 3.0 * inner)
+		return false;
+	if (split)
+		*split = best;
+	return true;
+}
+
+struct indexed_p {
+	double p;
+	size_t index;
+};
+
+static int cmp_indexed_p(const void *a, const void *b)
+{
+	return cmp_double(&((const struct indexed_p *)a)->p, &((const struct indexed_p *)b)->p);
+}
+
+int evb_bh_adjust(const double *p, size_t n, double *q)
+{
+	struct indexed_p *sorted = malloc((n ? n : 1) * sizeof(*sorted));
+	size_t m = 0;
+
+	if (!sorted)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		q[i] = NAN;
+		if (isfinite(p[i]))
+			sorted[m++] = (struct indexed_p){ .p = p[i], .index = i };
+	}
+	if (m > 1)
+		qsort(sorted, m, sizeof(*sorted), cmp_indexed_p);
+	/* q(k) = min over j >= k of p(j) m / j, capped at 1. */
+	double running = 1.0;
+
+	for (size_t k = m; k-- > 0;) {
+		double adjusted = sorted[k].p * (double)m / (double)(k + 1);
+
+		if (adjusted < running)
+			running = adjusted;
+		q[sorted[k].index] = running;
+	}
+	free(sorted);
+	return 0;
 }

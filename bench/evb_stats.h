@@ -7,6 +7,7 @@
 #ifndef EVB_STATS_H
 #define EVB_STATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,5 +60,33 @@ size_t evb_rng_below(struct evb_rng *r, size_t n);
 int evb_bootstrap_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
 			   unsigned rounds, double conf, uint64_t seed,
 			   double *lo, double *hi);
+
+/*
+ * Precision of a median over repetitions, as the harness judges it: the
+ * order-statistic CI at conf (evb_median_ci), and its half-width, the
+ * larger of median - lo and hi - median, in percent of the median (NAN
+ * when the median is 0).  v sorted.  0 or -EINVAL for n == 0.
+ */
+struct evb_precision {
+	double median, lo, hi, level;
+	double halfwidth_pct;
+};
+int evb_median_precision(const double *v, size_t n, double conf, struct evb_precision *p);
+
+/*
+ * Are sorted v two clusters far apart?  True when the widest gap between
+ * neighbours splits v into two groups of at least 2 values and 20% of n
+ * each, and that gap is more than 10% of the median and more than three
+ * times the widest range inside either group.  *split gets the index of the
+ * first value of the upper group.
+ */
+bool evb_bimodal(const double *v, size_t n, size_t *split);
+
+/*
+ * Benjamini-Hochberg: q[i] gets the adjusted p-value (the smallest FDR at
+ * which p[i] would be rejected); NAN p-values stay NAN and do not count
+ * towards m.  0 or -ENOMEM.
+ */
+int evb_bh_adjust(const double *p, size_t n, double *q);
 
 #endif

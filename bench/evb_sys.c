@@ -86,6 +86,29 @@ void evb_usage_thread(struct evb_usage *u)
 	u->user_ns = (int64_t)ru.ru_utime.tv_sec * 1000000000LL + ru.ru_utime.tv_usec * 1000LL;
 	u->sys_ns = (int64_t)ru.ru_stime.tv_sec * 1000000000LL + ru.ru_stime.tv_usec * 1000LL;
 	u->max_rss_kb = ru.ru_maxrss;
+	u->vcsw = ru.ru_nvcsw;
+	u->ivcsw = ru.ru_nivcsw;
+}
+
+int evb_machine_cpu_ns(int64_t *ns)
+{
+	unsigned long long user, nice, sys, idle, iowait, irq, softirq, steal;
+	long hz = sysconf(_SC_CLK_TCK);
+	FILE *f = fopen("/proc/stat", "r");
+	int n;
+
+	if (!f)
+		return -errno;
+	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &user, &nice, &sys, &idle,
+		   &iowait, &irq, &softirq, &steal);
+	fclose(f);
+	if (n != 8 || hz <= 0)
+		return -EINVAL;
+	/* guest time is already inside user; idle and iowait are not work, and
+	 * steal is the host running someone else. */
+	(void)steal;
+	*ns = (int64_t)((user + nice + sys + irq + softirq) * (1000000000ULL / (unsigned long long)hz));
+	return 0;
 }
 
 int64_t evb_rss_bytes(void)

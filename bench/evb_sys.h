@@ -29,10 +29,21 @@ struct evb_usage {
 	int64_t user_ns;
 	int64_t sys_ns;
 	int64_t max_rss_kb;
+	int64_t vcsw;              /* voluntary context switches */
+	int64_t ivcsw;             /* involuntary context switches */
 };
 
 /* RUSAGE_THREAD of the calling thread (max_rss_kb is the process's). */
 void evb_usage_thread(struct evb_usage *u);
+
+/*
+ * CPU time of the whole machine so far: every CPU's user, nice, system,
+ * irq and softirq time from /proc/stat, in ns (not idle, iowait or steal).  Its resolution is
+ * one clock tick (USER_HZ, 10 ms on most kernels) per CPU: a difference
+ * over a run is meaningful only when the run is many ticks long.
+ * 0, or -errno when /proc/stat cannot be read.
+ */
+int evb_machine_cpu_ns(int64_t *ns);
 /*
  * Resident set size of this process now, in bytes: exact from
  * /proc/self/smaps_rollup (a page-table walk; statm's counters are per-CPU

@@ -1,0 +1,50 @@
+/* precision.c - one judgement of a cell's precision; see precision.h. */
+#include <math.h>
+#include <string.h>
+
+#include "precision.h"
+
+const char *const harness_precision_names[] = {
+	[HARNESS_PREC_MET] = "met",
+	[HARNESS_PREC_MORE] = "more",
+	[HARNESS_PREC_MAX_REPS] = "max reps",
+	[HARNESS_PREC_BUDGET] = "time budget",
+	[HARNESS_PREC_BIMODAL] = "bimodal",
+	[HARNESS_PREC_NO_DATA] = "no data",
+	[HARNESS_PREC_NO_TARGET] = "no target",
+	NULL,
+};
+
+void harness_precision_judge(const double *sorted, size_t n, double target_pct,
+			     size_t max_reps, bool stopped, struct harness_precision *out)
+{
+	size_t split = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->n = n;
+	out->low_mode = out->high_mode = NAN;
+	if (n == 0 || evb_median_precision(sorted, n, HARNESS_CI_CONF, &out->ci) ||
+	    !isfinite(out->ci.halfwidth_pct)) {
+		out->state = HARNESS_PREC_NO_DATA;
+		return;
+	}
+	out->bimodal = evb_bimodal(sorted, n, &split);
+	if (out->bimodal) {
+		out->low_reps = split;
+		out->high_reps = n - split;
+		out->low_mode = evb_median_sorted(sorted, split);
+		out->high_mode = evb_median_sorted(sorted + split, n - split);
+	}
+	if (target_pct <= 0)
+		out->state = HARNESS_PREC_NO_TARGET;
+	else if (out->ci.halfwidth_pct <= target_pct)
+		out->state = HARNESS_PREC_MET;
+	else if (!stopped && n < max_reps)
+		out->state = HARNESS_PREC_MORE;
+	else if (out->bimodal)
+		out->state = HARNESS_PREC_BIMODAL;
+	else if (n >= max_reps)
+		out->state = HARNESS_PREC_MAX_REPS;
+	else
+		out->state = HARNESS_PREC_BUDGET;
+}

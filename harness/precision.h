@@ -1,0 +1,52 @@
+/*
+ * precision.h - how far a cell's figure can be trusted, judged one way for
+ * the run (which cells get more repetitions) and for summary.csv.
+ *
+ * A cell's headline figure is the median over its ok repetitions of each
+ * repetition's p50 (latency cells) or ops_per_s (throughput cells).  Its
+ * interval is the distribution-free order-statistic 95% CI of that median
+ * (evb_median_ci); with n repetitions it covers at least 95% from n = 6 on,
+ * and below that it is [min, max] with the coverage it reaches (93.75% for
+ * 5).  The precision is the interval's half-width in percent of the median.
+ */
+#ifndef HARNESS_PRECISION_H
+#define HARNESS_PRECISION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "evb_stats.h"
+
+#define HARNESS_CI_CONF 0.95
+
+enum harness_precision_state {
+	HARNESS_PREC_MET,          /* half-width <= target */
+	HARNESS_PREC_MORE,         /* not yet: more repetitions may get there */
+	HARNESS_PREC_MAX_REPS,     /* not met at the run's --max-reps */
+	HARNESS_PREC_BUDGET,       /* not met: the time budget stopped the run */
+	HARNESS_PREC_BIMODAL,      /* repetitions in two clusters far apart */
+	HARNESS_PREC_NO_DATA,      /* no ok repetition, or a zero median */
+	HARNESS_PREC_NO_TARGET,    /* the run set no target (--precision 0) */
+};
+
+extern const char *const harness_precision_names[];   /* "met", "more", ... */
+
+struct harness_precision {
+	enum harness_precision_state state;
+	struct evb_precision ci;   /* median, lo, hi, level, halfwidth_pct */
+	size_t n;
+	bool bimodal;
+	double low_mode, high_mode;    /* medians of the two clusters when bimodal */
+	size_t low_reps, high_reps;
+};
+
+/*
+ * Judge sorted values (one per ok repetition).  target_pct <= 0: no target.
+ * max_reps: the most repetitions the run may take; stopped: the run will
+ * take no more (ended, budget spent) — then a target not met is reported
+ * as max reps, bimodal or budget, otherwise as "more".
+ */
+void harness_precision_judge(const double *sorted, size_t n, double target_pct,
+			     size_t max_reps, bool stopped, struct harness_precision *out);
+
+#endif
