@@ -1,6 +1,6 @@
 /*
  * test_sys.c - fd limits, placement (interrupt-aware choice, the cpus
- * column), shared barrier and peers.
+ * column), shared barrier and peers, the verified-asleep check.
  */
 #include <errno.h>
 #include <sched.h>
@@ -134,6 +134,47 @@ START_TEST(side_a_goes_where_device_interrupts_are_fewest)
 }
 END_TEST
 
+struct sleeper {
+	_Atomic pid_t tid;
+	int fd[2];
+};
+
+static int sleeper_fn(void *arg)
+{
+	struct sleeper *sl = arg;
+	char byte;
+
+	atomic_store(&sl->tid, gettid());
+	return read(sl->fd[0], &byte, 1) == 1 ? 0 : -EIO;   /* asleep in read */
+}
+
+START_TEST(asleep_is_seen_and_busy_is_not)
+{
+	struct sleeper sl = { .tid = 0 };
+	struct evb_asleep w;
+	struct evb_peer peer;
+	char reason[64];
+
+	ck_assert_int_eq(pipe(sl.fd), 0);
+	ck_assert_int_eq(evb_peer_start(&peer, EVB_IPC_THREAD, -1, sleeper_fn, &sl), 0);
+	while (!atomic_load(&sl.tid))
+		sched_yield();
+	ck_assert_int_eq(evb_asleep_open(&w, getpid(), atomic_load(&sl.tid)), 0);
+	ck_assert_int_eq(evb_wait_until_asleep(&w, EVB_ASLEEP_TIMEOUT_NS), 1);
+	ck_assert_int_eq(write(sl.fd[1], "x", 1), 1);
+	ck_assert_int_eq(evb_peer_join(&peer, reason, sizeof(reason)), 0);
+	evb_asleep_close(&w);
+
+	/* this thread is running while it looks at itself */
+	ck_assert_int_eq(evb_asleep_open(&w, getpid(), gettid()), 0);
+	ck_assert_int_eq(evb_wait_until_asleep(&w, 2 * 1000 * 1000), 0);
+	evb_asleep_close(&w);
+	ck_assert_int_eq(evb_asleep_open(&w, getpid(), 0x3fffffff), -ENOENT);
+	close(sl.fd[0]);
+	close(sl.fd[1]);
+}
+END_TEST
+
 struct shared_test {
 	struct evb_barrier barrier;
 	_Atomic int phase;
@@ -228,6 +269,7 @@ int main(void)
 	tcase_add_test(tc, irq_counts_sum_numbered_lines_per_cpu);
 	tcase_add_test(tc, cpus_column_says_where);
 	tcase_add_test(tc, side_a_goes_where_device_interrupts_are_fewest);
+	tcase_add_test(tc, asleep_is_seen_and_busy_is_not);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }
