@@ -49,4 +49,15 @@ struct harness_precision {
 void harness_precision_judge(const double *sorted, size_t n, double target_pct,
 			     size_t max_reps, bool stopped, struct harness_precision *out);
 
+/*
+ * The headline figure of a cell from its unit: "ops_per_s" for throughput
+ * cells (unit ending in "/s": ops/s, events/s), "p50" for latency cells.
+ * run, summary and compare all choose it here.
+ */
+const char *harness_headline_figure(const char *unit);
+
+/* The headline figure's value in a results.csv row; NAN when empty. */
+struct evb_table;
+double harness_headline_value(const struct evb_table *t, size_t row);
+
 #endif
