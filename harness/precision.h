@@ -18,6 +18,12 @@
 #include "evb_stats.h"
 
 #define HARNESS_CI_CONF 0.95
+/*
+ * A target is met only by an interval that covers at least this much: one
+ * or two repetitions have a zero or 50% interval that says nothing, so a
+ * cell needs 5 ok repetitions (93.75%) before it can count as met.
+ */
+#define HARNESS_MET_MIN_LEVEL 0.90
 
 enum harness_precision_state {
 	HARNESS_PREC_MET,          /* half-width <= target */

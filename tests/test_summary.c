@@ -36,7 +36,8 @@ static void base_row(struct evb_row *row, long nfds, const char *unit)
 /*
  * nfds=1: p50 100..108 (9 ok, shuffled) and 2 failed repetitions;
  * nfds=2: two clusters, 100..103 and 200..205;
- * nfds=3: throughput 990..1010 ops/s; nfds=4: skipped.
+ * nfds=3: throughput 990..1010 ops/s; nfds=4: skipped (written last);
+ * nfds=5: two equal repetitions.
  */
 static void write_known(const char *dir, bool with_target)
 {
@@ -72,6 +73,12 @@ static void write_known(const char *dir, bool with_target)
 		base_row(&row, 3, "ops/s");
 		row.rep = i + 1;
 		row.ops_per_s = ops[i];
+		ck_assert_int_eq(evb_row_write(f, &row), 0);
+	}
+	for (int i = 0; i < 2; i++) {   /* two equal values: a zero-width interval */
+		base_row(&row, 5, "ns");
+		row.rep = i + 1;
+		row.p50 = 50;
 		ck_assert_int_eq(evb_row_write(f, &row), 0);
 	}
 	base_row(&row, 4, "ns");
@@ -131,9 +138,9 @@ START_TEST(known_intervals_and_precision)
 	tu_tmpdir(dir, sizeof(dir));
 	write_known(dir, true);
 	ck_assert_int_eq(summarize(dir), 0);
-	ck_assert_msg(tu_contains(tu_stderr(), "3 of 27 rows not ok"), "%s", tu_stderr());
+	ck_assert_msg(tu_contains(tu_stderr(), "3 of 29 rows not ok"), "%s", tu_stderr());
 	load_summary(dir, &t);
-	ck_assert_uint_eq(t.nrows, 4);
+	ck_assert_uint_eq(t.nrows, 5);
 	/* n = 9: [x(2), x(8)] covers 1 - 2 P(Bin(9, 1/2) <= 1) = 1 - 20/512. */
 	ck_assert_str_eq(cell(&t, "1", "status"), "partial");
 	ck_assert_str_eq(cell(&t, "1", "reps_not_ok"), "2");
@@ -163,6 +170,9 @@ START_TEST(known_intervals_and_precision)
 	ck_assert_str_eq(cell(&t, "4", "status"), "skipped");
 	ck_assert_str_eq(cell(&t, "4", "precision"), "no data");
 	ck_assert_str_eq(cell(&t, "4", "halfwidth_pct"), "");
+	/* Half-width 0 from 2 values covers 50%: not a met target. */
+	ck_assert_double_eq(cell_num(&t, "5", "halfwidth_pct"), 0);
+	ck_assert_str_ne(cell(&t, "5", "precision"), "met");
 	evb_table_free(&t);
 
 	/* A run without the target keys: no target. */
@@ -199,10 +209,10 @@ START_TEST(cut_off_last_line_accepted)
 	write_known(dir, true);
 	cut_last_line(dir);
 	ck_assert_int_eq(summarize(dir), 0);
-	ck_assert_msg(tu_contains(tu_stderr(), "results.csv:28: last line cut off"), "%s",
+	ck_assert_msg(tu_contains(tu_stderr(), "results.csv:30: last line cut off"), "%s",
 		      tu_stderr());
 	load_summary(dir, &t);
-	ck_assert_uint_eq(t.nrows, 3);    /* the skipped cell's only row was cut */
+	ck_assert_uint_eq(t.nrows, 4);    /* the skipped cell's only row was cut */
 	evb_table_free(&t);
 
 	const char *args[] = { "compare", dir, dir, "--out", NULL, NULL };
@@ -213,7 +223,7 @@ START_TEST(cut_off_last_line_accepted)
 	struct evb_spawn_result res = tu_run("evbench", args, 30);
 
 	ck_assert_int_eq(res.exit_status, 0);
-	ck_assert_msg(tu_contains(tu_stderr(), "results.csv:28: last line cut off"), "%s",
+	ck_assert_msg(tu_contains(tu_stderr(), "results.csv:30: last line cut off"), "%s",
 		      tu_stderr());
 	evb_spawn_result_free(&res);
 	tu_rmtree(dir);
