@@ -83,7 +83,7 @@ static struct cmp_cell *cell_get(struct cmp *c, const char *key)
 static const char *figure_of(const struct evb_table *t, size_t row, enum cmp_metric metric,
 			     bool *higher_is_better)
 {
-	const char *figure = harness_headline_figure(harness_str(t, row, "unit"));
+	const char *figure = harness_headline_column(harness_str(t, row, "unit"));
 
 	if (metric == CMP_OPS || !strcmp(figure, "ops_per_s")) {
 		*higher_is_better = true;

@@ -239,7 +239,7 @@ int cmp_write_benchstat(const struct cmp *c, int s, const char *path)
 		harness_run_env(&c->run[s], "machine"), harness_run_env(&c->run[s], "cpu_model"),
 		harness_run_env(&c->run[s], "kernel_release"));
 	for (size_t r = 0; r < t->nrows; r++) {
-		const char *figure = harness_headline_figure(harness_str(t, r, "unit"));
+		const char *figure = harness_headline_column(harness_str(t, r, "unit"));
 		const char *family = harness_str(t, r, "family");
 		double v;
 

@@ -2,8 +2,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "evb_csv.h"
-#include "figures.h"
 #include "precision.h"
 
 const char *const harness_precision_names[] = {
@@ -51,14 +49,16 @@ void harness_precision_judge(const double *sorted, size_t n, double target_pct,
 		out->state = HARNESS_PREC_BUDGET;
 }
 
-const char *harness_headline_figure(const char *unit)
+const char *harness_headline_column(const char *unit)
 {
 	size_t len = strlen(unit);
 
 	return len >= 2 && !strcmp(unit + len - 2, "/s") ? "ops_per_s" : "p50";
 }
 
-double harness_headline_value(const struct evb_table *t, size_t row)
+double harness_headline_value(const struct evb_row *row)
 {
-	return harness_num(t, row, harness_headline_figure(harness_str(t, row, "unit")));
+	if (!strcmp(harness_headline_column(row->unit), "ops_per_s"))
+		return row->ops_per_s;
+	return row->p50 == EVB_NA ? NAN : (double)row->p50;
 }

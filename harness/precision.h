@@ -15,15 +15,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "evb_row.h"
 #include "evb_stats.h"
 
 #define HARNESS_CI_CONF 0.95
 /*
- * A target is met only by an interval that covers at least this much: one
- * or two repetitions have a zero or 50% interval that says nothing, so a
- * cell needs 5 ok repetitions (93.75%) before it can count as met.
+ * A target is met only by an interval that covers at least this much: the
+ * [min, max] of one or two repetitions covers 0% or 50% and says nothing
+ * even when it is narrow, so a cell needs 3 ok repetitions (75%) before it
+ * can count as met (5 reach 93.75%, 6 reach 95%).
  */
-#define HARNESS_MET_MIN_LEVEL 0.90
+#define HARNESS_MET_MIN_LEVEL 0.75
 
 enum harness_precision_state {
 	HARNESS_PREC_MET,          /* half-width <= target */
@@ -56,14 +58,12 @@ void harness_precision_judge(const double *sorted, size_t n, double target_pct,
 			     size_t max_reps, bool stopped, struct harness_precision *out);
 
 /*
- * The headline figure of a cell from its unit: "ops_per_s" for throughput
- * cells (unit ending in "/s": ops/s, events/s), "p50" for latency cells.
- * run, summary and compare all choose it here.
+ * The column a cell's headline figure comes from: ops_per_s for throughput
+ * metrics (a unit per second: "ops/s", "events/s"), p50 otherwise.  One
+ * choice for the run's adaptive repetitions and for summary.csv.
  */
-const char *harness_headline_figure(const char *unit);
-
-/* The headline figure's value in a results.csv row; NAN when empty. */
-struct evb_table;
-double harness_headline_value(const struct evb_table *t, size_t row);
+const char *harness_headline_column(const char *unit);
+/* That figure of one row; NAN when it is empty. */
+double harness_headline_value(const struct evb_row *row);
 
 #endif

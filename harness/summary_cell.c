@@ -6,7 +6,7 @@
  *   p50, p99, ops_per_s   median, order-statistic 95% CI of the median and
  *                         CV across repetitions
  *   figure                the headline (p50 for latency cells, ops_per_s for
- *                         throughput cells, harness_headline_figure); its CI
+ *                         throughput cells, harness_headline_column); its CI
  *                         gives ci_level (coverage achieved) and
  *                         halfwidth_pct, and harness_precision_judge gives
  *                         precision and the bimodal columns, against the
@@ -171,7 +171,7 @@ int harness_summary_row(FILE *out, const struct evb_table *t,
 {
 	int status_col = evb_table_col(t, "status");
 	double *values = malloc((c->nrows ? c->nrows : 1) * sizeof(double));
-	const char *figure = harness_headline_figure(harness_str(t, c->rows[0], "unit"));
+	const char *figure = harness_headline_column(harness_str(t, c->rows[0], "unit"));
 	struct harness_precision prec;
 	size_t ok, n;
 
