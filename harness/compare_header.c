@@ -132,6 +132,7 @@ void cmp_plans(struct cmp *c)
 		return;
 	}
 	char **ka = plan_keys(&a->plan), **kb = plan_keys(&b->plan);
+	size_t matched = 0;
 
 	for (size_t i = 0; ka && kb && i < c->ncells; i++) {
 		struct cmp_cell *cell = c->cells[i];
@@ -140,12 +141,16 @@ void cmp_plans(struct cmp *c)
 
 		if (ra < 0 || rb < 0)
 			continue;
+		matched++;
 		plan_diff(c, cell, ra, rb);
 		c->plan_diffs += cell->warning[0] != '\0';
 	}
 	free_keys(ka, a->plan.nrows);
 	free_keys(kb, b->plan.nrows);
-	if (c->plan_diffs)
+	if (!matched && c->ncells)
+		snprintf(c->plan_note, sizeof(c->plan_note),
+			 "plan unknown (no compared cell found in both plan.csv files)");
+	else if (c->plan_diffs)
 		snprintf(c->plan_note, sizeof(c->plan_note),
 			 "plan: A and B measured %zu cells with different iterations, warm-up, "
 			 "timeout, histogram or arguments (warnings below)", c->plan_diffs);
@@ -164,13 +169,15 @@ static void print_sentinel(const struct cmp *c, FILE *out)
 			!st->present[0] && !st->present[1] ? "A or B" : !st->present[0] ? "A" : "B");
 		return;
 	}
-	fprintf(out, "sentinel p50: A %.6g ns (%zu measurements), B %.6g ns (%zu)", st->med[0],
-		st->n[0], st->med[1], st->n[1]);
+	fprintf(out, "sentinel p50: A %.6g ns (n=%zu), B %.6g ns (n=%zu)", st->med[0], st->n[0],
+		st->med[1], st->n[1]);
 	if (isfinite(st->ratio))
 		fprintf(out, ": the machine itself moved by %+.1f%%", 100.0 * (st->ratio - 1.0));
 	if (isfinite(st->lo))
 		fprintf(out, " (95%% CI %+.1f%% .. %+.1f%%)", 100.0 * (st->lo - 1.0),
 			100.0 * (st->hi - 1.0));
+	else if (isfinite(st->ratio))
+		fprintf(out, " (too few measurements for an interval)");
 	fputc('\n', out);
 }
 

@@ -233,8 +233,18 @@ START_TEST(header_sentinel_and_plan)
 	free(out);
 	tu_rmtree(p.out);
 
-	/* Without plan.csv and sentinel.csv in A: said, not guessed. */
+	/* A plan.csv that names none of the cells: unknown, not "the same". */
 	char path[700];
+
+	snprintf(path, sizeof(path), "%s/plan.csv", p.b);
+	sf_write_file(path, "family,mechanism,variant,mode,ipc,placement,fd_type,nfds,active,"
+			    "period_ns,timers,timer_slack_ns,sched,load,iterations\n");
+	ck_assert_int_eq(compare(&p, NULL, &out), 0);
+	ck_assert_msg(tu_contains(out, "plan unknown (no compared cell found"), "%s", out);
+	free(out);
+	tu_rmtree(p.out);
+
+	/* Without plan.csv and sentinel.csv in A: said, not guessed. */
 
 	snprintf(path, sizeof(path), "%s/plan.csv", p.a);
 	ck_assert_int_eq(unlink(path), 0);
