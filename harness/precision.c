@@ -37,7 +37,7 @@ void harness_precision_judge(const double *sorted, size_t n, double target_pct,
 	}
 	if (target_pct <= 0)
 		out->state = HARNESS_PREC_NO_TARGET;
-	else if (out->ci.halfwidth_pct <= target_pct)
+	else if (out->ci.halfwidth_pct <= target_pct && out->ci.level >= HARNESS_MET_MIN_LEVEL)
 		out->state = HARNESS_PREC_MET;
 	else if (!stopped && n < max_reps)
 		out->state = HARNESS_PREC_MORE;
@@ -47,4 +47,18 @@ void harness_precision_judge(const double *sorted, size_t n, double target_pct,
 		out->state = HARNESS_PREC_MAX_REPS;
 	else
 		out->state = HARNESS_PREC_BUDGET;
+}
+
+const char *harness_headline_column(const char *unit)
+{
+	size_t len = strlen(unit);
+
+	return len >= 2 && !strcmp(unit + len - 2, "/s") ? "ops_per_s" : "p50";
+}
+
+double harness_headline_value(const struct evb_row *row)
+{
+	if (!strcmp(harness_headline_column(row->unit), "ops_per_s"))
+		return row->ops_per_s;
+	return row->p50 == EVB_NA ? NAN : (double)row->p50;
 }

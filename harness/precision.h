@@ -15,9 +15,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "evb_row.h"
 #include "evb_stats.h"
 
 #define HARNESS_CI_CONF 0.95
+/*
+ * A target is met only by an interval that covers at least this much: the
+ * [min, max] of one or two repetitions covers 0% or 50% and says nothing
+ * even when it is narrow, so a cell needs 3 ok repetitions (75%) before it
+ * can count as met (5 reach 93.75%, 6 reach 95%).
+ */
+#define HARNESS_MET_MIN_LEVEL 0.75
 
 enum harness_precision_state {
 	HARNESS_PREC_MET,          /* half-width <= target */
@@ -48,5 +56,14 @@ struct harness_precision {
  */
 void harness_precision_judge(const double *sorted, size_t n, double target_pct,
 			     size_t max_reps, bool stopped, struct harness_precision *out);
+
+/*
+ * The column a cell's headline figure comes from: ops_per_s for throughput
+ * metrics (a unit per second: "ops/s", "events/s"), p50 otherwise.  One
+ * choice for the run's adaptive repetitions and for summary.csv.
+ */
+const char *harness_headline_column(const char *unit);
+/* That figure of one row; NAN when it is empty. */
+double harness_headline_value(const struct evb_row *row);
 
 #endif
