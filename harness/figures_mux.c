@@ -44,12 +44,20 @@ static bool is_mux_row(const struct evb_table *s, size_t r, const struct mux_fil
 	       (isnan(f->nfds) || harness_num(s, r, "nfds") == f->nfds);
 }
 
+/* Variants whose scan re-arms (or drains) inside the timed call: their
+ * scan lines are marked with a '*' that the figure's title explains. */
+static const char *const rearm_timed[][2] = { { "epoll", "et" }, { "io_uring", "multishot" } };
+
 static void row_label(const struct evb_table *s, size_t r, char *label, size_t len)
 {
-	const char *variant = harness_str(s, r, "variant");
+	const char *mech = harness_str(s, r, "mechanism"), *variant = harness_str(s, r, "variant");
+	const char *mark = "";
 
-	snprintf(label, len, "%s%s%s", harness_str(s, r, "mechanism"), variant[0] ? "/" : "",
-		 variant);
+	for (size_t i = 0; i < sizeof(rearm_timed) / sizeof(rearm_timed[0]); i++)
+		if (!strcmp(harness_str(s, r, "mode"), "scan") && !strcmp(mech, rearm_timed[i][0]) &&
+		    !strcmp(variant, rearm_timed[i][1]))
+			mark = "*";
+	snprintf(label, len, "%s%s%s%s", mech, variant[0] ? "/" : "", variant, mark);
 }
 
 /* The active count a sweep figure wants at nfds. */
@@ -250,7 +258,8 @@ static int scan_figures(const struct harness_figctx *ctx)
 			snprintf(title, sizeof(title),
 				 "scan: one sample = one wait call (select, poll, epoll_wait, "
 				 "io_uring_enter...)\\nwith timeout 0 over N registered %ss, %s, "
-				 "with the set copy and re-arm a loop does.\\nPoint: median over "
+				 "with the set copy and re-arm a loop does\\n(*: the et drain or "
+				 "multishot re-arm is timed too). Point: median over "
 				 "repetitions of each run's p50; whisker up to the median p99",
 				 fd_types[t], active_words(pcts[p]));
 			if (figure(ctx, &fd, "mux_scan.gp", name, title,
