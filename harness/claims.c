@@ -6,6 +6,7 @@
  * claims_<family>.c; nothing here knows a mechanism.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,15 +29,18 @@ const char *const claim_verdict_names[] = {
 	NULL,
 };
 
-/* Every axis column and where struct claim_cell keeps it. */
+/* Every axis column, where struct claim_cell keeps it, and whether a label
+ * names it (bare numbers need their name: "nfds=1000"). */
 static const struct {
 	const char *column;
 	size_t offset;
+	bool named;
 } axes[] = {
-#define AXIS(name) { #name, offsetof(struct claim_cell, name) }
-	AXIS(family), AXIS(mechanism), AXIS(variant), AXIS(mode), AXIS(ipc), AXIS(placement),
-	AXIS(fd_type), AXIS(nfds), AXIS(active), AXIS(period_ns), AXIS(timers),
-	AXIS(timer_slack_ns), AXIS(sched), AXIS(load),
+#define AXIS(name, named) { #name, offsetof(struct claim_cell, name), named }
+	AXIS(family, false), AXIS(mechanism, false), AXIS(variant, false), AXIS(mode, false),
+	AXIS(ipc, false), AXIS(placement, false), AXIS(fd_type, false), AXIS(nfds, true),
+	AXIS(active, true), AXIS(period_ns, true), AXIS(timers, true),
+	AXIS(timer_slack_ns, true), AXIS(sched, false), AXIS(load, true),
 #undef AXIS
 };
 #define NAXES (sizeof(axes) / sizeof(axes[0]))
@@ -56,12 +60,13 @@ static void cell_label(const struct claim_cell *c, char *buf, size_t len)
 	buf[0] = '\0';
 	for (size_t i = 0; i < NAXES && used < len; i++) {
 		const char *v = axis_value(c, i);
-		int named = i >= 7 && i <= 11;   /* nfds .. timer_slack_ns: bare numbers */
+		bool named = axes[i].named;
 
 		if (!v[0])
 			continue;
 		used += (size_t)snprintf(buf + used, len - used, "%s%s%s%s", !used ? ""
-					 : i == 2 ? "/" : " ", named ? axes[i].column : "",
+					 : axes[i].offset == offsetof(struct claim_cell, variant) ? "/"
+					 : " ", named ? axes[i].column : "",
 					 named ? "=" : "", v);
 	}
 }

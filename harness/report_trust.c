@@ -205,9 +205,9 @@ void report_trust_note(const struct report_ctx *ctx, const struct report_trust *
 	fmt_precision(s, t->rows, t->nrows, prec, sizeof(prec));
 	if (t->pct_missing)
 		snprintf(pct, sizeof(pct), " \"-\" in a percentile column of a cell that ran (%zu "
-			 "values): its runs had too few samples to support that percentile, so "
+			 "value%s): its runs had too few samples to support that percentile, so "
 			 "none was written (samples a run needs: %s); it is never shown as 0.",
-			 t->pct_missing, t->pct_names);
+			 t->pct_missing, t->pct_missing == 1 ? "" : "s", t->pct_names);
 	doc_trust(ctx->doc, "How far to trust this table: %zu cells; ok repetitions per cell %s "
 		  "of %s; interval: %s; half-width %s; precision target: %s; driver runs not ok "
 		  "in these cells: %zu%s.%s", t->nrows, ok, total, interval, hw, prec, not_ok, not_ok ? " (see \"Cells that did not run\")" : "", pct);
@@ -359,12 +359,14 @@ static void sentinel(const struct report_ctx *ctx)
 	report_fmt_ns(med, sizeof(med), m);
 	report_fmt_ns(lo, sizeof(lo), v[0]);
 	report_fmt_ns(hi, sizeof(hi), v[n - 1]);
-	doc_p(ctx->doc, "Sentinel (%s %s/%s %s, the same cell measured %zu times during the "
+	const char *variant = harness_str(&t, 0, "variant");
+
+	doc_p(ctx->doc, "Sentinel (%s %s%s%s %s, the same cell measured %zu times during the "
 	      "run): p50 median %s, from %s to %s, a spread of %.1f%% of the median (CV %.1f%%); "
 	      "the last measurement is %.2fx the first. A spread as wide as a difference "
 	      "between two cells says the machine, not the mechanism, may explain it.",
 	      harness_str(&t, 0, "family"), harness_str(&t, 0, "mechanism"),
-	      harness_str(&t, 0, "variant"), harness_str(&t, 0, "mode"), n, med, lo, hi,
+	      variant[0] ? "/" : "", variant, harness_str(&t, 0, "mode"), n, med, lo, hi,
 	      m > 0 ? 100.0 * (v[n - 1] - v[0]) / m : NAN, mean > 0 ? 100.0 * sd / mean : NAN,
 	      first > 0 ? last / first : NAN);
 out:
