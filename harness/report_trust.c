@@ -210,7 +210,8 @@ void report_trust_note(const struct report_ctx *ctx, const struct report_trust *
 			 t->pct_missing, t->pct_missing == 1 ? "" : "s", t->pct_names);
 	doc_trust(ctx->doc, "How far to trust this table: %zu cells; ok repetitions per cell %s "
 		  "of %s; interval: %s; half-width %s; precision target: %s; driver runs not ok "
-		  "in these cells: %zu%s.%s", t->nrows, ok, total, interval, hw, prec, not_ok, not_ok ? " (see \"Cells that did not run\")" : "", pct);
+		  "in these cells: %zu%s.%s", t->nrows, ok, total, interval, hw, prec, not_ok,
+		  not_ok ? " (see \"Cells that did not run\")" : "", pct);
 }
 
 /* The headline half-width of a latency cell: summary's halfwidth_pct, else
