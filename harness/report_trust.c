@@ -346,8 +346,9 @@ static void sentinel(const struct report_ctx *ctx)
 		if (!strcmp(harness_str(&t, r, "status"), "ok") && isfinite(x))
 			v[n++] = x;
 	}
-	if (!v || !n) {
-		doc_p(ctx->doc, "Sentinel: sentinel.csv holds no ok measurement.");
+	if (!v || n < 2) {
+		doc_p(ctx->doc, "Sentinel: sentinel.csv holds %s, so no spread over the run.",
+		      n ? "one ok measurement" : "no ok measurement");
 		goto out;
 	}
 	double first = v[0], last = v[n - 1], mean, sd;
