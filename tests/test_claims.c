@@ -1,7 +1,8 @@
 /*
  * test_claims.c - the claims table on a synthetic run with known values:
  * a claim that holds, one that does not, one whose interval straddles its
- * threshold (inconclusive), one whose cells did not run, one whose cell
+ * threshold (inconclusive), one with too few repetitions (inconclusive
+ * however far apart), one whose cells did not run, one whose cell
  * failed, a memory claim without slab figures that still fails on its user
  * side, and a claim that must pick its cell by every axis although a
  * decoy cell differing in one axis only comes first in results.csv.
@@ -58,6 +59,22 @@ static void register_rows(FILE *f, const struct fx_cell *c, double rss)
 	}
 }
 
+/* Burst rows: delivered per second, two repetitions only. */
+static void burst_rows(FILE *f, const char *mech, const char *var, double per_s)
+{
+	const struct fx_cell c = { .family = "notify", .mechanism = mech, .variant = var,
+				   .mode = "burst", .ipc = "thread", .placement = "cross-cpu" };
+
+	for (int i = 0; i < 2; i++) {
+		struct evb_row row;
+
+		fx_row(&row, &c, i + 1);
+		evb_row_set(&row, metric, "ops_per_s");
+		row.ops_per_s = per_s * (1 + 0.01 * i);
+		fx_write(f, &row);
+	}
+}
+
 static char *report, *dir_path;
 
 static void build_run(void)
@@ -100,6 +117,11 @@ static void build_run(void)
 	loop_rows(f, &decoy_epoll, 100000, 6000);
 	loop_rows(f, &ring, 150000, 4000);
 	loop_rows(f, &epoll, 100000, 6000);
+
+	/* Far apart, but two repetitions settle nothing. */
+	burst_rows(f, "signal-handler", "rt", 100000);
+	burst_rows(f, "signalfd", "rt", 500000);
+	burst_rows(f, "eventfd", "semaphore", 1000000);
 
 	const struct fx_cell reg_poll = REG("poll", NULL), reg_epoll = REG("epoll", "lt");
 
@@ -153,6 +175,16 @@ START_TEST(inconclusive)
 {
 	expect_verdict("timerfd: low latency, medium throughput.",
 		       "latency: inconclusive; throughput: not measured");
+}
+END_TEST
+
+START_TEST(too_few_reps)
+{
+	char *line = claim_line("Signals: low throughput");
+
+	ck_assert_msg(tu_contains(line, "| inconclusive |") && tu_contains(line, "| 2 / 2 |") &&
+		      tu_contains(line, "a verdict needs 3 ok repetitions per cell"), "%s", line);
+	free(line);
 }
 END_TEST
 
@@ -210,6 +242,7 @@ int main(void)
 	tcase_add_test(tc, holds);
 	tcase_add_test(tc, does_not_hold);
 	tcase_add_test(tc, inconclusive);
+	tcase_add_test(tc, too_few_reps);
 	tcase_add_test(tc, not_measured);
 	tcase_add_test(tc, not_ok_cell);
 	tcase_add_test(tc, memory_can_fail);
