@@ -1,10 +1,12 @@
 /*
  * report.h - report.html and report.md: what a person takes away from a run.
  *
- * The generic parts (header, environment, claims, cells that did not run,
- * cross-check) live in report.c and claims.c; each family writes its own
- * section (report_<family>.c) from the summary: its figures and a table of
- * its key cells.
+ * The generic parts (header, environment, cells that did not run,
+ * cross-check) live in report.c; the claims in claims.c (engine) and
+ * claims_<family>.c; how far the numbers can be trusted (a note under every
+ * table of figures, and its own section) in report_trust.c.  Each family
+ * writes its own section (report_<family>.c) from the summary: its figures
+ * and tables of its key cells, each followed by report_trust_note.
  */
 #ifndef HARNESS_REPORT_H
 #define HARNESS_REPORT_H
