@@ -325,9 +325,9 @@ static void test_row(struct doc *d, const struct claim *c, size_t i, const char 
 
 static void emit_claim(struct doc *d, const struct evb_table *results, const struct claim *c)
 {
-	struct claim_outcome out[8] = { 0 };
+	struct claim_outcome out[CLAIM_MAX_TESTS] = { 0 };
 	char overall[200];
-	size_t n = c->ntests < 8 ? c->ntests : 8;
+	size_t n = c->ntests < CLAIM_MAX_TESTS ? c->ntests : CLAIM_MAX_TESTS;
 
 	for (size_t i = 0; i < n; i++)
 		claim_evaluate(results, &c->tests[i], &out[i]);

@@ -25,6 +25,7 @@
 
 #define CLAIM_MIN_REPS 3
 #define CLAIM_CONF 0.95
+#define CLAIM_MAX_TESTS 8   /* tests per claim */
 
 /* One cell, every axis named (harness_axis_columns); NULL means empty. */
 struct claim_cell {
