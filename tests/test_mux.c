@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "evb_driver.h"
@@ -347,50 +346,6 @@ START_TEST(every_mechanism_wakeup_register_and_process)
 }
 END_TEST
 
-/* Run with RLIMIT_NOFILE lowered to limit (Check forks each test). */
-static void lower_nofile(rlim_t limit)
-{
-	struct rlimit lim = { .rlim_cur = limit, .rlim_max = limit };
-
-	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &lim), 0);
-}
-
-START_TEST(fd_limit_is_a_skipped_row)
-{
-	static const struct tu_list_entry poll_entry = { .mechanism = "poll", .supported = 1 };
-	struct cell c = { .e = &poll_entry, .mode = "scan", .ipc = "thread", .active = 1,
-			  .iterations = 10 };
-	struct evb_row row;
-	char what[256];
-	int status;
-
-	lower_nofile(200);
-	/* 150 pipes: 300 fds and more in one process. */
-	c.fd_type = "pipe";
-	c.nfds = 150;
-	status = run_cell(&c, &row, what, sizeof(what));
-	ck_assert_msg(is_skipped(&row, status, what) && tu_contains(row.reason, "RLIMIT_NOFILE"),
-		      "%s: want a skipped row naming RLIMIT_NOFILE, got %s: %s", what,
-		      row.status, row.reason);
-	ck_assert_msg(tu_contains(row.reason, "hard limit 200"), "%s: %s", what, row.reason);
-	/* The same pipes with their peer ends in side B's process fit. */
-	c.ipc = "process";
-	c.nfds = 100;
-	status = run_cell(&c, &row, what, sizeof(what));
-	expect_ok(&row, status, what);
-	/* An eventfd is its own peer: 150 of them fit in one process. */
-	c.ipc = "thread";
-	c.fd_type = "eventfd";
-	c.nfds = 150;
-	status = run_cell(&c, &row, what, sizeof(what));
-	expect_ok(&row, status, what);
-	/* Far beyond any limit: skipped before a single fd is opened. */
-	c.nfds = 1000000;
-	status = run_cell(&c, &row, what, sizeof(what));
-	ck_assert(is_skipped(&row, status, what) && tu_contains(row.reason, "RLIMIT_NOFILE"));
-}
-END_TEST
-
 START_TEST(select_fdset_refuses_fd_setsize)
 {
 	static const struct tu_list_entry fdset = { .mechanism = "select", .variant = "fdset",
@@ -424,7 +379,6 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("limits");
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, fd_limit_is_a_skipped_row);
 	tcase_add_test(tc, select_fdset_refuses_fd_setsize);
 	suite_add_tcase(s, tc);
 	return tu_main(s);

@@ -9,12 +9,14 @@
  *   memory   register: epoll's user memory does not grow with nfds, poll's
  *            does; an unreadable slabinfo leaves the column empty and says
  *            "slab not measured"
- * plus bad input (exit 2 naming the value), --help, --list, --hist.
+ * plus fd limits (a cell they refuse is a skipped row naming RLIMIT_NOFILE,
+ * never EMFILE), bad input (exit 2 naming the value), --help, --list, --hist.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "evb_driver.h"
 #include "testutil.h"
@@ -134,6 +136,49 @@ START_TEST(register_memory_per_fd)
 }
 END_TEST
 
+/* Run with RLIMIT_NOFILE lowered to limit (Check forks each test). */
+static void lower_nofile(rlim_t limit)
+{
+	struct rlimit lim = { .rlim_cur = limit, .rlim_max = limit };
+
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &lim), 0);
+}
+
+/* poll scan of nfds fds of type, side B as ipc; the row's status. */
+static int run_poll_scan(const char *type, const char *nfds, const char *ipc,
+			 struct evb_row *row)
+{
+	const char *args[] = { "--mechanism", "poll", "--mode", "scan", "--fd-type", type,
+			       "--nfds", nfds, "--ipc", ipc, "--iterations", "10", NULL };
+
+	return run(args, row);
+}
+
+START_TEST(fd_limit_is_a_skipped_row)
+{
+	struct evb_row row;
+	int status;
+
+	lower_nofile(200);
+	/* 150 pipes: 300 fds and more in one process. */
+	status = run_poll_scan("pipe", "150", "thread", &row);
+	ck_assert_msg(status == 3 && strcmp(row.status, "skipped") == 0 &&
+		      tu_contains(row.reason, "RLIMIT_NOFILE") &&
+		      tu_contains(row.reason, "hard limit 200"),
+		      "150 pipes: want a skipped row naming the limit, got %s: %s", row.status,
+		      row.reason);
+	/* The same pipes with their peer ends in side B's process fit. */
+	status = run_poll_scan("pipe", "100", "process", &row);
+	ck_assert_msg(status == 0 && row.lost == 0, "100 pipes, process: %s", row.reason);
+	/* An eventfd is its own peer: 150 of them fit in one process. */
+	status = run_poll_scan("eventfd", "150", "thread", &row);
+	ck_assert_msg(status == 0 && row.lost == 0, "150 eventfds: %s", row.reason);
+	/* Far beyond any limit: skipped before a single fd is opened. */
+	status = run_poll_scan("eventfd", "1000000", "thread", &row);
+	ck_assert(status == 3 && tu_contains(row.reason, "RLIMIT_NOFILE"));
+}
+END_TEST
+
 START_TEST(hist_file_is_written)
 {
 	char dir[256], path[512];
@@ -231,6 +276,7 @@ int main(void)
 	tcase_add_test(tc, maxevents_drains_the_ready_set);
 	tcase_add_test(tc, register_memory_per_fd);
 	tcase_add_test(tc, hist_file_is_written);
+	tcase_add_test(tc, fd_limit_is_a_skipped_row);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("usage");
 	tcase_add_test(tc, bad_input_exits_2);

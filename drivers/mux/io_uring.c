@@ -19,7 +19,7 @@
  * another peek, without a system call while CQEs are waiting), for
  * multishot the reads until EAGAIN of every listed fd, and preparing the
  * re-arm SQEs.  The completion work of a wakeup runs as task work of the
- * waiting thread when the wakeup happens (see uring_init): for multishot in
+ * waiting thread when the wakeup happens (see uring_ring.h): for multishot in
  * scan mode, that is during the untimed fresh arrivals, so its sample is
  * the enter, the reaping and the reads; loop mode's CPU per event (and the
  * machine's) counts everything.  A blocking wait is
@@ -42,19 +42,11 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include "evb_config.h"
-#include "evb_sys.h"
 #include "mux.h"
-
-#if EVB_HAVE_LIBURING
-#include <liburing.h>
-#endif
+#include "uring_ring.h"
 
 enum io_uring_variant {
 	URING_POLL,
@@ -72,9 +64,6 @@ static const char *const io_uring_slab_caches[] = { "io_kiocb", NULL };
 #define TAG_REMOVE (2ULL << 32)
 #define TAG_MASK (0xffffffffULL << 32)
 
-#define SQ_MAX 4096u
-#define CQ_MAX 65536u
-
 struct uring {
 	struct io_uring ring;
 	struct io_uring_cqe **cqes;  /* one reaping batch: maxevents */
@@ -85,92 +74,9 @@ struct uring {
 	int error;               /* first failed submit while queueing */
 };
 
-static unsigned pow2_at_least(int64_t n, unsigned max)
-{
-	unsigned p = 8;
-
-	while (p < n && p < max)
-		p <<= 1;
-	return p;
-}
-
-/*
- * The default setup: completion work (turning a wakeup into a CQE) runs as
- * task work of the waiting thread as soon as it enters or leaves the
- * kernel.  Not IORING_SETUP_DEFER_TASKRUN: with it, a zero-timeout
- * io_uring_enter on this 6.x kernel ran only part of the pending work, and
- * the call did not list every ready fd (measured as lost events).
- */
-static int uring_init(struct io_uring *ring, int64_t nfds, int64_t maxevents)
-{
-	unsigned sq = pow2_at_least(maxevents, SQ_MAX);
-	struct io_uring_params params = {
-		.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP,
-		/* the kernel wants at least as many CQ entries as SQ entries */
-		.cq_entries = pow2_at_least(2 * nfds > sq ? 2 * nfds : sq, CQ_MAX),
-	};
-
-	return io_uring_queue_init_params(sq, ring, &params);
-}
-
-/* Does POLL_ADD_MULTI work here?  Arm it on an eventfd and make it fire. */
-static int probe_multishot(char *reason, size_t len)
-{
-	struct io_uring ring;
-	struct io_uring_cqe *cqe;
-	struct __kernel_timespec ts = { .tv_sec = 1 };
-	int efd, ret;
-
-	ret = uring_init(&ring, 8, 8);
-	if (ret)
-		return ret;
-	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (efd < 0) {
-		ret = -errno;
-		goto err_exit_ring;
-	}
-	io_uring_prep_poll_multishot(io_uring_get_sqe(&ring), efd, POLLIN);
-	ret = io_uring_submit(&ring);
-	if (ret == 1)
-		ret = evb_eventfd_post(efd);
-	if (ret == 0)
-		ret = io_uring_wait_cqe_timeout(&ring, &cqe, &ts);
-	if (ret == 0 && (cqe->res < 0 || !(cqe->flags & IORING_CQE_F_MORE))) {
-		snprintf(reason, len, "io_uring: IORING_POLL_ADD_MULTI refused (%s; needs Linux 5.13)",
-			 strerror(cqe->res < 0 ? -cqe->res : EINVAL));
-		ret = -ENOTSUP;
-	}
-	close(efd);
-err_exit_ring:
-	io_uring_queue_exit(&ring);
-	return ret < 0 ? ret : 0;
-}
-
 static int uring_supported(const struct mux_cfg *cfg, char *reason, size_t len)
 {
-	struct io_uring ring;
-	int64_t disabled = 0;
-	int ret;
-
-	if (evb_read_i64("/proc/sys/kernel/io_uring_disabled", &disabled) == 0 && disabled == 2) {
-		snprintf(reason, len, "io_uring disabled (kernel.io_uring_disabled=2)");
-		return -ENOTSUP;
-	}
-	ret = uring_init(&ring, 8, 8);
-	if (ret) {
-		snprintf(reason, len, "io_uring_queue_init: %s%s", strerror(-ret),
-			 disabled ? " (kernel.io_uring_disabled=1)" : "");
-		return -ENOTSUP;
-	}
-	io_uring_queue_exit(&ring);
-	if (cfg && cfg->variant_index == URING_MULTISHOT) {
-		ret = probe_multishot(reason, len);
-		if (ret && ret != -ENOTSUP)
-			snprintf(reason, len, "io_uring multishot probe: %s", strerror(-ret));
-		if (ret)
-			return -ENOTSUP;
-	}
-	return 0;
+	return uring_ring_supported(cfg && cfg->variant_index == URING_MULTISHOT, reason, len);
 }
 
 static int uring_setup(struct mux_ctx *ctx)
@@ -187,7 +93,7 @@ static int uring_setup(struct mux_ctx *ctx)
 		ret = -ENOMEM;
 		goto err_free;
 	}
-	ret = uring_init(&u->ring, ctx->fds->n, ctx->cfg->maxevents);
+	ret = uring_ring_init(&u->ring, ctx->fds->n, ctx->cfg->maxevents);
 	if (ret)
 		goto err_free;
 	u->multishot = ctx->cfg->variant_index == URING_MULTISHOT;
@@ -389,8 +295,7 @@ static void uring_teardown(struct mux_ctx *ctx)
 static int uring_supported(const struct mux_cfg *cfg, char *reason, size_t len)
 {
 	(void)cfg;
-	snprintf(reason, len, "built without liburing (install liburing-dev and rebuild)");
-	return -ENOTSUP;
+	return uring_ring_supported(false, reason, len);
 }
 
 static int uring_setup(struct mux_ctx *ctx)
