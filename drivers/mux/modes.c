@@ -139,14 +139,24 @@ int mux_poke_active(struct mux_side_ctx *s)
 	return ret == 1 && answer == CTL_DONE ? 0 : -EPIPE;
 }
 
+/*
+ * In scan mode B's only work is these pokes (edge mechanisms: one per
+ * sample), so they are what its context switches are counted over.
+ */
 int mux_serve_b(struct mux_side_ctx *s)
 {
+	bool scan = (enum mux_mode)s->opts->common.mode == MUX_SCAN;
+	struct mux_b_track track = { 0 };
+	int ret;
+
 	for (;;) {
 		char cmd;
-		int ret = ctl_recv(s->ctl[SIDE_B], &cmd);
 
+		ret = ctl_recv(s->ctl[SIDE_B], &cmd);
 		if (ret <= 0 || cmd == CTL_QUIT)
-			return ret;
+			break;
+		if (scan)
+			mux_b_follow(s, &track);
 		if (cmd != CTL_POKE)
 			return mux_side_fail(s, SIDE_B, "control message", -EPROTO);
 		ret = poke_active_here(s->opts, s->peer);
@@ -156,6 +166,8 @@ int mux_serve_b(struct mux_side_ctx *s)
 		if (ret)
 			return mux_side_fail(s, SIDE_B, "control answer", ret);
 	}
+	mux_b_done(s, &track);
+	return ret < 0 ? ret : 0;
 }
 
 void mux_serve_stop(struct mux_side_ctx *s)

@@ -7,8 +7,9 @@
  * fdset.c) and the mechanism.  Side B owns the other ends and makes fds
  * ready by writing one unit (a byte, or 1 to an eventfd); B is a thread, or
  * with --ipc process a fork()ed child that also keeps the peer ends out of
- * A's fd table, as a server's clients would be.  main.c and modes.c run the
- * modes on top of the ops table below:
+ * A's fd table, as a server's clients would be.  main.c and run.c run one
+ * mode (scan.c, wakeup.c, loop.c, register.c; modes.c what they share) on
+ * top of the ops table below:
  *
  *   scan      A: [ t0 | copy/rebuild the set, wait(timeout 0), list the
  *                       ready fds, read the listed fds until EAGAIN
