@@ -20,8 +20,10 @@
 /* Bounded waits: a lost event must end a round, never hang it. */
 #define MUX_WAIT_SLICE_NS (100 * 1000 * 1000LL)   /* one blocking wait */
 #define MUX_LOST_AFTER_NS (1000 * 1000 * 1000LL)  /* no event this long: lost */
-/* --maxevents by default: libuv's and Redis's events arrays are of this order. */
+/* --maxevents by default: libuv's and Redis's events arrays are of this
+ * order; at most a million (12 MB of epoll events, touched at setup). */
 #define MUX_MAXEVENTS_DEFAULT 1024
+#define MUX_MAXEVENTS_MAX (1000 * 1000LL)
 
 struct mux_opts {
 	struct evb_driver_opts common;
@@ -100,10 +102,12 @@ struct mux_side_ctx {
 	unsigned may_report;              /* ops->may_report of this variant */
 	int64_t inject_spurious, inject_lost;   /* test hooks still to apply */
 	/* A's working memory, sized by nfds, allocated before the mechanism */
-	struct mux_ready ready;           /* nfds + maxevents + 2 entries: one
-					     scan sample's calls add up */
+	struct mux_ready ready;           /* nfds + min(maxevents, nfds) + 2
+					     entries: one scan sample's calls
+					     add up (run.c) */
 	int32_t *handled;                 /* loop: fds read this call */
-	uint32_t *mark;                   /* the call that last listed each fd */
+	uint32_t *mark;                   /* scan: the sample that last listed
+					     each fd */
 	uint8_t *is_active;
 	int64_t rss_before;               /* register: before the mechanism's setup */
 	int64_t slab_before;              /* < 0: not readable */

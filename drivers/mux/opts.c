@@ -113,7 +113,7 @@ static bool family_opt(struct mux_opts *opts, int opt, const char *arg, const ch
 		return true;
 	case OPT_MAXEVENTS:
 		opts->maxevents = evb_opt_i64(prog, "--maxevents", arg, EVB_UNIT_COUNT, 1,
-					      MUX_NFDS_MAX);
+					      MUX_MAXEVENTS_MAX);
 		return true;
 	case OPT_INJECT_SPURIOUS:
 		opts->inject_spurious = evb_opt_i64(prog, "--inject-spurious", arg,

@@ -74,9 +74,10 @@ void mux_describe_failure(const struct mux_side_ctx *s, struct evb_row *row,
 /* A's per-fd working memory, allocated before the mechanism's setup. */
 static int alloc_working(struct mux_side_ctx *s, int64_t nfds)
 {
-	/* One scan sample: at most active new fds, then one call of relists
-	 * (maxevents), and a test hook's entry. */
-	int64_t cap = nfds + s->opts->maxevents + 2;
+	/* One scan sample: at most nfds new fds, then one call of relists
+	 * (at most maxevents, at most nfds), and a test hook's entry. */
+	int64_t relists = s->opts->maxevents < nfds ? s->opts->maxevents : nfds;
+	int64_t cap = nfds + relists + 2;
 
 	s->ready = (struct mux_ready){ .idx = calloc((size_t)cap, sizeof(int32_t)), .cap = cap };
 	s->handled = calloc((size_t)nfds, sizeof(*s->handled));
