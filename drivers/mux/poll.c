@@ -31,6 +31,7 @@ const struct mux_ops mux_poll_ops = {
 		.name = "poll",
 		.summary = "poll(2) over a reused pollfd array, ms timeout",
 	},
+	.may_report = { 0 },   /* exactly the ready set */
 	.setup = poll_setup,
 	.add = pollset_add,
 	.del = pollset_del,

@@ -32,6 +32,7 @@ const struct mux_ops mux_ppoll_ops = {
 		.name = "ppoll",
 		.summary = "ppoll(2): poll with a timespec and the thread's signal mask",
 	},
+	.may_report = { 0 },   /* exactly the ready set */
 	.setup = ppoll_setup,
 	.add = pollset_add,
 	.del = pollset_del,

@@ -40,6 +40,7 @@ const struct mux_ops mux_pselect_ops = {
 		.name = "pselect",
 		.summary = "pselect(2): select with a timespec and the thread's signal mask",
 	},
+	.may_report = { 0 },   /* exactly the ready set */
 	.supported = pselect_supported,
 	.setup = pselect_setup,
 	.add = selset_add,

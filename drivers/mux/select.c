@@ -59,6 +59,7 @@ const struct mux_ops mux_select_ops = {
 		.summary = "select(2), read set copied before every call (fd_set or heap bitmap)",
 		.variants = select_variants,
 	},
+	.may_report = { 0 },   /* exactly the ready set */
 	.supported = select_supported,
 	.setup = select_setup,
 	.add = selset_add,
