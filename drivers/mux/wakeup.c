@@ -22,7 +22,7 @@
 /* B: one round: wait for A's previous ack, for A asleep, then write.
  * 1 written, 0 A stopped, -errno. */
 static int write_round(struct mux_side_ctx *s, struct evb_asleep *asleep_a,
-		       struct evb_rng *rng, int64_t r)
+		       struct evb_rng *rng, struct mux_b_track *track, int64_t r)
 {
 	const struct mux_opts *o = s->opts;
 	struct mux_run *run = s->run;
@@ -33,6 +33,7 @@ static int write_round(struct mux_side_ctx *s, struct evb_asleep *asleep_a,
 			return 0;
 		sched_yield();
 	}
+	mux_b_follow(s, track);   /* A is in round r: maybe the first measured */
 	asleep = evb_wait_until_asleep(asleep_a, EVB_ASLEEP_TIMEOUT_NS);
 	if (asleep < 0)
 		return mux_side_fail(s, SIDE_B, "read A's thread state", asleep);
@@ -65,10 +66,9 @@ int mux_wakeup_b(struct mux_side_ctx *s)
 		return mux_side_fail(s, SIDE_B, "open /proc/PID/task/TID/stat", ret);
 	evb_rng_seed(&rng, 0x6d7578ULL + (uint64_t)o->common.rep);
 	for (int64_t r = 0; r < rounds; r++) {
-		ret = write_round(s, &asleep_a, &rng, r);
+		ret = write_round(s, &asleep_a, &rng, &track, r);
 		if (ret <= 0)
 			break;
-		mux_b_follow(s, &track);
 		ret = 0;
 	}
 	mux_b_done(s, &track);
