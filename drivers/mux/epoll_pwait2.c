@@ -6,9 +6,12 @@
  * Called through syscall(SYS_epoll_pwait2); a kernel without it answers
  * ENOSYS, and every cell is then a skipped row.  Same registration and
  * O(ready) cost as epoll (epset.h).
- * Variant lt only: level-triggered.
- * One scan sample: epoll_pwait2() with a zero timespec, maxevents = nfds,
- * and the copy of the returned events into the ready list.
+ * Variant lt only: level-triggered, so like epoll lt it may list an fd
+ * again in a follow-up call of one scan sample (MUX_MAY_RELIST; see
+ * epoll.c), and nothing else beyond the ready set.
+ * One scan sample: epoll_pwait2() with a zero timespec and the fixed
+ * maxevents (called again while a call comes back full), and the copy of
+ * the returned events into the ready list.
  */
 #include <errno.h>
 #include <signal.h>
@@ -52,13 +55,14 @@ static int epoll_pwait2_setup(struct mux_ctx *ctx)
 	return epset_setup(ctx, EPOLLIN, epoll_pwait2_call);
 }
 
-const struct mux_ops epoll_pwait2_ops = {
+const struct mux_ops mux_epoll_pwait2_ops = {
 	.base = {
 		.name = "epoll-pwait2",
 		.summary = "epoll_pwait2(2): epoll_wait with a nanosecond timespec (Linux 5.11)",
 		.variants = epoll_pwait2_variants,
 	},
 	.slab_caches = epset_slab_caches,
+	.may_report = { [0] = MUX_MAY_RELIST },
 	.own_fds = 1,
 	.supported = epoll_pwait2_supported,
 	.setup = epoll_pwait2_setup,

@@ -1,5 +1,6 @@
 /* epset.c - an epoll instance over the watched set; see epset.h. */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -10,7 +11,7 @@ const char *const epset_slab_caches[] = { "eventpoll_epi", "eventpoll_pwq", NULL
 
 struct epset {
 	int epfd;
-	struct epoll_event *events;   /* nfds entries */
+	struct epoll_event *events;   /* maxevents entries */
 	int maxevents;
 	uint32_t flags;
 	epset_call_fn call;
@@ -20,7 +21,8 @@ struct epset {
 int epset_setup(struct mux_ctx *ctx, uint32_t flags, epset_call_fn call)
 {
 	struct epset *e = calloc(1, sizeof(*e));
-	size_t size = sizeof(*e->events) * (size_t)ctx->fds->n;
+	int64_t maxevents = ctx->cfg->maxevents < INT_MAX ? ctx->cfg->maxevents : INT_MAX;
+	size_t size = sizeof(*e->events) * (size_t)maxevents;
 	int ret;
 
 	if (!e)
@@ -38,10 +40,11 @@ int epset_setup(struct mux_ctx *ctx, uint32_t flags, epset_call_fn call)
 		ret = -errno;
 		goto err_free_events;
 	}
-	e->maxevents = (int)ctx->fds->n;
+	e->maxevents = (int)maxevents;
 	e->flags = flags;
 	e->call = call;
 	ctx->edge = flags & EPOLLET;
+	ctx->max_listed = maxevents;
 	ctx->priv = e;
 	return 0;
 
@@ -78,14 +81,18 @@ int epset_del(struct mux_ctx *ctx)
 int64_t epset_wait(struct mux_ctx *ctx, int64_t timeout_ns, struct mux_ready *ready)
 {
 	struct epset *e = ctx->priv;
-	int n = e->call(e->epfd, e->events, e->maxevents, timeout_ns, &e->mask);
+	int64_t room = ready->cap - ready->n;
+	int max = room < e->maxevents ? (int)room : e->maxevents;
+	int n;
 
-	ready->n = 0;
+	if (max <= 0)
+		return 0;
+	n = e->call(e->epfd, e->events, max, timeout_ns, &e->mask);
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
-	for (int i = 0; i < n && ready->n < ready->cap; i++)
+	for (int i = 0; i < n; i++)
 		ready->idx[ready->n++] = (int32_t)e->events[i].data.u32;
-	return ready->n;
+	return n;
 }
 
 int epset_rearm(struct mux_ctx *ctx, const struct mux_ready *ready)

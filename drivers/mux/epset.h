@@ -1,7 +1,9 @@
 /*
  * epset.h - what epoll and epoll-pwait2 share: an epoll instance holding
  * every watched fd (epoll_ctl ADD, data = the fd's index), and an events
- * array of nfds entries (12 bytes each) so one call can return them all.
+ * array of --maxevents entries (12 bytes each, 1024 by default), as a real
+ * loop has: its size does not grow with nfds, and when more fds are ready
+ * than it holds, the mode calls again.
  *
  * The registration lives in the kernel (an epitem and a wait-queue entry
  * per fd: slab caches eventpoll_epi and eventpoll_pwq); a wakeup puts the

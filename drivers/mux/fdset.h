@@ -79,6 +79,9 @@ int fdset_open(struct mux_fdset *fs, enum mux_fd_type type, int64_t nfds, int sh
 	       char *why, size_t why_len);
 void fdset_close(struct mux_fdset *fs);
 
+/* Send count (<= FDSET_SHIP_BATCH) peer ends to side B's process and close
+ * them here (fdship.c).  0 or -errno. */
+int fdset_ship(int sock, int *batch, int count);
 /* Side B: receive n shipped peer ends, in order, into peer.  0 or -errno. */
 int fdset_receive_peers(int ship_sock, int *peer, int64_t n);
 void fdset_close_fds(int *fds, int64_t n);

@@ -14,34 +14,39 @@
  *              IORING_CQE_F_MORE, e.g. after a CQ overflow)
  * One scan sample: io_uring_submit_and_get_events() (one io_uring_enter:
  * submits the re-arms, whose polls on ready fds complete at once), reaping
- * the CQEs into the ready list, and preparing the re-arm SQEs.  The
- * completion work of a wakeup runs as task work of the waiting thread when
- * the wakeup happens (see uring_init): for multishot in scan mode, that is
- * during the untimed fresh arrivals, so its sample is the enter and the
- * reaping; loop mode's CPU per event counts everything.  A blocking wait is
+ * the CQEs into the ready list in batches of at most --maxevents (a fixed
+ * array of CQE pointers, as a real loop has; a full batch is followed by
+ * another peek, without a system call while CQEs are waiting), for
+ * multishot the reads until EAGAIN of every listed fd, and preparing the
+ * re-arm SQEs.  The completion work of a wakeup runs as task work of the
+ * waiting thread when the wakeup happens (see uring_ring.h): for multishot in
+ * scan mode, that is during the untimed fresh arrivals, so its sample is
+ * the enter, the reaping and the reads; loop mode's CPU per event (and the
+ * machine's) counts everything.  A blocking wait is
  * io_uring_submit_and_wait_timeout() with a nanosecond timespec.
  * Register: add = one POLL_ADD per fd, submitted in batches of the SQ size;
  * remove = one POLL_REMOVE per fd and reaping every completion, so both
- * include the kernel's work.  Ring: SQ min(nfds, 4096) entries, CQ 2 x
- * nfds (at most 65536; beyond, the kernel's overflow list keeps CQEs).
+ * include the kernel's work.  Ring: SQ maxevents entries (at most 4096: a
+ * batch of re-arms; more are submitted as it fills); CQ 2 x nfds
+ * (at most 65536; beyond, the kernel's overflow list keeps CQEs): the CQ is
+ * sized for the requests in flight, as io_uring_setup(2) advises, so unlike
+ * the CQE batch it is memory per fd of io_uring's design (16 bytes a CQE,
+ * mapped into the process and counted in its RSS once touched).
+ * What it may report: exactly the ready set (may_report 0).  A single-shot
+ * request completes once and is gone until re-armed; a multishot request
+ * posts one CQE per wakeup of the fd, and every fd gets one write per scan
+ * sample (or one unit in flight in loop mode), so one CQE.
  * Without liburing at build time, with kernel.io_uring_disabled set, or
  * when uring_setup fails, every cell is a skipped row saying which.
  */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include "evb_config.h"
-#include "evb_sys.h"
 #include "mux.h"
-
-#if EVB_HAVE_LIBURING
-#include <liburing.h>
-#endif
+#include "uring_ring.h"
 
 enum io_uring_variant {
 	URING_POLL,
@@ -59,102 +64,19 @@ static const char *const io_uring_slab_caches[] = { "io_kiocb", NULL };
 #define TAG_REMOVE (2ULL << 32)
 #define TAG_MASK (0xffffffffULL << 32)
 
-#define SQ_MAX 4096u
-#define CQ_MAX 65536u
-#define REAP_BATCH 256u
-
 struct uring {
 	struct io_uring ring;
+	struct io_uring_cqe **cqes;  /* one reaping batch: maxevents */
+	unsigned batch;
 	uint8_t *armed;          /* per index: a poll request is live */
 	int64_t narmed;
 	int multishot;
 	int error;               /* first failed submit while queueing */
 };
 
-static unsigned pow2_at_least(int64_t n, unsigned max)
-{
-	unsigned p = 8;
-
-	while (p < n && p < max)
-		p <<= 1;
-	return p;
-}
-
-/*
- * The default setup: completion work (turning a wakeup into a CQE) runs as
- * task work of the waiting thread as soon as it enters or leaves the
- * kernel.  Not IORING_SETUP_DEFER_TASKRUN: with it, a zero-timeout
- * io_uring_enter on this 6.x kernel ran only part of the pending work, and
- * the call did not list every ready fd (measured as lost events).
- */
-static int uring_init(struct io_uring *ring, int64_t nfds)
-{
-	struct io_uring_params params = {
-		.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP,
-		.cq_entries = pow2_at_least(2 * nfds, CQ_MAX),
-	};
-
-	return io_uring_queue_init_params(pow2_at_least(nfds, SQ_MAX), ring, &params);
-}
-
-/* Does POLL_ADD_MULTI work here?  Arm it on an eventfd and make it fire. */
-static int probe_multishot(char *reason, size_t len)
-{
-	struct io_uring ring;
-	struct io_uring_cqe *cqe;
-	struct __kernel_timespec ts = { .tv_sec = 1 };
-	int efd, ret;
-
-	ret = uring_init(&ring, 8);
-	if (ret)
-		return ret;
-	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (efd < 0) {
-		ret = -errno;
-		goto err_exit_ring;
-	}
-	io_uring_prep_poll_multishot(io_uring_get_sqe(&ring), efd, POLLIN);
-	ret = io_uring_submit(&ring);
-	if (ret == 1)
-		ret = evb_eventfd_post(efd);
-	if (ret == 0)
-		ret = io_uring_wait_cqe_timeout(&ring, &cqe, &ts);
-	if (ret == 0 && (cqe->res < 0 || !(cqe->flags & IORING_CQE_F_MORE))) {
-		snprintf(reason, len, "io_uring: IORING_POLL_ADD_MULTI refused (%s; needs Linux 5.13)",
-			 strerror(cqe->res < 0 ? -cqe->res : EINVAL));
-		ret = -ENOTSUP;
-	}
-	close(efd);
-err_exit_ring:
-	io_uring_queue_exit(&ring);
-	return ret < 0 ? ret : 0;
-}
-
 static int uring_supported(const struct mux_cfg *cfg, char *reason, size_t len)
 {
-	struct io_uring ring;
-	int64_t disabled = 0;
-	int ret;
-
-	if (evb_read_i64("/proc/sys/kernel/io_uring_disabled", &disabled) == 0 && disabled == 2) {
-		snprintf(reason, len, "io_uring disabled (kernel.io_uring_disabled=2)");
-		return -ENOTSUP;
-	}
-	ret = uring_init(&ring, 8);
-	if (ret) {
-		snprintf(reason, len, "io_uring_queue_init: %s%s", strerror(-ret),
-			 disabled ? " (kernel.io_uring_disabled=1)" : "");
-		return -ENOTSUP;
-	}
-	io_uring_queue_exit(&ring);
-	if (cfg && cfg->variant_index == URING_MULTISHOT) {
-		ret = probe_multishot(reason, len);
-		if (ret && ret != -ENOTSUP)
-			snprintf(reason, len, "io_uring multishot probe: %s", strerror(-ret));
-		if (ret)
-			return -ENOTSUP;
-	}
-	return 0;
+	return uring_ring_supported(cfg && cfg->variant_index == URING_MULTISHOT, reason, len);
 }
 
 static int uring_setup(struct mux_ctx *ctx)
@@ -164,22 +86,25 @@ static int uring_setup(struct mux_ctx *ctx)
 
 	if (!u)
 		return -ENOMEM;
+	u->batch = ctx->cfg->maxevents < UINT_MAX ? (unsigned)ctx->cfg->maxevents : UINT_MAX;
 	u->armed = mux_alloc_resident((size_t)ctx->fds->n);
-	if (!u->armed) {
+	u->cqes = mux_alloc_resident(sizeof(*u->cqes) * u->batch);
+	if (!u->armed || !u->cqes) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
-	ret = uring_init(&u->ring, ctx->fds->n);
+	ret = uring_ring_init(&u->ring, ctx->fds->n, ctx->cfg->maxevents);
 	if (ret)
-		goto err_free_armed;
+		goto err_free;
 	u->multishot = ctx->cfg->variant_index == URING_MULTISHOT;
 	ctx->edge = u->multishot;
+	ctx->max_listed = u->batch;
 	ctx->priv = u;
 	return 0;
 
-err_free_armed:
-	free(u->armed);
 err_free:
+	free(u->cqes);
+	free(u->armed);
 	free(u);
 	return ret;
 }
@@ -254,7 +179,6 @@ static int poll_cqe(struct uring *u, const struct io_uring_cqe *cqe, int32_t idx
 static int uring_del(struct mux_ctx *ctx)
 {
 	struct uring *u = ctx->priv;
-	struct io_uring_cqe *cqes[REAP_BATCH];
 	int64_t sent = 0, done = 0;
 	int ret;
 
@@ -274,67 +198,71 @@ static int uring_del(struct mux_ctx *ctx)
 		ret = io_uring_submit_and_wait(&u->ring, 1);
 		if (ret < 0 && ret != -EINTR)
 			return ret;
-		unsigned n = io_uring_peek_batch_cqe(&u->ring, cqes, REAP_BATCH);
+		unsigned n = io_uring_peek_batch_cqe(&u->ring, u->cqes, u->batch);
 
 		for (unsigned k = 0; k < n; k++) {
-			uint64_t data = io_uring_cqe_get_data64(cqes[k]);
+			uint64_t data = io_uring_cqe_get_data64(u->cqes[k]);
 
 			if ((data & TAG_MASK) == TAG_REMOVE)
 				done++;
 			else
-				poll_cqe(u, cqes[k], (int32_t)(uint32_t)data);
+				poll_cqe(u, u->cqes[k], (int32_t)(uint32_t)data);
 		}
 		io_uring_cq_advance(&u->ring, n);
 	}
 	return 0;
 }
 
+/*
+ * Enter the kernel only when there is something to submit or no CQE is
+ * waiting (a follow-up call of a scan sample, after a full batch, only
+ * peeks, as a real loop's next io_uring_peek_batch_cqe does); then reap
+ * one batch of at most maxevents CQEs.
+ */
 static int64_t uring_wait(struct mux_ctx *ctx, int64_t timeout_ns, struct mux_ready *ready)
 {
 	struct uring *u = ctx->priv;
-	struct io_uring_cqe *cqes[REAP_BATCH];
-	int ret;
+	int64_t room = ready->cap - ready->n, start = ready->n;
+	unsigned max = room < u->batch ? (unsigned)room : u->batch;
+	int ret = 0;
 
-	ready->n = 0;
-	if (timeout_ns == 0) {
-		ret = io_uring_submit_and_get_events(&u->ring);
-	} else {
-		struct __kernel_timespec ts = {
-			.tv_sec = timeout_ns / 1000000000LL,
-			.tv_nsec = timeout_ns % 1000000000LL,
-		};
-		struct io_uring_cqe *first;
+	if (!max)
+		return 0;
+	if (io_uring_sq_ready(&u->ring) || !io_uring_cq_ready(&u->ring)) {
+		if (timeout_ns == 0) {
+			ret = io_uring_submit_and_get_events(&u->ring);
+		} else {
+			struct __kernel_timespec ts = {
+				.tv_sec = timeout_ns / 1000000000LL,
+				.tv_nsec = timeout_ns % 1000000000LL,
+			};
+			struct io_uring_cqe *first;
 
-		ret = io_uring_submit_and_wait_timeout(&u->ring, &first, 1, &ts, NULL);
-		if (ret == -ETIME || ret == -EINTR)
-			ret = 0;
+			ret = io_uring_submit_and_wait_timeout(&u->ring, &first, 1, &ts, NULL);
+			if (ret == -ETIME || ret == -EINTR)
+				ret = 0;
+		}
 	}
 	if (ret < 0)
 		return ret;
-	while (ready->n < ready->cap) {
-		int64_t room = ready->cap - ready->n;
-		unsigned n = io_uring_peek_batch_cqe(&u->ring, cqes,
-						     room < REAP_BATCH ? (unsigned)room : REAP_BATCH);
+	unsigned n = io_uring_peek_batch_cqe(&u->ring, u->cqes, max);
 
-		if (!n)
-			break;
-		for (unsigned k = 0; k < n; k++) {
-			uint64_t data = io_uring_cqe_get_data64(cqes[k]);
-			int32_t idx = (int32_t)(uint32_t)data;
+	for (unsigned k = 0; k < n; k++) {
+		uint64_t data = io_uring_cqe_get_data64(u->cqes[k]);
+		int32_t idx = (int32_t)(uint32_t)data;
 
-			if ((data & TAG_MASK) != TAG_POLL)
-				continue;
-			ret = poll_cqe(u, cqes[k], idx);
-			if (ret < 0) {
-				io_uring_cq_advance(&u->ring, n);
-				return ret;
-			}
-			if (ret)
-				ready->idx[ready->n++] = idx;
+		if ((data & TAG_MASK) != TAG_POLL)
+			continue;
+		ret = poll_cqe(u, u->cqes[k], idx);
+		if (ret < 0) {
+			io_uring_cq_advance(&u->ring, n);
+			return ret;
 		}
-		io_uring_cq_advance(&u->ring, n);
+		if (ret)
+			ready->idx[ready->n++] = idx;
 	}
-	return ready->n;
+	io_uring_cq_advance(&u->ring, n);
+	return ready->n - start;
 }
 
 /* Queue a new request for each reported fd whose request ended. */
@@ -357,6 +285,7 @@ static void uring_teardown(struct mux_ctx *ctx)
 	struct uring *u = ctx->priv;
 
 	io_uring_queue_exit(&u->ring);
+	free(u->cqes);
 	free(u->armed);
 	free(u);
 }
@@ -366,8 +295,7 @@ static void uring_teardown(struct mux_ctx *ctx)
 static int uring_supported(const struct mux_cfg *cfg, char *reason, size_t len)
 {
 	(void)cfg;
-	snprintf(reason, len, "built without liburing (install liburing-dev and rebuild)");
-	return -ENOTSUP;
+	return uring_ring_supported(false, reason, len);
 }
 
 static int uring_setup(struct mux_ctx *ctx)
@@ -400,13 +328,14 @@ static void uring_teardown(struct mux_ctx *ctx)
 
 #endif
 
-const struct mux_ops io_uring_ops = {
+const struct mux_ops mux_io_uring_ops = {
 	.base = {
 		.name = "io_uring",
 		.summary = "io_uring POLL_ADD requests (single-shot re-armed, or multishot)",
 		.variants = io_uring_variants,
 	},
 	.slab_caches = io_uring_slab_caches,
+	.may_report = { 0 },
 	.own_fds = 1,
 	.supported = uring_supported,
 	.setup = uring_setup,

@@ -20,8 +20,10 @@
 /* Bounded waits: a lost event must end a round, never hang it. */
 #define MUX_WAIT_SLICE_NS (100 * 1000 * 1000LL)   /* one blocking wait */
 #define MUX_LOST_AFTER_NS (1000 * 1000 * 1000LL)  /* no event this long: lost */
-/* wakeup: how long B waits for A to show as asleep before writing anyway. */
-#define MUX_ASLEEP_MAX_NS (50 * 1000 * 1000LL)
+/* --maxevents by default: libuv's and Redis's events arrays are of this
+ * order; at most a million (12 MB of epoll events, touched at setup). */
+#define MUX_MAXEVENTS_DEFAULT 1024
+#define MUX_MAXEVENTS_MAX (1000 * 1000LL)
 
 struct mux_opts {
 	struct evb_driver_opts common;
@@ -29,6 +31,18 @@ struct mux_opts {
 	int64_t nfds;
 	int64_t active;           /* EVB_NA for register */
 	int64_t gap_ns;           /* wakeup: B's pause once A is asleep */
+	int64_t maxevents;        /* epoll events array, io_uring CQE batch */
+	/* Test hooks (hidden options): corrupt the counts on purpose, read
+	 * another file as /proc/slabinfo. */
+	int64_t inject_spurious;  /* list this many fds that were not ready */
+	int64_t inject_lost;      /* scan: drop this many listed fds */
+	const char *slabinfo;
+};
+
+enum mux_phase_state {
+	MUX_PHASE_WARMUP = 0,
+	MUX_PHASE_MEASURED,
+	MUX_PHASE_DONE,
 };
 
 enum mux_side {
@@ -42,6 +56,7 @@ struct mux_run {
 	_Atomic int emitted;              /* the row was written */
 	_Atomic int stop;                 /* A is done (or failed): B returns */
 	pid_t a_pid, a_tid;               /* wakeup: B watches A's thread state */
+	_Atomic int phase;                /* A's: MUX_PHASE_*, B follows it */
 	/* wakeup */
 	_Atomic int waiting;              /* A is about to block */
 	_Atomic int32_t target;           /* the fd B made ready this round */
@@ -59,10 +74,14 @@ struct mux_run {
 	struct evb_hist hist;
 	int64_t measured_ns;
 	struct evb_usage usage;           /* A's thread, measured phase */
+	int64_t machine_cpu_ns;           /* every CPU, measured phase; EVB_NA */
+	struct evb_usage usage_b;         /* B's thread over A's measured phase */
+	bool b_measured;                  /* usage_b holds it */
 	int64_t count_sent, delivered, lost, spurious, wakeups, samples;
 	double ops_per_s;
 	double mean_override;             /* register: exact mean per fd, else NAN */
 	double rss_bytes_per_fd, slab_bytes_per_fd;
+	char slab_note[160];              /* why slab_bytes_per_fd is empty or partial */
 	_Atomic int64_t progress;
 	struct evb_side_errors errors;
 };
@@ -80,16 +99,76 @@ struct mux_side_ctx {
 	int ctl[2];                       /* process: control socket, [SIDE_A]
 					     is A's end; -1 in thread mode */
 	int *peer;                        /* B: the writable ends */
+	unsigned may_report;              /* ops->may_report of this variant */
+	int64_t inject_spurious, inject_lost;   /* test hooks still to apply */
 	/* A's working memory, sized by nfds, allocated before the mechanism */
-	struct mux_ready ready;
+	struct mux_ready ready;           /* nfds + min(maxevents, nfds) + 2
+					     entries: one scan sample's calls
+					     add up (run.c) */
 	int32_t *handled;                 /* loop: fds read this call */
-	uint32_t *mark;                   /* the call that last listed each fd */
+	uint32_t *mark;                   /* scan: the sample that last listed
+					     each fd */
 	uint8_t *is_active;
 	int64_t rss_before;               /* register: before the mechanism's setup */
 	int64_t slab_before;              /* < 0: not readable */
 };
 
 int mux_side_fail(struct mux_side_ctx *s, enum mux_side self, const char *call, int err);
+
+/* The k-th of the active fds: spread evenly over the set. */
+static inline int32_t mux_active_index(const struct mux_opts *o, int64_t k)
+{
+	return (int32_t)(k * o->nfds / o->active);
+}
+
+/* The measured phase: wall time, A's thread usage and the machine's CPU. */
+struct mux_phase {
+	struct evb_usage before;
+	int64_t machine_before;           /* EVB_NA: /proc/stat not readable */
+	int64_t t_start;
+};
+
+void mux_phase_start(struct mux_side_ctx *s, struct mux_phase *p);
+void mux_phase_end(struct mux_side_ctx *s, const struct mux_phase *p);
+
+/*
+ * B's view of A's measured phase: B calls mux_b_follow in each round of its
+ * work and mux_b_done when it stops, and run->usage_b gets B's thread
+ * usage from the round it saw the phase start to its end.
+ */
+struct mux_b_track {
+	bool started;
+	struct evb_usage before;
+};
+
+void mux_b_follow(struct mux_side_ctx *s, struct mux_b_track *t);
+void mux_b_done(struct mux_side_ctx *s, struct mux_b_track *t);
+
+/* Make every active fd ready, wherever the peer ends live.  0 or -errno. */
+int mux_poke_active(struct mux_side_ctx *s);
+
+/*
+ * Test hooks.  mux_inject (scan): after a sample listed ready[0..n), list
+ * one fd that was not made ready (an index past the set) while
+ * --inject-spurious lasts, and forget the last listed fd while
+ * --inject-lost lasts; the sample's check then counts them.  In wakeup and
+ * loop, whose lists go back to the mechanism's rearm, mux_inject_spurious
+ * says whether to count one more spurious event.
+ */
+void mux_inject(struct mux_side_ctx *s, struct mux_ready *ready);
+bool mux_inject_spurious(struct mux_side_ctx *s);
+
+/* The row's counts: failed, naming them, unless they check out. */
+void mux_check_counts(struct evb_row *row);
+
+/* run.c: side A's part of a run (see there), and its row. */
+int mux_run_a(struct mux_side_ctx *s, struct mux_fdset *fds, int cpu_a, char *why,
+	      size_t why_len, bool *measured);
+int mux_finish(struct mux_side_ctx *s, struct evb_peer *peer, struct mux_fdset *fds, int ret,
+	       bool measured, const char *why);
+void mux_describe_failure(const struct mux_side_ctx *s, struct evb_row *row, const char *why);
+/* Exactly one row leaves the process, from main or from the watchdog. */
+int mux_emit_once(const struct mux_side_ctx *s, struct evb_row *row);
 
 /* Side A, with the mechanism set up; every fd registered except for
  * register mode. */
@@ -109,7 +188,19 @@ int mux_serve_b(struct mux_side_ctx *s);
 /* A: done with the watched fds; B's process may close the peer ends. */
 void mux_serve_stop(struct mux_side_ctx *s);
 
-/* Bytes the caches hold now, summed; -ENOENT none listed, -errno. */
-int64_t mux_slab_bytes(const char *const *caches);
+/*
+ * Bytes the caches hold now, summed, from path (/proc/slabinfo).  -errno
+ * when it cannot be read, -ENODATA when none of the caches is listed; the
+ * names not listed go to missing ("" when all are).
+ */
+int64_t mux_slab_bytes(const char *path, const char *const *caches, char *missing,
+		       size_t missing_len);
+
+/* Options (opts.c): parse argv into opts, exit 2 on bad input. */
+void mux_parse(int argc, char **argv, struct mux_opts *opts);
+extern const char *const mux_mode_names[];
+/* The registry (main.c), in --list order. */
+extern const struct evb_mech *const mux_registry[];
+extern const size_t mux_registry_len;
 
 #endif

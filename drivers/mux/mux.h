@@ -7,25 +7,35 @@
  * fdset.c) and the mechanism.  Side B owns the other ends and makes fds
  * ready by writing one unit (a byte, or 1 to an eventfd); B is a thread, or
  * with --ipc process a fork()ed child that also keeps the peer ends out of
- * A's fd table, as a server's clients would be.  main.c and modes.c run the
- * modes on top of the ops table below:
+ * A's fd table, as a server's clients would be.  main.c and run.c run one
+ * mode (scan.c, wakeup.c, loop.c, register.c; modes.c what they share) on
+ * top of the ops table below:
  *
  *   scan      A: [ t0 | copy/rebuild the set, wait(timeout 0), list the
- *                       ready fds, re-arm what the mechanism needs | t1 ]
+ *                       ready fds, read the listed fds until EAGAIN
+ *                       (edge mechanisms), re-arm what the mechanism
+ *                       needs | t1 ]
  *             over nfds registered fds of which `active` were made ready
- *             beforehand and stay ready.                  sample = t1 - t0
- *             Every call must list exactly the active set: sent = active x
- *             calls, delivered = listed correctly, lost = missed,
- *             spurious = listed but not made ready (or listed twice).
+ *             beforehand.                                 sample = t1 - t0
+ *             A mechanism that lists at most maxevents fds per call
+ *             (epoll, io_uring) is called again, inside the sample, while
+ *             a call comes back full and fewer than `active` fds were
+ *             listed: a real loop with a fixed events array does the same.
+ *             Every sample must list exactly the active set: sent = active
+ *             x samples, delivered = listed correctly, lost = missed,
+ *             spurious = listed but not made ready (or listed twice, unless
+ *             the mechanism may relist, see mux_ops.may_report).
  *             Edge-reported mechanisms (epoll et, io_uring multishot) need a
- *             fresh arrival per report: between calls, outside t0..t1, A
- *             drains the active fds and B writes to each again; what the
- *             kernel does at wakeup time then falls outside the sample
- *             (epoll queues the fd, and still checks it inside the call;
- *             io_uring posts the CQE), so compare those in loop mode too.
- *
- *   wakeup    B: waits until A is asleep in its wait (A's thread state is S),
- *                t0, writes to one random fd
+ *             fresh arrival per report: the drain of every reported fd is in
+ *             the sample (what an edge-triggered loop pays: reads until
+ *             EAGAIN), and between samples, outside t0..t1, B writes to each
+ *             active fd again (the clients' work, not the loop's).  What the
+ *             kernel does at that write (epoll queues the fd; io_uring runs
+ *             the poll's task work on A, posting the CQE) falls outside the
+ *             sample: compare those in loop mode.
+
+ *   wakeup    B: waits until A is verifiably asleep in its wait, t0,
+ *                writes to one random fd
  *             A: wait(blocking) .... returns, the fd is identified, t1
  *                                                         sample = t1 - t0
  *             then A reads it, re-arms, and acks; one fd per round.
@@ -36,12 +46,25 @@
  *             At most one unit is outstanding per fd, so a report whose read
  *             finds nothing is spurious, and at the end lost = sent -
  *             delivered.                          events_per_s, cpu per event
+ *             CPU per event: A's thread (cpu_user_ns, cpu_sys_ns) and the
+ *             whole machine (machine_cpu_ns): epoll's wakeup work runs on
+ *             the writer's CPU, io_uring's task work on the loop's, so only
+ *             the machine figure compares them fairly.
  *
  *   register  A: [ t0 | add all nfds | t1 | remove all nfds | t2 ]
  *             sample = (t2 - t0) / nfds                register_ns_per_fd
- *             The first round, untimed, also measures the memory: RSS
- *             growth from before setup to after the first add, and the
- *             growth of the mechanism's slab caches, per fd.
+ *             The first round, untimed, also measures the memory a real
+ *             loop holds, per fd: RSS growth from before setup to after the
+ *             first add (with the fixed maxevents: epoll's events array does
+ *             not grow with nfds, poll's pollfd array does), and the growth
+ *             of the mechanism's slab caches (/proc/slabinfo; empty, and the
+ *             row says "slab not measured", when it cannot be read).
+ *
+ * Every row also carries machine_cpu_ns and both sides' context switches
+ * per operation (A: the waiting thread; B: the writer, where it works in
+ * the measured phase: wakeup, loop).  A row is ok only when its counts
+ * check out: a lost or spurious event the mechanism does not allow makes
+ * it failed, with the count in the reason.
  *
  * A mechanism file holds only what is specific to it: its ops table below.
  */
@@ -73,13 +96,19 @@ struct mux_cfg {
 	int64_t active;
 	int max_fd;                     /* highest watched fd the factory will
 					   hand out (predicted before opening) */
+	int64_t maxevents;              /* --maxevents: the events array or CQE
+					   batch of epoll and io_uring */
 };
 
-/* The fds one wait call reported ready, as indices into the watched set. */
+/*
+ * The fds reported ready, as indices into the watched set.  A wait appends
+ * after the n already there (the calls of one scan sample add up) and
+ * lists at most cap - n.
+ */
 struct mux_ready {
 	int32_t *idx;
 	int64_t n;
-	int64_t cap;                    /* nfds: a wait never lists more */
+	int64_t cap;
 };
 
 struct mux_ctx {
@@ -92,8 +121,29 @@ struct mux_ctx {
 	 * afresh before every call.
 	 */
 	bool edge;
+	/* Set by setup: most fds one wait lists (cfg->maxevents), or 0 when a
+	 * call lists every ready fd (select, poll). */
+	int64_t max_listed;
 	void *priv;                     /* the mechanism's state */
 };
+
+/*
+ * What a mechanism may legitimately report beyond "each ready fd once per
+ * sample, nothing else" (mux_ops.may_report, per variant).  Anything else
+ * the checks find is counted as lost or spurious and fails the row.
+ */
+enum mux_may {
+	/*
+	 * A follow-up call of the same scan sample may list again an fd an
+	 * earlier call listed, as long as it stays ready: level-triggered
+	 * epoll puts a reported fd back at the tail of its ready list, so
+	 * with more ready fds than maxevents the second call returns the rest
+	 * and then the first ones again.  Not spurious.
+	 */
+	MUX_MAY_RELIST = 1 << 0,
+};
+
+#define MUX_VARIANTS_MAX 4
 
 struct mux_ops {
 	struct evb_mech base;
@@ -103,6 +153,8 @@ struct mux_ops {
 	 * calls (select, poll: the set travels with every call).
 	 */
 	const char *const *slab_caches;
+	/* Per variant (index as in base.variants): enum mux_may flags. */
+	unsigned may_report[MUX_VARIANTS_MAX];
 	/* Descriptors the mechanism opens itself (epoll fd, ring): fd budget. */
 	int own_fds;
 	/*
@@ -118,7 +170,8 @@ struct mux_ops {
 	/*
 	 * One wait: timeout_ns 0 only looks, > 0 blocks at most that long.
 	 * Includes what a real loop does around the call (copying the set)
-	 * and listing the ready fds in ready.  Returns ready->n or -errno.
+	 * and appending the ready fds to ready (at most max_listed when set).
+	 * Returns the number appended, or -errno.
 	 */
 	int64_t (*wait)(struct mux_ctx *ctx, int64_t timeout_ns, struct mux_ready *ready);
 	/*
@@ -146,7 +199,7 @@ static inline void *mux_alloc_resident(size_t size)
 }
 
 /* The registry, in --list order. */
-extern const struct mux_ops select_ops, pselect_ops, poll_ops, ppoll_ops, epoll_ops,
-	epoll_pwait2_ops, io_uring_ops;
+extern const struct mux_ops mux_select_ops, mux_pselect_ops, mux_poll_ops, mux_ppoll_ops, mux_epoll_ops,
+	mux_epoll_pwait2_ops, mux_io_uring_ops;
 
 #endif

@@ -7,6 +7,9 @@
  * revents after it (pollset.h).  Millisecond timeout, rounded up.
  * One scan sample: poll() with timeout 0 over the reused array, then the
  * walk for the ready entries.  Level-triggered.
+ * What it may report: exactly the ready set (may_report 0).  The kernel
+ * writes revents for every entry on every call and each fd has one entry,
+ * so one call lists every ready fd once and nothing else.
  */
 #include <poll.h>
 
@@ -23,11 +26,12 @@ static int poll_setup(struct mux_ctx *ctx)
 	return pollset_setup(ctx, poll_call);
 }
 
-const struct mux_ops poll_ops = {
+const struct mux_ops mux_poll_ops = {
 	.base = {
 		.name = "poll",
 		.summary = "poll(2) over a reused pollfd array, ms timeout",
 	},
+	.may_report = { 0 },   /* exactly the ready set */
 	.setup = poll_setup,
 	.add = pollset_add,
 	.del = pollset_del,

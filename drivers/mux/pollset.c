@@ -57,21 +57,22 @@ int64_t pollset_wait(struct mux_ctx *ctx, int64_t timeout_ns, struct mux_ready *
 {
 	struct pollset *p = ctx->priv;
 	int n = p->call(p->pfd, p->n, timeout_ns, &p->mask);
+	int64_t start = ready->n, found = 0;
 
-	ready->n = 0;
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
-	for (nfds_t i = 0; i < p->n && ready->n < n; i++) {
+	for (nfds_t i = 0; i < p->n && found < n; i++) {
 		short revents = p->pfd[i].revents;
 
 		if (!revents)
 			continue;
 		if (revents & POLLNVAL)
 			return -EBADF;
+		found++;
 		if (ready->n < ready->cap)
 			ready->idx[ready->n++] = (int32_t)i;
 	}
-	return ready->n;
+	return ready->n - start;
 }
 
 void pollset_teardown(struct mux_ctx *ctx)

@@ -6,6 +6,9 @@
  * is the thread's own, so the call pays the swap a ppoll user pays.
  * One scan sample: ppoll() with a zero timespec, then the walk over
  * revents.  Nanosecond timeout argument.  Level-triggered.
+ * What it may report: exactly the ready set (may_report 0).  The kernel
+ * writes revents for every entry on every call and each fd has one entry,
+ * so one call lists every ready fd once and nothing else.
  */
 #include <poll.h>
 
@@ -24,11 +27,12 @@ static int ppoll_setup(struct mux_ctx *ctx)
 	return pollset_setup(ctx, ppoll_call);
 }
 
-const struct mux_ops ppoll_ops = {
+const struct mux_ops mux_ppoll_ops = {
 	.base = {
 		.name = "ppoll",
 		.summary = "ppoll(2): poll with a timespec and the thread's signal mask",
 	},
+	.may_report = { 0 },   /* exactly the ready set */
 	.setup = ppoll_setup,
 	.add = pollset_add,
 	.del = pollset_del,

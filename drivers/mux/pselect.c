@@ -8,6 +8,9 @@
  * One scan sample: copy the set, pselect() with a zero timespec, walk the
  * returned bitmap.  Nanosecond timeout argument (the kernel rounds it to
  * its timer slack).  Level-triggered.  Kernel cost O(highest fd).
+ * What it may report: exactly the ready set (may_report 0): one bit per fd
+ * number, rewritten by every call, so an fd is listed at most once and only
+ * when the kernel found it readable.
  */
 #include <errno.h>
 #include <sys/select.h>
@@ -32,11 +35,12 @@ static int pselect_setup(struct mux_ctx *ctx)
 	return selset_setup(ctx, 1, pselect_call);
 }
 
-const struct mux_ops pselect_ops = {
+const struct mux_ops mux_pselect_ops = {
 	.base = {
 		.name = "pselect",
 		.summary = "pselect(2): select with a timespec and the thread's signal mask",
 	},
+	.may_report = { 0 },   /* exactly the ready set */
 	.supported = pselect_supported,
 	.setup = pselect_setup,
 	.add = selset_add,

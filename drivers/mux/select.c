@@ -13,6 +13,9 @@
  * the returned bitmap for the ready fds.  Timeouts have microsecond
  * resolution (rounded up).  Level-triggered: a readable fd is reported on
  * every call.  Kernel cost O(highest fd) per call, and per wakeup.
+ * What it may report: exactly the ready set (may_report 0): one bit per fd
+ * number, rewritten by every call, so an fd is listed at most once and only
+ * when the kernel found it readable.
  */
 #include <errno.h>
 #include <sys/select.h>
@@ -50,12 +53,13 @@ static int select_setup(struct mux_ctx *ctx)
 	return selset_setup(ctx, ctx->cfg->variant_index == SELECT_FDSET, select_call);
 }
 
-const struct mux_ops select_ops = {
+const struct mux_ops mux_select_ops = {
 	.base = {
 		.name = "select",
 		.summary = "select(2), read set copied before every call (fd_set or heap bitmap)",
 		.variants = select_variants,
 	},
+	.may_report = { 0 },   /* exactly the ready set */
 	.supported = select_supported,
 	.setup = select_setup,
 	.add = selset_add,

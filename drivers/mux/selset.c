@@ -110,9 +110,9 @@ int64_t selset_wait(struct mux_ctx *ctx, int64_t timeout_ns, struct mux_ready *r
 {
 	struct selset *s = ctx->priv;
 	size_t words = (size_t)s->maxfd / WORD_BITS + 1;
+	int64_t start = ready->n, found = 0;
 	int n;
 
-	ready->n = 0;
 	if (s->maxfd < 0)
 		return 0;
 	memcpy(s->work, s->master, s->copy_words * sizeof(unsigned long));
@@ -120,18 +120,19 @@ int64_t selset_wait(struct mux_ctx *ctx, int64_t timeout_ns, struct mux_ready *r
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
 	/* The kernel cleared every bit that is not ready; find the others. */
-	for (size_t w = 0; w < words && ready->n < n; w++) {
+	for (size_t w = 0; w < words && found < n; w++) {
 		unsigned long bits = s->work[w];
 
 		while (bits) {
 			int fd = (int)(w * WORD_BITS) + __builtin_ctzl(bits);
 
 			bits &= bits - 1;
+			found++;
 			if (ready->n < ready->cap)
 				ready->idx[ready->n++] = ctx->fds->index[fd];
 		}
 	}
-	return ready->n;
+	return ready->n - start;
 }
 
 void selset_teardown(struct mux_ctx *ctx)

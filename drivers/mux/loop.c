@@ -1,0 +1,170 @@
+/*
+ * loop.c - loop mode (mux.h): an event loop serving `active` busy fds.
+ * `active` tokens circulate: B takes a token and writes one unit to its fd;
+ * A's loop waits (the fixed maxevents: with more ready fds, the next turn
+ * of the loop gets the rest), reads what it was told is ready (until EAGAIN
+ * for edge mechanisms), re-arms, and hands the tokens back.  At most one
+ * unit is outstanding per fd, so a report whose read finds nothing is
+ * spurious, and at the end lost = sent - delivered.
+ *
+ * Figures: events_per_s over the measured phase; CPU per event from A's
+ * thread (cpu_user_ns, cpu_sys_ns) and from the whole machine
+ * (machine_cpu_ns): epoll's wakeup work runs in B's write, on B's CPU,
+ * io_uring's task work on A's, so only the machine figure compares them.
+ */
+#include <errno.h>
+#include <stdatomic.h>
+
+#include "evb_clock.h"
+#include "modes.h"
+
+int mux_loop_b(struct mux_side_ctx *s)
+{
+	const struct mux_opts *o = s->opts;
+	struct mux_run *run = s->run;
+	int64_t total = o->common.warmup + o->common.iterations;
+	struct mux_b_track track = { 0 };
+	uint64_t head = 0;
+	int ret = 0;
+
+	for (int64_t sent = 0; sent < total && !ret; sent++) {
+		int32_t idx;
+
+		mux_b_follow(s, &track);
+		if (sent < o->active) {
+			idx = mux_active_index(o, sent);   /* B starts holding every token */
+		} else {
+			while (atomic_load_explicit(&run->token_tail, memory_order_acquire) == head) {
+				if (atomic_load(&run->stop))
+					goto out;
+				sched_yield();
+			}
+			idx = run->token[head & run->token_mask];
+			atomic_store_explicit(&run->token_head, ++head, memory_order_release);
+		}
+		/* Counted before the write, so A never sees more read than sent. */
+		atomic_store(&run->sent, sent + 1);
+		ret = fdset_poke(o->fd_type, s->peer[idx]);
+		if (ret)
+			ret = mux_side_fail(s, SIDE_B, "write (make ready)", ret);
+	}
+out:
+	mux_b_done(s, &track);
+	return ret;
+}
+
+/*
+ * Handle what one wait listed: read each fd (level-triggered: one read, as
+ * a loop would; edge: until EAGAIN) and note it in s->handled.  Returns the
+ * number handled, or -errno.
+ */
+static int64_t handle_listed(struct mux_side_ctx *s, int64_t *spurious)
+{
+	const struct mux_opts *o = s->opts;
+	const struct mux_fdset *fds = s->ctx->fds;
+	int64_t handled = 0;
+
+	for (int64_t i = 0; i < s->ready.n; i++) {
+		int32_t idx = s->ready.idx[i];
+		int64_t got;
+
+		if (idx < 0 || idx >= o->nfds || !s->is_active[idx]) {
+			(*spurious)++;
+			continue;
+		}
+		got = s->ctx->edge ? fdset_drain(o->fd_type, fds->fd[idx])
+				   : fdset_take(o->fd_type, fds->fd[idx]);
+		if (got < 0)
+			return mux_side_fail(s, SIDE_A, "read", (int)got);
+		if (got == 0) {
+			(*spurious)++;   /* listed, but nothing was there */
+			continue;
+		}
+		if (got > 1)
+			return mux_side_fail(s, SIDE_A, "read: more than the one unit outstanding",
+					     -EPROTO);
+		s->handled[handled++] = idx;
+	}
+	return handled;
+}
+
+/* The counts of the measured phase, once A stopped. */
+static void loop_counts(struct mux_run *run, int64_t delivered, int64_t delivered_before,
+			int64_t spurious, int64_t wakeups)
+{
+	/*
+	 * Units in flight when the phase began were sent in it.  B counts a
+	 * unit before writing it, so sent is final once A stops: everything
+	 * is read, or every token is stuck.
+	 */
+	run->count_sent = atomic_load(&run->sent) - delivered_before;
+	run->delivered = delivered - delivered_before;
+	run->lost = run->count_sent - run->delivered;
+	run->spurious = spurious;
+	run->wakeups = wakeups;
+	run->samples = run->delivered;
+	if (run->measured_ns > 0)
+		run->ops_per_s = (double)run->samples * 1e9 / (double)run->measured_ns;
+}
+
+int mux_loop_a(struct mux_side_ctx *s)
+{
+	const struct mux_opts *o = s->opts;
+	struct mux_run *run = s->run;
+	int64_t total = o->common.warmup + o->common.iterations;
+	int64_t delivered = 0, spurious = 0, wakeups = 0, delivered_before = 0;
+	int64_t last_progress = evb_now_ns();
+	uint64_t tail = 0;
+	struct mux_phase phase;
+	bool started = false;
+
+	for (int64_t k = 0; k < o->active; k++)
+		s->is_active[mux_active_index(o, k)] = 1;
+	while (delivered < total) {
+		int64_t n, handled, now;
+
+		if (!started && delivered >= o->common.warmup) {
+			/* The measured phase: its counts start from here. */
+			started = true;
+			delivered_before = delivered;
+			spurious = wakeups = 0;
+			mux_phase_start(s, &phase);
+		}
+		s->ready.n = 0;
+		n = s->ops->wait(s->ctx, MUX_WAIT_SLICE_NS, &s->ready);
+		if (n < 0)
+			return mux_side_fail(s, SIDE_A, "wait", (int)n);
+		wakeups += n > 0;
+		handled = handle_listed(s, &spurious);
+		if (handled < 0)
+			return (int)handled;
+		if (started && mux_inject_spurious(s))
+			spurious++;
+		if (s->ops->rearm) {
+			int ret = s->ops->rearm(s->ctx, &s->ready);
+
+			if (ret)
+				return mux_side_fail(s, SIDE_A, "rearm", ret);
+		}
+		/* Hand the tokens back only now: re-armed before B writes again. */
+		for (int64_t i = 0; i < handled; i++)
+			run->token[tail++ & run->token_mask] = s->handled[i];
+		atomic_store_explicit(&run->token_tail, tail, memory_order_release);
+		delivered += handled;
+		atomic_store_explicit(&run->progress, delivered, memory_order_relaxed);
+
+		now = evb_now_ns();
+		if (handled)
+			last_progress = now;
+		else if (now - last_progress > MUX_LOST_AFTER_NS)
+			break;   /* every token is stuck in an fd nobody reports: lost */
+	}
+	atomic_store(&run->stop, 1);
+	if (!started) {   /* stalled in the warmup */
+		delivered_before = delivered;
+		mux_phase_start(s, &phase);
+	}
+	mux_phase_end(s, &phase);
+	loop_counts(run, delivered, delivered_before, spurious, wakeups);
+	return 0;
+}
