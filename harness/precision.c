@@ -48,3 +48,17 @@ void harness_precision_judge(const double *sorted, size_t n, double target_pct,
 	else
 		out->state = HARNESS_PREC_BUDGET;
 }
+
+const char *harness_headline_column(const char *unit)
+{
+	size_t len = strlen(unit);
+
+	return len >= 2 && !strcmp(unit + len - 2, "/s") ? "ops_per_s" : "p50";
+}
+
+double harness_headline_value(const struct evb_row *row)
+{
+	if (!strcmp(harness_headline_column(row->unit), "ops_per_s"))
+		return row->ops_per_s;
+	return row->p50 == EVB_NA ? NAN : (double)row->p50;
+}

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "evb_row.h"
 #include "evb_stats.h"
 
 #define HARNESS_CI_CONF 0.95
@@ -48,5 +49,14 @@ struct harness_precision {
  */
 void harness_precision_judge(const double *sorted, size_t n, double target_pct,
 			     size_t max_reps, bool stopped, struct harness_precision *out);
+
+/*
+ * The column a cell's headline figure comes from: ops_per_s for throughput
+ * metrics (a unit per second: "ops/s", "events/s"), p50 otherwise.  One
+ * choice for the run's adaptive repetitions and for summary.csv.
+ */
+const char *harness_headline_column(const char *unit);
+/* That figure of one row; NAN when it is empty. */
+double harness_headline_value(const struct evb_row *row);
 
 #endif
