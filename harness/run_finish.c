@@ -220,7 +220,7 @@ static bool stage(struct run_state *st, const char *name)
 static void later_stages(struct run_state *st)
 {
 	const struct run_opts *o = st->opts;
-	char error[600];
+	char error[600], csv[PATH_MAX];
 	int ret;
 
 	if (!o->no_figures && stage(st, "figures"))
@@ -229,8 +229,8 @@ static void later_stages(struct run_state *st)
 	if (o->profile >= HARNESS_STANDARD && !o->mechanism && !o->preset &&
 	    stage(st, "cross-check")) {
 		fprintf(stderr, "%s: cross-check with hyperfine\n", HARNESS_PROG);
-		ret = harness_crosscheck(st->run_dir, o->family, st->log, st->cancel_fd, error,
-					 sizeof(error));
+		ret = harness_crosscheck(st->run_dir, o->family, st->log, st->cancel_fd, csv,
+					 sizeof(csv), error, sizeof(error));
 		if (ret == -EINTR)
 			run_check_cancel(st);
 		else if (ret)
