@@ -260,6 +260,23 @@ void run_note_row(struct run_state *st, size_t cell, const struct evb_row *row)
 	}
 }
 
+/*
+ * $EVB_FAIL_WRITE=results.csv:N makes the Nth row written to results.csv
+ * fail with ENOSPC: the tests' full disk where no tmpfs can be mounted.
+ */
+static int injected_failure(void)
+{
+	static long rows;
+	const char *spec = getenv("EVB_FAIL_WRITE");
+	char *end;
+	long n;
+
+	if (!spec || strncmp(spec, "results.csv:", 12))
+		return 0;
+	n = strtol(spec + 12, &end, 10);
+	return !*end && ++rows >= n ? -ENOSPC : 0;
+}
+
 int run_cell_rep(struct run_state *st, size_t cell, int rep)
 {
 	const struct harness_cell *c = &st->plan.cells[cell];
@@ -280,7 +297,9 @@ int run_cell_rep(struct run_state *st, size_t cell, int rep)
 	st->cells[cell].runs++;
 	if (c->hist && strcmp(row.status, EVB_STATUS_OK) && unlink(hist) && errno != ENOENT)
 		run_log(st, "  (cannot remove %s: %s)\n", hist, strerror(errno));
-	ret = evb_row_write(st->results, &row);
+	ret = injected_failure();
+	if (!ret)
+		ret = evb_row_write(st->results, &row);
 	if (!ret && ferror(st->results))
 		ret = -EIO;
 	if (ret) {
