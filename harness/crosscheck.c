@@ -238,7 +238,7 @@ static int write_csv(FILE *f, const struct xc_result *x, size_t n, const char *c
 	return fflush(f) || ferror(f) ? -EIO : 0;
 }
 
-/* crosscheck, or crosscheck-<UTC time> when the run already has a check. */
+/* crosscheck, or crosscheck-<UTC time>[-N] when the run already has a check. */
 static void output_stem(const char *run_dir, char *stem, size_t len, char *checked_at,
 			size_t at_len)
 {
@@ -249,11 +249,69 @@ static void output_stem(const char *run_dir, char *stem, size_t len, char *check
 	gmtime_r(&now, &tm);
 	strftime(checked_at, at_len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	harness_run_path(path, sizeof(path), run_dir, "crosscheck.csv");
-	if (access(path, F_OK) == 0)
-		snprintf(stem, len, "crosscheck-%s", stamp);
-	else
-		snprintf(stem, len, "crosscheck");
+	snprintf(stem, len, "crosscheck");
+	for (int k = 1; k < 1000; k++) {
+		snprintf(path, sizeof(path), "%s/%s.csv", run_dir, stem);
+		if (access(path, F_OK))
+			return;
+		snprintf(stem, len, k == 1 ? "crosscheck-%s" : "crosscheck-%s-%d", stamp, k);
+	}
+}
+
+/*
+ * One representative cell: the driver's own figure around hyperfine's
+ * stopwatch.  r->status says how it went; returns 0, or -EINTR when
+ * interrupted.
+ */
+static int check_cell(const char *hyperfine_path, const char *driver, const char *dir,
+		      const char *slug, FILE *log, int cancel_fd, struct xc_result *r)
+{
+	const struct harness_cell *c = r->c;
+	double figures[INPROCESS_RUNS];
+	int ret = 0;
+
+	for (int k = 0; k < INPROCESS_BEFORE && !ret; k++) {
+		ret = inprocess(driver, c, r->n_large, cancel_fd, r);
+		figures[k] = r->inprocess_ns;
+	}
+	if (!ret)
+		ret = hyperfine(hyperfine_path, driver, c, dir, slug, log, cancel_fd, r);
+	for (int k = INPROCESS_BEFORE; k < INPROCESS_RUNS && !ret; k++) {
+		ret = inprocess(driver, c, r->n_large, cancel_fd, r);
+		figures[k] = r->inprocess_ns;
+	}
+	if (ret == -EINTR)
+		return ret;
+	if (ret) {
+		r->status = "failed";
+		if (!r->reason[0])
+			snprintf(r->reason, sizeof(r->reason), "%s", strerror(-ret));
+		return 0;
+	}
+	evb_sort_doubles(figures, INPROCESS_RUNS);
+	r->inprocess_ns = evb_median_sorted(figures, INPROCESS_RUNS);
+	r->status = "ok";
+	r->ratio = r->slope_ns / r->inprocess_ns;
+	return 0;
+}
+
+static int write_file(const char *path, const struct xc_result *x, size_t n,
+		      const char *checked_at, char *error, size_t len)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f) {
+		ret = -errno;
+		snprintf(error, len, "%s: %s", path, strerror(errno));
+		return ret;
+	}
+	ret = write_csv(f, x, n, checked_at);
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (ret)
+		snprintf(error, len, "%s: %s", path, strerror(-ret));
+	return ret;
 }
 
 int harness_crosscheck(const char *run_dir, const char *family, FILE *log, int cancel_fd,
@@ -321,52 +379,15 @@ int harness_crosscheck(const char *run_dir, const char *family, FILE *log, int c
 		}
 		harness_driver_path(family_of[i], driver, sizeof(driver));
 		fprintf(stderr, "%s: crosscheck %zu: %s\n", HARNESS_PROG, n, slug);
-		double figures[INPROCESS_RUNS];
-
-		for (int k = 0; k < INPROCESS_BEFORE && !ret; k++) {
-			ret = inprocess(driver, c, r->n_large, cancel_fd, r);
-			figures[k] = r->inprocess_ns;
-		}
-		if (!ret)
-			ret = hyperfine(hyperfine_path, driver, c, dir, slug, log, cancel_fd, r);
-		for (int k = INPROCESS_BEFORE; k < INPROCESS_RUNS && !ret; k++) {
-			ret = inprocess(driver, c, r->n_large, cancel_fd, r);
-			figures[k] = r->inprocess_ns;
-		}
-		if (!ret) {
-			evb_sort_doubles(figures, INPROCESS_RUNS);
-			r->inprocess_ns = evb_median_sorted(figures, INPROCESS_RUNS);
-		}
-		if (ret == -EINTR)
+		ret = check_cell(hyperfine_path, driver, dir, slug, log, cancel_fd, r);
+		if (ret)
 			break;
-		if (ret) {
-			r->status = "failed";
-			if (!r->reason[0])
-				snprintf(r->reason, sizeof(r->reason), "%s", strerror(-ret));
-			ret = 0;
-			continue;
-		}
-		r->status = "ok";
-		r->ratio = r->slope_ns / r->inprocess_ns;
 	}
 
-	FILE *f;
-
-	if (ret == -EINTR) {   /* interrupted: no half a check */
+	if (ret == -EINTR)   /* interrupted: no half a check */
 		snprintf(error, len, "interrupted");
-		goto out;
-	}
-	f = fopen(csv_path, "w");
-	if (!f) {
-		ret = -errno;
-		snprintf(error, len, "%s: %s", csv_path, strerror(errno));
-		goto out;
-	}
-	ret = write_csv(f, x, n, checked_at);
-	if (fclose(f) && !ret)
-		ret = -errno;
-	if (ret)
-		snprintf(error, len, "%s: %s", csv_path, strerror(-ret));
+	else
+		ret = write_file(csv_path, x, n, checked_at, error, len);
 out:
 	free(x);
 	free(family_of);
