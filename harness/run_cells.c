@@ -17,6 +17,7 @@
  * fails; env.csv's run_adaptive_stop says why the adaptive loop stopped.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,7 @@ static void progress(struct run_state *st, const struct harness_cell *c, int rep
 	run_fmt_duration(r, sizeof(r), eta);
 	snprintf(label, sizeof(label), "%s %s%s%s %s", c->axes.family, c->axes.mechanism,
 		 c->axes.variant[0] ? "/" : "", c->axes.variant, c->axes.mode);
-	if (st->sentinel.seq > 0 && st->sentinel.last_value == st->sentinel.last_value)
+	if (st->sentinel.seq > 0 && !isnan(st->sentinel.last_value))
 		snprintf(sentinel, sizeof(sentinel), "  sentinel %.1f us",
 			 st->sentinel.last_value / 1e3);
 	fprintf(stderr, "%s[%*zu/%zu] %s elapsed, ETA %s, rep %d  %-40.40s%s%s",

@@ -130,6 +130,13 @@ START_TEST(adaptive_reps_go_to_the_noisy_cell)
 	char path[700];
 	struct evb_row *rows;
 
+	static const char *const bad_pct[] = { "run", "--precision", "3%", NULL };
+	static const char *const bad_max[] = { "run", "--reps", "5", "--max-reps", "4", NULL };
+	static const char *const bad_budget[] = { "run", "--budget", "soon", NULL };
+
+	tu_expect_usage_error("evbench", bad_pct, "3%");
+	tu_expect_usage_error("evbench", bad_max, "--max-reps");
+	tu_expect_usage_error("evbench", bad_budget, "soon");
 	tr_setup(&fx, "ok,noisy");
 	struct evb_spawn_result res = tu_run("evbench", args, 120);
 
