@@ -255,7 +255,7 @@ int run_finish(struct run_state *st)
 		harness_run_path(results, sizeof(results), st->run_dir, "results.csv");
 		harness_run_path(summary, sizeof(summary), st->run_dir, "summary.csv");
 		if (harness_summarize(results, summary, error, sizeof(error)))
-			fprintf(stderr, "%s: summary: %s\n", HARNESS_PROG, error);
+			run_fail(st, "summary: %s", error);
 	}
 	if (!was_interrupted)
 		later_stages(st);
