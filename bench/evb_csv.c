@@ -1,5 +1,6 @@
 /* evb_csv.c - RFC 4180 reading and writing; see evb_csv.h. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,7 +194,14 @@ void evb_csv_record_free(struct evb_csv_record *rec)
 	memset(rec, 0, sizeof(*rec));
 }
 
-int evb_table_load(struct evb_table *t, const char *path)
+/* The record that just failed to read started on the file's last line and
+ * the file ends inside it: a writer was cut off there. */
+static bool cut_off_last(const struct evb_csv_reader *r, const struct evb_csv_record *rec)
+{
+	return feof(r->in) && r->line == rec->line;
+}
+
+static int table_load(struct evb_table *t, const char *path, bool allow_cut)
 {
 	struct evb_csv_reader r;
 	size_t cap = 0;
@@ -222,6 +230,14 @@ int evb_table_load(struct evb_table *t, const char *path)
 
 		ret = evb_csv_read(&r, &rec);
 		if (ret == 0) {
+			evb_csv_record_free(&rec);
+			break;
+		}
+		if (ret == -EINVAL && allow_cut && cut_off_last(&r, &rec)) {
+			t->cut_line = rec.line;
+			snprintf(t->warning, sizeof(t->warning),
+				 "%s:%ld: last line cut off (no newline at the end), ignored",
+				 path, rec.line);
 			evb_csv_record_free(&rec);
 			break;
 		}
@@ -259,6 +275,16 @@ err_free:
 	evb_table_free(t);   /* keeps t->error */
 	fclose(in);
 	return ret;
+}
+
+int evb_table_load(struct evb_table *t, const char *path)
+{
+	return table_load(t, path, false);
+}
+
+int evb_table_load_cut(struct evb_table *t, const char *path)
+{
+	return table_load(t, path, true);
 }
 
 void evb_table_free(struct evb_table *t)

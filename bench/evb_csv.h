@@ -51,6 +51,8 @@ struct evb_table {
 	struct evb_csv_record *rows;
 	size_t nrows;
 	char error[300];
+	long cut_line;       /* line of a cut-off last record that was dropped, or 0 */
+	char warning[300];   /* "path:line: last line cut off ..." when cut_line */
 };
 
 /*
@@ -59,6 +61,15 @@ struct evb_table {
  * missing header, truncated last line).
  */
 int evb_table_load(struct evb_table *t, const char *path);
+
+/*
+ * Load path, accepting one kind of damage: a last record cut off by an
+ * interrupted writer (no newline at the end, or an unterminated quote that
+ * opened on that last line).  That record is dropped, t->cut_line gets its
+ * line and t->warning says so.  Damage anywhere else is refused as by
+ * evb_table_load.
+ */
+int evb_table_load_cut(struct evb_table *t, const char *path);
 void evb_table_free(struct evb_table *t);
 /* Column index by name, or -1. */
 int evb_table_col(const struct evb_table *t, const char *name);

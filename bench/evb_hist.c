@@ -88,20 +88,16 @@ void evb_hist_merge(struct evb_hist *into, const struct evb_hist *from)
 		into->max = from->max;
 }
 
-int64_t evb_hist_quantile(const struct evb_hist *h, double q)
+int64_t evb_hist_at_rank(const struct evb_hist *h, uint64_t rank)
 {
-	if (h->count == 0)
-		return 0;
-	if (q <= 0.0)
-		return h->min;
-	if (q >= 1.0)
-		return h->max;
-
-	uint64_t rank = (uint64_t)ceil(q * (double)h->count);
 	uint64_t seen = 0;
 
+	if (h->count == 0)
+		return 0;
 	if (rank < 1)
 		rank = 1;
+	if (rank > h->count)
+		rank = h->count;
 	for (int i = 0; i < EVB_HIST_NBUCKETS; i++) {
 		seen += h->buckets[i];
 		if (seen < rank)
@@ -117,6 +113,44 @@ int64_t evb_hist_quantile(const struct evb_hist *h, double q)
 		return mid;
 	}
 	return h->max;
+}
+
+/* Nearest rank of quantile q among count samples, 1..count. */
+static uint64_t rank_of(double q, uint64_t count)
+{
+	uint64_t rank = (uint64_t)ceil(q * (double)count);
+
+	return rank < 1 ? 1 : rank;
+}
+
+int64_t evb_hist_quantile(const struct evb_hist *h, double q)
+{
+	if (h->count == 0)
+		return 0;
+	if (q <= 0.0)
+		return h->min;
+	if (q >= 1.0)
+		return h->max;
+	return evb_hist_at_rank(h, rank_of(q, h->count));
+}
+
+int64_t evb_hist_quantile_early(const struct evb_hist *all, const struct evb_hist *early,
+				double q)
+{
+	if (early->count == 0 || all->count == 0)
+		return evb_hist_quantile(all, q);
+	if (q <= 0.0)
+		return all->min;
+	if (q >= 1.0)
+		return all->max;
+
+	uint64_t rank = rank_of(q, all->count);
+
+	/* the r-th smallest negative value is the (n - r + 1)-th largest magnitude */
+	if (rank <= early->count)
+		return -evb_hist_at_rank(early, early->count - rank + 1);
+	/* all's bucket 0 holds the negatives first: rank lands past them */
+	return evb_hist_at_rank(all, rank);
 }
 
 double evb_hist_stddev(const struct evb_hist *h)

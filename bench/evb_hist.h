@@ -12,6 +12,8 @@
  *
  * Negative samples (a clock that went backwards, a timer that fired early)
  * are counted in bucket 0 and in below_zero, and min keeps the real value.
+ * A caller that needs their percentiles keeps a second histogram of their
+ * magnitudes and reads quantiles through evb_hist_quantile_early().
  */
 #ifndef EVB_HIST_H
 #define EVB_HIST_H
@@ -41,6 +43,18 @@ void evb_hist_merge(struct evb_hist *into, const struct evb_hist *from);
 /* Value at quantile q in [0,1] by nearest rank; 0 when empty. */
 int64_t evb_hist_quantile(const struct evb_hist *h, double q);
 double evb_hist_stddev(const struct evb_hist *h);
+/* Value of the rank-th smallest sample (1-based, clamped to 1..count). */
+int64_t evb_hist_at_rank(const struct evb_hist *h, uint64_t rank);
+
+/*
+ * Quantile q over samples that may be negative: all holds every sample (the
+ * negative ones in bucket 0, counted in below_zero), early holds the
+ * magnitude -v of each negative sample v.  Ranks up to early->count are
+ * negative values read from early in reverse order, the rest come from all's
+ * non-negative buckets.  With early empty this is evb_hist_quantile(all, q).
+ */
+int64_t evb_hist_quantile_early(const struct evb_hist *all, const struct evb_hist *early,
+				double q);
 
 /* Bucket geometry, exposed for tests and the histogram file. */
 int evb_hist_index(int64_t value);

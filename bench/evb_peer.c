@@ -1,6 +1,8 @@
 /* evb_peer.c - thread or process peers and a shared barrier. */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/futex.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <signal.h>
 #include <stdint.h>
@@ -11,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "evb_clock.h"
 #include "evb_peer.h"
 #include "evb_placement.h"
 
@@ -110,4 +113,49 @@ void evb_barrier_abort(struct evb_barrier *b)
 	atomic_store(&b->aborted, 1);
 	atomic_fetch_add(&b->generation, 1);
 	futex(&b->generation, FUTEX_WAKE, INT32_MAX);
+}
+
+int evb_asleep_open(struct evb_asleep *w, pid_t pid, pid_t tid)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	w->stat_fd = open(path, O_RDONLY | O_CLOEXEC);
+	return w->stat_fd < 0 ? -errno : 0;
+}
+
+/* Is the thread asleep (state S) right now?  1, 0, or -errno. */
+static int asleep_now(int stat_fd)
+{
+	char buf[512];
+	ssize_t n = pread(stat_fd, buf, sizeof(buf) - 1, 0);
+	char *paren;
+
+	if (n <= 0)
+		return n < 0 ? -errno : -EIO;
+	buf[n] = '\0';
+	paren = strrchr(buf, ')');   /* "tid (comm) S ...": comm may hold ')' */
+	return paren && paren[1] == ' ' && paren[2] == 'S';
+}
+
+int evb_wait_until_asleep(struct evb_asleep *w, int64_t timeout_ns)
+{
+	int64_t give_up = evb_now_ns() + timeout_ns;
+
+	for (;;) {
+		int asleep = asleep_now(w->stat_fd);
+
+		if (asleep)
+			return asleep;
+		if (evb_now_ns() >= give_up)
+			return 0;
+		sched_yield();
+	}
+}
+
+void evb_asleep_close(struct evb_asleep *w)
+{
+	if (w->stat_fd >= 0)
+		close(w->stat_fd);
+	w->stat_fd = -1;
 }

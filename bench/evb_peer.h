@@ -14,6 +14,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 enum evb_ipc {
@@ -62,5 +63,31 @@ void evb_barrier_init(struct evb_barrier *b, unsigned count);
 /* 0 when all count parties arrived, -ECANCELED after evb_barrier_abort. */
 int evb_barrier_wait(struct evb_barrier *b);
 void evb_barrier_abort(struct evb_barrier *b);
+
+/*
+ * Verified asleep: what "wakeup" means in every driver (README, "Reading the
+ * numbers").  Before the notifier reads its clock, the waiter's thread must
+ * show state S (interruptible sleep) in /proc/PID/task/TID/stat -- it has
+ * entered its wait and the kernel has put it to sleep, so the sample is a
+ * wakeup from sleep, not a notification caught on the way in -- and then
+ * EVB_WAKEUP_GAP_NS more pass (the driver's --gap-ns), so the switch away
+ * from the waiter has finished and its CPU may have gone idle.
+ */
+#define EVB_WAKEUP_GAP_NS (10 * 1000LL)
+/* How long to look for the sleep before the round counts as not asleep. */
+#define EVB_ASLEEP_TIMEOUT_NS (1000 * 1000 * 1000LL)
+
+struct evb_asleep {
+	int stat_fd;          /* /proc/PID/task/TID/stat of the waiter */
+};
+
+/* Watch thread tid of process pid.  0 or -errno. */
+int evb_asleep_open(struct evb_asleep *w, pid_t pid, pid_t tid);
+/*
+ * Look (yielding between looks) until the waiter is asleep, at most
+ * timeout_ns.  1 asleep, 0 not seen asleep in time, -errno.
+ */
+int evb_wait_until_asleep(struct evb_asleep *w, int64_t timeout_ns);
+void evb_asleep_close(struct evb_asleep *w);
 
 #endif

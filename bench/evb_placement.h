@@ -9,11 +9,21 @@
  *
  * CPUs are chosen from the process's allowed mask, so taskset and cgroups
  * are respected.  cross-cpu with one usable CPU is unsupported, with a reason.
+ *
+ * Side A (the measured side) goes where the machine's device interrupts are
+ * fewest: the CPU with the lowest total over the numbered lines of
+ * /proc/interrupts (network, disk, virtio queues; not the per-CPU timer,
+ * IPI and other named lines), so a disk or NIC interrupt lands in the
+ * measured side's samples as rarely as the machine allows.  Ties go to the
+ * lowest CPU number.  The choice is recorded in each row's cpus column
+ * (evb_cpus_format).
  */
 #ifndef EVB_PLACEMENT_H
 #define EVB_PLACEMENT_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 enum evb_placement {
 	EVB_PLACE_SAME_CPU,
@@ -36,6 +46,21 @@ struct evb_cpus {
  */
 int evb_placement_choose(enum evb_placement where, struct evb_cpus *cpus,
 			 char *reason, size_t reason_len);
+
+/*
+ * The row's cpus column: "A+B" ("1+0"; same-cpu "1+1"), "A" when there is
+ * no side B (b < 0 with a pinned), "" when nothing is pinned (free).
+ */
+void evb_cpus_format(const struct evb_cpus *cpus, char *buf, size_t len);
+
+/*
+ * Device interrupts per CPU from a /proc/interrupts text: counts[cpu] gets
+ * the sum over the numbered IRQ lines of that CPU's column (the header
+ * names the columns CPUn; CPUs beyond ncpus are ignored).  Entries of CPUs
+ * not in the text are left as they are.  0, or -EINVAL for a text without
+ * the CPU header.
+ */
+int evb_irq_counts_parse(FILE *in, int64_t *counts, int ncpus);
 
 /* Pin the calling thread to cpu (no-op for -1).  0 or -errno. */
 int evb_pin_self(int cpu);

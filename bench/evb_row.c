@@ -63,6 +63,62 @@ void evb_row_set_hist(struct evb_row *row, const struct evb_hist *h)
 	row->stddev = evb_hist_stddev(h);
 }
 
+void evb_row_set_hist_early(struct evb_row *row, const struct evb_hist *all,
+			    const struct evb_hist *early)
+{
+	static const double qs[] = { 0.50, 0.90, 0.99, 0.999 };
+	int64_t *cols[] = { &row->p50, &row->p90, &row->p99, &row->p999 };
+
+	evb_row_set_hist(row, all);
+	row->early = (int64_t)early->count;
+	if (all->count == 0)
+		return;
+	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++)
+		*cols[i] = (int64_t)all->count < evb_row_samples_for(qs[i])
+				   ? EVB_NA
+				   : evb_hist_quantile_early(all, early, qs[i]);
+}
+
+int evb_row_count_fail(struct evb_row *row, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (strcmp(row->status, EVB_STATUS_OK) != 0 && row->status[0])
+		return -EPROTO;
+	evb_row_set(row, status, EVB_STATUS_FAILED);
+	va_start(ap, fmt);
+	vsnprintf(row->reason, sizeof(row->reason), fmt, ap);
+	va_end(ap);
+	return -EPROTO;
+}
+
+int evb_row_check_counts(struct evb_row *row, unsigned allowed)
+{
+	int64_t sent = row->sent, delivered = row->delivered, lost = row->lost;
+
+	if (sent != EVB_NA && delivered != EVB_NA && delivered > sent)
+		return evb_row_count_fail(row, "delivered %lld of %lld sent: more than sent",
+					  (long long)delivered, (long long)sent);
+	if (sent != EVB_NA && delivered != EVB_NA && lost != EVB_NA &&
+	    lost != sent - delivered)
+		return evb_row_count_fail(row, "lost %lld is not sent %lld - delivered %lld",
+					  (long long)lost, (long long)sent,
+					  (long long)delivered);
+	if (lost != EVB_NA && lost > 0 && !(allowed & EVB_MAY_LOSE)) {
+		if (sent == EVB_NA)
+			return evb_row_count_fail(row, "lost %lld (the mechanism queues: nothing "
+						  "may be lost)", (long long)lost);
+		return evb_row_count_fail(row, "lost %lld of %lld sent (the mechanism queues: "
+					  "nothing may be lost)", (long long)lost,
+					  (long long)sent);
+	}
+	if (row->spurious != EVB_NA && row->spurious > 0 && !(allowed & EVB_MAY_SPURIOUS))
+		return evb_row_count_fail(row, "spurious %lld: wakeups with nothing to take, "
+					  "which the mechanism does not allow",
+					  (long long)row->spurious);
+	return 0;
+}
+
 int evb_row_write_header(FILE *out)
 {
 	for (int i = 0; i < EVB_ROW_NCOLS; i++)

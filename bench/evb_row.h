@@ -97,6 +97,37 @@ int64_t evb_row_quantile(const struct evb_hist *h, double q);
 /* Fill samples, min..max, mean, stddev from a histogram (latency metrics);
  * each percentile only where the samples support it (above). */
 void evb_row_set_hist(struct evb_row *row, const struct evb_hist *h);
+/*
+ * The same for a metric whose samples may be negative (timer lateness):
+ * all holds every sample, early the magnitudes of the negative ones (see
+ * evb_hist_quantile_early).  min and the percentiles include them; the
+ * early column counts them.
+ */
+void evb_row_set_hist_early(struct evb_row *row, const struct evb_hist *all,
+			    const struct evb_hist *early);
+
+/*
+ * A row is ok only when its counts check out (README, "Driver contract").
+ * evb_row_count_fail marks the row failed with a reason naming the count
+ * ("lost 3 of 100000 sent"); a row that already failed keeps its first
+ * reason.  Returns -EPROTO.
+ */
+int evb_row_count_fail(struct evb_row *row, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* What a mechanism may do to its counts without failing the row. */
+enum {
+	EVB_MAY_LOSE = 1 << 0,       /* lost > 0 is data: the mechanism merges */
+	EVB_MAY_SPURIOUS = 1 << 1,   /* a wait may return with nothing to take */
+};
+
+/*
+ * The checks every filled row gets, on the columns that are set (EVB_NA
+ * columns are not checked): delivered <= sent; lost == sent - delivered;
+ * lost == 0 unless allowed has EVB_MAY_LOSE; spurious == 0 unless
+ * EVB_MAY_SPURIOUS.  0, or -EPROTO with the row failed (evb_row_count_fail).
+ */
+int evb_row_check_counts(struct evb_row *row, unsigned allowed);
 
 /* Write the header line / one row, then fflush.  0 or -errno. */
 int evb_row_write_header(FILE *out);

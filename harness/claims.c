@@ -1,390 +1,366 @@
 /*
- * claims.c - the claims the design document quotes, each beside what this
- * run measured, with a plain verdict: holds, does not hold, or not
- * measured here.  Each claim states the test it was put to, so a reader
- * can disagree with the test rather than with a number.
+ * claims.c - the claims engine (see claims.h) and the report's claims
+ * table: every claim beside what this run measured, each of its tests with
+ * the ratio (or level) and its interval, the ok repetitions per side, and
+ * a verdict that the interval decides.  The claims live in
+ * claims_<family>.c; nothing here knows a mechanism.
  */
 #include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "claims.h"
+#include "evb_stats.h"
 #include "figures.h"
 #include "report.h"
 
-#define HOLDS "holds"
-#define FAILS "does not hold"
-#define NOT_MEASURED "not measured here"
+#define BOOTSTRAP_ROUNDS 2000
+#define BOOTSTRAP_SEED 0x6576626e63ULL
 
-struct claim_row {
-	char claim[400];
-	char measured[700];
-	char verdict[200];
+const char *const claim_verdict_names[] = {
+	[CLAIM_HOLDS] = "holds",
+	[CLAIM_FAILS] = "does not hold",
+	[CLAIM_INCONCLUSIVE] = "inconclusive",
+	[CLAIM_NOT_MEASURED] = "not measured",
+	[CLAIM_INFO] = "for context",
+	NULL,
 };
 
-static void emit(struct doc *d, const struct claim_row *c)
+/* Every axis column, where struct claim_cell keeps it, and whether a label
+ * names it (bare numbers need their name: "nfds=1000"). */
+static const struct {
+	const char *column;
+	size_t offset;
+	bool named;
+} axes[] = {
+#define AXIS(name, named) { #name, offsetof(struct claim_cell, name), named }
+	AXIS(family, false), AXIS(mechanism, false), AXIS(variant, false), AXIS(mode, false),
+	AXIS(ipc, false), AXIS(placement, false), AXIS(fd_type, false), AXIS(nfds, true),
+	AXIS(active, true), AXIS(period_ns, true), AXIS(timers, true),
+	AXIS(timer_slack_ns, true), AXIS(sched, false), AXIS(load, true),
+#undef AXIS
+};
+#define NAXES (sizeof(axes) / sizeof(axes[0]))
+
+static const char *axis_value(const struct claim_cell *c, size_t i)
 {
-	const char *row[] = { c->claim, c->measured, c->verdict };
+	const char *v = *(const char *const *)((const char *)c + axes[i].offset);
+
+	return v ? v : "";
+}
+
+/* "notify signalfd/std pingpong thread same-cpu", numbers with their names. */
+static void cell_label(const struct claim_cell *c, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NAXES && used < len; i++) {
+		const char *v = axis_value(c, i);
+		bool named = axes[i].named;
+
+		if (!v[0])
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s%s%s", !used ? ""
+					 : axes[i].offset == offsetof(struct claim_cell, variant) ? "/"
+					 : " ", named ? axes[i].column : "",
+					 named ? "=" : "", v);
+	}
+}
+
+/* One repetition's figure (claims.h lists the derived ones). */
+static double figure_value(const struct evb_table *t, size_t r, const char *figure)
+{
+	double ops = harness_num(t, r, "delivered");
+
+	if (!(ops > 0))
+		ops = harness_num(t, r, "samples");
+	if (!strcmp(figure, "cpu_ns_per_op"))
+		return ops > 0 ? (harness_num(t, r, "cpu_user_ns") +
+				  harness_num(t, r, "cpu_sys_ns")) / ops : NAN;
+	if (!strcmp(figure, "machine_cpu_ns_per_op"))
+		return ops > 0 ? harness_num(t, r, "machine_cpu_ns") / ops : NAN;
+	if (!strcmp(figure, "mem_bytes_per_fd"))
+		return harness_num(t, r, "rss_bytes_per_fd") + harness_num(t, r, "slab_bytes_per_fd");
+	if (!strcmp(figure, "delivered_share")) {
+		double sent = harness_num(t, r, "sent");
+
+		return sent > 0 ? harness_num(t, r, "delivered") / sent : NAN;
+	}
+	return harness_num(t, r, figure);
+}
+
+/* What results.csv holds for one cell. */
+struct side {
+	double *values;      /* the figure of each ok repetition, sorted */
+	size_t n, total, ok;
+	char reason[256];    /* of the first repetition that was not ok */
+	char status[32];
+	char label[300];
+};
+
+static int side_load(const struct evb_table *t, const struct claim_cell *c, const char *figure,
+		     struct side *s)
+{
+	int cols[NAXES];
+	int status_col = evb_table_col(t, "status");
+
+	memset(s, 0, sizeof(*s));
+	cell_label(c, s->label, sizeof(s->label));
+	s->values = malloc((t->nrows ? t->nrows : 1) * sizeof(double));
+	if (!s->values)
+		return -1;
+	for (size_t i = 0; i < NAXES; i++)
+		cols[i] = evb_table_col(t, axes[i].column);
+	for (size_t r = 0; r < t->nrows; r++) {
+		size_t i = 0;
+
+		while (i < NAXES && !strcmp(evb_table_get(t, r, cols[i]), axis_value(c, i)))
+			i++;
+		if (i < NAXES)
+			continue;
+		s->total++;
+		if (strcmp(evb_table_get(t, r, status_col), "ok")) {
+			if (!s->status[0]) {
+				snprintf(s->status, sizeof(s->status), "%s",
+					 evb_table_get(t, r, status_col));
+				snprintf(s->reason, sizeof(s->reason), "%s",
+					 harness_str(t, r, "reason"));
+			}
+			continue;
+		}
+		s->ok++;
+		double v = figure_value(t, r, figure);
+
+		if (isfinite(v))
+			s->values[s->n++] = v;
+	}
+	evb_sort_doubles(s->values, s->n);
+	return 0;
+}
+
+/* A side that cannot be used: say why in out->why; 1 when unusable. */
+static int side_missing(const struct side *s, const struct claim_test *t,
+			struct claim_outcome *out)
+{
+	if (!s->total)
+		snprintf(out->why, sizeof(out->why), "not measured (cell %s did not run)", s->label);
+	else if (!s->ok)
+		snprintf(out->why, sizeof(out->why), "not measured (cell %s not ok: %s%s%s)",
+			 s->label, s->status, s->reason[0] ? ", " : "", s->reason);
+	else if (!s->n)
+		snprintf(out->why, sizeof(out->why), "not measured (cell %s recorded no %s%s%s)",
+			 s->label, t->figure, t->if_empty ? ": " : "", t->if_empty ? t->if_empty : "");
+	else
+		return 0;
+	out->verdict = CLAIM_NOT_MEASURED;
+	return 1;
+}
+
+static enum claim_verdict judge(const struct claim_test *t, double lo, double hi)
+{
+	if (t->side == CLAIM_NO_THRESHOLD)
+		return CLAIM_INFO;
+	if (t->side == CLAIM_AT_LEAST)
+		return lo >= t->threshold ? CLAIM_HOLDS : hi < t->threshold ? CLAIM_FAILS
+									 : CLAIM_INCONCLUSIVE;
+	return hi <= t->threshold ? CLAIM_HOLDS : lo > t->threshold ? CLAIM_FAILS
+								 : CLAIM_INCONCLUSIVE;
+}
+
+/* The interval of the ratio or level; 0, or -1 when it cannot be had. */
+static int interval(const struct claim_test *t, const struct side *num, const struct side *den,
+		    struct claim_outcome *out)
+{
+	if (!t->den.family) {
+		struct evb_precision p;
+
+		if (evb_median_precision(num->values, num->n, CLAIM_CONF, &p))
+			return -1;
+		out->value = p.median;
+		out->lo = p.lo;
+		out->hi = p.hi;
+		out->level = p.level;
+		return 0;
+	}
+	if (!(out->den_median != 0))
+		return -1;
+	out->value = out->num_median / out->den_median;
+	out->level = CLAIM_CONF;
+	return evb_bootstrap_ratio_ci(den->values, den->n, num->values, num->n, BOOTSTRAP_ROUNDS,
+				      CLAIM_CONF, BOOTSTRAP_SEED, &out->lo, &out->hi) ? -1 : 0;
+}
+
+static void evaluate_sides(const struct claim_test *t, const struct side *num,
+			   const struct side *den, struct claim_outcome *out)
+{
+	if (side_missing(num, t, out) || (t->den.family && side_missing(den, t, out)))
+		return;
+	out->num_reps = num->n;
+	out->num_median = evb_median_sorted(num->values, num->n);
+	if (t->den.family) {
+		out->den_reps = den->n;
+		out->den_median = evb_median_sorted(den->values, den->n);
+	}
+	if (interval(t, num, den, out)) {
+		out->verdict = CLAIM_INCONCLUSIVE;
+		snprintf(out->why, sizeof(out->why), "inconclusive (no interval: a median of 0)");
+		return;
+	}
+	out->verdict = judge(t, out->lo, out->hi);
+	if (out->verdict == CLAIM_INFO)
+		return;
+	if (num->n < CLAIM_MIN_REPS || (t->den.family && den->n < CLAIM_MIN_REPS)) {
+		out->verdict = CLAIM_INCONCLUSIVE;
+		snprintf(out->why, sizeof(out->why), "inconclusive (a verdict needs %d ok "
+			 "repetitions per cell)", CLAIM_MIN_REPS);
+	}
+}
+
+void claim_evaluate(const struct evb_table *results, const struct claim_test *t,
+		    struct claim_outcome *out)
+{
+	struct side num, den = { 0 };
+
+	memset(out, 0, sizeof(*out));
+	out->value = out->lo = out->hi = out->level = NAN;
+	out->num_median = out->den_median = NAN;
+	out->verdict = CLAIM_NOT_MEASURED;
+	snprintf(out->why, sizeof(out->why), "not measured (out of memory)");
+	if (side_load(results, &t->num, t->figure, &num))
+		return;
+	if (t->den.family && side_load(results, &t->den, t->figure, &den))
+		goto out_num;
+	out->why[0] = '\0';
+	evaluate_sides(t, &num, &den, out);
+	free(den.values);
+out_num:
+	free(num.values);
+}
+
+enum claim_verdict claim_combine(const struct claim_outcome *o, size_t n)
+{
+	int seen[CLAIM_INFO + 1] = { 0 };
+
+	for (size_t i = 0; i < n; i++)
+		seen[o[i].verdict]++;
+	if (seen[CLAIM_FAILS])
+		return CLAIM_FAILS;
+	if (seen[CLAIM_NOT_MEASURED])
+		return CLAIM_NOT_MEASURED;
+	if (seen[CLAIM_INCONCLUSIVE])
+		return CLAIM_INCONCLUSIVE;
+	return seen[CLAIM_HOLDS] ? CLAIM_HOLDS : CLAIM_INFO;
+}
+
+/* A value of figure in its unit. */
+static void fmt_figure(char *buf, size_t len, const char *figure, double v)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "-");
+	else if (strstr(figure, "ops_per_s"))
+		report_fmt_rate(buf, len, v);
+	else if (strstr(figure, "bytes"))
+		snprintf(buf, len, "%.1f B", v);
+	else if (strstr(figure, "share"))
+		report_fmt_pct(buf, len, 100.0 * v);
+	else
+		report_fmt_ns(buf, len, v);
+}
+
+static void fmt_test(const struct claim_test *t, char *buf, size_t len)
+{
+	static const char *const rel[] = { [CLAIM_AT_LEAST] = ">=", [CLAIM_AT_MOST] = "<=" };
+	char thr[32];
+
+	if (t->side == CLAIM_NO_THRESHOLD) {
+		snprintf(buf, len, "%s (no threshold: context)", t->what);
+		return;
+	}
+	if (t->den.family)
+		snprintf(thr, sizeof(thr), "%.2fx", t->threshold);
+	else
+		fmt_figure(thr, sizeof(thr), t->figure, t->threshold);
+	snprintf(buf, len, "%s; holds at %s %s", t->what, rel[t->side], thr);
+}
+
+static void test_row(struct doc *d, const struct claim *c, size_t i, const char *overall,
+		     const struct claim_outcome *o)
+{
+	const struct claim_test *t = &c->tests[i];
+	char claim[1200], test[600], measured[96], value[160], reps[48], a[32], b[32];
+
+	snprintf(claim, sizeof(claim), "%s (Test: %s)", c->text, c->test);
+	fmt_test(t, test, sizeof(test));
+	fmt_figure(a, sizeof(a), t->figure, o->num_median);
+	fmt_figure(b, sizeof(b), t->figure, o->den_median);
+	if (t->den.family)
+		snprintf(measured, sizeof(measured), "%s / %s", a, b);
+	else
+		snprintf(measured, sizeof(measured), "%s", a);
+	if (!isfinite(o->value))
+		snprintf(value, sizeof(value), "-");
+	else if (t->den.family)
+		snprintf(value, sizeof(value), "%.2fx [%.2f, %.2f] (%.0f%% bootstrap)", o->value,
+			 o->lo, o->hi, 100.0 * o->level);
+	else {
+		fmt_figure(a, sizeof(a), t->figure, o->lo);
+		fmt_figure(b, sizeof(b), t->figure, o->hi);
+		snprintf(value, sizeof(value), "[%s, %s] (%.1f%% order statistics)", a, b,
+			 100.0 * o->level);
+	}
+	if (t->den.family)
+		snprintf(reps, sizeof(reps), "%zu / %zu", o->num_reps, o->den_reps);
+	else
+		snprintf(reps, sizeof(reps), "%zu", o->num_reps);
+
+	const char *row[] = { i ? "" : claim, i ? "" : overall, test, measured, value, reps,
+			      o->why[0] ? o->why : claim_verdict_names[o->verdict] };
 
 	doc_row(d, row);
 }
 
-static double notify_value(const struct evb_table *s, const char *mech, const char *variant,
-			   const char *mode, const char *ipc, const char *placement,
-			   const char *column)
+static void emit_claim(struct doc *d, const struct evb_table *results, const struct claim *c)
 {
-	const char *const kv[] = { "family", "notify", "mechanism", mech, "variant", variant,
-				   "mode", mode, "ipc", ipc, "placement", placement, NULL };
+	struct claim_outcome out[CLAIM_MAX_TESTS] = { 0 };
+	char overall[200];
+	size_t n = c->ntests < CLAIM_MAX_TESTS ? c->ntests : CLAIM_MAX_TESTS;
 
-	return report_value(s, kv, column);
-}
-
-/* Round trip between two threads on one CPU: the purest kernel path. */
-static double rtt(const struct evb_table *s, const char *mech, const char *variant)
-{
-	return notify_value(s, mech, variant, "pingpong", "thread", "same-cpu", "p50_median");
-}
-
-/* Signals against eventfd: latency. */
-static void claim_signal_latency(const struct evb_table *s, struct claim_row *c)
-{
-	double handler = rtt(s, "signal-handler", "std"), sigwait = rtt(s, "sigwaitinfo", "std");
-	double efd = rtt(s, "eventfd", "counter");
-	char a[32], b[32], e[32];
-
-	snprintf(c->claim, sizeof(c->claim), "Signals: high latency; eventfd: low latency. "
-		 "(Test: round-trip p50 between two threads on one CPU; \"high\" = at least "
-		 "1.2x eventfd's.)");
-	report_fmt_ns(a, 32, handler);
-	report_fmt_ns(b, 32, sigwait);
-	report_fmt_ns(e, 32, efd);
-	snprintf(c->measured, sizeof(c->measured), "signal-handler %s, sigwaitinfo %s, "
-		 "eventfd %s", a, b, e);
-	if (!isfinite(handler) || !isfinite(sigwait) || !isfinite(efd)) {
-		snprintf(c->verdict, sizeof(c->verdict), NOT_MEASURED);
-		return;
-	}
-	snprintf(c->verdict, sizeof(c->verdict), "%s: signal-handler %.2fx, sigwaitinfo %.2fx "
-		 "eventfd's", handler >= 1.2 * efd && sigwait >= 1.2 * efd ? HOLDS : FAILS,
-		 handler / efd, sigwait / efd);
-}
-
-static void claim_signalfd_latency(const struct evb_table *s, struct claim_row *c)
-{
-	double sigfd = rtt(s, "signalfd", "std"), efd = rtt(s, "eventfd", "counter");
-	double handler = rtt(s, "signal-handler", "std");
-	char a[32], e[32], h[32];
-
-	snprintf(c->claim, sizeof(c->claim), "signalfd: low latency. (Test: same round trip; "
-		 "\"low\" = within 1.2x of eventfd's.)");
-	report_fmt_ns(a, 32, sigfd);
-	report_fmt_ns(e, 32, efd);
-	report_fmt_ns(h, 32, handler);
-	snprintf(c->measured, sizeof(c->measured), "signalfd %s, eventfd %s, signal-handler %s",
-		 a, e, h);
-	if (!isfinite(sigfd) || !isfinite(efd)) {
-		snprintf(c->verdict, sizeof(c->verdict), NOT_MEASURED);
-		return;
-	}
-	snprintf(c->verdict, sizeof(c->verdict), "%s: %.2fx eventfd's%s",
-		 sigfd <= 1.2 * efd ? HOLDS : FAILS, sigfd / efd,
-		 isfinite(handler) && sigfd < handler ? ", but below a signal handler's" : "");
-}
-
-/* Signals against eventfd: throughput (burst, threads on two CPUs). */
-static void claim_signal_throughput(const struct evb_table *s, struct claim_row *c)
-{
-	double handler = notify_value(s, "signal-handler", "rt", "burst", "thread", "cross-cpu",
-				      "ops_per_s_median");
-	double sigfd = notify_value(s, "signalfd", "rt", "burst", "thread", "cross-cpu",
-				    "ops_per_s_median");
-	double efd = notify_value(s, "eventfd", "semaphore", "burst", "thread", "cross-cpu",
-				  "ops_per_s_median");
-	char a[32], f[32], e[32];
-
-	snprintf(c->claim, sizeof(c->claim), "Signals: low throughput; eventfd: high "
-		 "throughput; signalfd: medium throughput. (Test: burst, delivered per second "
-		 "between threads on two CPUs, queued variants so nothing merges: signal-handler/rt, "
-		 "signalfd/rt, eventfd/semaphore; \"low\" = at most half of eventfd's, "
-		 "\"medium\" = between the two.)");
-	report_fmt_rate(a, 32, handler);
-	report_fmt_rate(f, 32, sigfd);
-	report_fmt_rate(e, 32, efd);
-	snprintf(c->measured, sizeof(c->measured), "signal-handler %s, signalfd %s, eventfd %s",
-		 a, f, e);
-	if (!isfinite(handler) || !isfinite(sigfd) || !isfinite(efd)) {
-		snprintf(c->verdict, sizeof(c->verdict), NOT_MEASURED);
-		return;
-	}
-	int low = handler <= 0.5 * efd;
-	int medium = sigfd > handler && sigfd < efd;
-
-	snprintf(c->verdict, sizeof(c->verdict), "%s: signal-handler %.2fx, signalfd %.2fx "
-		 "eventfd", low && medium ? HOLDS : FAILS, handler / efd, sigfd / efd);
-}
-
-/* Lateness p50 at 1 ms, default slack, SCHED_OTHER, no load, waiter pinned. */
-static double lateness_1ms(const struct evb_table *s, const char *mech, const char *variant)
-{
-	const char *const kv[] = { "family", "timer", "mechanism", mech, "variant", variant,
-				   "placement", "same-cpu", "period_ns", "1000000",
-				   "timer_slack_ns", "", "sched", "other", "load", "none", NULL };
-
-	return report_value(s, kv, "p50_median");
-}
-
-static void claim_timerfd(const struct evb_table *s, struct claim_row *c)
-{
-	double tfd = lateness_1ms(s, "timerfd", "abs");
-	double sleep = lateness_1ms(s, "clock-nanosleep", "abs");
-	char a[32], b[32];
-
-	snprintf(c->claim, sizeof(c->claim), "timerfd: low latency, medium throughput. (Test: "
-		 "lateness p50 of a periodic 1 ms timerfd against clock_nanosleep(TIMER_ABSTIME), "
-		 "the cyclictest way, default timer slack; \"low\" = within 1.2x. Timer "
-		 "throughput is not a quantity evbench measures.)");
-	report_fmt_ns(a, 32, tfd);
-	report_fmt_ns(b, 32, sleep);
-	snprintf(c->measured, sizeof(c->measured), "timerfd %s late, clock_nanosleep %s late",
-		 a, b);
-	if (!isfinite(tfd) || !isfinite(sleep)) {
-		snprintf(c->verdict, sizeof(c->verdict), NOT_MEASURED);
-		return;
-	}
-	snprintf(c->verdict, sizeof(c->verdict), "%s for latency (%.2fx clock_nanosleep's); "
-		 "throughput not measured here", tfd <= 1.2 * sleep ? HOLDS : FAILS, tfd / sleep);
-}
-
-static void claim_production(const struct evb_table *s, struct claim_row *c)
-{
-	double counter = notify_value(s, "eventfd", "counter", "pingpong", "thread", "cross-cpu",
-				      "p50_median");
-	double epoll = notify_value(s, "eventfd", "epoll", "pingpong", "thread", "cross-cpu",
-				    "p50_median");
-	char a[32], b[32];
-
-	snprintf(c->claim, sizeof(c->claim), "\"eventfd + epoll is what production uses.\"");
-	report_fmt_ns(a, 32, counter);
-	report_fmt_ns(b, 32, epoll);
-	snprintf(c->measured, sizeof(c->measured), "a statement of practice, not of speed; "
-		 "what it costs: round trip across two CPUs with a blocking read %s, with "
-		 "epoll_wait + read %s", a, b);
-	if (isfinite(counter) && isfinite(epoll))
-		snprintf(c->verdict, sizeof(c->verdict), "not measurable; epoll adds %+.0f%% here",
-			 100.0 * (epoll / counter - 1.0));
+	for (size_t i = 0; i < n; i++)
+		claim_evaluate(results, &c->tests[i], &out[i]);
+	if (c->verdict)
+		c->verdict(out, overall, sizeof(overall));
 	else
-		snprintf(c->verdict, sizeof(c->verdict), NOT_MEASURED);
-}
-
-static void claim_kill_100k(const struct evb_table *s, struct claim_row *c)
-{
-	double std_sent = notify_value(s, "signal-handler", "std", "burst", "process", "free",
-				       "sent_median");
-	double std_got = notify_value(s, "signal-handler", "std", "burst", "process", "free",
-				      "delivered_median");
-	double rt_sent = notify_value(s, "signal-handler", "rt", "burst", "process", "free",
-				      "sent_median");
-	double rt_got = notify_value(s, "signal-handler", "rt", "burst", "process", "free",
-				     "delivered_median");
-
-	snprintf(c->claim, sizeof(c->claim), "A sender that kill()s SIGUSR1 100,000 times and a "
-		 "receiver that counts them: standard signals coalesce (far fewer delivered); "
-		 "real-time signals queue. (Test: burst between processes, placement free, "
-		 "signal handler counting.)");
-	snprintf(c->measured, sizeof(c->measured), "SIGUSR1: %.0f of %.0f delivered (%.1f%%); "
-		 "SIGRTMIN via sigqueue: %.0f of %.0f", std_got, std_sent,
-		 100.0 * std_got / std_sent, rt_got, rt_sent);
-	if (!isfinite(std_sent) || !isfinite(rt_sent)) {
-		snprintf(c->measured, sizeof(c->measured), "-");
-		snprintf(c->verdict, sizeof(c->verdict), NOT_MEASURED);
-		return;
-	}
-	snprintf(c->verdict, sizeof(c->verdict), "%s",
-		 std_got < std_sent && rt_got == rt_sent ? HOLDS : FAILS);
-}
-
-/* A mux summary value; fd_type, nfds, active may be NULL (any). */
-static double mux_value(const struct evb_table *s, const char *mode, const char *mech,
-			const char *variant, const char *fd_type, const char *nfds,
-			const char *active, const char *column)
-{
-	const char *kv[24];
-	int n = 0;
-
-	kv[n++] = "family", kv[n++] = "mux", kv[n++] = "mode", kv[n++] = mode;
-	kv[n++] = "mechanism", kv[n++] = mech, kv[n++] = "variant", kv[n++] = variant;
-	if (fd_type)
-		kv[n++] = "fd_type", kv[n++] = fd_type;
-	if (nfds)
-		kv[n++] = "nfds", kv[n++] = nfds;
-	if (active)
-		kv[n++] = "active", kv[n++] = active;
-	kv[n] = NULL;
-	return report_value(s, kv, column);
-}
-
-static void claim_scaling(const struct evb_table *s, struct claim_row *c)
-{
-	double poll1k = mux_value(s, "scan", "poll", "", "eventfd", "1000", "1", "p50_median");
-	double poll10k = mux_value(s, "scan", "poll", "", "eventfd", "10000", "1", "p50_median");
-	double ep1k = mux_value(s, "scan", "epoll", "lt", "eventfd", "1000", "1", "p50_median");
-	double ep10k = mux_value(s, "scan", "epoll", "lt", "eventfd", "10000", "1", "p50_median");
-	char a[32], b[32], e[32], f[32];
-
-	snprintf(c->claim, sizeof(c->claim), "select/poll scan O(n); epoll O(1) in registered "
-		 "fds. (Test: one wait call with timeout 0, 1 fd ready, at 1,000 and 10,000 "
-		 "registered fds: O(n) = at least 5x more time for 10x the fds, O(1) = at most "
-		 "1.5x.)");
-	report_fmt_ns(a, 32, poll1k);
-	report_fmt_ns(b, 32, poll10k);
-	report_fmt_ns(e, 32, ep1k);
-	report_fmt_ns(f, 32, ep10k);
-	snprintf(c->measured, sizeof(c->measured), "poll %s -> %s; epoll %s -> %s", a, b, e, f);
-	if (!isfinite(poll1k) || !isfinite(poll10k) || !isfinite(ep1k) || !isfinite(ep10k)) {
-		snprintf(c->verdict, sizeof(c->verdict), NOT_MEASURED);
-		return;
-	}
-	int holds = poll10k / poll1k >= 5.0 && ep10k / ep1k <= 1.5;
-
-	snprintf(c->verdict, sizeof(c->verdict), "%s: poll x%.1f, epoll x%.2f; poll/epoll at "
-		 "10,000 fds = %.0fx", holds ? HOLDS : FAILS, poll10k / poll1k, ep10k / ep1k,
-		 poll10k / ep10k);
-}
-
-/* The often-quoted table: 10% active, tcp, per-op milliseconds. */
-static void claim_seed_table(const struct evb_table *s, struct claim_row *c)
-{
-	double poll1k = mux_value(s, "scan", "poll", "", "tcp", "1000", "100", "p50_median");
-	double poll10k = mux_value(s, "scan", "poll", "", "tcp", "10000", "1000", "p50_median");
-	double ep1k = mux_value(s, "scan", "epoll", "lt", "tcp", "1000", "100", "p50_median");
-	double ep10k = mux_value(s, "scan", "epoll", "lt", "tcp", "10000", "1000", "p50_median");
-	char a[32], b[32], e[32], f[32];
-
-	snprintf(c->claim, sizeof(c->claim), "Published table, 10%% active: 1,000 fds select "
-		 "15.2 ms, poll 12.8, epoll 0.8; 10,000: select 180, poll 150, epoll 1.2; "
-		 "100,000: select FAILED, poll 2800, epoll 8.5. (Test: the same cells over tcp "
-		 "loopback pairs, one wait call each; the shape holds when epoll beats poll by "
-		 "at least 10x at 10,000 fds, as the published 125x does.)");
-	report_fmt_ns(a, 32, poll1k);
-	report_fmt_ns(b, 32, poll10k);
-	report_fmt_ns(e, 32, ep1k);
-	report_fmt_ns(f, 32, ep10k);
-	snprintf(c->measured, sizeof(c->measured), "per call, p50: 1,000 fds poll %s, epoll %s; "
-		 "10,000 fds poll %s, epoll %s; select/fdset refuses fds >= FD_SETSIZE (1024); "
-		 "100,000 fds: see the mux section (the fd limit decides)", a, e, b, f);
-	if (!isfinite(poll10k) || !isfinite(ep10k)) {
-		snprintf(c->verdict, sizeof(c->verdict), NOT_MEASURED " (run the seed-table preset "
-			 "or the standard profile)");
-		return;
-	}
-	snprintf(c->verdict, sizeof(c->verdict), "%s in shape: poll/epoll %.0fx at 1,000 and "
-		 "%.0fx at 10,000 fds (published 16x, 125x); absolute values differ: the published "
-		 "milliseconds are not one call", poll10k / ep10k >= 10 ? HOLDS : FAILS,
-		 poll1k / ep1k, poll10k / ep10k);
-}
-
-static void claim_memory(const struct evb_table *s, struct claim_row *c)
-{
-	double poll_rss = mux_value(s, "register", "poll", "", "eventfd", "10000", NULL,
-				    "rss_bytes_per_fd_median");
-	double ep_rss = mux_value(s, "register", "epoll", "lt", "eventfd", "10000", NULL,
-				  "rss_bytes_per_fd_median");
-	double ep_slab = mux_value(s, "register", "epoll", "lt", "eventfd", "10000", NULL,
-				   "slab_bytes_per_fd_median");
-
-	snprintf(c->claim, sizeof(c->claim), "Memory at 10,000 fds: select 384 B of fd_set "
-		 "(limited to 1024 fds), poll 80,000 B of pollfd, epoll 120,000 B of user events "
-		 "plus kernel state. (Test: mux register at 10,000 eventfds: growth of the "
-		 "process's RSS and of the epoll slab caches per registered fd.)");
-	snprintf(c->measured, sizeof(c->measured), "per fd: poll %.1f B of RSS; epoll %.1f B "
-		 "of RSS + %.0f B of kernel slab (eventpoll_epi); select/fdset cannot hold "
-		 "10,000 fds", poll_rss, ep_rss, ep_slab);
-	if (!isfinite(poll_rss) || !isfinite(ep_rss)) {
-		snprintf(c->measured, sizeof(c->measured), "-");
-		snprintf(c->verdict, sizeof(c->verdict), NOT_MEASURED);
-		return;
-	}
-	/* pollfd is 8 B, epoll_event 12 B: the user side holds when RSS grows by
-	 * at least that (the driver's own per-fd bookkeeping comes on top). */
-	int holds = poll_rss >= 8.0 && ep_rss >= 12.0 && isfinite(ep_slab) && ep_slab > 0;
-
-	snprintf(c->verdict, sizeof(c->verdict), "%s: user side at least 8 B (poll) and 12 B "
-		 "(epoll) per fd; epoll's kernel state, which the claim leaves unquantified, is "
-		 "%.0f B per fd here", holds ? HOLDS : FAILS, isfinite(ep_slab) ? ep_slab : 0.0);
-}
-
-static void claim_io_uring(const struct evb_table *s, struct claim_row *c)
-{
-	double ep = mux_value(s, "loop", "epoll", "lt", "eventfd", "1000", "100",
-			      "ops_per_s_median");
-	double ep_cpu = mux_value(s, "loop", "epoll", "lt", "eventfd", "1000", "100",
-				  "cpu_ns_per_op_median");
-	double best = NAN, best_cpu = NAN;
-	const char *best_variant = "";
-	static const char *const variants[] = { "poll", "multishot" };
-
-	for (int i = 0; i < 2; i++) {
-		double v = mux_value(s, "loop", "io_uring", variants[i], "eventfd", "1000", "100",
-				     "ops_per_s_median");
-
-		if (isfinite(v) && (!isfinite(best) || v > best)) {
-			best = v;
-			best_variant = variants[i];
-			best_cpu = mux_value(s, "loop", "io_uring", variants[i], "eventfd", "1000",
-					     "100", "cpu_ns_per_op_median");
-		}
-	}
-	char a[32], b[32];
-
-	snprintf(c->claim, sizeof(c->claim), "io_uring serves ~1.5x epoll's requests per second "
-		 "at lower CPU. (Test: mux loop, 1,000 eventfds of which 100 are kept busy by a "
-		 "writer on another CPU; events handled per second and the loop thread's CPU "
-		 "time per event; holds at >= 1.3x with less CPU.)");
-	report_fmt_rate(a, 32, ep);
-	report_fmt_rate(b, 32, best);
-	snprintf(c->measured, sizeof(c->measured), "epoll/lt %s at %.0f ns CPU per event; "
-		 "io_uring/%s %s at %.0f ns", a, ep_cpu, best_variant, b, best_cpu);
-	if (!isfinite(ep) || !isfinite(best)) {
-		snprintf(c->measured, sizeof(c->measured), "-");
-		snprintf(c->verdict, sizeof(c->verdict), NOT_MEASURED);
-		return;
-	}
-	snprintf(c->verdict, sizeof(c->verdict), "%s: %.2fx the events per second, %.2fx the "
-		 "CPU per event (poll-style readiness, one read per event; io_uring's own I/O "
-		 "path is not measured here)",
-		 best >= 1.3 * ep && best_cpu < ep_cpu ? HOLDS : FAILS, best / ep, best_cpu / ep_cpu);
+		snprintf(overall, sizeof(overall), "%s", claim_verdict_names[claim_combine(out, n)]);
+	for (size_t i = 0; i < n; i++)
+		test_row(d, c, i, overall, &out[i]);
 }
 
 void report_claims(const struct report_ctx *ctx)
 {
+	static const struct claim *const *const families[] = {
+		claims_notify, claims_mux, claims_timer,
+	};
+	const char *const heads[] = { "claim", "verdict", "test", "measured (median, ok reps)",
+				      "ratio or level [interval]", "ok reps", "test verdict" };
 	struct doc *d = ctx->doc;
-	const struct evb_table *s = ctx->summary;
-	const char *const heads[] = { "claim", "measured here", "verdict" };
-	struct claim_row c;
 
 	doc_h(d, 2, "Claims put to the test");
-	doc_p(d, "Each claim quoted by the design document, the test it was put to, what this "
-	      "machine measured (medians over repetitions) and a verdict. A verdict is only as "
-	      "good as its test: the thresholds are stated so you can disagree with them.");
-	doc_table(d, 3, heads);
-	claim_signal_latency(s, &c);
-	emit(d, &c);
-	claim_signalfd_latency(s, &c);
-	emit(d, &c);
-	claim_signal_throughput(s, &c);
-	emit(d, &c);
-	claim_timerfd(s, &c);
-	emit(d, &c);
-	claim_production(s, &c);
-	emit(d, &c);
-	claim_kill_100k(s, &c);
-	emit(d, &c);
-	claim_scaling(s, &c);
-	emit(d, &c);
-	claim_seed_table(s, &c);
-	emit(d, &c);
-	claim_memory(s, &c);
-	emit(d, &c);
-	claim_io_uring(s, &c);
-	emit(d, &c);
+	doc_p(d, "Each claim quoted by the design document, the tests it was put to, and what "
+	      "this machine measured. A test compares cells named by every axis, from the ok "
+	      "repetitions in results.csv: a ratio of two cells' medians with its %.0f%% "
+	      "bootstrap interval, or one cell's median with its order-statistic interval. "
+	      "It holds only when the whole interval is on the claim's side of the threshold, "
+	      "does not hold when the whole interval is on the other side, and is inconclusive "
+	      "otherwise or with fewer than %d ok repetitions per cell. A claim holds when "
+	      "every test holds and does not hold when any test does not. The thresholds are "
+	      "stated so you can disagree with them.", 100.0 * CLAIM_CONF, CLAIM_MIN_REPS);
+	doc_table(d, 7, heads);
+	for (size_t f = 0; f < CLAIM_COUNT(families); f++)
+		for (size_t i = 0; families[f][i]; i++)
+			emit_claim(d, ctx->results, families[f][i]);
 	doc_table_end(d);
 }

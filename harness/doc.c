@@ -20,7 +20,8 @@ static const char css[] =
 	"figure{margin:1.2em 0}figure svg{max-width:100%;height:auto}"
 	"figcaption{font-size:.9em;color:#555}"
 	".holds{color:#1a7f37;font-weight:600}.fails{color:#c62828;font-weight:600}"
-	".na{color:#777}code{background:#f3f3f3;padding:0 .2em}";
+	".na{color:#777}.inc{color:#9a6700;font-weight:600}code{background:#f3f3f3;padding:0 .2em}"
+	"p.trust{font-size:.85em;color:#555;margin-top:-.5em}";
 
 static void html_escaped(FILE *f, const char *text)
 {
@@ -62,7 +63,8 @@ static void html_cell_text(FILE *f, const char *text)
 {
 	const char *cls = !strncmp(text, "holds", 5) ? "holds"
 			: !strncmp(text, "does not hold", 13) ? "fails"
-			: !strncmp(text, "not measured", 12) ? "na" : NULL;
+			: !strncmp(text, "not measured", 12) ? "na"
+			: !strncmp(text, "inconclusive", 12) ? "inc" : NULL;
 
 	if (cls)
 		fprintf(f, "<span class=\"%s\">", cls);
@@ -143,7 +145,10 @@ static void paragraph(struct doc *d, const char *cls, const char *fmt, va_list a
 	fprintf(d->html, cls ? "<p class=\"%s\">" : "<p>", cls);
 	html_escaped(d->html, text);
 	fputs("</p>\n", d->html);
-	fprintf(d->md, cls ? "> **Note:** %s\n\n" : "%s\n\n", text);
+	if (cls && !strcmp(cls, "note"))
+		fprintf(d->md, "> **Note:** %s\n\n", text);
+	else
+		fprintf(d->md, "%s\n\n", text);
 	free(text);
 }
 
@@ -153,6 +158,15 @@ void doc_p(struct doc *d, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	paragraph(d, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void doc_trust(struct doc *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	paragraph(d, "trust", fmt, ap);
 	va_end(ap);
 }
 

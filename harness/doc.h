@@ -25,6 +25,8 @@ void doc_h(struct doc *d, int level, const char *fmt, ...) __attribute__((format
 void doc_p(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A highlighted paragraph (warnings, an incomplete run). */
 void doc_note(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A small paragraph under a table: what its figures rest on. */
+void doc_trust(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void doc_item(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void doc_list_end(struct doc *d);
 

@@ -13,18 +13,25 @@
  * are skipped with one line in run.log and on stderr; the CSV is complete
  * either way.
  *
- * summary.csv, one row per cell (what figure code reads):
+ * summary.csv, one row per cell (what figure code reads; README, "summary.csv,
+ * and how the interval is computed"):
  *   the axis columns of results.csv (family .. load), metric, unit,
- *   reps_total, reps_ok, status (ok | partial | skipped | failed | timeout),
+ *   reps_total, reps_ok, reps_not_ok,
+ *   status (ok | partial | skipped | failed | timeout),
  *   reason (of the first repetition that was not ok),
  *   for X in p50, p99, ops_per_s: X_median, X_ci_lo, X_ci_hi, X_cv
  *     (median over the ok repetitions, its order-statistic CI, and the
  *     coefficient of variation across repetitions),
- *   ci_level (coverage the CI actually achieves; below 0.95 for < 6 reps),
+ *   ci_level (coverage the headline's CI actually achieves; below 0.95 for
+ *     < 6 reps), figure (the headline: p50 or ops_per_s), halfwidth_pct,
+ *   precision (met | max reps | time budget | bimodal | no data | no target),
+ *   bimodal (0/1), low_mode, high_mode, low_reps, high_reps,
  *   medians over ok repetitions: min_median p90_median p999_median
  *     max_median mean_median sent_median delivered_median lost_median
  *     spurious_median wakeups_median overruns_median cpu_ns_per_op_median
  *     rss_bytes_per_fd_median slab_bytes_per_fd_median wall_ns_median
+ *     early_median machine_cpu_ns_per_op_median vcsw_a_per_op_median
+ *     ivcsw_a_per_op_median vcsw_b_per_op_median ivcsw_b_per_op_median
  * Empty means not applicable or no ok repetition.
  */
 #ifndef HARNESS_FIGURES_H

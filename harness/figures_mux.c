@@ -4,8 +4,8 @@
  *   mux_scan[_a10pct|_a100pct][_<fd type>]   scan: p50 vs nfds, log-log,
  *                       whisker up to p99; active = 1 (default), 10%, 100%
  *   mux_wakeup[_<fd type>]   the same for wakeup (B on another CPU)
- *   mux_loop[_n<nfds>]  events/s (CI whisker) and the loop thread's CPU per
- *                       event vs the active fraction, at one nfds
+ *   mux_loop[_n<nfds>]  events/s (CI whisker) and CPU per event, whole machine
+ *                       and loop thread, vs the active fraction, at one nfds
  *   mux_register[_<fd type>]   ns per fd to add + remove, and RSS and kernel
  *                       slab bytes per registered fd, vs nfds
  * Values are medians over repetitions (summary.csv).  The default figures
@@ -44,12 +44,20 @@ static bool is_mux_row(const struct evb_table *s, size_t r, const struct mux_fil
 	       (isnan(f->nfds) || harness_num(s, r, "nfds") == f->nfds);
 }
 
+/* Variants whose scan re-arms (or drains) inside the timed call: their
+ * scan lines are marked with a '*' that the figure's title explains. */
+static const char *const rearm_timed[][2] = { { "epoll", "et" }, { "io_uring", "multishot" } };
+
 static void row_label(const struct evb_table *s, size_t r, char *label, size_t len)
 {
-	const char *variant = harness_str(s, r, "variant");
+	const char *mech = harness_str(s, r, "mechanism"), *variant = harness_str(s, r, "variant");
+	const char *mark = "";
 
-	snprintf(label, len, "%s%s%s", harness_str(s, r, "mechanism"), variant[0] ? "/" : "",
-		 variant);
+	for (size_t i = 0; i < sizeof(rearm_timed) / sizeof(rearm_timed[0]); i++)
+		if (!strcmp(harness_str(s, r, "mode"), "scan") && !strcmp(mech, rearm_timed[i][0]) &&
+		    !strcmp(variant, rearm_timed[i][1]))
+			mark = "*";
+	snprintf(label, len, "%s%s%s%s", mech, variant[0] ? "/" : "", variant, mark);
 }
 
 /* The active count a sweep figure wants at nfds. */
@@ -250,7 +258,8 @@ static int scan_figures(const struct harness_figctx *ctx)
 			snprintf(title, sizeof(title),
 				 "scan: one sample = one wait call (select, poll, epoll_wait, "
 				 "io_uring_enter...)\\nwith timeout 0 over N registered %ss, %s, "
-				 "with the set copy and re-arm a loop does.\\nPoint: median over "
+				 "with the set copy and re-arm a loop does\\n(*: the et drain or "
+				 "multishot re-arm is timed too). Point: median over "
 				 "repetitions of each run's p50; whisker up to the median p99",
 				 fd_types[t], active_words(pcts[p]));
 			if (figure(ctx, &fd, "mux_scan.gp", name, title,
@@ -288,9 +297,10 @@ static int wakeup_figures(const struct harness_figctx *ctx)
 static int loop_figures(const struct harness_figctx *ctx)
 {
 	static const char *const cols[] = { "ops_per_s_median", "ops_per_s_ci_lo",
-					    "ops_per_s_ci_hi", "cpu_ns_per_op_median", NULL };
+					    "ops_per_s_ci_hi", "cpu_ns_per_op_median",
+					    "machine_cpu_ns_per_op_median", NULL };
 	static const char *const heads[] = { "events_per_s", "ci_lo", "ci_hi",
-					     "cpu_ns_per_event" };
+					     "cpu_ns_per_event", "machine_cpu_ns_per_event" };
 	struct mux_filter any = { .mode = "loop", .fd_type = "eventfd", .ipc = "thread",
 				  .placement = "cross-cpu", .nfds = NAN };
 	char labels[MAX_LABELS][160];
@@ -312,7 +322,9 @@ static int loop_figures(const struct harness_figctx *ctx)
 			 "loop: events handled per second by one event loop over %.0f eventfds, a "
 			 "writer\\nthread on another CPU keeping some of them busy (one unit in "
 			 "flight per fd; the loop\\nwaits, reads, re-arms).  Top: median over "
-			 "repetitions, whisker its CI.  Bottom: loop thread CPU per event", xs[k]);
+			 "repetitions, whisker its CI.  Bottom: CPU per event, the whole machine "
+			 "(solid)\nand the loop thread's own (dashed): epoll's wakeup work runs on "
+			 "the writer's CPU", xs[k]);
 		if (figure(ctx, &fd, "mux_loop.gp", name, title, NULL) < 0)
 			ret = -1;
 	}

@@ -281,7 +281,8 @@ static int cdf_data(const struct harness_figctx *ctx, char labels[][LABEL_LEN], 
 
 		q.slack_ns = slack_ns;
 		r = find_cell(ctx->summary, &q);
-		if (r < 0)
+		/* ok repetitions only: a cell none of whose runs was ok has no curve */
+		if (r < 0 || !(harness_num(ctx->summary, (size_t)r, "reps_ok") > 0))
 			continue;
 		ret = cdf_block(ctx, (size_t)r, labels[i], f);
 		if (ret < 0) {

@@ -37,7 +37,7 @@ void harness_precision_judge(const double *sorted, size_t n, double target_pct,
 	}
 	if (target_pct <= 0)
 		out->state = HARNESS_PREC_NO_TARGET;
-	else if (out->ci.halfwidth_pct <= target_pct)
+	else if (out->ci.halfwidth_pct <= target_pct && out->ci.level >= HARNESS_MET_MIN_LEVEL)
 		out->state = HARNESS_PREC_MET;
 	else if (!stopped && n < max_reps)
 		out->state = HARNESS_PREC_MORE;

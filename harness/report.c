@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 #include "harness.h"
 #include "report.h"
 #include "runread.h"
+#include "summary.h"
 
 void report_fmt_ns(char *buf, size_t len, double ns)
 {
@@ -147,6 +149,33 @@ static void header(const struct report_ctx *ctx, const struct harness_run *run)
 	      counts[3]);
 }
 
+void report_cell_label(const struct evb_table *s, size_t r, char *buf, size_t len)
+{
+	static const char *const named[] = { "nfds", "active", "period_ns", "timers",
+					     "timer_slack_ns", NULL };
+	const char *variant = harness_str(s, r, "variant");
+	size_t used = (size_t)snprintf(buf, len, "%s %s%s%s %s", harness_str(s, r, "family"),
+				       harness_str(s, r, "mechanism"), variant[0] ? "/" : "",
+				       variant, harness_str(s, r, "mode"));
+	static const char *const bare[] = { "ipc", "placement", "fd_type", NULL };
+
+	for (size_t i = 0; bare[i] && used < len; i++)
+		if (harness_str(s, r, bare[i])[0])
+			used += (size_t)snprintf(buf + used, len - used, " %s",
+						 harness_str(s, r, bare[i]));
+	for (size_t i = 0; named[i] && used < len; i++)
+		if (harness_str(s, r, named[i])[0])
+			used += (size_t)snprintf(buf + used, len - used, " %s=%s", named[i],
+						 harness_str(s, r, named[i]));
+	for (size_t i = 0; i < 2 && used < len; i++) {
+		const char *v = harness_str(s, r, i ? "load" : "sched");
+
+		if (v[0])
+			used += (size_t)snprintf(buf + used, len - used, " %s%s", i ? "load=" : "", v);
+	}
+}
+
+/* Every cell with a repetition that was not ok, from summary.csv. */
 static void not_run(const struct report_ctx *ctx)
 {
 	struct doc *d = ctx->doc;
@@ -163,12 +192,7 @@ static void not_run(const struct report_ctx *ctx)
 			continue;
 		if (!rows++)
 			doc_table(d, 4, heads);
-		snprintf(label, sizeof(label), "%s %s%s%s %s %s %s%s%s%s%s", harness_str(s, r, "family"),
-			 harness_str(s, r, "mechanism"), harness_str(s, r, "variant")[0] ? "/" : "",
-			 harness_str(s, r, "variant"), harness_str(s, r, "mode"),
-			 harness_str(s, r, "ipc"), harness_str(s, r, "placement"),
-			 harness_str(s, r, "fd_type")[0] ? " " : "", harness_str(s, r, "fd_type"),
-			 harness_str(s, r, "nfds")[0] ? " nfds=" : "", harness_str(s, r, "nfds"));
+		report_cell_label(s, r, label, sizeof(label));
 		snprintf(reps, sizeof(reps), "%s/%s", harness_str(s, r, "reps_ok"),
 			 harness_str(s, r, "reps_total"));
 		const char *row[] = { label, status, reps, harness_str(s, r, "reason") };
@@ -232,6 +256,37 @@ static void environment(const struct report_ctx *ctx, const struct harness_run *
 	doc_table_end(d);
 }
 
+/* The cell key of every results.csv row (NULL when out of memory). */
+static char **result_keys(const struct evb_table *results)
+{
+	int cols[32];
+	char **keys = calloc(results->nrows + 1, sizeof(*keys));
+
+	if (!keys)
+		return NULL;
+	harness_axis_cols(results, cols);
+	for (size_t r = 0; r < results->nrows; r++) {
+		char key[1024];
+
+		harness_row_key(results, r, cols, key, sizeof(key));
+		keys[r] = strdup(key);
+		if (!keys[r]) {
+			while (r--)
+				free(keys[r]);
+			free(keys);
+			return NULL;
+		}
+	}
+	return keys;
+}
+
+static void free_keys(char **keys, size_t n)
+{
+	for (size_t r = 0; keys && r < n; r++)
+		free(keys[r]);
+	free(keys);
+}
+
 int harness_report(const char *run_dir, char *error, size_t error_len)
 {
 	struct harness_run run;
@@ -256,13 +311,18 @@ int harness_report(const char *run_dir, char *error, size_t error_len)
 		goto out_summary;
 	}
 
-	char title[512];
+	char title[512], **keys = result_keys(&run.results);
 
+	if (!keys) {
+		snprintf(error, error_len, "out of memory");
+		ret = -ENOMEM;
+		goto out_crosscheck;
+	}
 	snprintf(title, sizeof(title), "evbench report %s", harness_run_env(&run, "run_id"));
 	ret = doc_open(&d, run_dir, title);
 	if (ret) {
 		snprintf(error, error_len, "%s/report.html: %s", run_dir, strerror(-ret));
-		goto out_crosscheck;
+		goto out_keys;
 	}
 
 	struct report_ctx ctx = {
@@ -271,10 +331,12 @@ int harness_report(const char *run_dir, char *error, size_t error_len)
 		.results = &run.results,
 		.crosscheck = &crosscheck_table,
 		.run_dir = run_dir,
+		.result_keys = keys,
 	};
 
 	header(&ctx, &run);
 	report_claims(&ctx);
+	report_trust_section(&ctx);
 	for (size_t f = 0; f < harness_nfamilies; f++)
 		if (harness_families[f]->report)
 			harness_families[f]->report(&ctx);
@@ -284,6 +346,8 @@ int harness_report(const char *run_dir, char *error, size_t error_len)
 	ret = doc_close(&d);
 	if (ret)
 		snprintf(error, error_len, "%s/report.html: %s", run_dir, strerror(-ret));
+out_keys:
+	free_keys(keys, run.results.nrows);
 out_crosscheck:
 	evb_table_free(&crosscheck_table);
 out_summary:

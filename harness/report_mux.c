@@ -33,10 +33,12 @@ static const double seed_bytes[] = { 384, 384, 80000, 120000 };
  * One table cell: the median p50 (or column) of an ok cell, or why there is
  * none ("FD_SETSIZE", "fd limit", the status).  "" when no such cell ran.
  */
-static void cell_text(const struct evb_table *s, const char *const *kv, const char *column,
-		      char *buf, size_t len)
+static void cell_text(const struct report_ctx *ctx, struct report_trust *t,
+		      const char *const *kv, const char *column, char *buf, size_t len)
 {
+	const struct evb_table *s = ctx->summary;
 	long r = harness_find_row(s, kv);
+	double v = report_cell(ctx, t, kv, column);
 	const char *status, *reason;
 
 	buf[0] = '\0';
@@ -45,7 +47,7 @@ static void cell_text(const struct evb_table *s, const char *const *kv, const ch
 	status = harness_str(s, (size_t)r, "status");
 	reason = harness_str(s, (size_t)r, "reason");
 	if (!strcmp(status, "ok") || !strcmp(status, "partial"))
-		report_fmt_ns(buf, len, harness_num(s, (size_t)r, column));
+		report_fmt_ns(buf, len, v);
 	else if (strstr(reason, "FD_SETSIZE"))
 		snprintf(buf, len, "skipped: FD_SETSIZE");
 	else if (strstr(reason, "RLIMIT_NOFILE"))
@@ -54,13 +56,26 @@ static void cell_text(const struct evb_table *s, const char *const *kv, const ch
 		snprintf(buf, len, "%s", status);
 }
 
+/* Variants whose scan re-arms (or drains) inside the timed call, as a
+ * real loop pays it: the table and the figure say so beside them. */
+static const char *const rearm_timed[][2] = { { "epoll", "et" }, { "io_uring", "multishot" } };
+
+static void mech_label(const char *m, const char *v, int scan, char *buf, size_t len)
+{
+	const char *note = "";
+
+	for (size_t i = 0; scan && i < sizeof(rearm_timed) / sizeof(rearm_timed[0]); i++)
+		if (!strcmp(m, rearm_timed[i][0]) && !strcmp(v, rearm_timed[i][1]))
+			note = " (re-arm timed)";
+	snprintf(buf, len, "%s%s%s%s", m, v[0] ? "/" : "", v, note);
+}
+
 static double scan_value(const struct evb_table *s, const char *m, const char *v,
-			 const char *fd_type, const char *ipc, const char *nfds, const char *active,
-			 const char *column)
+			 const char *nfds, const char *column)
 {
 	const char *const kv[] = { "family", "mux", "mode", "scan", "mechanism", m, "variant", v,
-				   "fd_type", fd_type, "ipc", ipc, "nfds", nfds, "active", active,
-				   NULL };
+				   "fd_type", "eventfd", "ipc", "thread", "placement", "same-cpu",
+				   "nfds", nfds, "active", "1", NULL };
 
 	return report_value(s, kv, column);
 }
@@ -73,92 +88,126 @@ static void scan_table(const struct report_ctx *ctx)
 				      "1,000,000" };
 	char names[48][2][64];
 	size_t n = report_mechanisms(s, "mux", "scan", names, 48);
+	struct report_trust trust = { 0 };
 
 	doc_h(d, 3, "Scan: ns per call at active = 1 (eventfd), by registered fds");
 	doc_p(d, "One sample: one wait call with timeout 0 over N registered eventfds, one of "
-	      "them readable, including the set copy or re-arm a real loop does. Median over "
-	      "repetitions of each run's p50. A skipped cell says which limit refused it.");
+	      "them readable, including the set copy or re-arm a real loop does; \"re-arm "
+	      "timed\": the edge-triggered drain or the multishot re-arm is inside the timed "
+	      "call too. Median over repetitions of each run's p50. A skipped cell says which "
+	      "limit refused it.");
 	doc_table(d, 8, heads);
 	for (size_t i = 0; i < n; i++) {
 		char label[140], c[7][48];
 		const char *row[8] = { label };
 
-		snprintf(label, sizeof(label), "%s%s%s", names[i][0], names[i][1][0] ? "/" : "",
-			 names[i][1]);
+		mech_label(names[i][0], names[i][1], 1, label, sizeof(label));
 		for (int k = 0; k < 7; k++) {
 			const char *const kv[] = { "family", "mux", "mode", "scan", "mechanism",
 						   names[i][0], "variant", names[i][1], "fd_type",
-						   "eventfd", "ipc", "thread", "nfds", sweep_nfds[k],
-						   "active", "1", NULL };
+						   "eventfd", "ipc", "thread", "placement",
+						   "same-cpu", "nfds", sweep_nfds[k], "active", "1",
+						   NULL };
 
-			cell_text(s, kv, "p50_median", c[k], sizeof(c[k]));
+			cell_text(ctx, &trust, kv, "p50_median", c[k], sizeof(c[k]));
 			row[k + 1] = c[k][0] ? c[k] : "-";
 		}
 		doc_row(d, row);
 	}
 	doc_table_end(d);
+	report_trust_note(ctx, &trust);
 
-	double poll10k = scan_value(s, "poll", "", "eventfd", "thread", "10000", "1", "p50_median");
-	double epoll10k = scan_value(s, "epoll", "lt", "eventfd", "thread", "10000", "1",
-				     "p50_median");
-	double poll1k = scan_value(s, "poll", "", "eventfd", "thread", "1000", "1", "p50_median");
-	double epoll1k = scan_value(s, "epoll", "lt", "eventfd", "thread", "1000", "1",
-				    "p50_median");
+	double poll10k = scan_value(s, "poll", "", "10000", "p50_median");
+	double epoll10k = scan_value(s, "epoll", "lt", "10000", "p50_median");
+	double poll1k = scan_value(s, "poll", "", "1000", "p50_median");
+	double epoll1k = scan_value(s, "epoll", "lt", "1000", "p50_median");
 
 	if (isfinite(poll10k) && isfinite(epoll10k) && epoll10k > 0)
 		doc_p(d, "poll / epoll (lt) at 10,000 fds, 1 ready: %.0fx per call. From 1,000 to "
-		      "10,000 fds poll grew %.1fx and epoll %.2fx.", poll10k / epoll10k,
+		      "10,000 fds poll grew %.1fx and epoll %.2fx (ratios of medians; the claims "
+		      "table gives their intervals).", poll10k / epoll10k,
 		      poll1k > 0 ? poll10k / poll1k : NAN, epoll1k > 0 ? epoll10k / epoll1k : NAN);
 }
 
-static void seed_table(const struct report_ctx *ctx)
+/* The loop at 1,000 eventfds, 100 busy: what an event costs to the whole
+ * machine and to the loop thread. */
+static void loop_table(const struct report_ctx *ctx)
 {
 	const struct evb_table *s = ctx->summary;
-	struct doc *d = ctx->doc;
+	const char *const heads[] = { "mechanism", "events/s", "machine CPU per event",
+				      "loop thread CPU per event" };
+	int have_machine = evb_table_col(s, "machine_cpu_ns_per_op_median") >= 0;
+	char names[48][2][64];
+	size_t n = report_mechanisms(s, "mux", "loop", names, 48);
+	struct report_trust trust = { 0 };
+	const char *const any[] = { "family", "mux", "mode", "loop", "nfds", "1000", "active",
+				    "100", NULL };
+
+	if (!n || harness_find_row(s, any) < 0)
+		return;
+	doc_h(ctx->doc, 3, "Loop: 1,000 eventfds, 100 kept busy by a writer on another CPU");
+	doc_p(ctx->doc, "Events handled per second, and the CPU each event costs: over the "
+	      "whole machine (every CPU's busy time from /proc/stat while the loop ran, 10 ms "
+	      "ticks) and the loop thread's own. Only the machine figure compares mechanisms "
+	      "fairly: epoll's wakeup work runs on the writer's CPU, io_uring's task work on "
+	      "the loop's.");
+	doc_table(ctx->doc, 4, heads);
+	for (size_t i = 0; i < n; i++) {
+		const char *const kv[] = { "family", "mux", "mode", "loop", "mechanism",
+					   names[i][0], "variant", names[i][1], "fd_type", "eventfd",
+					   "ipc", "thread", "placement", "cross-cpu", "nfds", "1000",
+					   "active", "100", NULL };
+		char label[140], c[3][48];
+
+		mech_label(names[i][0], names[i][1], 0, label, sizeof(label));
+		report_fmt_rate(c[0], 48, report_cell(ctx, &trust, kv, "ops_per_s_median"));
+		if (have_machine)
+			report_fmt_ns(c[1], 48, report_cell(ctx, &trust, kv,
+							    "machine_cpu_ns_per_op_median"));
+		else
+			snprintf(c[1], 48, "not available");
+		report_fmt_ns(c[2], 48, report_cell(ctx, &trust, kv, "cpu_ns_per_op_median"));
+		const char *row[] = { label, c[0], c[1], c[2] };
+
+		doc_row(ctx->doc, row);
+	}
+	doc_table_end(ctx->doc);
+	report_trust_note(ctx, &trust);
+	if (!have_machine)
+		doc_p(ctx->doc, "Machine CPU per event: not available (this summary.csv has no "
+		      "machine_cpu_ns_per_op_median column; the claims table computes it from "
+		      "results.csv).");
+}
+
+/* A seed-table cell (tcp pairs, clients in another process, 10% ready). */
+#define SEED_KV(mode_, m, v, nfds, active) \
+	{ "family", "mux", "mode", mode_, "mechanism", m, "variant", v, "fd_type", "tcp", \
+	  "ipc", "process", "placement", "same-cpu", "nfds", nfds, "active", active, NULL }
+
+static const char *const seed_active[] = { "100", "1000", "10000" };
+
+static void seed_scan_table(const struct report_ctx *ctx)
+{
 	const char *const heads[] = { "mechanism", "fds", "published avg (p99)",
 				      "measured p50 (p99) per call", "ratio avg / p50" };
-	int any = 0;
+	struct report_trust trust = { 0 };
 
-	for (size_t i = 0; i < sizeof(seed) / sizeof(seed[0]) && !any; i++)
-		for (int k = 0; k < 3 && !any; k++) {
-			const char *const kv[] = { "family", "mux", "mode", "scan", "fd_type", "tcp",
-						   "mechanism", seed[i].mechanism, "nfds",
-						   seed_nfds[k], NULL };
-
-			any = harness_find_row(s, kv) >= 0;
-		}
-	if (!any)
-		return;
-	doc_h(d, 3, "The published select/poll/epoll table, beside this machine");
-	doc_p(d, "Published: 1,000 / 10,000 / 100,000 connections, 10%% active, in ms. "
-	      "Measured here: one wait call with timeout 0 over N connected loopback tcp "
-	      "sockets (the client ends held by another process), N/10 of them readable, "
-	      "including the set copy and the walk for the ready fds: the per-call cost. The "
-	      "table does not say what its one operation is; one call here costs microseconds "
-	      "to a few milliseconds, far below its figures, so they are not per call (perhaps "
-	      "per batch of requests): compare how each grows with N and the ratios between "
-	      "mechanisms, not absolute values. select/fdset is glibc's fd_set, refused from "
-	      "FD_SETSIZE (1024) on; select/bigset is a heap bitmap sized to the highest fd, "
-	      "which is how a select at 10,000 fds can be measured at all.");
-	doc_table(d, 5, heads);
+	doc_table(ctx->doc, 5, heads);
 	for (size_t i = 0; i < sizeof(seed) / sizeof(seed[0]); i++)
 		for (int k = 0; k < 3; k++) {
 			char label[80], pub[64], meas[96], p50[32], p99[32], ratio[32];
-			const char *const kv[] = { "family", "mux", "mode", "scan", "mechanism",
-						   seed[i].mechanism, "variant", seed[i].variant,
-						   "fd_type", "tcp", "ipc", "process", "nfds",
-						   seed_nfds[k], NULL };
-			double m50 = report_value(s, kv, "p50_median");
+			const char *const kv[] = SEED_KV("scan", seed[i].mechanism, seed[i].variant,
+							 seed_nfds[k], seed_active[k]);
+			double m50 = report_value(ctx->summary, kv, "p50_median");
 
-			snprintf(label, sizeof(label), "%s%s%s", seed[i].mechanism,
-				 seed[i].variant[0] ? "/" : "", seed[i].variant);
+			mech_label(seed[i].mechanism, seed[i].variant, 0, label, sizeof(label));
 			if (isfinite(seed[i].avg_ms[k]))
 				snprintf(pub, sizeof(pub), "%g ms (%g ms)", seed[i].avg_ms[k],
 					 seed[i].p99_ms[k]);
 			else
 				snprintf(pub, sizeof(pub), "FAILED (FD_SETSIZE)");
-			cell_text(s, kv, "p50_median", p50, sizeof(p50));
-			cell_text(s, kv, "p99_median", p99, sizeof(p99));
+			cell_text(ctx, &trust, kv, "p50_median", p50, sizeof(p50));
+			cell_text(ctx, &trust, kv, "p99_median", p99, sizeof(p99));
 			if (isfinite(m50))
 				snprintf(meas, sizeof(meas), "%s (%s)", p50, p99);
 			else
@@ -169,25 +218,28 @@ static void seed_table(const struct report_ctx *ctx)
 				snprintf(ratio, sizeof(ratio), "-");
 			const char *row[] = { label, seed_nfds[k], pub, meas, ratio };
 
-			doc_row(d, row);
+			doc_row(ctx->doc, row);
 		}
-	doc_table_end(d);
+	doc_table_end(ctx->doc);
+	report_trust_note(ctx, &trust);
+}
 
-	/* Memory at 10,000 fds: user space (RSS growth) and kernel (slab growth). */
-	const char *const mheads[] = { "mechanism", "published bytes at 10,000 fds",
-				       "measured RSS growth", "measured kernel slab growth" };
+/* Memory at 10,000 fds: user space (RSS growth) and kernel (slab growth). */
+static void seed_memory_table(const struct report_ctx *ctx)
+{
+	const char *const heads[] = { "mechanism", "published bytes at 10,000 fds",
+				      "measured RSS growth", "measured kernel slab growth" };
+	struct report_trust trust = { 0 };
 
-	doc_table(d, 4, mheads);
+	doc_table(ctx->doc, 4, heads);
 	for (size_t i = 0; i < sizeof(seed) / sizeof(seed[0]); i++) {
-		const char *const kv[] = { "family", "mux", "mode", "register", "mechanism",
-					   seed[i].mechanism, "variant", seed[i].variant, "fd_type",
-					   "tcp", "ipc", "process", "nfds", "10000", NULL };
-		double rss = report_value(s, kv, "rss_bytes_per_fd_median");
-		double slab = report_value(s, kv, "slab_bytes_per_fd_median");
+		const char *const kv[] = SEED_KV("register", seed[i].mechanism, seed[i].variant,
+						 "10000", "");
+		double rss = report_cell(ctx, &trust, kv, "rss_bytes_per_fd_median");
+		double slab = report_cell(ctx, &trust, kv, "slab_bytes_per_fd_median");
 		char label[80], pub[48], r[48], k[48];
 
-		snprintf(label, sizeof(label), "%s%s%s", seed[i].mechanism,
-			 seed[i].variant[0] ? "/" : "", seed[i].variant);
+		mech_label(seed[i].mechanism, seed[i].variant, 0, label, sizeof(label));
 		snprintf(pub, sizeof(pub), "%.0f B%s", seed_bytes[i],
 			 !strcmp(seed[i].mechanism, "epoll") ? " + kernel state" : "");
 		if (isfinite(rss))
@@ -197,17 +249,50 @@ static void seed_table(const struct report_ctx *ctx)
 		if (isfinite(slab))
 			snprintf(k, sizeof(k), "%.0f B (%.1f B/fd)", slab * 10000, slab);
 		else
-			snprintf(k, sizeof(k), "-");
+			snprintf(k, sizeof(k), "not measured");
 		const char *row[] = { label, pub, r, k };
 
-		doc_row(d, row);
+		doc_row(ctx->doc, row);
 	}
-	doc_table_end(d);
-	doc_p(d, "RSS growth counts pages touched between before the mechanism's setup and "
-	      "after its first add of all fds (page-granular: meaningful from about 1,000 "
-	      "fds); slab growth sums the mechanism's caches in /proc/slabinfo (epoll: "
-	      "eventpoll_epi, eventpoll_pwq where the kernel keeps it unmerged; io_uring: "
-	      "io_kiocb); select and poll keep nothing in the kernel between calls.");
+	doc_table_end(ctx->doc);
+	report_trust_note(ctx, &trust);
+	doc_p(ctx->doc, "RSS growth counts pages touched between before the mechanism's setup "
+	      "and after its first add of all fds (page-granular: meaningful from about 1,000 "
+	      "fds); epoll and io_uring reap into a fixed array of events, as a real loop "
+	      "does, so their user side does not grow with the fds. Slab growth sums the "
+	      "mechanism's caches in /proc/slabinfo (epoll: eventpoll_epi, eventpoll_pwq where "
+	      "the kernel keeps it unmerged; io_uring: io_kiocb); \"not measured\" where "
+	      "/proc/slabinfo is not readable; select and poll keep nothing in the kernel "
+	      "between calls.");
+}
+
+static void seed_table(const struct report_ctx *ctx)
+{
+	int any = 0;
+
+	for (size_t i = 0; i < sizeof(seed) / sizeof(seed[0]) && !any; i++)
+		for (int k = 0; k < 3 && !any; k++) {
+			const char *const kv[] = { "family", "mux", "mode", "scan", "fd_type", "tcp",
+						   "mechanism", seed[i].mechanism, "nfds",
+						   seed_nfds[k], NULL };
+
+			any = harness_find_row(ctx->summary, kv) >= 0;
+		}
+	if (!any)
+		return;
+	doc_h(ctx->doc, 3, "The published select/poll/epoll table, beside this machine");
+	doc_p(ctx->doc, "Published: 1,000 / 10,000 / 100,000 connections, 10%% active, in ms. "
+	      "Measured here: one wait call with timeout 0 over N connected loopback tcp "
+	      "sockets (the client ends held by another process), N/10 of them readable, "
+	      "including the set copy and the walk for the ready fds: the per-call cost. The "
+	      "table does not say what its one operation is; one call here costs microseconds "
+	      "to a few milliseconds, far below its figures, so they are not per call (perhaps "
+	      "per batch of requests): compare how each grows with N and the ratios between "
+	      "mechanisms, not absolute values. select/fdset is glibc's fd_set, refused from "
+	      "FD_SETSIZE (1024) on; select/bigset is a heap bitmap sized to the highest fd, "
+	      "which is how a select at 10,000 fds can be measured at all.");
+	seed_scan_table(ctx);
+	seed_memory_table(ctx);
 }
 
 void report_mux(const struct report_ctx *ctx)
@@ -235,5 +320,6 @@ void report_mux(const struct report_ctx *ctx)
 	doc_figure(d, "mux_loop", "Event loop: events/s and CPU per event vs active fraction");
 	doc_figure(d, "mux_register", "Registering: ns per fd, and bytes per registered fd");
 	scan_table(ctx);
+	loop_table(ctx);
 	seed_table(ctx);
 }

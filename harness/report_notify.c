@@ -6,21 +6,34 @@
 #include "figures.h"
 #include "report.h"
 
-static double cell(const struct evb_table *s, const char *mech, const char *variant,
-		   const char *mode, const char *ipc, const char *placement, const char *column)
+/* A notify cell: every axis past placement is empty in this family. */
+static double cell(const struct report_ctx *ctx, struct report_trust *t, const char *mech,
+		   const char *variant, const char *mode, const char *ipc, const char *placement,
+		   const char *column)
 {
 	const char *const kv[] = { "family", "notify", "mechanism", mech, "variant", variant,
 				   "mode", mode, "ipc", ipc, "placement", placement, NULL };
 
-	return report_value(s, kv, column);
+	return report_cell(ctx, t, kv, column);
 }
+
+/* The latency columns of the key-cell table, in order. */
+static const struct {
+	const char *mode, *ipc, *placement, *column;
+} latency_cols[] = {
+	{ "pingpong", "thread", "same-cpu", "p50_median" },
+	{ "pingpong", "thread", "same-cpu", "p99_median" },
+	{ "pingpong", "thread", "cross-cpu", "p50_median" },
+	{ "pingpong", "process", "cross-cpu", "p50_median" },
+	{ "wakeup", "thread", "cross-cpu", "p50_median" },
+};
 
 void report_notify(const struct report_ctx *ctx)
 {
 	struct doc *d = ctx->doc;
-	const struct evb_table *s = ctx->summary;
 	char names[64][2][64];
-	size_t n = report_mechanisms(s, "notify", NULL, names, 64);
+	size_t n = report_mechanisms(ctx->summary, "notify", NULL, names, 64);
+	struct report_trust trust;
 
 	if (!n)
 		return;
@@ -43,26 +56,27 @@ void report_notify(const struct report_ctx *ctx)
 		"burst delivered/sent (process, free)", "burst delivered/s (thread, cross-cpu)",
 	};
 
+	memset(&trust, 0, sizeof(trust));
 	doc_h(d, 3, "Key cells");
 	doc_table(d, 8, heads);
 	for (size_t i = 0; i < n; i++) {
 		const char *m = names[i][0], *v = names[i][1];
 		char label[140], c[7][32];
-		double sent = cell(s, m, v, "burst", "process", "free", "sent_median");
-		double got = cell(s, m, v, "burst", "process", "free", "delivered_median");
+		double sent = cell(ctx, &trust, m, v, "burst", "process", "free", "sent_median");
+		double got = cell(ctx, &trust, m, v, "burst", "process", "free", "delivered_median");
 
 		snprintf(label, sizeof(label), "%s%s%s", m, v[0] ? "/" : "", v);
-		report_fmt_ns(c[0], 32, cell(s, m, v, "pingpong", "thread", "same-cpu", "p50_median"));
-		report_fmt_ns(c[1], 32, cell(s, m, v, "pingpong", "thread", "same-cpu", "p99_median"));
-		report_fmt_ns(c[2], 32, cell(s, m, v, "pingpong", "thread", "cross-cpu", "p50_median"));
-		report_fmt_ns(c[3], 32, cell(s, m, v, "pingpong", "process", "cross-cpu", "p50_median"));
-		report_fmt_ns(c[4], 32, cell(s, m, v, "wakeup", "thread", "cross-cpu", "p50_median"));
+		for (size_t k = 0; k < 5; k++)
+			report_fmt_ns(c[k], 32, cell(ctx, &trust, m, v, latency_cols[k].mode,
+						     latency_cols[k].ipc, latency_cols[k].placement,
+						     latency_cols[k].column));
 		report_fmt_pct(c[5], 32, sent > 0 ? 100.0 * got / sent : NAN);
-		report_fmt_rate(c[6], 32, cell(s, m, v, "burst", "thread", "cross-cpu",
+		report_fmt_rate(c[6], 32, cell(ctx, &trust, m, v, "burst", "thread", "cross-cpu",
 					       "ops_per_s_median"));
 		const char *row[] = { label, c[0], c[1], c[2], c[3], c[4], c[5], c[6] };
 
 		doc_row(d, row);
 	}
 	doc_table_end(d);
+	report_trust_note(ctx, &trust);
 }

@@ -14,36 +14,57 @@
 #define MAX_MECHS 64
 
 /* The 1 ms cell of mech/variant with slack ("" default, "1"), sched, load, placement. */
-static double cell(const struct evb_table *s, const char *mech, const char *variant,
-		   const char *slack, const char *sched, const char *load, const char *placement,
-		   const char *column)
+static double cell(const struct report_ctx *ctx, struct report_trust *t, const char *mech,
+		   const char *variant, const char *slack, const char *sched, const char *load,
+		   const char *placement, const char *column)
 {
 	/* timerfd-epoll's one-timer cell says timers=1, every other mechanism "" */
 	static const char *const timers[] = { "", "1" };
 
-	for (int t = 0; t < 2; t++) {
+	for (int i = 0; i < 2; i++) {
 		const char *const kv[] = { "family", "timer", "mechanism", mech, "variant", variant,
 					   "mode", "lateness", "period_ns", "1000000",
-					   "timers", timers[t], "timer_slack_ns", slack,
+					   "timers", timers[i], "timer_slack_ns", slack,
 					   "sched", sched, "load", load, "placement", placement,
-					   NULL };
-		double v = report_value(s, kv, column);
+					   "ipc", "", "fd_type", "", "nfds", "", "active", "", NULL };
 
-		if (!isnan(v))
-			return v;
+		if (harness_find_row(ctx->summary, kv) >= 0)
+			return report_cell(ctx, t, kv, column);
 	}
 	return NAN;
 }
 
+/* One column of a lateness table: which cell at 1 ms, which figure. */
+struct lateness_col {
+	const char *slack, *sched, *load, *column;
+};
+
+static const struct lateness_col lateness_cols[] = {
+	{ "", "other", "none", "p50_median" }, { "", "other", "none", "p99_median" },
+	{ "1", "other", "none", "p50_median" }, { "1", "other", "none", "p99_median" },
+	{ "", "fifo", "none", "p50_median" }, { "", "fifo", "none", "p99_median" },
+};
+
+static const struct lateness_col load_cols[] = {
+	{ "", "other", "none", "p99_median" }, { "", "other", "busy", "p99_median" },
+	{ "", "fifo", "none", "p99_median" }, { "", "fifo", "busy", "p99_median" },
+};
+
+static double col_value(const struct report_ctx *ctx, struct report_trust *t, const char *m,
+			const char *v, const struct lateness_col *c)
+{
+	return cell(ctx, t, m, v, c->slack, c->sched, c->load, "same-cpu", c->column);
+}
+
 static void lateness_table(const struct report_ctx *ctx, char names[][2][64], size_t n)
 {
-	const struct evb_table *s = ctx->summary;
 	struct doc *d = ctx->doc;
 	const char *const heads[] = {
 		"mechanism", "p50 default slack", "p99 default slack", "p50 1 ns slack",
 		"p99 1 ns slack", "p50 SCHED_FIFO", "p99 SCHED_FIFO",
 		"overruns per 1000 deadlines (default slack)",
 	};
+	struct report_trust trust = { 0 };
 
 	doc_h(d, 3, "Lateness at a 1 ms period");
 	doc_p(d, "Median over repetitions of each run's percentile. SCHED_OTHER unless "
@@ -52,16 +73,14 @@ static void lateness_table(const struct report_ctx *ctx, char names[][2][64], si
 	for (size_t i = 0; i < n; i++) {
 		const char *m = names[i][0], *v = names[i][1];
 		char label[140], c[7][32];
-		double overruns = cell(s, m, v, "", "other", "none", "same-cpu", "overruns_median");
-		double sent = cell(s, m, v, "", "other", "none", "same-cpu", "sent_median");
+		double overruns = cell(ctx, &trust, m, v, "", "other", "none", "same-cpu",
+				       "overruns_median");
+		double sent = cell(ctx, &trust, m, v, "", "other", "none", "same-cpu",
+				   "sent_median");
 
 		snprintf(label, sizeof(label), "%s%s%s", m, v[0] ? "/" : "", v);
-		report_fmt_ns(c[0], 32, cell(s, m, v, "", "other", "none", "same-cpu", "p50_median"));
-		report_fmt_ns(c[1], 32, cell(s, m, v, "", "other", "none", "same-cpu", "p99_median"));
-		report_fmt_ns(c[2], 32, cell(s, m, v, "1", "other", "none", "same-cpu", "p50_median"));
-		report_fmt_ns(c[3], 32, cell(s, m, v, "1", "other", "none", "same-cpu", "p99_median"));
-		report_fmt_ns(c[4], 32, cell(s, m, v, "", "fifo", "none", "same-cpu", "p50_median"));
-		report_fmt_ns(c[5], 32, cell(s, m, v, "", "fifo", "none", "same-cpu", "p99_median"));
+		for (size_t k = 0; k < 6; k++)
+			report_fmt_ns(c[k], 32, col_value(ctx, &trust, m, v, &lateness_cols[k]));
 		if (sent > 0)
 			snprintf(c[6], 32, "%.3g", 1000.0 * overruns / sent);
 		else
@@ -71,21 +90,21 @@ static void lateness_table(const struct report_ctx *ctx, char names[][2][64], si
 		doc_row(d, row);
 	}
 	doc_table_end(d);
+	report_trust_note(ctx, &trust);
 }
 
 static void load_table(const struct report_ctx *ctx, char names[][2][64], size_t n)
 {
-	const struct evb_table *s = ctx->summary;
 	struct doc *d = ctx->doc;
 	const char *const heads[] = {
 		"mechanism", "p99 other", "p99 other + busy CPU", "p99 fifo",
 		"p99 fifo + busy CPU",
 	};
+	struct report_trust trust = { 0 };
 	bool any = false;
 
 	for (size_t i = 0; i < n && !any; i++)
-		any = !isnan(cell(s, names[i][0], names[i][1], "", "other", "busy", "same-cpu",
-				  "p99_median"));
+		any = !isnan(col_value(ctx, NULL, names[i][0], names[i][1], &load_cols[1]));
 	if (!any)
 		return;
 	doc_h(d, 3, "A busy CPU");
@@ -96,42 +115,40 @@ static void load_table(const struct report_ctx *ctx, char names[][2][64], size_t
 		const char *m = names[i][0], *v = names[i][1];
 		char label[140], c[4][32];
 
-		if (isnan(cell(s, m, v, "", "other", "busy", "same-cpu", "p99_median")))
+		if (isnan(col_value(ctx, NULL, m, v, &load_cols[1])))
 			continue;
 		snprintf(label, sizeof(label), "%s%s%s", m, v[0] ? "/" : "", v);
-		report_fmt_ns(c[0], 32, cell(s, m, v, "", "other", "none", "same-cpu", "p99_median"));
-		report_fmt_ns(c[1], 32, cell(s, m, v, "", "other", "busy", "same-cpu", "p99_median"));
-		report_fmt_ns(c[2], 32, cell(s, m, v, "", "fifo", "none", "same-cpu", "p99_median"));
-		report_fmt_ns(c[3], 32, cell(s, m, v, "", "fifo", "busy", "same-cpu", "p99_median"));
+		for (size_t k = 0; k < 4; k++)
+			report_fmt_ns(c[k], 32, col_value(ctx, &trust, m, v, &load_cols[k]));
 		const char *row[] = { label, c[0], c[1], c[2], c[3] };
 
 		doc_row(d, row);
 	}
 	doc_table_end(d);
+	report_trust_note(ctx, &trust);
 }
 
 static void cyclictest_twin(const struct report_ctx *ctx)
 {
-	const struct evb_table *s = ctx->summary;
 	struct doc *d = ctx->doc;
-	double p50 = cell(s, "clock-nanosleep", "abs", "", "other", "none", "free", "p50_median");
+	static const char *const figures[] = { "min_median", "p50_median", "p99_median",
+					       "max_median" };
+	struct report_trust trust = { 0 };
 	char c[4][32];
 
-	if (isnan(p50))
+	if (isnan(cell(ctx, NULL, "clock-nanosleep", "abs", "", "other", "none", "free",
+		       "p50_median")))
 		return;
-	report_fmt_ns(c[0], 32, cell(s, "clock-nanosleep", "abs", "", "other", "none", "free",
-				     "min_median"));
-	report_fmt_ns(c[1], 32, p50);
-	report_fmt_ns(c[2], 32, cell(s, "clock-nanosleep", "abs", "", "other", "none", "free",
-				     "p99_median"));
-	report_fmt_ns(c[3], 32, cell(s, "clock-nanosleep", "abs", "", "other", "none", "free",
-				     "max_median"));
+	for (size_t k = 0; k < 4; k++)
+		report_fmt_ns(c[k], 32, cell(ctx, &trust, "clock-nanosleep", "abs", "", "other",
+					     "none", "free", figures[k]));
 	doc_h(d, 3, "Beside cyclictest");
 	doc_p(d, "clock-nanosleep abs, 1 ms, unpinned SCHED_OTHER, inherited slack is the loop "
 	      "of `cyclictest --default-system -t1 -i1000` (clock_nanosleep TIMER_ABSTIME on "
 	      "CLOCK_MONOTONIC, latency = clock after wakeup - deadline, skip ahead when "
 	      "late): min %s, p50 %s, p99 %s, max %s (medians over repetitions). Run "
 	      "cyclictest on the same machine, alone, to compare.", c[0], c[1], c[2], c[3]);
+	report_trust_note(ctx, &trust);
 }
 
 void report_timer(const struct report_ctx *ctx)

@@ -1,15 +1,117 @@
 /* runread.c - loading a run directory back; see runread.h. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "evb_row.h"
+#include "harness.h"
 #include "runread.h"
+
+const char *const harness_newer_columns[] = {
+	"early", "machine_cpu_ns", "vcsw_a_per_op", "ivcsw_a_per_op", "vcsw_b_per_op",
+	"ivcsw_b_per_op", "cpus", NULL,
+};
+
+static bool is_newer_column(const char *name)
+{
+	for (size_t i = 0; harness_newer_columns[i]; i++)
+		if (!strcmp(harness_newer_columns[i], name))
+			return true;
+	return false;
+}
+
+int harness_results_load(struct evb_table *t, const char *path, char *warning,
+			 size_t warning_len, char *error, size_t error_len)
+{
+	char missing[256] = "";
+	size_t used = 0, nmissing = 0;
+	int ret = evb_table_load_cut(t, path);
+
+	warning[0] = '\0';
+	if (ret) {
+		snprintf(error, error_len, "%s", t->error);
+		return ret;
+	}
+	for (size_t i = 0; evb_row_column_names[i]; i++) {
+		const char *name = evb_row_column_names[i];
+
+		if (evb_table_col(t, name) >= 0)
+			continue;
+		if (!is_newer_column(name)) {
+			snprintf(error, error_len, "%s:1: column '%s' missing from the header",
+				 path, name);
+			evb_table_free(t);
+			return -EINVAL;
+		}
+		if (used < sizeof(missing))
+			used += (size_t)snprintf(missing + used, sizeof(missing) - used, "%s%s",
+						 nmissing ? ", " : "", name);
+		nmissing++;
+	}
+	if (t->cut_line)
+		snprintf(warning, warning_len, "%s", t->warning);
+	if (nmissing) {
+		size_t len = strlen(warning);
+
+		snprintf(warning + len, warning_len - len,
+			 "%s%s:1: written by an older evbench, without %s (read as empty)",
+			 len ? "\n" : "", path, missing);
+	}
+	return 0;
+}
+
+static void print_warning(const char *warning)
+{
+	char copy[1024];
+	char *save = NULL;
+
+	snprintf(copy, sizeof(copy), "%s", warning);
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		fprintf(stderr, "%s: warning: %s\n", HARNESS_PROG, line);
+}
+
+/* dir/name as a results.csv-schema table when it exists: 0, 1 absent, -errno. */
+static int load_optional_results(struct evb_table *t, const char *dir, const char *name,
+				 char *error, size_t error_len)
+{
+	char path[4200], warning[1024];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (access(path, F_OK))
+		return 1;
+	ret = harness_results_load(t, path, warning, sizeof(warning), error, error_len);
+	if (!ret)
+		print_warning(warning);
+	return ret;
+}
+
+/* dir/name as a plain table when it exists (cut-off last line accepted). */
+static int load_optional(struct evb_table *t, const char *dir, const char *name, char *error,
+			 size_t error_len)
+{
+	char path[4200];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (access(path, F_OK))
+		return 1;
+	ret = evb_table_load_cut(t, path);
+	if (ret) {
+		snprintf(error, error_len, "%s", t->error);
+		return ret;
+	}
+	if (t->cut_line)
+		print_warning(t->warning);
+	return 0;
+}
 
 int harness_run_load(struct harness_run *run, const char *dir, char *error, size_t error_len)
 {
-	char path[4200];
+	char path[4200], warning[1024];
 	int ret;
 
 	memset(run, 0, sizeof(*run));
@@ -21,47 +123,71 @@ int harness_run_load(struct harness_run *run, const char *dir, char *error, size
 			 strerror(errno));
 		return ret;
 	}
-	ret = evb_table_load(&run->results, path);
-	if (ret) {
-		snprintf(error, error_len, "%s", run->results.error);
+	ret = harness_results_load(&run->results, path, warning, sizeof(warning), error,
+				   error_len);
+	if (ret)
 		return ret;
-	}
-	for (int i = 0; evb_row_column_names[i]; i++) {
-		if (evb_table_col(&run->results, evb_row_column_names[i]) < 0) {
-			snprintf(error, error_len, "%s:1: column '%s' missing from the header",
-				 path, evb_row_column_names[i]);
-			evb_table_free(&run->results);
-			return -EINVAL;
-		}
-	}
-	snprintf(path, sizeof(path), "%s/env.csv", dir);
-	if (access(path, R_OK) == 0) {
-		ret = evb_table_load(&run->env, path);
-		if (ret) {
-			snprintf(error, error_len, "%s", run->env.error);
-			evb_table_free(&run->results);
-			return ret;
-		}
-	}
+	print_warning(warning);
+	ret = load_optional(&run->env, dir, "env.csv", error, error_len);
+	if (ret < 0)
+		goto err_free;
+	ret = load_optional(&run->plan, dir, "plan.csv", error, error_len);
+	if (ret < 0)
+		goto err_free;
+	run->has_plan = ret == 0;
+	ret = load_optional_results(&run->sentinel, dir, "sentinel.csv", error, error_len);
+	if (ret < 0)
+		goto err_free;
+	run->has_sentinel = ret == 0;
 	snprintf(run->state, sizeof(run->state), "%s", harness_run_env(run, "run_state"));
 	if (!strcmp(run->state, "unavailable"))
 		snprintf(run->state, sizeof(run->state), "unknown (no run_state in env.csv)");
 	run->complete = strcmp(run->state, "complete") == 0;
 	return 0;
+
+err_free:
+	harness_run_free(run);
+	return ret;
 }
 
 void harness_run_free(struct harness_run *run)
 {
 	evb_table_free(&run->results);
 	evb_table_free(&run->env);
+	evb_table_free(&run->plan);
+	evb_table_free(&run->sentinel);
+}
+
+const char *harness_env_value(const struct evb_table *env, const char *key)
+{
+	int k = evb_table_col(env, "key"), v = evb_table_col(env, "value");
+
+	for (size_t r = 0; k >= 0 && v >= 0 && r < env->nrows; r++)
+		if (!strcmp(evb_table_get(env, r, k), key))
+			return evb_table_get(env, r, v);
+	return "unavailable";
 }
 
 const char *harness_run_env(const struct harness_run *run, const char *key)
 {
-	int k = evb_table_col(&run->env, "key"), v = evb_table_col(&run->env, "value");
+	return harness_env_value(&run->env, key);
+}
 
-	for (size_t r = 0; k >= 0 && v >= 0 && r < run->env.nrows; r++)
-		if (!strcmp(evb_table_get(&run->env, r, k), key))
-			return evb_table_get(&run->env, r, v);
-	return "unavailable";
+void harness_env_target(const struct evb_table *env, struct harness_target *target)
+{
+	const char *pct = harness_env_value(env, "run_precision_pct");
+	const char *max_reps = harness_env_value(env, "run_max_reps");
+	char *end;
+	double value;
+	long long reps;
+
+	*target = (struct harness_target){ .pct = 0.0, .max_reps = SIZE_MAX, .stopped = true };
+	value = strtod(pct, &end);
+	if (end != pct && !*end && value > 0 && value < 1e6)
+		target->pct = value;
+	reps = strtoll(max_reps, &end, 10);
+	if (end != max_reps && !*end && reps > 0)
+		target->max_reps = (size_t)reps;
+	/* Every stop reason (all met, max reps, budget, interrupted) ends the
+	 * repetitions; a run without the key has ended too. */
 }

@@ -1,14 +1,7 @@
 /*
- * summary.c - one row per cell from the per-run rows.
- *
- * For each cell (rows sharing every axis column), over the repetitions
- * whose status is ok:
- *   p50, p99, ops_per_s   median, order-statistic 95% CI of the median
- *                         (coverage achieved in ci_level), and CV
- *   other figures         median only
- * The cell's status is ok when every repetition was, partial when some
- * were, otherwise the status of its first repetition (skipped, failed,
- * timeout); reason is that of the first repetition that was not ok.
+ * summary.c - summary.csv from results.csv: rows grouped into cells (every
+ * axis column equal), one summary row each (summary_cell.c), written to a
+ * temporary file and renamed into place.
  */
 #include <errno.h>
 #include <math.h>
@@ -16,10 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "evb_csv.h"
-#include "evb_row.h"
-#include "evb_stats.h"
-#include "figures.h"
+#include "evb_sys.h"
+#include "harness.h"
+#include "runread.h"
 #include "summary.h"
 
 const char *const harness_axis_columns[] = {
@@ -53,16 +48,8 @@ void harness_row_key(const struct evb_table *t, size_t row, const int *axis_cols
 					 evb_table_get(t, row, axis_cols[i]));
 }
 
-/* Figures with a CI, then figures with a median only (summary.csv order). */
-static const char *const ci_stats[] = { "p50", "p99", "ops_per_s", NULL };
-static const char *const median_stats[] = {
-	"min", "p90", "p999", "max", "mean", "sent", "delivered", "lost", "spurious", "wakeups",
-	"overruns", "cpu_ns_per_op", "rss_bytes_per_fd", "slab_bytes_per_fd", "wall_ns", NULL,
-};
-
 struct cell {
 	char key[1024];
-	size_t first_row;
 	size_t *rows;
 	size_t nrows, cap;
 	struct cell *next;   /* hash chain */
@@ -79,231 +66,185 @@ static unsigned hash_key(const char *key)
 	return h % NBUCKETS;
 }
 
-/* Value of a figure in one row; cpu_ns_per_op is derived. */
-static double row_value(const struct evb_table *t, size_t row, const char *name)
+struct grouping {
+	struct cell *buckets[NBUCKETS];
+	struct cell **order;
+	size_t ncells, cap;
+};
+
+static struct cell *cell_find_or_add(struct grouping *g, const char *key)
 {
-	if (strcmp(name, "cpu_ns_per_op") != 0)
-		return harness_num(t, row, name);
+	unsigned h = hash_key(key);
+	struct cell *c;
 
-	double cpu = harness_num(t, row, "cpu_user_ns") + harness_num(t, row, "cpu_sys_ns");
-	double ops = harness_num(t, row, "delivered");
+	for (c = g->buckets[h]; c && strcmp(c->key, key) != 0; c = c->next)
+		;
+	if (c)
+		return c;
+	if (g->ncells == g->cap) {
+		size_t ncap = g->cap ? g->cap * 2 : 256;
+		struct cell **norder = realloc(g->order, ncap * sizeof(*norder));
 
-	if (!(ops > 0))
-		ops = harness_num(t, row, "samples");
-	return ops > 0 ? cpu / ops : NAN;
+		if (!norder)
+			return NULL;
+		g->order = norder;
+		g->cap = ncap;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	evb_strlcpy(c->key, key, sizeof(c->key));
+	c->next = g->buckets[h];
+	g->buckets[h] = c;
+	g->order[g->ncells++] = c;
+	return c;
 }
 
-static void put_num(FILE *out, double v)
+/* Cells in order of first appearance, each with its rows. */
+static int group_rows(struct grouping *g, const struct evb_table *t, const int *axis_cols)
 {
-	fputc(',', out);
-	if (isfinite(v))
-		fprintf(out, "%.10g", v);
-}
-
-/* The figure's finite values over the cell's ok repetitions, sorted. */
-static size_t ok_values(const struct evb_table *t, const struct cell *c, int status_col,
-			const char *name, double *values)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < c->nrows; i++) {
-		size_t r = c->rows[i];
-		double v = row_value(t, r, name);
-
-		if (strcmp(evb_table_get(t, r, status_col), "ok") == 0 && isfinite(v))
-			values[n++] = v;
-	}
-	evb_sort_doubles(values, n);
-	return n;
-}
-
-static void write_cell(FILE *out, const struct evb_table *t, const struct cell *c,
-		       const int *axis_cols)
-{
-	int status_col = evb_table_col(t, "status");
-	int reason_col = evb_table_col(t, "reason");
-	int metric_col = evb_table_col(t, "metric");
-	int unit_col = evb_table_col(t, "unit");
-	size_t ok = 0;
-	const char *status = NULL, *reason = "", *metric = "", *unit = "";
-	double *values = malloc(c->nrows * sizeof(double));
-	double level = NAN;
-
-	for (size_t i = 0; i < c->nrows; i++) {
-		size_t r = c->rows[i];
-		const char *s = evb_table_get(t, r, status_col);
-
-		if (!metric[0])
-			metric = evb_table_get(t, r, metric_col);
-		if (!unit[0])
-			unit = evb_table_get(t, r, unit_col);
-		if (strcmp(s, "ok") == 0) {
-			ok++;
-			continue;
-		}
-		if (!status) {
-			status = s;
-			reason = evb_table_get(t, r, reason_col);
-		}
-	}
-	if (!status)
-		status = "ok";
-	else if (ok)
-		status = "partial";
-
-	for (size_t i = 0; harness_axis_columns[i]; i++) {
-		if (i)
-			fputc(',', out);
-		evb_csv_field(out, evb_table_get(t, c->first_row, axis_cols[i]));
-	}
-	fputc(',', out);
-	evb_csv_field(out, metric);
-	fputc(',', out);
-	evb_csv_field(out, unit);
-	fprintf(out, ",%zu,%zu,", c->nrows, ok);
-	evb_csv_field(out, status);
-	fputc(',', out);
-	evb_csv_field(out, reason);
-
-	for (int s = 0; ci_stats[s]; s++) {
-		size_t n = ok_values(t, c, status_col, ci_stats[s], values);
-
-		if (n == 0) {
-			fputs(",,,,", out);
-			continue;
-		}
-		double lo, hi, mean, sd, achieved;
-
-		evb_median_ci(values, n, 0.95, &lo, &hi, &achieved);
-		evb_mean_stddev(values, n, &mean, &sd);
-		level = achieved;
-		put_num(out, evb_median_sorted(values, n));
-		put_num(out, lo);
-		put_num(out, hi);
-		put_num(out, mean != 0.0 ? sd / mean : NAN);
-	}
-	put_num(out, level);
-	for (int s = 0; median_stats[s]; s++) {
-		size_t n = ok_values(t, c, status_col, median_stats[s], values);
-
-		put_num(out, n ? evb_median_sorted(values, n) : NAN);
-	}
-	fputc('\n', out);
-	free(values);
-}
-
-static void write_header(FILE *out)
-{
-	for (size_t i = 0; harness_axis_columns[i]; i++)
-		fprintf(out, "%s%s", i ? "," : "", harness_axis_columns[i]);
-	fputs(",metric,unit,reps_total,reps_ok,status,reason", out);
-	for (int s = 0; ci_stats[s]; s++)
-		fprintf(out, ",%s_median,%s_ci_lo,%s_ci_hi,%s_cv", ci_stats[s], ci_stats[s],
-			ci_stats[s], ci_stats[s]);
-	fputs(",ci_level", out);
-	for (int s = 0; median_stats[s]; s++)
-		fprintf(out, ",%s_median", median_stats[s]);
-	fputc('\n', out);
-}
-
-int harness_summarize(const char *results_path, const char *summary_path, char *error,
-		      size_t error_len)
-{
-	struct evb_table t;
-	struct cell **buckets = NULL, **order = NULL;
-	size_t ncells = 0, cap = 0;
-	int axis_cols[32];
-	int ret;
-	FILE *out = NULL;
-
-	ret = evb_table_load(&t, results_path);
-	if (ret) {
-		snprintf(error, error_len, "%s", t.error);
-		return ret;
-	}
-	harness_axis_cols(&t, axis_cols);
-	for (size_t i = 0; harness_axis_columns[i]; i++) {
-		if (axis_cols[i] < 0) {
-			snprintf(error, error_len, "%s:1: no column '%s' in the header",
-				 results_path, harness_axis_columns[i]);
-			ret = -EINVAL;
-			goto out_free;
-		}
-	}
-	buckets = calloc(NBUCKETS, sizeof(*buckets));
-	if (!buckets) {
-		ret = -ENOMEM;
-		goto out_free;
-	}
-	for (size_t r = 0; r < t.nrows; r++) {
+	for (size_t r = 0; r < t->nrows; r++) {
 		char key[1024];
 		struct cell *c;
 
-		harness_row_key(&t, r, axis_cols, key, sizeof(key));
-		unsigned h = hash_key(key);
-
-		for (c = buckets[h]; c && strcmp(c->key, key) != 0; c = c->next)
-			;
-		if (!c) {
-			if (ncells == cap) {
-				size_t ncap = cap ? cap * 2 : 256;
-				struct cell **norder = realloc(order, ncap * sizeof(*order));
-
-				if (!norder) {
-					ret = -ENOMEM;
-					goto out_free;
-				}
-				order = norder;
-				cap = ncap;
-			}
-			c = calloc(1, sizeof(*c));
-			if (!c) {
-				ret = -ENOMEM;
-				goto out_free;
-			}
-			evb_strlcpy(c->key, key, sizeof(c->key));
-			c->first_row = r;
-			c->next = buckets[h];
-			buckets[h] = c;
-			order[ncells++] = c;
-		}
+		harness_row_key(t, r, axis_cols, key, sizeof(key));
+		c = cell_find_or_add(g, key);
+		if (!c)
+			return -ENOMEM;
 		if (c->nrows == c->cap) {
 			size_t ncap = c->cap ? c->cap * 2 : 8;
 			size_t *rows = realloc(c->rows, ncap * sizeof(*rows));
 
-			if (!rows) {
-				ret = -ENOMEM;
-				goto out_free;
-			}
+			if (!rows)
+				return -ENOMEM;
 			c->rows = rows;
 			c->cap = ncap;
 		}
 		c->rows[c->nrows++] = r;
 	}
+	return 0;
+}
 
-	char tmp[4096];
+static void grouping_free(struct grouping *g)
+{
+	for (size_t i = 0; i < g->ncells; i++) {
+		free(g->order[i]->rows);
+		free(g->order[i]);
+	}
+	free(g->order);
+	free(g);
+}
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", summary_path);
+/* The precision target from env.csv beside results.csv (none without it). */
+static void load_target(const char *results_path, struct harness_target *target)
+{
+	char path[4200];
+	const char *slash = strrchr(results_path, '/');
+	struct evb_table env = { 0 };
+
+	if (slash)
+		snprintf(path, sizeof(path), "%.*s/env.csv", (int)(slash - results_path),
+			 results_path);
+	else
+		snprintf(path, sizeof(path), "env.csv");
+	if (evb_table_load_cut(&env, path))
+		memset(&env, 0, sizeof(env));
+	harness_env_target(&env, target);
+	evb_table_free(&env);
+}
+
+static int write_summary(const char *path, const struct evb_table *t, const struct grouping *g,
+			 const int *axis_cols, const struct harness_target *target,
+			 struct harness_summary_info *info, char *error, size_t error_len)
+{
+	char tmp[4200];
+	FILE *out;
+	int ret = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	out = fopen(tmp, "w");
 	if (!out) {
 		ret = -errno;
 		snprintf(error, error_len, "%s: %s", tmp, strerror(errno));
+		return ret;
+	}
+	harness_summary_header(out);
+	for (size_t i = 0; i < g->ncells && !ret; i++) {
+		struct harness_summary_cell cell = { .rows = g->order[i]->rows,
+						     .nrows = g->order[i]->nrows };
+
+		ret = harness_summary_row(out, t, &cell, axis_cols, target, info);
+	}
+	if (ret) {
+		snprintf(error, error_len, "%s: %s", tmp, strerror(-ret));
+		fclose(out);
+		unlink(tmp);
+		return ret;
+	}
+	errno = 0;
+	if (ferror(out) | fclose(out) || rename(tmp, path)) {
+		ret = errno ? -errno : -EIO;
+		snprintf(error, error_len, "%s: %s", path, strerror(-ret));
+		unlink(tmp);
+	}
+	return ret;
+}
+
+int harness_summarize_info(const char *results_path, const char *summary_path,
+			   struct harness_summary_info *info, char *error, size_t error_len)
+{
+	struct harness_summary_info scratch;
+	struct harness_target target;
+	struct evb_table t;
+	struct grouping *g;
+	int axis_cols[32];
+	int ret;
+
+	if (!info)
+		info = &scratch;
+	memset(info, 0, sizeof(*info));
+	ret = harness_results_load(&t, results_path, info->warning, sizeof(info->warning),
+				   error, error_len);
+	if (ret)
+		return ret;
+	g = calloc(1, sizeof(*g));
+	if (!g) {
+		ret = -ENOMEM;
+		snprintf(error, error_len, "%s: %s", results_path, strerror(ENOMEM));
+		goto out_table;
+	}
+	harness_axis_cols(&t, axis_cols);
+	ret = group_rows(g, &t, axis_cols);
+	if (ret) {
+		snprintf(error, error_len, "%s: %s", results_path, strerror(-ret));
 		goto out_free;
 	}
-	write_header(out);
-	for (size_t i = 0; i < ncells; i++)
-		write_cell(out, &t, order[i], axis_cols);
-	if (fclose(out) || rename(tmp, summary_path)) {
-		ret = -errno;
-		snprintf(error, error_len, "%s: %s", summary_path, strerror(errno));
-	}
+	load_target(results_path, &target);
+	info->rows = t.nrows;
+	info->cells = g->ncells;
+	ret = write_summary(summary_path, &t, g, axis_cols, &target, info, error, error_len);
 out_free:
-	for (size_t i = 0; i < ncells; i++) {
-		free(order[i]->rows);
-		free(order[i]);
-	}
-	free(order);
-	free(buckets);
+	grouping_free(g);
+out_table:
 	evb_table_free(&t);
 	return ret;
+}
+
+int harness_summarize(const char *results_path, const char *summary_path, char *error,
+		      size_t error_len)
+{
+	struct harness_summary_info info;
+	char *save = NULL;
+	int ret = harness_summarize_info(results_path, summary_path, &info, error, error_len);
+
+	if (ret)
+		return ret;
+	for (char *line = strtok_r(info.warning, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		fprintf(stderr, "%s: warning: %s\n", HARNESS_PROG, line);
+	if (info.rows_not_ok)
+		fprintf(stderr, "%s: summary: %zu of %zu rows not ok (skipped, failed or timeout); "
+			"their cells are summarised over the ok repetitions\n", HARNESS_PROG,
+			info.rows_not_ok, info.rows);
+	return 0;
 }

@@ -1,6 +1,7 @@
 # compare.gp - B/A per cell with its 95% bootstrap CI, one line per cell,
-# families in blocks.  Green: B significantly better (faster / more ops),
-# red: significantly worse, grey: not significant ("~") or insufficient.
+# families in blocks.  Green: judged faster (better latency / more ops),
+# red: judged slower, grey: no verdict ("~": q >= 0.05 or the CI reaches
+# into 1 +- min-change; insufficient).
 # Inputs (-e): data, out, fmt ('svg'|'png'), rows (cells incl. gaps), title.
 # Data: index, label, ratio, ci_lo, ci_hi, class (0 ~, 1 faster, 2 slower).
 h = 160 + 14 * rows

@@ -1,11 +1,12 @@
 # mux_loop.gp - an event loop's throughput against the share of its fds
 # that are busy, one line per mechanism/variant.
 # Top: events handled per second (median over repetitions, whisker: its CI).
-# Bottom: CPU time of the loop thread per event.
+# Bottom: CPU time per event of the whole machine (every CPU, /proc/stat:
+# solid) and of the loop thread alone (dashed, open circles), in the line's colour.
 # Inputs (-e): data, out, fmt ('svg'|'png'), title, titles (labels with
 # columns, space-separated, in order).
-# Data: active fraction, then per label events/s, CI low, CI high, CPU ns
-# per event ('-' where missing).
+# Data: active fraction, then per label events/s, CI low, CI high, loop
+# thread CPU ns per event, machine CPU ns per event ('-' where missing).
 if (fmt eq 'svg') {
     set terminal svg size 900,760 dynamic enhanced font 'Sans,11' background '#ffffff'
 } else {
@@ -27,16 +28,17 @@ set ylabel 'events handled per second'
 set format y '%.2s%c'
 set xlabel ''
 set format x ''
-plot for [i=1:n] data using 1:(column(4*i-2)):(column(4*i-1)):(column(4*i)) \
+plot for [i=1:n] data using 1:(column(5*i-3)):(column(5*i-2)):(column(5*i-1)) \
      with yerrorlines lw 1.5 pt 1 + (i - 1) % 13 ps 0.8 dt 1 + (i - 1) / 8 \
      title word(titles, i)
-set ylabel 'loop thread CPU per event (ns, log)'
+set ylabel 'CPU per event (ns, log)'
 set logscale y
 set format y '%g'
 set xlabel 'active fraction: busy fds / registered fds (log scale)'
 set format x '%g'
 unset key
-plot for [i=1:n] data using 1:(column(4*i+1)) \
-     with linespoints lw 1.5 pt 1 + (i - 1) % 13 ps 0.8 dt 1 + (i - 1) / 8 \
-     title word(titles, i)
+plot for [i=1:n] data using 1:(column(5*i+1)) \
+     with linespoints lc i lw 1.5 pt 1 + (i - 1) % 13 ps 0.8 title word(titles, i), \
+     for [i=1:n] data using 1:(column(5*i)) with linespoints lc i lw 1 dt 2 pt 6 ps 0.6 \
+     notitle
 unset multiplot

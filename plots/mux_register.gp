@@ -17,7 +17,10 @@ set lmargin at screen 0.10
 set rmargin at screen 0.76
 n = words(titles)
 set multiplot layout 3,1 title title noenhanced font ',9'
+# A half-decade of margin: one nfds alone (smoke) is still a valid range.
+stats data using 1 nooutput
 set logscale x
+set xrange [STATS_min / 2 : STATS_max * 2]
 set format x ''
 set grid xtics ytics
 set key outside right top noenhanced font ',9'
@@ -29,13 +32,15 @@ plot for [i=1:n] data using 1:(column(3*i-1)) \
 unset logscale y
 set ylabel 'RSS growth, bytes per fd'
 unset key
+# The invisible zero line keeps a panel drawable when no cell has a value
+# (RSS below 1,000 fds, slab without /proc/slabinfo).
 plot for [i=1:n] data using 1:(column(3*i)) \
      with linespoints lw 1.5 pt 1 + (i - 1) % 13 ps 0.8 dt 1 + (i - 1) / 8 \
-     title word(titles, i)
+     title word(titles, i), 0 lt -2 notitle
 set ylabel 'kernel slab growth, bytes per fd'
 set xlabel 'registered fds (log scale)'
 set format x '10^{%T}'
 plot for [i=1:n] data using 1:(column(3*i+1)) \
      with linespoints lw 1.5 pt 1 + (i - 1) % 13 ps 0.8 dt 1 + (i - 1) / 8 \
-     title word(titles, i)
+     title word(titles, i), 0 lt -2 notitle
 unset multiplot

@@ -1,6 +1,8 @@
 # notify_latency.gp - notification latency per mechanism/variant.
 # Bars: median over repetitions of each run's p50; whiskers up to the
-# median p99; one cluster per mechanism, one bar per placement.
+# median p99 (no whisker where the runs had too few samples for a p99:
+# it is left empty, never drawn as 0); one cluster per mechanism, one bar
+# per placement.
 # Inputs (-e): data, out, fmt ('svg'|'png'), title, ylabel, titles (the
 # placements present, space-separated, in column order).
 # Data: label, then p50 and p99 in us for each placement in titles
@@ -26,5 +28,6 @@ set grid ytics mytics
 set key top left horizontal
 set bmargin 6
 color(name) = name eq 'same-cpu' ? '#4477aa' : name eq 'cross-cpu' ? '#ee6677' : '#228833'
-plot for [i=1:words(titles)] data using 2*i:2*i:2*i+1:xtic(1) \
+top(p50, p99) = valid(p99) ? column(p99) : column(p50)
+plot for [i=1:words(titles)] data using 2*i:2*i:(top(2*i, 2*i+1)):xtic(1) \
      title word(titles, i) lc rgb color(word(titles, i))

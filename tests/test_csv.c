@@ -1,6 +1,7 @@
 /* test_csv.c - RFC 4180 quoting round trip, malformed input, the row schema. */
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +172,56 @@ START_TEST(header_matches_design_order)
 }
 END_TEST
 
+static int load_text(struct evb_table *t, const char *text, bool cut_ok)
+{
+	char path[] = "/tmp/evbcsv.XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	int ret;
+
+	ck_assert(f != NULL);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+	ret = cut_ok ? evb_table_load_cut(t, path) : evb_table_load(t, path);
+	unlink(path);
+	return ret;
+}
+
+START_TEST(table_cut_last_line)
+{
+	struct evb_table t;
+
+	/* Strict load refuses a missing final newline ... */
+	ck_assert_int_eq(load_text(&t, "x,y\n1,2\n3,", false), -EINVAL);
+	ck_assert_msg(tu_contains(t.error, ":3:") && tu_contains(t.error, "cut off"), "%s",
+		      t.error);
+	/* ... the tolerant one drops that record and says where. */
+	ck_assert_int_eq(load_text(&t, "x,y\n1,2\n3,", true), 0);
+	ck_assert_uint_eq(t.nrows, 1);
+	ck_assert_int_eq(t.cut_line, 3);
+	ck_assert_msg(tu_contains(t.warning, ":3: last line cut off"), "%s", t.warning);
+	evb_table_free(&t);
+	/* A quote opened on the last line and never closed: cut off too. */
+	ck_assert_int_eq(load_text(&t, "x,y\n1,2\n3,\"ab", true), 0);
+	ck_assert_uint_eq(t.nrows, 1);
+	evb_table_free(&t);
+	/* An intact file: no warning. */
+	ck_assert_int_eq(load_text(&t, "x,y\n1,2\n", true), 0);
+	ck_assert_int_eq(t.cut_line, 0);
+	ck_assert_str_eq(t.warning, "");
+	evb_table_free(&t);
+	/* Damage before the last line is still refused, with its line. */
+	ck_assert_int_eq(load_text(&t, "x,y\n1\n3,4\n5,", true), -EINVAL);
+	ck_assert_msg(tu_contains(t.error, ":2:"), "%s", t.error);
+	/* A quote that opens mid-file and runs to the end is not a cut line. */
+	ck_assert_int_eq(load_text(&t, "x,y\n1,\"2\n3,4\n5,6", true), -EINVAL);
+	ck_assert_msg(tu_contains(t.error, ":2:") && tu_contains(t.error, "unterminated"), "%s",
+		      t.error);
+	/* Header only, cut: no header, refused. */
+	ck_assert_int_eq(load_text(&t, "x,y", true), -EINVAL);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("csv");
@@ -182,6 +233,7 @@ int main(void)
 	tcase_add_test(tc, row_write_parse_round_trip);
 	tcase_add_test(tc, row_parse_rejects_bad_numbers);
 	tcase_add_test(tc, header_matches_design_order);
+	tcase_add_test(tc, table_cut_last_line);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }

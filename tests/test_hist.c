@@ -1,9 +1,14 @@
-/* test_hist.c - histogram geometry and percentiles against exact ones. */
+/*
+ * test_hist.c - histogram geometry and percentiles against exact ones,
+ * negative samples, and the row filled from histograms and counts.
+ */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "evb_hist.h"
+#include "evb_row.h"
 #include "evb_stats.h"
 #include "testutil.h"
 
@@ -143,6 +148,126 @@ START_TEST(negative_values_are_counted)
 }
 END_TEST
 
+/* Exact quantile by nearest rank of a sorted int array. */
+static int64_t exact_rank(const int64_t *sorted, size_t n, double q)
+{
+	size_t rank = (size_t)ceil(q * (double)n);
+
+	return sorted[(rank < 1 ? 1 : rank) - 1];
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+START_TEST(early_samples_enter_the_percentiles)
+{
+	static struct evb_hist early;
+	static int64_t values[2000];
+	static const double qs[] = { 0.01, 0.1, 0.3, 0.5, 0.9, 0.99 };
+	size_t n = 0;
+
+	evb_hist_init(&hist);
+	evb_hist_init(&early);
+	for (int i = 0; i < 600; i++)          /* 30% early, -1 .. -6000 ns */
+		values[n++] = -1 - i * 10;
+	for (int i = 0; i < 1400; i++)
+		values[n++] = 500 + i * 7;
+	for (size_t i = 0; i < n; i++) {
+		evb_hist_record(&hist, values[i]);
+		if (values[i] < 0)
+			evb_hist_record(&early, -values[i]);
+	}
+	qsort(values, n, sizeof(values[0]), cmp_i64);
+	for (size_t k = 0; k < sizeof(qs) / sizeof(qs[0]); k++) {
+		double exact = (double)exact_rank(values, n, qs[k]);
+		double got = (double)evb_hist_quantile_early(&hist, &early, qs[k]);
+
+		ck_assert_msg(fabs(got - exact) <= fabs(exact) * 0.01 + 1,
+			      "q %.2f: %.0f, exact %.0f", qs[k], got, exact);
+	}
+	/* folded into zero, the old way, the 10th percentile would read 0 */
+	ck_assert_int_lt(evb_hist_quantile_early(&hist, &early, 0.1), -3000);
+
+	struct evb_row row;
+
+	evb_row_init(&row);
+	evb_row_set_hist_early(&row, &hist, &early);
+	ck_assert_int_eq(row.early, 600);
+	ck_assert_int_eq(row.min, -5991);
+	ck_assert_int_eq(row.samples, 2000);
+	ck_assert_int_lt(row.p50, row.p90);
+	ck_assert_int_eq(row.p999, EVB_NA);     /* 2000 < 10000 samples */
+	ck_assert_int_ne(row.p99, EVB_NA);
+}
+END_TEST
+
+START_TEST(percentiles_only_where_samples_support_them)
+{
+	struct evb_row row;
+
+	evb_hist_init(&hist);
+	for (int i = 0; i < 99; i++)
+		evb_hist_record(&hist, 1000 + i);
+	evb_row_init(&row);
+	evb_row_set_hist(&row, &hist);
+	ck_assert_int_ne(row.p50, EVB_NA);
+	ck_assert_int_eq(row.p90, EVB_NA);       /* 99 < 100 */
+	ck_assert_int_eq(row.p99, EVB_NA);
+	ck_assert_int_eq(row.min, 1000);
+	ck_assert_int_eq(row.max, 1098);
+}
+END_TEST
+
+static void counted_row(struct evb_row *row, int64_t sent, int64_t delivered)
+{
+	evb_row_init(row);
+	evb_row_set(row, status, EVB_STATUS_OK);
+	row->sent = sent;
+	row->delivered = delivered;
+	row->lost = sent - delivered;
+}
+
+START_TEST(counts_decide_the_status)
+{
+	struct evb_row row;
+
+	counted_row(&row, 100000, 100000);
+	ck_assert_int_eq(evb_row_check_counts(&row, 0), 0);
+	ck_assert_str_eq(row.status, "ok");
+
+	counted_row(&row, 100000, 99997);
+	ck_assert_int_eq(evb_row_check_counts(&row, 0), -EPROTO);
+	ck_assert_str_eq(row.status, "failed");
+	ck_assert_msg(tu_contains(row.reason, "lost 3 of 100000"), "%s", row.reason);
+
+	counted_row(&row, 100000, 99997);       /* merging: the loss is data */
+	ck_assert_int_eq(evb_row_check_counts(&row, EVB_MAY_LOSE), 0);
+	ck_assert_str_eq(row.status, "ok");
+
+	counted_row(&row, 10, 12);
+	ck_assert_int_eq(evb_row_check_counts(&row, EVB_MAY_LOSE), -EPROTO);
+	ck_assert_msg(tu_contains(row.reason, "delivered 12"), "%s", row.reason);
+
+	counted_row(&row, 10, 10);
+	row.spurious = 2;
+	ck_assert_int_eq(evb_row_check_counts(&row, 0), -EPROTO);
+	ck_assert_msg(tu_contains(row.reason, "spurious 2"), "%s", row.reason);
+	counted_row(&row, 10, 10);
+	row.spurious = 2;
+	ck_assert_int_eq(evb_row_check_counts(&row, EVB_MAY_SPURIOUS), 0);
+
+	/* the first wrong count is the one named */
+	counted_row(&row, 10, 10);
+	evb_row_count_fail(&row, "acks %d of %d", 9, 10);
+	evb_row_count_fail(&row, "something later");
+	ck_assert_str_eq(row.reason, "acks 9 of 10");
+}
+END_TEST
+
 START_TEST(csv_round_trip)
 {
 	char path[] = "/tmp/evbhist.XXXXXX";
@@ -179,6 +304,9 @@ int main(void)
 	tcase_add_test(tc, stddev_and_merge);
 	tcase_add_test(tc, negative_values_are_counted);
 	tcase_add_test(tc, csv_round_trip);
+	tcase_add_test(tc, early_samples_enter_the_percentiles);
+	tcase_add_test(tc, percentiles_only_where_samples_support_them);
+	tcase_add_test(tc, counts_decide_the_status);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }

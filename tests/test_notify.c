@@ -4,9 +4,14 @@
  *   pingpong, wakeup  sent == delivered == iterations, one sample each
  *   burst             queued mechanisms deliver everything; merging ones
  *                     (standard signals) deliver <= sent, lost = the rest
- * A combination the machine cannot run must be a skipped row with a reason.
+ * and every row's context switches, machine CPU time and cpus column.  A
+ * combination the machine cannot run must be a skipped row with a reason;
+ * a variant --list calls supported must give at least one ok row.  A loss
+ * injected into a queued mechanism makes the row failed naming the count.
  * Then bad input: exit 2 and a message naming what was wrong.
  */
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "testutil.h"
@@ -22,8 +27,44 @@ static void check_skipped(const struct evb_row *row, int status, const char *wha
 	ck_assert_msg(row->reason[0], "%s: skipped without a reason", what);
 }
 
-static void run_mode(const struct tu_list_entry *e, const char *ipc, const char *placement,
-		     const char *mode)
+/* The cpus column: "A+B" pinned (one CPU twice for same-cpu), "" free. */
+static void check_cpus(const struct evb_row *row, const char *placement, const char *what)
+{
+	int a = -1, b = -1;
+
+	if (strcmp(placement, "free") == 0) {
+		ck_assert_msg(row->cpus[0] == '\0', "%s: cpus '%s' for free", what, row->cpus);
+		return;
+	}
+	ck_assert_msg(sscanf(row->cpus, "%d+%d", &a, &b) == 2 && a >= 0 && b >= 0,
+		      "%s: cpus '%s' is not A+B", what, row->cpus);
+	ck_assert_msg(strcmp(placement, "same-cpu") == 0 ? a == b : a != b,
+		      "%s: cpus '%s' for %s", what, row->cpus, placement);
+}
+
+/* Percentiles present only where the samples support them, and in order. */
+static void check_percentiles(const struct evb_row *row, const char *what)
+{
+	const int64_t p[] = { row->min, row->p50, row->p90, row->p99, row->p999, row->max };
+	const int64_t need[] = { 1, 20, 100, 1000, 10000, 1 };
+	int64_t last = 0;
+
+	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
+		if (row->samples < need[i]) {
+			ck_assert_msg(p[i] == EVB_NA, "%s: percentile %zu with %lld samples",
+				      what, i, (long long)row->samples);
+			continue;
+		}
+		ck_assert_msg(p[i] != EVB_NA && p[i] >= last, "%s: percentile %zu out of order",
+			      what, i);
+		last = p[i];
+	}
+	ck_assert_msg(row->min > 0, "%s: min %lld", what, (long long)row->min);
+}
+
+/* Runs one cell; returns 1 for an ok row, 0 for a skipped one. */
+static int run_mode(const struct tu_list_entry *e, const char *ipc, const char *placement,
+		    const char *mode)
 {
 	const char *iterations = strcmp(mode, "burst") == 0 ? "3000" : "150";
 	const char *args[] = { "--mechanism", e->mechanism, "--variant", e->variant,
@@ -49,7 +90,7 @@ static void run_mode(const struct tu_list_entry *e, const char *ipc, const char 
 	ck_assert_str_eq(row.placement, placement);
 	if (strcmp(row.status, "skipped") == 0) {
 		check_skipped(&row, status, what);
-		return;
+		return 0;
 	}
 	ck_assert_msg(status == 0 && strcmp(row.status, "ok") == 0, "%s: status %s (%d): %s",
 		      what, row.status, status, row.reason);
@@ -60,6 +101,13 @@ static void run_mode(const struct tu_list_entry *e, const char *ipc, const char 
 		      (long long)row.delivered);
 	ck_assert_int_ge(row.wall_ns, 1);
 	ck_assert_int_ge(row.clock_overhead_ns, 1);
+	ck_assert_int_eq(row.spurious, 0);
+	ck_assert_msg(row.machine_cpu_ns != EVB_NA && row.machine_cpu_ns >= 0,
+		      "%s: machine_cpu_ns %lld", what, (long long)row.machine_cpu_ns);
+	ck_assert_msg(isfinite(row.vcsw_a_per_op) && isfinite(row.ivcsw_a_per_op) &&
+		      isfinite(row.vcsw_b_per_op) && isfinite(row.ivcsw_b_per_op),
+		      "%s: context switches missing", what);
+	check_cpus(&row, placement, what);
 	if (strcmp(mode, "burst") == 0) {
 		int merges = strcmp(e->variant, "std") == 0;   /* standard signals */
 
@@ -73,15 +121,18 @@ static void run_mode(const struct tu_list_entry *e, const char *ipc, const char 
 			ck_assert_msg(row.delivered == row.sent, "%s: delivered %lld of %lld",
 				      what, (long long)row.delivered, (long long)row.sent);
 		ck_assert(row.ops_per_s > 0);
-		return;
+		return 1;
 	}
 	ck_assert_str_eq(row.metric, strcmp(mode, "pingpong") == 0 ? "roundtrip_ns" : "wakeup_ns");
 	ck_assert_msg(row.sent == 150 && row.delivered == 150 && row.samples == 150,
 		      "%s: sent %lld delivered %lld samples %lld", what, (long long)row.sent,
 		      (long long)row.delivered, (long long)row.samples);
-	ck_assert_msg(row.min > 0 && row.min <= row.p50 && row.p50 <= row.p90 &&
-		      row.p90 <= row.p99 && row.p99 <= row.p999 && row.p999 <= row.max,
-		      "%s: percentiles out of order", what);
+	check_percentiles(&row, what);
+	/* a sample is one round trip: at least one switch per side when B sleeps */
+	if (strcmp(mode, "wakeup") == 0)
+		ck_assert_msg(row.vcsw_b_per_op >= 0.5, "%s: B asleep yet %.3g voluntary "
+			      "switches per wakeup", what, row.vcsw_b_per_op);
+	return 1;
 }
 
 START_TEST(every_mechanism_counts)
@@ -96,12 +147,57 @@ START_TEST(every_mechanism_counts)
 
 	ck_assert_msg(e->supported || e->reason[0], "%s/%s unsupported without reason",
 		      e->mechanism, e->variant);
+
+	int ok = 0;
+
 	for (size_t i = 0; i < 2; i++)
 		for (size_t p = 0; p < 3; p++) {
-			run_mode(e, ipcs[i], placements[p], "pingpong");
-			run_mode(e, ipcs[i], placements[p], "wakeup");
-			run_mode(e, ipcs[i], placements[p], "burst");
+			ok += run_mode(e, ipcs[i], placements[p], "pingpong");
+			ok += run_mode(e, ipcs[i], placements[p], "wakeup");
+			ok += run_mode(e, ipcs[i], placements[p], "burst");
 		}
+	/* a walk where every cell is skipped proves nothing */
+	ck_assert_msg(!e->supported || ok > 0, "%s/%s: supported here, yet no ok row",
+		      e->mechanism, e->variant);
+}
+END_TEST
+
+/* Burst with one notification dropped on purpose: --inject-loss N. */
+static void burst_with_loss(const char *mechanism, const char *variant, struct evb_row *row,
+			    int *status)
+{
+	const char *args[] = { "--mechanism", mechanism, "--mode", "burst", "--iterations",
+			       "2000", "--warmup", "10", "--inject-loss", "500", "--variant",
+			       variant, NULL };
+
+	if (!variant)
+		args[10] = NULL;
+	*status = tu_run_row("evb-notify", args, 30, row);
+}
+
+START_TEST(a_lost_notification_fails_a_queued_mechanism)
+{
+	static const char *const queued[][2] = {
+		{ "pipe", NULL }, { "eventfd", "counter" }, { "sigwaitinfo", "rt" },
+	};
+	struct evb_row row;
+	int status;
+
+	for (size_t i = 0; i < sizeof(queued) / sizeof(queued[0]); i++) {
+		burst_with_loss(queued[i][0], queued[i][1], &row, &status);
+		if (strcmp(row.status, "skipped") == 0)
+			continue;
+		ck_assert_msg(status == 1 && strcmp(row.status, "failed") == 0,
+			      "%s: status %s (%d)", queued[i][0], row.status, status);
+		ck_assert_msg(tu_contains(row.reason, "lost 1 of 2000"), "%s: %s", queued[i][0],
+			      row.reason);
+		ck_assert_int_eq(row.lost, 1);
+	}
+	/* standard signals merge: their loss is the measurement, the row stays ok */
+	burst_with_loss("sigwaitinfo", "std", &row, &status);
+	ck_assert_msg(status == 0 && strcmp(row.status, "ok") == 0, "std: %s (%d) %s",
+		      row.status, status, row.reason);
+	ck_assert_int_ge(row.lost, 1);
 }
 END_TEST
 
@@ -138,6 +234,8 @@ START_TEST(bad_input_exits_2)
 	static const char *const unknown[] = { "--mechanism", "pipe", "--frobnicate", NULL };
 	static const char *const missing[] = { "--mode", "pingpong", NULL };
 	static const char *const stray[] = { "--mechanism", "pipe", "extra", NULL };
+	static const char *const loss_pingpong[] = { "--mechanism", "pipe", "--inject-loss",
+						     "3", NULL };
 
 	expect_message(bad_number, "12abc");
 	expect_message(negative, "-1");
@@ -151,6 +249,7 @@ START_TEST(bad_input_exits_2)
 	expect_message(unknown, "frobnicate");
 	expect_message(missing, "--mechanism");
 	expect_message(stray, "extra");
+	expect_message(loss_pingpong, "--inject-loss 3");
 }
 END_TEST
 
@@ -175,6 +274,7 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("usage");
 	tcase_add_test(tc, private_condvar_across_processes_is_skipped);
+	tcase_add_test(tc, a_lost_notification_fails_a_queued_mechanism);
 	tcase_add_test(tc, bad_input_exits_2);
 	tcase_add_test(tc, help_and_list);
 	suite_add_tcase(s, tc);

@@ -142,6 +142,30 @@ START_TEST(bootstrap_ratio)
 }
 END_TEST
 
+START_TEST(precision_and_bimodal)
+{
+	double v[] = { 100, 101, 102, 103, 104, 105, 106, 107, 108 };
+	double two[] = { 100, 101, 102, 103, 200, 201, 202, 203, 204, 205 };
+	double near[] = { 100, 101, 102, 103, 104, 105, 106, 107, 108, 109 };
+	struct evb_precision p;
+	size_t split = 0;
+
+	ck_assert_int_eq(evb_median_precision(v, 9, 0.95, &p), 0);
+	ck_assert(p.median == 104 && p.lo == 101 && p.hi == 107);
+	ck_assert_double_eq_tol(p.level, 1.0 - 20.0 / 512.0, 1e-12);
+	ck_assert_double_eq_tol(p.halfwidth_pct, 300.0 / 104.0, 1e-9);
+	ck_assert_int_eq(evb_median_precision(NULL, 0, 0.95, &p), -EINVAL);
+	ck_assert(evb_bimodal(two, 10, &split));
+	ck_assert_uint_eq(split, 4);
+	ck_assert(!evb_bimodal(near, 10, &split));
+	ck_assert(!evb_bimodal(NULL, 0, NULL));
+	ck_assert(!evb_bimodal(two, 3, NULL));
+	/* Empty and single inputs are fine everywhere. */
+	evb_sort_doubles(NULL, 0);
+	ck_assert(isnan(evb_median_sorted(NULL, 0)));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("stats");
@@ -154,6 +178,7 @@ int main(void)
 	tcase_add_test(tc, mann_whitney_ties_normal_approximation);
 	tcase_add_test(tc, mann_whitney_identical_samples);
 	tcase_add_test(tc, bootstrap_ratio);
+	tcase_add_test(tc, precision_and_bimodal);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }

@@ -1,10 +1,17 @@
-/* test_sys.c - fd limits, placement, shared barrier and peers. */
+/*
+ * test_sys.c - fd limits, placement (interrupt-aware choice, the cpus
+ * column), shared barrier and peers, the verified-asleep check.
+ */
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
+
+#include "evb_clock.h"
 
 #include "evb_peer.h"
 #include "evb_placement.h"
@@ -55,6 +62,116 @@ START_TEST(cross_cpu_picks_two_cpus)
 	ck_assert_int_ne(cpus.a, cpus.b);
 	ck_assert_int_ge(cpus.a, 0);
 	ck_assert_int_ge(cpus.b, 0);
+}
+END_TEST
+
+START_TEST(irq_counts_sum_numbered_lines_per_cpu)
+{
+	static const char text[] =
+		"           CPU0       CPU2       \n"
+		" 24:          1          0  IO-APIC   5-edge      ACPI:Ged\n"
+		" 36:          0      38719 PCI-MSIX-0000:00:02.0   1-edge      virtio1-req.0\n"
+		" 41:       1475          3 PCI-MSIX-0000:00:04.0   1-edge      virtio3-rx\n"
+		"  2:          7  XT-PIC  cascade\n"
+		"NMI:          0          0   Non-maskable interrupts\n"
+		"LOC:     350419     108444   Local timer interrupts\n"
+		"ERR:          0\n";
+	int64_t counts[4] = { -1, -1, -1, -1 };
+	FILE *in = fmemopen((void *)text, sizeof(text) - 1, "r");
+
+	ck_assert_ptr_nonnull(in);
+	ck_assert_int_eq(evb_irq_counts_parse(in, counts, 4), 0);
+	fclose(in);
+	ck_assert_int_eq(counts[0], 1 + 1475 + 7);   /* LOC and NMI are not devices */
+	ck_assert_int_eq(counts[2], 38719 + 3);
+	ck_assert_int_eq(counts[1], -1);             /* not in the text */
+
+	in = fmemopen((void *)"garbage\n", 8, "r");
+	ck_assert_int_eq(evb_irq_counts_parse(in, counts, 4), -EINVAL);
+	fclose(in);
+}
+END_TEST
+
+START_TEST(cpus_column_says_where)
+{
+	char buf[32];
+
+	evb_cpus_format(&(struct evb_cpus){ .a = 1, .b = 0 }, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "1+0");
+	evb_cpus_format(&(struct evb_cpus){ .a = 1, .b = 1 }, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "1+1");
+	evb_cpus_format(&(struct evb_cpus){ .a = 3, .b = -1 }, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "3");
+	evb_cpus_format(&(struct evb_cpus){ .a = -1, .b = -1 }, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "");
+}
+END_TEST
+
+START_TEST(side_a_goes_where_device_interrupts_are_fewest)
+{
+	static int64_t counts[CPU_SETSIZE];
+	struct evb_cpus cpus;
+	char reason[256] = "";
+	cpu_set_t mask;
+	FILE *f = fopen("/proc/interrupts", "r");
+	int best = -1;
+
+	if (!f)
+		return;   /* nothing to prefer: any allowed CPU */
+	ck_assert_int_eq(evb_irq_counts_parse(f, counts, CPU_SETSIZE), 0);
+	fclose(f);
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(mask), &mask), 0);
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, &mask) && (best < 0 || counts[cpu] < counts[best]))
+			best = cpu;
+	ck_assert_int_eq(evb_placement_choose(EVB_PLACE_SAME_CPU, &cpus, reason, sizeof(reason)), 0);
+	ck_assert_int_eq(cpus.a, cpus.b);
+	/* interrupts may arrive between the two reads: a's count is within a few of the best */
+	ck_assert_msg(counts[cpus.a] <= counts[best] + 1000, "chose CPU %d (%lld), best %d (%lld)",
+		      cpus.a, (long long)counts[cpus.a], best, (long long)counts[best]);
+	ck_assert_int_eq(evb_placement_choose(EVB_PLACE_FREE, &cpus, reason, sizeof(reason)), 0);
+	ck_assert_int_eq(cpus.a, -1);
+}
+END_TEST
+
+struct sleeper {
+	_Atomic pid_t tid;
+	int fd[2];
+};
+
+static int sleeper_fn(void *arg)
+{
+	struct sleeper *sl = arg;
+	char byte;
+
+	atomic_store(&sl->tid, gettid());
+	return read(sl->fd[0], &byte, 1) == 1 ? 0 : -EIO;   /* asleep in read */
+}
+
+START_TEST(asleep_is_seen_and_busy_is_not)
+{
+	struct sleeper sl = { .tid = 0 };
+	struct evb_asleep w;
+	struct evb_peer peer;
+	char reason[64];
+
+	ck_assert_int_eq(pipe(sl.fd), 0);
+	ck_assert_int_eq(evb_peer_start(&peer, EVB_IPC_THREAD, -1, sleeper_fn, &sl), 0);
+	while (!atomic_load(&sl.tid))
+		sched_yield();
+	ck_assert_int_eq(evb_asleep_open(&w, getpid(), atomic_load(&sl.tid)), 0);
+	ck_assert_int_eq(evb_wait_until_asleep(&w, EVB_ASLEEP_TIMEOUT_NS), 1);
+	ck_assert_int_eq(write(sl.fd[1], "x", 1), 1);
+	ck_assert_int_eq(evb_peer_join(&peer, reason, sizeof(reason)), 0);
+	evb_asleep_close(&w);
+
+	/* this thread is running while it looks at itself */
+	ck_assert_int_eq(evb_asleep_open(&w, getpid(), gettid()), 0);
+	ck_assert_int_eq(evb_wait_until_asleep(&w, 2 * 1000 * 1000), 0);
+	evb_asleep_close(&w);
+	ck_assert_int_eq(evb_asleep_open(&w, getpid(), 0x3fffffff), -ENOENT);
+	close(sl.fd[0]);
+	close(sl.fd[1]);
 }
 END_TEST
 
@@ -149,6 +266,10 @@ int main(void)
 	tcase_add_test(tc, thread_peer_and_barrier_abort);
 	tcase_add_test(tc, crashed_process_peer_is_reported);
 	tcase_add_test(tc, strlcpy_truncates);
+	tcase_add_test(tc, irq_counts_sum_numbered_lines_per_cpu);
+	tcase_add_test(tc, cpus_column_says_where);
+	tcase_add_test(tc, side_a_goes_where_device_interrupts_are_fewest);
+	tcase_add_test(tc, asleep_is_seen_and_busy_is_not);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }

@@ -2,9 +2,11 @@
  * test_timer.c - every registered timer mechanism x variant on a tiny run,
  * with its counts checked (correctness only, never timing thresholds):
  *
- *   50 periods of 2 ms    status ok; every sample >= 0 (min >= 0, nothing
- *                         below zero); samples + overruns = sent = 50 x timers;
- *                         the row carries the axes it was given
+ *   50 periods of 2 ms    status ok; every sample >= 0 (min >= 0, early 0);
+ *                         samples + overruns = sent = 50 x timers; the row
+ *                         carries the axes it was given, the waiter's context
+ *                         switches, the machine's CPU time, its cpus; a variant
+ *                         --list calls supported must not be skipped here
  *   stall 3 periods       the waiter busy-spins 6 ms after its 20th sample:
  *                         >= 2 overruns reported, the sum still holds
  *   multi-timer           a mechanism whose row has a timers column also runs
@@ -12,18 +14,13 @@
  *   fifo, slack, load     each axis once per mechanism, recorded in the row
  *
  * A combination the machine cannot run must be a skipped row (exit 3) with
- * a reason.  Then: the --hist file holds the row's samples, a waiter stuck
- * past --timeout gives a timeout row, SCHED_FIFO without the right to it and
- * too few descriptors for the timers give skipped rows, and bad input exits
- * 2 naming the option.
+ * a reason.  The driver's other rows and its command line: test_timer_cli.c.
  */
+#include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <linux/capability.h>
 
 #include "testutil.h"
 
@@ -75,6 +72,48 @@ static void check_skipped(const struct evb_row *row, int status, const char *wha
 	ck_assert_msg(row->reason[0], "%s: skipped without a reason", what);
 }
 
+/* Percentiles present only where the samples support them, and in order. */
+static void check_percentiles(const struct evb_row *row, const char *what)
+{
+	const int64_t p[] = { row->min, row->p50, row->p90, row->p99, row->p999, row->max };
+	const int64_t need[] = { 1, 20, 100, 1000, 10000, 1 };
+	int64_t last = INT64_MIN + 1;
+
+	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
+		if (row->samples < need[i]) {
+			ck_assert_msg(p[i] == EVB_NA, "%s: percentile %zu with %lld samples",
+				      what, i, (long long)row->samples);
+			continue;
+		}
+		ck_assert_msg(p[i] != EVB_NA && p[i] >= last, "%s: percentile %zu out of order",
+			      what, i);
+		last = p[i];
+	}
+}
+
+/* Context switches (B only with --load), machine CPU time, the cpus column. */
+static void check_costs(const struct evb_row *row, const char *what)
+{
+	bool loaded = strcmp(row->load, "busy") == 0;
+	int a = -1, b = -1, n = sscanf(row->cpus, "%d+%d", &a, &b);
+
+	ck_assert_msg(isfinite(row->vcsw_a_per_op) && isfinite(row->ivcsw_a_per_op) &&
+		      row->vcsw_a_per_op >= 0, "%s: the waiter's context switches", what);
+	ck_assert_msg(isfinite(row->vcsw_b_per_op) == loaded &&
+		      isfinite(row->ivcsw_b_per_op) == loaded,
+		      "%s: the sibling's context switches only with --load", what);
+	ck_assert_msg(row->machine_cpu_ns != EVB_NA && row->machine_cpu_ns >= 0,
+		      "%s: machine_cpu_ns %lld", what, (long long)row->machine_cpu_ns);
+	if (strcmp(row->placement, "free") == 0)
+		ck_assert_msg(row->cpus[0] == '\0', "%s: cpus '%s' for free", what, row->cpus);
+	else if (!loaded)
+		ck_assert_msg(n == 1 && a >= 0, "%s: cpus '%s', want the waiter's", what,
+			      row->cpus);
+	else
+		ck_assert_msg(n == 2 && (strcmp(row->placement, "same-cpu") == 0) == (a == b),
+			      "%s: cpus '%s' for %s", what, row->cpus, row->placement);
+}
+
 /*
  * The checks every ok row must pass.  Returns 0 when the row was skipped
  * (checked as such), 1 when it is ok.
@@ -104,11 +143,11 @@ static int check_row(const struct timer_case *c, const struct evb_row *row, int 
 		      row->samples + row->overruns == row->sent,
 		      "%s: samples %lld + overruns %lld != sent %lld", what,
 		      (long long)row->samples, (long long)row->overruns, (long long)row->sent);
-	ck_assert_msg(row->min >= 0, "%s: a wakeup came %lld ns before its deadline", what,
-		      (long long)row->min);
-	ck_assert_msg(row->min <= row->p50 && row->p50 <= row->p90 && row->p90 <= row->p99 &&
-		      row->p99 <= row->p999 && row->p999 <= row->max,
-		      "%s: percentiles out of order", what);
+	ck_assert_msg(row->min >= 0 && row->early == 0,
+		      "%s: %lld wakeups came before their deadline (min %lld ns)", what,
+		      (long long)row->early, (long long)row->min);
+	check_percentiles(row, what);
+	check_costs(row, what);
 	ck_assert_msg(row->wakeups >= 1 && row->wakeups <= row->samples,
 		      "%s: wakeups %lld, samples %lld", what, (long long)row->wakeups,
 		      (long long)row->samples);
@@ -124,6 +163,29 @@ static void entry_case(struct timer_case *c, const struct tu_list_entry *e, cons
 	c->e = e;
 	c->periods = PERIODS;
 	c->what = what;
+}
+
+/* The entry with a busy sibling at placement, 50 us slack asked for. */
+static void loaded_case(const struct tu_list_entry *e, const char *placement)
+{
+	struct timer_case c;
+	struct evb_row row;
+	char what[256];
+	int status;
+
+	snprintf(what, sizeof(what), "%s/%s load %s", e->mechanism, e->variant, placement);
+	entry_case(&c, e, what);
+	c.periods = 20;
+	c.extra[0] = "--load";
+	c.extra[1] = "--placement";
+	c.extra[2] = placement;
+	c.extra[3] = "--timer-slack";
+	c.extra[4] = "50us";
+	status = run_case(&c, &row);
+	ck_assert_str_eq(row.placement, placement);
+	ck_assert_str_eq(row.load, "busy");
+	if (check_row(&c, &row, status))
+		ck_assert_int_eq(row.timer_slack_ns, 50000);
 }
 
 START_TEST(every_mechanism)
@@ -147,8 +209,12 @@ START_TEST(every_mechanism)
 	snprintf(what, sizeof(what), "%s/%s plain", e->mechanism, e->variant);
 	entry_case(&c, e, what);
 	status = run_case(&c, &row);
-	if (!check_row(&c, &row, status))
-		return;   /* skipped here: the reason was checked */
+	if (!check_row(&c, &row, status)) {
+		/* a walk where every cell is skipped proves nothing */
+		ck_assert_msg(!e->supported, "%s: supported here, yet skipped: %s", what,
+			      row.reason);
+		return;
+	}
 	ck_assert_str_eq(row.placement, "same-cpu");
 	ck_assert_str_eq(row.sched, "other");
 	ck_assert_str_eq(row.load, "none");
@@ -207,191 +273,8 @@ START_TEST(every_mechanism)
 	}
 
 	/* a busy sibling in every placement */
-	for (size_t p = 0; p < 3; p++) {
-		snprintf(what, sizeof(what), "%s/%s load %s", e->mechanism, e->variant,
-			 placements[p]);
-		entry_case(&c, e, what);
-		c.periods = 20;
-		c.extra[0] = "--load";
-		c.extra[1] = "--placement";
-		c.extra[2] = placements[p];
-		c.extra[3] = "--timer-slack";
-		c.extra[4] = "50us";
-		status = run_case(&c, &row);
-		ck_assert_str_eq(row.placement, placements[p]);
-		ck_assert_str_eq(row.load, "busy");
-		if (check_row(&c, &row, status))
-			ck_assert_int_eq(row.timer_slack_ns, 50000);
-	}
-}
-END_TEST
-
-START_TEST(hist_file_matches_row)
-{
-	char dir[256], path[512];
-	const char *args[] = { "--mechanism", "clock-nanosleep", "--period-ns", PERIOD,
-			       "--iterations", "30", "--warmup", "2", "--hist", path, NULL };
-	struct evb_row row;
-	struct evb_hist hist;
-	FILE *f;
-
-	tu_tmpdir(dir, sizeof(dir));
-	snprintf(path, sizeof(path), "%s/hist.csv", dir);
-	ck_assert_int_eq(tu_run_row("evb-timer", args, 20, &row), 0);
-	f = fopen(path, "r");
-	ck_assert_ptr_nonnull(f);
-	evb_hist_init(&hist);
-	ck_assert_int_eq(evb_hist_read_csv(&hist, f), 0);
-	fclose(f);
-	ck_assert_int_eq((int64_t)hist.count, row.samples);
-	ck_assert_int_eq((int64_t)hist.below_zero, 0);
-	tu_rmtree(dir);
-}
-END_TEST
-
-/* A waiter stuck past --timeout: the watchdog writes a timeout row. */
-START_TEST(stuck_waiter_times_out)
-{
-	const char *args[] = { "--mechanism", "timerfd", "--iterations", "10", "--stall-at",
-			       "2", "--stall-ns", "4s", "--timeout", "1s", NULL };
-	struct evb_row row;
-	int status = tu_run_row("evb-timer", args, 20, &row);
-
-	ck_assert_int_eq(status, 1);
-	ck_assert_str_eq(row.status, "timeout");
-	ck_assert(tu_contains(row.reason, "timeout"));
-	ck_assert_str_eq(row.mechanism, "timerfd");
-	ck_assert_int_eq(row.period_ns, 1000000);
-}
-END_TEST
-
-/* Too few descriptors for the timers: a skipped row naming the limit. */
-START_TEST(too_many_timers_is_skipped)
-{
-	const char *args[] = { "--mechanism", "timerfd-epoll", "--timers", "200",
-			       "--iterations", "5", NULL };
-	struct rlimit lim;
-	struct evb_row row;
-	int status;
-
-	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &lim), 0);
-	lim.rlim_cur = 64;                /* inherited by the driver */
-	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &lim), 0);
-	status = tu_run_row("evb-timer", args, 20, &row);
-	ck_assert_str_eq(row.status, "skipped");
-	check_skipped(&row, status, "timerfd-epoll --timers 200 with 64 fds");
-	ck_assert(tu_contains(row.reason, "RLIMIT_NOFILE"));
-	ck_assert_int_eq(row.timers, 200);
-}
-END_TEST
-
-/*
- * SCHED_FIFO not permitted: a skipped row with the reason.  Root is made
- * unable by dropping CAP_SYS_NICE from the bounding set (Check runs each
- * test in its own fork, so only this test's children are affected) and
- * RLIMIT_RTPRIO 0.
- */
-START_TEST(fifo_not_permitted_is_skipped)
-{
-	const char *args[] = { "--mechanism", "clock-nanosleep", "--sched", "fifo",
-			       "--iterations", "5", NULL };
-	struct rlimit none = { 0, 0 };
-	struct evb_row row;
-	int status;
-
-	const char *fork_mode = getenv("CK_FORK");
-
-	if (fork_mode && strcmp(fork_mode, "no") == 0)
-		return;   /* the change would outlive this test */
-	ck_assert_int_eq(setrlimit(RLIMIT_RTPRIO, &none), 0);
-	/* fails without CAP_SETPCAP; then this process cannot use SCHED_FIFO
-	 * either unless it has CAP_SYS_NICE, in which case there is no test */
-	if (prctl(PR_CAPBSET_DROP, CAP_SYS_NICE, 0, 0, 0) && getuid() == 0)
-		return;
-	status = tu_run_row("evb-timer", args, 20, &row);
-	ck_assert_str_eq(row.status, "skipped");
-	check_skipped(&row, status, "clock-nanosleep --sched fifo without CAP_SYS_NICE");
-	ck_assert(tu_contains(row.reason, "SCHED_FIFO"));
-	ck_assert_str_eq(row.sched, "fifo");
-}
-END_TEST
-
-static void expect_message(const char *const *args, const char *needle)
-{
-	tu_expect_usage_error("evb-timer", args, needle);
-}
-
-START_TEST(bad_input_exits_2)
-{
-	static const char *const zero_period[] = { "--mechanism", "timerfd", "--period-ns", "0",
-						   NULL };
-	static const char *const bad_period[] = { "--mechanism", "timerfd", "--period-ns",
-						  "1parsec", NULL };
-	static const char *const bad_slack[] = { "--mechanism", "timerfd", "--timer-slack",
-						 "lots", NULL };
-	static const char *const zero_slack[] = { "--mechanism", "timerfd", "--timer-slack",
-						  "0", NULL };
-	static const char *const bad_sched[] = { "--mechanism", "timerfd", "--sched", "rr", NULL };
-	static const char *const bad_prio[] = { "--mechanism", "timerfd", "--sched", "fifo",
-						"--prio", "100", NULL };
-	static const char *const prio_other[] = { "--mechanism", "timerfd", "--prio", "50", NULL };
-	static const char *const timers_single[] = { "--mechanism", "ppoll", "--timers", "4",
-						     NULL };
-	static const char *const zero_timers[] = { "--mechanism", "timerfd-epoll", "--timers",
-						   "0", NULL };
-	static const char *const bad_load[] = { "--mechanism", "timerfd", "--load=heavy", NULL };
-	static const char *const ipc[] = { "--mechanism", "timerfd", "--ipc", "thread", NULL };
-	static const char *const bad_mode[] = { "--mechanism", "timerfd", "--mode", "pingpong",
-						NULL };
-	static const char *const bad_variant[] = { "--mechanism", "timerfd", "--variant",
-						   "sideways", NULL };
-	static const char *const bad_mech[] = { "--mechanism", "sundial", NULL };
-	static const char *const stall_alone[] = { "--mechanism", "timerfd", "--stall-at", "3",
-						   NULL };
-	static const char *const too_long[] = { "--mechanism", "timerfd", "--period-ns", "10ms",
-						"--iterations", "1000", "--timeout", "5s", NULL };
-	static const char *const unknown[] = { "--mechanism", "timerfd", "--jitter", NULL };
-	static const char *const stray[] = { "--mechanism", "timerfd", "--load", "busy", NULL };
-
-	expect_message(zero_period, "--period-ns");
-	expect_message(bad_period, "1parsec");
-	expect_message(bad_slack, "--timer-slack");
-	expect_message(zero_slack, "--timer-slack");
-	expect_message(bad_sched, "--sched");
-	expect_message(bad_prio, "--prio");
-	expect_message(prio_other, "--sched fifo");
-	expect_message(timers_single, "--timers");
-	expect_message(zero_timers, "--timers");
-	expect_message(bad_load, "--load");
-	expect_message(ipc, "--ipc");
-	expect_message(bad_mode, "pingpong");
-	expect_message(bad_variant, "sideways");
-	expect_message(bad_mech, "sundial");
-	expect_message(stall_alone, "--stall-ns");
-	expect_message(too_long, "--timeout");
-	expect_message(unknown, "jitter");
-	expect_message(stray, "busy");
-}
-END_TEST
-
-START_TEST(help_and_list)
-{
-	static const char *const help[] = { "--help", NULL };
-	struct evb_spawn_result res = tu_run("evb-timer", help, 10);
-	struct tu_list_entry entries[MAX_ENTRIES];
-	size_t n;
-
-	ck_assert_int_eq(res.exit_status, 0);
-	ck_assert(tu_contains(res.out, "lateness") && tu_contains(res.out, "--timer-slack") &&
-		  tu_contains(res.out, "--stall-at") && tu_contains(res.out, "--placement"));
-	evb_spawn_result_free(&res);
-
-	n = tu_list("evb-timer", entries, MAX_ENTRIES);
-	ck_assert_int_ge(n, 14);
-	for (size_t i = 0; i < n; i++)
-		ck_assert_msg(entries[i].supported || entries[i].reason[0],
-			      "%s/%s unsupported without a reason", entries[i].mechanism,
-			      entries[i].variant);
+	for (size_t p = 0; p < 3; p++)
+		loaded_case(e, placements[p]);
 }
 END_TEST
 
@@ -402,18 +285,6 @@ int main(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, every_mechanism, 0, MAX_ENTRIES);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("rows");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, hist_file_matches_row);
-	tcase_add_test(tc, stuck_waiter_times_out);
-	tcase_add_test(tc, too_many_timers_is_skipped);
-	tcase_add_test(tc, fifo_not_permitted_is_skipped);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("usage");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, bad_input_exits_2);
-	tcase_add_test(tc, help_and_list);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }

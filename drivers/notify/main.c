@@ -4,13 +4,16 @@
  * Runs one mechanism (signals, eventfd, pipes, futex, ...) in one mode
  * (pingpong, wakeup, burst) between side A (this thread) and side B (a
  * thread or a fork()ed process, --ipc), placed by --placement, and prints
- * one CSV row.  notify.h draws the modes; each mechanism file says what it
- * does and how it delivers.  This file holds the registry and the modes and
- * knows no mechanism by name.
+ * one CSV row.  notify.h draws the modes (modes.c runs them); each
+ * mechanism file says what it does and how it delivers.  This file holds
+ * the registry, the options and the row, and knows no mechanism by name.
+ *
+ * Test aid, not in --help: --inject-loss N (burst) counts the sender's N-th
+ * notification as sent without making it, so a test can see a queued
+ * mechanism's row fail naming the lost count.
  */
 #include <errno.h>
 #include <getopt.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,10 +25,8 @@
 #include "evb_cli.h"
 #include "evb_clock.h"
 #include "evb_driver.h"
-#include "evb_hist.h"
-#include "evb_peer.h"
-#include "evb_sys.h"
-#include "evb_watchdog.h"
+#include "evb_placement.h"
+#include "modes.h"
 #include "notify.h"
 
 static const struct evb_mech *const registry[] = {
@@ -43,294 +44,28 @@ static const char *const notify_modes[] = { "pingpong", "wakeup", "burst", NULL 
 static const char *const mode_metric[] = { "roundtrip_ns", "wakeup_ns", "ops_per_s" };
 static const char *const mode_unit[] = { "ns", "ns", "ops/s" };
 
-/* Burst: how long B's bounded wait sleeps before it looks at the stop fd. */
-#define BURST_IDLE_NS (10 * 1000 * 1000LL)
-
 enum {
 	OPT_GAP = EVB_OPT_FAMILY,
+	OPT_INJECT_LOSS,
 };
-
-struct notify_opts {
-	struct evb_driver_opts common;
-	int64_t gap_ns;        /* wakeup: A's pause once B is about to block */
-};
-
-/* Everything both sides touch; in shared memory so processes work too. */
-struct run {
-	struct notify_ids ids;
-	struct evb_barrier barrier;
-	struct evb_hist hist;           /* samples of the measuring side */
-	_Atomic int b_waiting;          /* wakeup: B is about to block */
-	_Atomic int64_t stamp_ns;       /* wakeup: A's clock just before notify */
-	_Atomic int64_t progress[2];    /* measured operations done, per side */
-	_Atomic int emitted;            /* the row was written (by main or watchdog) */
-	int64_t burst_start_ns;
-	int64_t last_delivery_ns;
-	int64_t measured_ns;            /* A's measured loop */
-	int64_t sent;
-	int64_t delivered;
-	int64_t wakeups;
-	int64_t acks;                   /* B -> A notifications A received */
-	int64_t send_retries;           /* burst: -EAGAIN from a full queue */
-	struct evb_usage usage[2];      /* measured phase, per side's thread */
-	struct evb_side_errors errors;
-};
-
-/* What each side needs, by pointer; nothing here is global. */
-struct side {
-	const struct notify_opts *opts;
-	const struct notify_ops *ops;
-	struct notify_ctx *ctx;
-	struct run *run;
-	struct evb_watchdog *watchdog;
-	int stop_fd;                    /* burst: A posts it after the last send */
-	struct evb_row *row;
-};
-
-static int side_fail(struct side *s, enum notify_side self, const char *call, int err)
-{
-	evb_side_errors_set(&s->run->errors, self, call, err);
-	evb_barrier_abort(&s->run->barrier);
-	evb_watchdog_trip(s->watchdog);
-	return err;
-}
-
-static void usage_delta(struct evb_usage *out, const struct evb_usage *before)
-{
-	struct evb_usage now;
-
-	evb_usage_thread(&now);
-	out->user_ns = now.user_ns - before->user_ns;
-	out->sys_ns = now.sys_ns - before->sys_ns;
-}
-
-/* --- one notification each way -------------------------------------------- */
-
-static int send_one(struct side *s, enum notify_side from)
-{
-	int ret = s->ops->notify(s->ctx, from);
-
-	return ret ? side_fail(s, from, "notify", ret) : 0;
-}
-
-/* Block in the mechanism's own wait until something arrives; its count. */
-static int64_t wait_one(struct side *s, enum notify_side self)
-{
-	int64_t got;
-
-	do
-		got = s->ops->wait(s->ctx, self, -1);
-	while (got == 0);   /* interrupted: wait again */
-	return got < 0 ? side_fail(s, self, "wait", (int)got) : got;
-}
-
-/* A: notify B, block until B answers. */
-static int64_t round_trip(struct side *s)
-{
-	int ret = send_one(s, SIDE_A);
-
-	return ret ? ret : wait_one(s, SIDE_A);
-}
-
-/* B: block until A notifies, answer; the count that arrived. */
-static int64_t answer(struct side *s)
-{
-	int64_t got = wait_one(s, SIDE_B);
-
-	if (got < 0)
-		return got;
-	int ret = send_one(s, SIDE_B);
-
-	return ret ? ret : got;
-}
-
-static void progress(struct side *s, enum notify_side self, int64_t done)
-{
-	atomic_store_explicit(&s->run->progress[self], done, memory_order_relaxed);
-}
-
-/* --- pingpong and warmup: A sends, B answers ------------------------------ */
-
-static int pingpong_a(struct side *s, int64_t rounds, int record)
-{
-	for (int64_t i = 0; i < rounds; i++) {
-		int64_t t0 = evb_now_ns();
-		int64_t got = round_trip(s);
-
-		if (got < 0)
-			return (int)got;
-		if (!record)
-			continue;
-		evb_hist_record(&s->run->hist, evb_now_ns() - t0);
-		s->run->acks += got;
-		progress(s, SIDE_A, i + 1);
-	}
-	return 0;
-}
-
-static int pingpong_b(struct side *s, int64_t rounds, int record)
-{
-	for (int64_t i = 0; i < rounds; i++) {
-		int64_t got = answer(s);
-
-		if (got < 0)
-			return (int)got;
-		if (!record)
-			continue;
-		s->run->delivered += got;
-		s->run->wakeups++;
-		progress(s, SIDE_B, i + 1);
-	}
-	return 0;
-}
-
-/* --- wakeup: A stamps, B measures ---------------------------------------- */
-
-static int wakeup_a(struct side *s, int64_t rounds)
-{
-	for (int64_t i = 0; i < rounds; i++) {
-		/* Let B get into its wait and fall asleep: the sample is a wakeup
-		 * from sleep, not a notification caught on the way in. */
-		while (!atomic_load(&s->run->b_waiting))
-			sched_yield();
-		evb_spin_yield_ns(s->opts->gap_ns);
-
-		atomic_store(&s->run->stamp_ns, evb_now_ns());
-		int64_t got = round_trip(s);
-
-		if (got < 0)
-			return (int)got;
-		s->run->acks += got;
-		progress(s, SIDE_A, i + 1);
-	}
-	return 0;
-}
-
-static int wakeup_b(struct side *s, int64_t rounds)
-{
-	for (int64_t i = 0; i < rounds; i++) {
-		atomic_store(&s->run->b_waiting, 1);
-		int64_t got = wait_one(s, SIDE_B);
-		int64_t t1 = evb_now_ns();
-
-		atomic_store(&s->run->b_waiting, 0);
-		if (got < 0)
-			return (int)got;
-		evb_hist_record(&s->run->hist, t1 - atomic_load(&s->run->stamp_ns));
-		s->run->delivered += got;
-		s->run->wakeups++;
-		progress(s, SIDE_B, i + 1);
-
-		int ret = send_one(s, SIDE_B);
-
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-/* --- burst: A fires, B counts -------------------------------------------- */
-
-static int burst_a(struct side *s, int64_t count)
-{
-	s->run->burst_start_ns = evb_now_ns();
-	for (int64_t i = 0; i < count; i++) {
-		int ret;
-
-		while ((ret = s->ops->notify(s->ctx, SIDE_A)) == -EAGAIN) {
-			s->run->send_retries++;   /* a queue is full: let B drain */
-			sched_yield();
-		}
-		if (ret)
-			return side_fail(s, SIDE_A, "notify", ret);
-		s->run->sent++;
-		progress(s, SIDE_A, i + 1);
-	}
-	int ret = evb_eventfd_post(s->stop_fd);
-
-	return ret ? side_fail(s, SIDE_A, "write(stop eventfd)", ret) : 0;
-}
-
-/*
- * B never blocks unbounded here: a lost notification must not hang the run.
- * Once A's stop eventfd is readable every send has been made, so what is
- * not pending after that is lost (merged) for good.
- */
-static int burst_b(struct side *s)
-{
-	int stopped = 0;
-
-	for (;;) {
-		int64_t got = s->ops->wait(s->ctx, SIDE_B, stopped ? 0 : BURST_IDLE_NS);
-
-		if (got < 0)
-			return side_fail(s, SIDE_B, "wait", (int)got);
-		if (got > 0) {
-			s->run->last_delivery_ns = evb_now_ns();
-			s->run->delivered += got;
-			s->run->wakeups++;
-			progress(s, SIDE_B, s->run->delivered);
-			continue;
-		}
-		if (stopped)
-			return 0;
-		int ready = evb_fd_readable(s->stop_fd);
-
-		if (ready < 0)
-			return side_fail(s, SIDE_B, "poll(stop eventfd)", ready);
-		stopped = ready;
-	}
-}
-
-/* --- the two sides -------------------------------------------------------- */
-
-static int side_run(struct side *s, enum notify_side self)
-{
-	const struct evb_driver_opts *o = &s->opts->common;
-	enum notify_mode mode = (enum notify_mode)o->mode;
-	struct evb_usage before;
-	int ret;
-
-	s->run->ids.pid[self] = getpid();
-	s->run->ids.tid[self] = gettid();
-	if (evb_barrier_wait(&s->run->barrier))       /* ids visible to both */
-		return -ECANCELED;
-	ret = self == SIDE_A ? pingpong_a(s, o->warmup, 0) : pingpong_b(s, o->warmup, 0);
-	if (ret || evb_barrier_wait(&s->run->barrier))
-		return ret ? ret : -ECANCELED;
-
-	evb_usage_thread(&before);
-	int64_t t0 = evb_now_ns();
-
-	switch (mode) {
-	case NOTIFY_PINGPONG:
-		ret = self == SIDE_A ? pingpong_a(s, o->iterations, 1)
-				     : pingpong_b(s, o->iterations, 1);
-		break;
-	case NOTIFY_WAKEUP:
-		ret = self == SIDE_A ? wakeup_a(s, o->iterations) : wakeup_b(s, o->iterations);
-		break;
-	case NOTIFY_BURST:
-		ret = self == SIDE_A ? burst_a(s, o->iterations) : burst_b(s);
-		break;
-	}
-	if (self == SIDE_A)
-		s->run->measured_ns = evb_now_ns() - t0;
-	usage_delta(&s->run->usage[self], &before);
-	return ret;
-}
-
-static int side_b_main(void *arg)
-{
-	return side_run(arg, SIDE_B);
-}
 
 /* --- the row -------------------------------------------------------------- */
 
-static void fill_row(const struct side *s, struct evb_row *row)
+/* Context switches per operation (round trips, or sends in a burst). */
+static void set_switches(struct evb_row *row, const struct evb_usage *usage, int64_t ops)
+{
+	if (ops <= 0)
+		return;
+	row->vcsw_a_per_op = (double)usage[SIDE_A].vcsw / (double)ops;
+	row->ivcsw_a_per_op = (double)usage[SIDE_A].ivcsw / (double)ops;
+	row->vcsw_b_per_op = (double)usage[SIDE_B].vcsw / (double)ops;
+	row->ivcsw_b_per_op = (double)usage[SIDE_B].ivcsw / (double)ops;
+}
+
+static void fill_row(const struct notify_side_ctx *s, struct evb_row *row)
 {
 	const struct evb_driver_opts *o = &s->opts->common;
-	const struct run *run = s->run;
+	const struct notify_run *run = s->run;
 	enum notify_mode mode = (enum notify_mode)o->mode;
 	struct rusage self, children;
 
@@ -352,6 +87,9 @@ static void fill_row(const struct side *s, struct evb_row *row)
 			row->ops_per_s = (double)o->iterations * 1e9 / (double)row->wall_ns;
 	}
 	row->lost = row->sent - row->delivered;
+	row->spurious = atomic_load(&run->spurious);
+	set_switches(row, run->usage, row->sent);
+	row->machine_cpu_ns = run->machine_cpu_ns;
 	row->cpu_user_ns = run->usage[SIDE_A].user_ns + run->usage[SIDE_B].user_ns;
 	row->cpu_sys_ns = run->usage[SIDE_A].sys_ns + run->usage[SIDE_B].sys_ns;
 	getrusage(RUSAGE_SELF, &self);
@@ -360,7 +98,29 @@ static void fill_row(const struct side *s, struct evb_row *row)
 			  (o->ipc == EVB_IPC_PROCESS ? children.ru_maxrss : 0);
 }
 
-static void describe_failure(const struct side *s, struct evb_row *row, const char *why)
+/*
+ * The row is ok only when the counts check out (notify.h): a failed row
+ * keeps its figures and names the first count that is wrong.
+ */
+static void check_counts(const struct notify_side_ctx *s, struct evb_row *row)
+{
+	const struct notify_run *run = s->run;
+	const struct evb_driver_opts *o = &s->opts->common;
+	int variant = evb_driver_variant_index(o);
+	bool may_merge = s->ops->may_merge & (1u << variant);
+
+	if ((enum notify_mode)o->mode != NOTIFY_BURST && run->acks != o->iterations)
+		evb_row_count_fail(row, "acks %lld of %lld: B's replies did not all arrive",
+				   (long long)run->acks, (long long)o->iterations);
+	if (run->not_asleep)
+		evb_row_count_fail(row, "not asleep %lld of %lld: B was not seen asleep "
+				   "within %lld ms before those notifications",
+				   (long long)run->not_asleep, (long long)o->iterations,
+				   EVB_ASLEEP_TIMEOUT_NS / 1000000);
+	evb_row_check_counts(row, may_merge ? EVB_MAY_LOSE : 0);
+}
+
+static void describe_failure(const struct notify_side_ctx *s, struct evb_row *row, const char *why)
 {
 	char progress[128];
 
@@ -372,14 +132,14 @@ static void describe_failure(const struct side *s, struct evb_row *row, const ch
 }
 
 /* Exactly one row leaves the process, from main or from the watchdog. */
-static int emit_once(const struct side *s, struct evb_row *row)
+static int emit_once(const struct notify_side_ctx *s, struct evb_row *row)
 {
 	return evb_driver_emit_once(&s->opts->common, row, &s->run->hist, &s->run->emitted);
 }
 
 static void watchdog_fire(void *arg, int timed_out, const char *why)
 {
-	struct side *s = arg;
+	struct notify_side_ctx *s = arg;
 
 	describe_failure(s, s->row, why);
 	evb_driver_abandon(&s->opts->common, s->row, timed_out, &s->run->emitted);
@@ -403,9 +163,11 @@ static void usage(const char *prog)
 	       "            ops_per_s, sent, delivered, lost (merged), wakeups\n"
 	       "\n"
 	       "evb-notify options:\n"
-	       "  --gap-ns T      wakeup: A's pause after B announced it is about to\n"
-	       "                  block (default 10us)\n"
-	       "\n%s", prog, prog, evb_driver_common_help);
+	       "  --gap-ns T      wakeup: A's pause after B's thread is seen asleep\n"
+	       "                  (default %lldus, as evb-mux)\n"
+	       "\nCounts decide the status: a queued mechanism that loses a notification,\n"
+	       "a missing reply or a spurious wakeup makes the row failed, naming the count.\n"
+	       "\n%s", prog, prog, EVB_WAKEUP_GAP_NS / 1000, evb_driver_common_help);
 }
 
 static int probe(const struct evb_mech *mech, const char *variant, char *reason,
@@ -422,6 +184,7 @@ static void parse(int argc, char **argv, struct notify_opts *opts)
 	static const struct option long_options[] = {
 		EVB_DRIVER_LONG_OPTIONS,
 		{ "gap-ns", required_argument, NULL, OPT_GAP },
+		{ "inject-loss", required_argument, NULL, OPT_INJECT_LOSS },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct evb_driver_opts *o = &opts->common;
@@ -429,7 +192,8 @@ static void parse(int argc, char **argv, struct notify_opts *opts)
 	int opt;
 
 	evb_driver_opts_init(o, "evb-notify", "notify", notify_modes);
-	opts->gap_ns = 10 * 1000;
+	opts->gap_ns = EVB_WAKEUP_GAP_NS;
+	opts->inject_loss = 0;
 	while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
 		if (evb_driver_common_opt(o, opt, optarg, &list, &help))
 			continue;
@@ -438,12 +202,22 @@ static void parse(int argc, char **argv, struct notify_opts *opts)
 			opts->gap_ns = evb_opt_i64(o->prog, "--gap-ns", optarg, EVB_UNIT_TIME, 0,
 						   EVB_NSEC_PER_SEC);
 			break;
+		case OPT_INJECT_LOSS:
+			opts->inject_loss = evb_opt_i64(o->prog, "--inject-loss", optarg,
+							EVB_UNIT_COUNT, 1, 1000000000LL);
+			break;
 		default:
 			evb_usage_error(o->prog, "unknown option (see above)");
 		}
 	}
 	evb_driver_parse_done(o, argc, argv, list, help, usage, registry,
 			      EVB_ARRAY_SIZE(registry), probe);
+	if (opts->inject_loss && (enum notify_mode)o->mode != NOTIFY_BURST)
+		evb_usage_error(o->prog, "--inject-loss %lld: only burst mode can lose one",
+				(long long)opts->inject_loss);
+	if (opts->inject_loss > o->iterations)
+		evb_usage_error(o->prog, "--inject-loss %lld: beyond --iterations %lld",
+				(long long)opts->inject_loss, (long long)o->iterations);
 }
 
 int main(int argc, char **argv)
@@ -474,11 +248,12 @@ int main(int argc, char **argv)
 		return evb_driver_skip(o, &row, reason);
 	if (evb_placement_choose(o->placement, &cpus, reason, sizeof(reason)))
 		return evb_driver_skip(o, &row, reason);
+	evb_cpus_format(&cpus, row.cpus, sizeof(row.cpus));
 
-	struct run *run = evb_shared_alloc(sizeof(*run));
+	struct notify_run *run = evb_shared_alloc(sizeof(*run));
 	struct notify_ctx ctx = { .cfg = &cfg };
 	struct evb_watchdog watchdog;
-	struct side side = {
+	struct notify_side_ctx side = {
 		.opts = &opts, .ops = ops, .ctx = &ctx, .run = run,
 		.watchdog = &watchdog, .row = &row,
 	};
@@ -487,6 +262,7 @@ int main(int argc, char **argv)
 	if (!run)
 		return evb_driver_fail(o, &row, "mmap shared state: %s", strerror(ENOMEM));
 	ctx.ids = &run->ids;
+	run->machine_cpu_ns = EVB_NA;
 	evb_hist_init(&run->hist);
 	evb_barrier_init(&run->barrier, 2);
 	side.stop_fd = eventfd(0, EFD_CLOEXEC);
@@ -499,16 +275,16 @@ int main(int argc, char **argv)
 	ret = evb_watchdog_start(&watchdog, o->timeout_ns, watchdog_fire, &side);
 	if (ret)
 		return evb_driver_fail(o, &row, "watchdog thread: %s", strerror(-ret));
-	ret = evb_peer_start(&peer, o->ipc, cpus.b, side_b_main, &side);
+	ret = evb_peer_start(&peer, o->ipc, cpus.b, notify_side_b_main, &side);
 	if (ret) {
 		evb_watchdog_stop(&watchdog);
 		return evb_driver_fail(o, &row, "starting side B: %s", strerror(-ret));
 	}
 	ret = evb_pin_self(cpus.a);
 	if (ret)
-		side_fail(&side, SIDE_A, "sched_setaffinity", ret);
+		notify_side_fail(&side, SIDE_A, "sched_setaffinity", ret);
 	else
-		side_run(&side, SIDE_A);
+		notify_side_run(&side, SIDE_A);
 
 	ret = evb_peer_join(&peer, run->errors.peer_reason, sizeof(run->errors.peer_reason));
 	if (ret)
@@ -521,12 +297,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", o->prog, row.reason);
 	} else {
 		fill_row(&side, &row);
+		check_counts(&side, &row);
 		if (run->send_retries)
 			fprintf(stderr, "%s: the sender found the queue full %lld times "
 				"(retried each)\n", o->prog, (long long)run->send_retries);
 		if (row.lost)
 			fprintf(stderr, "%s: %lld of %lld notifications not delivered (merged "
 				"or lost)\n", o->prog, (long long)row.lost, (long long)row.sent);
+		if (strcmp(row.status, EVB_STATUS_OK) != 0)
+			fprintf(stderr, "%s: %s\n", o->prog, row.reason);
 	}
 	ops->teardown(&ctx);
 	close(side.stop_fd);

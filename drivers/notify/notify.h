@@ -9,13 +9,27 @@
  *   pingpong   A: t0, notify B, wait ........................ t1   sample = t1 - t0
  *              B:           wait, notify A                          (roundtrip_ns)
  *
- *   wakeup     A: (B is blocked) t0 -> shared, notify B, wait for B's ack
+ *   wakeup     A: B verified asleep, gap, t0 -> shared, notify B, wait for ack
  *              B: wait ... returns, t1                              sample = t1 - t0
  *                                                                   (wakeup_ns)
+ *              "B verified asleep": B's thread shows state S in /proc
+ *              (evb_wait_until_asleep), then --gap-ns (default
+ *              EVB_WAKEUP_GAP_NS, 10 us) passes before A reads its clock --
+ *              the same definition evb-mux's wakeup uses.  A notification
+ *              sent before B was seen asleep (within EVB_ASLEEP_TIMEOUT_NS)
+ *              makes the row failed.
  *   burst      A: notify x N as fast as it can, then post the stop eventfd
  *              B: bounded waits, counting what arrives, until stop is
  *                 posted and nothing more is pending        ops_per_s, sent,
  *                                                           delivered, lost
+ *
+ * Counts decide the status (README, "Driver contract"): every row is checked
+ * -- pingpong and wakeup: delivered == acks == iterations; burst: delivered
+ * == sent unless the variant may merge (may_merge below), when lost is the
+ * measured phenomenon; a blocking wait that returns with nothing is a
+ * spurious wakeup, which no notify mechanism allows (futex and condvar retry
+ * their own inside wait) -- and a count that does not check out makes the
+ * row failed with a reason naming it.
  *
  * A mechanism file holds only what is specific to it: its ops table below.
  */
@@ -63,6 +77,14 @@ struct notify_ctx {
 
 struct notify_ops {
 	struct evb_mech base;
+	/*
+	 * Variants (bit i: variant index i) whose notifications merge so that
+	 * fewer arrive than were sent: burst's lost is then data, not a
+	 * failure.  A mechanism that merges wakeups but counts every
+	 * notification (an eventfd counter read, a futex word) loses nothing
+	 * and leaves this 0.
+	 */
+	unsigned may_merge;
 	/*
 	 * Can this mechanism run with cfg here?  cfg is NULL for "on this
 	 * machine at all" (--list).  0, or -ENOTSUP with a reason.  Optional.

@@ -22,6 +22,9 @@
 #include "notify.h"
 
 extern const char *const sig_variants[];
+enum sig_variant { SIG_STD, SIG_RT };
+/* notify_ops.may_merge of every signal mechanism: std merges, rt queues. */
+#define SIG_MAY_MERGE (1u << SIG_STD)
 
 struct sig_chan {
 	int signo;

@@ -83,6 +83,7 @@ const struct notify_ops signal_handler_ops = {
 		.summary = "sigaction handler, B waits in sigsuspend; kill/tgkill or sigqueue",
 		.variants = sig_variants,
 	},
+	.may_merge = SIG_MAY_MERGE,
 	.setup = signal_handler_setup,
 	.notify = sig_notify,
 	.wait = signal_handler_wait,

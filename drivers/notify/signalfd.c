@@ -84,6 +84,7 @@ const struct notify_ops signalfd_ops = {
 		.summary = "signal kept blocked, B reads it from a signalfd",
 		.variants = sig_variants,
 	},
+	.may_merge = SIG_MAY_MERGE,
 	.setup = sigfd_setup,
 	.notify = sig_notify,
 	.wait = sigfd_wait,

@@ -38,6 +38,7 @@ const struct notify_ops sigwaitinfo_ops = {
 		.summary = "signal kept blocked, B dequeues it with sigwaitinfo",
 		.variants = sig_variants,
 	},
+	.may_merge = SIG_MAY_MERGE,
 	.setup = sig_setup,
 	.notify = sig_notify,
 	.wait = sigwait_wait,

@@ -16,6 +16,8 @@ static int load_main(void *arg)
 	int ret = evb_pin_self(load->cpu);
 	int64_t start;
 
+	atomic_store(&load->tid, gettid());
+
 	if (ret) {
 		evb_barrier_abort(load->start);   /* the waiter must not wait for us */
 		return ret;
@@ -53,6 +55,31 @@ int timer_load_start(struct timer_load *load, int cpu, struct evb_barrier *start
 		return ret;
 	}
 	return 0;
+}
+
+int timer_load_switches(const struct timer_load *load, struct evb_usage *usage)
+{
+	char path[64], line[128];
+	int found = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/status", atomic_load(&load->tid));
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		long long value;
+
+		if (sscanf(line, "voluntary_ctxt_switches: %lld", &value) == 1) {
+			usage->vcsw = value;
+			found++;
+		} else if (sscanf(line, "nonvoluntary_ctxt_switches: %lld", &value) == 1) {
+			usage->ivcsw = value;
+			found++;
+		}
+	}
+	fclose(f);
+	return found == 2 ? 0 : -EINVAL;
 }
 
 int timer_load_stop(struct timer_load *load, char *reason, size_t reason_len)

@@ -11,10 +11,12 @@
 #ifndef TIMER_LOAD_H
 #define TIMER_LOAD_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "evb_peer.h"
+#include "evb_sys.h"
 
 #define TIMER_LOAD_LAP_NS (100 * 1000LL)
 
@@ -24,10 +26,17 @@ struct timer_load {
 	int stop_fd;
 	struct evb_barrier *start;  /* two parties: the sibling and the waiter */
 	int64_t busy_ns;            /* how long it spun */
+	_Atomic int tid;            /* the sibling's thread, set before the barrier */
 };
 
 /* Start the sibling on cpu.  0 or -errno (nothing left running). */
 int timer_load_start(struct timer_load *load, int cpu, struct evb_barrier *start);
+/*
+ * The sibling's voluntary and involuntary context switches so far (vcsw,
+ * ivcsw of usage; the rest untouched), from /proc/self/task/TID/status:
+ * the waiter reads them around its measured span.  0 or -errno.
+ */
+int timer_load_switches(const struct timer_load *load, struct evb_usage *usage);
 /* Stop and join it.  0, or -errno with a reason. */
 int timer_load_stop(struct timer_load *load, char *reason, size_t reason_len);
 

@@ -11,7 +11,9 @@
  * One sample is lateness_ns = the clock read right after the mechanism's
  * wait returned (including the read that consumes the expiration) - the
  * deadline it was waiting for.  A correct mechanism never gives a negative
- * sample; one that does is recorded as is (the histogram counts it).
+ * sample; one that does is kept as is: it is counted in the early column and
+ * enters min and the percentiles (a second histogram holds the early
+ * magnitudes, evb_row_set_hist_early), never folded into zero.
  *
  * Overruns, with cyclictest's skip-ahead.  A wakeup L late has also let
  * m = (L - 1) / period further deadlines pass (m = 0 while L <= period); the
@@ -55,16 +57,24 @@
  * never writes /dev/cpu_dma_latency; the harness does, under its explicit
  * --cpu-dma-latency, and records the value either way.
  *
- * The row: samples, min .. max, mean, stddev of lateness_ns; sent = the
+ * The row: samples, min .. max, mean, stddev of lateness_ns (each
+ * percentile only where the samples support it); early; sent = the
  * deadlines of the measured span (iterations x timers); wakeups = waits that
  * returned a measured sample (one timerfd-epoll wait may carry several);
  * overruns; wall_ns = the measured span; cpu_user_ns, cpu_sys_ns = the
- * waiter thread's CPU time over it (not the --load sibling's); max_rss_kb;
- * axes period_ns, timers (timerfd-epoll only), timer_slack_ns (empty =
+ * waiter thread's CPU time over it (not the --load sibling's);
+ * machine_cpu_ns = every CPU's busy time over it; vcsw/ivcsw_a_per_op = the
+ * waiter's context switches per period, _b_ the --load sibling's (empty
+ * without one); cpus = "waiter" or "waiter+sibling"; max_rss_kb; axes
+ * period_ns, timers (timerfd-epoll only), timer_slack_ns (empty =
  * inherited), sched, load.  delivered, lost and ops_per_s stay empty.
+ * The counts decide the status: samples + overruns != sent makes the row
+ * failed naming the three (test aid, not in --help: --inject-miss K drops the
+ * K-th measured sample from the tally to show it).
  *
- * This file holds the registry, the options, the schedule and the row, and
- * knows no mechanism by name; each mechanism file says how it arms and waits.
+ * This file holds the registry and the options; schedule.c the schedule,
+ * measure.c the run around it, row.c the row.  None knows a mechanism by
+ * name; each mechanism file says how it arms and waits.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -78,12 +88,8 @@
 #include "evb_cli.h"
 #include "evb_clock.h"
 #include "evb_driver.h"
-#include "evb_hist.h"
 #include "evb_placement.h"
-#include "evb_sched.h"
-#include "evb_sys.h"
-#include "evb_watchdog.h"
-#include "load.h"
+#include "run.h"
 #include "timer.h"
 
 static const struct evb_mech *const registry[] = {
@@ -103,9 +109,6 @@ static const char *const timer_modes[] = { "lateness", NULL };
 static const char *const sched_names[] = { "other", "fifo", NULL };
 static const char *const load_names[] = { "none", "busy", NULL };
 
-enum { SCHED_POLICY_OTHER, SCHED_POLICY_FIFO };
-enum { LOAD_NONE, LOAD_BUSY };
-
 #define DEFAULT_PERIOD_NS (1000 * 1000LL)
 #define DEFAULT_WARMUP 100
 #define DEFAULT_PRIO 80
@@ -120,152 +123,10 @@ enum {
 	OPT_LOAD,
 	OPT_STALL_AT,
 	OPT_STALL_NS,
+	OPT_INJECT_MISS,
 };
 
-struct timer_opts {
-	struct evb_driver_opts common;
-	int64_t period_ns;
-	int64_t slack_ns;       /* EVB_NA: the inherited slack, left alone */
-	int sched;              /* SCHED_POLICY_* */
-	int64_t prio;
-	bool prio_given;
-	int64_t timers;
-	bool timers_given;
-	int load;               /* LOAD_* */
-	int64_t stall_at;       /* test aid: spin after this measured sample; 0 never */
-	int64_t stall_ns;
-};
-
-/* Counts of the measured span. */
-struct tally {
-	int64_t samples;
-	int64_t wakeups;        /* waits that returned a measured sample */
-	int64_t overruns;       /* measured deadlines skipped */
-	int64_t clock_overruns; /* deadlines the clock saw pass at the wakeups */
-	int64_t late_counts;    /* ... that a counting mechanism had not counted yet */
-	int64_t early_counts;   /* expirations counted before their deadline */
-	bool counted;           /* the mechanism reports its own expirations */
-};
-
-/* Everything one run needs, by pointer; nothing here is global. */
-struct run {
-	const struct timer_opts *opts;
-	const struct timer_ops *ops;
-	struct timer_ctx *ctx;
-	struct evb_hist hist;
-	int64_t ntimers;
-	int64_t *first;             /* per timer: deadline 0 */
-	int64_t *next;              /* per timer: index of the next deadline */
-	struct timer_fire *fired;   /* ntimers */
-	int64_t span_begin;         /* first measured deadline index (= warmup) */
-	int64_t span_end;           /* one past the last */
-	struct tally tally;
-	_Atomic int64_t progress;   /* measured samples, for the watchdog */
-	_Atomic int emitted;        /* the row was written (main or watchdog) */
-	struct evb_row axes;        /* the row as it stands before the run */
-	char failed_call[64];
-};
-
-static int64_t deadline_of(const struct run *r, int64_t timer)
-{
-	return r->first[timer] + r->next[timer] * r->opts->period_ns;
-}
-
-/* Number of deadline indexes in [lo, hi) that fall in the measured span. */
-static int64_t in_span(const struct run *r, int64_t lo, int64_t hi)
-{
-	if (lo < r->span_begin)
-		lo = r->span_begin;
-	if (hi > r->span_end)
-		hi = r->span_end;
-	return hi > lo ? hi - lo : 0;
-}
-
-/* Busy-spin, no yield: the waiter is "stuck" and its timers keep running. */
-static void stall(int64_t ns)
-{
-	int64_t end = evb_now_ns() + ns;
-
-	while (evb_now_ns() < end)
-		;
-}
-
-/*
- * One timer went off at now: take the sample if its deadline is in the
- * measured span, skip the deadlines that passed too, and move that timer's
- * schedule on.
- */
-static void account(struct run *r, const struct timer_fire *f, int64_t now)
-{
-	const struct timer_opts *o = r->opts;
-	struct tally *t = &r->tally;
-	int64_t k = r->next[f->timer];
-	int64_t lateness = now - deadline_of(r, f->timer);
-	int64_t missed = lateness > 0 ? (lateness - 1) / o->period_ns : 0;
-	int64_t advance = 1 + missed;               /* cyclictest's skip-ahead */
-	bool measured = in_span(r, k, k + 1) == 1;
-
-	if (f->expirations > 0) {
-		/* the kernel's count moves its own timer's schedule */
-		if (measured && f->expirations > advance)
-			t->early_counts += f->expirations - advance;
-		else if (measured)
-			t->late_counts += advance - f->expirations;
-		advance = f->expirations;
-		t->counted = true;
-	}
-	r->next[f->timer] = k + advance;
-	t->overruns += in_span(r, k + 1, k + advance);
-	if (!measured)
-		return;
-	evb_hist_record(&r->hist, lateness);
-	t->samples++;
-	t->clock_overruns += missed;
-	atomic_store_explicit(&r->progress, t->samples, memory_order_relaxed);
-	if (t->samples == o->stall_at)
-		stall(o->stall_ns);
-}
-
-/*
- * Wait and account until every timer's next deadline index is >= until.
- * 0, or -errno with r->failed_call set.
- */
-static int run_until(struct run *r, int64_t until)
-{
-	int64_t done = 0;
-
-	for (int64_t i = 0; i < r->ntimers; i++)
-		done += r->next[i] >= until;
-	while (done < r->ntimers) {
-		int n = r->ops->wait(r->ctx, deadline_of(r, 0), r->fired);
-		int64_t now = evb_now_ns();
-		int64_t samples_before = r->tally.samples;
-
-		if (n < 1 || n > r->ntimers) {
-			snprintf(r->failed_call, sizeof(r->failed_call), "%s wait",
-				 r->ops->base.name);
-			return n < 0 ? n : -EPROTO;
-		}
-		for (int j = 0; j < n; j++) {
-			const struct timer_fire *f = &r->fired[j];
-
-			if (f->timer < 0 || f->timer >= r->ntimers || f->expirations < 0) {
-				snprintf(r->failed_call, sizeof(r->failed_call),
-					 "%s wait: bad timer %lld", r->ops->base.name,
-					 (long long)f->timer);
-				return -EPROTO;
-			}
-			bool was_done = r->next[f->timer] >= until;
-
-			account(r, f, now);
-			done += !was_done && r->next[f->timer] >= until;
-		}
-		r->tally.wakeups += r->tally.samples > samples_before;
-	}
-	return 0;
-}
-
-/* --- the row -------------------------------------------------------------- */
+/* --- the row's axes ---------------------------------------------------- */
 
 static void set_axes(const struct timer_opts *opts, const struct timer_ops *ops,
 		     struct evb_row *row)
@@ -277,272 +138,6 @@ static void set_axes(const struct timer_opts *opts, const struct timer_ops *ops,
 	row->timer_slack_ns = opts->slack_ns;
 	evb_row_set(row, sched, sched_names[opts->sched]);
 	evb_row_set(row, load, load_names[opts->load]);
-}
-
-static void fill_row(const struct run *r, int64_t wall_ns, const struct evb_usage *usage,
-		     struct evb_row *row)
-{
-	const struct tally *t = &r->tally;
-	struct rusage self;
-
-	evb_row_set_hist(row, &r->hist);
-	row->sent = (r->span_end - r->span_begin) * r->ntimers;
-	row->wakeups = t->wakeups;
-	row->overruns = t->overruns;
-	row->wall_ns = wall_ns;
-	row->cpu_user_ns = usage->user_ns;
-	row->cpu_sys_ns = usage->sys_ns;
-	if (getrusage(RUSAGE_SELF, &self) == 0)
-		row->max_rss_kb = self.ru_maxrss;
-}
-
-/* What a reader of stderr should know about the counts. */
-static void report_counts(const struct run *r, const char *prog)
-{
-	const struct tally *t = &r->tally;
-
-	if (t->samples + t->overruns != (r->span_end - r->span_begin) * r->ntimers)
-		fprintf(stderr, "%s: BUG: %lld samples + %lld overruns != %lld deadlines\n",
-			prog, (long long)t->samples, (long long)t->overruns,
-			(long long)((r->span_end - r->span_begin) * r->ntimers));
-	if (r->hist.below_zero)
-		fprintf(stderr, "%s: %llu wakeups came BEFORE their deadline (min %lld ns)\n",
-			prog, (unsigned long long)r->hist.below_zero, (long long)r->hist.min);
-	if (t->early_counts)
-		fprintf(stderr, "%s: the mechanism counted %lld expirations before their "
-			"deadline by CLOCK_MONOTONIC\n", prog, (long long)t->early_counts);
-	if (t->counted && t->late_counts)
-		fprintf(stderr, "%s: %lld deadlines passed between the mechanism's count and "
-			"the clock read; they were served by the next, immediate wakeups "
-			"(clock rule: %lld overruns, mechanism's count: %lld)\n", prog,
-			(long long)t->late_counts, (long long)t->clock_overruns,
-			(long long)t->overruns);
-}
-
-/* Exactly one row leaves the process, from main or from the watchdog. */
-static int emit_once(struct run *r, const struct evb_row *row, const struct evb_hist *hist)
-{
-	return evb_driver_emit_once(&r->opts->common, row, hist, &r->emitted);
-}
-
-static void watchdog_fire(void *arg, int timed_out, const char *why)
-{
-	struct run *r = arg;
-	struct evb_row row = r->axes;
-	const struct timer_opts *o = r->opts;
-
-	evb_row_reason(&row, "%s (%lld of %lld measured deadlines sampled)", why,
-		       (long long)atomic_load(&r->progress),
-		       (long long)(o->common.iterations * r->ntimers));
-	evb_driver_abandon(&o->common, &row, timed_out, &r->emitted);
-}
-
-/* --- the run -------------------------------------------------------------- */
-
-static const char *describe_cpu(int cpu, char *buf, size_t len)
-{
-	if (cpu < 0)
-		snprintf(buf, len, "unpinned");
-	else
-		snprintf(buf, len, "on CPU %d", cpu);
-	return buf;
-}
-
-/*
- * Make the waiter what the options ask: pinned, its slack, its policy.
- * 0; -EPERM with reason when SCHED_FIFO is not permitted (a skipped row;
- * nothing else here fails with EPERM); another -errno with reason.
- */
-static int tune_waiter(const struct timer_opts *opts, int cpu, char *reason, size_t len)
-{
-	const char *prog = opts->common.prog;
-	int64_t slack;
-	int ret = evb_pin_self(cpu);
-
-	if (ret) {
-		snprintf(reason, len, "sched_setaffinity(CPU %d): %s", cpu, strerror(-ret));
-		return ret;
-	}
-	/* slack first: a SCHED_FIFO thread ignores PR_SET_TIMERSLACK (Linux 6.7+) */
-	if (opts->slack_ns != EVB_NA) {
-		ret = evb_timer_slack_set(opts->slack_ns);
-		if (ret) {
-			snprintf(reason, len, "prctl(PR_SET_TIMERSLACK, %lld): %s",
-				 (long long)opts->slack_ns, strerror(-ret));
-			return ret;
-		}
-	}
-	if (opts->sched == SCHED_POLICY_FIFO) {
-		ret = evb_sched_fifo((int)opts->prio, reason, len);
-		if (ret)
-			return ret;   /* -EPERM: the caller makes it a skipped row */
-	}
-	slack = evb_timer_slack_get();
-	if (slack < 0) {
-		snprintf(reason, len, "prctl(PR_GET_TIMERSLACK): %s", strerror((int)-slack));
-		return (int)slack;
-	}
-	if (opts->slack_ns != EVB_NA && opts->sched == SCHED_POLICY_OTHER &&
-	    slack != opts->slack_ns) {
-		snprintf(reason, len, "PR_SET_TIMERSLACK %lld ns: read back %lld ns",
-			 (long long)opts->slack_ns, (long long)slack);
-		return -EIO;
-	}
-	char where[32];
-
-	fprintf(stderr, "%s: waiter %s, SCHED_%s", prog, describe_cpu(cpu, where, sizeof(where)),
-		opts->sched == SCHED_POLICY_FIFO ? "FIFO" : "OTHER");
-	if (opts->sched == SCHED_POLICY_FIFO)
-		fprintf(stderr, " priority %lld", (long long)opts->prio);
-	fprintf(stderr, ", timer slack %lld ns in effect (%s)\n", (long long)slack,
-		opts->sched == SCHED_POLICY_FIFO ? "real-time threads get none" :
-		opts->slack_ns == EVB_NA ? "inherited, not changed" : "as set");
-	return 0;
-}
-
-static int alloc_run(struct run *r, int64_t ntimers)
-{
-	r->ntimers = ntimers;
-	r->first = calloc((size_t)ntimers, sizeof(*r->first));
-	r->next = calloc((size_t)ntimers, sizeof(*r->next));
-	r->fired = calloc((size_t)ntimers, sizeof(*r->fired));
-	return r->first && r->next && r->fired ? 0 : -ENOMEM;
-}
-
-static void free_run(struct run *r)
-{
-	free(r->first);
-	free(r->next);
-	free(r->fired);
-	free(r);
-}
-
-static int measure(const struct timer_opts *opts, const struct timer_ops *ops,
-		   struct timer_cfg *cfg, const struct evb_cpus *cpus, struct evb_row *row)
-{
-	const struct evb_driver_opts *o = &opts->common;
-	struct timer_ctx ctx = { .cfg = cfg };
-	struct evb_watchdog watchdog;
-	struct timer_load load;
-	struct evb_barrier start;
-	struct evb_usage before, usage = { 0 };
-	char reason[EVB_ROW_REASON] = "";
-	const char *status = EVB_STATUS_OK;
-	int64_t t_begin = 0, wall_ns = 0;
-	bool loaded = opts->load == LOAD_BUSY;
-	struct run *r = calloc(1, sizeof(*r));
-	int ret;
-
-	if (!r || alloc_run(r, cfg->timers)) {
-		if (r)
-			free_run(r);
-		return evb_driver_fail(o, row, "allocating the schedule: %s", strerror(ENOMEM));
-	}
-	r->opts = opts;
-	r->ops = ops;
-	r->ctx = &ctx;
-	r->axes = *row;
-	r->span_begin = o->warmup;
-	r->span_end = o->warmup + o->iterations;
-	evb_hist_init(&r->hist);
-	cfg->waiter_tid = gettid();
-
-	/* before any thread exists: a mechanism's signals stay blocked in all */
-	ret = ops->setup ? ops->setup(&ctx) : 0;
-	if (ret) {
-		free_run(r);
-		return evb_driver_fail(o, row, "%s setup: %s", ops->base.name, strerror(-ret));
-	}
-	ret = evb_watchdog_start(&watchdog, o->timeout_ns, watchdog_fire, r);
-	if (ret) {
-		snprintf(reason, sizeof(reason), "watchdog thread: %s", strerror(-ret));
-		status = EVB_STATUS_FAILED;
-		goto out_teardown;
-	}
-	if (loaded) {
-		evb_barrier_init(&start, 2);
-		ret = timer_load_start(&load, cpus->b, &start);
-		if (ret) {
-			snprintf(reason, sizeof(reason), "load sibling: %s", strerror(-ret));
-			status = EVB_STATUS_FAILED;
-			goto out_stop_watchdog;
-		}
-		char where[32];
-
-		fprintf(stderr, "%s: busy SCHED_OTHER sibling %s\n", o->prog,
-			describe_cpu(cpus->b, where, sizeof(where)));
-	}
-	/* after the other threads exist, so they do not inherit SCHED_FIFO */
-	ret = tune_waiter(opts, cpus->a, reason, sizeof(reason));
-	if (ret) {
-		status = ret == -EPERM ? EVB_STATUS_SKIPPED : EVB_STATUS_FAILED;
-		goto out_stop_load;
-	}
-	if (loaded && evb_barrier_wait(&start)) {
-		snprintf(reason, sizeof(reason), "load sibling could not start (pinning to CPU %d)",
-			 cpus->b);
-		status = EVB_STATUS_FAILED;
-		goto out_stop_load;
-	}
-
-	int64_t t0 = evb_now_ns() + opts->period_ns;
-
-	for (int64_t i = 0; i < r->ntimers; i++)
-		r->first[i] = t0 + i * opts->period_ns / r->ntimers;
-	ret = ops->arm ? ops->arm(&ctx, r->first) : 0;
-	if (ret) {
-		snprintf(r->failed_call, sizeof(r->failed_call), "%s arm", ops->base.name);
-		goto out_run_failed;
-	}
-	ret = run_until(r, r->span_begin);
-	if (ret)
-		goto out_run_failed;
-	evb_usage_thread(&before);
-	t_begin = evb_now_ns();
-	ret = run_until(r, r->span_end);
-	wall_ns = evb_now_ns() - t_begin;
-	if (ret)
-		goto out_run_failed;
-	evb_usage_thread(&usage);
-	usage.user_ns -= before.user_ns;
-	usage.sys_ns -= before.sys_ns;
-	goto out_stop_load;
-
-out_run_failed:
-	snprintf(reason, sizeof(reason), "%s: %s", r->failed_call, strerror(-ret));
-	status = EVB_STATUS_FAILED;
-out_stop_load:
-	if (loaded) {
-		char load_reason[256] = "";
-		bool run_ok = strcmp(status, EVB_STATUS_OK) == 0;
-
-		/* after a failure the sibling may never have started: ignore its end */
-		ret = timer_load_stop(&load, load_reason, sizeof(load_reason));
-		if (ret && run_ok) {
-			snprintf(reason, sizeof(reason), "%s", load_reason);
-			status = EVB_STATUS_FAILED;
-		}
-	}
-out_stop_watchdog:
-	evb_watchdog_stop(&watchdog);
-out_teardown:
-	if (ops->teardown)
-		ops->teardown(&ctx);
-
-	bool ok = strcmp(status, EVB_STATUS_OK) == 0;
-
-	if (ok) {
-		fill_row(r, wall_ns, &usage, row);
-		report_counts(r, o->prog);
-	} else {
-		evb_row_set(row, status, status);
-		evb_row_set(row, reason, reason);
-		fprintf(stderr, "%s: %s\n", o->prog, reason);
-	}
-	/* a partial run's samples stay out of the --hist file */
-	ret = emit_once(r, row, ok ? &r->hist : NULL);
-	free_run(r);
-	return ret;
 }
 
 /* --- options -------------------------------------------------------------- */
@@ -648,6 +243,7 @@ static void parse(int argc, char **argv, struct timer_opts *opts)
 		{ "load", optional_argument, NULL, OPT_LOAD },
 		{ "stall-at", required_argument, NULL, OPT_STALL_AT },
 		{ "stall-ns", required_argument, NULL, OPT_STALL_NS },
+		{ "inject-miss", required_argument, NULL, OPT_INJECT_MISS },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct evb_driver_opts *o = &opts->common;
@@ -701,6 +297,10 @@ static void parse(int argc, char **argv, struct timer_opts *opts)
 			opts->stall_ns = evb_opt_i64(o->prog, "--stall-ns", optarg, EVB_UNIT_TIME,
 						     1, 10 * EVB_NSEC_PER_SEC);
 			break;
+		case OPT_INJECT_MISS:
+			opts->inject_miss = evb_opt_i64(o->prog, "--inject-miss", optarg,
+							EVB_UNIT_COUNT, 1, 1000000000LL);
+			break;
 		default:
 			evb_usage_error(o->prog, "unknown option (see above)");
 		}
@@ -735,5 +335,11 @@ int main(int argc, char **argv)
 		return evb_driver_skip(o, &row, reason);
 	if (evb_placement_choose(o->placement, &cpus, reason, sizeof(reason)))
 		return evb_driver_skip(o, &row, reason);
-	return measure(&opts, ops, &cfg, &cpus, &row);
+
+	struct evb_cpus recorded = cpus;
+
+	if (opts.load != LOAD_BUSY)
+		recorded.b = -1;        /* no side B: the cpus column names the waiter's */
+	evb_cpus_format(&recorded, row.cpus, sizeof(row.cpus));
+	return timer_measure(&opts, ops, &cfg, &cpus, &row);
 }

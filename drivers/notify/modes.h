@@ -1,0 +1,69 @@
+/*
+ * modes.h - the notify modes (pingpong, wakeup, burst) as the two sides run
+ * them, and the state both sides share.  notify.h draws the modes; main.c
+ * starts the sides and turns what they counted into the row.
+ */
+#ifndef NOTIFY_MODES_H
+#define NOTIFY_MODES_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "evb_driver.h"
+#include "evb_hist.h"
+#include "evb_peer.h"
+#include "evb_sys.h"
+#include "evb_watchdog.h"
+#include "notify.h"
+
+struct notify_opts {
+	struct evb_driver_opts common;
+	int64_t gap_ns;        /* wakeup: A's pause once B is verified asleep */
+	int64_t inject_loss;   /* test aid, burst: the N-th send is counted, not made; 0 never */
+};
+
+/* Everything both sides touch; in shared memory so processes work too. */
+struct notify_run {
+	struct notify_ids ids;
+	struct evb_barrier barrier;
+	struct evb_hist hist;           /* samples of the measuring side */
+	_Atomic int b_waiting;          /* wakeup: B is about to block */
+	_Atomic int64_t stamp_ns;       /* wakeup: A's clock just before notify */
+	_Atomic int64_t progress[2];    /* measured operations done, per side */
+	_Atomic int64_t spurious;       /* blocking waits that returned nothing */
+	_Atomic int emitted;            /* the row was written (by main or watchdog) */
+	int64_t burst_start_ns;
+	int64_t last_delivery_ns;
+	int64_t measured_ns;            /* A's measured loop */
+	int64_t machine_cpu_ns;         /* the machine's CPU time over it; EVB_NA */
+	int64_t sent;
+	int64_t delivered;
+	int64_t wakeups;
+	int64_t acks;                   /* B -> A notifications A received */
+	int64_t not_asleep;             /* wakeup: notifications B was not seen asleep for */
+	int64_t send_retries;           /* burst: -EAGAIN from a full queue */
+	struct evb_usage usage[2];      /* measured phase, per side's thread */
+	struct evb_side_errors errors;
+};
+
+/* What each side needs, by pointer; nothing here is global. */
+struct notify_side_ctx {
+	const struct notify_opts *opts;
+	const struct notify_ops *ops;
+	struct notify_ctx *ctx;
+	struct notify_run *run;
+	struct evb_watchdog *watchdog;
+	int stop_fd;                    /* burst: A posts it after the last send */
+	struct evb_row *row;
+};
+
+/* Record a side's failure, release the other side, wake the watchdog. */
+int notify_side_fail(struct notify_side_ctx *s, enum notify_side self, const char *call,
+		     int err);
+
+/* One side's whole run: ids, warmup, the measured phase.  0 or -errno. */
+int notify_side_run(struct notify_side_ctx *s, enum notify_side self);
+/* Side B's entry, for evb_peer_start. */
+int notify_side_b_main(void *arg);
+
+#endif

@@ -1,0 +1,289 @@
+/*
+ * compare_cells.c - the cells of A and B joined on their axes, and a verdict
+ * for each.
+ *
+ * For each cell in both runs, over the repetitions that were ok on each side:
+ *   median A, median B   of the compared figure (the headline figure: p50 of
+ *                        latency cells, ops_per_s of throughput cells; p99
+ *                        with --metric p99)
+ *   ratio B/A            with a 95% percentile-bootstrap CI (each side's
+ *                        repetitions resampled independently)
+ *   p                    two-sided Mann-Whitney U over the per-rep values
+ *   q                    p adjusted by Benjamini-Hochberg over every cell
+ *                        that has a p, so that among the cells called faster
+ *                        or slower at most 5% are expected to be false alarms
+ *   verdict              faster / slower only when q < 0.05 and the whole
+ *                        ratio CI lies beyond 1 +- min-change (README,
+ *                        "Comparing two runs", says why the CI and not the
+ *                        point ratio); "~" otherwise; "insufficient" with
+ *                        fewer than CMP_MIN_REPS ok repetitions on a side;
+ *                        "skipped" when neither run could measure the cell.
+ *                        A side whose figure missed its precision target
+ *                        (max reps, time budget, bimodal) is named:
+ *                        "slower (A imprecise)".
+ * "faster" means better for the figure: lower latency, higher throughput.
+ * Cells present in one run only are listed, never dropped.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "evb_cli.h"
+#include "evb_stats.h"
+#include "evb_sys.h"
+#include "figures.h"
+#include "summary.h"
+
+const char *const cmp_class_names[] = {
+	[CMP_FASTER] = "faster", [CMP_SLOWER] = "slower", [CMP_SAME] = "~",
+	[CMP_INSUFFICIENT] = "insufficient", [CMP_SKIPPED] = "skipped",
+	[CMP_ONLY_A] = "only in A", [CMP_ONLY_B] = "only in B", NULL,
+};
+
+static unsigned hash_key(const char *key)
+{
+	unsigned h = 2166136261u;
+
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * 16777619u;
+	return h % CMP_NBUCKETS;
+}
+
+static struct cmp_cell *cell_get(struct cmp *c, const char *key)
+{
+	unsigned h = hash_key(key);
+	struct cmp_cell *cell;
+
+	for (cell = c->buckets[h]; cell; cell = cell->next)
+		if (!strcmp(cell->key, key))
+			return cell;
+	if (c->ncells == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 256;
+		struct cmp_cell **cells = realloc(c->cells, cap * sizeof(*cells));
+
+		if (!cells)
+			return NULL;
+		c->cells = cells;
+		c->cap = cap;
+	}
+	cell = calloc(1, sizeof(*cell));
+	if (!cell)
+		return NULL;
+	evb_strlcpy(cell->key, key, sizeof(cell->key));
+	cell->next = c->buckets[h];
+	c->buckets[h] = cell;
+	c->cells[c->ncells++] = cell;
+	return cell;
+}
+
+/* Which figure a row's cell is compared on. */
+static const char *figure_of(const struct evb_table *t, size_t row, enum cmp_metric metric,
+			     bool *higher_is_better)
+{
+	const char *figure = harness_headline_column(harness_str(t, row, "unit"));
+
+	if (metric == CMP_OPS || !strcmp(figure, "ops_per_s")) {
+		*higher_is_better = true;
+		return "ops_per_s";
+	}
+	*higher_is_better = false;
+	return metric == CMP_P99 ? "p99" : "p50";
+}
+
+static int add_value(struct cmp_side *side, double v)
+{
+	double *values = realloc(side->values, (side->n + 1) * sizeof(double));
+
+	if (!values)
+		return -ENOMEM;
+	side->values = values;
+	side->values[side->n++] = v;
+	return 0;
+}
+
+int cmp_add_side(struct cmp *c, int s)
+{
+	const struct evb_table *t = &c->run[s].results;
+
+	harness_axis_cols(t, c->axis_cols[s]);
+	for (size_t r = 0; r < t->nrows; r++) {
+		char key[1024];
+
+		harness_row_key(t, r, c->axis_cols[s], key, sizeof(key));
+		struct cmp_cell *cell = cell_get(c, key);
+
+		if (!cell)
+			return -ENOMEM;
+		struct cmp_side *side = &cell->side[s];
+
+		if (!side->present) {
+			side->present = true;
+			side->first_row = r;
+		}
+		side->total++;
+		side->skipped += !strcmp(harness_str(t, r, "status"), "skipped");
+		if (strcmp(harness_str(t, r, "status"), "ok"))
+			continue;
+		if (!cell->figure)
+			cell->figure = figure_of(t, r, c->metric, &cell->higher_is_better);
+		double v = harness_num(t, r, cell->figure);
+
+		if (isfinite(v) && add_value(side, v))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static bool imprecise(const struct harness_precision *p)
+{
+	return p->state == HARNESS_PREC_MAX_REPS || p->state == HARNESS_PREC_BUDGET ||
+	       p->state == HARNESS_PREC_BIMODAL;
+}
+
+/* Medians, ratio, precision per side, p and the CI; the class where the
+ * cell cannot be compared (the rest is decided after BH). */
+static void measure(struct cmp *c, struct cmp_cell *cell)
+{
+	struct cmp_side *a = &cell->side[0], *b = &cell->side[1];
+	double u;
+
+	cell->med[0] = cell->med[1] = cell->ratio = NAN;
+	cell->lo = cell->hi = cell->p = cell->q = NAN;
+	cell->cls = CMP_SAME;
+	for (int s = 0; s < 2; s++) {
+		struct cmp_side *side = &cell->side[s];
+
+		evb_sort_doubles(side->values, side->n);
+		cell->med[s] = evb_median_sorted(side->values, side->n);
+		harness_precision_judge(side->values, side->n, c->target[s].pct,
+					c->target[s].max_reps, c->target[s].stopped,
+					&side->precision);
+	}
+	if (!a->present || !b->present) {
+		cell->cls = a->present ? CMP_ONLY_A : CMP_ONLY_B;
+		return;
+	}
+	if (a->n > 0 && b->n > 0 && cell->med[0] != 0.0)
+		cell->ratio = cell->med[1] / cell->med[0];
+	if (a->n == 0 && b->n == 0 && a->skipped == a->total && b->skipped == b->total) {
+		cell->cls = CMP_SKIPPED;
+		return;
+	}
+	if (a->n < CMP_MIN_REPS || b->n < CMP_MIN_REPS) {
+		cell->cls = CMP_INSUFFICIENT;
+		return;
+	}
+	if (evb_mann_whitney(a->values, a->n, b->values, b->n, &u, &cell->p))
+		cell->p = NAN;
+	if (evb_bootstrap_ratio_ci(a->values, a->n, b->values, b->n, CMP_BOOTSTRAP_ROUNDS,
+				   0.95, 0x5eed, &cell->lo, &cell->hi))
+		cell->lo = cell->hi = NAN;
+}
+
+/* After BH: faster / slower when q < alpha and the CI clears the band. */
+static enum cmp_class significant_class(const struct cmp *c, const struct cmp_cell *cell)
+{
+	bool b_higher;
+
+	if (!(cell->q < CMP_ALPHA) || !isfinite(cell->lo) || !isfinite(cell->hi))
+		return CMP_SAME;
+	if (cell->lo >= 1.0 + c->min_change)
+		b_higher = true;
+	else if (cell->hi <= 1.0 - c->min_change)
+		b_higher = false;
+	else
+		return CMP_SAME;
+	return b_higher == cell->higher_is_better ? CMP_FASTER : CMP_SLOWER;
+}
+
+static void decide(const struct cmp *c, struct cmp_cell *cell)
+{
+	if (cell->cls == CMP_SAME)
+		cell->cls = significant_class(c, cell);
+	snprintf(cell->verdict, sizeof(cell->verdict), "%s", cmp_class_names[cell->cls]);
+	if (cell->cls > CMP_SAME)
+		return;
+	bool ia = imprecise(&cell->side[0].precision);
+	bool ib = imprecise(&cell->side[1].precision);
+
+	if (ia || ib)
+		snprintf(cell->verdict, sizeof(cell->verdict), "%s (%s imprecise)",
+			 cmp_class_names[cell->cls], ia && ib ? "A, B" : ia ? "A" : "B");
+}
+
+int cmp_judge_all(struct cmp *c)
+{
+	double *p = malloc((c->ncells ? c->ncells : 1) * sizeof(double));
+	double *q = malloc((c->ncells ? c->ncells : 1) * sizeof(double));
+	int ret = -ENOMEM;
+
+	if (!p || !q)
+		goto out_free;
+	for (size_t i = 0; i < c->ncells; i++) {
+		measure(c, c->cells[i]);
+		p[i] = c->cells[i]->p;
+	}
+	ret = evb_bh_adjust(p, c->ncells, q);
+	if (ret)
+		goto out_free;
+	memset(c->counts, 0, sizeof(c->counts));
+	for (size_t i = 0; i < c->ncells; i++) {
+		c->cells[i]->q = q[i];
+		decide(c, c->cells[i]);
+		c->counts[c->cells[i]->cls]++;
+	}
+out_free:
+	free(p);
+	free(q);
+	return ret;
+}
+
+double cmp_slowdown_pct(const struct cmp_cell *cell)
+{
+	if (!isfinite(cell->ratio) || cell->ratio <= 0.0)
+		return NAN;
+	return 100.0 * ((cell->higher_is_better ? 1.0 / cell->ratio : cell->ratio) - 1.0);
+}
+
+void cmp_free_cells(struct cmp *c)
+{
+	for (size_t i = 0; i < c->ncells; i++) {
+		free(c->cells[i]->side[0].values);
+		free(c->cells[i]->side[1].values);
+		free(c->cells[i]);
+	}
+	free(c->cells);
+	c->cells = NULL;
+	c->ncells = 0;
+}
+
+const char *cmp_cell_axis(const struct cmp *c, const struct cmp_cell *cell, size_t axis)
+{
+	int s = cell->side[0].present ? 0 : 1;
+
+	return evb_table_get(&c->run[s].results, cell->side[s].first_row, c->axis_cols[s][axis]);
+}
+
+void cmp_cell_label(const struct cmp *c, const struct cmp_cell *cell, char *buf, size_t len)
+{
+	static const char *const named[] = { "nfds", "active", "period_ns", "timers",
+					     "timer_slack_ns", "load", NULL };
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; harness_axis_columns[i] && used < len; i++) {
+		const char *name = harness_axis_columns[i];
+		const char *v = cmp_cell_axis(c, cell, i);
+		bool is_named = evb_parse_word(name, named) >= 0;
+		bool slash = !strcmp(name, "variant");
+
+		if (!v[0])
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s%s%s",
+					 used ? (slash ? "/" : " ") : "", is_named ? name : "",
+					 is_named ? "=" : "", v);
+	}
+}

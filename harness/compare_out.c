@@ -1,0 +1,324 @@
+/*
+ * compare_out.c - a comparison written out: the table on stdout,
+ * compare.csv (and --csv), --json, benchstat text and the figure.  Every
+ * file's writes are checked: a failed one returns -errno.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "compare.h"
+#include "evb_csv.h"
+#include "figures.h"
+#include "harness.h"
+#include "summary.h"
+
+static void print_num(FILE *out, double v)
+{
+	if (!isfinite(v))
+		fprintf(out, "%12s", "-");
+	else if (fabs(v) >= 1e6)
+		fprintf(out, "%12.4g", v);
+	else
+		fprintf(out, "%12.1f", v);
+}
+
+void cmp_print_table(const struct cmp *c, FILE *out)
+{
+	size_t warned = 0;
+
+	fprintf(out, "\n%-78s %-10s %12s %12s %8s %-17s %7s %7s %s\n", "cell", "figure",
+		"median A", "median B", "B/A", "95% CI", "p", "q", "verdict");
+	for (size_t i = 0; i < c->ncells; i++) {
+		const struct cmp_cell *cell = c->cells[i];
+		char label[512], ci[64] = "-", p[16] = "-", q[16] = "-";
+
+		cmp_cell_label(c, cell, label, sizeof(label));
+		if (isfinite(cell->lo))
+			snprintf(ci, sizeof(ci), "[%.3f, %.3f]", cell->lo, cell->hi);
+		if (isfinite(cell->p))
+			snprintf(p, sizeof(p), "%.3g", cell->p);
+		if (isfinite(cell->q))
+			snprintf(q, sizeof(q), "%.3g", cell->q);
+		fprintf(out, "%-78.78s %-10s", label, cell->figure ? cell->figure : "-");
+		print_num(out, cell->med[0]);
+		print_num(out, cell->med[1]);
+		if (isfinite(cell->ratio))
+			fprintf(out, " %8.3f", cell->ratio);
+		else
+			fprintf(out, " %8s", "-");
+		fprintf(out, " %-17s %7s %7s %s\n", ci, p, q, cell->verdict);
+	}
+	for (size_t i = 0; i < c->ncells; i++) {
+		const struct cmp_cell *cell = c->cells[i];
+		char label[512];
+
+		if (!cell->warning[0])
+			continue;
+		if (warned++ == 20) {
+			fprintf(out, "  ... and more: see the warning column of compare.csv\n");
+			break;
+		}
+		if (warned == 1)
+			fprintf(out, "\nwarnings:\n");
+		cmp_cell_label(c, cell, label, sizeof(label));
+		fprintf(out, "  %s: %s\n", label, cell->warning);
+	}
+}
+
+static void put_csv_num(FILE *f, double v)
+{
+	fputc(',', f);
+	if (isfinite(v))
+		fprintf(f, "%.10g", v);
+}
+
+static int close_checked(FILE *f)
+{
+	int bad = ferror(f);
+
+	if (fclose(f) || bad)
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+int cmp_write_csv(const struct cmp *c, const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	for (size_t i = 0; harness_axis_columns[i]; i++)
+		fprintf(f, "%s,", harness_axis_columns[i]);
+	fprintf(f, "figure,reps_ok_a,reps_total_a,reps_ok_b,reps_total_b,median_a,median_b,"
+		   "ratio,ratio_ci_lo,ratio_ci_hi,p_value,q_value,precision_a,precision_b,"
+		   "verdict,warning\n");
+	for (size_t i = 0; i < c->ncells; i++) {
+		const struct cmp_cell *cell = c->cells[i];
+
+		for (size_t k = 0; harness_axis_columns[k]; k++) {
+			evb_csv_field(f, cmp_cell_axis(c, cell, k));
+			fputc(',', f);
+		}
+		fprintf(f, "%s,%zu,%zu,%zu,%zu", cell->figure ? cell->figure : "",
+			cell->side[0].n, cell->side[0].total, cell->side[1].n, cell->side[1].total);
+		put_csv_num(f, cell->med[0]);
+		put_csv_num(f, cell->med[1]);
+		put_csv_num(f, cell->ratio);
+		put_csv_num(f, cell->lo);
+		put_csv_num(f, cell->hi);
+		put_csv_num(f, cell->p);
+		put_csv_num(f, cell->q);
+		for (int s = 0; s < 2; s++)
+			fprintf(f, ",%s", cell->side[s].present ?
+				harness_precision_names[cell->side[s].precision.state] : "");
+		fputc(',', f);
+		evb_csv_field(f, cell->verdict);
+		fputc(',', f);
+		evb_csv_field(f, cell->warning);
+		fputc('\n', f);
+	}
+	return close_checked(f);
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static void json_num(FILE *f, const char *name, double v)
+{
+	fprintf(f, ",\"%s\":", name);
+	if (isfinite(v))
+		fprintf(f, "%.10g", v);
+	else
+		fputs("null", f);
+}
+
+static void json_header(const struct cmp *c, FILE *f)
+{
+	const struct cmp_sentinel *st = &c->sentinel;
+
+	fputs("{\"a\":", f);
+	json_str(f, c->run[0].dir);
+	fputs(",\"b\":", f);
+	json_str(f, c->run[1].dir);
+	json_num(f, "alpha", CMP_ALPHA);
+	json_num(f, "min_change_pct", 100.0 * c->min_change);
+	fprintf(f, ",\"sentinel\":{\"in_a\":%s,\"in_b\":%s,\"n_a\":%zu,\"n_b\":%zu",
+		st->present[0] ? "true" : "false", st->present[1] ? "true" : "false", st->n[0],
+		st->n[1]);
+	json_num(f, "p50_a", st->med[0]);
+	json_num(f, "p50_b", st->med[1]);
+	json_num(f, "ratio", st->ratio);
+	json_num(f, "ratio_ci_lo", st->lo);
+	json_num(f, "ratio_ci_hi", st->hi);
+	fputs("},\"plan\":", f);
+	json_str(f, c->plan_note);
+	fprintf(f, ",\"plan_differences\":%zu,\"counts\":{", c->plan_diffs);
+	for (int k = 0; k < CMP_NCLASSES; k++) {
+		fprintf(f, "%s", k ? "," : "");
+		json_str(f, cmp_class_names[k]);
+		fprintf(f, ":%zu", c->counts[k]);
+	}
+	fputs("}", f);
+}
+
+static void json_cell(const struct cmp *c, const struct cmp_cell *cell, FILE *f)
+{
+	fputc('{', f);
+	for (size_t k = 0; harness_axis_columns[k]; k++) {
+		fprintf(f, "%s", k ? "," : "");
+		json_str(f, harness_axis_columns[k]);
+		fputc(':', f);
+		json_str(f, cmp_cell_axis(c, cell, k));
+	}
+	fputs(",\"figure\":", f);
+	json_str(f, cell->figure ? cell->figure : "");
+	fprintf(f, ",\"reps_ok_a\":%zu,\"reps_total_a\":%zu,\"reps_ok_b\":%zu,"
+		   "\"reps_total_b\":%zu", cell->side[0].n, cell->side[0].total, cell->side[1].n,
+		cell->side[1].total);
+	json_num(f, "median_a", cell->med[0]);
+	json_num(f, "median_b", cell->med[1]);
+	json_num(f, "ratio", cell->ratio);
+	json_num(f, "ratio_ci_lo", cell->lo);
+	json_num(f, "ratio_ci_hi", cell->hi);
+	json_num(f, "p_value", cell->p);
+	json_num(f, "q_value", cell->q);
+	for (int s = 0; s < 2; s++) {
+		fprintf(f, ",\"precision_%c\":", 'a' + s);
+		json_str(f, cell->side[s].present ?
+			 harness_precision_names[cell->side[s].precision.state] : "");
+	}
+	fputs(",\"verdict\":", f);
+	json_str(f, cell->verdict);
+	fputs(",\"warning\":", f);
+	json_str(f, cell->warning);
+	fputc('}', f);
+}
+
+int cmp_write_json(const struct cmp *c, const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	json_header(c, f);
+	fputs(",\"cells\":[", f);
+	for (size_t i = 0; i < c->ncells; i++) {
+		fputs(i ? ",\n" : "\n", f);
+		json_cell(c, c->cells[i], f);
+	}
+	fputs("\n]}\n", f);
+	return close_checked(f);
+}
+
+/* Go benchmark text, one line per ok repetition, for benchstat. */
+int cmp_write_benchstat(const struct cmp *c, int s, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	const struct evb_table *t = &c->run[s].results;
+
+	if (!f)
+		return -errno;
+	fprintf(f, "goos: linux\ngoarch: %s\npkg: evbench\ncpu: %s\nkernel: %s\n",
+		harness_run_env(&c->run[s], "machine"), harness_run_env(&c->run[s], "cpu_model"),
+		harness_run_env(&c->run[s], "kernel_release"));
+	for (size_t r = 0; r < t->nrows; r++) {
+		const char *figure = harness_headline_column(harness_str(t, r, "unit"));
+		const char *family = harness_str(t, r, "family");
+		double v;
+
+		if (c->metric == CMP_OPS)
+			figure = "ops_per_s";
+		else if (c->metric == CMP_P99 && strcmp(figure, "ops_per_s"))
+			figure = "p99";
+		v = harness_num(t, r, figure);
+		if (strcmp(harness_str(t, r, "status"), "ok") || !isfinite(v) || !family[0])
+			continue;
+		fprintf(f, "Benchmark%c%s", family[0] & ~0x20, family + 1);
+		for (size_t i = 1; harness_axis_columns[i]; i++) {
+			const char *value = evb_table_get(t, r, c->axis_cols[s][i]);
+
+			if (value[0])
+				fprintf(f, "/%s=%s", harness_axis_columns[i], value);
+		}
+		if (!strcmp(figure, "ops_per_s"))
+			fprintf(f, " 1 %.10g ops/s\n", v);
+		else
+			fprintf(f, " 1 %.10g %s-ns/op\n", v, figure);
+	}
+	return close_checked(f);
+}
+
+static int write_figure_data(const struct cmp *c, FILE *f, size_t *rows)
+{
+	const char *family = NULL;
+	size_t n = 0;
+
+	fprintf(f, "# index\tlabel\tratio\tci_lo\tci_hi\tclass\n");
+	/* Families in order, each a block; class 0 = ~/insufficient, 1 faster, 2 slower. */
+	for (size_t i = 0; i < c->ncells; i++) {
+		const struct cmp_cell *cell = c->cells[i];
+		char label[512];
+
+		if (!isfinite(cell->ratio))
+			continue;
+		cmp_cell_label(c, cell, label, sizeof(label));
+		const char *fam = cmp_cell_axis(c, cell, 0);
+
+		if (family && strcmp(family, fam))
+			n++;   /* a gap between families */
+		family = fam;
+		int cls = cell->cls == CMP_FASTER ? 1 : cell->cls == CMP_SLOWER ? 2 : 0;
+
+		fprintf(f, "%zu\t%s (%s)\t%.6g\t%.6g\t%.6g\t%d\n", n++, label, cell->figure,
+			cell->ratio, isfinite(cell->lo) ? cell->lo : cell->ratio,
+			isfinite(cell->hi) ? cell->hi : cell->ratio, cls);
+	}
+	*rows = n;
+	return close_checked(f);
+}
+
+int cmp_draw(const struct cmp *c, const char *dir)
+{
+	char path[PATH_MAX], plots[PATH_MAX];
+	struct harness_figctx ctx = { .run_dir = dir, .plots_dir = plots };
+	size_t n = 0;
+	FILE *f = harness_fig_data(&ctx, "compare", path, sizeof(path));
+	int ret;
+
+	if (!f)
+		return -EIO;
+	ret = write_figure_data(c, f, &n);
+	if (ret || !n)
+		return ret;
+
+	char rows_var[64], title_var[1200];
+
+	harness_plots_dir(plots, sizeof(plots));
+	snprintf(rows_var, sizeof(rows_var), "rows=%zu", n);
+	snprintf(title_var, sizeof(title_var),
+		 "title=\"B/A per cell (median over reps, 95%% bootstrap CI); grey: no verdict "
+		 "(q >= %.2f or CI within 1 +- %.3g%%)\\nA: %s   B: %s\"", CMP_ALPHA,
+		 100.0 * c->min_change, harness_run_env(&c->run[0], "run_id"),
+		 harness_run_env(&c->run[1], "run_id"));
+	const char *vars[] = { rows_var, title_var, NULL };
+
+	/* harness_gnuplot writes into <run_dir>/figures; the compare dir plays that part. */
+	return harness_gnuplot(&ctx, "compare.gp", path, "compare", vars);
+}

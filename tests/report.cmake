@@ -1,0 +1,9 @@
+# The report and its claims (tests/test_claims.c, tests/test_report.c): both
+# build synthetic run directories with tests/report_fixture.c and run
+# `evbench summarize` and `evbench report` on them.
+evb_test(test_claims TIMEOUT 60 LABELS harness)
+target_sources(test_claims PRIVATE report_fixture.c)
+add_dependencies(test_claims evbench)
+evb_test(test_report TIMEOUT 60 LABELS harness)
+target_sources(test_report PRIVATE report_fixture.c)
+add_dependencies(test_report evbench)

@@ -1,0 +1,139 @@
+/* report_fixture.c - synthetic run directories; see report_fixture.h. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_fixture.h"
+#include "testutil.h"
+
+FILE *fx_open(const char *dir)
+{
+	char path[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/results.csv", dir);
+	f = fopen(path, "w");
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(evb_row_write_header(f), 0);
+	return f;
+}
+
+static void set_num(int64_t *field, const char *text)
+{
+	*field = text ? strtoll(text, NULL, 10) : EVB_NA;
+}
+
+void fx_row(struct evb_row *row, const struct fx_cell *c, int rep)
+{
+	evb_row_init(row);
+	evb_row_set(row, run_id, "fixture");
+	evb_row_set(row, family, c->family);
+	evb_row_set(row, mechanism, c->mechanism ? c->mechanism : "");
+	evb_row_set(row, variant, c->variant ? c->variant : "");
+	evb_row_set(row, mode, c->mode ? c->mode : "");
+	evb_row_set(row, ipc, c->ipc ? c->ipc : "");
+	evb_row_set(row, placement, c->placement ? c->placement : "");
+	evb_row_set(row, fd_type, c->fd_type ? c->fd_type : "");
+	set_num(&row->nfds, c->nfds);
+	set_num(&row->active, c->active);
+	set_num(&row->period_ns, c->period_ns);
+	set_num(&row->timers, c->timers);
+	set_num(&row->timer_slack_ns, c->timer_slack_ns);
+	evb_row_set(row, sched, c->sched ? c->sched : "");
+	evb_row_set(row, load, c->load ? c->load : "");
+	row->rep = rep;
+	evb_row_set(row, status, EVB_STATUS_OK);
+	evb_row_set(row, metric, "latency_ns");
+	evb_row_set(row, unit, "ns");
+	row->samples = 2000;
+	row->sent = row->delivered = 2000;
+	row->lost = row->spurious = row->overruns = 0;
+	row->wall_ns = 1000000000;
+	row->cpu_user_ns = row->cpu_sys_ns = 1000000;
+}
+
+void fx_write(FILE *f, const struct evb_row *row)
+{
+	ck_assert_int_eq(evb_row_write(f, row), 0);
+}
+
+void fx_latency(FILE *f, const struct fx_cell *c, const double *values, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct evb_row row;
+
+		fx_row(&row, c, i + 1);
+		row.min = (int64_t)(values[i] / 2);
+		row.p50 = (int64_t)values[i];
+		row.p90 = row.p99 = (int64_t)(2 * values[i]);
+		row.max = (int64_t)(3 * values[i]);
+		row.mean = values[i];
+		row.ops_per_s = 1e9 / values[i];
+		fx_write(f, &row);
+	}
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long len;
+
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	len = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)len + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_int_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	return buf;
+}
+
+static void run_ok(const char *cmd, const char *dir)
+{
+	const char *args[] = { cmd, dir, NULL };
+	struct evb_spawn_result res = tu_run("evbench", args, 60);
+
+	ck_assert_msg(res.end == EVB_SPAWN_EXITED && res.exit_status == 0,
+		      "evbench %s %s: exit %d: %s", cmd, dir, res.exit_status, tu_stderr());
+	evb_spawn_result_free(&res);
+}
+
+char *fx_finish(FILE *f, const char *dir, char **html)
+{
+	char path[1024];
+	FILE *env;
+
+	ck_assert_int_eq(fclose(f), 0);
+	snprintf(path, sizeof(path), "%s/env.csv", dir);
+	env = fopen(path, "w");
+	ck_assert_ptr_nonnull(env);
+	fprintf(env, "key,value\nrun_id,fixture\nhostname,fixture-host\nrun_state,complete\n");
+	ck_assert_int_eq(fclose(env), 0);
+	run_ok("summarize", dir);
+	run_ok("report", dir);
+	snprintf(path, sizeof(path), "%s/report.html", dir);
+	if (html)
+		*html = slurp(path);
+	snprintf(path, sizeof(path), "%s/report.md", dir);
+	return slurp(path);
+}
+
+char *fx_line(const char *text, const char *needle)
+{
+	const char *hit = strstr(text, needle), *start, *end;
+	char *line;
+
+	if (!hit)
+		return NULL;
+	for (start = hit; start > text && start[-1] != '\n'; start--)
+		;
+	end = strchr(hit, '\n');
+	if (!end)
+		end = hit + strlen(hit);
+	line = strndup(start, (size_t)(end - start));
+	ck_assert_ptr_nonnull(line);
+	return line;
+}

@@ -1,0 +1,308 @@
+/* statsfix.c - synthetic run directories; see statsfix.h. */
+#include <check.h>
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evb_csv.h"
+#include "evb_row.h"
+#include "evb_stats.h"
+#include "statsfix.h"
+
+void sf_write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_msg(f != NULL, "%s", path);
+	ck_assert(fputs(text, f) >= 0);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+char *sf_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long size;
+
+	ck_assert_msg(f != NULL, "%s", path);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	size = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)size + 1);
+	ck_assert(buf != NULL);
+	ck_assert_int_eq(fread(buf, 1, (size_t)size, f), (size_t)size);
+	buf[size] = '\0';
+	fclose(f);
+	if (len)
+		*len = (size_t)size;
+	return buf;
+}
+
+/* Standard normal from two uniforms (Box-Muller). */
+static double normal(struct evb_rng *rng)
+{
+	double u1 = ((double)(evb_rng_next(rng) >> 11) + 1.0) / 9007199254740993.0;
+	double u2 = (double)(evb_rng_next(rng) >> 11) / 9007199254740992.0;
+
+	return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
+}
+
+static void fill_row(struct evb_row *row, size_t cell, int rep, const struct sf_run *spec,
+		     struct evb_rng *rng)
+{
+	bool throughput = cell % 10 == 9;
+	double noise = exp(spec->cv * normal(rng));
+	double base = 10000.0 + 250.0 * (double)cell;
+
+	evb_row_init(row);
+	evb_row_set(row, run_id, "synthetic");
+	evb_row_set(row, family, "notify");
+	snprintf(row->mechanism, sizeof(row->mechanism), "mech%zu", cell / 10);
+	evb_row_set(row, mode, throughput ? "burst" : "pingpong");
+	evb_row_set(row, ipc, "thread");
+	evb_row_set(row, placement, "same-cpu");
+	row->nfds = (int64_t)cell;
+	row->rep = rep;
+	evb_row_set(row, status, "ok");
+	evb_row_set(row, metric, throughput ? "throughput" : "latency");
+	evb_row_set(row, unit, throughput ? "ops/s" : "ns");
+	row->samples = 1000;
+	row->delivered = 1000;
+	row->sent = 1000;
+	row->machine_cpu_ns = 4000000;
+	row->vcsw_a_per_op = 1.0;
+	if (throughput) {
+		row->ops_per_s = 1e9 / (base * spec->scale) * noise;
+	} else {
+		row->p50 = (int64_t)llround(base * spec->scale * noise);
+		row->min = row->p50 / 2;
+		row->p90 = row->p50 * 2;
+		row->max = row->p50 * 3;
+	}
+}
+
+static void write_env(const char *dir, const struct sf_run *spec)
+{
+	char path[1024], text[2048];
+
+	snprintf(path, sizeof(path), "%s/env.csv", dir);
+	snprintf(text, sizeof(text), "key,value\nrun_state,complete\nrun_id,synthetic-%llu\n%s",
+		 (unsigned long long)spec->seed, spec->env_extra ? spec->env_extra : "");
+	sf_write_file(path, text);
+}
+
+static void write_sentinel(const char *dir, const struct sf_run *spec, struct evb_rng *rng)
+{
+	char path[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/sentinel.csv", dir);
+	f = fopen(path, "w");
+	ck_assert(f != NULL);
+	ck_assert_int_eq(evb_row_write_header(f), 0);
+	for (int i = 1; i <= 20; i++) {
+		struct evb_row row;
+
+		fill_row(&row, 0, i, spec, rng);
+		evb_row_set(&row, mechanism, "pipe");
+		ck_assert_int_eq(evb_row_write(f, &row), 0);
+	}
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static void write_plan(const char *dir, const struct sf_run *spec)
+{
+	char path[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/plan.csv", dir);
+	f = fopen(path, "w");
+	ck_assert(f != NULL);
+	fprintf(f, "family,mechanism,variant,mode,ipc,placement,fd_type,nfds,active,period_ns,"
+		   "timers,timer_slack_ns,sched,load,iterations,warmup,timeout_ns,hist,extra\n");
+	for (size_t c = 0; c < spec->ncells; c++)
+		fprintf(f, "notify,mech%zu,,%s,thread,same-cpu,,%zu,,,,,,,%ld,100,60000000000,,\n",
+			c / 10, c % 10 == 9 ? "burst" : "pingpong", c,
+			c % 2 == 0 && spec->plan_iterations ? spec->plan_iterations : 2000L);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+void sf_write_run(const char *dir, const struct sf_run *spec)
+{
+	char path[1024];
+	struct evb_rng rng;
+	FILE *f;
+
+	evb_rng_seed(&rng, spec->seed);
+	snprintf(path, sizeof(path), "%s/results.csv", dir);
+	f = fopen(path, "w");
+	ck_assert_msg(f != NULL, "%s", path);
+	ck_assert_int_eq(evb_row_write_header(f), 0);
+	/* Interleaved, as a run writes them: every cell once per round. */
+	for (int rep = 1; rep <= spec->reps; rep++)
+		for (size_t c = 0; c < spec->ncells; c++) {
+			struct evb_row row;
+
+			fill_row(&row, c, rep, spec, &rng);
+			ck_assert_int_eq(evb_row_write(f, &row), 0);
+		}
+	ck_assert_int_eq(fclose(f), 0);
+	write_env(dir, spec);
+	if (spec->sentinel)
+		write_sentinel(dir, spec, &rng);
+	if (spec->plan)
+		write_plan(dir, spec);
+}
+
+void sf_drop_columns(const char *path, const char *const *names)
+{
+	struct evb_table t;
+	bool keep[256];
+	FILE *f;
+
+	ck_assert_int_eq(evb_table_load(&t, path), 0);
+	ck_assert(t.header.nfields <= 256);
+	for (size_t c = 0; c < t.header.nfields; c++) {
+		keep[c] = true;
+		for (size_t i = 0; names[i]; i++)
+			if (!strcmp(t.header.fields[c], names[i]))
+				keep[c] = false;
+	}
+	f = fopen(path, "w");
+	ck_assert(f != NULL);
+	for (size_t r = 0; r <= t.nrows; r++) {
+		const struct evb_csv_record *rec = r ? &t.rows[r - 1] : &t.header;
+		bool first = true;
+
+		for (size_t c = 0; c < rec->nfields; c++) {
+			if (!keep[c])
+				continue;
+			if (!first)
+				fputc(',', f);
+			evb_csv_field(f, rec->fields[c]);
+			first = false;
+		}
+		fputc('\n', f);
+	}
+	ck_assert_int_eq(fclose(f), 0);
+	evb_table_free(&t);
+}
+
+size_t sf_count(const char *path, const char *column, const char *value, bool prefix)
+{
+	struct evb_table t;
+	size_t n = 0;
+	int col;
+
+	ck_assert_msg(evb_table_load(&t, path) == 0, "%s", t.error);
+	col = evb_table_col(&t, column);
+	ck_assert_msg(col >= 0, "%s: no column %s", path, column);
+	for (size_t r = 0; r < t.nrows; r++) {
+		const char *v = evb_table_get(&t, r, col);
+
+		n += prefix ? !strncmp(v, value, strlen(value)) : !strcmp(v, value);
+	}
+	evb_table_free(&t);
+	return n;
+}
+
+/* A recursive-descent check of JSON (RFC 8259), enough for compare's output. */
+static const char *json_value(const char *s, int depth);
+
+static const char *skip_ws(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	return s;
+}
+
+static const char *json_string(const char *s)
+{
+	if (*s++ != '"')
+		return NULL;
+	for (; *s && *s != '"'; s++) {
+		if ((unsigned char)*s < 0x20)
+			return NULL;
+		if (*s != '\\')
+			continue;
+		s++;
+		if (*s == 'u') {
+			for (int i = 1; i <= 4; i++)
+				if (!isxdigit((unsigned char)s[i]))
+					return NULL;
+			s += 4;
+		} else if (!strchr("\"\\/bfnrt", *s) || !*s) {
+			return NULL;
+		}
+	}
+	return *s == '"' ? s + 1 : NULL;
+}
+
+static const char *json_number(const char *s)
+{
+	const char *start = s;
+
+	if (*s == '-')
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return NULL;
+	while (isdigit((unsigned char)*s) || *s == '.' || *s == 'e' || *s == 'E' ||
+	       ((*s == '+' || *s == '-') && (s[-1] == 'e' || s[-1] == 'E')))
+		s++;
+	char *end;
+
+	strtod(start, &end);
+	return end == s ? s : NULL;
+}
+
+static const char *json_container(const char *s, int depth, char close)
+{
+	s = skip_ws(s + 1);
+	if (*s == close)
+		return s + 1;
+	for (;;) {
+		if (close == '}') {
+			s = json_string(skip_ws(s));
+			if (!s || *(s = skip_ws(s)) != ':')
+				return NULL;
+			s++;
+		}
+		s = json_value(s, depth + 1);
+		if (!s)
+			return NULL;
+		s = skip_ws(s);
+		if (*s == close)
+			return s + 1;
+		if (*s++ != ',')
+			return NULL;
+	}
+}
+
+static const char *json_value(const char *s, int depth)
+{
+	s = skip_ws(s);
+	if (depth > 64)
+		return NULL;
+	if (*s == '{')
+		return json_container(s, depth, '}');
+	if (*s == '[')
+		return json_container(s, depth, ']');
+	if (*s == '"')
+		return json_string(s);
+	if (!strncmp(s, "true", 4))
+		return s + 4;
+	if (!strncmp(s, "false", 5))
+		return s + 5;
+	if (!strncmp(s, "null", 4))
+		return s + 4;
+	return json_number(s);
+}
+
+bool sf_json_valid(const char *text)
+{
+	const char *end = json_value(text, 0);
+
+	return end && !*skip_ws(end);
+}

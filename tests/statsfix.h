@@ -1,0 +1,46 @@
+/*
+ * statsfix.h - synthetic run directories for the summary, compare and fuzz
+ * tests: results.csv in the current schema (written with evb_row_write),
+ * env.csv, and optionally sentinel.csv and plan.csv in the formats
+ * `evbench run` writes (README, "What a run produces").
+ */
+#ifndef EVB_STATSFIX_H
+#define EVB_STATSFIX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct sf_run {
+	size_t ncells;          /* every 10th is a throughput cell (ops/s) */
+	int reps;
+	double scale;           /* latency x scale, throughput / scale */
+	double cv;              /* spread of the repetitions (lognormal sigma) */
+	uint64_t seed;
+	bool sentinel;          /* write sentinel.csv (20 measurements) */
+	bool plan;              /* write plan.csv */
+	long plan_iterations;   /* iterations in plan.csv for the even cells */
+	const char *env_extra;  /* more "key,value\n" lines for env.csv, or NULL */
+};
+
+/* Write dir/results.csv, dir/env.csv and what spec asks for; fails the test
+ * on any error. */
+void sf_write_run(const char *dir, const struct sf_run *spec);
+
+/* Write path from text. */
+void sf_write_file(const char *path, const char *text);
+/* Read path into a malloc'd string (free it). */
+char *sf_read_file(const char *path, size_t *len);
+
+/* Rewrite the CSV at path without the named columns (NULL-terminated). */
+void sf_drop_columns(const char *path, const char *const *names);
+
+/* Count rows of a CSV whose column equals value (prefix match when
+ * prefix is true). */
+size_t sf_count(const char *path, const char *column, const char *value, bool prefix);
+
+/* Is text one well-formed JSON value (objects, arrays, strings, numbers,
+ * true, false, null)? */
+bool sf_json_valid(const char *text);
+
+#endif

@@ -1,0 +1,253 @@
+/*
+ * test_claims.c - the claims table on a synthetic run with known values:
+ * a claim that holds, one that does not, one whose interval straddles its
+ * threshold (inconclusive), one with too few repetitions (inconclusive
+ * however far apart), one whose cells did not run, one whose cell
+ * failed, a memory claim without slab figures that still fails on its user
+ * side, and a claim that must pick its cell by every axis although a
+ * decoy cell differing in one axis only comes first in results.csv.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_fixture.h"
+#include "testutil.h"
+
+#define RTT(mech, var) \
+	{ .family = "notify", .mechanism = mech, .variant = var, .mode = "pingpong", \
+	  .ipc = "thread", .placement = "same-cpu" }
+#define LATE(mech, var) \
+	{ .family = "timer", .mechanism = mech, .variant = var, .mode = "lateness", \
+	  .placement = "same-cpu", .period_ns = "1000000", .sched = "other", .load = "none" }
+#define LOOP(mech, var, where) \
+	{ .family = "mux", .mechanism = mech, .variant = var, .mode = "loop", .ipc = "thread", \
+	  .placement = where, .fd_type = "eventfd", .nfds = "1000", .active = "100" }
+#define REG(mech, var) \
+	{ .family = "mux", .mechanism = mech, .variant = var, .mode = "register", \
+	  .ipc = "thread", .placement = "same-cpu", .fd_type = "eventfd", .nfds = "10000" }
+
+static const double steady[] = { 10000, 10100, 9900, 10050, 9950 };
+
+/* Loop rows: events/s and whole-machine CPU per event. */
+static void loop_rows(FILE *f, const struct fx_cell *c, double events_per_s, double cpu_ns)
+{
+	for (int i = 0; i < 5; i++) {
+		struct evb_row row;
+
+		fx_row(&row, c, i + 1);
+		evb_row_set(&row, metric, "events_per_s");
+		evb_row_set(&row, unit, "events/s");
+		row.samples = EVB_NA;
+		row.delivered = row.sent = 100000;
+		row.ops_per_s = events_per_s * (1 + 0.01 * (i - 2));
+		row.machine_cpu_ns = (int64_t)(cpu_ns * (1 + 0.01 * (2 - i)) * 100000);
+		fx_write(f, &row);
+	}
+}
+
+static void register_rows(FILE *f, const struct fx_cell *c, double rss)
+{
+	for (int i = 0; i < 5; i++) {
+		struct evb_row row;
+
+		fx_row(&row, c, i + 1);
+		evb_row_set(&row, metric, "register_ns_per_fd");
+		row.p50 = 500;
+		row.rss_bytes_per_fd = rss + 0.1 * i;
+		/* slab_bytes_per_fd stays empty: no /proc/slabinfo */
+		fx_write(f, &row);
+	}
+}
+
+/* Burst rows: delivered per second, two repetitions only. */
+static void burst_rows(FILE *f, const char *mech, const char *var, double per_s)
+{
+	const struct fx_cell c = { .family = "notify", .mechanism = mech, .variant = var,
+				   .mode = "burst", .ipc = "thread", .placement = "cross-cpu" };
+
+	for (int i = 0; i < 2; i++) {
+		struct evb_row row;
+
+		fx_row(&row, &c, i + 1);
+		evb_row_set(&row, metric, "ops_per_s");
+		row.ops_per_s = per_s * (1 + 0.01 * i);
+		fx_write(f, &row);
+	}
+}
+
+static char *report, *dir_path;
+
+static void build_run(void)
+{
+	static char dir[512];
+	const struct fx_cell handler = RTT("signal-handler", "std"), sigwait =
+		RTT("sigwaitinfo", "std"), efd = RTT("eventfd", "counter"),
+		sigfd = RTT("signalfd", "std"), tfd = LATE("timerfd", "abs"),
+		cns = LATE("clock-nanosleep", "abs");
+	const double timerfd_late[] = { 10000, 13500, 12000, 10500, 14000 };
+	const struct fx_cell kill_std = { .family = "notify", .mechanism = "signal-handler",
+					  .variant = "std", .mode = "burst", .ipc = "process",
+					  .placement = "free" };
+
+	tu_tmpdir(dir, sizeof(dir));
+	dir_path = dir;
+	FILE *f = fx_open(dir);
+
+	fx_latency(f, &handler, steady, 5);
+	fx_latency(f, &sigwait, steady, 5);
+	fx_latency(f, &efd, steady, 5);
+	fx_latency(f, &sigfd, steady, 5);
+	fx_latency(f, &tfd, timerfd_late, 5);
+	fx_latency(f, &cns, steady, 5);
+	for (int i = 0; i < 3; i++) {
+		struct evb_row row;
+
+		fx_row(&row, &kill_std, i + 1);
+		evb_row_set(&row, status, EVB_STATUS_FAILED);
+		evb_row_reason(&row, "receiver: lost 3 of 100000 events");
+		fx_write(f, &row);
+	}
+	/* The decoy: same cells on one CPU, listed first, the opposite result. */
+	const struct fx_cell decoy_ring = LOOP("io_uring", "multishot", "same-cpu"),
+		decoy_epoll = LOOP("epoll", "lt", "same-cpu"),
+		ring = LOOP("io_uring", "multishot", "cross-cpu"),
+		epoll = LOOP("epoll", "lt", "cross-cpu");
+
+	loop_rows(f, &decoy_ring, 50000, 9000);
+	loop_rows(f, &decoy_epoll, 100000, 6000);
+	loop_rows(f, &ring, 150000, 4000);
+	loop_rows(f, &epoll, 100000, 6000);
+
+	/* Far apart, but two repetitions settle nothing. */
+	burst_rows(f, "signal-handler", "rt", 100000);
+	burst_rows(f, "signalfd", "rt", 500000);
+	burst_rows(f, "eventfd", "semaphore", 1000000);
+
+	const struct fx_cell reg_poll = REG("poll", NULL), reg_epoll = REG("epoll", "lt");
+
+	register_rows(f, &reg_poll, 8.2);
+	register_rows(f, &reg_epoll, 1.2);
+	report = fx_finish(f, dir, NULL);
+}
+
+/* The report's line for a claim: its first table row. */
+static char *claim_line(const char *start)
+{
+	char needle[200];
+	char *line;
+
+	snprintf(needle, sizeof(needle), "| %s", start);
+	line = fx_line(report, needle);
+	ck_assert_msg(line != NULL, "no claim row starting '%s' in report.md", start);
+	return line;
+}
+
+static void expect_verdict(const char *claim, const char *verdict)
+{
+	char *line = claim_line(claim);
+	char cell[200];
+
+	snprintf(cell, sizeof(cell), "| %s |", verdict);
+	ck_assert_msg(tu_contains(line, cell), "claim '%s': expected '%s' in: %s", claim,
+		      verdict, line);
+	free(line);
+}
+
+START_TEST(holds)
+{
+	expect_verdict("signalfd: low latency.", "holds");
+	/* the ratio and its interval, and the ok reps per side, are shown */
+	char *line = claim_line("signalfd: low latency.");
+
+	ck_assert_msg(tu_contains(line, "x [") && tu_contains(line, "(95% bootstrap)") &&
+		      tu_contains(line, "| 5 / 5 |"), "no ratio with CI and reps: %s", line);
+	free(line);
+}
+END_TEST
+
+START_TEST(does_not_hold)
+{
+	expect_verdict("Signals: high latency; eventfd: low latency.", "does not hold");
+}
+END_TEST
+
+START_TEST(inconclusive)
+{
+	expect_verdict("timerfd: low latency, medium throughput.",
+		       "latency: inconclusive; throughput: not measured");
+}
+END_TEST
+
+START_TEST(too_few_reps)
+{
+	char *line = claim_line("Signals: low throughput");
+
+	ck_assert_msg(tu_contains(line, "| inconclusive |") && tu_contains(line, "| 2 / 2 |") &&
+		      tu_contains(line, "a verdict needs 3 ok repetitions per cell"), "%s", line);
+	free(line);
+}
+END_TEST
+
+START_TEST(not_measured)
+{
+	char *line = claim_line("select/poll scan O(n)");
+
+	ck_assert(tu_contains(line, "| not measured |"));
+	ck_assert_msg(tu_contains(line, "not measured (cell mux poll scan thread same-cpu eventfd "
+				  "nfds=10000 active=1 did not run)"), "%s", line);
+	free(line);
+}
+END_TEST
+
+START_TEST(not_ok_cell)
+{
+	char *line = claim_line("A sender that kill()s SIGUSR1");
+
+	ck_assert(tu_contains(line, "| not measured |"));
+	ck_assert_msg(tu_contains(line, "not ok: failed, receiver: lost 3 of 100000 events"),
+		      "%s", line);
+	free(line);
+}
+END_TEST
+
+START_TEST(memory_can_fail)
+{
+	expect_verdict("Memory at 10,000 fds", "does not hold");
+	ck_assert(tu_contains(report, "recorded no slab_bytes_per_fd: the kernel's slab counts "
+			      "need a readable /proc/slabinfo"));
+}
+END_TEST
+
+START_TEST(every_axis)
+{
+	/* Only the cross-cpu cells hold (1.5x the events at 2/3 the machine CPU);
+	 * the same-cpu decoys come first and would not. */
+	expect_verdict("io_uring serves ~1.5x", "holds");
+	ck_assert(tu_contains(report, "readiness only"));
+}
+END_TEST
+
+static void cleanup(void)
+{
+	free(report);
+	tu_rmtree(dir_path);
+}
+
+int main(void)
+{
+	Suite *s = suite_create("claims");
+	TCase *tc = tcase_create("verdicts");
+
+	tcase_add_unchecked_fixture(tc, build_run, cleanup);
+	tcase_add_test(tc, holds);
+	tcase_add_test(tc, does_not_hold);
+	tcase_add_test(tc, inconclusive);
+	tcase_add_test(tc, too_few_reps);
+	tcase_add_test(tc, not_measured);
+	tcase_add_test(tc, not_ok_cell);
+	tcase_add_test(tc, memory_can_fail);
+	tcase_add_test(tc, every_axis);
+	suite_add_tcase(s, tc);
+
+	return tu_main(s);
+}

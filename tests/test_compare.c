@@ -1,0 +1,276 @@
+/*
+ * test_compare.c - `evbench compare` on synthetic runs: an A/A comparison
+ * calls (almost) nothing, a x1.5 copy is called slower, Benjamini-Hochberg
+ * on a textbook example, --fail-on-slower exit codes, --json, precision
+ * marks in the verdict, the sentinel and plan lines of the header.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "evb_stats.h"
+#include "statsfix.h"
+#include "testutil.h"
+
+#define NCELLS 300
+
+struct pair {
+	char tmp[512], a[600], b[600], out[600], csv[700];
+};
+
+static void make_pair(struct pair *p, const struct sf_run *a, const struct sf_run *b)
+{
+	tu_tmpdir(p->tmp, sizeof(p->tmp));
+	snprintf(p->a, sizeof(p->a), "%s/a", p->tmp);
+	snprintf(p->b, sizeof(p->b), "%s/b", p->tmp);
+	snprintf(p->out, sizeof(p->out), "%s/cmp", p->tmp);
+	snprintf(p->csv, sizeof(p->csv), "%s/cmp/compare.csv", p->tmp);
+	ck_assert_int_eq(mkdir(p->a, 0755), 0);
+	ck_assert_int_eq(mkdir(p->b, 0755), 0);
+	sf_write_run(p->a, a);
+	sf_write_run(p->b, b);
+}
+
+/* Run compare A B --out OUT plus extra args; its exit status. */
+static int compare(const struct pair *p, const char *const *extra, char **out)
+{
+	const char *args[16] = { "compare", p->a, p->b, "--out", p->out };
+	size_t n = 5;
+
+	for (size_t i = 0; extra && extra[i] && n < 15; i++)
+		args[n++] = extra[i];
+	args[n] = NULL;
+	struct evb_spawn_result res = tu_run("evbench", args, 60);
+
+	ck_assert_msg(res.end == EVB_SPAWN_EXITED, "compare died: %s", tu_stderr());
+	if (out)
+		*out = strdup(res.out);
+	evb_spawn_result_free(&res);
+	return res.exit_status;
+}
+
+static size_t verdicts(const struct pair *p, const char *verdict)
+{
+	return sf_count(p->csv, "verdict", verdict, true);
+}
+
+START_TEST(aa_gives_no_verdicts)
+{
+	struct sf_run a = { .ncells = NCELLS, .reps = 5, .scale = 1.0, .cv = 0.05, .seed = 1 };
+	struct sf_run b = a;
+	struct pair p;
+
+	b.seed = 2;
+	make_pair(&p, &a, &b);
+	ck_assert_int_eq(compare(&p, NULL, NULL), 0);
+	size_t called = verdicts(&p, "faster") + verdicts(&p, "slower");
+
+	ck_assert_msg(called * 100 <= NCELLS, "A/A: %zu of %d cells called", called, NCELLS);
+	ck_assert_uint_eq(verdicts(&p, "~"), NCELLS - called);
+	tu_rmtree(p.tmp);
+}
+END_TEST
+
+START_TEST(slower_copy_is_called_slower)
+{
+	struct sf_run a = { .ncells = NCELLS, .reps = 5, .scale = 1.0, .cv = 0.05, .seed = 3 };
+	struct sf_run b = a;
+	struct pair p;
+
+	b.seed = 4;
+	b.scale = 1.5;
+	make_pair(&p, &a, &b);
+	ck_assert_int_eq(compare(&p, NULL, NULL), 0);
+	size_t slower = verdicts(&p, "slower");
+
+	ck_assert_msg(slower * 100 >= 80 * NCELLS, "x1.5: only %zu of %d slower", slower, NCELLS);
+	ck_assert_uint_eq(verdicts(&p, "faster"), 0);
+	tu_rmtree(p.tmp);
+}
+END_TEST
+
+/*
+ * Benjamini & Hochberg (1995), section 4: the 15 p-values of a trial; at
+ * FDR 0.05 the first four are rejected.  Adjusted values by hand:
+ * q(k) = min over j >= k of p(j) m / j.
+ */
+START_TEST(bh_textbook_example)
+{
+	const double p[15] = { 0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344,
+			       0.0459, 0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.0000 };
+	double q[15], shuffled[15], qs[15];
+	size_t rejected = 0;
+
+	ck_assert_int_eq(evb_bh_adjust(p, 15, q), 0);
+	for (int i = 0; i < 15; i++)
+		rejected += q[i] < 0.05;
+	ck_assert_uint_eq(rejected, 4);
+	ck_assert_double_eq_tol(q[0], 0.0015, 1e-9);
+	ck_assert_double_eq_tol(q[3], 0.0095 * 15 / 4, 1e-9);
+	ck_assert_double_eq_tol(q[4], 0.0201 * 15 / 5, 1e-9);
+	ck_assert_double_eq_tol(q[5], 0.0298 * 15 / 7, 1e-9);   /* step-up: min over j >= k */
+	ck_assert_double_eq_tol(q[14], 1.0, 1e-12);
+	/* Order does not matter; NAN stays NAN and does not count. */
+	for (int i = 0; i < 15; i++)
+		shuffled[i] = p[(i * 7) % 15];
+	ck_assert_int_eq(evb_bh_adjust(shuffled, 15, qs), 0);
+	for (int i = 0; i < 15; i++)
+		ck_assert_double_eq_tol(qs[i], q[(i * 7) % 15], 1e-12);
+	double with_nan[3] = { 0.01, NAN, 0.04 }, q3[3];
+
+	ck_assert_int_eq(evb_bh_adjust(with_nan, 3, q3), 0);
+	ck_assert(isnan(q3[1]));
+	ck_assert_double_eq_tol(q3[0], 0.02, 1e-12);
+	ck_assert_double_eq_tol(q3[2], 0.04, 1e-12);
+	ck_assert_int_eq(evb_bh_adjust(NULL, 0, NULL), 0);
+}
+END_TEST
+
+START_TEST(fail_on_slower_exit_codes)
+{
+	struct sf_run a = { .ncells = 40, .reps = 5, .scale = 1.0, .cv = 0.02, .seed = 5 };
+	struct sf_run b = a;
+	struct pair p;
+
+	b.seed = 6;
+	b.scale = 1.5;
+	make_pair(&p, &a, &b);
+	ck_assert_int_eq(compare(&p, (const char *const[]){ "--fail-on-slower", "20", NULL },
+				 NULL), 1);
+	ck_assert_msg(tu_contains(tu_stderr(), "slower by"), "%s", tu_stderr());
+	tu_rmtree(p.out);
+	ck_assert_int_eq(compare(&p, (const char *const[]){ "--fail-on-slower", "80", NULL },
+				 NULL), 0);
+	tu_rmtree(p.out);
+	/* A against itself: nothing slower, exit 0 even at 0%. */
+	snprintf(p.b, sizeof(p.b), "%s", p.a);
+	ck_assert_int_eq(compare(&p, (const char *const[]){ "--fail-on-slower", "0", NULL },
+				 NULL), 0);
+	tu_rmtree(p.out);
+	ck_assert_int_eq(compare(&p, (const char *const[]){ "--fail-on-slower", "x", NULL },
+				 NULL), 2);
+	ck_assert_msg(tu_contains(tu_stderr(), "'x'"), "%s", tu_stderr());
+	ck_assert_int_eq(compare(&p, (const char *const[]){ "--min-change", "-1", NULL },
+				 NULL), 2);
+	tu_rmtree(p.tmp);
+}
+END_TEST
+
+START_TEST(json_parses)
+{
+	struct sf_run a = { .ncells = 30, .reps = 5, .scale = 1.0, .cv = 0.05, .seed = 7,
+			    .sentinel = true };
+	struct sf_run b = a;
+	struct pair p;
+	char json[700];
+
+	b.seed = 8;
+	b.scale = 1.5;
+	make_pair(&p, &a, &b);
+	snprintf(json, sizeof(json), "%s/out.json", p.tmp);
+	ck_assert_int_eq(compare(&p, (const char *const[]){ "--json", json, NULL }, NULL), 0);
+	char *text = sf_read_file(json, NULL);
+
+	ck_assert_msg(sf_json_valid(text), "not JSON: %.400s", text);
+	ck_assert(tu_contains(text, "\"q_value\":"));
+	ck_assert(tu_contains(text, "\"precision_a\":\"no target\""));
+	ck_assert(tu_contains(text, "\"sentinel\":{\"in_a\":true"));
+	ck_assert(tu_contains(text, "\"verdict\":\"slower\""));
+	/* 30 cells, one object each. */
+	size_t cells = 0;
+
+	for (const char *s = text; (s = strstr(s, "\"figure\":")); s++)
+		cells++;
+	ck_assert_uint_eq(cells, 30);
+	free(text);
+	tu_rmtree(p.tmp);
+}
+END_TEST
+
+START_TEST(imprecise_side_is_named)
+{
+	struct sf_run a = { .ncells = 60, .reps = 5, .scale = 1.0, .cv = 0.10, .seed = 9,
+			    .env_extra = "run_precision_pct,0.5\nrun_max_reps,5\n"
+					 "run_adaptive_stop,max reps\n" };
+	struct sf_run b = a;
+	struct pair p;
+
+	b.seed = 10;
+	b.scale = 2.0;
+	b.env_extra = NULL;
+	make_pair(&p, &a, &b);
+	ck_assert_int_eq(compare(&p, NULL, NULL), 0);
+	ck_assert_uint_gt(verdicts(&p, "slower (A imprecise)"), 0);
+	ck_assert_uint_eq(sf_count(p.csv, "precision_a", "max reps", false) +
+			  sf_count(p.csv, "precision_a", "bimodal", false), 60);
+	ck_assert_uint_eq(sf_count(p.csv, "precision_b", "no target", false), 60);
+	tu_rmtree(p.tmp);
+}
+END_TEST
+
+START_TEST(header_sentinel_and_plan)
+{
+	struct sf_run a = { .ncells = 20, .reps = 5, .scale = 1.0, .cv = 0.02, .seed = 11,
+			    .sentinel = true, .plan = true };
+	struct sf_run b = a;
+	struct pair p;
+	char *out = NULL;
+
+	b.seed = 12;
+	b.scale = 1.2;
+	b.plan_iterations = 5000;
+	make_pair(&p, &a, &b);
+	ck_assert_int_eq(compare(&p, NULL, &out), 0);
+	ck_assert_msg(tu_contains(out, "the machine itself moved by +"), "%s", out);
+	ck_assert_msg(tu_contains(out, "plan: A and B measured 10 cells with different"), "%s",
+		      out);
+	ck_assert_msg(tu_contains(out, "plan iterations 2000 -> 5000"), "%s", out);
+	ck_assert_uint_eq(sf_count(p.csv, "warning", "plan iterations 2000 -> 5000", false),
+			  10);
+	free(out);
+	tu_rmtree(p.out);
+
+	/* A plan.csv that names none of the cells: unknown, not "the same". */
+	char path[700];
+
+	snprintf(path, sizeof(path), "%s/plan.csv", p.b);
+	sf_write_file(path, "family,mechanism,variant,mode,ipc,placement,fd_type,nfds,active,"
+			    "period_ns,timers,timer_slack_ns,sched,load,iterations\n");
+	ck_assert_int_eq(compare(&p, NULL, &out), 0);
+	ck_assert_msg(tu_contains(out, "plan unknown (no compared cell found"), "%s", out);
+	free(out);
+	tu_rmtree(p.out);
+
+	/* Without plan.csv and sentinel.csv in A: said, not guessed. */
+
+	snprintf(path, sizeof(path), "%s/plan.csv", p.a);
+	ck_assert_int_eq(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/sentinel.csv", p.a);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(compare(&p, NULL, &out), 0);
+	ck_assert_msg(tu_contains(out, "plan unknown (no plan.csv in A)"), "%s", out);
+	ck_assert_msg(tu_contains(out, "sentinel: not recorded in A"), "%s", out);
+	free(out);
+	tu_rmtree(p.tmp);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("compare");
+	TCase *tc = tcase_create("compare");
+
+	tcase_set_timeout(tc, 100);
+	tcase_add_test(tc, aa_gives_no_verdicts);
+	tcase_add_test(tc, slower_copy_is_called_slower);
+	tcase_add_test(tc, bh_textbook_example);
+	tcase_add_test(tc, fail_on_slower_exit_codes);
+	tcase_add_test(tc, json_parses);
+	tcase_add_test(tc, imprecise_side_is_named);
+	tcase_add_test(tc, header_sentinel_and_plan);
+	suite_add_tcase(s, tc);
+	return tu_main(s);
+}
