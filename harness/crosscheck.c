@@ -19,6 +19,11 @@
  * modes tens of percent apart, minutes at a time).  A ratio off
  * by more than 15% is flagged: something outside the timed region scales
  * with N, or the timed region is not what the figure claims.
+ *
+ * Every row says when it was checked (checked_at, UTC) and with which build
+ * (evbench_commit).  A run's own crosscheck.csv is never overwritten: run
+ * again on a run that has one, the check goes to crosscheck-<UTC time>.csv
+ * and crosscheck-<UTC time>/ beside it.
  */
 #include <errno.h>
 #include <limits.h>
@@ -27,9 +32,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "evb_cli.h"
+#include "evb_config.h"
 #include "evb_csv.h"
 #include "evb_row.h"
 #include "evb_spawn.h"
@@ -91,11 +98,14 @@ static void command_line(const char *driver, const struct harness_cell *c, int64
 
 /* The driver's own per-op figure, from one run at n. */
 static int inprocess(const char *driver, const struct harness_cell *c, int64_t n,
-		     struct xc_result *x)
+		     int cancel_fd, struct xc_result *x)
 {
 	struct harness_cell copy = *c;
 	struct harness_argv b;
-	struct evb_spawn_opts opts = { .timeout_ns = c->timeout_ns * SCALE, .cancel_fd = -1 };
+	struct evb_spawn_opts opts = {
+		.timeout_ns = c->timeout_ns * SCALE,
+		.cancel_fd = cancel_fd,
+	};
 	struct evb_spawn_result res;
 	struct evb_csv_record rec = { 0 };
 	struct evb_row row;
@@ -107,7 +117,7 @@ static int inprocess(const char *driver, const struct harness_cell *c, int64_t n
 	ret = evb_spawn(b.argv, &opts, &res);
 	if (ret)
 		return ret;
-	ret = -EINVAL;
+	ret = res.end == EVB_SPAWN_CANCELED ? -EINTR : -EINVAL;
 	if (res.end != EVB_SPAWN_EXITED || res.exit_status != 0 ||
 	    evb_csv_parse_line(res.out, &rec, error, sizeof(error)) != 1 ||
 	    evb_row_parse(&row, rec.fields, rec.nfields, error, sizeof(error)) ||
@@ -189,11 +199,12 @@ static int hyperfine(const char *hyperfine_path, const char *driver, const struc
 	return 0;
 }
 
-static void write_csv(FILE *f, const struct xc_result *x, size_t n)
+static int write_csv(FILE *f, const struct xc_result *x, size_t n, const char *checked_at)
 {
 	fprintf(f, "cell,family,mechanism,variant,mode,ipc,placement,fd_type,nfds,active,"
 		   "period_ns,n_small,n_large,t_small_s,t_large_s,slope_ns_per_op,"
-		   "inprocess_ns_per_op,inprocess_figure,ratio,agrees,status,reason\n");
+		   "inprocess_ns_per_op,inprocess_figure,ratio,agrees,status,reason,checked_at,"
+		   "evbench_commit\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct evb_row *a = &x[i].c->axes;
 		char nums[3][32];
@@ -220,18 +231,97 @@ static void write_csv(FILE *f, const struct xc_result *x, size_t n)
 			fputs(",,,,,,,", f);
 		fprintf(f, ",%s,", x[i].status);
 		evb_csv_field(f, x[i].reason);
+		fprintf(f, ",%s,", checked_at);
+		evb_csv_field(f, EVB_GIT_COMMIT);
 		fputc('\n', f);
+	}
+	return fflush(f) || ferror(f) ? -EIO : 0;
+}
+
+/* crosscheck, or crosscheck-<UTC time>[-N] when the run already has a check. */
+static void output_stem(const char *run_dir, char *stem, size_t len, char *checked_at,
+			size_t at_len)
+{
+	char path[PATH_MAX], stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(checked_at, at_len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(stem, len, "crosscheck");
+	for (int k = 1; k < 1000; k++) {
+		snprintf(path, sizeof(path), "%s/%s.csv", run_dir, stem);
+		if (access(path, F_OK))
+			return;
+		snprintf(stem, len, k == 1 ? "crosscheck-%s" : "crosscheck-%s-%d", stamp, k);
 	}
 }
 
+/*
+ * One representative cell: the driver's own figure around hyperfine's
+ * stopwatch.  r->status says how it went; returns 0, or -EINTR when
+ * interrupted.
+ */
+static int check_cell(const char *hyperfine_path, const char *driver, const char *dir,
+		      const char *slug, FILE *log, int cancel_fd, struct xc_result *r)
+{
+	const struct harness_cell *c = r->c;
+	double figures[INPROCESS_RUNS];
+	int ret = 0;
+
+	for (int k = 0; k < INPROCESS_BEFORE && !ret; k++) {
+		ret = inprocess(driver, c, r->n_large, cancel_fd, r);
+		figures[k] = r->inprocess_ns;
+	}
+	if (!ret)
+		ret = hyperfine(hyperfine_path, driver, c, dir, slug, log, cancel_fd, r);
+	for (int k = INPROCESS_BEFORE; k < INPROCESS_RUNS && !ret; k++) {
+		ret = inprocess(driver, c, r->n_large, cancel_fd, r);
+		figures[k] = r->inprocess_ns;
+	}
+	if (ret == -EINTR)
+		return ret;
+	if (ret) {
+		r->status = "failed";
+		if (!r->reason[0])
+			snprintf(r->reason, sizeof(r->reason), "%s", strerror(-ret));
+		return 0;
+	}
+	evb_sort_doubles(figures, INPROCESS_RUNS);
+	r->inprocess_ns = evb_median_sorted(figures, INPROCESS_RUNS);
+	r->status = "ok";
+	r->ratio = r->slope_ns / r->inprocess_ns;
+	return 0;
+}
+
+static int write_file(const char *path, const struct xc_result *x, size_t n,
+		      const char *checked_at, char *error, size_t len)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f) {
+		ret = -errno;
+		snprintf(error, len, "%s: %s", path, strerror(errno));
+		return ret;
+	}
+	ret = write_csv(f, x, n, checked_at);
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (ret)
+		snprintf(error, len, "%s: %s", path, strerror(-ret));
+	return ret;
+}
+
 int harness_crosscheck(const char *run_dir, const char *family, FILE *log, int cancel_fd,
-		       char *error, size_t len)
+		       char *csv_path, size_t csv_len, char *error, size_t len)
 {
 	struct harness_plan plan = { 0 };
 	struct harness_plan_req req = { .profile = HARNESS_STANDARD };
 	const struct harness_family **family_of = NULL;
 	struct xc_result *x = NULL;
-	char hyperfine_path[PATH_MAX], dir[PATH_MAX], path[PATH_MAX];
+	char hyperfine_path[PATH_MAX], dir[PATH_MAX], stem[64], checked_at[32];
 	size_t n = 0;
 	int ret = 0, have_hyperfine = find_hyperfine(hyperfine_path, sizeof(hyperfine_path)) == 0;
 
@@ -260,8 +350,14 @@ int harness_crosscheck(const char *run_dir, const char *family, FILE *log, int c
 		ret = -ENOMEM;
 		goto out;
 	}
-	snprintf(dir, sizeof(dir), "%s/crosscheck", run_dir);
-	mkdir(dir, 0755);
+	output_stem(run_dir, stem, sizeof(stem), checked_at, sizeof(checked_at));
+	snprintf(dir, sizeof(dir), "%s/%s", run_dir, stem);
+	snprintf(csv_path, csv_len, "%s/%s.csv", run_dir, stem);
+	if (mkdir(dir, 0755) && errno != EEXIST) {
+		ret = -errno;
+		snprintf(error, len, "%s: %s", dir, strerror(errno));
+		goto out;
+	}
 	for (size_t i = 0; i < plan.ncells; i++) {
 		const struct harness_cell *c = &plan.cells[i];
 		struct xc_result *r = &x[n];
@@ -283,80 +379,18 @@ int harness_crosscheck(const char *run_dir, const char *family, FILE *log, int c
 		}
 		harness_driver_path(family_of[i], driver, sizeof(driver));
 		fprintf(stderr, "%s: crosscheck %zu: %s\n", HARNESS_PROG, n, slug);
-		double figures[INPROCESS_RUNS];
-
-		for (int k = 0; k < INPROCESS_BEFORE && !ret; k++) {
-			ret = inprocess(driver, c, r->n_large, r);
-			figures[k] = r->inprocess_ns;
-		}
-		if (!ret)
-			ret = hyperfine(hyperfine_path, driver, c, dir, slug, log, cancel_fd, r);
-		for (int k = INPROCESS_BEFORE; k < INPROCESS_RUNS && !ret; k++) {
-			ret = inprocess(driver, c, r->n_large, r);
-			figures[k] = r->inprocess_ns;
-		}
-		if (!ret) {
-			evb_sort_doubles(figures, INPROCESS_RUNS);
-			r->inprocess_ns = evb_median_sorted(figures, INPROCESS_RUNS);
-		}
-		if (ret == -EINTR)
+		ret = check_cell(hyperfine_path, driver, dir, slug, log, cancel_fd, r);
+		if (ret)
 			break;
-		if (ret) {
-			r->status = "failed";
-			if (!r->reason[0])
-				snprintf(r->reason, sizeof(r->reason), "%s", strerror(-ret));
-			ret = 0;
-			continue;
-		}
-		r->status = "ok";
-		r->ratio = r->slope_ns / r->inprocess_ns;
 	}
 
-	FILE *f;
-
-	harness_run_path(path, sizeof(path), run_dir, "crosscheck.csv");
-	f = fopen(path, "w");
-	if (!f) {
-		ret = -errno;
-		snprintf(error, len, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	write_csv(f, x, n);
-	if (fclose(f) && !ret) {
-		ret = -errno;
-		snprintf(error, len, "%s: %s", path, strerror(errno));
-	}
+	if (ret == -EINTR)   /* interrupted: no half a check */
+		snprintf(error, len, "interrupted");
+	else
+		ret = write_file(csv_path, x, n, checked_at, error, len);
 out:
 	free(x);
 	free(family_of);
 	harness_plan_free(&plan);
 	return ret;
-}
-
-int harness_cmd_crosscheck(int argc, char **argv)
-{
-	char error[600], path[PATH_MAX];
-
-	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("Usage: evbench crosscheck RUN\n\nTimes representative driver runs as "
-		       "whole processes with hyperfine at N and 10N operations and writes "
-		       "RUN/crosscheck.csv: the slope per operation beside the driver's own "
-		       "figure, flagged when they differ by more than 15%%.  The hyperfine "
-		       "exports are kept in RUN/crosscheck/.  Then rewrites the report.\n");
-		return 0;
-	}
-	if (argc != 2)
-		evb_usage_error(HARNESS_PROG " crosscheck", "expected one argument: a run directory");
-	harness_run_path(path, sizeof(path), argv[1], "results.csv");
-	if (access(path, R_OK))
-		evb_usage_error(HARNESS_PROG " crosscheck", "%s is not a run directory (%s: %s)",
-				argv[1], path, strerror(errno));
-	if (harness_crosscheck(argv[1], NULL, NULL, -1, error, sizeof(error))) {
-		fprintf(stderr, "%s crosscheck: %s\n", HARNESS_PROG, error);
-		return 1;
-	}
-	printf("%s/crosscheck.csv\n", argv[1]);
-	if (harness_report(argv[1], error, sizeof(error)))
-		fprintf(stderr, "%s crosscheck: report: %s\n", HARNESS_PROG, error);
-	return 0;
 }

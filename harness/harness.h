@@ -47,9 +47,11 @@ int harness_cmd_compare(int argc, char **argv);
 int harness_cmd_report(int argc, char **argv);
 int harness_cmd_crosscheck(int argc, char **argv);
 
-/* Write RUN/crosscheck.csv (see crosscheck.c) for the cells of family (NULL:
- * every family).  0 or -errno with error set. */
+/* Write RUN/crosscheck.csv, or RUN/crosscheck-<UTC time>.csv when that exists
+ * (see crosscheck.c), for the cells of family (NULL: every family); csv_path
+ * gets the file's path.  0, -EINTR when cancel_fd became readable (nothing
+ * written), or -errno with error set. */
 int harness_crosscheck(const char *run_dir, const char *family, FILE *log, int cancel_fd,
-		       char *error, size_t len);
+		       char *csv_path, size_t csv_len, char *error, size_t len);
 
 #endif

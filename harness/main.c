@@ -1,20 +1,56 @@
 /*
  * evbench - the harness: runs the drivers, keeps their rows, summarises,
  * draws, reports and compares.  Each command lives in its own file; this
- * one dispatches and holds the small ones (list, env, summarize, plot).
+ * one dispatches and holds the small ones (list, env, summarize, plot,
+ * crosscheck).
  */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "evb_cli.h"
 #include "evb_env.h"
 #include "evb_sys.h"
 #include "harness.h"
+#include "report.h"
 #include "rundir.h"
 #include "summary.h"
+
+/* `evbench crosscheck RUN` (the check itself: crosscheck.c). */
+int harness_cmd_crosscheck(int argc, char **argv)
+{
+	char error[600], path[PATH_MAX], csv[PATH_MAX];
+
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("Usage: evbench crosscheck RUN\n\nTimes representative driver runs as "
+		       "whole processes with hyperfine at N and 10N operations and writes "
+		       "RUN/crosscheck.csv: the slope per operation beside the driver's own "
+		       "figure, flagged when they differ by more than 15%%, with the time and "
+		       "the evbench commit of the check.  The hyperfine exports are kept in "
+		       "RUN/crosscheck/.  A run's crosscheck.csv is never overwritten: when it "
+		       "exists, the check goes to RUN/crosscheck-<UTC time>.csv (and its "
+		       "directory) and the report keeps showing the run's own.\n");
+		return 0;
+	}
+	if (argc != 2)
+		evb_usage_error(HARNESS_PROG " crosscheck", "expected one argument: a run directory");
+	harness_run_path(path, sizeof(path), argv[1], "results.csv");
+	if (access(path, R_OK))
+		evb_usage_error(HARNESS_PROG " crosscheck", "%s is not a run directory (%s: %s)",
+				argv[1], path, strerror(errno));
+	if (harness_crosscheck(argv[1], NULL, NULL, -1, csv, sizeof(csv), error,
+			       sizeof(error))) {
+		fprintf(stderr, "%s crosscheck: %s\n", HARNESS_PROG, error);
+		return 1;
+	}
+	printf("%s\n", csv);
+	if (harness_report(argv[1], error, sizeof(error)))
+		fprintf(stderr, "%s crosscheck: report: %s\n", HARNESS_PROG, error);
+	return 0;
+}
 
 struct command {
 	const char *name;

@@ -94,6 +94,21 @@ int harness_plan_add(struct harness_plan *plan, const struct harness_cell *cell)
 void harness_plan_free(struct harness_plan *plan);
 
 /*
+ * RUN/plan.csv: the run's cells exactly as planned, one row each, so that
+ * `evbench run --resume` runs the same cells without planning again.
+ * Columns: the axis columns of results.csv (family .. load), iterations,
+ * warmup (empty: the driver's default), timeout_ns, hist, crosscheck (0/1)
+ * and extra (the extra options joined by single spaces; an extra option
+ * holding a space cannot be written: -EINVAL).
+ * Write: 0 or -errno / -EINVAL with error naming the file.  Read: appends
+ * to plan; 0, or -errno / -EINVAL with error naming file and line.
+ */
+int harness_plan_write(const struct harness_plan *plan, const char *path, char *error,
+		       size_t error_len);
+int harness_plan_read(struct harness_plan *plan, const char *path, char *error,
+		      size_t error_len);
+
+/*
  * A family's planner: append the cells of req for the mechanisms its driver
  * listed (unsupported ones too: they become skipped rows, visibly).
  * Returns 0, or -EINVAL for a preset it does not know (it may ignore one

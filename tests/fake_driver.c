@@ -8,13 +8,21 @@
  *   crash    dies of SIGSEGV before printing
  *   garbage  prints something that is not a row
  *   fail     prints a failed row, exit 1
+ *   noisy    an ok row whose p50 jumps between 1000 and 1900 from rep to
+ *            rep (adaptive tests: never within a few percent)
+ *   slow     an ok row after 100 ms (a run long enough to be killed midway)
+ * --list offers the first seven, or the comma-separated $EVB_FAKE_LIST.
+ * An ok row writes --hist FILE (10 samples at its p50) unless
+ * $EVB_FAKE_NO_HIST is set: a driver that could not write its histogram.
  */
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "evb_hist.h"
 #include "evb_row.h"
 
 static const char *arg(int argc, char **argv, const char *name, const char *fallback)
@@ -25,6 +33,21 @@ static const char *arg(int argc, char **argv, const char *name, const char *fall
 	return fallback;
 }
 
+static void write_hist(const char *path, int64_t value)
+{
+	static struct evb_hist h;
+	FILE *f;
+
+	if (!path || getenv("EVB_FAKE_NO_HIST"))
+		return;
+	evb_hist_init(&h);
+	for (int i = 0; i < 10; i++)
+		evb_hist_record(&h, value);
+	f = fopen(path, "w");
+	if (!f || evb_hist_write_csv(&h, f) || fclose(f))
+		fprintf(stderr, "fake driver: --hist %s failed\n", path);
+}
+
 int main(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -32,7 +55,17 @@ int main(int argc, char **argv)
 			static const char *const names[] = { "ok", "skip", "hang", "forkhang",
 							     "crash", "garbage", "fail", NULL };
 
+			const char *list = getenv("EVB_FAKE_LIST");
+			char copy[256], *save = NULL;
+
 			printf("mechanism,variant,supported,reason,summary\n");
+			if (list) {
+				snprintf(copy, sizeof(copy), "%s", list);
+				for (char *w = strtok_r(copy, ",", &save); w;
+				     w = strtok_r(NULL, ",", &save))
+					printf("%s,,yes,,fake %s\n", w, w);
+				return 0;
+			}
 			for (int k = 0; names[k]; k++)
 				printf("%s,,yes,,fake %s\n", names[k], names[k]);
 			return 0;
@@ -85,6 +118,8 @@ int main(int argc, char **argv)
 		evb_row_write(stdout, &row);
 		return 1;
 	}
+	if (strcmp(mech, "slow") == 0)
+		usleep(100000);   /* test code: a driver run that takes a while */
 	evb_row_set(&row, status, "ok");
 	row.samples = 10;
 	row.min = 100;
@@ -99,6 +134,9 @@ int main(int argc, char **argv)
 	row.sent = row.delivered = 10;
 	row.lost = 0;
 	row.wakeups = 10;
+	if (strcmp(mech, "noisy") == 0)
+		row.p50 = 1000 + row.rep * 397 % 7 * 150;
+	write_hist(arg(argc, argv, "--hist", NULL), row.p50);
 	evb_row_write(stdout, &row);
 	return 0;
 }

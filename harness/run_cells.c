@@ -1,0 +1,182 @@
+/*
+ * run_cells.c - the rounds of a run.
+ *
+ *   minimum   for rep in 1..--reps: for cell in cells: one driver run
+ *             (repetitions interleaved, so a slow drift of the machine
+ *             spreads over every cell instead of biasing one); a resumed
+ *             run skips the (cell, rep) pairs results.csv already has
+ *   adaptive  with --precision P: while some cell's headline figure (the
+ *             median over its ok repetitions, precision.h) has a 95%
+ *             interval wider than +-P% and fewer than --max-reps
+ *             repetitions, one more interleaved round over those cells,
+ *             the widest intervals first, each run only if the time budget
+ *             still covers it (its cell's mean driver time so far)
+ *
+ * The sentinel (run_sentinel.c) is measured at the start of every round
+ * and every ~30 s.  The loop stops early when interrupted or when a write
+ * fails; env.csv's run_adaptive_stop says why the adaptive loop stopped.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evb_clock.h"
+#include "harness.h"
+#include "run.h"
+
+void run_fmt_duration(char *buf, size_t len, double seconds)
+{
+	long s = (long)(seconds + 0.5);
+
+	if (s >= 3600)
+		snprintf(buf, len, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+	else
+		snprintf(buf, len, "%ld:%02ld", s / 60, s % 60);
+}
+
+static void progress(struct run_state *st, const struct harness_cell *c, int rep)
+{
+	int64_t now = evb_now_ns();
+	double elapsed = (double)(now - st->start_ns) / 1e9;
+	size_t done_here = st->done - st->resumed_rows;
+	double eta = done_here ? elapsed / (double)done_here * (double)(st->total - st->done) : 0;
+	char e[32], r[32], label[256], sentinel[48] = "";
+
+	if (!st->tty && st->done != st->total && now - st->last_progress_ns < 15 * EVB_NSEC_PER_SEC)
+		return;
+	st->last_progress_ns = now;
+	run_fmt_duration(e, sizeof(e), elapsed);
+	run_fmt_duration(r, sizeof(r), eta);
+	snprintf(label, sizeof(label), "%s %s%s%s %s", c->axes.family, c->axes.mechanism,
+		 c->axes.variant[0] ? "/" : "", c->axes.variant, c->axes.mode);
+	if (st->sentinel.seq > 0 && !isnan(st->sentinel.last_value))
+		snprintf(sentinel, sizeof(sentinel), "  sentinel %.1f us",
+			 st->sentinel.last_value / 1e3);
+	fprintf(stderr, "%s[%*zu/%zu] %s elapsed, ETA %s, rep %d  %-40.40s%s%s",
+		st->tty ? "\r" : "", (int)snprintf(NULL, 0, "%zu", st->total), st->done,
+		st->total, e, r, rep, label, sentinel, st->tty ? "" : "\n");
+	fflush(stderr);
+}
+
+static bool stopping(const struct run_state *st)
+{
+	return st->interrupted || st->failed;
+}
+
+/* One driver run of a pair, the sentinel first when it is due. */
+static void run_one_pair(struct run_state *st, size_t cell, int rep)
+{
+	if (run_check_cancel(st) || run_sentinel_tick(st, false) || stopping(st))
+		return;
+	if (run_cell_rep(st, cell, rep) == 0)
+		progress(st, &st->plan.cells[cell], rep);
+}
+
+static void minimum_rounds(struct run_state *st)
+{
+	for (int rep = 1; rep <= st->min_reps && !stopping(st); rep++) {
+		bool any = false;
+
+		for (size_t i = 0; i < st->plan.ncells && !any; i++)
+			any = *run_pair(st, i, rep) == RUN_PAIR_NONE;
+		if (!any || run_sentinel_tick(st, true))
+			continue;
+		for (size_t i = 0; i < st->plan.ncells && !stopping(st); i++)
+			if (*run_pair(st, i, rep) == RUN_PAIR_NONE)
+				run_one_pair(st, i, rep);
+	}
+}
+
+static int by_width(const void *a, const void *b, void *arg)
+{
+	const struct run_state *st = arg;
+	double wa = st->cells[*(const size_t *)a].prec.ci.halfwidth_pct;
+	double wb = st->cells[*(const size_t *)b].prec.ci.halfwidth_pct;
+
+	return (wa < wb) - (wa > wb);
+}
+
+/*
+ * The cells that need another repetition, widest interval first.  *some_capped
+ * says whether a cell missed the target for good (max reps, bimodal).
+ */
+static size_t candidates(struct run_state *st, size_t *list, bool *some_capped)
+{
+	size_t n = 0;
+
+	*some_capped = false;
+	for (size_t i = 0; i < st->plan.ncells; i++) {
+		struct run_cell *rc = &st->cells[i];
+
+		harness_precision_judge(rc->values, rc->nvalues, st->precision_pct,
+					(size_t)st->max_reps, rc->reps >= st->max_reps, &rc->prec);
+		if (rc->prec.state == HARNESS_PREC_MORE && rc->reps < st->max_reps)
+			list[n++] = i;
+		else if (rc->prec.state == HARNESS_PREC_MAX_REPS ||
+			 rc->prec.state == HARNESS_PREC_BIMODAL)
+			*some_capped = true;
+	}
+	qsort_r(list, n, sizeof(*list), by_width, st);
+	return n;
+}
+
+/* Does the budget still cover one more run of cell? */
+static bool budget_covers(const struct run_state *st, size_t cell)
+{
+	const struct run_cell *rc = &st->cells[cell];
+	int64_t estimate = rc->runs ? rc->wall_ns / rc->runs : st->plan.cells[cell].timeout_ns;
+
+	return st->budget_ns <= 0 || evb_now_ns() - st->start_ns + estimate <= st->budget_ns;
+}
+
+static void adaptive_rounds(struct run_state *st)
+{
+	size_t *list = calloc(st->plan.ncells + 1, sizeof(*list));
+	bool some_capped, over_budget = false;
+
+	if (!list) {
+		run_fail(st, "out of memory planning adaptive repetitions");
+		return;
+	}
+	while (!stopping(st) && !over_budget) {
+		size_t n = candidates(st, list, &some_capped);
+
+		if (n == 0) {
+			st->adaptive_stop = some_capped ? "max reps" : "all met";
+			break;
+		}
+		if (!budget_covers(st, list[n - 1]) && !budget_covers(st, list[0])) {
+			over_budget = true;
+			break;
+		}
+		st->total += n;
+		if (run_sentinel_tick(st, true))
+			break;
+		for (size_t k = 0; k < n && !stopping(st); k++) {
+			if (!budget_covers(st, list[k])) {
+				over_budget = true;
+				st->total--;
+				continue;
+			}
+			run_one_pair(st, list[k], st->cells[list[k]].reps + 1);
+		}
+	}
+	if (over_budget)
+		st->adaptive_stop = "budget";
+	free(list);
+}
+
+void run_rounds(struct run_state *st)
+{
+	st->stage = "cells";
+	st->adaptive_stop = st->precision_pct > 0 ? "interrupted" : "off";
+	minimum_rounds(st);
+	if (st->precision_pct > 0 && !stopping(st))
+		adaptive_rounds(st);
+	if (st->interrupted && st->precision_pct > 0)
+		st->adaptive_stop = "interrupted";
+	if (st->tty)
+		fputc('\n', stderr);
+}

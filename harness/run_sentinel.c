@@ -1,0 +1,113 @@
+/*
+ * run_sentinel.c - a fixed, cheap cell measured again and again while the
+ * run lasts, so that a reader can see how much the machine itself moved:
+ * notify pipe pingpong between two threads on one CPU, 2000 round trips
+ * (~20 ms).  It runs at the start of every round and every ~30 s, and its
+ * rows go to RUN/sentinel.csv (results.csv's schema; rep is the sentinel's
+ * sequence number), never into results.csv.  `evbench compare` reads it to
+ * say how far the two machines' states were apart.  A sentinel that fails
+ * is a row like any other and does not stop the run.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "evb_clock.h"
+#include "evb_csv.h"
+#include "harness.h"
+#include "run.h"
+
+#define SENTINEL_EVERY_NS (30 * EVB_NSEC_PER_SEC)
+#define SENTINEL_ITERATIONS 2000
+
+/* Highest rep in an existing sentinel.csv (a resumed run continues it). */
+static int last_seq(const char *path)
+{
+	struct evb_table t;
+	int col, seq = 0;
+
+	if (evb_table_load(&t, path))
+		return 0;
+	col = evb_table_col(&t, "rep");
+	for (size_t r = 0; r < t.nrows; r++) {
+		const char *text = evb_table_get(&t, r, col);
+		char *end;
+		long v = strtol(text, &end, 10);
+
+		if (*text && !*end && v > seq && v < INT_MAX)
+			seq = (int)v;
+	}
+	evb_table_free(&t);
+	return seq;
+}
+
+int run_sentinel_open(struct run_state *st)
+{
+	struct run_sentinel *s = &st->sentinel;
+	const struct harness_family *notify = harness_family_find("notify");
+	char path[PATH_MAX];
+	bool exists;
+
+	harness_cell_init(&s->cell, "notify");
+	evb_row_set(&s->cell.axes, mechanism, "pipe");
+	evb_row_set(&s->cell.axes, mode, "pingpong");
+	evb_row_set(&s->cell.axes, ipc, "thread");
+	evb_row_set(&s->cell.axes, placement, "same-cpu");
+	s->cell.iterations = SENTINEL_ITERATIONS;
+	s->cell.timeout_ns = 10 * EVB_NSEC_PER_SEC;
+	s->available = notify && harness_driver_path(notify, s->driver, sizeof(s->driver)) == 0;
+	if (!s->available)
+		return 0;
+	snprintf(path, sizeof(path), "%s/sentinel.csv", st->run_dir);
+	exists = access(path, F_OK) == 0;
+	s->seq = exists ? last_seq(path) : 0;
+	s->out = fopen(path, "a");
+	if (!s->out || (!exists && evb_row_write_header(s->out))) {
+		run_fail(st, "%s: %s", path, strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
+
+int run_sentinel_tick(struct run_state *st, bool force)
+{
+	struct run_sentinel *s = &st->sentinel;
+	struct evb_row row;
+	int64_t now = evb_now_ns(), wall_ns;
+	int ret;
+
+	if (!s->available || st->failed || st->interrupted)
+		return st->failed ? -EIO : st->interrupted ? -EINTR : 0;
+	if (!force && s->seq > 0 && now - s->last_ns < SENTINEL_EVERY_NS)
+		return 0;
+	s->last_ns = now;
+	run_log(st, "sentinel %d:", s->seq + 1);
+	ret = run_driver_once(st, s->driver, &s->cell, s->seq + 1, NULL, &row, &wall_ns);
+	if (ret)
+		return ret;
+	s->seq++;
+	s->last_value = strcmp(row.status, EVB_STATUS_OK) || row.p50 == EVB_NA ? NAN
+									     : (double)row.p50;
+	ret = evb_row_write(s->out, &row);
+	if (!ret && ferror(s->out))
+		ret = -EIO;
+	if (ret) {
+		run_fail(st, "%s/sentinel.csv: writing sentinel %d: %s", st->run_dir, s->seq,
+			 strerror(-ret));
+		return -EIO;
+	}
+	run_log(st, "  -> %s%s%s\n", row.status, row.reason[0] ? ": " : "", row.reason);
+	return 0;
+}
+
+void run_sentinel_close(struct run_state *st)
+{
+	struct run_sentinel *s = &st->sentinel;
+
+	if (s->out && fclose(s->out) && !st->failed)
+		run_fail(st, "%s/sentinel.csv: %s", st->run_dir, strerror(errno));
+	s->out = NULL;
+}

@@ -1,0 +1,145 @@
+/*
+ * run_start.c - a run's start: the machine-wide lock, then a new run
+ * directory (its plan.csv, run.log, results.csv header, RUN/run.lock) or
+ * the directory of a run to resume.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "evb_row.h"
+#include "evb_sys.h"
+#include "harness.h"
+#include "rundir.h"
+#include "run.h"
+
+/* The machine-wide lock: refuse (2) while another run holds it, unless --force. */
+static int lock_machine(struct run_state *st, const char *what)
+{
+	char path[PATH_MAX], holder[PATH_MAX + 64];
+	int ret;
+
+	harness_lock_machine_path(path, sizeof(path));
+	ret = harness_lock_take(&st->machine_lock, path, what, holder, sizeof(holder));
+	if (ret == -EWOULDBLOCK) {
+		fprintf(stderr, "%s run: another evbench run is in progress on this machine: %s%s\n",
+			HARNESS_PROG, holder, st->opts->force ? "; --force: running anyway" :
+			"; two runs disturb each other's figures (--force runs anyway)");
+		return st->opts->force ? 0 : -EBUSY;
+	}
+	if (ret)
+		fprintf(stderr, "%s: warning: lock %s: %s (not checking for other runs)\n",
+			HARNESS_PROG, path, strerror(-ret));
+	return 0;
+}
+
+/* RUN/run.lock: this process is the run's only writer. */
+static int lock_run_dir(struct run_state *st)
+{
+	char path[PATH_MAX], holder[PATH_MAX + 64];
+	int ret;
+
+	harness_run_path(path, sizeof(path), st->run_dir, "run.lock");
+	ret = harness_lock_take(&st->dir_lock, path, st->run_dir, holder, sizeof(holder));
+	if (ret == -EWOULDBLOCK)
+		fprintf(stderr, "%s run: %s is in progress: %s\n", HARNESS_PROG, st->run_dir,
+			holder);
+	else if (ret)
+		fprintf(stderr, "%s run: %s: %s\n", HARNESS_PROG, path, strerror(-ret));
+	return ret == -EWOULDBLOCK ? -EBUSY : ret;
+}
+
+static int open_new_run(struct run_state *st)
+{
+	char path[PATH_MAX], error[600];
+	const struct run_opts *o = st->opts;
+	const char *name;
+	int ret = harness_rundir_create(o->base, o->out, st->run_dir, sizeof(st->run_dir),
+					error, sizeof(error));
+
+	if (ret) {
+		fprintf(stderr, "%s run: %s\n", HARNESS_PROG, error);
+		return ret == -EEXIST || ret == -ENOTDIR ? -EINVAL : ret;
+	}
+	name = strrchr(st->run_dir, '/');
+	evb_strlcpy(st->run_id, name ? name + 1 : st->run_dir, sizeof(st->run_id));
+	if (st->machine_lock.fd >= 0)
+		(void)harness_lock_note(&st->machine_lock, st->run_dir);   /* only for messages */
+	ret = lock_run_dir(st);
+	if (ret)
+		return ret;
+	harness_run_path(path, sizeof(path), st->run_dir, "hist");
+	if (mkdir(path, 0755) && errno != EEXIST)
+		goto err_errno;
+	harness_run_path(path, sizeof(path), st->run_dir, "plan.csv");
+	ret = harness_plan_write(&st->plan, path, error, sizeof(error));
+	if (ret) {
+		fprintf(stderr, "%s run: %s\n", HARNESS_PROG, error);
+		return ret;
+	}
+	harness_run_path(path, sizeof(path), st->run_dir, "run.log");
+	st->log = fopen(path, "w");
+	if (!st->log)
+		goto err_errno;
+	setvbuf(st->log, NULL, _IOLBF, 0);
+	harness_run_path(path, sizeof(path), st->run_dir, "results.csv");
+	st->results = fopen(path, "w");
+	if (!st->results)
+		goto err_errno;
+	ret = evb_row_write_header(st->results);
+	if (!ret)
+		return 0;
+	errno = -ret;
+err_errno:
+	ret = -errno;
+	fprintf(stderr, "%s run: %s: %s\n", HARNESS_PROG, path, strerror(errno));
+	return ret;
+}
+
+/* A new run: plan it; 0, 1 (dry run done), or -errno. */
+int run_start_new(struct run_state *st)
+{
+	int ret = run_make_plan(st);
+
+	if (!ret)
+		ret = run_alloc_cells(st);
+	if (ret)
+		return ret;
+	st->total = st->plan.ncells * (size_t)st->min_reps;
+	if (st->opts->dry_run) {
+		run_print_plan(st);
+		return 1;
+	}
+	ret = lock_machine(st, "(starting)");
+	return ret ? ret : open_new_run(st);
+}
+
+int run_start_resume(struct run_state *st)
+{
+	size_t len;
+	int ret = lock_machine(st, st->opts->resume);
+
+	if (ret)
+		return ret;
+	evb_strlcpy(st->run_dir, st->opts->resume, sizeof(st->run_dir));
+	len = strlen(st->run_dir);
+	while (len > 1 && st->run_dir[len - 1] == '/')
+		st->run_dir[--len] = '\0';
+	if (access(st->run_dir, W_OK)) {
+		fprintf(stderr, "%s run: --resume %s: %s\n", HARNESS_PROG, st->run_dir,
+			strerror(errno));
+		return -EINVAL;
+	}
+	ret = lock_run_dir(st);
+	if (!ret)
+		ret = run_resume_open(st);
+	if (ret)
+		return ret;
+	st->total = st->plan.ncells * (size_t)st->min_reps;
+	if (st->total < st->done)
+		st->total = st->done;
+	fprintf(stderr, "%s: resuming %s: %zu rows kept\n", HARNESS_PROG, st->run_dir, st->done);
+	return 0;
+}

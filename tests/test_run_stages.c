@@ -1,0 +1,166 @@
+/*
+ * test_run_stages.c - evbench run's stages and files under trouble.
+ *
+ * SIGINT while the figures are drawn stops the run there (exit 130, no
+ * report, run_state saying where); a full disk (a 64 KiB tmpfs when this
+ * process may mount one, else $EVB_FAIL_WRITE) ends the run with exit 1 and
+ * a message naming the file, and the rows written stay readable; `evbench
+ * crosscheck` on a run that has a crosscheck.csv writes a new file beside it.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "evb_csv.h"
+#include "test_run_util.h"
+#include "testutil.h"
+
+START_TEST(sigint_during_figures_stops_there)
+{
+	struct tr_fixture fx;
+	char bin[700], script[800], marker[700], path[900];
+	const char *none[] = { NULL };
+	FILE *f;
+
+	tr_setup(&fx, "ok");
+	/* A gnuplot that takes its time and says when it started. */
+	snprintf(bin, sizeof(bin), "%s/bin", fx.tmp);
+	snprintf(marker, sizeof(marker), "%s/gnuplot-started", fx.tmp);
+	ck_assert_int_eq(mkdir(bin, 0755), 0);
+	snprintf(script, sizeof(script), "%s/gnuplot", bin);
+	f = fopen(script, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "#!/bin/sh\necho started >> '%s'\nsleep 1\n", marker);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(script, 0755), 0);
+	snprintf(path, sizeof(path), "%s:%s", bin, getenv("PATH") ? getenv("PATH") : "/usr/bin");
+	setenv("PATH", path, 1);
+
+	pid_t pid = tr_start_run(&fx, none);
+
+	tr_wait_lines(marker, 1);
+	ck_assert_int_eq(kill(pid, SIGINT), 0);
+	ck_assert_int_eq(tr_wait_exit(pid), 130);
+	ck_assert(tr_env_has(&fx, "run_state,incomplete: interrupted by signal 2 during figures"));
+	snprintf(path, sizeof(path), "%s/report.html", fx.run);
+	ck_assert_int_ne(access(path, F_OK), 0);   /* the report stage never started */
+	snprintf(path, sizeof(path), "%s/summary.csv", fx.run);
+	ck_assert_int_eq(access(path, R_OK), 0);
+	tu_rmtree(fx.tmp);
+}
+END_TEST
+
+/* A 64 KiB tmpfs for the run, when this process may mount one (root). */
+static int mount_tiny(const char *dir)
+{
+	if (mkdir(dir, 0755))
+		return -errno;
+	return mount("tmpfs", dir, "tmpfs", 0, "size=64k") ? -errno : 0;
+}
+
+START_TEST(full_disk_ends_the_run_and_keeps_the_rows)
+{
+	struct tr_fixture fx;
+	char disk[700], path[800], cut[800];
+	const char *args[] = { "run", "--family", "notify", "--profile", "smoke", "--reps", "400",
+			       "--out", path, "--no-figures", NULL };
+	struct evb_row *rows;
+
+	tr_setup(&fx, "ok");
+	snprintf(disk, sizeof(disk), "%s/disk", fx.tmp);
+	if (mount_tiny(disk)) {
+		/* Not root, or no mount here: the injected failure stands in. */
+		snprintf(disk, sizeof(disk), "%s", fx.tmp);
+		setenv("EVB_FAIL_WRITE", "results.csv:25", 1);
+	}
+	snprintf(path, sizeof(path), "%s/run", disk);
+
+	struct evb_spawn_result res = tu_run("evbench", args, 120);
+
+	ck_assert_int_eq(res.exit_status, 1);
+	ck_assert_msg(tu_contains(tu_stderr(), "No space left on device") &&
+		      tu_contains(tu_stderr(), "run FAILED"), "%s", tu_stderr());
+	ck_assert_msg(tu_contains(tu_stderr(), "results.csv") || tu_contains(tu_stderr(), "run.log")
+		      || tu_contains(tu_stderr(), "sentinel.csv"), "%s", tu_stderr());
+	evb_spawn_result_free(&res);
+
+	/* What was written stays readable: every complete line is a row. */
+	snprintf(cut, sizeof(cut), "%s/complete.csv", fx.tmp);
+	snprintf(path, sizeof(path), "%s/run/results.csv", disk);
+	char *text = tr_slurp(path), *last = strrchr(text, '\n');
+	FILE *f = fopen(cut, "w");
+
+	ck_assert_ptr_nonnull(last);
+	last[1] = '\0';
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+	free(text);
+	size_t n = tr_load_rows(cut, &rows);
+
+	ck_assert_int_gt(n, 5);
+	ck_assert_int_lt(n, 800);
+	free(rows);
+	if (strcmp(disk, fx.tmp))
+		ck_assert_int_eq(umount(disk), 0);
+	unsetenv("EVB_FAIL_WRITE");
+	tu_rmtree(fx.tmp);
+}
+END_TEST
+
+
+START_TEST(crosscheck_never_overwrites_the_runs_own)
+{
+	struct tr_fixture fx;
+	const char *args[] = { "run", "--family", "notify", "--profile", "smoke", "--out", fx.run,
+			       "--no-figures", NULL };
+	const char *check[] = { "crosscheck", fx.run, NULL };
+	char path[700], nohf[700];
+
+	tr_setup(&fx, "ok");
+	struct evb_spawn_result res = tu_run("evbench", args, 60);
+
+	ck_assert_msg(res.exit_status == 0, "exit %d: %s", res.exit_status, tu_stderr());
+	evb_spawn_result_free(&res);
+	/* No hyperfine on PATH: every cell is a skipped row, nothing is timed. */
+	snprintf(nohf, sizeof(nohf), "%s/empty", fx.tmp);
+	ck_assert_int_eq(mkdir(nohf, 0755), 0);
+	setenv("PATH", nohf, 1);
+	res = tu_run("evbench", check, 60);
+	ck_assert_int_eq(res.exit_status, 0);
+	ck_assert(tu_contains(res.out, "/crosscheck.csv"));
+	evb_spawn_result_free(&res);
+	snprintf(path, sizeof(path), "%s/crosscheck.csv", fx.run);
+	char *first = tr_slurp(path);
+
+	ck_assert(tu_contains(first, "checked_at,evbench_commit"));
+	res = tu_run("evbench", check, 60);
+	ck_assert_int_eq(res.exit_status, 0);
+	ck_assert_msg(tu_contains(res.out, "/crosscheck-"), "%s", res.out);
+	evb_spawn_result_free(&res);
+	char *again = tr_slurp(path);
+
+	ck_assert_str_eq(first, again);
+	free(first);
+	free(again);
+	tu_rmtree(fx.tmp);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("run_stages");
+	TCase *tc = tcase_create("fake");
+
+	tcase_set_timeout(tc, 150);
+	tcase_add_test(tc, sigint_during_figures_stops_there);
+	tcase_add_test(tc, full_disk_ends_the_run_and_keeps_the_rows);
+	tcase_add_test(tc, crosscheck_never_overwrites_the_runs_own);
+	suite_add_tcase(s, tc);
+	return tu_main(s);
+}
