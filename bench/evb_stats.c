@@ -345,3 +345,95 @@ int evb_bh_adjust(const double *p, size_t n, double *q)
 	free(sorted);
 	return 0;
 }
+
+/* Continued fraction of the incomplete beta function (modified Lentz). */
+static double beta_cf(double a, double b, double x)
+{
+	const double tiny = 1e-300;
+	double c = 1.0, d = 1.0 - (a + b) * x / (a + 1.0), h;
+
+	if (fabs(d) < tiny)
+		d = tiny;
+	d = 1.0 / d;
+	h = d;
+	for (int m = 1; m <= 300; m++) {
+		double m2 = 2.0 * m;
+		double num = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2));
+
+		d = 1.0 + num * d;
+		d = fabs(d) < tiny ? 1.0 / tiny : 1.0 / d;
+		c = 1.0 + num / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		h *= d * c;
+		num = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0));
+		d = 1.0 + num * d;
+		d = fabs(d) < tiny ? 1.0 / tiny : 1.0 / d;
+		c = 1.0 + num / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		double delta = d * c;
+
+		h *= delta;
+		if (fabs(delta - 1.0) < 1e-15)
+			break;
+	}
+	return h;
+}
+
+/* Regularized incomplete beta I_x(a, b). */
+static double beta_inc(double a, double b, double x)
+{
+	if (x <= 0.0)
+		return 0.0;
+	if (x >= 1.0)
+		return 1.0;
+	double front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) +
+			   b * log1p(-x));
+
+	if (x < (a + 1.0) / (a + b + 2.0))
+		return front * beta_cf(a, b, x) / a;
+	return 1.0 - front * beta_cf(b, a, 1.0 - x) / b;
+}
+
+double evb_student_t_2sided(double t, double df)
+{
+	if (!isfinite(t))
+		return isnan(t) ? NAN : 0.0;
+	return beta_inc(df / 2.0, 0.5, df / (df + t * t));
+}
+
+static int log_mean_var(const double *v, size_t n, double *mean, double *var)
+{
+	double m = 0.0, m2 = 0.0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!(v[i] > 0.0))
+			return -EINVAL;
+		double x = log(v[i]), delta = x - m;
+
+		m += delta / (double)(i + 1);
+		m2 += delta * (x - m);
+	}
+	*mean = m;
+	*var = m2 / (double)(n - 1);
+	return 0;
+}
+
+int evb_welch_log(const double *a, size_t na, const double *b, size_t nb, double *p)
+{
+	double ma, va, mb, vb;
+
+	if (na < 2 || nb < 2 || log_mean_var(a, na, &ma, &va) || log_mean_var(b, nb, &mb, &vb))
+		return -EINVAL;
+	double sa = va / (double)na, sb = vb / (double)nb, se2 = sa + sb;
+
+	if (se2 <= 0.0) {
+		*p = ma == mb ? 1.0 : 0.0;
+		return 0;
+	}
+	double df = se2 * se2 / (sa * sa / (double)(na - 1) + sb * sb / (double)(nb - 1));
+
+	*p = evb_student_t_2sided((mb - ma) / sqrt(se2), df);
+	return 0;
+}

@@ -45,6 +45,8 @@ struct cmp_cell {
 	const char *figure;     /* column compared */
 	bool higher_is_better;
 	double med[2], ratio, lo, hi, p, q;
+	double p_mwu;                   /* Mann-Whitney's p, shown beside p */
+	bool p_is_mwu;                  /* p fell back to Mann-Whitney (a value <= 0) */
 	enum cmp_class cls;
 	char verdict[48];       /* class name, plus "(A imprecise)" and the like */
 	char warning[256];      /* plan differences for this cell ("" when none) */

@@ -93,7 +93,7 @@ int cmp_write_csv(const struct cmp *c, const char *path)
 	for (size_t i = 0; harness_axis_columns[i]; i++)
 		fprintf(f, "%s,", harness_axis_columns[i]);
 	fprintf(f, "figure,reps_ok_a,reps_total_a,reps_ok_b,reps_total_b,median_a,median_b,"
-		   "ratio,ratio_ci_lo,ratio_ci_hi,p_value,q_value,precision_a,precision_b,"
+		   "ratio,ratio_ci_lo,ratio_ci_hi,p_value,p_mwu,q_value,precision_a,precision_b,"
 		   "verdict,warning\n");
 	for (size_t i = 0; i < c->ncells; i++) {
 		const struct cmp_cell *cell = c->cells[i];
@@ -110,6 +110,7 @@ int cmp_write_csv(const struct cmp *c, const char *path)
 		put_csv_num(f, cell->lo);
 		put_csv_num(f, cell->hi);
 		put_csv_num(f, cell->p);
+		put_csv_num(f, cell->p_mwu);
 		put_csv_num(f, cell->q);
 		for (int s = 0; s < 2; s++)
 			fprintf(f, ",%s", cell->side[s].present ?
@@ -198,6 +199,7 @@ static void json_cell(const struct cmp *c, const struct cmp_cell *cell, FILE *f)
 	json_num(f, "ratio_ci_lo", cell->lo);
 	json_num(f, "ratio_ci_hi", cell->hi);
 	json_num(f, "p_value", cell->p);
+	json_num(f, "p_mwu", cell->p_mwu);
 	json_num(f, "q_value", cell->q);
 	for (int s = 0; s < 2; s++) {
 		fprintf(f, ",\"precision_%c\":", 'a' + s);

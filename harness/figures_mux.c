@@ -229,7 +229,7 @@ static int figure(const struct harness_figctx *ctx, const struct fig_data *fd,
 	return harness_gnuplot(ctx, script, path, name, vars);
 }
 
-static const char *const sweep_cols[] = { "p50_median", "p99_median", NULL };
+static const char *const sweep_cols[] = { "p50_median", "p99_pooled", NULL };
 static const char *const sweep_heads[] = { "p50_ns", "p99_ns" };
 
 static const char *active_words(int pct)
@@ -260,7 +260,7 @@ static int scan_figures(const struct harness_figctx *ctx)
 				 "io_uring_enter...)\\nwith timeout 0 over N registered %ss, %s, "
 				 "with the set copy and re-arm a loop does\\n(*: the et drain or "
 				 "multishot re-arm is timed too). Point: median over "
-				 "repetitions of each run's p50; whisker up to the median p99",
+				 "repetitions of each run's p50; whisker up to the pooled p99",
 				 fd_types[t], active_words(pcts[p]));
 			if (figure(ctx, &fd, "mux_scan.gp", name, title,
 				   "ylabel='ns per call (log scale)'") < 0)
@@ -286,7 +286,7 @@ static int wakeup_figures(const struct harness_figctx *ctx)
 			 "wakeup: one sample = B's clock before writing to one random %s of N\\n"
 			 "-> A's clock after its blocking wait returned and identified it (A asleep "
 			 "when written;\\nB a thread on another CPU).  Point: median p50 over "
-			 "repetitions; whisker up to the median p99", fd_types[t]);
+			 "repetitions; whisker up to the pooled p99", fd_types[t]);
 		if (figure(ctx, &fd, "mux_wakeup.gp", name, title,
 			   "ylabel='wakeup latency, ns (log scale)'") < 0)
 			ret = -1;

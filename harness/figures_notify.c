@@ -3,7 +3,7 @@
  *
  *   notify_latency_<mode>_<ipc>   per mechanism/variant: median over reps of
  *                                 the per-run p50 as a bar, a whisker up to
- *                                 the median p99; clusters by placement
+ *                                 the pooled p99; clusters by placement
  *   notify_burst                  per mechanism/variant: delivered as a share
  *                                 of sent (top) and delivered per second
  *                                 (bottom), for each ipc x placement
@@ -111,7 +111,7 @@ static int latency_figure(const struct harness_figctx *ctx, char labels[][96], s
 
 			v[2 * p] = r < 0 ? NAN : harness_num(ctx->summary, (size_t)r, "p50_median");
 			v[2 * p + 1] = r < 0 ? NAN : harness_num(ctx->summary, (size_t)r,
-								  "p99_median");
+								  "p99_pooled");
 			any |= isfinite(v[2 * p]);
 		}
 		if (!any)
@@ -136,7 +136,7 @@ static int latency_figure(const struct harness_figctx *ctx, char labels[][96], s
 	char title_var[400], ylabel_var[200], titles_var[100];
 
 	snprintf(title, sizeof(title), "notify %s, ipc=%s: bar = median p50 over reps, "
-		 "whisker = median p99\\n%s", mode, ipc, what);
+		 "whisker = pooled p99\\n%s", mode, ipc, what);
 	snprintf(title_var, sizeof(title_var), "title=\"%s\"", title);
 	snprintf(ylabel_var, sizeof(ylabel_var), "ylabel='%s latency (us, log scale)'",
 		 strcmp(mode, "pingpong") == 0 ? "round-trip" : "one-way wakeup");

@@ -3,7 +3,7 @@
  * lateness: the clock right after the wait returned - the absolute deadline.
  *
  *   timer_lateness  per mechanism/variant at a 1 ms period: bar = median p50
- *                   over reps, whisker to the median p99, marker at the median
+ *                   over reps, whisker to the pooled p99, marker at the median
  *                   max; three bars per mechanism: SCHED_OTHER with the
  *                   default slack, SCHED_OTHER with 1 ns slack, SCHED_FIFO
  *                   (timer_lateness.gp)
@@ -12,10 +12,8 @@
  *                   slack (timer_cdf.gp)
  *   timer_many      p50 and p99 vs the number of timerfds in one epoll set
  *                   (timer_many.gp)
- *   timer_periods   p50 and p99 vs the period for the mechanisms measured at
- *                   100 us, 1 ms and 10 ms: a wait rounded to whole ms cannot
- *                   follow a 100 us period (timer_periods.gp)
- *
+ *   timer_periods   p50 and p99 vs the period (100 us, 1 ms, 10 ms): a wait
+ *                   rounded to whole ms cannot follow 100 us (timer_periods.gp)
  * The core cells are same-cpu, no load, one timer.
  */
 #include <errno.h>
@@ -28,6 +26,7 @@
 #include "evb_hist.h"
 #include "figures.h"
 #include "plan.h"
+#include "summary.h"
 
 #define CORE_PERIOD_NS 1000000LL
 #define MAX_LABELS 64
@@ -169,7 +168,7 @@ static int lateness_figure(const struct harness_figctx *ctx, char labels[][LABEL
 			long r = find_cell(ctx->summary, &q[g]);
 
 			v[3 * g] = cell_us(ctx->summary, r, "p50_median");
-			v[3 * g + 1] = cell_us(ctx->summary, r, "p99_median");
+			v[3 * g + 1] = cell_us(ctx->summary, r, "p99_pooled");
 			v[3 * g + 2] = cell_us(ctx->summary, r, "max_median");
 			any |= isfinite(v[3 * g]);
 			group_seen[g] |= isfinite(v[3 * g]);
@@ -195,26 +194,6 @@ static int lateness_figure(const struct harness_figctx *ctx, char labels[][LABEL
 
 /* --- timer_cdf ------------------------------------------------------------ */
 
-/* Fill axes from a summary row, the way the plan made the cell. */
-static void axes_of(const struct evb_table *s, size_t r, struct evb_row *axes)
-{
-	evb_row_init(axes);
-	evb_row_set(axes, family, harness_str(s, r, "family"));
-	evb_row_set(axes, mechanism, harness_str(s, r, "mechanism"));
-	evb_row_set(axes, variant, harness_str(s, r, "variant"));
-	evb_row_set(axes, mode, harness_str(s, r, "mode"));
-	evb_row_set(axes, ipc, harness_str(s, r, "ipc"));
-	evb_row_set(axes, placement, harness_str(s, r, "placement"));
-	evb_row_set(axes, fd_type, harness_str(s, r, "fd_type"));
-	axes->nfds = col_i64(s, r, "nfds");
-	axes->active = col_i64(s, r, "active");
-	axes->period_ns = col_i64(s, r, "period_ns");
-	axes->timers = col_i64(s, r, "timers");
-	axes->timer_slack_ns = col_i64(s, r, "timer_slack_ns");
-	evb_row_set(axes, sched, harness_str(s, r, "sched"));
-	evb_row_set(axes, load, harness_str(s, r, "load"));
-}
-
 /*
  * Append one CDF block for summary row r: a "label" header line, then
  * (lateness_us, fraction <= it) at every non-empty bucket's upper bound,
@@ -222,29 +201,18 @@ static void axes_of(const struct evb_table *s, size_t r, struct evb_row *axes)
  */
 static int cdf_block(const struct harness_figctx *ctx, size_t r, const char *label, FILE *out)
 {
-	char slug[512], path[PATH_MAX];
-	struct evb_row axes;
-	struct evb_hist *h = malloc(sizeof(*h));
+	char hist_dir[PATH_MAX];
+	struct evb_hist *h;
 	uint64_t seen = 0;
-	FILE *in;
-	int ret = 0;
 
-	if (!h)
-		return -ENOMEM;
-	axes_of(ctx->summary, r, &axes);
-	harness_cell_slug(&axes, slug, sizeof(slug));
-	snprintf(path, sizeof(path), "%s/hist/%s.csv", ctx->run_dir, slug);
-	in = fopen(path, "r");
-	if (!in)
-		goto out;
-	evb_hist_init(h);
-	if (evb_hist_read_csv(h, in) || h->count == 0) {
+	snprintf(hist_dir, sizeof(hist_dir), "%s/hist", ctx->run_dir);
+	h = harness_cell_hist_load(hist_dir, ctx->summary, r);
+	if (!h) {
 		if (ctx->log)
-			fprintf(ctx->log, "timer_cdf: %s: not a histogram, left out\n", path);
-		fclose(in);
-		goto out;
+			fprintf(ctx->log, "timer_cdf: %s: no histogram of this cell, left out\n",
+				label);
+		return 0;
 	}
-	fclose(in);
 	fprintf(out, "\"%s\"\t\n", label);
 	for (int i = 0; i < EVB_HIST_NBUCKETS; i++) {
 		if (!h->buckets[i])
@@ -256,10 +224,8 @@ static int cdf_block(const struct harness_figctx *ctx, size_t r, const char *lab
 			(double)seen / (double)h->count);
 	}
 	fputs("\n\n", out);
-	ret = 1;
-out:
 	free(h);
-	return ret;
+	return 1;
 }
 
 /* figures/timer_cdf_<which>.dat for the core cells with slack_ns; blocks written. */
@@ -332,8 +298,9 @@ static int many_figure(const struct harness_figctx *ctx)
 
 	if (!f)
 		return -EIO;
-	fprintf(f, "# timerfd-epoll at a 1 ms period, us (medians over reps)\n"
-		   "# timers\tp50\tp99\tp99_ci_lo\tp99_ci_hi\tmax\toverruns\n");
+	fprintf(f, "# timerfd-epoll at a 1 ms period, us (p50, max: medians over reps;\n"
+		   "# p99: every ok sample pooled)\n"
+		   "# timers\tp50\tp99\tmax\toverruns\n");
 	/* timers ascending: the plan adds them in order, but do not rely on it */
 	for (int64_t want = 1; want <= 1 << 20; want *= 2) {
 		for (size_t r = 0; r < s->nrows; r++) {
@@ -345,9 +312,7 @@ static int many_figure(const struct harness_figctx *ctx)
 				continue;
 			fprintf(f, "%lld", (long long)want);
 			put(f, cell_us(s, (long)r, "p50_median"));
-			put(f, cell_us(s, (long)r, "p99_median"));
-			put(f, cell_us(s, (long)r, "p99_ci_lo"));
-			put(f, cell_us(s, (long)r, "p99_ci_hi"));
+			put(f, cell_us(s, (long)r, "p99_pooled"));
 			put(f, cell_us(s, (long)r, "max_median"));
 			put(f, harness_num(s, r, "overruns_median"));
 			fputc('\n', f);
@@ -385,7 +350,7 @@ static int periods_figure(const struct harness_figctx *ctx, char labels[][LABEL_
 			q.period_ns = periods[p];
 			r = find_cell(ctx->summary, &q);
 			v[p][0] = cell_us(ctx->summary, r, "p50_median");
-			v[p][1] = cell_us(ctx->summary, r, "p99_median");
+			v[p][1] = cell_us(ctx->summary, r, "p99_pooled");
 			v[p][2] = r < 0 ? NAN : 100.0 * harness_num(ctx->summary, (size_t)r,
 								    "overruns_median") /
 					  harness_num(ctx->summary, (size_t)r, "sent_median");

@@ -19,8 +19,8 @@
  *              register (the published table's cells)
  *
  * Counts come from a cost model per call (below), so each cell measures for
- * about `budget_ns` whatever nfds is: standard is about 35 s of cells per
- * repetition on a 2-CPU VM (5 reps: ~3 min), quick about 15 s (2 reps),
+ * about `budget_ns` whatever nfds is: standard is about 25 s of cells per
+ * repetition on a 2-CPU VM (5 reps: ~2 min), quick about 15 s (2 reps),
  * smoke about 3 s.  Presets: seed-table (the seed cells alone).
  */
 #include <errno.h>
@@ -88,7 +88,7 @@ static const struct mux_profile profiles[] = {
 		SWEEP(wakeup_nfds, sweep_wakeup),
 		SWEEP(loop_nfds, loop_1000), .loop_active = 0x7,
 		SWEEP(register_nfds, sweep_register),
-		.budget_ns = 60 * MS, .loop_events = 10000, .seed = true,
+		.budget_ns = 40 * MS, .loop_events = 10000, .seed = true,
 	},
 	[HARNESS_FULL] = {
 		SWEEP(scan_nfds, sweep), .scan_active = 0x7,
@@ -225,7 +225,7 @@ static int add_cell(struct harness_plan *plan, const struct mux_profile *p,
 	 * verification around it is noise, so the slope should match the mean
 	 * sample; and epoll, where a ~0.5 us call shows how much the untimed
 	 * verification of each ready set adds per iteration. */
-	cell.crosscheck = p->budget_ns >= 60 * MS && mode == SCAN && a->nfds == 1000 &&
+	cell.crosscheck = p->budget_ns >= 40 * MS && mode == SCAN && a->nfds == 1000 &&
 			  a->active == 1 && !strcmp(a->fd_type, "eventfd") &&
 			  !strcmp(a->ipc, "thread") &&
 			  (!strcmp(m->mechanism, "poll") ||
@@ -320,7 +320,7 @@ static void raise_tail_samples(struct harness_cell *cell, const struct mux_profi
 {
 	int64_t need = (1000 + SEED_MIN_REPS - 1) / SEED_MIN_REPS;
 
-	if (p->budget_ns >= 60 * MS && cell->iterations < need) {
+	if (p->budget_ns >= 40 * MS && cell->iterations < need) {
 		cell->timeout_ns += (cell->timeout_ns - 20 * S) * need / cell->iterations;
 		cell->iterations = need;
 	}

@@ -34,7 +34,7 @@ struct notify_counts {
 static const struct notify_counts profile_counts[] = {
 	[HARNESS_SMOKE] = { 100, 50, 1000, 1u << 1, 1u, 0x5 },
 	[HARNESS_QUICK] = { 500, 200, 10000, 0x3, 0x3, 0x7 },
-	[HARNESS_STANDARD] = { 2000, 1000, 20000, 0x7, 0x3, 0x7 },
+	[HARNESS_STANDARD] = { 1000, 500, 20000, 0x7, 0x3, 0x7 },
 	[HARNESS_FULL] = { 20000, 10000, 100000, 0x7, 0x3, 0x7 },
 };
 

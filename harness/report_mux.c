@@ -207,7 +207,7 @@ static void seed_scan_table(const struct report_ctx *ctx)
 			else
 				snprintf(pub, sizeof(pub), "FAILED (FD_SETSIZE)");
 			cell_text(ctx, &trust, kv, "p50_median", p50, sizeof(p50));
-			cell_text(ctx, &trust, kv, "p99_median", p99, sizeof(p99));
+			cell_text(ctx, &trust, kv, "p99_pooled", p99, sizeof(p99));
 			if (isfinite(m50))
 				snprintf(meas, sizeof(meas), "%s (%s)", p50, p99);
 			else

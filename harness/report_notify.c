@@ -22,7 +22,7 @@ static const struct {
 	const char *mode, *ipc, *placement, *column;
 } latency_cols[] = {
 	{ "pingpong", "thread", "same-cpu", "p50_median" },
-	{ "pingpong", "thread", "same-cpu", "p99_median" },
+	{ "pingpong", "thread", "same-cpu", "p99_pooled" },
 	{ "pingpong", "thread", "cross-cpu", "p50_median" },
 	{ "pingpong", "process", "cross-cpu", "p50_median" },
 	{ "wakeup", "thread", "cross-cpu", "p50_median" },
@@ -44,7 +44,7 @@ void report_notify(const struct report_ctx *ctx)
 	      "returns, B asleep when notified. burst: A sends N back to back; B counts what "
 	      "arrives (standard signals merge while one is pending).");
 	doc_figure(d, "notify_latency_pingpong_thread", "Round trip between two threads, "
-		   "median p50 over repetitions (bar) and median p99 (whisker), log scale");
+		   "median p50 over repetitions (bar) and pooled p99 (whisker), log scale");
 	doc_figure(d, "notify_latency_pingpong_process", "Round trip between two processes");
 	doc_figure(d, "notify_latency_wakeup_thread", "One-way wakeup latency between threads");
 	doc_figure(d, "notify_latency_wakeup_process", "One-way wakeup latency between processes");

@@ -40,14 +40,14 @@ struct lateness_col {
 };
 
 static const struct lateness_col lateness_cols[] = {
-	{ "", "other", "none", "p50_median" }, { "", "other", "none", "p99_median" },
-	{ "1", "other", "none", "p50_median" }, { "1", "other", "none", "p99_median" },
-	{ "", "fifo", "none", "p50_median" }, { "", "fifo", "none", "p99_median" },
+	{ "", "other", "none", "p50_median" }, { "", "other", "none", "p99_pooled" },
+	{ "1", "other", "none", "p50_median" }, { "1", "other", "none", "p99_pooled" },
+	{ "", "fifo", "none", "p50_median" }, { "", "fifo", "none", "p99_pooled" },
 };
 
 static const struct lateness_col load_cols[] = {
-	{ "", "other", "none", "p99_median" }, { "", "other", "busy", "p99_median" },
-	{ "", "fifo", "none", "p99_median" }, { "", "fifo", "busy", "p99_median" },
+	{ "", "other", "none", "p99_pooled" }, { "", "other", "busy", "p99_pooled" },
+	{ "", "fifo", "none", "p99_pooled" }, { "", "fifo", "busy", "p99_pooled" },
 };
 
 static double col_value(const struct report_ctx *ctx, struct report_trust *t, const char *m,
@@ -131,7 +131,7 @@ static void load_table(const struct report_ctx *ctx, char names[][2][64], size_t
 static void cyclictest_twin(const struct report_ctx *ctx)
 {
 	struct doc *d = ctx->doc;
-	static const char *const figures[] = { "min_median", "p50_median", "p99_median",
+	static const char *const figures[] = { "min_median", "p50_median", "p99_pooled",
 					       "max_median" };
 	struct report_trust trust = { 0 };
 	char c[4][32];

@@ -62,7 +62,8 @@ static void note_percentile(struct report_trust *t, const char *column)
 	for (size_t i = 0; percentiles[i]; i++) {
 		size_t n = strlen(percentiles[i]);
 
-		if (strncmp(column, percentiles[i], n) || strcmp(column + n, "_median"))
+		if (strncmp(column, percentiles[i], n) ||
+		    (strcmp(column + n, "_median") && strcmp(column + n, "_pooled")))
 			continue;
 		t->pct_missing++;
 		if (!strstr(t->pct_names, percentiles[i])) {
@@ -205,8 +206,9 @@ void report_trust_note(const struct report_ctx *ctx, const struct report_trust *
 	fmt_precision(s, t->rows, t->nrows, prec, sizeof(prec));
 	if (t->pct_missing)
 		snprintf(pct, sizeof(pct), " \"-\" in a percentile column of a cell that ran (%zu "
-			 "value%s): its runs had too few samples to support that percentile, so "
-			 "none was written (samples a run needs: %s); it is never shown as 0.",
+			 "value%s): too few samples to support that percentile, so none was written "
+			 "(samples it needs: %s; p50 per repetition, p90 and beyond over every ok "
+			 "sample of the cell pooled); it is never shown as 0.",
 			 t->pct_missing, t->pct_missing == 1 ? "" : "s", t->pct_names);
 	doc_trust(ctx->doc, "How far to trust this table: %zu cells; ok repetitions per cell %s "
 		  "of %s; interval: %s; half-width %s; precision target: %s; driver runs not ok "

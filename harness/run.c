@@ -46,7 +46,7 @@ static const struct {
 	[HARNESS_SMOKE] = { .min_reps = 1, .max_reps = 15, .precision_pct = 0, .budget_s = 30 },
 	[HARNESS_QUICK] = { .min_reps = 2, .max_reps = 15, .precision_pct = 0, .budget_s = 90 },
 	[HARNESS_STANDARD] = { .min_reps = 5, .max_reps = 15, .precision_pct = 3,
-			       .budget_s = 480 },
+			       .budget_s = 450 },
 	[HARNESS_FULL] = { .min_reps = 10, .max_reps = 15, .precision_pct = 3,
 			   .budget_s = 6 * 3600 },
 };
@@ -330,7 +330,8 @@ static int run_and_finish(struct run_state *st)
 			st->fail_msg, st->run_dir);
 		return 1;
 	}
-	fprintf(stderr, "%s: %s %zu of %zu driver runs in %s (%zu not ok); results in %s\n",
+	fprintf(stderr, "%s: %s %zu of %zu driver runs in %s (%zu failed or timed out); "
+		"results in %s\n",
 		HARNESS_PROG, st->interrupted ? "INTERRUPTED after" : "finished", st->done,
 		st->total, elapsed, st->not_ok, st->run_dir);
 	if (st->interrupted)

@@ -9,7 +9,7 @@
  *             median over its ok repetitions, precision.h) has a 95%
  *             interval wider than +-P% and fewer than --max-reps
  *             repetitions, one more interleaved round over those cells,
- *             the widest intervals first, each run only if the time budget
+ *             the narrowest intervals first, each run only if the time budget
  *             still covers it (its cell's mean driver time so far)
  *
  * The sentinel (run_sentinel.c) is measured at the start of every round
@@ -89,17 +89,24 @@ static void minimum_rounds(struct run_state *st)
 	}
 }
 
+/*
+ * Nearest the target first: a budget that cannot serve every cell serves
+ * those that one or two more repetitions may bring within the target,
+ * before cells whose interval is many times too wide (a cross-CPU wakeup on
+ * a VM that moves between host modes) and would take every repetition left
+ * without getting there.
+ */
 static int by_width(const void *a, const void *b, void *arg)
 {
 	const struct run_state *st = arg;
 	double wa = st->cells[*(const size_t *)a].prec.ci.halfwidth_pct;
 	double wb = st->cells[*(const size_t *)b].prec.ci.halfwidth_pct;
 
-	return (wa < wb) - (wa > wb);
+	return (wa > wb) - (wa < wb);
 }
 
 /*
- * The cells that need another repetition, widest interval first.  *some_capped
+ * The cells that need another repetition, nearest the target first.  *some_capped
  * says whether a cell missed the target for good (max reps, bimodal).
  */
 static size_t candidates(struct run_state *st, size_t *list, bool *some_capped)

@@ -155,7 +155,8 @@ static void load_target(const char *results_path, struct harness_target *target)
 
 static int write_summary(const char *path, const struct evb_table *t, const struct grouping *g,
 			 const int *axis_cols, const struct harness_target *target,
-			 struct harness_summary_info *info, char *error, size_t error_len)
+			 const char *hist_dir, struct harness_summary_info *info, char *error,
+			 size_t error_len)
 {
 	char tmp[4200];
 	FILE *out;
@@ -171,7 +172,8 @@ static int write_summary(const char *path, const struct evb_table *t, const stru
 	harness_summary_header(out);
 	for (size_t i = 0; i < g->ncells && !ret; i++) {
 		struct harness_summary_cell cell = { .rows = g->order[i]->rows,
-						     .nrows = g->order[i]->nrows };
+						     .nrows = g->order[i]->nrows,
+						     .hist_dir = hist_dir };
 
 		ret = harness_summary_row(out, t, &cell, axis_cols, target, info);
 	}
@@ -222,7 +224,13 @@ int harness_summarize_info(const char *results_path, const char *summary_path,
 	load_target(results_path, &target);
 	info->rows = t.nrows;
 	info->cells = g->ncells;
-	ret = write_summary(summary_path, &t, g, axis_cols, &target, info, error, error_len);
+	char hist_dir[4200];
+	const char *slash = strrchr(results_path, '/');
+
+	snprintf(hist_dir, sizeof(hist_dir), "%.*s%shist", slash ? (int)(slash - results_path) : 0,
+		 results_path, slash ? "/" : "");
+	ret = write_summary(summary_path, &t, g, axis_cols, &target, hist_dir, info, error,
+			    error_len);
 out_free:
 	grouping_free(g);
 out_table:
@@ -243,8 +251,9 @@ int harness_summarize(const char *results_path, const char *summary_path, char *
 	     line = strtok_r(NULL, "\n", &save))
 		fprintf(stderr, "%s: warning: %s\n", HARNESS_PROG, line);
 	if (info.rows_not_ok)
-		fprintf(stderr, "%s: summary: %zu of %zu rows not ok (skipped, failed or timeout); "
-			"their cells are summarised over the ok repetitions\n", HARNESS_PROG,
-			info.rows_not_ok, info.rows);
+		fprintf(stderr, "%s: summary: %zu of %zu rows not ok (%zu skipped: cannot run here; "
+			"%zu failed or timed out); every figure comes from ok rows only\n",
+			HARNESS_PROG, info.rows_not_ok, info.rows, info.rows_skipped,
+			info.rows_not_ok - info.rows_skipped);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #define HARNESS_SUMMARY_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* The axis columns that identify a cell (everything before rep). */
@@ -26,6 +27,7 @@ size_t harness_naxes(void);
 /* What a summary found, for the caller to print. */
 struct harness_summary_info {
 	size_t rows, rows_not_ok;          /* results.csv rows, and those not ok */
+	size_t rows_skipped;               /* of those, skipped (could not run here) */
 	size_t cells, cells_bimodal;
 	size_t cells_missed;               /* precision max reps / time budget / bimodal */
 	char warning[1100];                /* cut-off last line, older schema ("" if none) */
@@ -49,7 +51,22 @@ struct harness_target;
 struct harness_summary_cell {
 	const size_t *rows;
 	size_t nrows;
+	const char *hist_dir;   /* the run's hist/, for the pooled tail; may be NULL */
 };
+
+/* The tail of every ok sample of a cell (summary_pooled.c). */
+struct harness_pooled {
+	int64_t samples;        /* 0: no merged histogram */
+	double p90, p99, p999;  /* NAN where the pooled samples do not support it */
+};
+void harness_pooled_tail(const char *hist_dir, const struct evb_table *t, size_t row,
+			 struct harness_pooled *out);
+/* The merged histogram hist_dir/<cell>.csv of the cell of row t (results.csv
+ * or summary.csv: its axis columns name the cell); malloc'd, or NULL when
+ * there is none or it is empty or unreadable. */
+struct evb_hist;
+struct evb_hist *harness_cell_hist_load(const char *hist_dir, const struct evb_table *t,
+					size_t row);
 void harness_summary_header(FILE *out);
 /* 0 or -ENOMEM; adds the cell's counts to info. */
 int harness_summary_row(FILE *out, const struct evb_table *t,

@@ -104,7 +104,7 @@ void harness_summary_header(FILE *out)
 	      "high_reps", out);
 	for (int s = 0; median_stats[s]; s++)
 		fprintf(out, ",%s_median", median_stats[s]);
-	fputc('\n', out);
+	fputs(",samples_pooled,p90_pooled,p99_pooled,p999_pooled\n", out);
 }
 
 /* Axes, metric, unit, counts, status and reason. */
@@ -179,6 +179,8 @@ int harness_summary_row(FILE *out, const struct evb_table *t,
 		return -ENOMEM;
 	ok = write_identity(out, t, c, axis_cols);
 	info->rows_not_ok += c->nrows - ok;
+	for (size_t i = 0; i < c->nrows; i++)
+		info->rows_skipped += !strcmp(evb_table_get(t, c->rows[i], status_col), "skipped");
 	for (int s = 0; ci_stats[s]; s++) {
 		n = ok_values(t, c, status_col, ci_stats[s], values);
 		if (n == 0) {
@@ -205,6 +207,13 @@ int harness_summary_row(FILE *out, const struct evb_table *t,
 		n = ok_values(t, c, status_col, median_stats[s], values);
 		put_num(out, n ? evb_median_sorted(values, n) : NAN);
 	}
+	struct harness_pooled pooled;
+
+	harness_pooled_tail(ok ? c->hist_dir : NULL, t, c->rows[0], &pooled);
+	put_size(out, (size_t)pooled.samples, pooled.samples > 0);
+	put_num(out, pooled.p90);
+	put_num(out, pooled.p99);
+	put_num(out, pooled.p999);
 	fputc('\n', out);
 	free(values);
 	return 0;

@@ -3,7 +3,7 @@
 # of epoll and io_uring.  Also drawn by mux_wakeup.gp for wakeup latency.
 # Inputs (-e): data, out, fmt ('svg'|'png'), title (says what one sample
 # is), ylabel, titles (labels with columns, space-separated, in order).
-# Data: nfds, then per label the median p50 and median p99 in ns ('-' where
+# Data: nfds, then per label the median p50 and pooled p99 in ns ('-' where
 # the cell was skipped or not ok; a p99 alone is '-' where the runs had too
 # few samples for it: the point stays, without a whisker).  A label ending
 # in '*' re-arms or drains inside the timed call (the title says so).

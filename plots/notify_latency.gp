@@ -1,6 +1,6 @@
 # notify_latency.gp - notification latency per mechanism/variant.
 # Bars: median over repetitions of each run's p50; whiskers up to the
-# median p99 (no whisker where the runs had too few samples for a p99:
+# pooled p99 (no whisker where the runs had too few samples for a p99:
 # it is left empty, never drawn as 0); one cluster per mechanism, one bar
 # per placement.
 # Inputs (-e): data, out, fmt ('svg'|'png'), title, ylabel, titles (the

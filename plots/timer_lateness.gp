@@ -3,7 +3,7 @@
 # absolute deadline it waited for (t0 + k * 1 ms).  Per mechanism/variant
 # three bars: SCHED_OTHER with the inherited (default) timer slack,
 # SCHED_OTHER with 1 ns slack, SCHED_FIFO; bar = median over repetitions of
-# the run's p50, whisker up to the median p99, triangle at the median max.
+# the run's p50, whisker up to the pooled p99, triangle at the median max.
 # The dashed line is one period: a wakeup later than that is an overrun.
 # Inputs (-e): data, out, fmt ('svg'|'png'), has_slack1 and has_fifo (0 when
 # no cell of that group was measured; default 1).
@@ -29,7 +29,7 @@ set xtics rotate by -35 scale 0 font ',9' noenhanced
 set bmargin 9
 set key at screen 0.5, screen 0.02 center bottom horizontal maxrows 1 font ',9' width 1 samplen 2
 set tmargin 4
-set title "timer lateness at a 1 ms period: one sample = clock after the wait returned - the absolute deadline\nbar = p50, whisker = p99, triangle = max (each the median over repetitions); OTHER, FIFO = the waiter's SCHED_ policy" noenhanced
+set title "timer lateness at a 1 ms period: one sample = clock after the wait returned - the absolute deadline\nbar = p50, whisker = p99 of every ok sample, triangle = max (p50, max: medians over repetitions); OTHER, FIFO = the waiter's SCHED_ policy" noenhanced
 set arrow from graph 0, first 1000 to graph 1, first 1000 nohead dt 2 lc rgb '#555555' front
 set label 'one period (1 ms): later = overrun' at graph 0.01, first 1150 font ',9' tc rgb '#555555'
 set style fill solid 0.85 border -1
