@@ -62,3 +62,25 @@ double harness_headline_value(const struct evb_row *row)
 		return row->ops_per_s;
 	return row->p50 == EVB_NA ? NAN : (double)row->p50;
 }
+
+/* How many values the interval of m repetitions drops from each end. */
+static size_t trimmed(size_t m)
+{
+	double ranks[64], lo, hi, level;
+
+	for (size_t i = 0; i < m; i++)
+		ranks[i] = (double)i;
+	if (evb_median_ci(ranks, m, HARNESS_CI_CONF, &lo, &hi, &level))
+		return 0;
+	return (size_t)lo;
+}
+
+size_t harness_next_useful_reps(size_t n, size_t max_reps)
+{
+	size_t base = trimmed(n < 1 ? 1 : n > 63 ? 63 : n);
+
+	for (size_t m = n + 1; m < max_reps && m <= 63; m++)
+		if (trimmed(m) > base)
+			return m;
+	return max_reps > n ? max_reps : n;
+}

@@ -66,4 +66,13 @@ const char *harness_headline_column(const char *unit);
 /* That figure of one row; NAN when it is empty. */
 double harness_headline_value(const struct evb_row *row);
 
+/*
+ * The smallest repetition count above n at which the order-statistic
+ * interval drops one more value from each end, capped at max_reps: 5 -> 9
+ * -> 12 -> 15 -> 17 at 95%.  In between, more repetitions only widen the
+ * interval ([min, max] of 6, 7 or 8 values spans more than of 5), so adding
+ * repetitions one at a time can make a cell look less precise.
+ */
+size_t harness_next_useful_reps(size_t n, size_t max_reps);
+
 #endif

@@ -314,8 +314,13 @@ static void bimodal_list(const struct report_ctx *ctx)
 			doc_p(ctx->doc, "Bimodal cells: their repetitions fell into two clusters "
 			      "far apart, so a single median describes neither; read both modes.");
 		report_cell_label(s, (size_t)r, label, sizeof(label));
-		report_fmt_ns(lo, sizeof(lo), harness_num(s, r, "low_mode"));
-		report_fmt_ns(hi, sizeof(hi), harness_num(s, r, "high_mode"));
+		/* the modes are of the headline figure: a time, or a rate */
+		void (*fmt)(char *, size_t, double) =
+			strcmp(harness_str(s, r, "figure"), "ops_per_s") ? report_fmt_ns
+									 : report_fmt_rate;
+
+		fmt(lo, sizeof(lo), harness_num(s, r, "low_mode"));
+		fmt(hi, sizeof(hi), harness_num(s, r, "high_mode"));
 		doc_item(ctx->doc, "%s: %s (%s reps) and %s (%s reps)", label, lo,
 			 harness_str(s, r, "low_reps"), hi, harness_str(s, r, "high_reps"));
 	}

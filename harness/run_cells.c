@@ -8,9 +8,11 @@
  *   adaptive  with --precision P: while some cell's headline figure (the
  *             median over its ok repetitions, precision.h) has a 95%
  *             interval wider than +-P% and fewer than --max-reps
- *             repetitions, one more interleaved round over those cells,
- *             the narrowest intervals first, each run only if the time budget
- *             still covers it (its cell's mean driver time so far)
+ *             repetitions, a batch of those cells, nearest the target
+ *             first, each taken to its next useful repetition count (5 ->
+ *             9 -> 12 -> 15: harness_next_useful_reps) in interleaved
+ *             rounds, as many cells as the time budget left covers (each
+ *             cell's mean driver time so far)
  *
  * The sentinel (run_sentinel.c) is measured at the start of every round
  * and every ~30 s.  The loop stops early when interrupted or when a write
@@ -129,50 +131,84 @@ static size_t candidates(struct run_state *st, size_t *list, bool *some_capped)
 	return n;
 }
 
-/* Does the budget still cover one more run of cell? */
-static bool budget_covers(const struct run_state *st, size_t cell)
+/* What one more run of cell is expected to cost: its mean so far. */
+static int64_t run_estimate(const struct run_state *st, size_t cell)
 {
 	const struct run_cell *rc = &st->cells[cell];
-	int64_t estimate = rc->runs ? rc->wall_ns / rc->runs : st->plan.cells[cell].timeout_ns;
 
-	return st->budget_ns <= 0 || evb_now_ns() - st->start_ns + estimate <= st->budget_ns;
+	return rc->runs ? rc->wall_ns / rc->runs : st->plan.cells[cell].timeout_ns;
+}
+
+/*
+ * Choose this pass's cells from the candidates (nearest the target first):
+ * each goes to its next useful repetition count, and only while the budget
+ * left covers all of that.  goal[cell] gets the count; returns how many were
+ * chosen (moved to the front of list).
+ */
+static size_t choose_batch(struct run_state *st, size_t *list, size_t n, int *goal,
+			   size_t *runs)
+{
+	int64_t left = st->budget_ns - (evb_now_ns() - st->start_ns);
+	size_t chosen = 0;
+
+	*runs = 0;
+	for (size_t k = 0; k < n; k++) {
+		size_t c = list[k];
+		int reps = st->cells[c].reps;
+		int to = (int)harness_next_useful_reps((size_t)reps, (size_t)st->max_reps);
+		int64_t cost = (int64_t)(to - reps) * run_estimate(st, c);
+
+		if (st->budget_ns > 0 && cost > left)
+			continue;
+		left -= cost;
+		goal[c] = to;
+		*runs += (size_t)(to - reps);
+		list[chosen++] = c;
+	}
+	return chosen;
 }
 
 static void adaptive_rounds(struct run_state *st)
 {
 	size_t *list = calloc(st->plan.ncells + 1, sizeof(*list));
-	bool some_capped, over_budget = false;
+	int *goal = calloc(st->plan.ncells + 1, sizeof(*goal));
+	bool some_capped;
 
-	if (!list) {
+	if (!list || !goal) {
 		run_fail(st, "out of memory planning adaptive repetitions");
-		return;
+		goto out;
 	}
-	while (!stopping(st) && !over_budget) {
-		size_t n = candidates(st, list, &some_capped);
+	while (!stopping(st)) {
+		size_t runs, n = candidates(st, list, &some_capped);
 
 		if (n == 0) {
 			st->adaptive_stop = some_capped ? "max reps" : "all met";
 			break;
 		}
-		if (!budget_covers(st, list[n - 1]) && !budget_covers(st, list[0])) {
-			over_budget = true;
+		n = choose_batch(st, list, n, goal, &runs);
+		if (n == 0) {
+			st->adaptive_stop = "budget";
 			break;
 		}
-		st->total += n;
-		if (run_sentinel_tick(st, true))
-			break;
-		for (size_t k = 0; k < n && !stopping(st); k++) {
-			if (!budget_covers(st, list[k])) {
-				over_budget = true;
-				st->total--;
-				continue;
+		st->total += runs;
+		/* Interleaved rounds over the batch until each cell has its goal. */
+		for (bool any = true; any && !stopping(st);) {
+			any = false;
+			if (run_sentinel_tick(st, true))
+				break;
+			for (size_t k = 0; k < n && !stopping(st); k++) {
+				struct run_cell *rc = &st->cells[list[k]];
+
+				if (rc->reps >= goal[list[k]])
+					continue;
+				any = true;
+				run_one_pair(st, list[k], rc->reps + 1);
 			}
-			run_one_pair(st, list[k], st->cells[list[k]].reps + 1);
 		}
 	}
-	if (over_budget)
-		st->adaptive_stop = "budget";
+out:
 	free(list);
+	free(goal);
 }
 
 void run_rounds(struct run_state *st)

@@ -5,3 +5,8 @@ foreach(name test_summary test_compare test_fuzz)
   target_sources(${name} PRIVATE statsfix.c)
   add_dependencies(${name} evbench)
 endforeach()
+
+# The precision judgement itself, linked in (harness/precision.c).
+evb_test(test_precision LABELS unit)
+target_sources(test_precision PRIVATE ${CMAKE_SOURCE_DIR}/harness/precision.c)
+target_include_directories(test_precision PRIVATE ${CMAKE_SOURCE_DIR}/harness)
