@@ -44,7 +44,7 @@ static void usage(void)
 	       "the p-value of Welch's t-test on the logs of the repetitions (Mann-Whitney's\n"
 	       "beside it in the CSV), its Benjamini-Hochberg q-value over all compared\n"
 	       "cells, each side's precision, and a verdict: faster or slower when q < 0.05\n"
-	       "and the whole CI lies beyond 1 +- min-change; ~ otherwise; insufficient\n"
+	       "and B/A lies beyond 1 +- min-change; ~ otherwise; insufficient\n"
 	       "with < %d ok repetitions on a side.  The header says how much the machine\n"
 	       "itself moved (sentinel.csv) and whether the plans differ (plan.csv).\n"
 	       "\n"

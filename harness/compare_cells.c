@@ -18,10 +18,10 @@
  *   q                    p adjusted by Benjamini-Hochberg over every cell
  *                        that has a p, so that among the cells called faster
  *                        or slower at most 5% are expected to be false alarms
- *   verdict              faster / slower only when q < 0.05 and the whole
- *                        ratio CI lies beyond 1 +- min-change (README,
- *                        "Comparing two runs", says why the CI and not the
- *                        point ratio); "~" otherwise; "insufficient" with
+ *   verdict              faster / slower only when q < 0.05 and the ratio
+ *                        is beyond 1 + min-change or 1 / (1 + min-change)
+ *                        (README, "Comparing two runs", says why the ratio
+ *                        and not the whole CI); "~" otherwise; "insufficient" with
  *                        fewer than CMP_MIN_REPS ok repetitions on a side;
  *                        "skipped" when neither run could measure the cell.
  *                        A side whose figure missed its precision target
@@ -194,16 +194,16 @@ static void measure(struct cmp *c, struct cmp_cell *cell)
 		cell->lo = cell->hi = NAN;
 }
 
-/* After BH: faster / slower when q < alpha and the CI clears the band. */
+/* After BH: faster / slower when q < alpha and the ratio is beyond the band. */
 static enum cmp_class significant_class(const struct cmp *c, const struct cmp_cell *cell)
 {
 	bool b_higher;
 
-	if (!(cell->q < CMP_ALPHA) || !isfinite(cell->lo) || !isfinite(cell->hi))
+	if (!(cell->q < CMP_ALPHA) || !isfinite(cell->ratio))
 		return CMP_SAME;
-	if (cell->lo >= 1.0 + c->min_change)
+	if (cell->ratio >= 1.0 + c->min_change)
 		b_higher = true;
-	else if (cell->hi <= 1.0 - c->min_change)
+	else if (cell->ratio <= 1.0 / (1.0 + c->min_change))
 		b_higher = false;
 	else
 		return CMP_SAME;

@@ -206,6 +206,6 @@ void cmp_print_header(const struct cmp *c, FILE *out)
 		fprintf(out, "environment: no difference in the recorded keys\n");
 	print_sentinel(c, out);
 	fprintf(out, "%s\n", c->plan_note);
-	fprintf(out, "verdict: faster/slower when q (Benjamini-Hochberg) < %.2f and the 95%% CI "
-		"of B/A lies beyond 1 +- %.3g%%\n", CMP_ALPHA, 100.0 * c->min_change);
+	fprintf(out, "verdict: faster/slower when q (Benjamini-Hochberg over Welch's t on logs) "
+		"< %.2f and B/A lies beyond 1 +- %.3g%%\n", CMP_ALPHA, 100.0 * c->min_change);
 }
