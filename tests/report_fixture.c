@@ -74,22 +74,6 @@ void fx_latency(FILE *f, const struct fx_cell *c, const double *values, int n)
 	}
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long len;
-
-	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	len = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)len + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_int_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	return buf;
-}
 
 static void run_ok(const char *cmd, const char *dir)
 {
@@ -116,9 +100,9 @@ char *fx_finish(FILE *f, const char *dir, char **html)
 	run_ok("report", dir);
 	snprintf(path, sizeof(path), "%s/report.html", dir);
 	if (html)
-		*html = slurp(path);
+		*html = tu_slurp(path);
 	snprintf(path, sizeof(path), "%s/report.md", dir);
-	return slurp(path);
+	return tu_slurp(path);
 }
 
 char *fx_line(const char *text, const char *needle)

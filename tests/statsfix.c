@@ -10,6 +10,7 @@
 #include "evb_row.h"
 #include "evb_stats.h"
 #include "statsfix.h"
+#include "testutil.h"
 
 void sf_write_file(const char *path, const char *text)
 {
@@ -22,21 +23,10 @@ void sf_write_file(const char *path, const char *text)
 
 char *sf_read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long size;
+	char *buf = tu_slurp(path);   /* text files: no NUL inside */
 
-	ck_assert_msg(f != NULL, "%s", path);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	size = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)size + 1);
-	ck_assert(buf != NULL);
-	ck_assert_int_eq(fread(buf, 1, (size_t)size, f), (size_t)size);
-	buf[size] = '\0';
-	fclose(f);
 	if (len)
-		*len = (size_t)size;
+		*len = strlen(buf);
 	return buf;
 }
 

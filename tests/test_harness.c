@@ -36,21 +36,6 @@ static void make_fake_dir(void)
 	ck_assert_int_eq(symlink(target, link), 0);
 }
 
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long len;
-
-	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)len + 1);
-	ck_assert_int_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	return buf;
-}
 
 /* Load a run's results.csv: the header must be the schema's, every row must
  * parse as a row of the schema with a known status. */
@@ -140,20 +125,20 @@ START_TEST(failures_cost_one_row_each)
 
 	/* env.csv says the run completed. */
 	snprintf(path, sizeof(path), "%s/env.csv", run);
-	char *env = read_file(path);
+	char *env = tu_slurp(path);
 
 	ck_assert(tu_contains(env, "run_state,complete"));
 	free(env);
 
 	/* A second run into the same directory is refused; nothing is touched. */
 	snprintf(path, sizeof(path), "%s/results.csv", run);
-	char *before = read_file(path);
+	char *before = tu_slurp(path);
 
 	res = tu_run("evbench", args, 60);
 	ck_assert_int_eq(res.exit_status, 2);
 	ck_assert(tu_contains(tu_stderr(), "never overwrites"));
 	evb_spawn_result_free(&res);
-	char *after = read_file(path);
+	char *after = tu_slurp(path);
 
 	ck_assert_str_eq(before, after);
 	free(before);
@@ -252,7 +237,7 @@ START_TEST(sigint_keeps_rows_and_marks_incomplete)
 	ck_assert_str_eq(rows[0].mechanism, "ok");
 	free(rows);
 	snprintf(path, sizeof(path), "%s/env.csv", run);
-	char *env = read_file(path);
+	char *env = tu_slurp(path);
 
 	ck_assert_msg(tu_contains(env, "run_state,incomplete: interrupted by signal 2"), "%s", env);
 	free(env);
@@ -334,7 +319,7 @@ START_TEST(real_smoke_run_matches_schema)
 	}
 	free(rows);
 	snprintf(path, sizeof(path), "%s/env.csv", run);
-	char *env = read_file(path);
+	char *env = tu_slurp(path);
 
 	ck_assert(tu_contains(env, "kernel_release,") && tu_contains(env, "run_state,complete"));
 	free(env);

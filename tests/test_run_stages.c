@@ -92,7 +92,7 @@ START_TEST(full_disk_ends_the_run_and_keeps_the_rows)
 	/* What was written stays readable: every complete line is a row. */
 	snprintf(cut, sizeof(cut), "%s/complete.csv", fx.tmp);
 	snprintf(path, sizeof(path), "%s/run/results.csv", disk);
-	char *text = tr_slurp(path), *last = strrchr(text, '\n');
+	char *text = tu_slurp(path), *last = strrchr(text, '\n');
 	FILE *f = fopen(cut, "w");
 
 	ck_assert_ptr_nonnull(last);
@@ -136,14 +136,14 @@ START_TEST(crosscheck_never_overwrites_the_runs_own)
 	ck_assert(tu_contains(res.out, "/crosscheck.csv"));
 	evb_spawn_result_free(&res);
 	snprintf(path, sizeof(path), "%s/crosscheck.csv", fx.run);
-	char *first = tr_slurp(path);
+	char *first = tu_slurp(path);
 
 	ck_assert(tu_contains(first, "checked_at,evbench_commit"));
 	res = tu_run("evbench", check, 60);
 	ck_assert_int_eq(res.exit_status, 0);
 	ck_assert_msg(tu_contains(res.out, "/crosscheck-"), "%s", res.out);
 	evb_spawn_result_free(&res);
-	char *again = tr_slurp(path);
+	char *again = tu_slurp(path);
 
 	ck_assert_str_eq(first, again);
 	free(first);

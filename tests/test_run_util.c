@@ -29,21 +29,6 @@ void tr_setup(struct tr_fixture *fx, const char *fake_list)
 	setenv("EVB_FAKE_LIST", fake_list, 1);
 }
 
-char *tr_slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long len;
-
-	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	len = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)len + 1);
-	ck_assert_int_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	return buf;
-}
 
 int tr_env_has(const struct tr_fixture *fx, const char *text)
 {
@@ -52,7 +37,7 @@ int tr_env_has(const struct tr_fixture *fx, const char *text)
 	int found;
 
 	snprintf(path, sizeof(path), "%s/env.csv", fx->run);
-	env = tr_slurp(path);
+	env = tu_slurp(path);
 	found = tu_contains(env, text);
 	free(env);
 	return found;

@@ -17,7 +17,6 @@ struct tr_fixture {
 /* A temporary directory with the fake driver offering fake_list's mechanisms. */
 void tr_setup(struct tr_fixture *fx, const char *fake_list);
 /* A whole file, NUL-terminated; free() it. */
-char *tr_slurp(const char *path);
 /* Does the run's env.csv contain text? */
 int tr_env_has(const struct tr_fixture *fx, const char *text);
 /* A results.csv-schema file as rows (every row must parse); free() *out. */

@@ -72,24 +72,6 @@ static void check_skipped(const struct evb_row *row, int status, const char *wha
 	ck_assert_msg(row->reason[0], "%s: skipped without a reason", what);
 }
 
-/* Percentiles present only where the samples support them, and in order. */
-static void check_percentiles(const struct evb_row *row, const char *what)
-{
-	const int64_t p[] = { row->min, row->p50, row->p90, row->p99, row->p999, row->max };
-	const int64_t need[] = { 1, 20, 100, 1000, 10000, 1 };
-	int64_t last = INT64_MIN + 1;
-
-	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
-		if (row->samples < need[i]) {
-			ck_assert_msg(p[i] == EVB_NA, "%s: percentile %zu with %lld samples",
-				      what, i, (long long)row->samples);
-			continue;
-		}
-		ck_assert_msg(p[i] != EVB_NA && p[i] >= last, "%s: percentile %zu out of order",
-			      what, i);
-		last = p[i];
-	}
-}
 
 /* Context switches (B only with --load), machine CPU time, the cpus column. */
 static void check_costs(const struct evb_row *row, const char *what)
@@ -146,7 +128,7 @@ static int check_row(const struct timer_case *c, const struct evb_row *row, int 
 	ck_assert_msg(row->min >= 0 && row->early == 0,
 		      "%s: %lld wakeups came before their deadline (min %lld ns)", what,
 		      (long long)row->early, (long long)row->min);
-	check_percentiles(row, what);
+	tu_check_percentiles(row, what);
 	check_costs(row, what);
 	ck_assert_msg(row->wakeups >= 1 && row->wakeups <= row->samples,
 		      "%s: wakeups %lld, samples %lld", what, (long long)row->wakeups,

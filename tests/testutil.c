@@ -1,6 +1,7 @@
 /* testutil.c - helpers for the Check suites; see testutil.h. */
 #include <errno.h>
 #include <ftw.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,4 +159,41 @@ int tu_main(Suite *suite)
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+char *tu_slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long len;
+
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	len = ftell(f);
+	ck_assert_msg(len >= 0, "%s: %s", path, strerror(errno));
+	rewind(f);
+	buf = calloc(1, (size_t)len + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_int_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	return buf;
+}
+
+void tu_check_percentiles(const struct evb_row *row, const char *what)
+{
+	const int64_t p[] = { row->min, row->p50, row->p90, row->p99, row->p999, row->max };
+	const int64_t need[] = { 1, evb_row_samples_for(0.50), evb_row_samples_for(0.90),
+				 evb_row_samples_for(0.99), evb_row_samples_for(0.999), 1 };
+	int64_t last = INT64_MIN + 1;
+
+	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
+		if (row->samples < need[i]) {
+			ck_assert_msg(p[i] == EVB_NA, "%s: percentile %zu with %lld samples",
+				      what, i, (long long)row->samples);
+			continue;
+		}
+		ck_assert_msg(p[i] != EVB_NA && p[i] >= last, "%s: percentile %zu out of order",
+			      what, i);
+		last = p[i];
+	}
 }

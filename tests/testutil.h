@@ -57,4 +57,10 @@ void tu_rmtree(const char *path);
 /* Run one suite with CK_NORMAL output; returns the process exit status. */
 int tu_main(Suite *suite);
 
+/* The whole file, NUL-terminated (free() it); fails the test when unreadable. */
+char *tu_slurp(const char *path);
+/* A row's min, percentiles and max: present exactly where the samples
+ * support them (evb_row_samples_for) and in order. */
+void tu_check_percentiles(const struct evb_row *row, const char *what);
+
 #endif
