@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* qsort comparator for doubles, ascending. */
+int evb_cmp_double(const void *a, const void *b);
 void evb_sort_doubles(double *v, size_t n);
 
 /* Median of sorted v (mean of the two middle values for even n). */

@@ -14,8 +14,7 @@
  *                   (timer_many.gp)
  *   timer_periods   p50 and p99 vs the period (100 us, 1 ms, 10 ms): a wait
  *                   rounded to whole ms cannot follow 100 us (timer_periods.gp)
- * The core cells are same-cpu, no load, one timer.
- */
+ * The core cells are same-cpu, no load, one timer. */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
