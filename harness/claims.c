@@ -15,6 +15,7 @@
 #include "claims.h"
 #include "evb_stats.h"
 #include "figures.h"
+#include "plan.h"
 #include "report.h"
 
 #define BOOTSTRAP_ROUNDS 2000
@@ -341,9 +342,6 @@ static void emit_claim(struct doc *d, const struct evb_table *results, const str
 
 void report_claims(const struct report_ctx *ctx)
 {
-	static const struct claim *const *const families[] = {
-		claims_notify, claims_mux, claims_timer,
-	};
 	const char *const heads[] = { "claim", "verdict", "test", "measured (median, ok reps)",
 				      "ratio or level [interval]", "ok reps", "test verdict" };
 	struct doc *d = ctx->doc;
@@ -359,8 +357,11 @@ void report_claims(const struct report_ctx *ctx)
 	      "every test holds and does not hold when any test does not. The thresholds are "
 	      "stated so you can disagree with them.", 100.0 * CLAIM_CONF, CLAIM_MIN_REPS);
 	doc_table(d, 7, heads);
-	for (size_t f = 0; f < CLAIM_COUNT(families); f++)
-		for (size_t i = 0; families[f][i]; i++)
-			emit_claim(d, ctx->results, families[f][i]);
+	for (size_t f = 0; f < harness_nfamilies; f++) {
+		const struct claim *const *claims = harness_families[f]->claims;
+
+		for (size_t i = 0; claims && claims[i]; i++)
+			emit_claim(d, ctx->results, claims[i]);
+	}
 	doc_table_end(d);
 }

@@ -14,7 +14,8 @@
  *                  fewer than CLAIM_MIN_REPS ok repetitions
  *   not measured   a cell did not run, was never ok, or recorded no value
  * Values come from results.csv's ok rows only (the README's claims rule).
- * claims.c holds the engine; claims_<family>.c the claims themselves.
+ * claims.c holds the engine; claims_<family>.c the claims themselves,
+ * which the engine reaches through struct harness_family's claims.
  */
 #ifndef HARNESS_CLAIMS_H
 #define HARNESS_CLAIMS_H
@@ -91,11 +92,6 @@ void claim_evaluate(const struct evb_table *results, const struct claim_test *t,
 
 /* The combined verdict of n outcomes (CLAIM_INFO ones do not count). */
 enum claim_verdict claim_combine(const struct claim_outcome *outcomes, size_t n);
-
-/* Each family's claims, NULL-terminated. */
-extern const struct claim *const claims_notify[];
-extern const struct claim *const claims_mux[];
-extern const struct claim *const claims_timer[];
 
 #define CLAIM_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,40 +1,19 @@
-/* families.c - the families evbench knows, in run order. */
+/*
+ * families.c - the families evbench knows, in run order: the list of
+ * families.cmake (EVB_FAMILIES, generated into evb_families.h).  Each
+ * family defines its own <family>_family in family_<family>.c.
+ */
 #include <stddef.h>
 
-#include "figures.h"
+#include "evb_families.h"
 #include "plan.h"
-#include "report.h"
 
-static const struct harness_family notify_family = {
-	.name = "notify",
-	.driver = "evb-notify",
-	.plan = plan_notify,
-	.figures = figures_notify,
-	.report = report_notify,
-};
+#define DECLARE(f) extern const struct harness_family f##_family;
+EVB_FAMILIES(DECLARE)
+#undef DECLARE
 
-static const struct harness_family mux_family = {
-	.name = "mux",
-	.driver = "evb-mux",
-	.plan = plan_mux,
-	.figures = figures_mux,
-	.report = report_mux,
-	.presets = plan_mux_presets,
-};
-
-static const struct harness_family timer_family = {
-	.name = "timer",
-	.driver = "evb-timer",
-	.plan = plan_timer,
-	.figures = figures_timer,
-	.report = report_timer,
-	.presets = plan_timer_presets,
-};
-
-const struct harness_family *const harness_families[] = {
-	&notify_family,
-	&mux_family,
-	&timer_family,
-};
+#define ENTRY(f) &f##_family,
+const struct harness_family *const harness_families[] = { EVB_FAMILIES(ENTRY) };
+#undef ENTRY
 
 const size_t harness_nfamilies = sizeof(harness_families) / sizeof(harness_families[0]);

@@ -77,9 +77,4 @@ const char *harness_str(const struct evb_table *t, size_t row, const char *col);
  */
 long harness_find_row(const struct evb_table *t, const char *const *kv);
 
-/* Per family, in figures_<family>.c. */
-int figures_notify(const struct harness_figctx *ctx);
-int figures_mux(const struct harness_figctx *ctx);
-int figures_timer(const struct harness_figctx *ctx);
-
 #endif

@@ -122,6 +122,13 @@ typedef int (*harness_figures_fn)(const struct harness_figctx *ctx);
 struct report_ctx;
 typedef void (*harness_report_fn)(const struct report_ctx *ctx);
 
+struct claim;
+
+/*
+ * A family: everything the harness asks of one.  Each family defines its
+ * own `const struct harness_family <family>_family` in family_<family>.c;
+ * families.c lists them in the order of families.cmake.
+ */
 struct harness_family {
 	const char *name;            /* "notify" */
 	const char *driver;          /* "evb-notify", found next to evbench */
@@ -129,20 +136,17 @@ struct harness_family {
 	harness_figures_fn figures;  /* NULL: no figures yet */
 	harness_report_fn report;    /* its section of report.html / .md */
 	const char *const *presets;  /* preset names this family knows, NULL-terminated */
+	const struct claim *const *claims;  /* its claims, NULL-terminated; NULL: none */
+	/*
+	 * NULL, or fills cell with the run's sentinel: a fixed, cheap cell the
+	 * run measures again and again (run_sentinel.c).  The first family
+	 * that has one provides it.
+	 */
+	void (*sentinel)(struct harness_cell *cell);
 };
 
 /* The families, in run order. */
 extern const struct harness_family *const harness_families[];
 extern const size_t harness_nfamilies;
-
-/* Per family, in plan_<family>.c. */
-int plan_notify(struct harness_plan *plan, const struct harness_plan_req *req,
-		const struct harness_mech *mechs, size_t nmechs);
-int plan_mux(struct harness_plan *plan, const struct harness_plan_req *req,
-	     const struct harness_mech *mechs, size_t nmechs);
-int plan_timer(struct harness_plan *plan, const struct harness_plan_req *req,
-	       const struct harness_mech *mechs, size_t nmechs);
-extern const char *const plan_timer_presets[];   /* plan_timer.c */
-extern const char *const plan_mux_presets[];     /* plan_mux.c */
 
 #endif

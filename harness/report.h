@@ -78,8 +78,4 @@ void report_cell_label(const struct evb_table *summary, size_t row, char *buf, s
 /* The claims of the design document beside what this run measured. */
 void report_claims(const struct report_ctx *ctx);
 
-void report_notify(const struct report_ctx *ctx);
-void report_mux(const struct report_ctx *ctx);
-void report_timer(const struct report_ctx *ctx);
-
 #endif

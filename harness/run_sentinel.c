@@ -1,8 +1,8 @@
 /*
  * run_sentinel.c - a fixed, cheap cell measured again and again while the
- * run lasts, so that a reader can see how much the machine itself moved:
- * notify pipe pingpong between two threads on one CPU, 2000 round trips
- * (~20 ms).  It runs at the start of every round and every ~30 s, and its
+ * run lasts, so that a reader can see how much the machine itself moved.
+ * The cell is the first family's that declares one (struct harness_family
+ * sentinel).  It runs at the start of every round and every ~30 s, and its
  * rows go to RUN/sentinel.csv (results.csv's schema; rep is the sentinel's
  * sequence number), never into results.csv.  `evbench compare` reads it to
  * say how far the two machines' states were apart.  A sentinel that fails
@@ -21,7 +21,6 @@
 #include "run.h"
 
 #define SENTINEL_EVERY_NS (30 * EVB_NSEC_PER_SEC)
-#define SENTINEL_ITERATIONS 2000
 
 /* Highest rep in an existing sentinel.csv (a resumed run continues it). */
 static int last_seq(const char *path)
@@ -44,21 +43,25 @@ static int last_seq(const char *path)
 	return seq;
 }
 
+/* The first family that declares a sentinel cell, or NULL. */
+static const struct harness_family *sentinel_family(void)
+{
+	for (size_t i = 0; i < harness_nfamilies; i++)
+		if (harness_families[i]->sentinel)
+			return harness_families[i];
+	return NULL;
+}
+
 int run_sentinel_open(struct run_state *st)
 {
 	struct run_sentinel *s = &st->sentinel;
-	const struct harness_family *notify = harness_family_find("notify");
+	const struct harness_family *family = sentinel_family();
 	char path[PATH_MAX];
 	bool exists;
 
-	harness_cell_init(&s->cell, "notify");
-	evb_row_set(&s->cell.axes, mechanism, "pipe");
-	evb_row_set(&s->cell.axes, mode, "pingpong");
-	evb_row_set(&s->cell.axes, ipc, "thread");
-	evb_row_set(&s->cell.axes, placement, "same-cpu");
-	s->cell.iterations = SENTINEL_ITERATIONS;
-	s->cell.timeout_ns = 10 * EVB_NSEC_PER_SEC;
-	s->available = notify && harness_driver_path(notify, s->driver, sizeof(s->driver)) == 0;
+	if (family)
+		family->sentinel(&s->cell);
+	s->available = family && harness_driver_path(family, s->driver, sizeof(s->driver)) == 0;
 	if (!s->available)
 		return 0;
 	snprintf(path, sizeof(path), "%s/sentinel.csv", st->run_dir);

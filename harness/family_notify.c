@@ -1,0 +1,45 @@
+/*
+ * family_notify.c - the notify family as the harness sees it: its driver,
+ * planner, figures, report section and claims, and the run's sentinel.
+ */
+#include <stddef.h>
+
+#include "claims.h"
+#include "evb_clock.h"
+#include "figures.h"
+#include "plan.h"
+#include "report.h"
+
+/* Defined in plan_notify.c, figures_notify.c, report_notify.c, claims_notify.c. */
+int plan_notify(struct harness_plan *plan, const struct harness_plan_req *req,
+		const struct harness_mech *mechs, size_t nmechs);
+int figures_notify(const struct harness_figctx *ctx);
+void report_notify(const struct report_ctx *ctx);
+extern const struct claim *const claims_notify[];
+
+/*
+ * The run's sentinel (run_sentinel.c): pipe pingpong between two threads
+ * on one CPU, 2000 round trips (~20 ms), cheap enough to repeat every
+ * ~30 s and simple enough that its drift is the machine's, not the
+ * mechanism's.
+ */
+static void notify_sentinel(struct harness_cell *cell)
+{
+	harness_cell_init(cell, "notify");
+	evb_row_set(&cell->axes, mechanism, "pipe");
+	evb_row_set(&cell->axes, mode, "pingpong");
+	evb_row_set(&cell->axes, ipc, "thread");
+	evb_row_set(&cell->axes, placement, "same-cpu");
+	cell->iterations = 2000;
+	cell->timeout_ns = 10 * EVB_NSEC_PER_SEC;
+}
+
+const struct harness_family notify_family = {
+	.name = "notify",
+	.driver = "evb-notify",
+	.plan = plan_notify,
+	.figures = figures_notify,
+	.report = report_notify,
+	.claims = claims_notify,
+	.sentinel = notify_sentinel,
+};
