@@ -20,11 +20,13 @@
  *          value is not passed either
  *   slug   what precedes the value in a slug: "n" gives "n64"
  *   label  what precedes the value in a label: "nfds=" gives "nfds=64";
- *          "/" joins it to the previous word ("epoll/et")
+ *          "/" joins it to the previous word ("epoll/lt")
  * EVB_AXES(X) calls X(kind, name, flag, slug, label) for each axis.
  */
 #ifndef EVB_AXES_H
 #define EVB_AXES_H
+
+#include <stddef.h>
 
 #define EVB_AXES_WITH(M, X)                                                   \
 	M(X, STR, family, NULL, "", "")                                       \
@@ -62,5 +64,13 @@ struct evb_axis {
 };
 
 extern const struct evb_axis evb_axes[];   /* EVB_NAXES, in column order */
+
+/*
+ * A cell's label from its axis values (values[i] for axis i, "" for empty):
+ * the non-empty ones joined by spaces, each after its label prefix, e.g.
+ * "mux epoll/lt scan thread same-cpu pipe nfds=64 active=1".  The axis
+ * values of a row: evb_axis_value (evb_row.h).
+ */
+void evb_axes_label(const char *const *values, char *buf, size_t len);
 
 #endif

@@ -81,13 +81,6 @@ extern const char *const evb_row_column_names[];   /* EVB_ROW_NCOLS, then NULL *
 const char *evb_axis_value(const struct evb_row *row, enum evb_axis_index i, char *buf,
 			   size_t len);
 
-/*
- * A cell's label from its axis values (values[i] for axis i, in column
- * order): the non-empty ones joined by spaces, each with its label prefix
- * (evb_axes.h), e.g. "mux epoll scan thread same-cpu pipe nfds=64 active=1".
- */
-void evb_axes_label(const char *const *values, char *buf, size_t len);
-
 /* Statuses, as written. */
 #define EVB_STATUS_OK "ok"
 #define EVB_STATUS_SKIPPED "skipped"
