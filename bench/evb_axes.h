@@ -6,8 +6,9 @@
  * axes expands this list: the axis columns of results.csv (evb_row.h, in
  * this order between run_id and rep), summary.csv's cell key and plan.csv
  * (harness_axis_columns), a cell's slug (hist/<slug>.csv), the driver
- * command line the harness builds (harness_cell_argv) and a cell's label in
- * compare and the report (evb_axes_label).
+ * command line the harness builds (harness_cell_argv), a claim's cell
+ * (struct claim_cell) and a cell's label in compare, the report and the
+ * claims (evb_axes_label).
  *
  * A new axis is one line here, plus the driver option that reads it.
  *

@@ -40,6 +40,8 @@ const char *evb_axis_value(const struct evb_row *row, enum evb_axis_index i, cha
 		break;
 	}
 #undef AXIS_CASE
+#undef AXIS_I64
+#undef AXIS_STR
 	buf[0] = '\0';
 	return buf;
 }
