@@ -13,6 +13,15 @@
 #include "evb_placement.h"
 
 const char *const evb_placement_names[] = { "same-cpu", "cross-cpu", "free", NULL };
+_Static_assert(sizeof(evb_placement_names) / sizeof(evb_placement_names[0]) ==
+	       EVB_NPLACEMENTS + 1, "one name per placement");
+const char *const evb_fd_type_names[] = {
+	[EVB_FD_EVENTFD] = "eventfd",
+	[EVB_FD_PIPE] = "pipe",
+	[EVB_FD_SOCKETPAIR] = "socketpair",
+	[EVB_FD_TCP] = "tcp",
+	[EVB_NFD_TYPES] = NULL,
+};
 
 /* Physical core of a CPU as package * 65536 + core id; -1 when unknown. */
 static long cpu_core_key(int cpu)

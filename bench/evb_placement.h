@@ -31,7 +31,23 @@ enum evb_placement {
 	EVB_PLACE_FREE,
 };
 
+#define EVB_NPLACEMENTS 3
 extern const char *const evb_placement_names[];   /* NULL-terminated */
+
+/*
+ * The kinds of descriptor the mux family watches (the fd_type axis), in
+ * the order the harness plans and plots them; the ipc kinds are
+ * evb_ipc_names (evb_peer.h).
+ */
+enum evb_fd_type {
+	EVB_FD_EVENTFD,
+	EVB_FD_PIPE,
+	EVB_FD_SOCKETPAIR,
+	EVB_FD_TCP,
+	EVB_NFD_TYPES,
+};
+
+extern const char *const evb_fd_type_names[];   /* NULL-terminated */
 
 /* Where side A and side B run; -1 means not pinned. */
 struct evb_cpus {

@@ -3,6 +3,8 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +13,55 @@
 
 #define EVB_ROW_NAME(kind, name) #name,
 const char *const evb_row_column_names[] = { EVB_ROW_COLUMNS(EVB_ROW_NAME) NULL };
+
+#define EVB_AXIS_ENTRY(kind, column, opt, slug_prefix, label_prefix) \
+	{ .name = #column, .flag = opt, .slug = slug_prefix, .label = label_prefix },
+const struct evb_axis evb_axes[] = { EVB_AXES(EVB_AXIS_ENTRY) };
+_Static_assert(sizeof(evb_axes) / sizeof(evb_axes[0]) == EVB_NAXES, "one entry per axis");
+
+static const char *axis_i64(int64_t value, char *buf, size_t len)
+{
+	if (value == EVB_NA)
+		buf[0] = '\0';
+	else
+		snprintf(buf, len, "%" PRId64, value);
+	return buf;
+}
+
+const char *evb_axis_value(const struct evb_row *row, enum evb_axis_index i, char *buf,
+			   size_t len)
+{
+#define AXIS_STR(name) return row->name;
+#define AXIS_I64(name) return axis_i64(row->name, buf, len);
+#define AXIS_CASE(kind, name, flag, slug, label) case EVB_AXIS_##name: AXIS_##kind(name)
+	switch (i) {
+	EVB_AXES(AXIS_CASE)
+	case EVB_NAXES:
+		break;
+	}
+#undef AXIS_CASE
+#undef AXIS_I64
+#undef AXIS_STR
+	buf[0] = '\0';
+	return buf;
+}
+
+void evb_axes_label(const char *const *values, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < EVB_NAXES && used < len; i++) {
+		const char *label = evb_axes[i].label;
+		bool join = label[0] == '/';
+
+		if (!values[i][0])
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s%s",
+					 used ? (join ? "/" : " ") : "", join ? "" : label,
+					 values[i]);
+	}
+}
 
 void evb_row_init(struct evb_row *row)
 {

@@ -34,6 +34,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "evb_axes.h"
 #include "evb_hist.h"
 #include "evb_sys.h"
 
@@ -41,12 +42,12 @@
 #define EVB_ROW_STR 96
 #define EVB_ROW_REASON 512
 
-/* X(kind, name): kind is STR, REASON (a long string), I64 or F64. */
+/*
+ * X(kind, name): kind is STR, REASON (a long string), I64 or F64.  The axis
+ * columns, family .. load, come from evb_axes.h in its order.
+ */
 #define EVB_ROW_COLUMNS(X)                                                    \
-	X(STR, run_id) X(STR, family) X(STR, mechanism) X(STR, variant)       \
-	X(STR, mode) X(STR, ipc) X(STR, placement) X(STR, fd_type)            \
-	X(I64, nfds) X(I64, active) X(I64, period_ns) X(I64, timers)          \
-	X(I64, timer_slack_ns) X(STR, sched) X(STR, load) X(I64, rep)         \
+	X(STR, run_id) EVB_AXES_COLUMNS(X) X(I64, rep)                        \
 	X(STR, status) X(REASON, reason) X(STR, metric) X(STR, unit)          \
 	X(I64, samples) X(I64, min) X(I64, p50) X(I64, p90) X(I64, p99)       \
 	X(I64, p999) X(I64, max) X(F64, mean) X(F64, stddev)                  \
@@ -72,6 +73,13 @@ struct evb_row {
 enum { EVB_ROW_NCOLS = 0 EVB_ROW_COLUMNS(EVB_ROW_COUNT_ONE) };
 
 extern const char *const evb_row_column_names[];   /* EVB_ROW_NCOLS, then NULL */
+
+/*
+ * Axis i of a row as results.csv writes it: the string, or the integer in
+ * buf ("" for EVB_NA).  Returns the string or buf.
+ */
+const char *evb_axis_value(const struct evb_row *row, enum evb_axis_index i, char *buf,
+			   size_t len);
 
 /* Statuses, as written. */
 #define EVB_STATUS_OK "ok"

@@ -30,25 +30,14 @@ const char *const claim_verdict_names[] = {
 	NULL,
 };
 
-/* Every axis column, where struct claim_cell keeps it, and whether a label
- * names it (bare numbers need their name: "nfds=1000"). */
-static const struct {
-	const char *column;
-	size_t offset;
-	bool named;
-} axes[] = {
-#define AXIS(name, named) { #name, offsetof(struct claim_cell, name), named }
-	AXIS(family, false), AXIS(mechanism, false), AXIS(variant, false), AXIS(mode, false),
-	AXIS(ipc, false), AXIS(placement, false), AXIS(fd_type, false), AXIS(nfds, true),
-	AXIS(active, true), AXIS(period_ns, true), AXIS(timers, true),
-	AXIS(timer_slack_ns, true), AXIS(sched, false), AXIS(load, true),
-#undef AXIS
-};
-#define NAXES (sizeof(axes) / sizeof(axes[0]))
+/* Where struct claim_cell keeps each axis, in evb_axes.h's order. */
+#define AXIS_OFFSET(kind, name, flag, slug, label) offsetof(struct claim_cell, name),
+static const size_t axis_offsets[] = { EVB_AXES(AXIS_OFFSET) };
+#undef AXIS_OFFSET
 
 static const char *axis_value(const struct claim_cell *c, size_t i)
 {
-	const char *v = *(const char *const *)((const char *)c + axes[i].offset);
+	const char *v = *(const char *const *)((const char *)c + axis_offsets[i]);
 
 	return v ? v : "";
 }
@@ -56,20 +45,11 @@ static const char *axis_value(const struct claim_cell *c, size_t i)
 /* "notify signalfd/std pingpong thread same-cpu", numbers with their names. */
 static void cell_label(const struct claim_cell *c, char *buf, size_t len)
 {
-	size_t used = 0;
+	const char *values[EVB_NAXES];
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < NAXES && used < len; i++) {
-		const char *v = axis_value(c, i);
-		bool named = axes[i].named;
-
-		if (!v[0])
-			continue;
-		used += (size_t)snprintf(buf + used, len - used, "%s%s%s%s", !used ? ""
-					 : axes[i].offset == offsetof(struct claim_cell, variant) ? "/"
-					 : " ", named ? axes[i].column : "",
-					 named ? "=" : "", v);
-	}
+	for (size_t i = 0; i < EVB_NAXES; i++)
+		values[i] = axis_value(c, i);
+	evb_axes_label(values, buf, len);
 }
 
 /* One repetition's figure (claims.h lists the derived ones). */
@@ -106,7 +86,7 @@ struct side {
 static int side_load(const struct evb_table *t, const struct claim_cell *c, const char *figure,
 		     struct side *s)
 {
-	int cols[NAXES];
+	int cols[EVB_NAXES];
 	int status_col = evb_table_col(t, "status");
 
 	memset(s, 0, sizeof(*s));
@@ -114,14 +94,14 @@ static int side_load(const struct evb_table *t, const struct claim_cell *c, cons
 	s->values = malloc((t->nrows ? t->nrows : 1) * sizeof(double));
 	if (!s->values)
 		return -1;
-	for (size_t i = 0; i < NAXES; i++)
-		cols[i] = evb_table_col(t, axes[i].column);
+	for (size_t i = 0; i < EVB_NAXES; i++)
+		cols[i] = evb_table_col(t, evb_axes[i].name);
 	for (size_t r = 0; r < t->nrows; r++) {
 		size_t i = 0;
 
-		while (i < NAXES && !strcmp(evb_table_get(t, r, cols[i]), axis_value(c, i)))
+		while (i < EVB_NAXES && !strcmp(evb_table_get(t, r, cols[i]), axis_value(c, i)))
 			i++;
-		if (i < NAXES)
+		if (i < EVB_NAXES)
 			continue;
 		s->total++;
 		if (strcmp(evb_table_get(t, r, status_col), "ok")) {

@@ -22,17 +22,19 @@
 
 #include <stddef.h>
 
+#include "evb_axes.h"
 #include "evb_csv.h"
 
 #define CLAIM_MIN_REPS 3
 #define CLAIM_CONF 0.95
 #define CLAIM_MAX_TESTS 8   /* tests per claim */
 
-/* One cell, every axis named (harness_axis_columns); NULL means empty. */
+/* One cell, every axis named (evb_axes.h, in its order); NULL means empty. */
+#define CLAIM_CELL_AXIS(kind, name, flag, slug, label) const char *name;
 struct claim_cell {
-	const char *family, *mechanism, *variant, *mode, *ipc, *placement, *fd_type;
-	const char *nfds, *active, *period_ns, *timers, *timer_slack_ns, *sched, *load;
+	EVB_AXES(CLAIM_CELL_AXIS)
 };
+#undef CLAIM_CELL_AXIS
 
 enum claim_verdict {
 	CLAIM_HOLDS,

@@ -280,21 +280,9 @@ const char *cmp_cell_axis(const struct cmp *c, const struct cmp_cell *cell, size
 
 void cmp_cell_label(const struct cmp *c, const struct cmp_cell *cell, char *buf, size_t len)
 {
-	static const char *const named[] = { "nfds", "active", "period_ns", "timers",
-					     "timer_slack_ns", "load", NULL };
-	size_t used = 0;
+	const char *values[EVB_NAXES];
 
-	buf[0] = '\0';
-	for (size_t i = 0; harness_axis_columns[i] && used < len; i++) {
-		const char *name = harness_axis_columns[i];
-		const char *v = cmp_cell_axis(c, cell, i);
-		bool is_named = evb_parse_word(name, named) >= 0;
-		bool slash = !strcmp(name, "variant");
-
-		if (!v[0])
-			continue;
-		used += (size_t)snprintf(buf + used, len - used, "%s%s%s%s",
-					 used ? (slash ? "/" : " ") : "", is_named ? name : "",
-					 is_named ? "=" : "", v);
-	}
+	for (size_t i = 0; i < EVB_NAXES; i++)
+		values[i] = cmp_cell_axis(c, cell, i);
+	evb_axes_label(values, buf, len);
 }

@@ -17,12 +17,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "evb_placement.h"
 #include "figures.h"
+
+/* The shared name table, in its order (evb_placement.h). */
+static const char *const *const fd_types = evb_fd_type_names;
 
 #define MAX_LABELS 48
 #define MAX_X 32
-
-static const char *const fd_types[] = { "eventfd", "pipe", "socketpair", "tcp" };
 
 /* Which summary rows a figure reads. */
 struct mux_filter {
@@ -242,7 +244,7 @@ static int scan_figures(const struct harness_figctx *ctx)
 	static const int pcts[] = { 0, 10, 100 };
 	int ret = 0;
 
-	for (size_t t = 0; t < sizeof(fd_types) / sizeof(fd_types[0]); t++)
+	for (size_t t = 0; t < EVB_NFD_TYPES; t++)
 		for (size_t p = 0; p < 3; p++) {
 			struct fig_data fd = {
 				.f = { .mode = "scan", .fd_type = fd_types[t], .ipc = "thread",
@@ -273,7 +275,7 @@ static int wakeup_figures(const struct harness_figctx *ctx)
 {
 	int ret = 0;
 
-	for (size_t t = 0; t < sizeof(fd_types) / sizeof(fd_types[0]); t++) {
+	for (size_t t = 0; t < EVB_NFD_TYPES; t++) {
 		struct fig_data fd = {
 			.f = { .mode = "wakeup", .fd_type = fd_types[t], .ipc = "thread",
 			       .placement = "cross-cpu", .nfds = NAN },
@@ -343,7 +345,7 @@ static int register_figures(const struct harness_figctx *ctx)
 	static const double min_x[] = { 0, 1000, 1000 };
 	int ret = 0;
 
-	for (size_t t = 0; t < sizeof(fd_types) / sizeof(fd_types[0]); t++) {
+	for (size_t t = 0; t < EVB_NFD_TYPES; t++) {
 		struct fig_data fd = {
 			.f = { .mode = "register", .fd_type = fd_types[t], .ipc = "thread",
 			       .placement = "same-cpu", .nfds = NAN },

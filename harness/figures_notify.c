@@ -13,10 +13,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "evb_peer.h"
+#include "evb_placement.h"
 #include "figures.h"
 
-static const char *const placements[] = { "same-cpu", "cross-cpu", "free" };
-static const char *const ipcs[] = { "thread", "process" };
+/* The shared name tables, in their order (evb_placement.h, evb_peer.h). */
+static const char *const *const placements = evb_placement_names;
+static const char *const *const ipcs = evb_ipc_names;
+
+/* notify_burst.gp's columns: thread, process x each placement x delivered, rate. */
+enum { BURST_COLS = 2 * EVB_NPLACEMENTS * 2 };
 
 /* Distinct mechanism/variant labels of the notify rows, in first-seen order. */
 static size_t collect_labels(const struct evb_table *s, char labels[][96], size_t max)
@@ -74,14 +80,14 @@ static int latency_figure(const struct harness_figctx *ctx, char labels[][96], s
 			  const char *mode, const char *ipc)
 {
 	char name[64], path[4096], title[256];
-	bool present[3] = { false, false, false };
+	bool present[EVB_NPLACEMENTS] = { false };
 	int rows = 0;
 	FILE *f;
 
 	/* Only placements that have a value somewhere get a column: gnuplot
 	 * refuses a plot clause with no valid point. */
 	for (size_t i = 0; i < n; i++)
-		for (int p = 0; p < 3; p++) {
+		for (int p = 0; p < EVB_NPLACEMENTS; p++) {
 			long r = find_cell(ctx->summary, labels[i], mode, ipc, placements[p]);
 
 			if (r >= 0 && isfinite(harness_num(ctx->summary, (size_t)r, "p50_median")))
@@ -94,7 +100,7 @@ static int latency_figure(const struct harness_figctx *ctx, char labels[][96], s
 	char titles[64] = "";
 
 	fprintf(f, "# label");
-	for (int p = 0; p < 3; p++) {
+	for (int p = 0; p < EVB_NPLACEMENTS; p++) {
 		if (!present[p])
 			continue;
 		fprintf(f, "\t%s_p50_us\t%s_p99_us", placements[p], placements[p]);
@@ -103,10 +109,10 @@ static int latency_figure(const struct harness_figctx *ctx, char labels[][96], s
 	}
 	fputc('\n', f);
 	for (size_t i = 0; i < n; i++) {
-		double v[6];
+		double v[2 * EVB_NPLACEMENTS];
 		int any = 0;
 
-		for (int p = 0; p < 3; p++) {
+		for (int p = 0; p < EVB_NPLACEMENTS; p++) {
 			long r = find_cell(ctx->summary, labels[i], mode, ipc, placements[p]);
 
 			v[2 * p] = r < 0 ? NAN : harness_num(ctx->summary, (size_t)r, "p50_median");
@@ -117,7 +123,7 @@ static int latency_figure(const struct harness_figctx *ctx, char labels[][96], s
 		if (!any)
 			continue;
 		fprintf(f, "%s", labels[i]);
-		for (int p = 0; p < 3; p++) {
+		for (int p = 0; p < EVB_NPLACEMENTS; p++) {
 			if (!present[p])
 				continue;
 			put(f, v[2 * p], 1e-3);
@@ -155,33 +161,34 @@ static int burst_figure(const struct harness_figctx *ctx, char labels[][96], siz
 	if (!f)
 		return -1;
 	fprintf(f, "# label");
-	for (int i = 0; i < 2; i++)
-		for (int p = 0; p < 3; p++)
+	for (int i = 0; ipcs[i]; i++)
+		for (int p = 0; p < EVB_NPLACEMENTS; p++)
 			fprintf(f, "\t%s_%s_delivered_pct\t%s_%s_per_s", ipcs[i], placements[p],
 				ipcs[i], placements[p]);
 	fputc('\n', f);
 	for (size_t l = 0; l < n; l++) {
-		double v[12];
+		double v[BURST_COLS];
 		int any = 0;
 
-		for (int i = 0; i < 2; i++)
-			for (int p = 0; p < 3; p++) {
+		for (int i = 0; ipcs[i]; i++)
+			for (int p = 0; p < EVB_NPLACEMENTS; p++) {
 				long r = find_cell(ctx->summary, labels[l], "burst", ipcs[i],
 						   placements[p]);
 				double sent = r < 0 ? NAN : harness_num(ctx->summary, (size_t)r,
 									 "sent_median");
 				double got = r < 0 ? NAN : harness_num(ctx->summary, (size_t)r,
 									"delivered_median");
+				int k = (i * EVB_NPLACEMENTS + p) * 2;
 
-				v[(i * 3 + p) * 2] = sent > 0 ? 100.0 * got / sent : NAN;
-				v[(i * 3 + p) * 2 + 1] = r < 0 ? NAN : harness_num(ctx->summary,
+				v[k] = sent > 0 ? 100.0 * got / sent : NAN;
+				v[k + 1] = r < 0 ? NAN : harness_num(ctx->summary,
 							(size_t)r, "ops_per_s_median");
-				any |= isfinite(v[(i * 3 + p) * 2]);
+				any |= isfinite(v[k]);
 			}
 		if (!any)
 			continue;
 		fprintf(f, "%s", labels[l]);
-		for (int k = 0; k < 12; k++)
+		for (int k = 0; k < BURST_COLS; k++)
 			put(f, v[k], 1.0);
 		fputc('\n', f);
 		rows++;
@@ -198,7 +205,7 @@ int figures_notify(const struct harness_figctx *ctx)
 
 	if (!n)
 		return 0;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; ipcs[i]; i++) {
 		r = latency_figure(ctx, labels, n, "pingpong", ipcs[i]);
 		ret = ret ? ret : r;
 		r = latency_figure(ctx, labels, n, "wakeup", ipcs[i]);

@@ -41,45 +41,20 @@ void harness_plan_free(struct harness_plan *plan)
 	memset(plan, 0, sizeof(*plan));
 }
 
-static void slug_append(char *buf, size_t len, size_t *used, const char *prefix,
-			const char *value)
-{
-	if (!value[0] || *used >= len)
-		return;
-	*used += (size_t)snprintf(buf + *used, len - *used, "%s%s%s", *used ? "_" : "",
-				  prefix, value);
-}
-
-static void slug_append_i64(char *buf, size_t len, size_t *used, const char *prefix,
-			    int64_t value)
-{
-	char text[32];
-
-	if (value == EVB_NA)
-		return;
-	snprintf(text, sizeof(text), "%lld", (long long)value);
-	slug_append(buf, len, used, prefix, text);
-}
-
+/* Each non-empty axis in column order, with its slug prefix (evb_axes.h). */
 void harness_cell_slug(const struct evb_row *axes, char *buf, size_t len)
 {
 	size_t used = 0;
 
 	buf[0] = '\0';
-	slug_append(buf, len, &used, "", axes->family);
-	slug_append(buf, len, &used, "", axes->mechanism);
-	slug_append(buf, len, &used, "", axes->variant);
-	slug_append(buf, len, &used, "", axes->mode);
-	slug_append(buf, len, &used, "", axes->ipc);
-	slug_append(buf, len, &used, "", axes->placement);
-	slug_append(buf, len, &used, "", axes->fd_type);
-	slug_append_i64(buf, len, &used, "n", axes->nfds);
-	slug_append_i64(buf, len, &used, "a", axes->active);
-	slug_append_i64(buf, len, &used, "p", axes->period_ns);
-	slug_append_i64(buf, len, &used, "t", axes->timers);
-	slug_append_i64(buf, len, &used, "s", axes->timer_slack_ns);
-	slug_append(buf, len, &used, "", axes->sched);
-	slug_append(buf, len, &used, "", axes->load);
+	for (size_t i = 0; i < EVB_NAXES && used < len; i++) {
+		char text[32];
+		const char *value = evb_axis_value(axes, i, text, sizeof(text));
+
+		if (value[0])
+			used += (size_t)snprintf(buf + used, len - used, "%s%s%s",
+						 used ? "_" : "", evb_axes[i].slug, value);
+	}
 	for (char *c = buf; *c; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
 		      (*c >= '0' && *c <= '9') || *c == '-' || *c == '_'))
@@ -116,31 +91,35 @@ static void arg_i64(struct harness_argv *b, const char *opt, int64_t value)
 	arg_opt(b, opt, text);
 }
 
+/* An axis's option: "--flag VALUE", or "--flag=VALUE" for a flag ending in
+ * '='; nothing for an empty value or an axis with no flag. */
+static void arg_axis(struct harness_argv *b, const struct evb_axis *axis, const char *value)
+{
+	size_t n;
+
+	if (!axis->flag || !value[0])
+		return;
+	n = strlen(axis->flag);
+	if (n && axis->flag[n - 1] == '=') {
+		char joined[sizeof(b->storage[0])];
+
+		snprintf(joined, sizeof(joined), "%s%s", axis->flag, value);
+		arg_add(b, joined);
+	} else {
+		arg_opt(b, axis->flag, value);
+	}
+}
+
 void harness_cell_argv(struct harness_argv *b, const char *driver, const struct harness_cell *c,
 		       const char *run_id, int rep, const char *hist_path)
 {
 	const struct evb_row *a = &c->axes;
+	char text[32];
 
 	b->n = 0;
 	arg_add(b, driver);
-	arg_opt(b, "--mechanism", a->mechanism);
-	arg_opt(b, "--variant", a->variant);
-	arg_opt(b, "--mode", a->mode);
-	arg_opt(b, "--ipc", a->ipc);
-	arg_opt(b, "--placement", a->placement);
-	arg_opt(b, "--fd-type", a->fd_type);
-	arg_i64(b, "--nfds", a->nfds);
-	arg_i64(b, "--active", a->active);
-	arg_i64(b, "--period-ns", a->period_ns);
-	arg_i64(b, "--timers", a->timers);
-	arg_i64(b, "--timer-slack", a->timer_slack_ns);
-	arg_opt(b, "--sched", a->sched);
-	if (a->load[0]) {
-		char load[64];
-
-		snprintf(load, sizeof(load), "--load=%s", a->load);
-		arg_add(b, load);
-	}
+	for (size_t i = 0; i < EVB_NAXES; i++)
+		arg_axis(b, &evb_axes[i], evb_axis_value(a, i, text, sizeof(text)));
 	arg_i64(b, "--iterations", c->iterations);
 	if (c->warmup >= 0)
 		arg_i64(b, "--warmup", c->warmup);

@@ -9,13 +9,10 @@
  * mechanisms its driver listed; the harness runs every cell `reps` times,
  * repetitions interleaved (cell1 rep1, cell2 rep1, ..., cell1 rep2, ...).
  *
- * The driver's command line is built from the axes alone:
- *   mechanism, variant, mode            --mechanism --variant --mode
- *   ipc, placement, fd_type, sched      --ipc --placement --fd-type --sched
- *   nfds, active, period_ns, timers     --nfds --active --period-ns --timers
- *   timer_slack_ns                      --timer-slack N   (empty: not passed)
- *   load                                --load=VALUE      (empty: not passed)
- * (an empty string or EVB_NA integer means "not passed"), then
+ * The driver's command line is built from the axes alone, each with the
+ * option evb_axes.h names for it (--mechanism, --fd-type, --timer-slack N,
+ * --load=VALUE, ...; an empty string or EVB_NA integer is not passed, the
+ * family is never passed), then
  *   --iterations --warmup --timeout --run-id --rep [--hist FILE] extra...
  */
 #ifndef HARNESS_PLAN_H
@@ -69,10 +66,10 @@ struct harness_plan_req {
 };
 
 /*
- * A stable file-name-safe name for a cell: the family and every non-empty
- * axis joined by '_', integers prefixed (n<nfds> a<active> p<period_ns>
- * t<timers> s<timer_slack_ns>).  hist/<slug>.csv holds the cell's merged
- * histogram over its repetitions.
+ * A stable file-name-safe name for a cell: every non-empty axis, family
+ * first, joined by '_', each after its slug prefix from evb_axes.h (n<nfds>
+ * a<active> p<period_ns> t<timers> s<timer_slack_ns>).  hist/<slug>.csv
+ * holds the cell's merged histogram over its repetitions.
  */
 void harness_cell_slug(const struct evb_row *axes, char *buf, size_t len);
 

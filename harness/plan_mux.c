@@ -26,7 +26,14 @@
 #include <errno.h>
 #include <string.h>
 
+#include "evb_peer.h"
+#include "evb_placement.h"
 #include "plan.h"
+
+/* The shared name tables, in their order (evb_placement.h, evb_peer.h). */
+static const char *const *const fd_types = evb_fd_type_names;
+static const char *const *const placements = evb_placement_names;
+static const char *const *const ipcs = evb_ipc_names;
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define US 1000LL
@@ -99,9 +106,6 @@ static const struct mux_profile profiles[] = {
 	},
 };
 
-static const char *const fd_types[] = { "eventfd", "pipe", "socketpair", "tcp" };
-static const char *const placements[] = { "same-cpu", "cross-cpu", "free" };
-static const char *const ipcs[] = { "thread", "process" };
 
 /* The published table's comparison: select, poll, epoll over tcp. */
 static const char *const seed_mechs[][2] = {
@@ -236,7 +240,7 @@ static int add_cell(struct harness_plan *plan, const struct mux_profile *p,
 static int plan_scan(struct harness_plan *plan, const struct mux_profile *p,
 		     const struct harness_mech *m)
 {
-	size_t ntypes = p->every_axis ? COUNT_OF(fd_types) : 1;
+	size_t ntypes = p->every_axis ? EVB_NFD_TYPES : 1;
 
 	for (size_t t = 0; t < ntypes; t++)
 		for (size_t k = 0; k < p->n_scan_nfds; k++) {
@@ -263,12 +267,12 @@ static int plan_two_sided(struct harness_plan *plan, const struct mux_profile *p
 {
 	const int64_t *nfds = mode == WAKEUP ? p->wakeup_nfds : p->loop_nfds;
 	size_t n = mode == WAKEUP ? p->n_wakeup_nfds : p->n_loop_nfds;
-	size_t ntypes = p->every_axis ? COUNT_OF(fd_types) : 1;
+	size_t ntypes = p->every_axis ? EVB_NFD_TYPES : 1;
 
 	for (size_t t = 0; t < ntypes; t++)
-		for (size_t ipc = 0; ipc < (p->every_axis ? 2u : 1u); ipc++)
-			for (size_t pl = 0; pl < COUNT_OF(placements); pl++) {
-				if (!p->every_axis && pl != 1)
+		for (size_t ipc = 0; ipcs[ipc] && (p->every_axis || !ipc); ipc++)
+			for (size_t pl = 0; pl < EVB_NPLACEMENTS; pl++) {
+				if (!p->every_axis && pl != EVB_PLACE_CROSS_CPU)
 					continue;   /* cross-cpu only */
 				for (size_t k = 0; k < n; k++) {
 					int64_t act[3] = { 1 };
@@ -293,7 +297,7 @@ static int plan_two_sided(struct harness_plan *plan, const struct mux_profile *p
 static int plan_register(struct harness_plan *plan, const struct mux_profile *p,
 			 const struct harness_mech *m)
 {
-	size_t ntypes = p->every_axis ? COUNT_OF(fd_types) : 1;
+	size_t ntypes = p->every_axis ? EVB_NFD_TYPES : 1;
 
 	for (size_t t = 0; t < ntypes; t++)
 		for (size_t k = 0; k < p->n_register_nfds; k++) {

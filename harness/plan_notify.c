@@ -20,13 +20,19 @@
 #include <errno.h>
 #include <string.h>
 
+#include "evb_peer.h"
+#include "evb_placement.h"
 #include "plan.h"
+
+/* The shared name tables, in their order (evb_placement.h, evb_peer.h). */
+static const char *const *const placements = evb_placement_names;
+static const char *const *const ipcs = evb_ipc_names;
 
 #define CLAIM_BURST 100000
 
 struct notify_counts {
 	int64_t pingpong, wakeup, burst;
-	unsigned placements;   /* bit i: evb_placement_names[i] */
+	unsigned placements;   /* bit i: placements[i] */
 	unsigned ipcs;         /* bit 0 thread, bit 1 process */
 	unsigned modes;        /* bit 0 pingpong, 1 wakeup, 2 burst */
 };
@@ -38,8 +44,6 @@ static const struct notify_counts profile_counts[] = {
 	[HARNESS_FULL] = { 20000, 10000, 100000, 0x7, 0x3, 0x7 },
 };
 
-static const char *const placements[] = { "same-cpu", "cross-cpu", "free" };
-static const char *const ipcs[] = { "thread", "process" };
 static const char *const modes[] = { "pingpong", "wakeup", "burst" };
 
 int plan_notify(struct harness_plan *plan, const struct harness_plan_req *req,
@@ -53,8 +57,8 @@ int plan_notify(struct harness_plan *plan, const struct harness_plan_req *req,
 		if (!(c->modes & (1u << mode)))
 			continue;
 		for (size_t m = 0; m < nmechs; m++)
-			for (int ipc = 0; ipc < 2; ipc++)
-				for (int place = 0; place < 3; place++) {
+			for (int ipc = 0; ipcs[ipc]; ipc++)
+				for (int place = 0; place < EVB_NPLACEMENTS; place++) {
 					struct harness_cell cell;
 					int64_t n = mode == 0 ? c->pingpong
 						  : mode == 1 ? c->wakeup : c->burst;

@@ -32,7 +32,11 @@
 #include <errno.h>
 #include <string.h>
 
+#include "evb_placement.h"
 #include "plan.h"
+
+/* The shared name table, in its order (evb_placement.h). */
+static const char *const *const placements = evb_placement_names;
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define US 1000LL
@@ -203,13 +207,12 @@ static int plan_load(struct harness_plan *plan, const struct timer_profile *p,
 		     const struct harness_mech *mechs, size_t nmechs, enum harness_profile profile)
 {
 	static const char *const scheds[] = { "other", "fifo" };
-	static const char *const placements[] = { "same-cpu", "cross-cpu", "free" };
 
 	for (size_t m = 0; m < nmechs; m++) {
 		if (!p->full && !in_list(&mechs[m], load_mechs, COUNT_OF(load_mechs)))
 			continue;
 		for (int s = 0; s < 2; s++)
-			for (int pl = 0; pl < (p->full ? 3 : 1); pl++) {
+			for (int pl = 0; pl < (p->full ? EVB_NPLACEMENTS : 1); pl++) {
 				struct timer_axes a = base_axes;
 
 				/* smoke: one loaded cell per listed mechanism, no fifo */

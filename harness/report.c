@@ -151,28 +151,11 @@ static void header(const struct report_ctx *ctx, const struct harness_run *run)
 
 void report_cell_label(const struct evb_table *s, size_t r, char *buf, size_t len)
 {
-	static const char *const named[] = { "nfds", "active", "period_ns", "timers",
-					     "timer_slack_ns", NULL };
-	const char *variant = harness_str(s, r, "variant");
-	size_t used = (size_t)snprintf(buf, len, "%s %s%s%s %s", harness_str(s, r, "family"),
-				       harness_str(s, r, "mechanism"), variant[0] ? "/" : "",
-				       variant, harness_str(s, r, "mode"));
-	static const char *const bare[] = { "ipc", "placement", "fd_type", NULL };
+	const char *values[EVB_NAXES];
 
-	for (size_t i = 0; bare[i] && used < len; i++)
-		if (harness_str(s, r, bare[i])[0])
-			used += (size_t)snprintf(buf + used, len - used, " %s",
-						 harness_str(s, r, bare[i]));
-	for (size_t i = 0; named[i] && used < len; i++)
-		if (harness_str(s, r, named[i])[0])
-			used += (size_t)snprintf(buf + used, len - used, " %s=%s", named[i],
-						 harness_str(s, r, named[i]));
-	for (size_t i = 0; i < 2 && used < len; i++) {
-		const char *v = harness_str(s, r, i ? "load" : "sched");
-
-		if (v[0])
-			used += (size_t)snprintf(buf + used, len - used, " %s%s", i ? "load=" : "", v);
-	}
+	for (size_t i = 0; i < EVB_NAXES; i++)
+		values[i] = harness_str(s, r, harness_axis_columns[i]);
+	evb_axes_label(values, buf, len);
 }
 
 /* Every cell with a repetition that was not ok, from summary.csv. */

@@ -11,16 +11,16 @@
 
 #include <unistd.h>
 
+#include "evb_axes.h"
 #include "evb_csv.h"
 #include "evb_sys.h"
 #include "harness.h"
 #include "runread.h"
 #include "summary.h"
 
-const char *const harness_axis_columns[] = {
-	"family", "mechanism", "variant", "mode", "ipc", "placement", "fd_type", "nfds",
-	"active", "period_ns", "timers", "timer_slack_ns", "sched", "load", NULL,
-};
+#define AXIS_NAME(kind, name, flag, slug, label) #name,
+const char *const harness_axis_columns[] = { EVB_AXES(AXIS_NAME) NULL };
+#undef AXIS_NAME
 
 size_t harness_naxes(void)
 {

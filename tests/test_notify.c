@@ -14,12 +14,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "evb_peer.h"
+#include "evb_placement.h"
 #include "testutil.h"
 
 #define MAX_ENTRIES 64
 
-static const char *const ipcs[] = { "thread", "process" };
-static const char *const placements[] = { "same-cpu", "cross-cpu", "free" };
+/* The shared name tables, in their order (evb_peer.h, evb_placement.h). */
+static const char *const *const ipcs = evb_ipc_names;
+static const char *const *const placements = evb_placement_names;
 
 static void check_skipped(const struct evb_row *row, int status, const char *what)
 {
@@ -137,8 +140,8 @@ START_TEST(every_mechanism_counts)
 
 	int ok = 0;
 
-	for (size_t i = 0; i < 2; i++)
-		for (size_t p = 0; p < 3; p++) {
+	for (size_t i = 0; ipcs[i]; i++)
+		for (size_t p = 0; placements[p]; p++) {
 			ok += run_mode(e, ipcs[i], placements[p], "pingpong");
 			ok += run_mode(e, ipcs[i], placements[p], "wakeup");
 			ok += run_mode(e, ipcs[i], placements[p], "burst");

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evb_placement.h"
 #include "testutil.h"
 
 #define MAX_ENTRIES 32
@@ -29,7 +30,8 @@
 #define PERIOD_NS 2000000
 #define PERIODS 50
 
-static const char *const placements[] = { "same-cpu", "cross-cpu", "free" };
+/* The shared name table, in its order (evb_placement.h). */
+static const char *const *const placements = evb_placement_names;
 
 struct timer_case {
 	const struct tu_list_entry *e;
@@ -255,7 +257,7 @@ START_TEST(every_mechanism)
 	}
 
 	/* a busy sibling in every placement */
-	for (size_t p = 0; p < 3; p++)
+	for (size_t p = 0; placements[p]; p++)
 		loaded_case(e, placements[p]);
 }
 END_TEST
