@@ -26,15 +26,10 @@
 #include "evb_driver.h"
 #include "modes.h"
 
-const struct evb_mech *const mux_registry[] = {
-	&mux_select_ops.base,
-	&mux_pselect_ops.base,
-	&mux_poll_ops.base,
-	&mux_ppoll_ops.base,
-	&mux_epoll_ops.base,
-	&mux_epoll_pwait2_ops.base,
-	&mux_io_uring_ops.base,
-};
+/* The registry, in --list order: mechanisms.h. */
+#define MUX_ENTRY(m) &mux_##m##_ops.base,
+const struct evb_mech *const mux_registry[] = { MUX_MECHANISMS(MUX_ENTRY) };
+#undef MUX_ENTRY
 
 const size_t mux_registry_len = EVB_ARRAY_SIZE(mux_registry);
 

@@ -198,8 +198,7 @@ static inline void *mux_alloc_resident(size_t size)
 	return (void *)mem;
 }
 
-/* The registry, in --list order. */
-extern const struct mux_ops mux_select_ops, mux_pselect_ops, mux_poll_ops, mux_ppoll_ops, mux_epoll_ops,
-	mux_epoll_pwait2_ops, mux_io_uring_ops;
+/* The mechanisms' ops, in --list order. */
+#include "mechanisms.h"
 
 #endif

@@ -29,16 +29,10 @@
 #include "modes.h"
 #include "notify.h"
 
-static const struct evb_mech *const registry[] = {
-	&signal_handler_ops.base,
-	&sigwaitinfo_ops.base,
-	&signalfd_ops.base,
-	&eventfd_ops.base,
-	&pipe_ops.base,
-	&socketpair_ops.base,
-	&futex_ops.base,
-	&condvar_ops.base,
-};
+/* The registry, in --list order: mechanisms.h. */
+#define NOTIFY_ENTRY(m) &notify_##m##_ops.base,
+static const struct evb_mech *const registry[] = { NOTIFY_MECHANISMS(NOTIFY_ENTRY) };
+#undef NOTIFY_ENTRY
 
 static const char *const notify_modes[] = { "pingpong", "wakeup", "burst", NULL };
 static const char *const mode_metric[] = { "roundtrip_ns", "wakeup_ns", "ops_per_s" };

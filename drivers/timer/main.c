@@ -92,18 +92,10 @@
 #include "run.h"
 #include "timer.h"
 
-static const struct evb_mech *const registry[] = {
-	&timerfd_ops.base,
-	&posix_timer_ops.base,
-	&clock_nanosleep_ops.base,
-	&nanosleep_ops.base,
-	&epoll_timeout_ops.base,
-	&epoll_pwait2_ops.base,
-	&ppoll_ops.base,
-	&select_ops.base,
-	&io_uring_timeout_ops.base,
-	&timerfd_epoll_ops.base,
-};
+/* The registry, in --list order: mechanisms.h. */
+#define TIMER_ENTRY(m) &timer_##m##_ops.base,
+static const struct evb_mech *const registry[] = { TIMER_MECHANISMS(TIMER_ENTRY) };
+#undef TIMER_ENTRY
 
 static const char *const timer_modes[] = { "lateness", NULL };
 static const char *const sched_names[] = { "other", "fifo", NULL };
