@@ -190,7 +190,7 @@ int evb_driver_variant_index(const struct evb_driver_opts *o)
 void evb_driver_list(const struct evb_mech *const *registry, size_t nmechs,
 		     evb_probe_fn probe)
 {
-	printf("mechanism,variant,supported,reason,summary\n");
+	printf("mechanism,variant,supported,reason,summary,traits\n");
 	for (size_t i = 0; i < nmechs; i++) {
 		const struct evb_mech *mech = registry[i];
 		static const char *const none[] = { "", NULL };
@@ -207,6 +207,8 @@ void evb_driver_list(const struct evb_mech *const *registry, size_t nmechs,
 			evb_csv_field(stdout, ret == 0 ? "" : reason);
 			putchar(',');
 			evb_csv_field(stdout, mech->summary);
+			putchar(',');
+			evb_csv_field(stdout, mech->traits && mech->traits[v] ? mech->traits[v] : "");
 			putchar('\n');
 		}
 	}

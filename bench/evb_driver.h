@@ -43,6 +43,13 @@ struct evb_mech {
 	const char *summary;
 	const char *const *variants;   /* NULL-terminated, first is the default;
 					  NULL when the mechanism has none */
+	/*
+	 * What a plan needs to know of each variant (index as in variants; [0]
+	 * when there are none), as "key=value" words separated by spaces, e.g.
+	 * mux's "cost=edge".  --list prints it as its last column; the harness
+	 * reads it instead of naming mechanisms.  NULL: nothing to say.
+	 */
+	const char *const *traits;
 };
 
 /* Parsed common options; read-only after parsing. */
@@ -142,7 +149,7 @@ int evb_driver_variant_index(const struct evb_driver_opts *o);
 
 /*
  * --list: one CSV line per mechanism x variant:
- *   mechanism,variant,supported,reason,summary
+ *   mechanism,variant,supported,reason,summary,traits
  * probe() tells whether the variant can run on this machine at all.
  */
 typedef int (*evb_probe_fn)(const struct evb_mech *mech, const char *variant,
