@@ -204,6 +204,43 @@ void evb_side_errors_reason(const struct evb_side_errors *e, struct evb_row *row
 noreturn void evb_driver_abandon(const struct evb_driver_opts *o, struct evb_row *row,
 				 int timed_out, _Atomic int *emitted);
 
+/*
+ * The end of a run, the same in every driver (evb_driver_run.c): exactly
+ * one row leaves the process, from main (evb_driver_end_emit) or from the
+ * watchdog (evb_driver_end_fire, its fire callback with this as arg).  A
+ * family says where its run keeps these and how far a run got.
+ */
+struct evb_driver_end {
+	const struct evb_driver_opts *opts;
+	const struct evb_row *row;         /* main's row: the watchdog writes a copy */
+	const struct evb_hist *hist;       /* --hist's samples; NULL: none */
+	struct evb_side_errors *errors;    /* NULL: the family has no sides */
+	_Atomic int *emitted;              /* where a process peer sees it too */
+	/* "A did 5, B did 4 of 10": how far the run got, for a failed row. */
+	void (*progress)(const void *arg, char *buf, size_t len);
+	const void *arg;
+};
+
+/* evb_driver_emit_once of row with end's options, histogram and flag. */
+int evb_driver_end_emit(const struct evb_driver_end *end, const struct evb_row *row);
+/*
+ * The reason of a run that did not finish: the sides' errors when there
+ * are any (evb_side_errors_reason), else "why (progress)".
+ */
+void evb_driver_end_reason(const struct evb_driver_end *end, struct evb_row *row,
+			   const char *why);
+/* evb_watchdog's fire callback: the reason, then evb_driver_abandon. */
+void evb_driver_end_fire(void *end, int timed_out, const char *why);
+
+/* Context switches per operation of side a and (unless NULL) b; none if ops <= 0. */
+void evb_driver_row_switches(struct evb_row *row, const struct evb_usage *a,
+			     const struct evb_usage *b, double ops);
+/* Peak RSS of this process, plus its children's (a process peer) when asked. */
+void evb_driver_row_rss(struct evb_row *row, bool children);
+/* d = now - before, field by field. */
+void evb_driver_usage_delta(struct evb_usage *d, const struct evb_usage *now,
+			    const struct evb_usage *before);
+
 /* Mark the row skipped with a reason, emit it, return 3. */
 int evb_driver_skip(const struct evb_driver_opts *o, struct evb_row *row,
 		    const char *reason);

@@ -38,14 +38,6 @@ static const char *const mode_metric[] = { "scan_ns", "wakeup_ns", "events_per_s
 static const char *const mode_unit[] = { "ns", "ns", "events/s", "ns" };
 
 
-static void watchdog_fire(void *arg, int timed_out, const char *why)
-{
-	struct mux_side_ctx *s = arg;
-
-	mux_describe_failure(s, s->row, why);
-	evb_driver_abandon(&s->opts->common, s->row, timed_out, &s->run->emitted);
-}
-
 /* --- side B --------------------------------------------------------------- */
 
 static int side_b_main(void *arg)
@@ -237,9 +229,13 @@ int main(int argc, char **argv)
 
 	if (!run)
 		return evb_driver_fail(o, &row, "mmap shared state: %s", strerror(ENOMEM));
+	side.end = (struct evb_driver_end){
+		.opts = o, .row = &row, .hist = &run->hist, .errors = &run->errors,
+		.emitted = &run->emitted, .progress = mux_progress, .arg = &side,
+	};
 	if (process && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, side.ctl))
 		return evb_driver_fail(o, &row, "socketpair (control): %s", strerror(errno));
-	ret = evb_watchdog_start(&watchdog, o->timeout_ns, watchdog_fire, &side);
+	ret = evb_watchdog_start(&watchdog, o->timeout_ns, evb_driver_end_fire, &side.end);
 	if (ret)
 		return evb_driver_fail(o, &row, "watchdog thread: %s", strerror(-ret));
 

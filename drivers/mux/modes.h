@@ -94,6 +94,7 @@ struct mux_side_ctx {
 	struct mux_run *run;
 	struct evb_watchdog *watchdog;
 	struct evb_row *row;
+	struct evb_driver_end end;        /* the one row: main's or the watchdog's */
 	bool process;                     /* B is a fork()ed process */
 	bool has_b;                       /* a side B runs at all */
 	int ctl[2];                       /* process: control socket, [SIDE_A]
@@ -166,9 +167,8 @@ int mux_run_a(struct mux_side_ctx *s, struct mux_fdset *fds, int cpu_a, char *wh
 	      size_t why_len, bool *measured);
 int mux_finish(struct mux_side_ctx *s, struct evb_peer *peer, struct mux_fdset *fds, int ret,
 	       bool measured, const char *why);
-void mux_describe_failure(const struct mux_side_ctx *s, struct evb_row *row, const char *why);
-/* Exactly one row leaves the process, from main or from the watchdog. */
-int mux_emit_once(const struct mux_side_ctx *s, struct evb_row *row);
+/* How far a run got (arg: the mux_side_ctx), for evb_driver_end. */
+void mux_progress(const void *arg, char *buf, size_t len);
 
 /* Side A, with the mechanism set up; every fd registered except for
  * register mode. */

@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "evb_cli.h"
@@ -45,23 +44,11 @@ enum {
 
 /* --- the row -------------------------------------------------------------- */
 
-/* Context switches per operation (round trips, or sends in a burst). */
-static void set_switches(struct evb_row *row, const struct evb_usage *usage, int64_t ops)
-{
-	if (ops <= 0)
-		return;
-	row->vcsw_a_per_op = (double)usage[SIDE_A].vcsw / (double)ops;
-	row->ivcsw_a_per_op = (double)usage[SIDE_A].ivcsw / (double)ops;
-	row->vcsw_b_per_op = (double)usage[SIDE_B].vcsw / (double)ops;
-	row->ivcsw_b_per_op = (double)usage[SIDE_B].ivcsw / (double)ops;
-}
-
 static void fill_row(const struct notify_side_ctx *s, struct evb_row *row)
 {
 	const struct evb_driver_opts *o = &s->opts->common;
 	const struct notify_run *run = s->run;
 	enum notify_mode mode = (enum notify_mode)o->mode;
-	struct rusage self, children;
 
 	evb_row_set(row, metric, mode_metric[mode]);
 	evb_row_set(row, unit, mode_unit[mode]);
@@ -82,14 +69,13 @@ static void fill_row(const struct notify_side_ctx *s, struct evb_row *row)
 	}
 	row->lost = row->sent - row->delivered;
 	row->spurious = atomic_load(&run->spurious);
-	set_switches(row, run->usage, row->sent);
+	/* context switches per operation: round trips, or sends in a burst */
+	evb_driver_row_switches(row, &run->usage[SIDE_A], &run->usage[SIDE_B],
+				(double)row->sent);
 	row->machine_cpu_ns = run->machine_cpu_ns;
 	row->cpu_user_ns = run->usage[SIDE_A].user_ns + run->usage[SIDE_B].user_ns;
 	row->cpu_sys_ns = run->usage[SIDE_A].sys_ns + run->usage[SIDE_B].sys_ns;
-	getrusage(RUSAGE_SELF, &self);
-	getrusage(RUSAGE_CHILDREN, &children);
-	row->max_rss_kb = self.ru_maxrss +
-			  (o->ipc == EVB_IPC_PROCESS ? children.ru_maxrss : 0);
+	evb_driver_row_rss(row, o->ipc == EVB_IPC_PROCESS);
 }
 
 /*
@@ -114,29 +100,15 @@ static void check_counts(const struct notify_side_ctx *s, struct evb_row *row)
 	evb_row_check_counts(row, may_merge ? EVB_MAY_LOSE : 0);
 }
 
-static void describe_failure(const struct notify_side_ctx *s, struct evb_row *row, const char *why)
+/* How far a run got, for the reason of one that did not finish. */
+static void progress(const void *arg, char *buf, size_t len)
 {
-	char progress[128];
+	const struct notify_side_ctx *s = arg;
 
-	snprintf(progress, sizeof(progress), "A did %lld, B did %lld of %lld",
+	snprintf(buf, len, "A did %lld, B did %lld of %lld",
 		 (long long)atomic_load(&s->run->progress[SIDE_A]),
 		 (long long)atomic_load(&s->run->progress[SIDE_B]),
 		 (long long)s->opts->common.iterations);
-	evb_side_errors_reason(&s->run->errors, row, why, progress);
-}
-
-/* Exactly one row leaves the process, from main or from the watchdog. */
-static int emit_once(const struct notify_side_ctx *s, struct evb_row *row)
-{
-	return evb_driver_emit_once(&s->opts->common, row, &s->run->hist, &s->run->emitted);
-}
-
-static void watchdog_fire(void *arg, int timed_out, const char *why)
-{
-	struct notify_side_ctx *s = arg;
-
-	describe_failure(s, s->row, why);
-	evb_driver_abandon(&s->opts->common, s->row, timed_out, &s->run->emitted);
 }
 
 /* --- options -------------------------------------------------------------- */
@@ -249,12 +221,19 @@ int main(int argc, char **argv)
 	struct evb_watchdog watchdog;
 	struct notify_side_ctx side = {
 		.opts = &opts, .ops = ops, .ctx = &ctx, .run = run,
-		.watchdog = &watchdog, .row = &row,
+		.watchdog = &watchdog,
 	};
 	struct evb_peer peer;
 
 	if (!run)
 		return evb_driver_fail(o, &row, "mmap shared state: %s", strerror(ENOMEM));
+
+	/* Exactly one row leaves the process, from main or from the watchdog. */
+	struct evb_driver_end end = {
+		.opts = o, .row = &row, .hist = &run->hist, .errors = &run->errors,
+		.emitted = &run->emitted, .progress = progress, .arg = &side,
+	};
+
 	ctx.ids = &run->ids;
 	run->machine_cpu_ns = EVB_NA;
 	evb_hist_init(&run->hist);
@@ -266,7 +245,7 @@ int main(int argc, char **argv)
 	ret = ops->setup(&ctx);     /* blocks the mechanism's signals, if any */
 	if (ret)
 		return evb_driver_fail(o, &row, "%s setup: %s", ops->base.name, strerror(-ret));
-	ret = evb_watchdog_start(&watchdog, o->timeout_ns, watchdog_fire, &side);
+	ret = evb_watchdog_start(&watchdog, o->timeout_ns, evb_driver_end_fire, &end);
 	if (ret)
 		return evb_driver_fail(o, &row, "watchdog thread: %s", strerror(-ret));
 	ret = evb_peer_start(&peer, o->ipc, cpus.b, notify_side_b_main, &side);
@@ -287,7 +266,7 @@ int main(int argc, char **argv)
 
 	if (evb_side_errors_any(&run->errors)) {
 		evb_row_set(&row, status, EVB_STATUS_FAILED);
-		describe_failure(&side, &row, "failed");
+		evb_driver_end_reason(&end, &row, "failed");
 		fprintf(stderr, "%s: %s\n", o->prog, row.reason);
 	} else {
 		fill_row(&side, &row);
@@ -303,5 +282,5 @@ int main(int argc, char **argv)
 	}
 	ops->teardown(&ctx);
 	close(side.stop_fd);
-	return emit_once(&side, &row);
+	return evb_driver_end_emit(&end, &row);
 }

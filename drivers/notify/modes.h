@@ -54,7 +54,6 @@ struct notify_side_ctx {
 	struct notify_run *run;
 	struct evb_watchdog *watchdog;
 	int stop_fd;                    /* burst: A posts it after the last send */
-	struct evb_row *row;
 };
 
 /* Record a side's failure, release the other side, wake the watchdog. */
