@@ -180,6 +180,22 @@ void evb_driver_parse_done(struct evb_driver_opts *o, int argc, char **argv, boo
 	evb_driver_resolve(o, registry, nmechs);
 }
 
+void evb_driver_parse(const struct evb_driver_desc *d, struct evb_driver_opts *o, void *fopts,
+		      int argc, char **argv)
+{
+	bool list = false, help = false;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "", d->options, NULL)) != -1) {
+		if (evb_driver_common_opt(o, opt, optarg, &list, &help))
+			continue;
+		if (!d->family_opt || !d->family_opt(fopts, opt, optarg))
+			evb_usage_error(o->prog, "unknown option (see above)");
+	}
+	evb_driver_parse_done(o, argc, argv, list, help, d->usage, d->registry, d->nmechs,
+			      d->probe);
+}
+
 int evb_driver_variant_index(const struct evb_driver_opts *o)
 {
 	int index = o->mech->variants ? evb_parse_word(o->variant, o->mech->variants) : 0;

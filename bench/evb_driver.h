@@ -144,6 +144,28 @@ void evb_driver_parse_done(struct evb_driver_opts *o, int argc, char **argv, boo
 			   int (*probe)(const struct evb_mech *mech, const char *variant,
 					char *reason, size_t reason_len));
 
+/* What a driver tells evb_driver_parse about itself. */
+struct evb_driver_desc {
+	const struct option *options;   /* EVB_DRIVER_LONG_OPTIONS, then the
+					   family's; NULL-terminated */
+	/* One of the family's own options into fopts; false when it is none. */
+	bool (*family_opt)(void *fopts, int opt, const char *arg);
+	void (*usage)(const char *prog);
+	const struct evb_mech *const *registry;
+	size_t nmechs;
+	int (*probe)(const struct evb_mech *mech, const char *variant, char *reason,
+		     size_t reason_len);
+};
+
+/*
+ * The option loop of every driver: the common options into o (already
+ * initialised and given the family's defaults), the family's through
+ * d->family_opt into fopts, anything else exits 2; then
+ * evb_driver_parse_done.
+ */
+void evb_driver_parse(const struct evb_driver_desc *d, struct evb_driver_opts *o, void *fopts,
+		      int argc, char **argv);
+
 /* Variant index of the resolved variant (0 when the mechanism has none). */
 int evb_driver_variant_index(const struct evb_driver_opts *o);
 

@@ -4,9 +4,9 @@
  * Runs one mechanism (select, poll, epoll, io_uring, ...) in one mode
  * (scan, wakeup, loop, register) over --nfds watched fds of one --fd-type,
  * and prints one CSV row.  mux.h draws the modes; each mechanism file says
- * what one sample of it is.  This file holds the registry, the fd budget,
- * side B's entry and the order of setup (opts.c the options, run.c side
- * A's part), and knows no mechanism by name.
+ * what one sample of it is.  This file holds the fd budget, side B's
+ * entry and the order of setup (opts.c the registry and the options,
+ * run.c side A's part), and knows no mechanism by name.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -25,13 +25,6 @@
 #include "evb_clock.h"
 #include "evb_driver.h"
 #include "modes.h"
-
-/* The registry, in --list order: mechanisms.h. */
-#define MUX_ENTRY(m) &mux_##m##_ops.base,
-const struct evb_mech *const mux_registry[] = { MUX_MECHANISMS(MUX_ENTRY) };
-#undef MUX_ENTRY
-
-const size_t mux_registry_len = EVB_ARRAY_SIZE(mux_registry);
 
 static const char *const mode_metric[] = { "scan_ns", "wakeup_ns", "events_per_s",
 					   "register_ns_per_fd" };

@@ -37,6 +37,7 @@ struct mux_opts {
 	int64_t inject_spurious;  /* list this many fds that were not ready */
 	int64_t inject_lost;      /* scan: drop this many listed fds */
 	const char *slabinfo;
+	const char *active_arg;   /* --active as given; NULL: not given */
 };
 
 enum mux_phase_state {
@@ -199,8 +200,5 @@ int64_t mux_slab_bytes(const char *path, const char *const *caches, char *missin
 /* Options (opts.c): parse argv into opts, exit 2 on bad input. */
 void mux_parse(int argc, char **argv, struct mux_opts *opts);
 extern const char *const mux_mode_names[];
-/* The registry (main.c), in --list order. */
-extern const struct evb_mech *const mux_registry[];
-extern const size_t mux_registry_len;
 
 #endif

@@ -145,6 +145,25 @@ static int probe(const struct evb_mech *mech, const char *variant, char *reason,
 	return ops->supported ? ops->supported(NULL, reason, reason_len) : 0;
 }
 
+/* Options beyond the common ones; false when opt is none of them. */
+static bool family_opt(void *fopts, int opt, const char *arg)
+{
+	struct notify_opts *opts = fopts;
+	const char *prog = opts->common.prog;
+
+	switch (opt) {
+	case OPT_GAP:
+		opts->gap_ns = evb_opt_i64(prog, "--gap-ns", arg, EVB_UNIT_TIME, 0,
+					   EVB_NSEC_PER_SEC);
+		return true;
+	case OPT_INJECT_LOSS:
+		opts->inject_loss = evb_opt_i64(prog, "--inject-loss", arg, EVB_UNIT_COUNT, 1,
+						1000000000LL);
+		return true;
+	}
+	return false;
+}
+
 static void parse(int argc, char **argv, struct notify_opts *opts)
 {
 	static const struct option long_options[] = {
@@ -153,31 +172,20 @@ static void parse(int argc, char **argv, struct notify_opts *opts)
 		{ "inject-loss", required_argument, NULL, OPT_INJECT_LOSS },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const struct evb_driver_desc desc = {
+		.options = long_options,
+		.family_opt = family_opt,
+		.usage = usage,
+		.registry = registry,
+		.nmechs = EVB_ARRAY_SIZE(registry),
+		.probe = probe,
+	};
 	struct evb_driver_opts *o = &opts->common;
-	bool list = false, help = false;
-	int opt;
 
 	evb_driver_opts_init(o, "evb-notify", "notify", notify_modes);
 	opts->gap_ns = EVB_WAKEUP_GAP_NS;
 	opts->inject_loss = 0;
-	while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
-		if (evb_driver_common_opt(o, opt, optarg, &list, &help))
-			continue;
-		switch (opt) {
-		case OPT_GAP:
-			opts->gap_ns = evb_opt_i64(o->prog, "--gap-ns", optarg, EVB_UNIT_TIME, 0,
-						   EVB_NSEC_PER_SEC);
-			break;
-		case OPT_INJECT_LOSS:
-			opts->inject_loss = evb_opt_i64(o->prog, "--inject-loss", optarg,
-							EVB_UNIT_COUNT, 1, 1000000000LL);
-			break;
-		default:
-			evb_usage_error(o->prog, "unknown option (see above)");
-		}
-	}
-	evb_driver_parse_done(o, argc, argv, list, help, usage, registry,
-			      EVB_ARRAY_SIZE(registry), probe);
+	evb_driver_parse(&desc, o, opts, argc, argv);
 	if (opts->inject_loss && (enum notify_mode)o->mode != NOTIFY_BURST)
 		evb_usage_error(o->prog, "--inject-loss %lld: only burst mode can lose one",
 				(long long)opts->inject_loss);
