@@ -6,7 +6,8 @@
  * thread or a fork()ed process, --ipc), placed by --placement, and prints
  * one CSV row.  notify.h draws the modes (modes.c runs them); each
  * mechanism file says what it does and how it delivers.  This file holds
- * the registry, the options and the row, and knows no mechanism by name.
+ * the registry, the options and the order of a run (row.c the row), and
+ * knows no mechanism by name.
  *
  * Test aid, not in --help: --inject-loss N (burst) counts the sender's N-th
  * notification as sent without making it, so a test can see a queued
@@ -41,75 +42,6 @@ enum {
 	OPT_GAP = EVB_OPT_FAMILY,
 	OPT_INJECT_LOSS,
 };
-
-/* --- the row -------------------------------------------------------------- */
-
-static void fill_row(const struct notify_side_ctx *s, struct evb_row *row)
-{
-	const struct evb_driver_opts *o = &s->opts->common;
-	const struct notify_run *run = s->run;
-	enum notify_mode mode = (enum notify_mode)o->mode;
-
-	evb_row_set(row, metric, mode_metric[mode]);
-	evb_row_set(row, unit, mode_unit[mode]);
-	row->delivered = run->delivered;
-	row->wakeups = run->wakeups;
-	if (mode == NOTIFY_BURST) {
-		row->sent = run->sent;
-		row->samples = run->delivered;
-		row->wall_ns = run->last_delivery_ns - run->burst_start_ns;
-		if (row->wall_ns > 0)
-			row->ops_per_s = (double)run->delivered * 1e9 / (double)row->wall_ns;
-	} else {
-		row->sent = o->iterations;
-		row->wall_ns = run->measured_ns;
-		evb_row_set_hist(row, &run->hist);
-		if (row->wall_ns > 0)
-			row->ops_per_s = (double)o->iterations * 1e9 / (double)row->wall_ns;
-	}
-	row->lost = row->sent - row->delivered;
-	row->spurious = atomic_load(&run->spurious);
-	/* context switches per operation: round trips, or sends in a burst */
-	evb_driver_row_switches(row, &run->usage[SIDE_A], &run->usage[SIDE_B],
-				(double)row->sent);
-	row->machine_cpu_ns = run->machine_cpu_ns;
-	row->cpu_user_ns = run->usage[SIDE_A].user_ns + run->usage[SIDE_B].user_ns;
-	row->cpu_sys_ns = run->usage[SIDE_A].sys_ns + run->usage[SIDE_B].sys_ns;
-	evb_driver_row_rss(row, o->ipc == EVB_IPC_PROCESS);
-}
-
-/*
- * The row is ok only when the counts check out (notify.h): a failed row
- * keeps its figures and names the first count that is wrong.
- */
-static void check_counts(const struct notify_side_ctx *s, struct evb_row *row)
-{
-	const struct notify_run *run = s->run;
-	const struct evb_driver_opts *o = &s->opts->common;
-	int variant = evb_driver_variant_index(o);
-	bool may_merge = s->ops->may_merge & (1u << variant);
-
-	if ((enum notify_mode)o->mode != NOTIFY_BURST && run->acks != o->iterations)
-		evb_row_count_fail(row, "acks %lld of %lld: B's replies did not all arrive",
-				   (long long)run->acks, (long long)o->iterations);
-	if (run->not_asleep)
-		evb_row_count_fail(row, "not asleep %lld of %lld: B was not seen asleep "
-				   "within %lld ms before those notifications",
-				   (long long)run->not_asleep, (long long)o->iterations,
-				   EVB_ASLEEP_TIMEOUT_NS / 1000000);
-	evb_row_check_counts(row, may_merge ? EVB_MAY_LOSE : 0);
-}
-
-/* How far a run got, for the reason of one that did not finish. */
-static void progress(const void *arg, char *buf, size_t len)
-{
-	const struct notify_side_ctx *s = arg;
-
-	snprintf(buf, len, "A did %lld, B did %lld of %lld",
-		 (long long)atomic_load(&s->run->progress[SIDE_A]),
-		 (long long)atomic_load(&s->run->progress[SIDE_B]),
-		 (long long)s->opts->common.iterations);
-}
 
 /* --- options -------------------------------------------------------------- */
 
@@ -239,7 +171,7 @@ int main(int argc, char **argv)
 	/* Exactly one row leaves the process, from main or from the watchdog. */
 	struct evb_driver_end end = {
 		.opts = o, .row = &row, .hist = &run->hist, .errors = &run->errors,
-		.emitted = &run->emitted, .progress = progress, .arg = &side,
+		.emitted = &run->emitted, .progress = notify_progress, .arg = &side,
 	};
 
 	ctx.ids = &run->ids;
@@ -277,8 +209,8 @@ int main(int argc, char **argv)
 		evb_driver_end_reason(&end, &row, "failed");
 		fprintf(stderr, "%s: %s\n", o->prog, row.reason);
 	} else {
-		fill_row(&side, &row);
-		check_counts(&side, &row);
+		notify_fill_row(&side, &row);
+		notify_check_counts(&side, &row);
 		if (run->send_retries)
 			fprintf(stderr, "%s: the sender found the queue full %lld times "
 				"(retried each)\n", o->prog, (long long)run->send_retries);
