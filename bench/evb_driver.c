@@ -180,6 +180,22 @@ void evb_driver_parse_done(struct evb_driver_opts *o, int argc, char **argv, boo
 	evb_driver_resolve(o, registry, nmechs);
 }
 
+void evb_driver_parse(const struct evb_driver_desc *d, struct evb_driver_opts *o, void *fopts,
+		      int argc, char **argv)
+{
+	bool list = false, help = false;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "", d->options, NULL)) != -1) {
+		if (evb_driver_common_opt(o, opt, optarg, &list, &help))
+			continue;
+		if (!d->family_opt || !d->family_opt(fopts, opt, optarg))
+			evb_usage_error(o->prog, "unknown option (see above)");
+	}
+	evb_driver_parse_done(o, argc, argv, list, help, d->usage, d->registry, d->nmechs,
+			      d->probe);
+}
+
 int evb_driver_variant_index(const struct evb_driver_opts *o)
 {
 	int index = o->mech->variants ? evb_parse_word(o->variant, o->mech->variants) : 0;
@@ -190,7 +206,7 @@ int evb_driver_variant_index(const struct evb_driver_opts *o)
 void evb_driver_list(const struct evb_mech *const *registry, size_t nmechs,
 		     evb_probe_fn probe)
 {
-	printf("mechanism,variant,supported,reason,summary\n");
+	printf("mechanism,variant,supported,reason,summary,traits\n");
 	for (size_t i = 0; i < nmechs; i++) {
 		const struct evb_mech *mech = registry[i];
 		static const char *const none[] = { "", NULL };
@@ -207,6 +223,8 @@ void evb_driver_list(const struct evb_mech *const *registry, size_t nmechs,
 			evb_csv_field(stdout, ret == 0 ? "" : reason);
 			putchar(',');
 			evb_csv_field(stdout, mech->summary);
+			putchar(',');
+			evb_csv_field(stdout, mech->traits && mech->traits[v] ? mech->traits[v] : "");
 			putchar('\n');
 		}
 	}

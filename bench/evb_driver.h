@@ -43,6 +43,13 @@ struct evb_mech {
 	const char *summary;
 	const char *const *variants;   /* NULL-terminated, first is the default;
 					  NULL when the mechanism has none */
+	/*
+	 * What a plan needs to know of each variant (index as in variants; [0]
+	 * when there are none), as "key=value" words separated by spaces, e.g.
+	 * mux's "cost=edge".  --list prints it as its last column; the harness
+	 * reads it instead of naming mechanisms.  NULL: nothing to say.
+	 */
+	const char *const *traits;
 };
 
 /* Parsed common options; read-only after parsing. */
@@ -137,12 +144,34 @@ void evb_driver_parse_done(struct evb_driver_opts *o, int argc, char **argv, boo
 			   int (*probe)(const struct evb_mech *mech, const char *variant,
 					char *reason, size_t reason_len));
 
+/* What a driver tells evb_driver_parse about itself. */
+struct evb_driver_desc {
+	const struct option *options;   /* EVB_DRIVER_LONG_OPTIONS, then the
+					   family's; NULL-terminated */
+	/* One of the family's own options into fopts; false when it is none. */
+	bool (*family_opt)(void *fopts, int opt, const char *arg);
+	void (*usage)(const char *prog);
+	const struct evb_mech *const *registry;
+	size_t nmechs;
+	int (*probe)(const struct evb_mech *mech, const char *variant, char *reason,
+		     size_t reason_len);
+};
+
+/*
+ * The option loop of every driver: the common options into o (already
+ * initialised and given the family's defaults), the family's through
+ * d->family_opt into fopts, anything else exits 2; then
+ * evb_driver_parse_done.
+ */
+void evb_driver_parse(const struct evb_driver_desc *d, struct evb_driver_opts *o, void *fopts,
+		      int argc, char **argv);
+
 /* Variant index of the resolved variant (0 when the mechanism has none). */
 int evb_driver_variant_index(const struct evb_driver_opts *o);
 
 /*
  * --list: one CSV line per mechanism x variant:
- *   mechanism,variant,supported,reason,summary
+ *   mechanism,variant,supported,reason,summary,traits
  * probe() tells whether the variant can run on this machine at all.
  */
 typedef int (*evb_probe_fn)(const struct evb_mech *mech, const char *variant,
@@ -196,6 +225,43 @@ void evb_side_errors_reason(const struct evb_side_errors *e, struct evb_row *row
  */
 noreturn void evb_driver_abandon(const struct evb_driver_opts *o, struct evb_row *row,
 				 int timed_out, _Atomic int *emitted);
+
+/*
+ * The end of a run, the same in every driver (evb_driver_run.c): exactly
+ * one row leaves the process, from main (evb_driver_end_emit) or from the
+ * watchdog (evb_driver_end_fire, its fire callback with this as arg).  A
+ * family says where its run keeps these and how far a run got.
+ */
+struct evb_driver_end {
+	const struct evb_driver_opts *opts;
+	const struct evb_row *row;         /* main's row: the watchdog writes a copy */
+	const struct evb_hist *hist;       /* --hist's samples; NULL: none */
+	struct evb_side_errors *errors;    /* NULL: the family has no sides */
+	_Atomic int *emitted;              /* where a process peer sees it too */
+	/* "A did 5, B did 4 of 10": how far the run got, for a failed row. */
+	void (*progress)(const void *arg, char *buf, size_t len);
+	const void *arg;
+};
+
+/* evb_driver_emit_once of row with end's options, histogram and flag. */
+int evb_driver_end_emit(const struct evb_driver_end *end, const struct evb_row *row);
+/*
+ * The reason of a run that did not finish: the sides' errors when there
+ * are any (evb_side_errors_reason), else "why (progress)".
+ */
+void evb_driver_end_reason(const struct evb_driver_end *end, struct evb_row *row,
+			   const char *why);
+/* evb_watchdog's fire callback: the reason, then evb_driver_abandon. */
+void evb_driver_end_fire(void *end, int timed_out, const char *why);
+
+/* Context switches per operation of side a and (unless NULL) b; none if ops <= 0. */
+void evb_driver_row_switches(struct evb_row *row, const struct evb_usage *a,
+			     const struct evb_usage *b, double ops);
+/* Peak RSS of this process, plus its children's (a process peer) when asked. */
+void evb_driver_row_rss(struct evb_row *row, bool children);
+/* d = now - before, field by field. */
+void evb_driver_usage_delta(struct evb_usage *d, const struct evb_usage *now,
+			    const struct evb_usage *before);
 
 /* Mark the row skipped with a reason, emit it, return 3. */
 int evb_driver_skip(const struct evb_driver_opts *o, struct evb_row *row,

@@ -93,7 +93,9 @@ int harness_list_mechs(const char *driver, struct harness_mech **mechs, size_t *
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (evb_csv_parse_line(line, &rec, err, sizeof(err)) != 1 || rec.nfields != 5) {
+		/* Five columns, or six with traits last. */
+		if (evb_csv_parse_line(line, &rec, err, sizeof(err)) != 1 ||
+		    (rec.nfields != 5 && rec.nfields != 6)) {
 			snprintf(error, error_len, "%s --list: malformed line '%s'", driver, line);
 			ret = -EINVAL;
 			goto out;
@@ -115,6 +117,7 @@ int harness_list_mechs(const char *driver, struct harness_mech **mechs, size_t *
 		evb_strlcpy(m->variant, rec.fields[1], sizeof(m->variant));
 		m->supported = strcmp(rec.fields[2], "yes") == 0;
 		evb_strlcpy(m->reason, rec.fields[3], sizeof(m->reason));
+		evb_strlcpy(m->traits, rec.nfields == 6 ? rec.fields[5] : "", sizeof(m->traits));
 	}
 out:
 	if (ret) {

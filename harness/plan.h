@@ -39,6 +39,12 @@ struct harness_mech {
 	char variant[64];
 	bool supported;
 	char reason[256];
+	/*
+	 * --list's last column: "key=value" words the plan reads instead of
+	 * naming mechanisms (mux: "cost=edge"); "" from a driver that has none
+	 * or prints the older five columns.
+	 */
+	char traits[128];
 };
 
 #define HARNESS_EXTRA_ARGS 8

@@ -123,19 +123,30 @@ static const int64_t seed_nfds[] = { 1000, 10000, 100000 };
  */
 enum cost_kind { COST_SCANS, COST_READY, COST_REARM, COST_EDGE };
 
+/*
+ * The variant's cost class, as the mechanism declares it in --list's traits
+ * ("cost=scan|ready|rearm|edge", evb-mux's mux.h).  No or an unknown class
+ * counts as a scan: O(nfds), the most generous.
+ */
 static enum cost_kind cost_kind(const struct harness_mech *m)
 {
-	if (!strcmp(m->mechanism, "epoll") && !strcmp(m->variant, "et"))
-		return COST_EDGE;
-	if (!strcmp(m->mechanism, "io_uring") && !strcmp(m->variant, "multishot"))
-		return COST_EDGE;
-	if (!strcmp(m->mechanism, "epoll") && !strcmp(m->variant, "oneshot"))
-		return COST_REARM;
-	if (!strcmp(m->mechanism, "io_uring"))
-		return COST_REARM;
-	if (!strncmp(m->mechanism, "epoll", 5))
-		return COST_READY;
-	return COST_SCANS;   /* select, poll, and anything unknown: O(nfds) */
+	static const char *const words[] = {
+		[COST_SCANS] = "cost=scan",
+		[COST_READY] = "cost=ready",
+		[COST_REARM] = "cost=rearm",
+		[COST_EDGE] = "cost=edge",
+	};
+
+	for (const char *w = m->traits; *w; ) {
+		size_t len = strcspn(w, " ");
+
+		for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+			if (strlen(words[k]) == len && !strncmp(w, words[k], len))
+				return (enum cost_kind)k;
+		w += len;
+		w += strspn(w, " ");
+	}
+	return COST_SCANS;
 }
 
 static int64_t call_cost_ns(const struct harness_mech *m, const char *fd_type, int64_t nfds,

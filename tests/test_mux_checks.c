@@ -253,10 +253,15 @@ END_TEST
 START_TEST(help_and_list)
 {
 	static const char *const help[] = { "--help", NULL };
-	static const char *const want[] = { "select/fdset", "select/bigset", "pselect/", "poll/",
-					    "ppoll/", "epoll/lt", "epoll/et", "epoll/oneshot",
-					    "epoll-pwait2/lt", "io_uring/poll",
-					    "io_uring/multishot" };
+	/* Every variant, with the cost class the plan sizes its cells by. */
+	static const char *const want[][2] = {
+		{ "select/fdset", "cost=scan" },    { "select/bigset", "cost=scan" },
+		{ "pselect/", "cost=scan" },        { "poll/", "cost=scan" },
+		{ "ppoll/", "cost=scan" },          { "epoll/lt", "cost=ready" },
+		{ "epoll/et", "cost=edge" },        { "epoll/oneshot", "cost=rearm" },
+		{ "epoll-pwait2/lt", "cost=ready" }, { "io_uring/poll", "cost=rearm" },
+		{ "io_uring/multishot", "cost=edge" },
+	};
 	struct tu_list_entry entries[MAX_ENTRIES];
 	size_t n = tu_list("evb-mux", entries, MAX_ENTRIES);
 
@@ -273,9 +278,13 @@ START_TEST(help_and_list)
 			char name[160];
 
 			snprintf(name, sizeof(name), "%s/%s", entries[i].mechanism, entries[i].variant);
-			found = strcmp(name, want[w]) == 0;
+			found = strcmp(name, want[w][0]) == 0;
+			if (found)
+				ck_assert_msg(strcmp(entries[i].traits, want[w][1]) == 0,
+					      "%s: traits '%s', not '%s'", name, entries[i].traits,
+					      want[w][1]);
 		}
-		ck_assert_msg(found, "--list lacks %s", want[w]);
+		ck_assert_msg(found, "--list lacks %s", want[w][0]);
 	}
 }
 END_TEST

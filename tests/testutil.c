@@ -102,7 +102,7 @@ size_t tu_list(const char *prog, struct tu_list_entry *out, size_t max)
 
 	ck_assert_int_eq(res.exit_status, 0);
 	next = strchr(line, '\n');
-	ck_assert_msg(next && strncmp(line, "mechanism,variant,supported,reason,summary", 42) == 0,
+	ck_assert_msg(next && strncmp(line, "mechanism,variant,supported,reason,summary,traits\n", 50) == 0,
 		      "%s --list: bad header", prog);
 	for (line = next + 1; *line && n < max; line = next + 1) {
 		struct evb_csv_record rec = { 0 };
@@ -112,11 +112,12 @@ size_t tu_list(const char *prog, struct tu_list_entry *out, size_t max)
 		ck_assert_ptr_nonnull(next);
 		*next = '\0';
 		ck_assert_int_eq(evb_csv_parse_line(line, &rec, error, sizeof(error)), 1);
-		ck_assert_int_eq(rec.nfields, 5);
+		ck_assert_int_eq(rec.nfields, 6);
 		evb_strlcpy(out[n].mechanism, rec.fields[0], sizeof(out[n].mechanism));
 		evb_strlcpy(out[n].variant, rec.fields[1], sizeof(out[n].variant));
 		out[n].supported = strcmp(rec.fields[2], "yes") == 0;
 		evb_strlcpy(out[n].reason, rec.fields[3], sizeof(out[n].reason));
+		evb_strlcpy(out[n].traits, rec.fields[5], sizeof(out[n].traits));
 		evb_csv_record_free(&rec);
 		n++;
 	}

@@ -43,6 +43,7 @@ struct tu_list_entry {
 	char variant[64];
 	int supported;
 	char reason[256];
+	char traits[128];
 };
 size_t tu_list(const char *prog, struct tu_list_entry *out, size_t max);
 

@@ -37,6 +37,11 @@ enum epoll_variant {
 };
 
 static const char *const epoll_variants[] = { "lt", "et", "oneshot", NULL };
+static const char *const epoll_traits[] = {
+	[EPOLL_LT] = MUX_COST_READY,
+	[EPOLL_ET] = MUX_COST_EDGE,
+	[EPOLL_ONESHOT] = MUX_COST_REARM,
+};
 
 static int epoll_call(int epfd, struct epoll_event *events, int maxevents, int64_t timeout_ns,
 		      const sigset_t *mask)
@@ -61,6 +66,7 @@ const struct mux_ops mux_epoll_ops = {
 		.name = "epoll",
 		.summary = "epoll_wait(2), fds registered once with epoll_ctl (LT, ET, oneshot)",
 		.variants = epoll_variants,
+		.traits = epoll_traits,
 	},
 	.slab_caches = epset_slab_caches,
 	.may_report = { [EPOLL_LT] = MUX_MAY_RELIST },

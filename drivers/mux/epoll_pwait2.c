@@ -24,6 +24,7 @@
 #include "epset.h"
 
 static const char *const epoll_pwait2_variants[] = { "lt", NULL };
+static const char *const epoll_pwait2_traits[] = { MUX_COST_READY };
 
 static int epoll_pwait2_call(int epfd, struct epoll_event *events, int maxevents,
 			     int64_t timeout_ns, const sigset_t *mask)
@@ -60,6 +61,7 @@ const struct mux_ops mux_epoll_pwait2_ops = {
 		.name = "epoll-pwait2",
 		.summary = "epoll_pwait2(2): epoll_wait with a nanosecond timespec (Linux 5.11)",
 		.variants = epoll_pwait2_variants,
+		.traits = epoll_pwait2_traits,
 	},
 	.slab_caches = epset_slab_caches,
 	.may_report = { [0] = MUX_MAY_RELIST },

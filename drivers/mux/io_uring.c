@@ -54,6 +54,10 @@ enum io_uring_variant {
 };
 
 static const char *const io_uring_variants[] = { "poll", "multishot", NULL };
+static const char *const io_uring_traits[] = {
+	[URING_POLL] = MUX_COST_REARM,
+	[URING_MULTISHOT] = MUX_COST_EDGE,
+};
 /* Each armed poll request is an io_kiocb (plus its poll state). */
 static const char *const io_uring_slab_caches[] = { "io_kiocb", NULL };
 
@@ -333,6 +337,7 @@ const struct mux_ops mux_io_uring_ops = {
 		.name = "io_uring",
 		.summary = "io_uring POLL_ADD requests (single-shot re-armed, or multishot)",
 		.variants = io_uring_variants,
+		.traits = io_uring_traits,
 	},
 	.slab_caches = io_uring_slab_caches,
 	.may_report = { 0 },

@@ -4,9 +4,9 @@
  * Runs one mechanism (select, poll, epoll, io_uring, ...) in one mode
  * (scan, wakeup, loop, register) over --nfds watched fds of one --fd-type,
  * and prints one CSV row.  mux.h draws the modes; each mechanism file says
- * what one sample of it is.  This file holds the registry, the fd budget,
- * side B's entry and the order of setup (opts.c the options, run.c side
- * A's part), and knows no mechanism by name.
+ * what one sample of it is.  This file holds the fd budget, side B's
+ * entry and the order of setup (opts.c the registry and the options,
+ * run.c side A's part), and knows no mechanism by name.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,30 +26,10 @@
 #include "evb_driver.h"
 #include "modes.h"
 
-const struct evb_mech *const mux_registry[] = {
-	&mux_select_ops.base,
-	&mux_pselect_ops.base,
-	&mux_poll_ops.base,
-	&mux_ppoll_ops.base,
-	&mux_epoll_ops.base,
-	&mux_epoll_pwait2_ops.base,
-	&mux_io_uring_ops.base,
-};
-
-const size_t mux_registry_len = EVB_ARRAY_SIZE(mux_registry);
-
 static const char *const mode_metric[] = { "scan_ns", "wakeup_ns", "events_per_s",
 					   "register_ns_per_fd" };
 static const char *const mode_unit[] = { "ns", "ns", "events/s", "ns" };
 
-
-static void watchdog_fire(void *arg, int timed_out, const char *why)
-{
-	struct mux_side_ctx *s = arg;
-
-	mux_describe_failure(s, s->row, why);
-	evb_driver_abandon(&s->opts->common, s->row, timed_out, &s->run->emitted);
-}
 
 /* --- side B --------------------------------------------------------------- */
 
@@ -242,9 +222,13 @@ int main(int argc, char **argv)
 
 	if (!run)
 		return evb_driver_fail(o, &row, "mmap shared state: %s", strerror(ENOMEM));
+	side.end = (struct evb_driver_end){
+		.opts = o, .row = &row, .hist = &run->hist, .errors = &run->errors,
+		.emitted = &run->emitted, .progress = mux_progress, .arg = &side,
+	};
 	if (process && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, side.ctl))
 		return evb_driver_fail(o, &row, "socketpair (control): %s", strerror(errno));
-	ret = evb_watchdog_start(&watchdog, o->timeout_ns, watchdog_fire, &side);
+	ret = evb_watchdog_start(&watchdog, o->timeout_ns, evb_driver_end_fire, &side.end);
 	if (ret)
 		return evb_driver_fail(o, &row, "watchdog thread: %s", strerror(-ret));
 

@@ -26,15 +26,6 @@ int mux_side_fail(struct mux_side_ctx *s, enum mux_side self, const char *call, 
 
 /* --- the measured phase --------------------------------------------------- */
 
-static void usage_delta(struct evb_usage *d, const struct evb_usage *now,
-			const struct evb_usage *before)
-{
-	d->user_ns = now->user_ns - before->user_ns;
-	d->sys_ns = now->sys_ns - before->sys_ns;
-	d->vcsw = now->vcsw - before->vcsw;
-	d->ivcsw = now->ivcsw - before->ivcsw;
-}
-
 void mux_phase_start(struct mux_side_ctx *s, struct mux_phase *p)
 {
 	if (evb_machine_cpu_ns(&p->machine_before))
@@ -53,7 +44,7 @@ void mux_phase_end(struct mux_side_ctx *s, const struct mux_phase *p)
 	run->measured_ns = evb_now_ns() - p->t_start;
 	atomic_store(&run->phase, MUX_PHASE_DONE);
 	evb_usage_thread(&now);
-	usage_delta(&run->usage, &now, &p->before);
+	evb_driver_usage_delta(&run->usage, &now, &p->before);
 	run->machine_cpu_ns = EVB_NA;
 	if (p->machine_before != EVB_NA && evb_machine_cpu_ns(&machine) == 0)
 		run->machine_cpu_ns = machine - p->machine_before;
@@ -76,7 +67,7 @@ void mux_b_done(struct mux_side_ctx *s, struct mux_b_track *t)
 	if (!t->started)
 		return;   /* B never worked inside the phase: no figure */
 	evb_usage_thread(&now);
-	usage_delta(&s->run->usage_b, &now, &t->before);
+	evb_driver_usage_delta(&s->run->usage_b, &now, &t->before);
 	s->run->b_measured = true;
 }
 

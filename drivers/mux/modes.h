@@ -37,6 +37,7 @@ struct mux_opts {
 	int64_t inject_spurious;  /* list this many fds that were not ready */
 	int64_t inject_lost;      /* scan: drop this many listed fds */
 	const char *slabinfo;
+	const char *active_arg;   /* --active as given; NULL: not given */
 };
 
 enum mux_phase_state {
@@ -94,6 +95,7 @@ struct mux_side_ctx {
 	struct mux_run *run;
 	struct evb_watchdog *watchdog;
 	struct evb_row *row;
+	struct evb_driver_end end;        /* the one row: main's or the watchdog's */
 	bool process;                     /* B is a fork()ed process */
 	bool has_b;                       /* a side B runs at all */
 	int ctl[2];                       /* process: control socket, [SIDE_A]
@@ -166,9 +168,8 @@ int mux_run_a(struct mux_side_ctx *s, struct mux_fdset *fds, int cpu_a, char *wh
 	      size_t why_len, bool *measured);
 int mux_finish(struct mux_side_ctx *s, struct evb_peer *peer, struct mux_fdset *fds, int ret,
 	       bool measured, const char *why);
-void mux_describe_failure(const struct mux_side_ctx *s, struct evb_row *row, const char *why);
-/* Exactly one row leaves the process, from main or from the watchdog. */
-int mux_emit_once(const struct mux_side_ctx *s, struct evb_row *row);
+/* How far a run got (arg: the mux_side_ctx), for evb_driver_end. */
+void mux_progress(const void *arg, char *buf, size_t len);
 
 /* Side A, with the mechanism set up; every fd registered except for
  * register mode. */
@@ -199,8 +200,5 @@ int64_t mux_slab_bytes(const char *path, const char *const *caches, char *missin
 /* Options (opts.c): parse argv into opts, exit 2 on bad input. */
 void mux_parse(int argc, char **argv, struct mux_opts *opts);
 extern const char *const mux_mode_names[];
-/* The registry (main.c), in --list order. */
-extern const struct evb_mech *const mux_registry[];
-extern const size_t mux_registry_len;
 
 #endif

@@ -145,6 +145,20 @@ enum mux_may {
 
 #define MUX_VARIANTS_MAX 4
 
+/*
+ * A variant's cost class, its base.traits word for the plan (the harness
+ * sizes a cell's iterations from it, never from the mechanism's name):
+ *   scan   every call walks all nfds (select, poll)
+ *   ready  a call costs per ready fd (epoll, level-triggered)
+ *   rearm  per ready fd plus a re-arm after it (EPOLLONESHOT, poll SQEs)
+ *   edge   per ready fd, each drained and written again untimed (et,
+ *          multishot)
+ */
+#define MUX_COST_SCAN "cost=scan"
+#define MUX_COST_READY "cost=ready"
+#define MUX_COST_REARM "cost=rearm"
+#define MUX_COST_EDGE "cost=edge"
+
 struct mux_ops {
 	struct evb_mech base;
 	/*
@@ -198,8 +212,7 @@ static inline void *mux_alloc_resident(size_t size)
 	return (void *)mem;
 }
 
-/* The registry, in --list order. */
-extern const struct mux_ops mux_select_ops, mux_pselect_ops, mux_poll_ops, mux_ppoll_ops, mux_epoll_ops,
-	mux_epoll_pwait2_ops, mux_io_uring_ops;
+/* The mechanisms' ops, in --list order. */
+#include "mechanisms.h"
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * opts.c - evb-mux's options: --help, the --list probe, and parsing into
- * struct mux_opts, strictly (a bad value exits 2 naming it).
+ * opts.c - evb-mux's options: the registry (mechanisms.h), --help, the
+ * --list probe, and parsing into struct mux_opts, strictly (a bad value
+ * exits 2 naming it).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -11,6 +12,11 @@
 #include "modes.h"
 
 const char *const mux_mode_names[] = { "scan", "wakeup", "loop", "register", NULL };
+
+/* The registry, in --list order: mechanisms.h. */
+#define MUX_ENTRY(m) &mux_##m##_ops.base,
+static const struct evb_mech *const mux_registry[] = { MUX_MECHANISMS(MUX_ENTRY) };
+#undef MUX_ENTRY
 
 /* Largest --nfds: indices are int32 and every array is sized by it. */
 #define MUX_NFDS_MAX (100 * 1000 * 1000LL)
@@ -91,8 +97,9 @@ static int probe(const struct evb_mech *mech, const char *variant, char *reason,
 }
 
 /* Options beyond the common ones; false when opt is none of them. */
-static bool family_opt(struct mux_opts *opts, int opt, const char *arg, const char **active_arg)
+static bool family_opt(void *fopts, int opt, const char *arg)
 {
+	struct mux_opts *opts = fopts;
 	const char *prog = opts->common.prog;
 
 	switch (opt) {
@@ -104,7 +111,7 @@ static bool family_opt(struct mux_opts *opts, int opt, const char *arg, const ch
 		opts->nfds = evb_opt_i64(prog, "--nfds", arg, EVB_UNIT_COUNT, 1, MUX_NFDS_MAX);
 		return true;
 	case OPT_ACTIVE:
-		*active_arg = arg;
+		opts->active_arg = arg;
 		opts->active = evb_opt_i64(prog, "--active", arg, EVB_UNIT_COUNT, 1, MUX_NFDS_MAX);
 		return true;
 	case OPT_GAP:
@@ -144,10 +151,16 @@ void mux_parse(int argc, char **argv, struct mux_opts *opts)
 		{ "slabinfo", required_argument, NULL, OPT_SLABINFO },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const struct evb_driver_desc desc = {
+		.options = long_options,
+		.family_opt = family_opt,
+		.usage = usage,
+		.registry = mux_registry,
+		.nmechs = EVB_ARRAY_SIZE(mux_registry),
+		.probe = probe,
+	};
 	struct evb_driver_opts *o = &opts->common;
-	bool list = false, help = false;
-	const char *active_arg = NULL;
-	int opt;
+	const char *active_arg;
 
 	*opts = (struct mux_opts){
 		.fd_type = MUX_FD_EVENTFD,
@@ -158,14 +171,8 @@ void mux_parse(int argc, char **argv, struct mux_opts *opts)
 		.slabinfo = "/proc/slabinfo",
 	};
 	evb_driver_opts_init(o, "evb-mux", "mux", mux_mode_names);
-	while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
-		if (evb_driver_common_opt(o, opt, optarg, &list, &help))
-			continue;
-		if (!family_opt(opts, opt, optarg, &active_arg))
-			evb_usage_error(o->prog, "unknown option (see above)");
-	}
-	evb_driver_parse_done(o, argc, argv, list, help, usage, mux_registry, mux_registry_len,
-			      probe);
+	evb_driver_parse(&desc, o, opts, argc, argv);
+	active_arg = opts->active_arg;
 	if (opts->active > opts->nfds)
 		evb_usage_error(o->prog, "--active %s is more than --nfds %lld", active_arg,
 				(long long)opts->nfds);

@@ -30,6 +30,7 @@ const struct mux_ops mux_poll_ops = {
 	.base = {
 		.name = "poll",
 		.summary = "poll(2) over a reused pollfd array, ms timeout",
+		.traits = (const char *const[]){ MUX_COST_SCAN },
 	},
 	.may_report = { 0 },   /* exactly the ready set */
 	.setup = poll_setup,

@@ -31,6 +31,7 @@ const struct mux_ops mux_ppoll_ops = {
 	.base = {
 		.name = "ppoll",
 		.summary = "ppoll(2): poll with a timespec and the thread's signal mask",
+		.traits = (const char *const[]){ MUX_COST_SCAN },
 	},
 	.may_report = { 0 },   /* exactly the ready set */
 	.setup = ppoll_setup,

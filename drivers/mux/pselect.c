@@ -39,6 +39,7 @@ const struct mux_ops mux_pselect_ops = {
 	.base = {
 		.name = "pselect",
 		.summary = "pselect(2): select with a timespec and the thread's signal mask",
+		.traits = (const char *const[]){ MUX_COST_SCAN },
 	},
 	.may_report = { 0 },   /* exactly the ready set */
 	.supported = pselect_supported,

@@ -5,28 +5,19 @@
  * checked) or the reason the run failed.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "modes.h"
 
-/* Per operation of the measured phase; empty without operations. */
-static double per_op(int64_t count, int64_t ops)
-{
-	return ops > 0 ? (double)count / (double)ops : NAN;
-}
-
 static void fill_row(const struct mux_side_ctx *s, struct evb_row *row)
 {
 	const struct mux_run *run = s->run;
 	enum mux_mode mode = (enum mux_mode)s->opts->common.mode;
-	struct rusage self, children;
 
 	if (mode != MUX_LOOP)
 		evb_row_set_hist(row, &run->hist);
@@ -50,25 +41,18 @@ static void fill_row(const struct mux_side_ctx *s, struct evb_row *row)
 	row->cpu_user_ns = run->usage.user_ns;
 	row->cpu_sys_ns = run->usage.sys_ns;
 	row->machine_cpu_ns = run->machine_cpu_ns;
-	row->vcsw_a_per_op = per_op(run->usage.vcsw, run->samples);
-	row->ivcsw_a_per_op = per_op(run->usage.ivcsw, run->samples);
-	if (run->b_measured) {
-		row->vcsw_b_per_op = per_op(run->usage_b.vcsw, run->samples);
-		row->ivcsw_b_per_op = per_op(run->usage_b.ivcsw, run->samples);
-	}
-	getrusage(RUSAGE_SELF, &self);
-	getrusage(RUSAGE_CHILDREN, &children);
-	row->max_rss_kb = self.ru_maxrss + (s->process ? children.ru_maxrss : 0);
+	/* per operation of the measured phase; empty without operations */
+	evb_driver_row_switches(row, &run->usage, run->b_measured ? &run->usage_b : NULL,
+				(double)run->samples);
+	evb_driver_row_rss(row, s->process);
 }
 
-void mux_describe_failure(const struct mux_side_ctx *s, struct evb_row *row,
-			     const char *why)
+void mux_progress(const void *arg, char *buf, size_t len)
 {
-	char progress[128];
+	const struct mux_side_ctx *s = arg;
 
-	snprintf(progress, sizeof(progress), "%lld of %lld measured operations done",
+	snprintf(buf, len, "%lld of %lld measured operations done",
 		 (long long)atomic_load(&s->run->progress), (long long)s->opts->common.iterations);
-	evb_side_errors_reason(&s->run->errors, row, why, progress);
 }
 
 /* A's per-fd working memory, allocated before the mechanism's setup. */
@@ -116,11 +100,6 @@ static int run_a(struct mux_side_ctx *s)
 		return mux_register_a(s);
 	}
 	return -EINVAL;
-}
-
-int mux_emit_once(const struct mux_side_ctx *s, struct evb_row *row)
-{
-	return evb_driver_emit_once(&s->opts->common, row, &s->run->hist, &s->run->emitted);
 }
 
 /* Open, allocate, set up and register; on failure undo it all, say why. */
@@ -239,7 +218,7 @@ int mux_finish(struct mux_side_ctx *s, struct evb_peer *peer, struct mux_fdset *
 		setup_failed(row, ret, why);
 	} else if (evb_side_errors_any(&run->errors) || ret) {
 		evb_row_set(row, status, EVB_STATUS_FAILED);
-		mux_describe_failure(s, row, "failed");
+		evb_driver_end_reason(&s->end, row, "failed");
 	} else {
 		fill_row(s, row);
 		if (run->not_asleep)
@@ -251,5 +230,5 @@ int mux_finish(struct mux_side_ctx *s, struct evb_peer *peer, struct mux_fdset *
 		fprintf(stderr, "%s: %s\n", o->prog, row->reason);
 	if (s->process)
 		close(s->ctl[SIDE_A]);
-	return mux_emit_once(s, row);
+	return evb_driver_end_emit(&s->end, row);
 }

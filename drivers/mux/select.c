@@ -28,6 +28,8 @@ enum select_variant {
 };
 
 static const char *const select_variants[] = { "fdset", "bigset", NULL };
+/* Both variants scan the whole set on every call. */
+static const char *const select_traits[] = { MUX_COST_SCAN, MUX_COST_SCAN };
 
 static int select_call(int nfds, fd_set *readfds, int64_t timeout_ns, const sigset_t *mask)
 {
@@ -58,6 +60,7 @@ const struct mux_ops mux_select_ops = {
 		.name = "select",
 		.summary = "select(2), read set copied before every call (fd_set or heap bitmap)",
 		.variants = select_variants,
+		.traits = select_traits,
 	},
 	.may_report = { 0 },   /* exactly the ready set */
 	.supported = select_supported,

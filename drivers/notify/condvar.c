@@ -121,7 +121,7 @@ static void condvar_teardown(struct notify_ctx *ctx)
 	evb_shared_free(c, sizeof(*c));
 }
 
-const struct notify_ops condvar_ops = {
+const struct notify_ops notify_condvar_ops = {
 	.base = {
 		.name = "condvar",
 		.summary = "pthread mutex + condvar around a counter",

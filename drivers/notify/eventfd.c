@@ -116,7 +116,7 @@ static void eventfd_teardown(struct notify_ctx *ctx)
 	free(ctx->priv);
 }
 
-const struct notify_ops eventfd_ops = {
+const struct notify_ops notify_eventfd_ops = {
 	.base = {
 		.name = "eventfd",
 		.summary = "write 1 to an eventfd, blocking read (or epoll_wait + read)",

@@ -88,7 +88,7 @@ static void futex_teardown(struct notify_ctx *ctx)
 	evb_shared_free(ctx->priv, sizeof(struct futex_chan));
 }
 
-const struct notify_ops futex_ops = {
+const struct notify_ops notify_futex_ops = {
 	.base = {
 		.name = "futex",
 		.summary = "FUTEX_WAKE on a shared counter word, B in FUTEX_WAIT",

@@ -6,7 +6,8 @@
  * thread or a fork()ed process, --ipc), placed by --placement, and prints
  * one CSV row.  notify.h draws the modes (modes.c runs them); each
  * mechanism file says what it does and how it delivers.  This file holds
- * the registry, the options and the row, and knows no mechanism by name.
+ * the registry, the options and the order of a run (row.c the row), and
+ * knows no mechanism by name.
  *
  * Test aid, not in --help: --inject-loss N (burst) counts the sender's N-th
  * notification as sent without making it, so a test can see a queued
@@ -19,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "evb_cli.h"
@@ -29,16 +29,10 @@
 #include "modes.h"
 #include "notify.h"
 
-static const struct evb_mech *const registry[] = {
-	&signal_handler_ops.base,
-	&sigwaitinfo_ops.base,
-	&signalfd_ops.base,
-	&eventfd_ops.base,
-	&pipe_ops.base,
-	&socketpair_ops.base,
-	&futex_ops.base,
-	&condvar_ops.base,
-};
+/* The registry, in --list order: mechanisms.h. */
+#define NOTIFY_ENTRY(m) &notify_##m##_ops.base,
+static const struct evb_mech *const registry[] = { NOTIFY_MECHANISMS(NOTIFY_ENTRY) };
+#undef NOTIFY_ENTRY
 
 static const char *const notify_modes[] = { "pingpong", "wakeup", "burst", NULL };
 static const char *const mode_metric[] = { "roundtrip_ns", "wakeup_ns", "ops_per_s" };
@@ -48,102 +42,6 @@ enum {
 	OPT_GAP = EVB_OPT_FAMILY,
 	OPT_INJECT_LOSS,
 };
-
-/* --- the row -------------------------------------------------------------- */
-
-/* Context switches per operation (round trips, or sends in a burst). */
-static void set_switches(struct evb_row *row, const struct evb_usage *usage, int64_t ops)
-{
-	if (ops <= 0)
-		return;
-	row->vcsw_a_per_op = (double)usage[SIDE_A].vcsw / (double)ops;
-	row->ivcsw_a_per_op = (double)usage[SIDE_A].ivcsw / (double)ops;
-	row->vcsw_b_per_op = (double)usage[SIDE_B].vcsw / (double)ops;
-	row->ivcsw_b_per_op = (double)usage[SIDE_B].ivcsw / (double)ops;
-}
-
-static void fill_row(const struct notify_side_ctx *s, struct evb_row *row)
-{
-	const struct evb_driver_opts *o = &s->opts->common;
-	const struct notify_run *run = s->run;
-	enum notify_mode mode = (enum notify_mode)o->mode;
-	struct rusage self, children;
-
-	evb_row_set(row, metric, mode_metric[mode]);
-	evb_row_set(row, unit, mode_unit[mode]);
-	row->delivered = run->delivered;
-	row->wakeups = run->wakeups;
-	if (mode == NOTIFY_BURST) {
-		row->sent = run->sent;
-		row->samples = run->delivered;
-		row->wall_ns = run->last_delivery_ns - run->burst_start_ns;
-		if (row->wall_ns > 0)
-			row->ops_per_s = (double)run->delivered * 1e9 / (double)row->wall_ns;
-	} else {
-		row->sent = o->iterations;
-		row->wall_ns = run->measured_ns;
-		evb_row_set_hist(row, &run->hist);
-		if (row->wall_ns > 0)
-			row->ops_per_s = (double)o->iterations * 1e9 / (double)row->wall_ns;
-	}
-	row->lost = row->sent - row->delivered;
-	row->spurious = atomic_load(&run->spurious);
-	set_switches(row, run->usage, row->sent);
-	row->machine_cpu_ns = run->machine_cpu_ns;
-	row->cpu_user_ns = run->usage[SIDE_A].user_ns + run->usage[SIDE_B].user_ns;
-	row->cpu_sys_ns = run->usage[SIDE_A].sys_ns + run->usage[SIDE_B].sys_ns;
-	getrusage(RUSAGE_SELF, &self);
-	getrusage(RUSAGE_CHILDREN, &children);
-	row->max_rss_kb = self.ru_maxrss +
-			  (o->ipc == EVB_IPC_PROCESS ? children.ru_maxrss : 0);
-}
-
-/*
- * The row is ok only when the counts check out (notify.h): a failed row
- * keeps its figures and names the first count that is wrong.
- */
-static void check_counts(const struct notify_side_ctx *s, struct evb_row *row)
-{
-	const struct notify_run *run = s->run;
-	const struct evb_driver_opts *o = &s->opts->common;
-	int variant = evb_driver_variant_index(o);
-	bool may_merge = s->ops->may_merge & (1u << variant);
-
-	if ((enum notify_mode)o->mode != NOTIFY_BURST && run->acks != o->iterations)
-		evb_row_count_fail(row, "acks %lld of %lld: B's replies did not all arrive",
-				   (long long)run->acks, (long long)o->iterations);
-	if (run->not_asleep)
-		evb_row_count_fail(row, "not asleep %lld of %lld: B was not seen asleep "
-				   "within %lld ms before those notifications",
-				   (long long)run->not_asleep, (long long)o->iterations,
-				   EVB_ASLEEP_TIMEOUT_NS / 1000000);
-	evb_row_check_counts(row, may_merge ? EVB_MAY_LOSE : 0);
-}
-
-static void describe_failure(const struct notify_side_ctx *s, struct evb_row *row, const char *why)
-{
-	char progress[128];
-
-	snprintf(progress, sizeof(progress), "A did %lld, B did %lld of %lld",
-		 (long long)atomic_load(&s->run->progress[SIDE_A]),
-		 (long long)atomic_load(&s->run->progress[SIDE_B]),
-		 (long long)s->opts->common.iterations);
-	evb_side_errors_reason(&s->run->errors, row, why, progress);
-}
-
-/* Exactly one row leaves the process, from main or from the watchdog. */
-static int emit_once(const struct notify_side_ctx *s, struct evb_row *row)
-{
-	return evb_driver_emit_once(&s->opts->common, row, &s->run->hist, &s->run->emitted);
-}
-
-static void watchdog_fire(void *arg, int timed_out, const char *why)
-{
-	struct notify_side_ctx *s = arg;
-
-	describe_failure(s, s->row, why);
-	evb_driver_abandon(&s->opts->common, s->row, timed_out, &s->run->emitted);
-}
 
 /* --- options -------------------------------------------------------------- */
 
@@ -179,6 +77,25 @@ static int probe(const struct evb_mech *mech, const char *variant, char *reason,
 	return ops->supported ? ops->supported(NULL, reason, reason_len) : 0;
 }
 
+/* Options beyond the common ones; false when opt is none of them. */
+static bool family_opt(void *fopts, int opt, const char *arg)
+{
+	struct notify_opts *opts = fopts;
+	const char *prog = opts->common.prog;
+
+	switch (opt) {
+	case OPT_GAP:
+		opts->gap_ns = evb_opt_i64(prog, "--gap-ns", arg, EVB_UNIT_TIME, 0,
+					   EVB_NSEC_PER_SEC);
+		return true;
+	case OPT_INJECT_LOSS:
+		opts->inject_loss = evb_opt_i64(prog, "--inject-loss", arg, EVB_UNIT_COUNT, 1,
+						1000000000LL);
+		return true;
+	}
+	return false;
+}
+
 static void parse(int argc, char **argv, struct notify_opts *opts)
 {
 	static const struct option long_options[] = {
@@ -187,31 +104,20 @@ static void parse(int argc, char **argv, struct notify_opts *opts)
 		{ "inject-loss", required_argument, NULL, OPT_INJECT_LOSS },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const struct evb_driver_desc desc = {
+		.options = long_options,
+		.family_opt = family_opt,
+		.usage = usage,
+		.registry = registry,
+		.nmechs = EVB_ARRAY_SIZE(registry),
+		.probe = probe,
+	};
 	struct evb_driver_opts *o = &opts->common;
-	bool list = false, help = false;
-	int opt;
 
 	evb_driver_opts_init(o, "evb-notify", "notify", notify_modes);
 	opts->gap_ns = EVB_WAKEUP_GAP_NS;
 	opts->inject_loss = 0;
-	while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
-		if (evb_driver_common_opt(o, opt, optarg, &list, &help))
-			continue;
-		switch (opt) {
-		case OPT_GAP:
-			opts->gap_ns = evb_opt_i64(o->prog, "--gap-ns", optarg, EVB_UNIT_TIME, 0,
-						   EVB_NSEC_PER_SEC);
-			break;
-		case OPT_INJECT_LOSS:
-			opts->inject_loss = evb_opt_i64(o->prog, "--inject-loss", optarg,
-							EVB_UNIT_COUNT, 1, 1000000000LL);
-			break;
-		default:
-			evb_usage_error(o->prog, "unknown option (see above)");
-		}
-	}
-	evb_driver_parse_done(o, argc, argv, list, help, usage, registry,
-			      EVB_ARRAY_SIZE(registry), probe);
+	evb_driver_parse(&desc, o, opts, argc, argv);
 	if (opts->inject_loss && (enum notify_mode)o->mode != NOTIFY_BURST)
 		evb_usage_error(o->prog, "--inject-loss %lld: only burst mode can lose one",
 				(long long)opts->inject_loss);
@@ -255,12 +161,19 @@ int main(int argc, char **argv)
 	struct evb_watchdog watchdog;
 	struct notify_side_ctx side = {
 		.opts = &opts, .ops = ops, .ctx = &ctx, .run = run,
-		.watchdog = &watchdog, .row = &row,
+		.watchdog = &watchdog,
 	};
 	struct evb_peer peer;
 
 	if (!run)
 		return evb_driver_fail(o, &row, "mmap shared state: %s", strerror(ENOMEM));
+
+	/* Exactly one row leaves the process, from main or from the watchdog. */
+	struct evb_driver_end end = {
+		.opts = o, .row = &row, .hist = &run->hist, .errors = &run->errors,
+		.emitted = &run->emitted, .progress = notify_progress, .arg = &side,
+	};
+
 	ctx.ids = &run->ids;
 	run->machine_cpu_ns = EVB_NA;
 	evb_hist_init(&run->hist);
@@ -272,7 +185,7 @@ int main(int argc, char **argv)
 	ret = ops->setup(&ctx);     /* blocks the mechanism's signals, if any */
 	if (ret)
 		return evb_driver_fail(o, &row, "%s setup: %s", ops->base.name, strerror(-ret));
-	ret = evb_watchdog_start(&watchdog, o->timeout_ns, watchdog_fire, &side);
+	ret = evb_watchdog_start(&watchdog, o->timeout_ns, evb_driver_end_fire, &end);
 	if (ret)
 		return evb_driver_fail(o, &row, "watchdog thread: %s", strerror(-ret));
 	ret = evb_peer_start(&peer, o->ipc, cpus.b, notify_side_b_main, &side);
@@ -293,11 +206,11 @@ int main(int argc, char **argv)
 
 	if (evb_side_errors_any(&run->errors)) {
 		evb_row_set(&row, status, EVB_STATUS_FAILED);
-		describe_failure(&side, &row, "failed");
+		evb_driver_end_reason(&end, &row, "failed");
 		fprintf(stderr, "%s: %s\n", o->prog, row.reason);
 	} else {
-		fill_row(&side, &row);
-		check_counts(&side, &row);
+		notify_fill_row(&side, &row);
+		notify_check_counts(&side, &row);
 		if (run->send_retries)
 			fprintf(stderr, "%s: the sender found the queue full %lld times "
 				"(retried each)\n", o->prog, (long long)run->send_retries);
@@ -309,5 +222,5 @@ int main(int argc, char **argv)
 	}
 	ops->teardown(&ctx);
 	close(side.stop_fd);
-	return emit_once(&side, &row);
+	return evb_driver_end_emit(&end, &row);
 }

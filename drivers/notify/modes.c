@@ -24,17 +24,6 @@ int notify_side_fail(struct notify_side_ctx *s, enum notify_side self, const cha
 	return err;
 }
 
-static void usage_delta(struct evb_usage *out, const struct evb_usage *before)
-{
-	struct evb_usage now;
-
-	evb_usage_thread(&now);
-	out->user_ns = now.user_ns - before->user_ns;
-	out->sys_ns = now.sys_ns - before->sys_ns;
-	out->vcsw = now.vcsw - before->vcsw;
-	out->ivcsw = now.ivcsw - before->ivcsw;
-}
-
 /* --- one notification each way -------------------------------------------- */
 
 static int send_one(struct notify_side_ctx *s, enum notify_side from)
@@ -268,7 +257,7 @@ int notify_side_run(struct notify_side_ctx *s, enum notify_side self)
 {
 	const struct evb_driver_opts *o = &s->opts->common;
 	struct evb_asleep b_thread;
-	struct evb_usage before;
+	struct evb_usage before, now;
 	int64_t cpu0 = EVB_NA, cpu1;
 	int ret;
 
@@ -296,7 +285,8 @@ int notify_side_run(struct notify_side_ctx *s, enum notify_side self)
 		if (cpu0 != EVB_NA && evb_machine_cpu_ns(&cpu1) == 0)
 			s->run->machine_cpu_ns = cpu1 - cpu0;
 	}
-	usage_delta(&s->run->usage[self], &before);
+	evb_usage_thread(&now);
+	evb_driver_usage_delta(&s->run->usage[self], &now, &before);
 	evb_asleep_close(&b_thread);
 	return ret;
 }

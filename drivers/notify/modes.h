@@ -54,12 +54,17 @@ struct notify_side_ctx {
 	struct notify_run *run;
 	struct evb_watchdog *watchdog;
 	int stop_fd;                    /* burst: A posts it after the last send */
-	struct evb_row *row;
 };
 
 /* Record a side's failure, release the other side, wake the watchdog. */
 int notify_side_fail(struct notify_side_ctx *s, enum notify_side self, const char *call,
 		     int err);
+
+/* row.c: the row of a run that finished, and the check of its counts. */
+void notify_fill_row(const struct notify_side_ctx *s, struct evb_row *row);
+void notify_check_counts(const struct notify_side_ctx *s, struct evb_row *row);
+/* How far a run got (arg: the notify_side_ctx), for evb_driver_end. */
+void notify_progress(const void *arg, char *buf, size_t len);
 
 /* One side's whole run: ids, warmup, the measured phase.  0 or -errno. */
 int notify_side_run(struct notify_side_ctx *s, enum notify_side self);

@@ -112,8 +112,7 @@ struct notify_ops {
  */
 int notify_fd_ready(int fd, int64_t timeout_ns);
 
-/* The registry, in --list order. */
-extern const struct notify_ops signal_handler_ops, sigwaitinfo_ops, signalfd_ops,
-	eventfd_ops, pipe_ops, socketpair_ops, futex_ops, condvar_ops;
+/* The mechanisms' ops, in --list order. */
+#include "mechanisms.h"
 
 #endif

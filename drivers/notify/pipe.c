@@ -25,7 +25,7 @@ static int pipe_setup(struct notify_ctx *ctx)
 	return fdchan_setup(ctx, make_pipe);
 }
 
-const struct notify_ops pipe_ops = {
+const struct notify_ops notify_pipe_ops = {
 	.base = {
 		.name = "pipe",
 		.summary = "1-byte write into a pipe, blocking read on the other end",

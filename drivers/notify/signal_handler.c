@@ -77,7 +77,7 @@ static void signal_handler_teardown(struct notify_ctx *ctx)
 	sig_teardown(ctx);
 }
 
-const struct notify_ops signal_handler_ops = {
+const struct notify_ops notify_signal_handler_ops = {
 	.base = {
 		.name = "signal-handler",
 		.summary = "sigaction handler, B waits in sigsuspend; kill/tgkill or sigqueue",

@@ -78,7 +78,7 @@ static void sigfd_teardown(struct notify_ctx *ctx)
 	free(sf);
 }
 
-const struct notify_ops signalfd_ops = {
+const struct notify_ops notify_signalfd_ops = {
 	.base = {
 		.name = "signalfd",
 		.summary = "signal kept blocked, B reads it from a signalfd",

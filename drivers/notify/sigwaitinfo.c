@@ -32,7 +32,7 @@ static int64_t sigwait_wait(struct notify_ctx *ctx, enum notify_side self,
 	return 1;
 }
 
-const struct notify_ops sigwaitinfo_ops = {
+const struct notify_ops notify_sigwaitinfo_ops = {
 	.base = {
 		.name = "sigwaitinfo",
 		.summary = "signal kept blocked, B dequeues it with sigwaitinfo",

@@ -29,7 +29,7 @@ static int socketpair_setup(struct notify_ctx *ctx)
 	return fdchan_setup(ctx, make_socketpair);
 }
 
-const struct notify_ops socketpair_ops = {
+const struct notify_ops notify_socketpair_ops = {
 	.base = {
 		.name = "socketpair",
 		.summary = "1-byte send over an AF_UNIX socketpair, blocking read",

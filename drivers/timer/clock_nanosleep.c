@@ -42,7 +42,7 @@ static int cns_wait(struct timer_ctx *ctx, int64_t deadline_ns, struct timer_fir
 	return 1;
 }
 
-const struct timer_ops clock_nanosleep_ops = {
+const struct timer_ops timer_clock_nanosleep_ops = {
 	.base = {
 		.name = "clock-nanosleep",
 		.summary = "clock_nanosleep CLOCK_MONOTONIC: abs = TIMER_ABSTIME deadline, "

@@ -62,7 +62,7 @@ static int epoll_pwait2_wait(struct timer_ctx *ctx, int64_t deadline_ns,
 	return timer_idle_result(n, fired);
 }
 
-const struct timer_ops epoll_pwait2_ops = {
+const struct timer_ops timer_epoll_pwait2_ops = {
 	.base = {
 		.name = "epoll-pwait2",
 		.summary = "epoll_pwait2 with the time left as a timespec (ns)",

@@ -38,7 +38,7 @@ static int epoll_timeout_wait(struct timer_ctx *ctx, int64_t deadline_ns,
 	return timer_idle_result(n, fired);
 }
 
-const struct timer_ops epoll_timeout_ops = {
+const struct timer_ops timer_epoll_timeout_ops = {
 	.base = {
 		.name = "epoll-timeout",
 		.summary = "epoll_wait with the time left rounded up to whole ms",

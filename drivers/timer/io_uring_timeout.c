@@ -123,7 +123,7 @@ static int iou_wait(struct timer_ctx *ctx, int64_t deadline_ns, struct timer_fir
 #define iou_teardown NULL
 #endif
 
-const struct timer_ops io_uring_timeout_ops = {
+const struct timer_ops timer_io_uring_timeout_ops = {
 	.base = {
 		.name = "io_uring-timeout",
 		.summary = "io_uring IORING_OP_TIMEOUT with IORING_TIMEOUT_ABS per deadline",

@@ -92,18 +92,10 @@
 #include "run.h"
 #include "timer.h"
 
-static const struct evb_mech *const registry[] = {
-	&timerfd_ops.base,
-	&posix_timer_ops.base,
-	&clock_nanosleep_ops.base,
-	&nanosleep_ops.base,
-	&epoll_timeout_ops.base,
-	&epoll_pwait2_ops.base,
-	&ppoll_ops.base,
-	&select_ops.base,
-	&io_uring_timeout_ops.base,
-	&timerfd_epoll_ops.base,
-};
+/* The registry, in --list order: mechanisms.h. */
+#define TIMER_ENTRY(m) &timer_##m##_ops.base,
+static const struct evb_mech *const registry[] = { TIMER_MECHANISMS(TIMER_ENTRY) };
+#undef TIMER_ENTRY
 
 static const char *const timer_modes[] = { "lateness", NULL };
 static const char *const sched_names[] = { "other", "fifo", NULL };
@@ -231,6 +223,50 @@ static void check_consistency(struct timer_opts *opts, const struct timer_ops *o
 				(double)o->timeout_ns / 1e9);
 }
 
+/* Options beyond the common ones; false when opt is none of them. */
+static bool family_opt(void *fopts, int opt, const char *arg)
+{
+	struct timer_opts *opts = fopts;
+	const char *prog = opts->common.prog;
+
+	switch (opt) {
+	case OPT_PERIOD:
+		opts->period_ns = evb_opt_i64(prog, "--period-ns", arg, EVB_UNIT_TIME, 1000,
+					      10 * EVB_NSEC_PER_SEC);
+		return true;
+	case OPT_TIMER_SLACK:
+		opts->slack_ns = parse_slack(prog, arg);
+		return true;
+	case OPT_SCHED:
+		opts->sched = evb_opt_word(prog, "--sched", arg, sched_names);
+		return true;
+	case OPT_PRIO:
+		opts->prio = evb_opt_i64(prog, "--prio", arg, EVB_UNIT_NONE, 1, 99);
+		opts->prio_given = true;
+		return true;
+	case OPT_TIMERS:
+		opts->timers = evb_opt_i64(prog, "--timers", arg, EVB_UNIT_COUNT, 1, MAX_TIMERS);
+		opts->timers_given = true;
+		return true;
+	case OPT_LOAD:
+		opts->load = arg ? evb_opt_word(prog, "--load", arg, load_names) : LOAD_BUSY;
+		return true;
+	case OPT_STALL_AT:
+		opts->stall_at = evb_opt_i64(prog, "--stall-at", arg, EVB_UNIT_COUNT, 1,
+					     1000000000LL);
+		return true;
+	case OPT_STALL_NS:
+		opts->stall_ns = evb_opt_i64(prog, "--stall-ns", arg, EVB_UNIT_TIME, 1,
+					     10 * EVB_NSEC_PER_SEC);
+		return true;
+	case OPT_INJECT_MISS:
+		opts->inject_miss = evb_opt_i64(prog, "--inject-miss", arg, EVB_UNIT_COUNT, 1,
+						1000000000LL);
+		return true;
+	}
+	return false;
+}
+
 static void parse(int argc, char **argv, struct timer_opts *opts)
 {
 	static const struct option long_options[] = {
@@ -246,9 +282,15 @@ static void parse(int argc, char **argv, struct timer_opts *opts)
 		{ "inject-miss", required_argument, NULL, OPT_INJECT_MISS },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const struct evb_driver_desc desc = {
+		.options = long_options,
+		.family_opt = family_opt,
+		.usage = usage,
+		.registry = registry,
+		.nmechs = EVB_ARRAY_SIZE(registry),
+		.probe = probe,
+	};
 	struct evb_driver_opts *o = &opts->common;
-	bool list = false, help = false;
-	int opt;
 
 	*opts = (struct timer_opts){
 		.period_ns = DEFAULT_PERIOD_NS,
@@ -262,51 +304,7 @@ static void parse(int argc, char **argv, struct timer_opts *opts)
 	o->has_ipc = false;                 /* before parsing: --ipc is refused */
 	o->placement = EVB_PLACE_SAME_CPU;
 	o->warmup = DEFAULT_WARMUP;
-	while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
-		if (evb_driver_common_opt(o, opt, optarg, &list, &help))
-			continue;
-		switch (opt) {
-		case OPT_PERIOD:
-			opts->period_ns = evb_opt_i64(o->prog, "--period-ns", optarg,
-						      EVB_UNIT_TIME, 1000, 10 * EVB_NSEC_PER_SEC);
-			break;
-		case OPT_TIMER_SLACK:
-			opts->slack_ns = parse_slack(o->prog, optarg);
-			break;
-		case OPT_SCHED:
-			opts->sched = evb_opt_word(o->prog, "--sched", optarg, sched_names);
-			break;
-		case OPT_PRIO:
-			opts->prio = evb_opt_i64(o->prog, "--prio", optarg, EVB_UNIT_NONE, 1, 99);
-			opts->prio_given = true;
-			break;
-		case OPT_TIMERS:
-			opts->timers = evb_opt_i64(o->prog, "--timers", optarg, EVB_UNIT_COUNT, 1,
-						   MAX_TIMERS);
-			opts->timers_given = true;
-			break;
-		case OPT_LOAD:
-			opts->load = optarg ? evb_opt_word(o->prog, "--load", optarg, load_names)
-					    : LOAD_BUSY;
-			break;
-		case OPT_STALL_AT:
-			opts->stall_at = evb_opt_i64(o->prog, "--stall-at", optarg,
-						     EVB_UNIT_COUNT, 1, 1000000000LL);
-			break;
-		case OPT_STALL_NS:
-			opts->stall_ns = evb_opt_i64(o->prog, "--stall-ns", optarg, EVB_UNIT_TIME,
-						     1, 10 * EVB_NSEC_PER_SEC);
-			break;
-		case OPT_INJECT_MISS:
-			opts->inject_miss = evb_opt_i64(o->prog, "--inject-miss", optarg,
-							EVB_UNIT_COUNT, 1, 1000000000LL);
-			break;
-		default:
-			evb_usage_error(o->prog, "unknown option (see above)");
-		}
-	}
-	evb_driver_parse_done(o, argc, argv, list, help, usage, registry,
-			      EVB_ARRAY_SIZE(registry), probe);
+	evb_driver_parse(&desc, o, opts, argc, argv);
 	check_consistency(opts, container_of(o->mech, struct timer_ops, base));
 }
 

@@ -15,22 +15,14 @@
 #include "load.h"
 #include "run.h"
 
-/* Exactly one row leaves the process, from main or from the watchdog. */
-static int emit_once(struct timer_run *r, const struct evb_row *row, const struct evb_hist *hist)
+/* How far a run got, for the reason of one the watchdog ends. */
+static void progress(const void *arg, char *buf, size_t len)
 {
-	return evb_driver_emit_once(&r->opts->common, row, hist, &r->emitted);
-}
+	const struct timer_run *r = arg;
 
-static void watchdog_fire(void *arg, int timed_out, const char *why)
-{
-	struct timer_run *r = arg;
-	struct evb_row row = r->axes;
-	const struct timer_opts *o = r->opts;
-
-	evb_row_reason(&row, "%s (%lld of %lld measured deadlines sampled)", why,
-		       (long long)atomic_load(&r->progress),
-		       (long long)(o->common.iterations * r->ntimers));
-	evb_driver_abandon(&o->common, &row, timed_out, &r->emitted);
+	snprintf(buf, len, "%lld of %lld measured deadlines sampled",
+		 (long long)atomic_load(&r->progress),
+		 (long long)(r->opts->common.iterations * r->ntimers));
 }
 
 
@@ -233,6 +225,11 @@ int timer_measure(const struct timer_opts *opts, const struct timer_ops *ops,
 	r->ops = ops;
 	r->ctx = &ctx;
 	r->axes = *row;
+	/* Exactly one row leaves the process, from main or from the watchdog. */
+	r->end = (struct evb_driver_end){
+		.opts = o, .row = &r->axes, .emitted = &r->emitted,
+		.progress = progress, .arg = r,
+	};
 	r->span_begin = o->warmup;
 	r->span_end = o->warmup + o->iterations;
 	r->cost.machine_cpu_ns = EVB_NA;
@@ -246,7 +243,7 @@ int timer_measure(const struct timer_opts *opts, const struct timer_ops *ops,
 		free_run(r);
 		return evb_driver_fail(o, row, "%s setup: %s", ops->base.name, strerror(-ret));
 	}
-	ret = evb_watchdog_start(&watchdog, o->timeout_ns, watchdog_fire, r);
+	ret = evb_watchdog_start(&watchdog, o->timeout_ns, evb_driver_end_fire, &r->end);
 	if (ret) {
 		snprintf(reason, sizeof(reason), "watchdog thread: %s", strerror(-ret));
 		status = EVB_STATUS_FAILED;
@@ -270,7 +267,8 @@ int timer_measure(const struct timer_opts *opts, const struct timer_ops *ops,
 		fprintf(stderr, "%s: %s\n", o->prog, reason);
 	}
 	/* a partial run's samples stay out of the --hist file */
-	ret = emit_once(r, row, ok ? &r->hist : NULL);
+	r->end.hist = ok ? &r->hist : NULL;
+	ret = evb_driver_end_emit(&r->end, row);
 	free_run(r);
 	return ret;
 }

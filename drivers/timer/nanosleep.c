@@ -34,7 +34,7 @@ static int nanosleep_wait(struct timer_ctx *ctx, int64_t deadline_ns, struct tim
 	return 1;
 }
 
-const struct timer_ops nanosleep_ops = {
+const struct timer_ops timer_nanosleep_ops = {
 	.base = {
 		.name = "nanosleep",
 		.summary = "nanosleep(period) after every wakeup: relative, drifts",

@@ -180,7 +180,7 @@ static void posix_timer_teardown(struct timer_ctx *ctx)
 	free(pt);
 }
 
-const struct timer_ops posix_timer_ops = {
+const struct timer_ops timer_posix_timer_ops = {
 	.base = {
 		.name = "posix-timer",
 		.summary = "timer_create + TIMER_ABSTIME periodic, SIGRTMIN taken by "

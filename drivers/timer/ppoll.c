@@ -29,7 +29,7 @@ static int ppoll_wait(struct timer_ctx *ctx, int64_t deadline_ns, struct timer_f
 	return timer_idle_result(n, fired);
 }
 
-const struct timer_ops ppoll_ops = {
+const struct timer_ops timer_ppoll_ops = {
 	.base = {
 		.name = "ppoll",
 		.summary = "ppoll with the time left as a timespec (ns)",

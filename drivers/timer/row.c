@@ -6,30 +6,13 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "run.h"
-
-/* Context switches per period: A the waiter, B the --load sibling (if any). */
-static void set_switches(const struct timer_run *r, struct evb_row *row)
-{
-	const struct timer_cost *c = &r->cost;
-	double periods = (double)(r->span_end - r->span_begin);
-
-	if (periods <= 0)
-		return;
-	row->vcsw_a_per_op = (double)c->waiter.vcsw / periods;
-	row->ivcsw_a_per_op = (double)c->waiter.ivcsw / periods;
-	if (!c->loaded)
-		return;
-	row->vcsw_b_per_op = (double)c->load.vcsw / periods;
-	row->ivcsw_b_per_op = (double)c->load.ivcsw / periods;
-}
 
 void timer_fill_row(const struct timer_run *r, struct evb_row *row)
 {
 	const struct timer_tally *t = &r->tally;
-	struct rusage self;
+	const struct timer_cost *c = &r->cost;
 
 	evb_row_set_hist_early(row, &r->hist, &r->early);
 	row->sent = (r->span_end - r->span_begin) * r->ntimers;
@@ -39,9 +22,10 @@ void timer_fill_row(const struct timer_run *r, struct evb_row *row)
 	row->cpu_user_ns = r->cost.waiter.user_ns;
 	row->cpu_sys_ns = r->cost.waiter.sys_ns;
 	row->machine_cpu_ns = r->cost.machine_cpu_ns;
-	set_switches(r, row);
-	if (getrusage(RUSAGE_SELF, &self) == 0)
-		row->max_rss_kb = self.ru_maxrss;
+	/* context switches per period: A the waiter, B the --load sibling (if any) */
+	evb_driver_row_switches(row, &c->waiter, c->loaded ? &c->load : NULL,
+				(double)(r->span_end - r->span_begin));
+	evb_driver_row_rss(row, false);
 }
 
 /* What a reader of stderr should know about the counts. */

@@ -74,6 +74,7 @@ struct timer_run {
 	_Atomic int64_t progress;   /* measured samples, for the watchdog */
 	_Atomic int emitted;        /* the row was written (main or watchdog) */
 	struct evb_row axes;        /* the row as it stands before the run */
+	struct evb_driver_end end;  /* the one row: main's or the watchdog's (axes) */
 	char failed_call[64];
 };
 

@@ -52,7 +52,7 @@ static int select_wait(struct timer_ctx *ctx, int64_t deadline_ns, struct timer_
 	return timer_idle_result(n, fired);
 }
 
-const struct timer_ops select_ops = {
+const struct timer_ops timer_select_ops = {
 	.base = {
 		.name = "select",
 		.summary = "select with the time left rounded up to whole us",

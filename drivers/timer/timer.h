@@ -129,9 +129,7 @@ void timer_idle_teardown(struct timer_ctx *ctx);
  */
 int timer_idle_result(int n, struct timer_fire *fired);
 
-/* The registry, in --list order. */
-extern const struct timer_ops timerfd_ops, posix_timer_ops, clock_nanosleep_ops,
-	nanosleep_ops, epoll_timeout_ops, epoll_pwait2_ops, ppoll_ops, select_ops,
-	io_uring_timeout_ops, timerfd_epoll_ops;
+/* The mechanisms' ops, in --list order. */
+#include "mechanisms.h"
 
 #endif

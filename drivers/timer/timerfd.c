@@ -110,7 +110,7 @@ static void timerfd_teardown(struct timer_ctx *ctx)
 	free(st);
 }
 
-const struct timer_ops timerfd_ops = {
+const struct timer_ops timer_timerfd_ops = {
 	.base = {
 		.name = "timerfd",
 		.summary = "timerfd read(): abs = periodic TFD_TIMER_ABSTIME, "

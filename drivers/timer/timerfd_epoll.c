@@ -138,7 +138,7 @@ static void tfe_teardown(struct timer_ctx *ctx)
 		tfe_free(ctx->priv);
 }
 
-const struct timer_ops timerfd_epoll_ops = {
+const struct timer_ops timer_timerfd_epoll_ops = {
 	.base = {
 		.name = "timerfd-epoll",
 		.summary = "--timers N periodic timerfds, phases spread over a period, "

@@ -1,0 +1,29 @@
+/*
+ * mechanisms.h - evb-timer's mechanisms, in --list order.
+ *
+ * One line per mechanism: X(m) names the file m.c that defines
+ * timer_<m>_ops.  The list makes both the declarations below and the
+ * registry in main.c, so adding a mechanism is its file, one line here and
+ * one in CMakeLists.txt.
+ */
+#ifndef TIMER_MECHANISMS_H
+#define TIMER_MECHANISMS_H
+
+#define TIMER_MECHANISMS(X) \
+	X(timerfd)          \
+	X(posix_timer)      \
+	X(clock_nanosleep)  \
+	X(nanosleep)        \
+	X(epoll_timeout)    \
+	X(epoll_pwait2)     \
+	X(ppoll)            \
+	X(select)           \
+	X(io_uring_timeout) \
+	X(timerfd_epoll)
+
+struct timer_ops;
+#define TIMER_DECLARE(m) extern const struct timer_ops timer_##m##_ops;
+TIMER_MECHANISMS(TIMER_DECLARE)
+#undef TIMER_DECLARE
+
+#endif
