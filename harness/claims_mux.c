@@ -5,6 +5,7 @@
  * period_ns .. load empty; register has no active axis).
  */
 #include "claims.h"
+#include "family.h"
 
 #define MUX(mode_, mech, var, ipc_, where, fds, nfds_, active_) \
 	{ .family = "mux", .mechanism = mech, .variant = var, .mode = mode_, .ipc = ipc_, \

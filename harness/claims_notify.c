@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "claims.h"
+#include "family.h"
 
 #define NOTIFY(mech, var, mode_, ipc_, where) \
 	{ .family = "notify", .mechanism = mech, .variant = var, .mode = mode_, \

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "claims.h"
+#include "family.h"
 
 /* Periodic 1 ms deadlines, default timer slack, SCHED_OTHER, no load,
  * waiter pinned; the timer family leaves ipc, fd_type, nfds, active and

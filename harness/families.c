@@ -5,12 +5,8 @@
  */
 #include <stddef.h>
 
-#include "evb_families.h"
+#include "family.h"
 #include "plan.h"
-
-#define DECLARE(f) extern const struct harness_family f##_family;
-EVB_FAMILIES(DECLARE)
-#undef DECLARE
 
 #define ENTRY(f) &f##_family,
 const struct harness_family *const harness_families[] = { EVB_FAMILIES(ENTRY) };

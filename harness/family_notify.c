@@ -5,17 +5,11 @@
 #include <stddef.h>
 
 #include "claims.h"
+#include "family.h"
 #include "evb_clock.h"
 #include "figures.h"
 #include "plan.h"
 #include "report.h"
-
-/* Defined in plan_notify.c, figures_notify.c, report_notify.c, claims_notify.c. */
-int plan_notify(struct harness_plan *plan, const struct harness_plan_req *req,
-		const struct harness_mech *mechs, size_t nmechs);
-int figures_notify(const struct harness_figctx *ctx);
-void report_notify(const struct report_ctx *ctx);
-extern const struct claim *const claims_notify[];
 
 /*
  * The run's sentinel (run_sentinel.c): pipe pingpong between two threads

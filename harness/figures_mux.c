@@ -19,6 +19,7 @@
 
 #include "evb_placement.h"
 #include "figures.h"
+#include "family.h"
 
 /* The shared name table, in its order (evb_placement.h). */
 static const char *const *const fd_types = evb_fd_type_names;

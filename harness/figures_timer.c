@@ -26,6 +26,7 @@
 #include "figures.h"
 #include "plan.h"
 #include "summary.h"
+#include "family.h"
 
 #define CORE_PERIOD_NS 1000000LL
 #define MAX_LABELS 64

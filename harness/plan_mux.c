@@ -29,6 +29,7 @@
 #include "evb_peer.h"
 #include "evb_placement.h"
 #include "plan.h"
+#include "family.h"
 
 /* The shared name tables, in their order (evb_placement.h, evb_peer.h). */
 static const char *const *const fd_types = evb_fd_type_names;

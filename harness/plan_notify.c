@@ -23,6 +23,7 @@
 #include "evb_peer.h"
 #include "evb_placement.h"
 #include "plan.h"
+#include "family.h"
 
 /* The shared name tables, in their order (evb_placement.h, evb_peer.h). */
 static const char *const *const placements = evb_placement_names;

@@ -34,6 +34,7 @@
 
 #include "evb_placement.h"
 #include "plan.h"
+#include "family.h"
 
 /* The shared name table, in its order (evb_placement.h). */
 static const char *const *const placements = evb_placement_names;

@@ -9,6 +9,7 @@
 
 #include "figures.h"
 #include "report.h"
+#include "family.h"
 
 static const char *const sweep_nfds[] = { "1", "10", "100", "1000", "10000", "100000",
 					  "1000000" };

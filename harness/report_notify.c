@@ -5,6 +5,7 @@
 
 #include "figures.h"
 #include "report.h"
+#include "family.h"
 
 /* A notify cell: every axis past placement is empty in this family. */
 static double cell(const struct report_ctx *ctx, struct report_trust *t, const char *mech,

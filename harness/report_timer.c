@@ -10,6 +10,7 @@
 
 #include "figures.h"
 #include "report.h"
+#include "family.h"
 
 #define MAX_MECHS 64
 
