@@ -259,11 +259,11 @@ static int scan_figures(const struct harness_figctx *ctx)
 				 pcts[p] == 100 ? "100pct" : pcts[p] == 10 ? "10pct" : "",
 				 t ? "_" : "", t ? fd_types[t] : "");
 			snprintf(title, sizeof(title),
-				 "scan: one sample = one wait call (select, poll, epoll_wait, "
-				 "io_uring_enter...)\\nwith timeout 0 over N registered %ss, %s, "
-				 "with the set copy and re-arm a loop does\\n(*: the et drain or "
-				 "multishot re-arm is timed too). Point: median over "
-				 "repetitions of each run's p50; whisker up to the pooled p99",
+				 "scan: one sample = the wait calls (select, poll, epoll_wait, "
+				 "io_uring_enter...) with timeout 0\\nover N registered %ss, %s, "
+				 "with the set copy and re-arm a loop does (*: et drain or\\n"
+				 "multishot re-arm timed too). Point: median over repetitions "
+				 "of each run's p50; whisker: pooled p99",
 				 fd_types[t], active_words(pcts[p]));
 			if (figure(ctx, &fd, "mux_scan.gp", name, title,
 				   "ylabel='ns per call (log scale)'") < 0)
