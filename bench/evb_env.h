@@ -1,8 +1,8 @@
 /*
  * evb_env.h - what the machine was while it was measured.
  *
- * Captures every key of DESIGN.md's environment list that this machine
- * exposes; a key it does not expose is still written, as "unavailable", so a
+ * Captures every environment key the README's env.csv row lists that this
+ * machine exposes; a key it does not expose is still written, as "unavailable", so a
  * reader sees the hole.  Warnings name what skews results (a governor that
  * is not "performance", load, a VM, a debug kernel, a clocksource that is
  * not tsc).  Nothing here changes the machine.

@@ -6,7 +6,7 @@
  * does not use stay empty, as do figures a mode does not produce (a burst
  * has no percentiles).  Integers that are empty hold EVB_NA, doubles NAN.
  *
- * Columns beyond DESIGN.md's list (see the README's design section):
+ * Columns added since the first schema (README, "results.csv"):
  *   timers, timer_slack_ns, sched, load   axes of the timer family
  *   spurious                               events reported that were not made
  *                                          ready (mux verifies every call)

@@ -90,53 +90,19 @@ fail:
 	_exit(127);
 }
 
-int evb_spawn(char *const argv[], const struct evb_spawn_opts *opts,
-	      struct evb_spawn_result *res)
+/*
+ * Read the child's stdout and stderr until both close, the deadline passes
+ * (res->end = TIMEOUT) or cancel_fd is readable (CANCELED); then close
+ * them.  0, or -errno when poll fails.
+ */
+static int collect(int out_fd, int err_fd, const struct evb_spawn_opts *opts, int64_t start,
+		   struct evb_spawn_result *res, struct errbuf *eb)
 {
-	int out_pipe[2], err_pipe[2], report[2];
 	size_t out_cap = 0;
-	struct errbuf eb = { .len = 0 };
-	int64_t start = evb_now_ns();
-	int ret = 0, status = 0, exec_errno = 0;
-	pid_t pid;
-
-	memset(res, 0, sizeof(*res));
-	if (pipe2(out_pipe, O_CLOEXEC))
-		return -errno;
-	if (pipe2(err_pipe, O_CLOEXEC)) {
-		ret = -errno;
-		goto err_close_out;
-	}
-	if (pipe2(report, O_CLOEXEC)) {   /* carries execv's errno, closes on success */
-		ret = -errno;
-		goto err_close_err;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		ret = -errno;
-		goto err_close_report;
-	}
-	if (pid == 0)
-		child_exec(argv, out_pipe[1], err_pipe[1], report[1]);
-	setpgid(pid, pid);   /* also here, so the group exists before any kill */
-	close(out_pipe[1]);
-	close(err_pipe[1]);
-	close(report[1]);
-	if (read(report[0], &exec_errno, sizeof(exec_errno)) == sizeof(exec_errno)) {
-		waitpid(pid, NULL, 0);
-		snprintf(res->last_err, sizeof(res->last_err), "cannot run %s: %s", argv[0],
-			 strerror(exec_errno));
-		close(report[0]);
-		close(out_pipe[0]);
-		close(err_pipe[0]);
-		return -exec_errno;
-	}
-	close(report[0]);
-
+	int ret = 0;
 	struct pollfd fds[3] = {
-		{ .fd = out_pipe[0], .events = POLLIN },
-		{ .fd = err_pipe[0], .events = POLLIN },
+		{ .fd = out_fd, .events = POLLIN },
+		{ .fd = err_fd, .events = POLLIN },
 		{ .fd = opts->cancel_fd, .events = POLLIN },
 	};
 	int open_pipes = 2;
@@ -183,16 +149,63 @@ int evb_spawn(char *const argv[], const struct evb_spawn_opts *opts,
 			if (i == 0)
 				out_feed(res, &out_cap, buf, (size_t)got);
 			else
-				err_feed(&eb, buf, (size_t)got, opts, res);
+				err_feed(eb, buf, (size_t)got, opts, res);
 		}
 	}
+	for (int i = 0; i < 2; i++)
+		if (fds[i].fd >= 0)
+			close(fds[i].fd);
+	return ret;
+}
+
+int evb_spawn(char *const argv[], const struct evb_spawn_opts *opts,
+	      struct evb_spawn_result *res)
+{
+	int out_pipe[2], err_pipe[2], report[2];
+	struct errbuf eb = { .len = 0 };
+	int64_t start = evb_now_ns();
+	int ret = 0, status = 0, exec_errno = 0;
+	pid_t pid;
+
+	memset(res, 0, sizeof(*res));
+	if (pipe2(out_pipe, O_CLOEXEC))
+		return -errno;
+	if (pipe2(err_pipe, O_CLOEXEC)) {
+		ret = -errno;
+		goto err_close_out;
+	}
+	if (pipe2(report, O_CLOEXEC)) {   /* carries execv's errno, closes on success */
+		ret = -errno;
+		goto err_close_err;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		ret = -errno;
+		goto err_close_report;
+	}
+	if (pid == 0)
+		child_exec(argv, out_pipe[1], err_pipe[1], report[1]);
+	setpgid(pid, pid);   /* also here, so the group exists before any kill */
+	close(out_pipe[1]);
+	close(err_pipe[1]);
+	close(report[1]);
+	if (read(report[0], &exec_errno, sizeof(exec_errno)) == sizeof(exec_errno)) {
+		waitpid(pid, NULL, 0);
+		snprintf(res->last_err, sizeof(res->last_err), "cannot run %s: %s", argv[0],
+			 strerror(exec_errno));
+		close(report[0]);
+		close(out_pipe[0]);
+		close(err_pipe[0]);
+		return -exec_errno;
+	}
+	close(report[0]);
+
+	ret = collect(out_pipe[0], err_pipe[0], opts, start, res, &eb);
 	if (res->end == EVB_SPAWN_TIMEOUT || res->end == EVB_SPAWN_CANCELED || ret)
 		kill(-pid, SIGKILL);   /* the group this function created, only */
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	for (int i = 0; i < 2; i++)
-		if (fds[i].fd >= 0)
-			close(fds[i].fd);
 	err_flush_line(&eb, opts, res);
 	if (res->end == EVB_SPAWN_EXITED) {
 		if (WIFSIGNALED(status)) {

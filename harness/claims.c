@@ -327,7 +327,7 @@ void report_claims(const struct report_ctx *ctx)
 	struct doc *d = ctx->doc;
 
 	doc_h(d, 2, "Claims put to the test");
-	doc_p(d, "Each claim quoted by the design document, the tests it was put to, and what "
+	doc_p(d, "Each published claim evbench puts to the test, the tests, and what "
 	      "this machine measured. A test compares cells named by every axis, from the ok "
 	      "repetitions in results.csv: a ratio of two cells' medians with its %.0f%% "
 	      "bootstrap interval, or one cell's median with its order-statistic interval. "

@@ -1,5 +1,5 @@
 /*
- * claims.h - the claims engine: each claim the design document quotes is
+ * claims.h - the claims engine: each published claim evbench tests is
  * put to one or more tests, each test compares cells of this run named by
  * every axis, and each verdict comes from an interval, never from a point.
  *

@@ -2,11 +2,9 @@
  * figures_timer.c - the timer family's figures.  One sample everywhere is
  * lateness: the clock right after the wait returned - the absolute deadline.
  *
- *   timer_lateness  per mechanism/variant at a 1 ms period: bar = median p50
- *                   over reps, whisker to the pooled p99, marker at the median
- *                   max; three bars per mechanism: SCHED_OTHER with the
- *                   default slack, SCHED_OTHER with 1 ns slack, SCHED_FIFO
- *                   (timer_lateness.gp)
+ *   timer_lateness  per mechanism/variant at 1 ms: bar = median p50, whisker
+ *                   to the pooled p99, marker at the median max; bars: OTHER
+ *                   with default and 1 ns slack, FIFO (timer_lateness.gp)
  *   timer_cdf       lateness CDF per mechanism at 1 ms from the merged
  *                   histograms (hist/<cell>.csv), default slack beside 1 ns
  *                   slack (timer_cdf.gp)

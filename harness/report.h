@@ -75,7 +75,7 @@ size_t report_mechanisms(const struct evb_table *summary, const char *family, co
 /* "notify eventfd/counter pingpong thread same-cpu", numbers named. */
 void report_cell_label(const struct evb_table *summary, size_t row, char *buf, size_t len);
 
-/* The claims of the design document beside what this run measured. */
+/* The published claims evbench tests, beside what this run measured. */
 void report_claims(const struct report_ctx *ctx);
 
 #endif

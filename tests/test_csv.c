@@ -154,7 +154,8 @@ END_TEST
 
 START_TEST(header_matches_design_order)
 {
-	/* DESIGN.md's columns, in order, come first among the schema's. */
+	/* The original columns (README, "results.csv"), in order, come first
+	 * among the schema's. */
 	static const char *const design[] = {
 		"run_id", "family", "mechanism", "variant", "mode", "ipc", "placement",
 		"fd_type", "nfds", "active", "period_ns", "rep", "status", "reason", "metric",
