@@ -67,7 +67,10 @@ static void usage(void)
 	       "\n"
 	       "  --profile P          smoke (<30 s), quick (<2 min), standard (<10 min),\n"
 	       "                       full (hours)\n"
-	       "  --family F           only this family (notify, mux, timer)\n"
+	       "  --family F           only this family (");
+	for (size_t f = 0; f < harness_nfamilies; f++)
+		printf("%s%s", f ? ", " : "", harness_families[f]->name);
+	printf(")\n"
 	       "  --mechanism M        only cells of this mechanism\n"
 	       "  --preset NAME        a family's named cell set instead of the profile's\n"
 	       "                       (see `evbench list`)\n"
