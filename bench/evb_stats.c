@@ -184,7 +184,9 @@ bool evb_bimodal(const double *v, size_t n, size_t *split)
 		return false;
 	double inner = fmax(v[best - 1] - v[0], v[n - 1] - v[best]);
 
-	if (widest <= 0.10 * fabs(median) || widest <= 3.0 * inner)
+	/* more than 1: integer figures (ns) that differ by one unit are its
+	 * resolution, not two behaviours */
+	if (widest <= 0.10 * fabs(median) || widest <= 3.0 * inner || widest <= 1.0)
 		return false;
 	if (split)
 		*split = best;

@@ -95,7 +95,8 @@ int evb_median_precision(const double *v, size_t n, double conf, struct evb_prec
  * neighbours splits v into two groups of at least 2 values and 20% of n
  * each, and that gap is more than 10% of the median and more than three
  * times the widest range inside either group.  *split gets the index of the
- * first value of the upper group.
+ * first value of the upper group.  A gap of 1 or less is never bimodal: the
+ * figures are integers (ns), and one unit is their resolution.
  */
 bool evb_bimodal(const double *v, size_t n, size_t *split);
 

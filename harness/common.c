@@ -153,7 +153,7 @@ int harness_plan_family(struct harness_plan *plan, const struct harness_family *
 	return ret;
 }
 
-int harness_render_figures(const char *run_dir, FILE *log)
+int harness_render_figures(const char *run_dir, FILE *log, int cancel_fd)
 {
 	char summary_path[PATH_MAX], results_path[PATH_MAX], plots[PATH_MAX];
 	struct evb_table summary, results;
@@ -178,6 +178,7 @@ int harness_render_figures(const char *run_dir, FILE *log)
 		.summary = &summary,
 		.results = &results,
 		.log = log,
+		.cancel_fd = cancel_fd,
 	};
 
 	for (size_t i = 0; i < harness_nfamilies; i++) {
@@ -192,6 +193,10 @@ int harness_render_figures(const char *run_dir, FILE *log)
 				"complete; apt-get install gnuplot-nox)\n", HARNESS_PROG);
 			if (log)
 				fprintf(log, "figures skipped: gnuplot not found\n");
+			ret = r;
+			break;
+		}
+		if (r == -EINTR) {   /* interrupted: the caller's stage check says so */
 			ret = r;
 			break;
 		}

@@ -299,7 +299,7 @@ static int write_figure_data(const struct cmp *c, FILE *f, size_t *rows)
 int cmp_draw(const struct cmp *c, const char *dir)
 {
 	char path[PATH_MAX], plots[PATH_MAX];
-	struct harness_figctx ctx = { .run_dir = dir, .plots_dir = plots };
+	struct harness_figctx ctx = { .run_dir = dir, .plots_dir = plots, .cancel_fd = -1 };
 	size_t n = 0;
 	FILE *f = harness_fig_data(&ctx, "compare", path, sizeof(path));
 	int ret;

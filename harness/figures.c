@@ -112,7 +112,7 @@ int harness_gnuplot(const struct harness_figctx *ctx, const char *script, const 
 		char *argv[] = { gnuplot, "-e", assign, script_path, NULL };
 		struct evb_spawn_opts opts = {
 			.timeout_ns = 60 * 1000000000LL,
-			.cancel_fd = -1,
+			.cancel_fd = ctx->cancel_fd,
 			.on_stderr = log_line,
 			.arg = ctx->log,
 		};
@@ -121,6 +121,10 @@ int harness_gnuplot(const struct harness_figctx *ctx, const char *script, const 
 
 		if (ret)
 			return ret;
+		if (res.end == EVB_SPAWN_CANCELED) {
+			evb_spawn_result_free(&res);
+			return -EINTR;
+		}
 		ret = res.end == EVB_SPAWN_EXITED && res.exit_status == 0 ? 0 : -EIO;
 		if (ret)
 			fprintf(stderr, "evbench: gnuplot %s failed for %s: %s\n", script,

@@ -48,6 +48,7 @@ struct harness_figctx {
 	const struct evb_table *summary;    /* summary.csv */
 	const struct evb_table *results;    /* results.csv */
 	FILE *log;                          /* run.log, may be NULL */
+	int cancel_fd;                      /* readable: stop (a run's signalfd); -1: none */
 };
 
 /*
@@ -60,7 +61,8 @@ FILE *harness_fig_data(const struct harness_figctx *ctx, const char *name, char 
 /*
  * Render plots_dir/script with data into figures/<out>.svg and .png.
  * vars: NULL-terminated extra "name='value'" assignments, may be NULL.
- * Returns 0, -ENOENT when gnuplot is not installed, or -errno / -EIO when
+ * Returns 0, -ENOENT when gnuplot is not installed, -EINTR when ctx's
+ * cancel_fd became readable (gnuplot is killed), or -errno / -EIO when
  * gnuplot failed (its message goes to the log).
  */
 int harness_gnuplot(const struct harness_figctx *ctx, const char *script, const char *data,

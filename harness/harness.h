@@ -36,7 +36,8 @@ int harness_plan_family(struct harness_plan *plan, const struct harness_family *
 			const struct harness_plan_req *req);
 
 /* Render a run's figures from its summary.csv and results.csv. */
-int harness_render_figures(const char *run_dir, FILE *log);
+/* cancel_fd: readable means stop now (-EINTR); -1: run to the end. */
+int harness_render_figures(const char *run_dir, FILE *log, int cancel_fd);
 
 int harness_cmd_run(int argc, char **argv);
 int harness_cmd_list(int argc, char **argv);

@@ -189,7 +189,7 @@ int harness_cmd_plot(int argc, char **argv)
 				  "Usage: evbench plot RUN\n\nRedraws RUN/figures/*.svg and "
 				  "*.png from RUN/summary.csv and results.csv with gnuplot.\n");
 
-	return harness_render_figures(run, NULL) ? 1 : 0;
+	return harness_render_figures(run, NULL, -1) ? 1 : 0;
 }
 
 int main(int argc, char **argv)

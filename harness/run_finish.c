@@ -224,7 +224,7 @@ static void later_stages(struct run_state *st)
 	int ret;
 
 	if (!o->no_figures && stage(st, "figures"))
-		harness_render_figures(st->run_dir, st->log);
+		harness_render_figures(st->run_dir, st->log, st->cancel_fd);
 	/* The cross-check is a stage of the standard and full profiles. */
 	if (o->profile >= HARNESS_STANDARD && !o->mechanism && !o->preset &&
 	    stage(st, "cross-check")) {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "evb_csv.h"
+#include "evb_clock.h"
 #include "test_run_util.h"
 #include "testutil.h"
 
@@ -28,14 +29,16 @@ START_TEST(sigint_during_figures_stops_there)
 	FILE *f;
 
 	tr_setup(&fx, "ok");
-	/* A gnuplot that takes its time and says when it started. */
+	/* A gnuplot that would take a minute and says when it started: the
+	 * run must kill it on SIGINT, not wait for it (each gnuplot has a 60 s
+	 * limit and a figure pass runs several). */
 	snprintf(bin, sizeof(bin), "%s/bin", fx.tmp);
 	snprintf(marker, sizeof(marker), "%s/gnuplot-started", fx.tmp);
 	ck_assert_int_eq(mkdir(bin, 0755), 0);
 	snprintf(script, sizeof(script), "%s/gnuplot", bin);
 	f = fopen(script, "w");
 	ck_assert_ptr_nonnull(f);
-	fprintf(f, "#!/bin/sh\necho started >> '%s'\nsleep 1\n", marker);
+	fprintf(f, "#!/bin/sh\necho started >> '%s'\nexec sleep 60\n", marker);
 	ck_assert_int_eq(fclose(f), 0);
 	ck_assert_int_eq(chmod(script, 0755), 0);
 	snprintf(path, sizeof(path), "%s:%s", bin, getenv("PATH") ? getenv("PATH") : "/usr/bin");
@@ -45,7 +48,11 @@ START_TEST(sigint_during_figures_stops_there)
 
 	tr_wait_lines(marker, 1);
 	ck_assert_int_eq(kill(pid, SIGINT), 0);
+	int64_t t0 = evb_now_ns();
+
 	ck_assert_int_eq(tr_wait_exit(pid), 130);
+	/* gnuplot was killed, not waited for (it would have slept 60 s) */
+	ck_assert_msg(evb_now_ns() - t0 < 30 * EVB_NSEC_PER_SEC, "the run waited for gnuplot");
 	ck_assert(tr_env_has(&fx, "run_state,incomplete: interrupted by signal 2 during figures"));
 	snprintf(path, sizeof(path), "%s/report.html", fx.run);
 	ck_assert_int_ne(access(path, F_OK), 0);   /* the report stage never started */

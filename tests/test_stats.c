@@ -160,6 +160,10 @@ START_TEST(precision_and_bimodal)
 	ck_assert(!evb_bimodal(near, 10, &split));
 	ck_assert(!evb_bimodal(NULL, 0, NULL));
 	ck_assert(!evb_bimodal(two, 3, NULL));
+	/* Integer ns a unit apart are the figure's resolution, not two modes. */
+	const double quantised[] = { 3, 3, 4, 4, 4 };
+
+	ck_assert(!evb_bimodal(quantised, 5, &split));
 	/* Empty and single inputs are fine everywhere. */
 	evb_sort_doubles(NULL, 0);
 	ck_assert(isnan(evb_median_sorted(NULL, 0)));
