@@ -30,24 +30,6 @@ static const char *const plan_columns[] = {
 	"iterations", "warmup", "timeout_ns", "hist", "extra", NULL,
 };
 
-/* The sentinel's ok p50 values of one run, sorted; count. */
-static size_t sentinel_values(const struct evb_table *t, double **values)
-{
-	size_t n = 0;
-
-	*values = malloc((t->nrows ? t->nrows : 1) * sizeof(double));
-	if (!*values)
-		return 0;
-	for (size_t r = 0; r < t->nrows; r++) {
-		double v = harness_num(t, r, "p50");
-
-		if (!strcmp(harness_str(t, r, "status"), "ok") && isfinite(v))
-			(*values)[n++] = v;
-	}
-	evb_sort_doubles(*values, n);
-	return n;
-}
-
 void cmp_sentinel(struct cmp *c)
 {
 	struct cmp_sentinel *st = &c->sentinel;
@@ -56,7 +38,9 @@ void cmp_sentinel(struct cmp *c)
 	st->ratio = st->lo = st->hi = NAN;
 	for (int s = 0; s < 2; s++) {
 		st->present[s] = c->run[s].has_sentinel;
-		st->n[s] = st->present[s] ? sentinel_values(&c->run[s].sentinel, &values[s]) : 0;
+		st->n[s] = st->present[s] ? harness_ok_values(&c->run[s].sentinel, "p50",
+							      &values[s]) : 0;
+		evb_sort_doubles(values[s], st->n[s]);
 		st->med[s] = evb_median_sorted(values[s], st->n[s]);
 	}
 	if (st->n[0] && st->n[1] && st->med[0] > 0)

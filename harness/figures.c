@@ -29,6 +29,20 @@ const char *harness_str(const struct evb_table *t, size_t row, const char *col)
 	return evb_table_get(t, row, evb_table_col(t, col));
 }
 
+size_t harness_ok_values(const struct evb_table *t, const char *col, double **values)
+{
+	size_t n = 0;
+
+	*values = malloc((t->nrows ? t->nrows : 1) * sizeof(double));
+	for (size_t r = 0; *values && r < t->nrows; r++) {
+		double v = harness_num(t, r, col);
+
+		if (!strcmp(harness_str(t, r, "status"), "ok") && isfinite(v))
+			(*values)[n++] = v;
+	}
+	return n;
+}
+
 long harness_find_row(const struct evb_table *t, const char *const *kv)
 {
 	int cols[32];

@@ -72,6 +72,12 @@ int harness_gnuplot(const struct harness_figctx *ctx, const char *script, const 
 double harness_num(const struct evb_table *t, size_t row, const char *col);
 /* A string column of a table row; "" when absent. */
 const char *harness_str(const struct evb_table *t, size_t row, const char *col);
+/*
+ * The finite values of column col in the rows of t whose status is ok, in
+ * row order, into *values (malloc'd; free() it).  Returns how many; 0 with
+ * *values NULL when memory runs out.
+ */
+size_t harness_ok_values(const struct evb_table *t, const char *col, double **values);
 
 /*
  * First row of t whose columns equal the given values: kv is a

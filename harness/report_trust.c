@@ -24,6 +24,7 @@
 #include "figures.h"
 #include "precision.h"
 #include "report.h"
+#include "runread.h"
 #include "summary.h"
 
 static const char *const percentiles[] = { "p50", "p90", "p99", "p999", NULL };
@@ -332,9 +333,9 @@ static void bimodal_list(const struct report_ctx *ctx)
 static void sentinel(const struct report_ctx *ctx)
 {
 	struct evb_table t = { 0 };
-	char path[PATH_MAX], med[32], lo[32], hi[32];
+	char path[PATH_MAX], med[32], lo[32], hi[32], warning[300], error[300];
 	double *v;
-	size_t n = 0;
+	size_t n;
 
 	snprintf(path, sizeof(path), "%s/sentinel.csv", ctx->run_dir);
 	if (access(path, R_OK)) {
@@ -342,17 +343,14 @@ static void sentinel(const struct report_ctx *ctx)
 		      "itself moved during the run was not tracked.");
 		return;
 	}
-	if (evb_table_load(&t, path)) {
-		doc_p(ctx->doc, "Sentinel: %s", t.error);
+	/* read as compare reads it: a cut-off last line is dropped, not fatal */
+	if (harness_results_load(&t, path, warning, sizeof(warning), error, sizeof(error))) {
+		doc_p(ctx->doc, "Sentinel: %s", error);
 		return;
 	}
-	v = malloc((t.nrows ? t.nrows : 1) * sizeof(double));
-	for (size_t r = 0; v && r < t.nrows; r++) {
-		double x = harness_num(&t, r, "p50");
-
-		if (!strcmp(harness_str(&t, r, "status"), "ok") && isfinite(x))
-			v[n++] = x;
-	}
+	if (warning[0])
+		doc_p(ctx->doc, "Sentinel: %s", warning);
+	n = harness_ok_values(&t, "p50", &v);
 	if (!v || n < 2) {
 		doc_p(ctx->doc, "Sentinel: sentinel.csv holds %s, so no spread over the run.",
 		      n ? "one ok measurement" : "no ok measurement");
