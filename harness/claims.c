@@ -55,15 +55,6 @@ static void cell_label(const struct claim_cell *c, char *buf, size_t len)
 /* One repetition's figure (claims.h lists the derived ones). */
 static double figure_value(const struct evb_table *t, size_t r, const char *figure)
 {
-	double ops = harness_num(t, r, "delivered");
-
-	if (!(ops > 0))
-		ops = harness_num(t, r, "samples");
-	if (!strcmp(figure, "cpu_ns_per_op"))
-		return ops > 0 ? (harness_num(t, r, "cpu_user_ns") +
-				  harness_num(t, r, "cpu_sys_ns")) / ops : NAN;
-	if (!strcmp(figure, "machine_cpu_ns_per_op"))
-		return ops > 0 ? harness_num(t, r, "machine_cpu_ns") / ops : NAN;
 	if (!strcmp(figure, "mem_bytes_per_fd"))
 		return harness_num(t, r, "rss_bytes_per_fd") + harness_num(t, r, "slab_bytes_per_fd");
 	if (!strcmp(figure, "delivered_share")) {
@@ -71,7 +62,7 @@ static double figure_value(const struct evb_table *t, size_t r, const char *figu
 
 		return sent > 0 ? harness_num(t, r, "delivered") / sent : NAN;
 	}
-	return harness_num(t, r, figure);
+	return harness_row_value(t, r, figure);   /* a column, or cpu per op */
 }
 
 /* What results.csv holds for one cell. */

@@ -29,6 +29,26 @@ const char *harness_str(const struct evb_table *t, size_t row, const char *col)
 	return evb_table_get(t, row, evb_table_col(t, col));
 }
 
+/* Operations of a row, for the per-op figures: delivered, else samples. */
+static double row_ops(const struct evb_table *t, size_t row)
+{
+	double ops = harness_num(t, row, "delivered");
+
+	if (!(ops > 0))
+		ops = harness_num(t, row, "samples");
+	return ops > 0 ? ops : NAN;
+}
+
+double harness_row_value(const struct evb_table *t, size_t row, const char *name)
+{
+	if (!strcmp(name, "cpu_ns_per_op"))
+		return (harness_num(t, row, "cpu_user_ns") + harness_num(t, row, "cpu_sys_ns")) /
+		       row_ops(t, row);
+	if (!strcmp(name, "machine_cpu_ns_per_op"))
+		return harness_num(t, row, "machine_cpu_ns") / row_ops(t, row);
+	return harness_num(t, row, name);
+}
+
 size_t harness_ok_values(const struct evb_table *t, const char *col, double **values)
 {
 	size_t n = 0;

@@ -73,6 +73,14 @@ double harness_num(const struct evb_table *t, size_t row, const char *col);
 /* A string column of a table row; "" when absent. */
 const char *harness_str(const struct evb_table *t, size_t row, const char *col);
 /*
+ * A figure of one results.csv row: a column, or a per-operation figure
+ * derived from the row (cpu_ns_per_op: the driver's user + system CPU,
+ * machine_cpu_ns_per_op: machine_cpu_ns; per delivered, else per sample).
+ * NAN when empty or not derivable.
+ */
+double harness_row_value(const struct evb_table *t, size_t row, const char *name);
+
+/*
  * The finite values of column col in the rows of t whose status is ok, in
  * row order, into *values (malloc'd; free() it).  Returns how many; 0 with
  * *values NULL when memory runs out.

@@ -39,27 +39,6 @@ static const char *const median_stats[] = {
 	"ivcsw_b_per_op", NULL,
 };
 
-/* Operations of a row, for the per-op CPU figures: delivered, else samples. */
-static double row_ops(const struct evb_table *t, size_t row)
-{
-	double ops = harness_num(t, row, "delivered");
-
-	if (!(ops > 0))
-		ops = harness_num(t, row, "samples");
-	return ops > 0 ? ops : NAN;
-}
-
-/* Value of a figure in one row; the *_ns_per_op figures are derived. */
-static double row_value(const struct evb_table *t, size_t row, const char *name)
-{
-	if (!strcmp(name, "cpu_ns_per_op"))
-		return (harness_num(t, row, "cpu_user_ns") + harness_num(t, row, "cpu_sys_ns")) /
-		       row_ops(t, row);
-	if (!strcmp(name, "machine_cpu_ns_per_op"))
-		return harness_num(t, row, "machine_cpu_ns") / row_ops(t, row);
-	return harness_num(t, row, name);
-}
-
 static void put_num(FILE *out, double v)
 {
 	fputc(',', out);
@@ -83,7 +62,7 @@ static size_t ok_values(const struct evb_table *t, const struct harness_summary_
 
 	for (size_t i = 0; i < c->nrows; i++) {
 		size_t r = c->rows[i];
-		double v = row_value(t, r, name);
+		double v = harness_row_value(t, r, name);
 
 		if (!strcmp(evb_table_get(t, r, status_col), "ok") && isfinite(v))
 			values[n++] = v;
