@@ -1,5 +1,6 @@
 /* precision.c - one judgement of a cell's precision; see precision.h. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "precision.h"
@@ -66,20 +67,21 @@ double harness_headline_value(const struct evb_row *row)
 /* How many values the interval of m repetitions drops from each end. */
 static size_t trimmed(size_t m)
 {
-	double ranks[64], lo, hi, level;
+	double *ranks = malloc((m ? m : 1) * sizeof(*ranks)), lo = 0, hi, level;
 
-	for (size_t i = 0; i < m; i++)
+	for (size_t i = 0; ranks && i < m; i++)
 		ranks[i] = (double)i;
-	if (evb_median_ci(ranks, m, HARNESS_CI_CONF, &lo, &hi, &level))
-		return 0;
+	if (!ranks || evb_median_ci(ranks, m, HARNESS_CI_CONF, &lo, &hi, &level))
+		lo = 0;
+	free(ranks);
 	return (size_t)lo;
 }
 
 size_t harness_next_useful_reps(size_t n, size_t max_reps)
 {
-	size_t base = trimmed(n < 1 ? 1 : n > 63 ? 63 : n);
+	size_t base = trimmed(n);
 
-	for (size_t m = n + 1; m < max_reps && m <= 63; m++)
+	for (size_t m = n + 1; m < max_reps; m++)
 		if (trimmed(m) > base)
 			return m;
 	return max_reps > n ? max_reps : n;

@@ -22,6 +22,8 @@ START_TEST(next_useful_reps)
 	ck_assert_uint_eq(harness_next_useful_reps(5, 7), 7);
 	ck_assert_uint_eq(harness_next_useful_reps(15, 15), 15);
 	ck_assert_uint_eq(harness_next_useful_reps(3, 15), 9);
+	/* past 63 repetitions too: one step at a time, never a jump to the cap */
+	ck_assert_uint_lt(harness_next_useful_reps(70, 1000), 80);
 }
 END_TEST
 
