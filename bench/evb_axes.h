@@ -43,7 +43,13 @@
 	M(X, I64, timers, "--timers", "t", "timers=")                         \
 	M(X, I64, timer_slack_ns, "--timer-slack", "s", "timer_slack_ns=")    \
 	M(X, STR, sched, "--sched", "", "")                                   \
-	M(X, STR, load, "--load=", "", "load=")
+	M(X, STR, load, "--load=", "", "load=")                               \
+	M(X, I64, connections, "--connections", "c", "connections=")          \
+	M(X, I64, depth, "--depth", "d", "depth=")                            \
+	M(X, I64, msg_size, "--msg-size", "m", "msg_size=")                   \
+	M(X, I64, work_ns, "--work-ns", "w", "work_ns=")                      \
+	M(X, STR, rate, "--rate", "r", "rate=")                               \
+	M(X, STR, arrival, "--arrival", "", "")
 
 #define EVB_AXES_CALL(X, kind, name, flag, slug, label) X(kind, name, flag, slug, label)
 #define EVB_AXES(X) EVB_AXES_WITH(EVB_AXES_CALL, X)

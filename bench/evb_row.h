@@ -23,6 +23,14 @@
  *                                          and side B (notifier, writer, load)
  *   cpus                                   the CPUs the placement chose, e.g.
  *                                          "1" or "1+0" (A+B); "" when free
+ *   connections, depth, msg_size, work_ns,  axes of the serve family
+ *   rate, arrival
+ *   offered_per_s                          serve: the request rate the load
+ *                                          generator scheduled (open loop)
+ *   server_cpu_ns, client_cpu_ns           serve: CPU of the whole server
+ *                                          process (every thread, io_uring's
+ *                                          workers too) and of the load
+ *                                          generator while it measured
  *
  * Percentiles are written only where the samples support them: quantile q
  * needs at least 10 / (1 - q) samples (p50 20, p90 100, p99 1000, p999
@@ -57,7 +65,8 @@
 	X(I64, cpu_sys_ns) X(I64, max_rss_kb) X(I64, clock_overhead_ns)       \
 	X(F64, rss_bytes_per_fd) X(F64, slab_bytes_per_fd)                    \
 	X(I64, machine_cpu_ns) X(F64, vcsw_a_per_op) X(F64, ivcsw_a_per_op)  \
-	X(F64, vcsw_b_per_op) X(F64, ivcsw_b_per_op) X(STR, cpus)
+	X(F64, vcsw_b_per_op) X(F64, ivcsw_b_per_op) X(STR, cpus)            \
+	X(F64, offered_per_s) X(I64, server_cpu_ns) X(I64, client_cpu_ns)
 
 #define EVB_ROW_FIELD_STR(name) char name[EVB_ROW_STR];
 #define EVB_ROW_FIELD_REASON(name) char name[EVB_ROW_REASON];

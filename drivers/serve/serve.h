@@ -1,0 +1,238 @@
+/*
+ * serve.h - the serve family: a request/response server over TCP loopback,
+ * measured from a load generator that keeps wrk2's rule (latency from the
+ * time a request was due, not from when it could be sent).
+ *
+ * Processes (main.c):
+ *   server   the driver's own process, side A, the measured side: one
+ *            event-loop thread (the main thread, pinned) serving
+ *            --connections N accepted TCP connections with one mechanism
+ *            (select, poll, epoll, io_uring; threads: one blocking thread
+ *            per connection).  Its CPU is the whole process's, every
+ *            thread included (io_uring's io-wq workers are threads of it).
+ *   client   side B, a fork()ed process, pinned (--placement same-cpu: the
+ *            server's CPU; cross-cpu: another), epoll-based, the same for
+ *            every server mechanism: it opens the N connections, of which
+ *            --active K carry requests, and measures.
+ *
+ * Protocol: a request is --msg-size bytes (16 .. 65536), starting with a
+ * struct serve_msg; the server reads the whole request, spins --work-ns of
+ * busy work (a handler's cost), and sends back a response of the same size
+ * whose header echoes the request's.  A connection's requests are answered
+ * in order.  The client checks every response (length, connection,
+ * sequence): a wrong one is counted (spurious) and fails the row, a missing
+ * one is lost.
+ *
+ * Modes (the client's):
+ *   closed   each active connection keeps --depth D requests outstanding;
+ *            a response's latency is from its request's send; the rate is
+ *            what the server sustains.
+ *   open     --rate R requests per second in total (or R% of the maximum
+ *            a short closed-loop run measured first), due at uniform or
+ *            Poisson (--arrival) spacing, spread over the active
+ *            connections in turn; a response's latency is from the time
+ *            its request was due, so a server stall shows in every request
+ *            queued behind it.
+ *
+ * The end: after warmup + iterations responses the client stops sending,
+ * takes the responses still due, and closes every connection; the server
+ * loop ends when it has seen end of file on all N.  Then the server
+ * compares what it answered with what the client sent.
+ */
+#ifndef SERVE_H
+#define SERVE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "evb_driver.h"
+#include "evb_hist.h"
+
+enum serve_mode {
+	SERVE_CLOSED,
+	SERVE_OPEN,
+};
+
+enum serve_arrival {
+	SERVE_UNIFORM,
+	SERVE_POISSON,
+};
+
+#define SERVE_MSG_MIN 16
+#define SERVE_MSG_MAX 65536
+/* Connections the client spreads over one destination address before it
+ * moves to the next (127.0.0.1, 127.0.0.2, ...): below the ephemeral port
+ * range of one address pair. */
+#define SERVE_CONNS_PER_ADDR 20000
+
+/* The head of every request and response. */
+struct serve_msg {
+	uint64_t seq;           /* per connection, from 0 */
+	uint32_t conn;          /* the connection's index, 0 .. N-1 */
+	uint32_t len;           /* the message's size, = --msg-size */
+};
+
+/* What the options and the plan decided; read-only once the run starts. */
+struct serve_cfg {
+	const char *variant;            /* "" when the mechanism has none */
+	int variant_index;
+	enum serve_mode mode;
+	int64_t connections;            /* N, all accepted before measuring */
+	int64_t active;                 /* K <= N carry requests */
+	int64_t depth;                  /* closed: outstanding per active conn */
+	int64_t msg_size;
+	int64_t work_ns;                /* busy work per request, server side */
+	bool rate_pct;                  /* open: rate is a % of the closed max */
+	double rate;                    /* open: requests/s in total, or % */
+	enum serve_arrival arrival;
+	uint64_t seed;                  /* Poisson spacing's generator */
+	int64_t iterations;             /* responses measured */
+	int64_t warmup;                 /* responses before measuring */
+	int64_t threads_cap;            /* threads: most connections it serves */
+	int64_t inject_stall_ns;        /* test: the server sleeps once, this
+					   long, after half the requests */
+	int server_cpu;                 /* CPUs the placement chose (-1: free) */
+	int client_cpu;
+	uint16_t port;                  /* the listener's, on INADDR_ANY */
+};
+
+/* A server-side connection. */
+struct serve_conn {
+	int fd;                 /* -1 once closed */
+	uint32_t index;
+	char *in;               /* bytes read, not yet a whole request */
+	size_t in_have;
+	size_t in_cap;          /* >= msg_size */
+	char *out;              /* responses built, not yet written */
+	size_t out_have;
+	size_t out_done;        /* of out_have, already written / submitted */
+	size_t out_cap;
+	uint64_t served;        /* requests answered on this connection */
+};
+
+/* The server's state, handed to a mechanism's serve(). */
+struct serve_srv {
+	const struct serve_cfg *cfg;
+	struct serve_conn *conns;       /* N of them */
+	int64_t nconns;
+	int64_t open;                   /* connections not yet at end of file */
+	int max_fd;                     /* highest connection fd */
+	uint64_t served;                /* requests answered, all connections */
+	uint64_t wakeups;               /* waits that returned with work */
+	uint64_t blocked_writes;        /* responses finished by waiting for
+					   the socket to drain (serve_conn_flush) */
+	uint64_t stall_at;              /* served count that triggers the
+					   injected stall; 0: none */
+	struct evb_side_errors *errors; /* side A's first failure goes here */
+	void *priv;                     /* the mechanism's */
+};
+
+/*
+ * What both processes share (shared memory, made before the fork).  The
+ * client fills its part; the server reads it after the client has ended.
+ */
+struct serve_shared {
+	struct evb_hist hist;           /* latency of each measured response, ns */
+	struct evb_side_errors errors;  /* [0] server, [1] client */
+	_Atomic int emitted;
+	_Atomic int client_ready;       /* all N connected */
+	_Atomic int64_t accepted;       /* server: connections accepted so far
+					   (the client connects at most 512
+					   ahead, never overflowing the backlog) */
+	_Atomic int64_t client_done;    /* responses received so far (progress) */
+	pid_t server_pid;
+	/* the client's counts, over the measured responses only */
+	int64_t sent;                   /* requests sent (whole run) */
+	int64_t received;               /* good responses (whole run) */
+	int64_t bad;                    /* wrong length, connection or sequence */
+	int64_t measured;               /* responses in hist */
+	int64_t window_ns;              /* first to last measured response */
+	double offered_per_s;           /* open: the schedule's rate; NAN closed */
+	double closed_max_per_s;        /* open with a %: what calibration got */
+	/* over the measured window, read by the client at its edges */
+	int64_t server_cpu_ns;          /* the server process's CPU clock */
+	int64_t server_utime_ns;        /* its /proc stat user and system time */
+	int64_t server_stime_ns;        /*   (clock ticks) */
+	int64_t client_cpu_ns;          /* the client process's CPU clock */
+	int64_t machine_cpu_ns;         /* every CPU, /proc/stat */
+	int64_t client_wall_ns;         /* for the client's CPU share */
+	struct evb_usage client_usage;  /* context switches, measured window */
+};
+
+/* --- server.c: what every mechanism shares --------------------------------- */
+
+/* Connection buffers sized for cfg; 0 or -ENOMEM. */
+int serve_conns_alloc(struct serve_srv *s);
+void serve_conns_free(struct serve_srv *s);
+
+/*
+ * Readiness mechanisms: connection c is readable.  Reads what is there
+ * (once, or until EAGAIN when until_eagain: edge-triggered), answers every
+ * whole request (serve_conn_input) and writes the responses
+ * (serve_conn_flush).  Returns 0; 1 when the client closed the connection
+ * (the fd is closed and set to -1, s->open counts it: unregister it before
+ * calling, or forget it after); -errno on failure (recorded in s->errors).
+ */
+int serve_conn_readable(struct serve_srv *s, struct serve_conn *c, bool until_eagain);
+
+/*
+ * Completion mechanisms: n bytes arrived for c.  Appends them, answers
+ * every whole request into c->out (busy work and the injected stall
+ * included) and returns how many requests it answered; -EPROTO (recorded)
+ * when a request's header is wrong, -ENOBUFS when c->out has no room (send
+ * what is pending first).
+ */
+int serve_conn_input(struct serve_srv *s, struct serve_conn *c, const char *data, size_t n);
+
+/*
+ * Write c->out[out_done .. out_have) with write(); on EAGAIN wait for the
+ * socket to drain (poll, counted in s->blocked_writes).  0 or -errno.
+ */
+int serve_conn_flush(struct serve_srv *s, struct serve_conn *c);
+
+/* Completion mechanisms: n bytes of c->out were sent; compacts the buffer. */
+void serve_conn_sent(struct serve_conn *c, size_t n);
+
+/* Close c at end of file: fd -1, s->open - 1. */
+void serve_conn_close(struct serve_srv *s, struct serve_conn *c);
+
+/* Record the first failure of side A. Returns -err. */
+int serve_fail(struct serve_srv *s, const char *call, int err);
+
+/* --- the mechanisms ---------------------------------------------------------- */
+
+#define SERVE_VARIANTS_MAX 4
+
+struct serve_ops {
+	struct evb_mech base;
+	/* Descriptors the mechanism opens itself (epoll fd, ring): fd budget. */
+	int own_fds;
+	/*
+	 * Can it serve cfg here?  cfg NULL: on this machine at all (--list).
+	 * 0, or -ENOTSUP with a reason naming what is missing (an io_uring
+	 * opcode the kernel lacks, select beyond FD_SETSIZE, threads beyond
+	 * their cap).  Optional.
+	 */
+	int (*supported)(const struct serve_cfg *cfg, char *reason, size_t len);
+	/*
+	 * Serve until every connection has reached end of file (s->open == 0).
+	 * The connections are accepted and non-blocking (threads may make
+	 * them blocking).  0 or -errno (recorded with serve_fail).
+	 */
+	int (*serve)(struct serve_srv *s);
+};
+
+/* --- client.c: the load generator -------------------------------------------- */
+
+/*
+ * The client process's whole life: connect N connections to cfg->port
+ * (spread over 127.0.0.x, SERVE_CONNS_PER_ADDR each), set client_ready,
+ * run the mode (calibrating first for a rate in %), fill sh, close every
+ * connection.  Returns 0 or -errno (recorded in sh->errors side B).
+ */
+int serve_client_run(const struct serve_cfg *cfg, struct serve_shared *sh);
+
+#endif
