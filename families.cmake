@@ -2,4 +2,4 @@
 # harness read.  A family <f> has its driver in drivers/<f>/ and its harness
 # files harness/family_<f>.c, plan_<f>.c, figures_<f>.c, report_<f>.c and
 # claims_<f>.c (README, "Adding a family").
-set(EVB_FAMILIES notify mux timer)
+set(EVB_FAMILIES notify mux timer serve)
