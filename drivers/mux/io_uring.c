@@ -19,7 +19,7 @@
  * another peek, without a system call while CQEs are waiting), for
  * multishot the reads until EAGAIN of every listed fd, and preparing the
  * re-arm SQEs.  The completion work of a wakeup runs as task work of the
- * waiting thread when the wakeup happens (see uring_ring.h): for multishot in
+ * waiting thread when the wakeup happens (see evb_uring.h): for multishot in
  * scan mode, that is during the untimed fresh arrivals, so its sample is
  * the enter, the reaping and the reads; loop mode's CPU per event (and the
  * machine's) counts everything.  A blocking wait is
@@ -46,7 +46,7 @@
 
 #include "evb_config.h"
 #include "mux.h"
-#include "uring_ring.h"
+#include "evb_uring.h"
 
 enum io_uring_variant {
 	URING_POLL,
@@ -80,7 +80,11 @@ struct uring {
 
 static int uring_supported(const struct mux_cfg *cfg, char *reason, size_t len)
 {
-	return uring_ring_supported(cfg && cfg->variant_index == URING_MULTISHOT, reason, len);
+	unsigned need = EVB_URING_OP_POLL;
+
+	if (cfg && cfg->variant_index == URING_MULTISHOT)
+		need |= EVB_URING_POLL_MULTI;
+	return evb_uring_supported(need, reason, len);
 }
 
 static int uring_setup(struct mux_ctx *ctx)
@@ -97,7 +101,7 @@ static int uring_setup(struct mux_ctx *ctx)
 		ret = -ENOMEM;
 		goto err_free;
 	}
-	ret = uring_ring_init(&u->ring, ctx->fds->n, ctx->cfg->maxevents);
+	ret = evb_uring_init(&u->ring, ctx->fds->n, ctx->cfg->maxevents);
 	if (ret)
 		goto err_free;
 	u->multishot = ctx->cfg->variant_index == URING_MULTISHOT;
@@ -299,7 +303,7 @@ static void uring_teardown(struct mux_ctx *ctx)
 static int uring_supported(const struct mux_cfg *cfg, char *reason, size_t len)
 {
 	(void)cfg;
-	return uring_ring_supported(false, reason, len);
+	return evb_uring_supported(0, reason, len);
 }
 
 static int uring_setup(struct mux_ctx *ctx)

@@ -1,0 +1,242 @@
+/* evb_uring.c - the io_uring instances the drivers use; see evb_uring.h. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "evb_sys.h"
+#include "evb_uring.h"
+
+#if EVB_HAVE_LIBURING
+
+#define SQ_MAX 4096u
+#define CQ_MAX 65536u
+#define PROBE_BGID 0
+#define PROBE_BUFS 8
+#define PROBE_BUF_SIZE 64
+
+static unsigned pow2_at_least(int64_t n, unsigned max)
+{
+	unsigned p = 8;
+
+	while (p < n && p < max)
+		p <<= 1;
+	return p;
+}
+
+int evb_uring_init(struct io_uring *ring, int64_t nfds, int64_t maxevents)
+{
+	unsigned sq = pow2_at_least(maxevents, SQ_MAX);
+	struct io_uring_params params = {
+		.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP,
+		/* the kernel wants at least as many CQ entries as SQ entries */
+		.cq_entries = pow2_at_least(2 * nfds > sq ? 2 * nfds : sq, CQ_MAX),
+	};
+
+	return io_uring_queue_init_params(sq, ring, &params);
+}
+
+int evb_uring_buf_ring_setup(struct io_uring *ring, unsigned entries, int bgid,
+			     struct io_uring_buf_ring **br)
+{
+	size_t size = entries * sizeof(struct io_uring_buf);
+	struct io_uring_buf_reg reg = { .ring_entries = entries, .bgid = (__u16)bgid };
+	void *mem;
+	int ret;
+
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+	if (mem == MAP_FAILED)
+		return -errno;
+	reg.ring_addr = (uintptr_t)mem;
+	ret = io_uring_register_buf_ring(ring, &reg, 0);
+	if (ret) {
+		munmap(mem, size);
+		return ret;
+	}
+	*br = mem;
+	io_uring_buf_ring_init(*br);
+	return 0;
+}
+
+void evb_uring_buf_ring_free(struct io_uring *ring, struct io_uring_buf_ring *br,
+			     unsigned entries, int bgid)
+{
+	io_uring_unregister_buf_ring(ring, bgid);
+	munmap(br, entries * sizeof(struct io_uring_buf));
+}
+
+/* "io_uring <what>: needs Linux <version>, this kernel is <release> (<error>)" */
+static int missing(char *reason, size_t len, const char *what, const char *version, int err)
+{
+	struct utsname un;
+
+	if (uname(&un))
+		snprintf(un.release, sizeof(un.release), "unknown");
+	snprintf(reason, len, "io_uring %s: needs Linux %s, this kernel is %s (%s)", what,
+		 version, un.release, strerror(err));
+	return -ENOTSUP;
+}
+
+/* Does the kernel know each opcode `features` names?  IORING_REGISTER_PROBE is 5.6. */
+static int probe_opcodes(unsigned features, char *reason, size_t len)
+{
+	static const struct { unsigned feature; int op; const char *name, *version; } ops[] = {
+		{ EVB_URING_OP_POLL, IORING_OP_POLL_ADD, "IORING_OP_POLL_ADD", "5.1" },
+		{ EVB_URING_OP_RECV, IORING_OP_RECV, "IORING_OP_RECV", "5.6" },
+		{ EVB_URING_OP_SEND, IORING_OP_SEND, "IORING_OP_SEND", "5.6" },
+	};
+	struct io_uring_probe *probe;
+	int ret = 0;
+
+	if (!(features & (EVB_URING_OP_POLL | EVB_URING_OP_RECV | EVB_URING_OP_SEND)))
+		return 0;
+	probe = io_uring_get_probe();
+	if (!probe)
+		return missing(reason, len, "opcode probe", "5.6", EINVAL);
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]) && !ret; i++)
+		if ((features & ops[i].feature) && !io_uring_opcode_supported(probe, ops[i].op))
+			ret = missing(reason, len, ops[i].name, ops[i].version, EINVAL);
+	io_uring_free_probe(probe);
+	return ret;
+}
+
+/* Does POLL_ADD_MULTI work here?  Arm it on an eventfd and make it fire. */
+static int probe_poll_multi(char *reason, size_t len)
+{
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+	struct __kernel_timespec ts = { .tv_sec = 1 };
+	int efd, ret;
+
+	ret = evb_uring_init(&ring, 8, 8);
+	if (ret)
+		return ret;
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (efd < 0) {
+		ret = -errno;
+		goto err_exit_ring;
+	}
+	io_uring_prep_poll_multishot(io_uring_get_sqe(&ring), efd, POLLIN);
+	ret = io_uring_submit(&ring);
+	if (ret == 1)
+		ret = evb_eventfd_post(efd);
+	if (ret == 0)
+		ret = io_uring_wait_cqe_timeout(&ring, &cqe, &ts);
+	if (ret == 0 && (cqe->res < 0 || !(cqe->flags & IORING_CQE_F_MORE)))
+		ret = missing(reason, len, "multishot poll (IORING_POLL_ADD_MULTI)", "5.13",
+			      cqe->res < 0 ? -cqe->res : EINVAL);
+	close(efd);
+err_exit_ring:
+	io_uring_queue_exit(&ring);
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * A multishot recv into a buffer ring on a socket pair, made to fire: the
+ * buffer ring's registration fails with -EINVAL before 5.19, the recv with
+ * -EINVAL before 6.0.
+ */
+static int probe_recv_multi(unsigned features, char *reason, size_t len)
+{
+	static char bufs[PROBE_BUFS][PROBE_BUF_SIZE];
+	struct io_uring ring;
+	struct io_uring_buf_ring *br = NULL;
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+	struct __kernel_timespec ts = { .tv_sec = 1 };
+	int sv[2], ret;
+
+	ret = evb_uring_init(&ring, 8, 8);
+	if (ret)
+		return ret;
+	ret = evb_uring_buf_ring_setup(&ring, PROBE_BUFS, PROBE_BGID, &br);
+	if (ret) {
+		if (ret == -EINVAL)
+			ret = missing(reason, len, "provided buffer ring", "5.19", -ret);
+		goto exit_ring;
+	}
+	for (int i = 0; i < PROBE_BUFS; i++)
+		io_uring_buf_ring_add(br, bufs[i], PROBE_BUF_SIZE, (unsigned short)i,
+				      io_uring_buf_ring_mask(PROBE_BUFS), i);
+	io_uring_buf_ring_advance(br, PROBE_BUFS);
+	if (!(features & EVB_URING_RECV_MULTI))
+		goto free_br;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
+		ret = -errno;
+		goto free_br;
+	}
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_recv_multishot(sqe, sv[0], NULL, 0, 0);
+	sqe->flags |= IOSQE_BUFFER_SELECT;
+	sqe->buf_group = PROBE_BGID;
+	ret = io_uring_submit(&ring);
+	if (ret == 1)
+		ret = write(sv[1], "x", 1) == 1 ? 0 : -errno;
+	if (ret == 0)
+		ret = io_uring_wait_cqe_timeout(&ring, &cqe, &ts);
+	if (ret == 0 && (cqe->res <= 0 || !(cqe->flags & IORING_CQE_F_MORE)))
+		ret = missing(reason, len, "multishot recv (IORING_RECV_MULTISHOT)", "6.0",
+			      cqe->res < 0 ? -cqe->res : EINVAL);
+	/* the ring's exit cancels the armed recv and drops the buffer ring */
+	io_uring_queue_exit(&ring);
+	munmap(br, PROBE_BUFS * sizeof(struct io_uring_buf));
+	close(sv[0]);
+	close(sv[1]);
+	return ret < 0 ? ret : 0;
+
+free_br:
+	evb_uring_buf_ring_free(&ring, br, PROBE_BUFS, PROBE_BGID);
+exit_ring:
+	io_uring_queue_exit(&ring);
+	return ret < 0 ? ret : 0;
+}
+
+/* Each feature's probe, in the order of the kernels that brought them. */
+static int probe_features(unsigned features, char *reason, size_t len)
+{
+	int ret = probe_opcodes(features, reason, len);
+
+	if (!ret && (features & EVB_URING_POLL_MULTI))
+		ret = probe_poll_multi(reason, len);
+	if (!ret && (features & (EVB_URING_BUF_RING | EVB_URING_RECV_MULTI)))
+		ret = probe_recv_multi(features, reason, len);
+	if (ret && ret != -ENOTSUP)
+		snprintf(reason, len, "io_uring feature probe: %s", strerror(-ret));
+	return ret ? -ENOTSUP : 0;
+}
+
+int evb_uring_supported(unsigned features, char *reason, size_t len)
+{
+	struct io_uring ring;
+	int64_t disabled = 0;
+	int ret;
+
+	if (evb_read_i64("/proc/sys/kernel/io_uring_disabled", &disabled) == 0 && disabled == 2) {
+		snprintf(reason, len, "io_uring disabled (kernel.io_uring_disabled=2)");
+		return -ENOTSUP;
+	}
+	ret = evb_uring_init(&ring, 8, 8);
+	if (ret) {
+		snprintf(reason, len, "io_uring_queue_init: %s%s", strerror(-ret),
+			 disabled ? " (kernel.io_uring_disabled=1)" : "");
+		return -ENOTSUP;
+	}
+	io_uring_queue_exit(&ring);
+	return probe_features(features, reason, len);
+}
+
+#else /* !EVB_HAVE_LIBURING */
+
+int evb_uring_supported(unsigned features, char *reason, size_t len)
+{
+	(void)features;
+	snprintf(reason, len, "built without liburing (install liburing-dev and rebuild)");
+	return -ENOTSUP;
+}
+
+#endif
