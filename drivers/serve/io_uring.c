@@ -1,4 +1,275 @@
-/* io_uring.c - placeholder. */
-#include "serve.h"
+/*
+ * io_uring - the server's loop on one io_uring instance (liburing): every
+ * turn is one io_uring_submit_and_wait(ring, 1), which submits what the
+ * last turn queued and sleeps until a CQE is there, then reaps every CQE
+ * waiting (io_uring_for_each_cqe, io_uring_cq_advance).
+ *
+ * Variants:
+ *   poll       readiness: one multishot poll (IORING_POLL_ADD_MULTI, Linux
+ *              5.13) per connection for POLLIN posts a CQE per wakeup; the
+ *              loop then reads until EAGAIN and writes the responses with
+ *              read()/write() as epoll's edge-triggered loop does
+ *              (serve_conn_readable).  A poll the kernel ended (a CQE
+ *              without IORING_CQE_F_MORE) is re-armed; a closed
+ *              connection's poll is removed (the request holds the socket).
+ *   recv       completion: one IORING_OP_RECV per connection into a buffer
+ *              of the mechanism's; its CQE hands the bytes to the server,
+ *              the responses leave by IORING_OP_SEND (one in flight per
+ *              connection, so in order), the recv is posted again.  No
+ *              read or write system call: the data moves inside
+ *              io_uring_enter.
+ *   multishot  completion, as recv but with one multishot recv per
+ *              connection (IORING_RECV_MULTISHOT, Linux 6.0) taking its
+ *              buffers from a provided buffer ring (5.19); each buffer goes
+ *              back to the ring as soon as its bytes were taken.  A recv
+ *              that found the ring dry ends with -ENOBUFS and is posted
+ *              again (counted, told on stderr).
+ * A wakeup is a turn whose wait returned CQEs.  The loop ends when every
+ * connection reached end of file and no request of the ring is live.
+ * CPU: a recv or send that cannot complete at once waits on the socket
+ * inside the kernel (poll-armed), not in a thread; what io_uring does punt
+ * to its io-wq worker threads runs in threads of the server process, so
+ * its CPU counts in server_cpu_ns like the loop's own.
+ * Ring: SQ 2 x connections entries (at most 4096; more are submitted as it
+ * fills), CQ 2 x connections (at most 65536, IORING_SETUP_CQSIZE): two
+ * requests in flight per connection (recv and send, or poll and its
+ * removal); beyond the CQ the kernel's overflow list keeps CQEs, and a
+ * multishot request it ends that way is re-armed.  The multishot buffer
+ * ring: 2 x active x depth buffers (a power of two, 64 .. 4096) of
+ * max(msg_size, 4 KiB), at most 64 MiB.
+ * Without liburing at build time, with kernel.io_uring_disabled = 2, or
+ * on a kernel without what the variant needs, every cell is a skipped row
+ * naming it.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
 
-const struct serve_ops serve_io_uring_ops = { .base = { .name = "io_uring", .summary = "not built yet" } };
+#include "evb_config.h"
+#include "serve.h"
+#include "uring_srv.h"
+
+static const char *const io_uring_variants[] = { "poll", "recv", "multishot", NULL };
+
+#if EVB_HAVE_LIBURING
+
+/* What each variant needs of the kernel. */
+static const unsigned io_uring_needs[] = {
+	[URING_POLL] = EVB_URING_OP_POLL | EVB_URING_POLL_MULTI,
+	[URING_RECV] = EVB_URING_OP_RECV | EVB_URING_OP_SEND,
+	[URING_MULTISHOT] = EVB_URING_OP_RECV | EVB_URING_OP_SEND | EVB_URING_BUF_RING |
+			    EVB_URING_RECV_MULTI,
+};
+
+static int io_uring_supported(const struct serve_cfg *cfg, char *reason, size_t len)
+{
+	return evb_uring_supported(cfg ? io_uring_needs[cfg->variant_index] : 0, reason, len);
+}
+
+struct io_uring_sqe *uring_sqe(struct serve_srv *s, struct uring_srv *u)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&u->ring);
+	int ret;
+
+	if (sqe)
+		return sqe;
+	ret = io_uring_submit(&u->ring);
+	if (ret < 0) {
+		u->error = serve_fail(s, "io_uring_submit", -ret);
+		return NULL;
+	}
+	sqe = io_uring_get_sqe(&u->ring);
+	if (!sqe)
+		u->error = serve_fail(s, "io_uring_get_sqe", EBUSY);
+	return sqe;
+}
+
+static int poll_arm(struct serve_srv *s, struct uring_srv *u, struct serve_conn *c)
+{
+	struct io_uring_sqe *sqe = uring_sqe(s, u);
+	uint32_t idx = (uint32_t)(c - s->conns);
+
+	if (!sqe)
+		return u->error;
+	io_uring_prep_poll_multishot(sqe, c->fd, POLLIN);
+	io_uring_sqe_set_data64(sqe, URING_DATA(URING_OP_POLL, idx));
+	u->uc[idx].reading = true;
+	u->inflight++;
+	return 0;
+}
+
+/* Remove the poll of a connection the server closed; its last CQE follows. */
+static int poll_remove(struct serve_srv *s, struct uring_srv *u, uint32_t idx)
+{
+	struct io_uring_sqe *sqe = uring_sqe(s, u);
+
+	if (!sqe)
+		return u->error;
+	io_uring_prep_poll_remove(sqe, URING_DATA(URING_OP_POLL, idx));
+	io_uring_sqe_set_data64(sqe, URING_DATA(URING_OP_CANCEL, idx));
+	u->inflight++;
+	return 0;
+}
+
+/* A poll CQE: read what is there, answer, write; re-arm or remove. */
+static int poll_cqe(struct serve_srv *s, struct uring_srv *u, struct serve_conn *c,
+		    const struct io_uring_cqe *cqe)
+{
+	uint32_t idx = (uint32_t)(c - s->conns);
+	struct uring_conn *uc = &u->uc[idx];
+	int ret;
+
+	if (!(cqe->flags & IORING_CQE_F_MORE))
+		uc->reading = false;
+	if (c->fd < 0)
+		return 0;               /* closed, its removal under way */
+	if (cqe->res < 0)
+		return serve_fail(s, "io_uring poll", -cqe->res);
+	ret = serve_conn_readable(s, c, true);
+	if (ret < 0)
+		return ret;
+	if (ret == 1)
+		return uc->reading ? poll_remove(s, u, idx) : 0;
+	return uc->reading ? 0 : poll_arm(s, u, c);
+}
+
+static int handle_cqe(struct serve_srv *s, struct uring_srv *u, const struct io_uring_cqe *cqe)
+{
+	uint64_t data = io_uring_cqe_get_data64(cqe);
+	enum uring_kind kind = (enum uring_kind)(data >> 32);
+	uint32_t idx = (uint32_t)data;
+
+	if (idx >= s->nconns)
+		return serve_fail(s, "io_uring cqe", EINVAL);
+	if (!(cqe->flags & IORING_CQE_F_MORE))
+		u->inflight--;
+	switch (kind) {
+	case URING_OP_POLL:
+		return poll_cqe(s, u, &s->conns[idx], cqe);
+	case URING_OP_RECV:
+	case URING_OP_SEND:
+		return uring_io_cqe(s, u, &s->conns[idx], kind, cqe);
+	case URING_OP_CANCEL:
+		return 0;       /* found, or the poll had ended: its own CQE says */
+	}
+	return serve_fail(s, "io_uring cqe", EINVAL);
+}
+
+/* Every CQE waiting, in one pass; 1 when there was one. */
+static int reap(struct serve_srv *s, struct uring_srv *u)
+{
+	struct io_uring_cqe *cqe;
+	unsigned head, seen = 0;
+	int ret = 0;
+
+	io_uring_for_each_cqe(&u->ring, head, cqe) {
+		seen++;
+		ret = handle_cqe(s, u, cqe);
+		if (ret)
+			break;
+	}
+	io_uring_cq_advance(&u->ring, seen);
+	return ret ? ret : seen > 0;
+}
+
+static int uring_setup(struct serve_srv *s, struct uring_srv *u)
+{
+	int ret;
+
+	u->variant = (enum uring_variant)s->cfg->variant_index;
+	u->uc = calloc((size_t)s->nconns, sizeof(*u->uc));
+	if (!u->uc)
+		return -ENOMEM;
+	ret = evb_uring_init(&u->ring, s->nconns, 2 * s->nconns);
+	if (ret)
+		goto err_free_uc;
+	ret = u->variant == URING_POLL ? 0 : uring_io_setup(s, u);
+	if (ret)
+		goto err_exit_ring;
+	return 0;
+
+err_exit_ring:
+	io_uring_queue_exit(&u->ring);
+err_free_uc:
+	free(u->uc);
+	return ret;
+}
+
+static int uring_start(struct serve_srv *s, struct uring_srv *u)
+{
+	if (u->variant != URING_POLL)
+		return uring_io_start(s, u);
+	for (int64_t i = 0; i < s->nconns; i++) {
+		int ret = poll_arm(s, u, &s->conns[i]);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int io_uring_serve(struct serve_srv *s)
+{
+	struct uring_srv u = { 0 };
+	int ret = uring_setup(s, &u);
+
+	if (ret)
+		return serve_fail(s, "io_uring setup", -ret);
+	ret = uring_start(s, &u);
+	while (!ret && (s->open > 0 || u.inflight > 0)) {
+		if (u.inflight == 0) {
+			ret = serve_fail(s, "io_uring loop (open connections, no request)", EDEADLK);
+			break;
+		}
+		ret = io_uring_submit_and_wait(&u.ring, 1);
+		if (ret == -EINTR) {
+			ret = 0;
+			continue;
+		}
+		if (ret < 0) {
+			ret = serve_fail(s, "io_uring_submit_and_wait", -ret);
+			break;
+		}
+		ret = reap(s, &u);
+		if (ret == 1) {
+			s->wakeups++;
+			ret = 0;
+		}
+	}
+	if (u.dry)
+		fprintf(stderr, "evb-serve: io_uring multishot: %llu recvs posted again after the buffer ring ran dry\n",
+			(unsigned long long)u.dry);
+	io_uring_queue_exit(&u.ring);
+	if (u.variant != URING_POLL)
+		uring_io_free(s, &u);
+	free(u.uc);
+	return ret;
+}
+
+#else /* !EVB_HAVE_LIBURING: listed, and every cell a skipped row */
+
+static int io_uring_supported(const struct serve_cfg *cfg, char *reason, size_t len)
+{
+	(void)cfg;
+	return evb_uring_supported(0, reason, len);
+}
+
+static int io_uring_serve(struct serve_srv *s)
+{
+	return serve_fail(s, "io_uring", ENOTSUP);
+}
+
+#endif
+
+const struct serve_ops serve_io_uring_ops = {
+	.base = {
+		.name = "io_uring",
+		.summary = "io_uring: multishot poll (readiness), or recv/send, or multishot recv "
+			   "with a provided buffer ring (completion)",
+		.variants = io_uring_variants,
+	},
+	.own_fds = 1,
+	.supported = io_uring_supported,
+	.serve = io_uring_serve,
+};
