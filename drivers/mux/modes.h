@@ -189,14 +189,6 @@ int mux_serve_b(struct mux_side_ctx *s);
 /* A: done with the watched fds; B's process may close the peer ends. */
 void mux_serve_stop(struct mux_side_ctx *s);
 
-/*
- * Bytes the caches hold now, summed, from path (/proc/slabinfo).  -errno
- * when it cannot be read, -ENODATA when none of the caches is listed; the
- * names not listed go to missing ("" when all are).
- */
-int64_t mux_slab_bytes(const char *path, const char *const *caches, char *missing,
-		       size_t missing_len);
-
 /* Options (opts.c): parse argv into opts, exit 2 on bad input. */
 void mux_parse(int argc, char **argv, struct mux_opts *opts);
 extern const char *const mux_mode_names[];

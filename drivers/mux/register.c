@@ -21,45 +21,8 @@
 #include <string.h>
 
 #include "evb_clock.h"
+#include "evb_slab.h"
 #include "modes.h"
-
-int64_t mux_slab_bytes(const char *path, const char *const *caches, char *missing,
-		       size_t missing_len)
-{
-	FILE *f = fopen(path, "r");
-	char line[512];
-	int64_t total = 0;
-	unsigned found_mask = 0;
-	int i;
-
-	if (missing_len)
-		missing[0] = '\0';
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		char name[128];
-		long long active_objs, num_objs, objsize;
-
-		if (sscanf(line, "%127s %lld %lld %lld", name, &active_objs, &num_objs,
-			   &objsize) != 4)
-			continue;   /* the version and header lines */
-		for (i = 0; caches[i] && i < 32; i++) {
-			if (strcmp(name, caches[i]) == 0) {
-				total += active_objs * objsize;
-				found_mask |= 1u << i;
-			}
-		}
-	}
-	fclose(f);
-	for (i = 0; caches[i] && i < 32; i++) {
-		size_t used = strlen(missing);
-
-		if (!(found_mask & (1u << i)) && used < missing_len)
-			snprintf(missing + used, missing_len - used, "%s%s", used ? ", " : "",
-				 caches[i]);
-	}
-	return found_mask ? total : -ENODATA;
-}
 
 /* The untimed first round: memory per fd.  0 or -errno. */
 static int measure_memory(struct mux_side_ctx *s)
@@ -74,7 +37,7 @@ static int measure_memory(struct mux_side_ctx *s)
 		return mux_side_fail(s, SIDE_A, "add (register)", ret);
 	rss_after = evb_rss_bytes();
 	if (ops->slab_caches)
-		slab_after = mux_slab_bytes(s->opts->slabinfo, ops->slab_caches, missing,
+		slab_after = evb_slab_bytes(s->opts->slabinfo, ops->slab_caches, missing,
 					    sizeof(missing));
 	ret = ops->del(s->ctx);
 	if (ret)

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "evb_slab.h"
 #include "modes.h"
 
 static void fill_row(const struct mux_side_ctx *s, struct evb_row *row)
@@ -122,7 +123,7 @@ static int prepare_a(struct mux_side_ctx *s, struct mux_fdset *fds, char *why, s
 	}
 	/* Memory baselines (register mode); reading the first time sets up
 	 * stdio and scanf state, which must not count as the mechanism's. */
-	s->slab_before = ops->slab_caches ? mux_slab_bytes(opts->slabinfo, ops->slab_caches,
+	s->slab_before = ops->slab_caches ? evb_slab_bytes(opts->slabinfo, ops->slab_caches,
 							   missing, sizeof(missing)) : 0;
 	evb_rss_bytes();
 	s->rss_before = evb_rss_bytes();

@@ -1,11 +1,325 @@
-/* client.c - placeholder until the load generator lands. */
+/*
+ * client.c - the load generator (serve.h, side B): its own process, pinned
+ * by the caller, the same for every server mechanism.  It connects N
+ * connections (at most CLIENT_CONNECT_AHEAD beyond what the server has
+ * accepted, so the listen backlog never overflows), sends requests on the
+ * first K, and checks every response (client_loop.c).
+ *
+ * One request's latency:
+ *
+ *   closed   t_send = now, write(request) ....... read() returns it, t_recv
+ *            latency = t_recv - t_send; the next request is sent only then
+ *            (so a server stall delays the sends, and hides in the rate)
+ *
+ *   open     due_k = t0 + k / R (uniform) or t0 + Poisson gaps (mean 1/R)
+ *            due_k ... (client busy or late) ... write(request k)
+ *            ................................ read() returns it, t_recv
+ *            latency = t_recv - due_k: a late send still counts from the
+ *            time the request was due (wrk2's rule), so a stall shows in
+ *            every request scheduled behind it
+ *
+ * t_recv is one clock read per read(): every response in that read shares
+ * it.  The first --warmup responses are not recorded.
+ *
+ * The measured window: from the (warmup+1)-th response's arrival (closed)
+ * or the first measured request's due time (open), to the last response's
+ * arrival.  At each edge the client reads the server's whole-process CPU
+ * clock (every thread, io_uring's workers too), its /proc stat user and
+ * system time, its own CPU clock, the machine's CPU (/proc/stat) and its
+ * own context switches; sh gets the differences.
+ *
+ * A rate given in % (open) first runs a closed-loop calibration on the same
+ * connections and depth, max(1000, iterations / 4) responses, and takes
+ * R = rate% x the rate it reached (sh->closed_max_per_s).
+ */
 #include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
 
-#include "serve.h"
+#include "client.h"
+#include "evb_clock.h"
+
+/* Connections the client may be ahead of the server's accept(). */
+#define CLIENT_CONNECT_AHEAD 512
+/* How long accept() may make no progress before the client gives up. */
+#define CLIENT_ACCEPT_TIMEOUT_NS (10 * EVB_NSEC_PER_SEC)
+#define CLIENT_ACCEPT_POLL_NS (20 * 1000LL)
+
+int client_fail(struct client *cl, const char *call, int err)
+{
+	evb_side_errors_set(&cl->sh->errors, 1, call, err);
+	return err;
+}
+
+/* The server's utime and stime, ticks to ns, from /proc/<pid>/stat. */
+static int server_stat_read(struct client *cl, int64_t *utime_ns, int64_t *stime_ns)
+{
+	unsigned long long utime, stime;
+	char buf[1024];
+	ssize_t n = pread(cl->server_stat_fd, buf, sizeof(buf) - 1, 0);
+	const char *paren;
+
+	if (n <= 0)
+		return client_fail(cl, "read /proc/<server>/stat", n < 0 ? -errno : -EIO);
+	buf[n] = '\0';
+	paren = strrchr(buf, ')');   /* "pid (comm) S ...": comm may hold ')' */
+	if (!paren || sscanf(paren + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+			     &utime, &stime) != 2)
+		return client_fail(cl, "parse /proc/<server>/stat", -EINVAL);
+	*utime_ns = (int64_t)utime * cl->tick_ns;
+	*stime_ns = (int64_t)stime * cl->tick_ns;
+	return 0;
+}
+
+int client_edge_read(struct client *cl, struct client_edge *e)
+{
+	struct timespec ts;
+	int ret;
+
+	e->wall_ns = evb_now_ns();
+	if (clock_gettime(cl->server_clock, &ts))
+		return client_fail(cl, "clock_gettime (the server's CPU clock)", -errno);
+	e->server_cpu_ns = evb_timespec_ns(&ts);
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts))
+		return client_fail(cl, "clock_gettime (CLOCK_PROCESS_CPUTIME_ID)", -errno);
+	e->client_cpu_ns = evb_timespec_ns(&ts);
+	ret = server_stat_read(cl, &e->server_utime_ns, &e->server_stime_ns);
+	if (ret)
+		return ret;
+	ret = evb_machine_cpu_ns(&e->machine_cpu_ns);
+	if (ret)
+		return client_fail(cl, "read /proc/stat", ret);
+	evb_usage_thread(&e->usage);   /* the client has one thread */
+	return 0;
+}
+
+/* Everything the run needs, allocated before it starts.  0 or -errno. */
+static int client_setup(struct client *cl, const struct serve_cfg *cfg,
+			struct serve_shared *sh)
+{
+	bool open_mode = cfg->mode == SERVE_OPEN;
+	char path[64];
+	int ret;
+
+	*cl = (struct client){
+		.cfg = cfg, .sh = sh, .nconns = cfg->connections, .active = cfg->active,
+		.msg_size = (size_t)cfg->msg_size, .epfd = -1, .timerfd = -1,
+		.server_stat_fd = -1, .tick_ns = EVB_NSEC_PER_SEC / sysconf(_SC_CLK_TCK),
+	};
+	cl->batch_max = CLIENT_IO_BYTES / cfg->msg_size;
+	if (cl->batch_max < 1)
+		cl->batch_max = 1;
+	cl->conns = calloc((size_t)cl->nconns, sizeof(*cl->conns));
+	cl->sendbuf = calloc((size_t)cl->batch_max, cl->msg_size);
+	cl->recvbuf = malloc(CLIENT_IO_BYTES);
+	cl->dirty = calloc((size_t)cl->active, sizeof(*cl->dirty));
+	if (!open_mode || cfg->rate_pct)
+		cl->start = calloc((size_t)(cl->active * cfg->depth), sizeof(*cl->start));
+	if (open_mode)
+		cl->due_off = calloc((size_t)(cfg->warmup + cfg->iterations),
+				     sizeof(*cl->due_off));
+	if (!cl->conns || !cl->sendbuf || !cl->recvbuf || !cl->dirty ||
+	    (!cl->start && (!open_mode || cfg->rate_pct)) || (open_mode && !cl->due_off))
+		return client_fail(cl, "allocate the client's state", -ENOMEM);
+	for (int64_t i = 0; i < cl->nconns; i++)
+		cl->conns[i] = (struct client_conn){ .fd = -1, .index = (uint32_t)i };
+
+	cl->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (cl->epfd < 0)
+		return client_fail(cl, "epoll_create1", -errno);
+	if (open_mode) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = CLIENT_TIMER_TOKEN };
+
+		cl->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (cl->timerfd < 0)
+			return client_fail(cl, "timerfd_create", -errno);
+		if (epoll_ctl(cl->epfd, EPOLL_CTL_ADD, cl->timerfd, &ev))
+			return client_fail(cl, "epoll_ctl (timerfd)", -errno);
+	}
+	ret = clock_getcpuclockid(sh->server_pid, &cl->server_clock);
+	if (ret)
+		return client_fail(cl, "clock_getcpuclockid (the server)", -ret);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)sh->server_pid);
+	cl->server_stat_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (cl->server_stat_fd < 0)
+		return client_fail(cl, "open /proc/<server>/stat", -errno);
+	return 0;
+}
+
+static void client_teardown(struct client *cl)
+{
+	if (cl->conns) {
+		for (int64_t i = 0; i < cl->nconns; i++)
+			if (cl->conns[i].fd >= 0)
+				close(cl->conns[i].fd);
+	}
+	if (cl->server_stat_fd >= 0)
+		close(cl->server_stat_fd);
+	if (cl->timerfd >= 0)
+		close(cl->timerfd);
+	if (cl->epfd >= 0)
+		close(cl->epfd);
+	free(cl->due_off);
+	free(cl->start);
+	free(cl->dirty);
+	free(cl->recvbuf);
+	free(cl->sendbuf);
+	free(cl->conns);
+}
+
+/* Wait (bounded) until connection i is within reach of the accept()s. */
+static int client_wait_accepted(struct client *cl, int64_t i)
+{
+	int64_t seen = -1, since = 0;
+
+	for (;;) {
+		int64_t accepted = atomic_load(&cl->sh->accepted);
+		int64_t now;
+		struct timespec pause = evb_ns_timespec(CLIENT_ACCEPT_POLL_NS);
+
+		if (i - accepted < CLIENT_CONNECT_AHEAD)
+			return 0;
+		now = evb_now_ns();
+		if (accepted != seen) {
+			seen = accepted;
+			since = now;
+		} else if (now - since > CLIENT_ACCEPT_TIMEOUT_NS) {
+			return client_fail(cl, "wait for the server's accept()", -ETIMEDOUT);
+		}
+		nanosleep(&pause, NULL);
+	}
+}
+
+/* Connect connection i: TCP_NODELAY, non-blocking, in the epoll set when
+ * it is active. */
+static int client_connect_one(struct client *cl, int64_t i)
+{
+	struct client_conn *c = &cl->conns[i];
+	struct sockaddr_in sa = {
+		.sin_family = AF_INET,
+		.sin_port = htons(cl->cfg->port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK + (uint32_t)(i / SERVE_CONNS_PER_ADDR)),
+	};
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = c->index };
+	int one = 1;
+
+	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c->fd < 0)
+		return client_fail(cl, "socket", -errno);
+	if (connect(c->fd, (const struct sockaddr *)&sa, sizeof(sa)))
+		return client_fail(cl, "connect", -errno);
+	if (setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
+		return client_fail(cl, "setsockopt (TCP_NODELAY)", -errno);
+	if (fcntl(c->fd, F_SETFL, O_NONBLOCK))
+		return client_fail(cl, "fcntl (O_NONBLOCK)", -errno);
+	if (i < cl->active && epoll_ctl(cl->epfd, EPOLL_CTL_ADD, c->fd, &ev))
+		return client_fail(cl, "epoll_ctl (a connection)", -errno);
+	return 0;
+}
+
+static int client_connect_all(struct client *cl)
+{
+	for (int64_t i = 0; i < cl->nconns; i++) {
+		int ret = client_wait_accepted(cl, i);
+
+		if (!ret)
+			ret = client_connect_one(cl, i);
+		if (ret)
+			return ret;
+	}
+	atomic_store(&cl->sh->client_ready, 1);
+	return 0;
+}
+
+static void phase_begin(struct client *cl, int64_t total, int64_t warmup, bool measure)
+{
+	cl->ph = (struct client_phase){ .total = total, .warmup = warmup, .measure = measure };
+}
+
+/* Closed-loop calibration for a rate in %: the rate it reaches, > 0. */
+static int client_calibrate(struct client *cl, double *max_per_s)
+{
+	int64_t total = cl->cfg->iterations / 4 > 1000 ? cl->cfg->iterations / 4 : 1000;
+	int64_t window_ns;
+	int ret;
+
+	phase_begin(cl, total, total / 10, false);
+	ret = client_run_closed(cl);
+	if (ret)
+		return ret;
+	window_ns = cl->ph.end_ns - cl->ph.start_ns;
+	if (window_ns <= 0)
+		return client_fail(cl, "calibrate (no time passed)", -ERANGE);
+	*max_per_s = (double)(cl->ph.total - cl->ph.warmup - 1) * 1e9 / (double)window_ns;
+	return 0;
+}
+
+/* The measured window's differences into sh. */
+static void client_window(struct client *cl)
+{
+	const struct client_edge *e0 = &cl->edge[0], *e1 = &cl->edge[1];
+	struct serve_shared *sh = cl->sh;
+
+	sh->window_ns = cl->ph.end_ns - cl->ph.start_ns;
+	sh->server_cpu_ns = e1->server_cpu_ns - e0->server_cpu_ns;
+	sh->server_utime_ns = e1->server_utime_ns - e0->server_utime_ns;
+	sh->server_stime_ns = e1->server_stime_ns - e0->server_stime_ns;
+	sh->client_cpu_ns = e1->client_cpu_ns - e0->client_cpu_ns;
+	sh->machine_cpu_ns = e1->machine_cpu_ns - e0->machine_cpu_ns;
+	sh->client_wall_ns = e1->wall_ns - e0->wall_ns;
+	evb_driver_usage_delta(&sh->client_usage, &e1->usage, &e0->usage);
+}
+
+/* The mode: calibration first for a rate in %, then the measured run. */
+static int client_measure(struct client *cl)
+{
+	const struct serve_cfg *cfg = cl->cfg;
+	struct serve_shared *sh = cl->sh;
+	int64_t total = cfg->warmup + cfg->iterations;
+	double rate = cfg->rate;
+	int ret;
+
+	sh->offered_per_s = NAN;
+	sh->closed_max_per_s = NAN;
+	if (cfg->mode == SERVE_CLOSED) {
+		phase_begin(cl, total, cfg->warmup, true);
+		ret = client_run_closed(cl);
+	} else {
+		if (cfg->rate_pct) {
+			ret = client_calibrate(cl, &sh->closed_max_per_s);
+			if (ret)
+				return ret;
+			rate = cfg->rate / 100.0 * sh->closed_max_per_s;
+		}
+		if (!(rate > 0))
+			return client_fail(cl, "schedule (rate not above 0)", -EINVAL);
+		sh->offered_per_s = rate;
+		phase_begin(cl, total, cfg->warmup, true);
+		ret = client_run_open(cl, rate);
+	}
+	if (!ret)
+		client_window(cl);
+	return ret;
+}
 
 int serve_client_run(const struct serve_cfg *cfg, struct serve_shared *sh)
 {
-	(void)cfg;
-	(void)sh;
-	return -ENOSYS;
+	struct client cl;
+	int ret = client_setup(&cl, cfg, sh);
+
+	if (!ret)
+		ret = client_connect_all(&cl);
+	if (!ret)
+		ret = client_measure(&cl);
+	client_teardown(&cl);   /* every connection: the server sees each end */
+	return ret;
 }

@@ -1,0 +1,106 @@
+/*
+ * client.h - the load generator's inside (client.c: its life, connections
+ * and measured window; client_loop.c: sending, receiving and the two
+ * modes).  Nothing here is seen by the server side.
+ */
+#ifndef SERVE_CLIENT_H
+#define SERVE_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <time.h>
+
+#include "evb_sys.h"
+#include "serve.h"
+
+/* Events one epoll_wait() takes; more ready connections wait a turn. */
+#define CLIENT_EVENTS 256
+/* epoll data of the timerfd: above every connection index. */
+#define CLIENT_TIMER_TOKEN UINT64_MAX
+/* Most bytes one write() or read() moves. */
+#define CLIENT_IO_BYTES (256 * 1024)
+
+/* One connection, as the client sees it. */
+struct client_conn {
+	int fd;                 /* -1 once closed */
+	uint32_t index;
+	bool out_armed;         /* EPOLLOUT asked for: the socket was full */
+	bool dirty;             /* on the list of connections to write */
+	uint64_t next_send;     /* seq of the next request not fully written */
+	uint64_t pending;       /* requests due, not yet fully written */
+	size_t out_off;         /* bytes of request next_send already written */
+	uint64_t next_recv;     /* seq the next response must carry */
+	uint64_t open_seq0;     /* open: next_send when the schedule began */
+	size_t in_got;          /* bytes of the current response received */
+	union {
+		struct serve_msg msg;
+		char bytes[sizeof(struct serve_msg)];
+	} in_hdr;               /* its header, as far as received */
+};
+
+/* What the client reads at each edge of the measured window. */
+struct client_edge {
+	int64_t wall_ns;        /* CLOCK_MONOTONIC when read */
+	int64_t server_cpu_ns;
+	int64_t server_utime_ns;
+	int64_t server_stime_ns;
+	int64_t client_cpu_ns;
+	int64_t machine_cpu_ns;
+	struct evb_usage usage;
+};
+
+/* One run of requests: a calibration, or the measured run. */
+struct client_phase {
+	int64_t total;          /* requests (and so responses) in it */
+	int64_t warmup;         /* responses before the window */
+	bool measure;           /* record latencies and read the edges */
+	bool open;              /* latency from the due time (due_off) */
+	bool started;           /* the window's start edge was read */
+	int64_t queued;         /* requests made due so far */
+	int64_t received;       /* good responses so far */
+	int64_t start_ns;       /* window start, see client.c */
+	int64_t end_ns;         /* the last response's arrival */
+};
+
+struct client {
+	const struct serve_cfg *cfg;
+	struct serve_shared *sh;
+	struct client_conn *conns;      /* N */
+	int64_t nconns;
+	int64_t active;                 /* K: conns[0 .. K-1] carry requests */
+	size_t msg_size;
+	int epfd;
+	int timerfd;                    /* open: wakes the loop at a due time */
+	int64_t timer_armed_ns;         /* its expiry; 0 disarmed */
+	char *sendbuf;                  /* batch_max zeroed requests */
+	int64_t batch_max;
+	char *recvbuf;                  /* CLIENT_IO_BYTES */
+	int64_t *start;                 /* closed: K x depth send times */
+	int64_t *due_off;               /* open: each request's due time - t0 */
+	int64_t t0;                     /* open: the schedule's origin */
+	uint32_t *dirty;                /* connections with requests to write */
+	int64_t ndirty;
+	struct client_phase ph;
+	struct client_edge edge[2];     /* window start, end */
+	clockid_t server_clock;
+	int server_stat_fd;             /* /proc/<server>/stat */
+	int64_t tick_ns;                /* its unit, a clock tick */
+	struct epoll_event events[CLIENT_EVENTS];
+};
+
+/* Record the client's first failure (side B); returns err (-errno). */
+int client_fail(struct client *cl, const char *call, int err);
+/* Read every figure of one window edge into e.  0 or -errno. */
+int client_edge_read(struct client *cl, struct client_edge *e);
+
+/* client_loop.c */
+
+/* The closed loop: depth requests outstanding per active connection until
+ * ph->total were sent, then every response.  0 or -errno. */
+int client_run_closed(struct client *cl);
+/* The open loop at rate requests/s (arrival per cfg).  0 or -errno. */
+int client_run_open(struct client *cl, double rate);
+
+#endif

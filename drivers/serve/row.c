@@ -1,0 +1,74 @@
+/*
+ * row.c - evb-serve's row from a finished run: the latency histogram and
+ * window the client measured, the CPU of both processes over that window,
+ * the server's wakeups, memory per connection, and the checks (counts,
+ * server answered == client sent, the client's own CPU share).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "driver.h"
+
+/* A load generator this busy measured itself, not the server. */
+#define SERVE_CLIENT_BOUND 0.95
+
+static void fill_figures(const struct serve_run *r, struct evb_row *row)
+{
+	const struct serve_shared *sh = r->sh;
+	double measured = (double)sh->measured;
+
+	evb_row_set_hist(row, &sh->hist);
+	if (sh->window_ns > 0)
+		row->ops_per_s = measured * 1e9 / (double)sh->window_ns;
+	row->offered_per_s = sh->offered_per_s;
+	row->server_cpu_ns = sh->server_cpu_ns;
+	row->client_cpu_ns = sh->client_cpu_ns;
+	row->machine_cpu_ns = sh->machine_cpu_ns;
+	row->cpu_user_ns = sh->server_utime_ns;
+	row->cpu_sys_ns = sh->server_stime_ns;
+	row->wall_ns = sh->window_ns;
+	row->sent = sh->sent;
+	row->delivered = sh->received;
+	row->lost = sh->sent - sh->received;
+	row->spurious = sh->bad;
+	row->wakeups = (int64_t)r->srv.wakeups;
+	row->rss_bytes_per_fd = r->rss_bytes_per_fd;
+	row->slab_bytes_per_fd = r->slab_bytes_per_fd;
+	/* Side A: the server process over its whole serve(), per request it
+	 * answered; side B: the client over the measured window. */
+	if (r->srv.served > 0) {
+		row->vcsw_a_per_op = (double)r->server_usage.vcsw / (double)r->srv.served;
+		row->ivcsw_a_per_op = (double)r->server_usage.ivcsw / (double)r->srv.served;
+	}
+	if (measured > 0) {
+		row->vcsw_b_per_op = (double)sh->client_usage.vcsw / measured;
+		row->ivcsw_b_per_op = (double)sh->client_usage.ivcsw / measured;
+	}
+	evb_driver_row_rss(row, false);   /* the server's: the measured side */
+}
+
+void serve_fill_row(const struct serve_run *r, struct evb_row *row)
+{
+	const struct serve_shared *sh = r->sh;
+
+	fill_figures(r, row);
+	if (evb_row_check_counts(row, 0))
+		return;
+	if ((int64_t)r->srv.served != sh->sent) {
+		evb_row_count_fail(row, "server answered %llu of %lld sent",
+				   (unsigned long long)r->srv.served, (long long)sh->sent);
+		return;
+	}
+	if (sh->client_wall_ns > 0) {
+		double share = (double)sh->client_cpu_ns / (double)sh->client_wall_ns;
+
+		if (share >= SERVE_CLIENT_BOUND) {
+			evb_row_reason(row, "client-bound: the load generator used %.0f%% of its "
+				       "CPU; not a measure of the server", share * 100);
+			return;
+		}
+	}
+	if (r->slab_note[0])
+		evb_row_reason(row, "%s", r->slab_note);
+}
