@@ -66,7 +66,8 @@ int evb_uring_buf_ring_setup(struct io_uring *ring, unsigned entries, int bgid,
 void evb_uring_buf_ring_free(struct io_uring *ring, struct io_uring_buf_ring *br,
 			     unsigned entries, int bgid)
 {
-	io_uring_unregister_buf_ring(ring, bgid);
+	if (ring)
+		io_uring_unregister_buf_ring(ring, bgid);
 	munmap(br, entries * sizeof(struct io_uring_buf));
 }
 
@@ -184,7 +185,7 @@ static int probe_recv_multi(unsigned features, char *reason, size_t len)
 			      cqe->res < 0 ? -cqe->res : EINVAL);
 	/* the ring's exit cancels the armed recv and drops the buffer ring */
 	io_uring_queue_exit(&ring);
-	munmap(br, PROBE_BUFS * sizeof(struct io_uring_buf));
+	evb_uring_buf_ring_free(NULL, br, PROBE_BUFS, PROBE_BGID);
 	close(sv[0]);
 	close(sv[1]);
 	return ret < 0 ? ret : 0;

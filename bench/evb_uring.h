@@ -45,7 +45,10 @@ int evb_uring_init(struct io_uring *ring, int64_t nfds, int64_t maxevents);
  */
 int evb_uring_buf_ring_setup(struct io_uring *ring, unsigned entries, int bgid,
 			     struct io_uring_buf_ring **br);
-/* Unregister and unmap what evb_uring_buf_ring_setup made. */
+/*
+ * Unregister and unmap what evb_uring_buf_ring_setup made; ring NULL when
+ * the ring has already exited (which dropped the registration): unmap only.
+ */
 void evb_uring_buf_ring_free(struct io_uring *ring, struct io_uring_buf_ring *br,
 			     unsigned entries, int bgid);
 #endif
