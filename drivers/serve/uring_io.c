@@ -144,7 +144,7 @@ int uring_io_start(struct serve_srv *s, struct uring_srv *u)
 
 /*
  * Feed serve_conn_input what c->out has room to answer (see the top).
- * Returns the bytes it took (-ENOBUFS: none of that call's), or -errno.
+ * Returns the bytes it took, or -errno.
  */
 static ssize_t feed(struct serve_srv *s, struct serve_conn *c, const char *data, size_t n)
 {
@@ -162,11 +162,11 @@ static ssize_t feed(struct serve_srv *s, struct serve_conn *c, const char *data,
 			break;
 		k = limit - c->in_have < n - taken ? limit - c->in_have : n - taken;
 		ret = serve_conn_input(s, c, data + taken, k);
-		if (ret == -ENOBUFS)
-			break;
-		if (ret < 0)
+		if (ret < 0 && ret != -ENOBUFS)
 			return ret;
-		taken += k;
+		taken += k;             /* -ENOBUFS too: appended, answered later */
+		if (ret < 0)
+			break;
 	}
 	return (ssize_t)taken;
 }
@@ -309,7 +309,14 @@ static int send_cqe(struct serve_srv *s, struct uring_srv *u, struct serve_conn 
 	if (cqe->res <= 0)
 		return serve_fail(s, "io_uring send", cqe->res ? -cqe->res : EIO);
 	serve_conn_sent(c, (size_t)cqe->res);
-	ret = take_held(s, c, uc);
+	ret = 0;
+	if (c->in_have >= (size_t)s->cfg->msg_size) {
+		/* whole requests an -ENOBUFS left: no send in flight, c->out may move */
+		ret = serve_conn_input(s, c, NULL, 0);
+		ret = ret == -ENOBUFS ? 0 : ret;
+	}
+	if (ret >= 0)
+		ret = take_held(s, c, uc);
 	if (!ret)
 		ret = post_send(s, u, c);
 	if (!ret && u->variant == URING_RECV && !uc->reading && uc->held_off == uc->held_len)
