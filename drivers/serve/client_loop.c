@@ -202,23 +202,26 @@ static int conn_readable(struct client *cl, struct client_conn *c)
 	return ret ? ret : phase_edges(cl);
 }
 
-/* One epoll_wait() (blocking: the server's watchdog ends a hung run) and
- * what it reported. */
+/* One wait, until an event or (open loop) the next due time, and what it
+ * reported.  Without a due time it blocks: the server's watchdog ends a
+ * hung run. */
 static int client_events(struct client *cl)
 {
+	const char *call = "epoll_wait";
 	int n;
 
 	if (cl->pwait2 && cl->wake_ns) {
 		int64_t left_ns = cl->wake_ns - evb_now_ns();
 		struct timespec timeout = evb_ns_timespec(left_ns > 0 ? left_ns : 0);
 
+		call = "epoll_pwait2";
 		n = (int)syscall(SYS_epoll_pwait2, cl->epfd, cl->events, CLIENT_EVENTS,
 				 &timeout, NULL, 0);
 	} else {
 		n = epoll_wait(cl->epfd, cl->events, CLIENT_EVENTS, -1);
 	}
-	if (n < 0)
-		return errno == EINTR ? 0 : client_fail(cl, "epoll_wait", -errno);
+	if (n < 0 && errno != EINTR)
+		return client_fail(cl, call, -errno);
 	for (int i = 0; i < n; i++) {
 		const struct epoll_event *ev = &cl->events[i];
 		struct client_conn *c;
@@ -342,13 +345,12 @@ static int open_send_due(struct client *cl)
 int client_run_open(struct client *cl, double rate)
 {
 	struct client_phase *ph = &cl->ph;
-	int ret;
+	int ret = 0;
 
 	ph->open = true;
 	open_schedule(cl, rate);
 	for (int64_t k = 0; k < cl->active; k++)
 		cl->conns[k].open_seq0 = cl->conns[k].next_send;
-	ret = 0;
 	if (ph->measure && !ph->warmup) {   /* the window starts at t0 */
 		ph->started = true;
 		ret = client_edge_read(cl, &cl->edge[0]);
