@@ -19,7 +19,9 @@
  *            every request scheduled behind it
  *
  * t_recv is one clock read per read(): every response in that read shares
- * it.  The first --warmup responses are not recorded.
+ * it.  The first --warmup responses are not recorded.  The open loop sleeps
+ * until the next due time with the client's timer slack at 1 ns, so its own
+ * lateness (which counts) is the kernel's wakeup, not 50 us of slack.
  *
  * The measured window: from the (warmup+1)-th response's arrival (closed)
  * or the first measured request's due time (open), to the last response's
@@ -42,11 +44,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
 #include "client.h"
 #include "evb_clock.h"
+#include "evb_sched.h"
 
 /* Connections the client may be ahead of the server's accept(). */
 #define CLIENT_CONNECT_AHEAD 512
@@ -102,6 +106,33 @@ int client_edge_read(struct client *cl, struct client_edge *e)
 	return 0;
 }
 
+/*
+ * The open loop's sleep until a due time: epoll_pwait2 where the kernel has
+ * it (a bad epfd tells it apart from ENOSYS without side effects), with
+ * the timer slack at 1 ns so that a sleep ends at the due time and not up
+ * to 50 us later (the client's lateness would count in every latency);
+ * else a timerfd, which has no slack.  0 or -errno.
+ */
+static int client_setup_sleep(struct client *cl)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = CLIENT_TIMER_TOKEN };
+	struct timespec zero = { 0 };
+	int ret;
+
+	cl->pwait2 = syscall(SYS_epoll_pwait2, -1, &ev, 1, &zero, NULL, 0) >= 0 ||
+		     errno != ENOSYS;
+	if (cl->pwait2) {
+		ret = evb_timer_slack_set(1);
+		return ret ? client_fail(cl, "prctl (PR_SET_TIMERSLACK)", ret) : 0;
+	}
+	cl->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (cl->timerfd < 0)
+		return client_fail(cl, "timerfd_create", -errno);
+	if (epoll_ctl(cl->epfd, EPOLL_CTL_ADD, cl->timerfd, &ev))
+		return client_fail(cl, "epoll_ctl (timerfd)", -errno);
+	return 0;
+}
+
 /* Everything the run needs, allocated before it starts.  0 or -errno. */
 static int client_setup(struct client *cl, const struct serve_cfg *cfg,
 			struct serve_shared *sh)
@@ -137,13 +168,9 @@ static int client_setup(struct client *cl, const struct serve_cfg *cfg,
 	if (cl->epfd < 0)
 		return client_fail(cl, "epoll_create1", -errno);
 	if (open_mode) {
-		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = CLIENT_TIMER_TOKEN };
-
-		cl->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-		if (cl->timerfd < 0)
-			return client_fail(cl, "timerfd_create", -errno);
-		if (epoll_ctl(cl->epfd, EPOLL_CTL_ADD, cl->timerfd, &ev))
-			return client_fail(cl, "epoll_ctl (timerfd)", -errno);
+		ret = client_setup_sleep(cl);
+		if (ret)
+			return ret;
 	}
 	ret = clock_getcpuclockid(sh->server_pid, &cl->server_clock);
 	if (ret)

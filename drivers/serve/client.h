@@ -72,7 +72,9 @@ struct client {
 	int64_t active;                 /* K: conns[0 .. K-1] carry requests */
 	size_t msg_size;
 	int epfd;
-	int timerfd;                    /* open: wakes the loop at a due time */
+	int64_t wake_ns;                /* open: the next due time; 0 none */
+	bool pwait2;                    /* epoll_pwait2 sleeps until wake_ns */
+	int timerfd;                    /* else this wakes the loop at wake_ns */
 	int64_t timer_armed_ns;         /* its expiry; 0 disarmed */
 	char *sendbuf;                  /* batch_max zeroed requests */
 	int64_t batch_max;

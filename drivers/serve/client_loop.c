@@ -3,12 +3,16 @@
  * requests that are due, reading and checking responses, and the closed
  * and open modes on top of them.  One epoll instance, level-triggered:
  * EPOLLIN on every active connection, EPOLLOUT only on one whose socket
- * filled up, and (open mode) a timerfd armed at the next due time.
+ * filled up.  The open loop sleeps until the next due time with
+ * epoll_pwait2's nanosecond timeout (the client's timer slack is 1 ns, see
+ * client.c), or on a kernel without it (before 5.11) with a timerfd in the
+ * set, armed at that time.
  */
 #include <errno.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -198,14 +202,26 @@ static int conn_readable(struct client *cl, struct client_conn *c)
 	return ret ? ret : phase_edges(cl);
 }
 
-/* One epoll_wait() (blocking: the server's watchdog ends a hung run) and
- * what it reported. */
+/* One wait, until an event or (open loop) the next due time, and what it
+ * reported.  Without a due time it blocks: the server's watchdog ends a
+ * hung run. */
 static int client_events(struct client *cl)
 {
-	int n = epoll_wait(cl->epfd, cl->events, CLIENT_EVENTS, -1);
+	const char *call = "epoll_wait";
+	int n;
 
-	if (n < 0)
-		return errno == EINTR ? 0 : client_fail(cl, "epoll_wait", -errno);
+	if (cl->pwait2 && cl->wake_ns) {
+		int64_t left_ns = cl->wake_ns - evb_now_ns();
+		struct timespec timeout = evb_ns_timespec(left_ns > 0 ? left_ns : 0);
+
+		call = "epoll_pwait2";
+		n = (int)syscall(SYS_epoll_pwait2, cl->epfd, cl->events, CLIENT_EVENTS,
+				 &timeout, NULL, 0);
+	} else {
+		n = epoll_wait(cl->epfd, cl->events, CLIENT_EVENTS, -1);
+	}
+	if (n < 0 && errno != EINTR)
+		return client_fail(cl, call, -errno);
 	for (int i = 0; i < n; i++) {
 		const struct epoll_event *ev = &cl->events[i];
 		struct client_conn *c;
@@ -266,14 +282,16 @@ static void open_schedule(struct client *cl, double rate)
 	}
 }
 
-/* Arm the timerfd at the next due time, or disarm it when none is left. */
+/* The next wait ends at the next due time (none when every request is
+ * out): epoll_pwait2's timeout, or the timerfd (re)armed or disarmed. */
 static int open_timer(struct client *cl)
 {
 	const struct client_phase *ph = &cl->ph;
 	int64_t at = ph->queued < ph->total ? cl->t0 + cl->due_off[ph->queued] : 0;
 	struct itimerspec its = { .it_value = evb_ns_timespec(at) };
 
-	if (at == cl->timer_armed_ns)
+	cl->wake_ns = at;
+	if (cl->pwait2 || at == cl->timer_armed_ns)
 		return 0;
 	if (timerfd_settime(cl->timerfd, TFD_TIMER_ABSTIME, &its, NULL))
 		return client_fail(cl, "timerfd_settime", -errno);
@@ -327,13 +345,12 @@ static int open_send_due(struct client *cl)
 int client_run_open(struct client *cl, double rate)
 {
 	struct client_phase *ph = &cl->ph;
-	int ret;
+	int ret = 0;
 
 	ph->open = true;
 	open_schedule(cl, rate);
 	for (int64_t k = 0; k < cl->active; k++)
 		cl->conns[k].open_seq0 = cl->conns[k].next_send;
-	ret = 0;
 	if (ph->measure && !ph->warmup) {   /* the window starts at t0 */
 		ph->started = true;
 		ret = client_edge_read(cl, &cl->edge[0]);
@@ -349,6 +366,7 @@ int client_run_open(struct client *cl, double rate)
 		if (!ret)
 			ret = client_events(cl);
 	}
+	cl->wake_ns = 0;
 	if (!ret && cl->timer_armed_ns) {
 		ph->queued = ph->total;
 		ret = open_timer(cl);   /* disarm */

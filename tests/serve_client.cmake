@@ -1,0 +1,4 @@
+# evb-serve's load generator: what the mechanisms' tiny cells leave out
+# (partial messages, the accept-ahead limit, Poisson spacing, a rate in %).
+evb_test(test_serve_client TIMEOUT 120 LABELS driver)
+add_dependencies(test_serve_client evb-serve)

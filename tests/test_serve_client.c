@@ -1,0 +1,125 @@
+/*
+ * test_serve_client.c - evb-serve's load generator, on the epoll server:
+ * responses that arrive split (64 KiB messages, several outstanding) and
+ * message sizes that are no multiple of the header's alignment; more
+ * connections than it may open ahead of the server's accept() (512), most
+ * of them idle; Poisson spacing; and a rate in % of a closed-loop
+ * calibration, whose requests the counts then include.  Every row must be
+ * ok with its counts adding up: what the client sent, the server answered
+ * and the client received, each response checked.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "evb_driver.h"
+#include "testutil.h"
+
+#define ITERATIONS 300
+#define WARMUP 30
+
+/* Run the epoll server with args; the row must be ok with sent requests. */
+static void run_ok(const char *const *extra, int64_t sent, struct evb_row *row,
+		   const char *what)
+{
+	const char *args[40] = { "--mechanism", "epoll", "--iterations", "300",
+				 "--warmup", "30", "--timeout", "20s" };
+	size_t n = 8;
+
+	while (*extra && n < EVB_ARRAY_SIZE(args) - 1)
+		args[n++] = *extra++;
+	args[n] = NULL;
+
+	int status = tu_run_row("evb-serve", args, 30, row);
+
+	ck_assert_msg(status == 0 && strcmp(row->status, "ok") == 0, "%s: status %s (%d): %s",
+		      what, row->status, status, row->reason);
+	ck_assert_msg(row->sent == sent && row->delivered == sent && row->lost == 0 &&
+		      row->spurious == 0, "%s: sent %lld delivered %lld lost %lld spurious %lld, "
+		      "want %lld", what, (long long)row->sent, (long long)row->delivered,
+		      (long long)row->lost, (long long)row->spurious, (long long)sent);
+	ck_assert_int_eq(row->samples, ITERATIONS);
+	tu_check_percentiles(row, what);
+	ck_assert_msg(row->min > 0, "%s: min %lld", what, (long long)row->min);
+	ck_assert_msg(row->server_cpu_ns > 0 && row->client_cpu_ns > 0,
+		      "%s: server CPU %lld, client CPU %lld", what,
+		      (long long)row->server_cpu_ns, (long long)row->client_cpu_ns);
+}
+
+START_TEST(split_messages)
+{
+	static const char *const big[] = {
+		"--mode", "closed", "--connections", "2", "--active", "2", "--depth", "4",
+		"--msg-size", "65536", NULL,
+	};
+	static const char *const odd[] = {
+		"--mode", "closed", "--connections", "3", "--active", "3", "--depth", "3",
+		"--msg-size", "17", NULL,
+	};
+	struct evb_row row;
+
+	run_ok(big, WARMUP + ITERATIONS, &row, "65536-byte messages");
+	ck_assert_int_eq(row.msg_size, 65536);
+	run_ok(odd, WARMUP + ITERATIONS, &row, "17-byte messages");
+	ck_assert_int_eq(row.msg_size, 17);
+}
+END_TEST
+
+START_TEST(connections_beyond_accept_ahead)
+{
+	static const char *const extra[] = {
+		"--mode", "closed", "--connections", "1200", "--active", "8", "--depth", "2",
+		NULL,
+	};
+	struct evb_row row;
+
+	run_ok(extra, WARMUP + ITERATIONS, &row, "1200 connections");
+	ck_assert_int_eq(row.connections, 1200);
+	ck_assert_int_eq(row.active, 8);
+}
+END_TEST
+
+START_TEST(poisson_arrival)
+{
+	static const char *const extra[] = {
+		"--mode", "open", "--rate", "3000", "--arrival", "poisson", "--seed", "7",
+		"--connections", "3", "--active", "3", NULL,
+	};
+	struct evb_row row;
+
+	run_ok(extra, WARMUP + ITERATIONS, &row, "poisson");
+	ck_assert_str_eq(row.arrival, "poisson");
+	ck_assert_msg(fabs(row.offered_per_s - 3000) < 1, "offered_per_s %g",
+		      row.offered_per_s);
+}
+END_TEST
+
+START_TEST(rate_in_percent)
+{
+	static const char *const extra[] = {
+		"--mode", "open", "--rate", "50%", "--connections", "2", "--active", "2",
+		NULL,
+	};
+	struct evb_row row;
+
+	/* the calibration: max(1000, iterations / 4) closed-loop requests */
+	run_ok(extra, 1000 + WARMUP + ITERATIONS, &row, "rate 50%");
+	ck_assert_str_eq(row.rate, "50%");
+	ck_assert_msg(isfinite(row.offered_per_s) && row.offered_per_s > 0,
+		      "offered_per_s %g", row.offered_per_s);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("serve_client");
+	TCase *tc = tcase_create("load generator");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, split_messages);
+	tcase_add_test(tc, connections_beyond_accept_ahead);
+	tcase_add_test(tc, poisson_arrival);
+	tcase_add_test(tc, rate_in_percent);
+	suite_add_tcase(s, tc);
+	return tu_main(s);
+}
