@@ -58,6 +58,9 @@ enum claim_side {
  *   machine_cpu_ns_per_op  machine_cpu_ns / operations
  *   mem_bytes_per_fd       rss_bytes_per_fd + slab_bytes_per_fd
  *   delivered_share        delivered / sent
+ *   server_cpu_ns_per_op   serve: server_cpu_ns / samples (per measured request;
+ *   client_cpu_ns_per_op   client_cpu_ns, wakeups likewise)
+ *   wakeups_per_op
  * where operations is delivered, else samples (as summary.csv counts them).
  */
 struct claim_test {
