@@ -71,6 +71,13 @@ struct claim_test {
 	enum claim_side side;
 	double threshold;
 	const char *if_empty;       /* why a figure can be empty (e.g. no slabinfo) */
+	/*
+	 * NULL, or a reason prefix: an ok repetition whose reason starts with
+	 * it measured something other than the mechanism (serve's "client-bound":
+	 * the load generator was the bottleneck).  Its value is shown, but a
+	 * test with such a repetition on either side is inconclusive.
+	 */
+	const char *unjudged;
 };
 
 struct claim_outcome {
