@@ -44,6 +44,13 @@ double serve_value(const struct report_ctx *ctx, struct report_trust *t, size_t 
 	return report_cell(ctx, t, kv, column);
 }
 
+double serve_p99(const struct report_ctx *ctx, struct report_trust *t, size_t r)
+{
+	double pooled = harness_num(ctx->summary, r, "p99_pooled");
+
+	return serve_value(ctx, t, r, isfinite(pooled) ? "p99_pooled" : "p99_median");
+}
+
 void serve_mech_label(const struct evb_table *s, size_t r, char *buf, size_t len)
 {
 	const char *v = harness_str(s, r, "variant");
@@ -124,7 +131,7 @@ static void round_trip_table(const struct report_ctx *ctx)
 		serve_mech_label(s, r, label, sizeof(label));
 		if (is_ok(s, r)) {
 			report_fmt_ns(c[0], 48, serve_value(ctx, &trust, r, "p50_median"));
-			report_fmt_ns(c[1], 48, serve_value(ctx, &trust, r, "p99_pooled"));
+			report_fmt_ns(c[1], 48, serve_p99(ctx, &trust, r));
 			report_fmt_ns(c[2], 48, serve_value(ctx, &trust, r, "mean_median"));
 			report_fmt_rate(c[3], 48, serve_value(ctx, &trust, r, "ops_per_s_median"));
 		} else {
@@ -179,7 +186,7 @@ static void closed_table(const struct report_ctx *ctx)
 				      serve_value(ctx, &trust, r, "server_cpu_ns_per_op_median"));
 			snprintf(c[2], 64, "%.2f",
 				 serve_value(ctx, &trust, r, "wakeups_per_op_median"));
-			report_fmt_ns(c[3], 64, serve_value(ctx, &trust, r, "p99_pooled"));
+			report_fmt_ns(c[3], 64, serve_p99(ctx, &trust, r));
 		} else {
 			serve_status_text(s, r, c[0], 64);
 			snprintf(c[1], 64, "-");
@@ -224,7 +231,7 @@ static void open_table(const struct report_ctx *ctx)
 			doc_table(ctx->doc, 7, heads);
 		}
 		serve_mech_label(s, r, label, sizeof(label));
-		snprintf(shape, sizeof(shape), "%s conns, %s active, %s", 
+		snprintf(shape, sizeof(shape), "%s conns, %s active, %s",
 			 harness_str(s, r, "connections"), harness_str(s, r, "active"),
 			 harness_str(s, r, "arrival"));
 		if (is_ok(s, r)) {
@@ -232,9 +239,11 @@ static void open_table(const struct report_ctx *ctx)
 			report_fmt_rate(c[1], 64, serve_value(ctx, &trust, r, "ops_per_s_median"));
 			report_fmt_ns(c[2], 64, serve_value(ctx, &trust, r, "mean_median"));
 			report_fmt_ns(c[3], 64, serve_value(ctx, &trust, r, "p50_median"));
-			report_fmt_ns(c[4], 48, serve_value(ctx, &trust, r, "p99_pooled"));
-			snprintf(c[4] + strlen(c[4]), 64 - strlen(c[4]), " (%.0f)",
-				 harness_num(s, r, "samples_pooled"));
+			double pooled = harness_num(s, r, "samples_pooled");
+
+			report_fmt_ns(c[4], 48, serve_p99(ctx, &trust, r));
+			if (isfinite(pooled))
+				snprintf(c[4] + strlen(c[4]), 64 - strlen(c[4]), " (%.0f)", pooled);
 		} else {
 			serve_status_text(s, r, c[0], 64);
 			for (int k = 1; k < 5; k++)
@@ -274,7 +283,8 @@ static void memory_table(const struct report_ctx *ctx)
 			doc_table(ctx->doc, 4, heads);
 		}
 		serve_mech_label(s, r, label, sizeof(label));
-		shape_label(s, r, shape, sizeof(shape));
+		snprintf(shape, sizeof(shape), "%s, ", harness_str(s, r, "mode"));
+		shape_label(s, r, shape + strlen(shape), sizeof(shape) - strlen(shape));
 		v = serve_value(ctx, &trust, r, "rss_bytes_per_fd_median");
 		snprintf(rss, sizeof(rss), isfinite(v) ? "%.0f B" : "-", v);
 		v = serve_value(ctx, &trust, r, "slab_bytes_per_fd_median");

@@ -22,6 +22,9 @@ void serve_row_kv(const struct evb_table *s, size_t r, const char **kv);
 /* report_cell of summary row r. */
 double serve_value(const struct report_ctx *ctx, struct report_trust *t, size_t r,
 		   const char *column);
+/* The p99 of summary row r: pooled over every ok repetition's samples where
+ * the summary has it, else the median of the repetitions' p99. */
+double serve_p99(const struct report_ctx *ctx, struct report_trust *t, size_t r);
 /* "epoll/lt" */
 void serve_mech_label(const struct evb_table *s, size_t r, char *buf, size_t len);
 /* Ok repetitions of summary row r (*ok) and how many of them were client-bound. */

@@ -89,7 +89,7 @@ static void seed_text(const struct report_ctx *ctx, struct report_trust *t, size
 	else if (!strcmp(harness_str(s, (size_t)r, "status"), "ok") ||
 		 !strcmp(harness_str(s, (size_t)r, "status"), "partial")) {
 		double avg = serve_value(ctx, t, (size_t)r, "mean_median");
-		double p99 = serve_value(ctx, t, (size_t)r, "p99_pooled");
+		double p99 = serve_p99(ctx, t, (size_t)r);
 		size_t ok, cb = serve_client_bound(ctx, (size_t)r, &ok);
 
 		used = (size_t)snprintf(buf, len, "%.3g / ", avg / 1e6);
@@ -209,7 +209,7 @@ void report_serve_saturation(const struct report_ctx *ctx)
 					serve_value(ctx, &trust, (size_t)r, "ops_per_s_median"));
 			strcat(cells[k], ", ");
 			report_fmt_ns(cells[k] + strlen(cells[k]), 64 - strlen(cells[k]),
-				      serve_value(ctx, &trust, (size_t)r, "p99_pooled"));
+				      serve_p99(ctx, &trust, (size_t)r));
 		}
 		if (!found)
 			continue;
