@@ -10,15 +10,16 @@
 #include "claims.h"
 #include "family.h"
 
-#define SERVE(mode_, mech, var, conns, active_, msg, rate_, arrival_) \
+#define SERVE(mode_, mech, var, conns, active_, depth_, msg, rate_, arrival_) \
 	{ .family = "serve", .mechanism = mech, .variant = var, .mode = mode_, \
-	  .placement = "cross-cpu", .connections = conns, .active = active_, .depth = "1", \
+	  .placement = "cross-cpu", .connections = conns, .active = active_, .depth = depth_, \
 	  .msg_size = msg, .work_ns = "0", .rate = rate_, .arrival = arrival_ }
-/* The seed-server-table cells: open loop at 5000 req/s, Poisson, 10% active. */
+/* The seed-server-table cells: open loop at 5000 req/s, Poisson, 10% active
+ * (an open cell has no depth). */
 #define SEED(mech, var, conns, active) \
-	SERVE("open", mech, var, conns, active, "64", "5000", "poisson")
+	SERVE("open", mech, var, conns, active, NULL, "64", "5000", "poisson")
 /* The io-uring-vs-epoll cells: closed, 1000 connections, 100 active. */
-#define CLOSED(mech, var, msg) SERVE("closed", mech, var, "1000", "100", msg, NULL, NULL)
+#define CLOSED(mech, var, msg) SERVE("closed", mech, var, "1000", "100", "1", msg, NULL, NULL)
 
 /* The load generator, not the server, was the bottleneck (evb-serve). */
 #define CLIENT_BOUND "client-bound"

@@ -46,12 +46,13 @@ struct serve_axes {
 	const char *placement;
 	int64_t connections;
 	int64_t active;
-	int64_t depth;
+	int64_t depth;                /* closed only (EVB_NA open: the row has none) */
 	int64_t msg_size;
 	const char *rate;             /* "5000" req/s, or "30%" of the closed max */
 	const char *arrival;
 	int64_t iterations;
 	int64_t warmup;
+	const char *const *extra;     /* more driver options, or NULL */
 };
 
 /*
@@ -94,6 +95,8 @@ static int add_cell(struct harness_plan *plan, const struct harness_mech *m,
 	cell.warmup = a->warmup;
 	cell.timeout_ns = timeout_ns(a);
 	cell.hist = true;
+	for (size_t i = 0; a->extra && a->extra[i] && i + 1 < HARNESS_EXTRA_ARGS; i++)
+		cell.extra[i] = a->extra[i];
 	return harness_plan_add(plan, &cell);
 }
 
@@ -113,10 +116,11 @@ static struct serve_axes closed(const char *placement, int64_t conns, int64_t ac
 	};
 }
 
-static struct serve_axes open_loop(int64_t conns, int64_t active, int64_t depth,
-				   const char *rate, int64_t iterations)
+/* Open loop: no depth axis (evb-serve's open rows leave it empty). */
+static struct serve_axes open_loop(int64_t conns, int64_t active, const char *rate,
+				   int64_t iterations)
 {
-	struct serve_axes a = closed("cross-cpu", conns, active, depth, iterations);
+	struct serve_axes a = closed("cross-cpu", conns, active, EVB_NA, iterations);
 
 	a.mode = "open";
 	a.rate = rate;
@@ -133,7 +137,7 @@ static int plan_smoke(struct harness_plan *plan, const struct harness_mech *m)
 		return -ENOMEM;
 	if (!is(m, "epoll", "lt"))
 		return 0;
-	a = open_loop(4, 2, 1, "2000", 500);
+	a = open_loop(4, 2, "2000", 500);
 	a.warmup = 100;
 	return add_cell(plan, m, &a);
 }
@@ -150,7 +154,7 @@ static int plan_standard(struct harness_plan *plan, const struct harness_mech *m
 {
 	struct serve_axes rtt = closed("same-cpu", 1, 1, 1, 5000);
 	struct serve_axes many = closed("cross-cpu", 1000, 100, 1, 20000);
-	struct serve_axes fixed = open_loop(1000, 100, 1, "5000", 5000);
+	struct serve_axes fixed = open_loop(1000, 100, "5000", 5000);
 
 	fixed.warmup = 500;
 	return add_cell(plan, m, &rtt) || add_cell(plan, m, &many) || add_cell(plan, m, &fixed)
@@ -171,7 +175,7 @@ static int plan_seed(struct harness_plan *plan, const struct harness_mech *m)
 	    !is(m, "io_uring", NULL))
 		return 0;
 	for (size_t k = 0; k < COUNT_OF(conns); k++) {
-		struct serve_axes a = open_loop(conns[k], conns[k] / 10, 1, "5000", 5000);
+		struct serve_axes a = open_loop(conns[k], conns[k] / 10, "5000", 5000);
 
 		a.warmup = 500;
 		if (add_cell(plan, m, &a))
@@ -199,17 +203,20 @@ static int plan_uring_epoll(struct harness_plan *plan, const struct harness_mech
 
 /*
  * saturation: the open loop at fractions of the maximum the driver measures
- * just before (closed, the same connections and depth 4).  Beyond 100% the
- * backlog grows for the whole run, which lasts iterations / achieved rate.
+ * just before (closed, the same connections, depth 4: passed as an extra
+ * option, since an open row has no depth axis).  Beyond 100% the backlog
+ * grows for the whole run, which lasts iterations / achieved rate.
  */
 static int plan_saturation(struct harness_plan *plan, const struct harness_mech *m)
 {
 	static const char *const rates[] = { "10%", "30%", "50%", "70%", "90%", "110%",
 					     "150%", "300%" };
+	static const char *const calibration_depth[] = { "--depth", "4", NULL };
 
 	for (size_t k = 0; k < COUNT_OF(rates); k++) {
-		struct serve_axes a = open_loop(100, 10, 4, rates[k], 5000);
+		struct serve_axes a = open_loop(100, 10, rates[k], 5000);
 
+		a.extra = calibration_depth;
 		a.warmup = 500;
 		if (add_cell(plan, m, &a))
 			return -ENOMEM;

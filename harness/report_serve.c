@@ -97,13 +97,15 @@ static bool is_ok(const struct evb_table *s, size_t r)
 	return !strcmp(status, "ok") || !strcmp(status, "partial");
 }
 
-/* "1000 conns, 100 active, depth 1, 64 B" */
+/* "1000 conns, 100 active, depth 1, 64 B, cross-cpu" (an open cell has no depth) */
 static void shape_label(const struct evb_table *s, size_t r, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s conns, %s active, depth %s, %s B, %s",
+	const char *depth = harness_str(s, r, "depth");
+
+	snprintf(buf, len, "%s conns, %s active, %s%s%s%s B, %s",
 		 harness_str(s, r, "connections"), harness_str(s, r, "active"),
-		 harness_str(s, r, "depth"), harness_str(s, r, "msg_size"),
-		 harness_str(s, r, "placement"));
+		 depth[0] ? "depth " : "", depth, depth[0] ? ", " : "",
+		 harness_str(s, r, "msg_size"), harness_str(s, r, "placement"));
 }
 
 /* The 1-connection round trip, one request outstanding. */

@@ -33,7 +33,7 @@ static long seed_cell(const struct evb_table *s, const char *m, const char *v, i
 {
 	const char *const kv[] = { "family", "serve", "mode", "open", "mechanism", m, "variant", v,
 				   "placement", "cross-cpu", "connections", seed_conns[k],
-				   "active", seed_active[k], "depth", "1", "msg_size", "64",
+				   "active", seed_active[k], "depth", "", "msg_size", "64",
 				   "rate", "5000", "arrival", "poisson", NULL };
 
 	return harness_find_row(s, kv);

@@ -71,6 +71,7 @@ START_TEST(smoke_every_mechanism)
 		ck_assert_int_eq(c->axes.msg_size, 64);
 		ck_assert(c->timeout_ns >= 30000000000LL);
 		if (!strcmp(c->axes.mode, "open")) {
+			ck_assert_int_eq(c->axes.depth, EVB_NA);
 			ck_assert_str_eq(c->axes.rate, "2000");
 			ck_assert_str_eq(c->axes.arrival, "poisson");
 		} else {
@@ -148,7 +149,11 @@ START_TEST(presets)
 	ck_assert_uint_eq(sat.ncells, 8 * NMECHS);
 	ck_assert_str_eq(sat.cells[0].axes.rate, "10%");
 	ck_assert_str_eq(sat.cells[7].axes.rate, "300%");
-	ck_assert_int_eq(sat.cells[0].axes.depth, 4);
+	/* the calibration's depth, as an option: an open row has no depth axis */
+	ck_assert_int_eq(sat.cells[0].axes.depth, EVB_NA);
+	ck_assert_str_eq(sat.cells[0].extra[0], "--depth");
+	ck_assert_str_eq(sat.cells[0].extra[1], "4");
+	ck_assert_ptr_null(sat.cells[0].extra[2]);
 	harness_plan_free(&sat);
 }
 END_TEST
