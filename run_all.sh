@@ -25,7 +25,8 @@ Usage: ./run_all.sh [--profile NAME] [--family F] [--out DIR]   the main job
        ./run_all.sh --help
 
   --profile NAME   smoke | quick | standard (default) | full
-  --family F       only one family (families.cmake lists them: notify, mux, timer)
+  --family F       only one family (families.cmake lists them: notify, mux, timer,
+                   serve)
   --out DIR        the run directory (default results/<time>-<host>-<kernel>/)
   --test           build with warnings as errors and run ctest
   --no-deps        do not install or check Debian packages

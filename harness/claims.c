@@ -69,14 +69,17 @@ static double figure_value(const struct evb_table *t, size_t r, const char *figu
 struct side {
 	double *values;      /* the figure of each ok repetition, sorted */
 	size_t n, total, ok;
+	size_t unjudged;     /* ok repetitions whose reason starts with t->unjudged */
+	char unjudged_reason[160];
 	char reason[256];    /* of the first repetition that was not ok */
 	char status[32];
 	char label[300];
 };
 
-static int side_load(const struct evb_table *t, const struct claim_cell *c, const char *figure,
-		     struct side *s)
+static int side_load(const struct evb_table *t, const struct claim_test *test,
+		     const struct claim_cell *c, struct side *s)
 {
+	const char *figure = test->figure;
 	int cols[EVB_NAXES];
 	int status_col = evb_table_col(t, "status");
 
@@ -105,6 +108,11 @@ static int side_load(const struct evb_table *t, const struct claim_cell *c, cons
 			continue;
 		}
 		s->ok++;
+		const char *why = harness_str(t, r, "reason");
+
+		if (test->unjudged && !strncmp(why, test->unjudged, strlen(test->unjudged)) &&
+		    !s->unjudged++)
+			snprintf(s->unjudged_reason, sizeof(s->unjudged_reason), "%s", why);
 		double v = figure_value(t, r, figure);
 
 		if (isfinite(v))
@@ -185,6 +193,14 @@ static void evaluate_sides(const struct claim_test *t, const struct side *num,
 	out->verdict = judge(t, out->lo, out->hi);
 	if (out->verdict == CLAIM_INFO)
 		return;
+	if (num->unjudged || (t->den.family && den->unjudged)) {
+		const struct side *s = num->unjudged ? num : den;
+
+		out->verdict = CLAIM_INCONCLUSIVE;
+		snprintf(out->why, sizeof(out->why), "inconclusive (%zu of %zu ok repetitions of "
+			 "%s not judged: %s)", s->unjudged, s->ok, s->label, s->unjudged_reason);
+		return;
+	}
 	if (num->n < CLAIM_MIN_REPS || (t->den.family && den->n < CLAIM_MIN_REPS)) {
 		out->verdict = CLAIM_INCONCLUSIVE;
 		snprintf(out->why, sizeof(out->why), "inconclusive (a verdict needs %d ok "
@@ -202,9 +218,9 @@ void claim_evaluate(const struct evb_table *results, const struct claim_test *t,
 	out->num_median = out->den_median = NAN;
 	out->verdict = CLAIM_NOT_MEASURED;
 	snprintf(out->why, sizeof(out->why), "not measured (out of memory)");
-	if (side_load(results, &t->num, t->figure, &num))
+	if (side_load(results, t, &t->num, &num))
 		return;
-	if (t->den.family && side_load(results, &t->den, t->figure, &den))
+	if (t->den.family && side_load(results, t, &t->den, &den))
 		goto out_num;
 	out->why[0] = '\0';
 	evaluate_sides(t, &num, &den, out);

@@ -58,6 +58,9 @@ enum claim_side {
  *   machine_cpu_ns_per_op  machine_cpu_ns / operations
  *   mem_bytes_per_fd       rss_bytes_per_fd + slab_bytes_per_fd
  *   delivered_share        delivered / sent
+ *   server_cpu_ns_per_op   serve: server_cpu_ns / samples (per measured request;
+ *   client_cpu_ns_per_op   client_cpu_ns, wakeups likewise)
+ *   wakeups_per_op
  * where operations is delivered, else samples (as summary.csv counts them).
  */
 struct claim_test {
@@ -68,6 +71,13 @@ struct claim_test {
 	enum claim_side side;
 	double threshold;
 	const char *if_empty;       /* why a figure can be empty (e.g. no slabinfo) */
+	/*
+	 * NULL, or a reason prefix: an ok repetition whose reason starts with
+	 * it measured something other than the mechanism (serve's "client-bound":
+	 * the load generator was the bottleneck).  Its value is shown, but a
+	 * test with such a repetition on either side is inconclusive.
+	 */
+	const char *unjudged;
 };
 
 struct claim_outcome {

@@ -39,6 +39,20 @@ static double row_ops(const struct evb_table *t, size_t row)
 	return ops > 0 ? ops : NAN;
 }
 
+/*
+ * A serve figure per measured request: server_cpu_ns (or client_cpu_ns,
+ * wakeups) over samples, the responses of the window the CPU clocks were
+ * read over (ops_per_s x window); delivered also counts the warm-up.
+ */
+static double per_sample(const struct evb_table *t, size_t row, const char *name)
+{
+	char column[64];
+	double samples = harness_num(t, row, "samples");
+
+	snprintf(column, sizeof(column), "%.*s", (int)(strlen(name) - strlen("_per_op")), name);
+	return samples > 0 ? harness_num(t, row, column) / samples : NAN;
+}
+
 double harness_row_value(const struct evb_table *t, size_t row, const char *name)
 {
 	if (!strcmp(name, "cpu_ns_per_op"))
@@ -46,6 +60,9 @@ double harness_row_value(const struct evb_table *t, size_t row, const char *name
 		       row_ops(t, row);
 	if (!strcmp(name, "machine_cpu_ns_per_op"))
 		return harness_num(t, row, "machine_cpu_ns") / row_ops(t, row);
+	if (!strcmp(name, "server_cpu_ns_per_op") || !strcmp(name, "client_cpu_ns_per_op") ||
+	    !strcmp(name, "wakeups_per_op"))
+		return per_sample(t, row, name);
 	return harness_num(t, row, name);
 }
 

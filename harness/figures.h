@@ -32,6 +32,9 @@
  *     rss_bytes_per_fd_median slab_bytes_per_fd_median wall_ns_median
  *     early_median machine_cpu_ns_per_op_median vcsw_a_per_op_median
  *     ivcsw_a_per_op_median vcsw_b_per_op_median ivcsw_b_per_op_median
+ *     offered_per_s_median server_cpu_ns_per_op_median
+ *     client_cpu_ns_per_op_median wakeups_per_op_median,
+ *   samples_pooled p90_pooled p99_pooled p999_pooled (the merged histogram's)
  * Empty means not applicable or no ok repetition.
  */
 #ifndef HARNESS_FIGURES_H
@@ -75,7 +78,9 @@ const char *harness_str(const struct evb_table *t, size_t row, const char *col);
 /*
  * A figure of one results.csv row: a column, or a per-operation figure
  * derived from the row (cpu_ns_per_op: the driver's user + system CPU,
- * machine_cpu_ns_per_op: machine_cpu_ns; per delivered, else per sample).
+ * machine_cpu_ns_per_op: machine_cpu_ns; per delivered, else per sample;
+ * serve's server_cpu_ns_per_op, client_cpu_ns_per_op and wakeups_per_op:
+ * server_cpu_ns, client_cpu_ns, wakeups per sample, a measured request).
  * NAN when empty or not derivable.
  */
 double harness_row_value(const struct evb_table *t, size_t row, const char *name);

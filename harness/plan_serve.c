@@ -1,15 +1,267 @@
-/* plan_serve.c - placeholder: no cells yet. */
-#include <stddef.h>
+/*
+ * plan_serve.c - which serve cells each profile and preset runs.
+ *
+ * Every mechanism x variant evb-serve lists gets every part of its
+ * profile; an unsupported one becomes a skipped row.  msg_size is 64 B and
+ * work_ns 0 unless a part says otherwise; every cell keeps a histogram
+ * (pooled tails).
+ *
+ *   part        what                                           smoke  quick  standard  full
+ *   closed      connections 4, active 2, depth 1, cross-cpu    yes    -      -         -
+ *   open        epoll/lt only: 4 connections, 2000 req/s,      yes    -      -         -
+ *               poisson
+ *   round trip  closed, 1 connection, depth 1, same-cpu        -      2000   5000      5000
+ *   closed      100 conns, 10 active, depth 4, cross-cpu       -      5000   -         -
+ *               1000 conns, 100 active, depth 1, cross-cpu     -      -      20000     20000
+ *   open        1000 conns, 100 active, 5000 req/s, poisson,   -      -      5000      5000
+ *               cross-cpu (1 s of schedule)
+ *   presets     seed-server-table, io-uring-vs-epoll,          -      -      -         all
+ *               saturation (below)
+ *
+ * Time, standard, per mechanism and repetition (2-CPU VM): the round trip
+ * ~5500 x 20-40 us = 0.1-0.2 s; the closed 1000-connection cell ~0.1 s to
+ * connect plus ~21000 requests at 50-100k req/s = 0.3-0.5 s (select and
+ * poll scan 1000 fds a wait: maybe 1 s); the open cell 0.1 s to connect plus
+ * 5500 requests at 5000 req/s = 1.1 s.  With process start-up ~2-2.5 s for
+ * the three, 8 mechanisms: ~20 s a repetition, ~100 s for the default 5.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "family.h"
 #include "plan.h"
 
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+#define US 1000LL
+#define MS (1000 * US)
+#define S (1000 * MS)
+
+const char *const plan_serve_presets[] = { "seed-server-table", "io-uring-vs-epoll",
+					   "saturation", NULL };
+
+/* One cell's axes and counts; rate and arrival NULL for closed. */
+struct serve_axes {
+	const char *mode;
+	const char *placement;
+	int64_t connections;
+	int64_t active;
+	int64_t depth;                /* closed only (EVB_NA open: the row has none) */
+	int64_t msg_size;
+	const char *rate;             /* "5000" req/s, or "30%" of the closed max */
+	const char *arrival;
+	int64_t iterations;
+	int64_t warmup;
+	const char *const *extra;     /* more driver options, or NULL */
+};
+
+/*
+ * The driver's time limit, generous: 30 s, plus 0.5 ms a connection (10,000
+ * connections take seconds to open on a busy VM), plus each request at 1 ms
+ * (a closed loop at its slowest, or an open one at a % of a maximum not
+ * known yet), or five times its interval at a fixed rate below 1000 req/s.
+ */
+static int64_t timeout_ns(const struct serve_axes *a)
+{
+	int64_t per_request = 1 * MS;
+
+	if (a->rate && !strchr(a->rate, '%')) {
+		int64_t rate = strtoll(a->rate, NULL, 10);
+
+		if (rate > 0 && 5 * S / rate > per_request)
+			per_request = 5 * S / rate;
+	}
+	return 30 * S + a->connections * 500 * US + (a->iterations + a->warmup) * per_request;
+}
+
+static int add_cell(struct harness_plan *plan, const struct harness_mech *m,
+		    const struct serve_axes *a)
+{
+	struct harness_cell cell;
+
+	harness_cell_init(&cell, "serve");
+	evb_row_set(&cell.axes, mechanism, m->mechanism);
+	evb_row_set(&cell.axes, variant, m->variant);
+	evb_row_set(&cell.axes, mode, a->mode);
+	evb_row_set(&cell.axes, placement, a->placement);
+	cell.axes.connections = a->connections;
+	cell.axes.active = a->active;
+	cell.axes.depth = a->depth;
+	cell.axes.msg_size = a->msg_size;
+	cell.axes.work_ns = 0;
+	evb_row_set(&cell.axes, rate, a->rate ? a->rate : "");
+	evb_row_set(&cell.axes, arrival, a->arrival ? a->arrival : "");
+	cell.iterations = a->iterations;
+	cell.warmup = a->warmup;
+	cell.timeout_ns = timeout_ns(a);
+	cell.hist = true;
+	for (size_t i = 0; a->extra && a->extra[i] && i + 1 < HARNESS_EXTRA_ARGS; i++)
+		cell.extra[i] = a->extra[i];
+	return harness_plan_add(plan, &cell);
+}
+
+static bool is(const struct harness_mech *m, const char *mechanism, const char *variant)
+{
+	return !strcmp(m->mechanism, mechanism) && (!variant || !strcmp(m->variant, variant));
+}
+
+/* Closed loop at depth d (open cells are built from it). */
+static struct serve_axes closed(const char *placement, int64_t conns, int64_t active,
+				int64_t depth, int64_t iterations)
+{
+	return (struct serve_axes){
+		.mode = "closed", .placement = placement, .connections = conns,
+		.active = active, .depth = depth, .msg_size = 64, .iterations = iterations,
+		.warmup = iterations / 10 < 1000 ? iterations / 10 : 1000,
+	};
+}
+
+/* Open loop: no depth axis (evb-serve's open rows leave it empty). */
+static struct serve_axes open_loop(int64_t conns, int64_t active, const char *rate,
+				   int64_t iterations)
+{
+	struct serve_axes a = closed("cross-cpu", conns, active, EVB_NA, iterations);
+
+	a.mode = "open";
+	a.rate = rate;
+	a.arrival = "poisson";
+	return a;
+}
+
+static int plan_smoke(struct harness_plan *plan, const struct harness_mech *m)
+{
+	struct serve_axes a = closed("cross-cpu", 4, 2, 1, 500);
+
+	a.warmup = 100;
+	if (add_cell(plan, m, &a))
+		return -ENOMEM;
+	if (!is(m, "epoll", "lt"))
+		return 0;
+	a = open_loop(4, 2, "2000", 500);
+	a.warmup = 100;
+	return add_cell(plan, m, &a);
+}
+
+static int plan_quick(struct harness_plan *plan, const struct harness_mech *m)
+{
+	struct serve_axes rtt = closed("same-cpu", 1, 1, 1, 2000);
+	struct serve_axes many = closed("cross-cpu", 100, 10, 4, 5000);
+
+	return add_cell(plan, m, &rtt) || add_cell(plan, m, &many) ? -ENOMEM : 0;
+}
+
+static int plan_standard(struct harness_plan *plan, const struct harness_mech *m)
+{
+	struct serve_axes rtt = closed("same-cpu", 1, 1, 1, 5000);
+	struct serve_axes many = closed("cross-cpu", 1000, 100, 1, 20000);
+	struct serve_axes fixed = open_loop(1000, 100, "5000", 5000);
+
+	fixed.warmup = 500;
+	return add_cell(plan, m, &rtt) || add_cell(plan, m, &many) || add_cell(plan, m, &fixed)
+		       ? -ENOMEM : 0;
+}
+
+/*
+ * seed-server-table: the published server table's rows, 10% active, at a
+ * rate epoll sustains comfortably, so that the latency is the mechanism's
+ * and not a queue's.  100,000 connections need more descriptors than this
+ * machine's limit allows: a skipped row saying so is the point.
+ */
+static int plan_seed(struct harness_plan *plan, const struct harness_mech *m)
+{
+	static const int64_t conns[] = { 1000, 10000, 100000 };
+
+	if (!is(m, "select", NULL) && !is(m, "poll", NULL) && !is(m, "epoll", "lt") &&
+	    !is(m, "io_uring", NULL))
+		return 0;
+	for (size_t k = 0; k < COUNT_OF(conns); k++) {
+		struct serve_axes a = open_loop(conns[k], conns[k] / 10, "5000", 5000);
+
+		a.warmup = 500;
+		if (add_cell(plan, m, &a))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* io-uring-vs-epoll: the closed-loop maximum and its CPU, 64 B and 4 KiB. */
+static int plan_uring_epoll(struct harness_plan *plan, const struct harness_mech *m)
+{
+	static const int64_t sizes[] = { 64, 4096 };
+
+	if (!is(m, "epoll", NULL) && !is(m, "io_uring", NULL))
+		return 0;
+	for (size_t k = 0; k < COUNT_OF(sizes); k++) {
+		struct serve_axes a = closed("cross-cpu", 1000, 100, 1, 20000);
+
+		a.msg_size = sizes[k];
+		if (add_cell(plan, m, &a))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * saturation: the open loop at fractions of the maximum the driver measures
+ * just before (closed, the same connections, depth 4: passed as an extra
+ * option, since an open row has no depth axis).  Beyond 100% the backlog
+ * grows for the whole run, which lasts iterations / achieved rate.
+ */
+static int plan_saturation(struct harness_plan *plan, const struct harness_mech *m)
+{
+	static const char *const rates[] = { "10%", "30%", "50%", "70%", "90%", "110%",
+					     "150%", "300%" };
+	static const char *const calibration_depth[] = { "--depth", "4", NULL };
+
+	for (size_t k = 0; k < COUNT_OF(rates); k++) {
+		struct serve_axes a = open_loop(100, 10, rates[k], 5000);
+
+		a.extra = calibration_depth;
+		a.warmup = 500;
+		if (add_cell(plan, m, &a))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+typedef int (*serve_part_fn)(struct harness_plan *plan, const struct harness_mech *m);
+
+static const struct {
+	const char *name;
+	serve_part_fn plan;
+} presets[] = {
+	{ "seed-server-table", plan_seed },
+	{ "io-uring-vs-epoll", plan_uring_epoll },
+	{ "saturation", plan_saturation },
+};
+
+static int plan_each(struct harness_plan *plan, serve_part_fn part,
+		     const struct harness_mech *mechs, size_t nmechs)
+{
+	for (size_t m = 0; m < nmechs; m++)
+		if (part(plan, &mechs[m]))
+			return -ENOMEM;
+	return 0;
+}
+
 int plan_serve(struct harness_plan *plan, const struct harness_plan_req *req,
 	       const struct harness_mech *mechs, size_t nmechs)
 {
-	(void)plan;
-	(void)req;
-	(void)mechs;
-	(void)nmechs;
+	static const serve_part_fn profiles[] = {
+		[HARNESS_SMOKE] = plan_smoke, [HARNESS_QUICK] = plan_quick,
+		[HARNESS_STANDARD] = plan_standard, [HARNESS_FULL] = plan_standard,
+	};
+
+	if (req->preset) {
+		for (size_t p = 0; p < COUNT_OF(presets); p++)
+			if (!strcmp(req->preset, presets[p].name))
+				return plan_each(plan, presets[p].plan, mechs, nmechs);
+		return 0;   /* another family's: run_plan refuses one nobody knows */
+	}
+	if (plan_each(plan, profiles[req->profile], mechs, nmechs))
+		return -ENOMEM;
+	for (size_t p = 0; req->profile == HARNESS_FULL && p < COUNT_OF(presets); p++)
+		if (plan_each(plan, presets[p].plan, mechs, nmechs))
+			return -ENOMEM;
 	return 0;
 }

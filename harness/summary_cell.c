@@ -36,7 +36,8 @@ static const char *const median_stats[] = {
 	"min", "p90", "p999", "max", "mean", "sent", "delivered", "lost", "spurious", "wakeups",
 	"overruns", "cpu_ns_per_op", "rss_bytes_per_fd", "slab_bytes_per_fd", "wall_ns",
 	"early", "machine_cpu_ns_per_op", "vcsw_a_per_op", "ivcsw_a_per_op", "vcsw_b_per_op",
-	"ivcsw_b_per_op", NULL,
+	"ivcsw_b_per_op", "offered_per_s", "server_cpu_ns_per_op", "client_cpu_ns_per_op",
+	"wakeups_per_op", NULL,
 };
 
 static void put_num(FILE *out, double v)

@@ -42,6 +42,12 @@ void fx_row(struct evb_row *row, const struct fx_cell *c, int rep)
 	set_num(&row->timer_slack_ns, c->timer_slack_ns);
 	evb_row_set(row, sched, c->sched ? c->sched : "");
 	evb_row_set(row, load, c->load ? c->load : "");
+	set_num(&row->connections, c->connections);
+	set_num(&row->depth, c->depth);
+	set_num(&row->msg_size, c->msg_size);
+	set_num(&row->work_ns, c->work_ns);
+	evb_row_set(row, rate, c->rate ? c->rate : "");
+	evb_row_set(row, arrival, c->arrival ? c->arrival : "");
 	row->rep = rep;
 	evb_row_set(row, status, EVB_STATUS_OK);
 	evb_row_set(row, metric, "latency_ns");

@@ -1,0 +1,265 @@
+/*
+ * figures_serve.c - the serve family's figures.
+ *
+ *   serve_connections   request latency against connections (the
+ *                       seed-server-table cells: open loop, 5000 req/s,
+ *                       10% active), per mechanism: p50 bar, whisker to p99
+ *   serve_saturation    p99 against achieved req/s, one line per mechanism
+ *                       (the saturation preset: rate 10% .. 300% of the
+ *                       closed maximum)
+ *   serve_uring_epoll   io-uring-vs-epoll: closed-loop req/s and server CPU
+ *                       per request, per mechanism/variant, 64 B and 4 KiB
+ * Values are medians over repetitions (summary.csv); p99 pooled over every
+ * ok repetition's samples where the summary has it.  A figure with no cells
+ * in this run is not drawn (the report leaves it out).
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "figures.h"
+#include "family.h"
+
+#define MAX_LABELS 16
+
+static bool is_serve(const struct evb_table *s, size_t r, const char *mode)
+{
+	return !strcmp(harness_str(s, r, "family"), "serve") &&
+	       !strcmp(harness_str(s, r, "mode"), mode);
+}
+
+static void row_label(const struct evb_table *s, size_t r, char *buf, size_t len)
+{
+	const char *v = harness_str(s, r, "variant");
+
+	snprintf(buf, len, "%s%s%s", harness_str(s, r, "mechanism"), v[0] ? "/" : "", v);
+}
+
+/* Add r's label to labels (first-seen order); its index, or -1 when full. */
+static int label_index(const struct evb_table *s, size_t r, char labels[][80], size_t *n)
+{
+	char label[80];
+	size_t i = 0;
+
+	row_label(s, r, label, sizeof(label));
+	while (i < *n && strcmp(labels[i], label))
+		i++;
+	if (i == *n) {
+		if (*n == MAX_LABELS)
+			return -1;
+		snprintf(labels[(*n)++], 80, "%s", label);
+	}
+	return (int)i;
+}
+
+static void put(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, "\t%.6g", v);
+	else
+		fputs("\t-", f);
+}
+
+static double p99(const struct evb_table *s, long r)
+{
+	double v = r < 0 ? NAN : harness_num(s, (size_t)r, "p99_pooled");
+
+	return isfinite(v) || r < 0 ? v : harness_num(s, (size_t)r, "p99_median");
+}
+
+static double num(const struct evb_table *s, long r, const char *col)
+{
+	return r < 0 ? NAN : harness_num(s, (size_t)r, col);
+}
+
+/* "titles='a b c'" */
+static void titles_var(char labels[][80], size_t n, char *buf, size_t len)
+{
+	size_t used = (size_t)snprintf(buf, len, "titles='");
+
+	for (size_t i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? " " : "", labels[i]);
+	if (used < len)
+		snprintf(buf + used, len - used, "'");
+}
+
+/* Render figures/<name> from path; title says what one sample is. */
+static int draw(const struct harness_figctx *ctx, const char *script, const char *path,
+		const char *name, char labels[][80], size_t n, const char *title)
+{
+	char titles[MAX_LABELS * 81 + 16], title_v[700];
+	const char *vars[] = { title_v, titles, NULL };
+
+	snprintf(title_v, sizeof(title_v), "title=\"%s\"", title);
+	titles_var(labels, n, titles, sizeof(titles));
+	return harness_gnuplot(ctx, script, path, name, vars) ? -1 : 0;
+}
+
+/* The seed-server-table cells of label at connections c, or -1. */
+static long seed_cell(const struct evb_table *s, const char *label, double c)
+{
+	for (size_t r = 0; r < s->nrows; r++) {
+		char this_label[80];
+
+		if (!is_serve(s, r, "open") || strcmp(harness_str(s, r, "rate"), "5000") ||
+		    harness_num(s, r, "connections") != c ||
+		    harness_num(s, r, "active") * 10 != c)
+			continue;
+		row_label(s, r, this_label, sizeof(this_label));
+		if (!strcmp(this_label, label))
+			return (long)r;
+	}
+	return -1;
+}
+
+static int connections_figure(const struct harness_figctx *ctx)
+{
+	static const double conns[] = { 1000, 10000, 100000 };
+	const struct evb_table *s = ctx->summary;
+	char labels[MAX_LABELS][80], path[4096];
+	size_t n = 0;
+	FILE *out;
+
+	for (size_t r = 0; r < s->nrows; r++) {
+		char label[80];
+
+		row_label(s, r, label, sizeof(label));
+		for (size_t k = 0; k < 3; k++)
+			if (seed_cell(s, label, conns[k]) == (long)r &&
+			    isfinite(harness_num(s, r, "p50_median")))
+				label_index(s, r, labels, &n);
+	}
+	if (!n)
+		return 0;
+	out = harness_fig_data(ctx, "serve_connections", path, sizeof(path));
+	if (!out)
+		return -1;
+	fputs("# connections", out);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "\t%s_p50_ns\t%s_p99_ns", labels[i], labels[i]);
+	fputc('\n', out);
+	for (size_t k = 0; k < 3; k++) {
+		fprintf(out, "%.0f", conns[k]);
+		for (size_t i = 0; i < n; i++) {
+			long r = seed_cell(s, labels[i], conns[k]);
+
+			put(out, num(s, r, "p50_median"));
+			put(out, p99(s, r));
+		}
+		fputc('\n', out);
+	}
+	fclose(out);
+	return draw(ctx, "serve_connections.gp", path, "serve_connections", labels, n,
+		    "one sample = a request's latency from its due time to its whole response "
+		    "(open loop, 5000 req/s Poisson,\\n64 B, over 10% of the connections). "
+		    "Bar: median over repetitions of each run's p50; whisker up to the pooled p99");
+}
+
+/* One block per mechanism (gnuplot's index): achieved req/s, p99, rate. */
+static int saturation_figure(const struct harness_figctx *ctx)
+{
+	const struct evb_table *s = ctx->summary;
+	char labels[MAX_LABELS][80], path[4096];
+	size_t n = 0;
+	FILE *out;
+
+	for (size_t r = 0; r < s->nrows; r++)
+		if (is_serve(s, r, "open") && strchr(harness_str(s, r, "rate"), '%') &&
+		    isfinite(harness_num(s, r, "ops_per_s_median")))
+			label_index(s, r, labels, &n);
+	if (!n)
+		return 0;
+	out = harness_fig_data(ctx, "serve_saturation", path, sizeof(path));
+	if (!out)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "%s# %s: achieved_per_s\tp99_ns\trate\n", i ? "\n\n" : "", labels[i]);
+		for (size_t r = 0; r < s->nrows; r++) {
+			char label[80];
+
+			if (!is_serve(s, r, "open") || !strchr(harness_str(s, r, "rate"), '%'))
+				continue;
+			row_label(s, r, label, sizeof(label));
+			if (strcmp(label, labels[i]) || !isfinite(harness_num(s, r, "ops_per_s_median")))
+				continue;
+			fprintf(out, "%.6g", harness_num(s, r, "ops_per_s_median"));
+			put(out, p99(s, (long)r));
+			fprintf(out, "\t%s\n", harness_str(s, r, "rate"));
+		}
+	}
+	fclose(out);
+	return draw(ctx, "serve_saturation.gp", path, "serve_saturation", labels, n,
+		    "open loop at 10% .. 300% of the closed-loop maximum the driver measured just "
+		    "before (100 connections,\\n10 active): pooled p99 latency from the due time "
+		    "against the requests/s achieved; beyond the maximum the backlog grows");
+}
+
+/* The io-uring-vs-epoll cell of label at msg_size m, or -1. */
+static long closed_cell(const struct evb_table *s, const char *label, double m)
+{
+	for (size_t r = 0; r < s->nrows; r++) {
+		char this_label[80];
+
+		if (!is_serve(s, r, "closed") || harness_num(s, r, "connections") != 1000 ||
+		    harness_num(s, r, "active") != 100 || harness_num(s, r, "msg_size") != m ||
+		    strcmp(harness_str(s, r, "placement"), "cross-cpu"))
+			continue;
+		row_label(s, r, this_label, sizeof(this_label));
+		if (!strcmp(this_label, label))
+			return (long)r;
+	}
+	return -1;
+}
+
+static int uring_epoll_figure(const struct harness_figctx *ctx)
+{
+	const struct evb_table *s = ctx->summary;
+	char labels[MAX_LABELS][80], path[4096];
+	size_t n = 0;
+	FILE *out;
+
+	for (size_t r = 0; r < s->nrows; r++) {
+		const char *m = harness_str(s, r, "mechanism");
+
+		if ((!strcmp(m, "epoll") || !strcmp(m, "io_uring")) && is_serve(s, r, "closed") &&
+		    harness_num(s, r, "msg_size") == 4096 &&
+		    isfinite(harness_num(s, r, "ops_per_s_median")))
+			label_index(s, r, labels, &n);
+	}
+	if (!n)
+		return 0;
+	out = harness_fig_data(ctx, "serve_uring_epoll", path, sizeof(path));
+	if (!out)
+		return -1;
+	fputs("# label\treq_per_s_64B\treq_per_s_4KiB\tserver_cpu_ns_per_req_64B"
+	      "\tserver_cpu_ns_per_req_4KiB\n", out);
+	for (size_t i = 0; i < n; i++) {
+		long small = closed_cell(s, labels[i], 64), big = closed_cell(s, labels[i], 4096);
+
+		fputs(labels[i], out);
+		put(out, num(s, small, "ops_per_s_median"));
+		put(out, num(s, big, "ops_per_s_median"));
+		put(out, num(s, small, "server_cpu_ns_per_op_median"));
+		put(out, num(s, big, "server_cpu_ns_per_op_median"));
+		fputc('\n', out);
+	}
+	fclose(out);
+	return draw(ctx, "serve_uring_epoll.gp", path, "serve_uring_epoll", labels, n,
+		    "closed loop, 1,000 connections, 100 active, one request each in flight, the "
+		    "load generator on the other CPU.\\nTop: requests/s (median over repetitions). "
+		    "Bottom: the server process's CPU per request (every thread)");
+}
+
+int figures_serve(const struct harness_figctx *ctx)
+{
+	int ret = 0;
+
+	if (connections_figure(ctx))
+		ret = -1;
+	if (saturation_figure(ctx))
+		ret = -1;
+	if (uring_epoll_figure(ctx))
+		ret = -1;
+	return ret;
+}

@@ -1,0 +1,185 @@
+/*
+ * test_serve_plan.c - the serve family's planner against a --list of every
+ * mechanism evb-serve has (one of them unsupported): smoke gives each
+ * mechanism x variant a closed cell and epoll/lt an open one, every cell
+ * keeps a histogram and a generous timeout, each preset exists and picks
+ * its mechanisms, full holds standard and every preset, and a preset the
+ * family does not know adds nothing.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "family.h"
+#include "plan.h"
+#include "testutil.h"
+
+static const struct harness_mech mechs[] = {
+	{ .mechanism = "select", .supported = true },
+	{ .mechanism = "poll", .supported = true },
+	{ .mechanism = "epoll", .variant = "lt", .supported = true },
+	{ .mechanism = "epoll", .variant = "et", .supported = true },
+	{ .mechanism = "io_uring", .variant = "poll", .supported = true },
+	{ .mechanism = "io_uring", .variant = "recv", .supported = true },
+	{ .mechanism = "io_uring", .variant = "multishot", .supported = false,
+	  .reason = "kernel lacks IORING_OP_RECV multishot" },
+	{ .mechanism = "threads", .supported = true },
+};
+#define NMECHS (sizeof(mechs) / sizeof(mechs[0]))
+
+static struct harness_plan plan_of(enum harness_profile profile, const char *preset, int *ret)
+{
+	struct harness_plan plan = { 0 };
+	struct harness_plan_req req = { .profile = profile, .preset = preset };
+
+	*ret = plan_serve(&plan, &req, mechs, NMECHS);
+	return plan;
+}
+
+static size_t count(const struct harness_plan *p, const char *mech, const char *variant,
+		    const char *mode)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->ncells; i++) {
+		const struct evb_row *a = &p->cells[i].axes;
+
+		n += !strcmp(a->family, "serve") && (!mech || !strcmp(a->mechanism, mech)) &&
+		     (!variant || !strcmp(a->variant, variant)) &&
+		     (!mode || !strcmp(a->mode, mode));
+	}
+	return n;
+}
+
+START_TEST(smoke_every_mechanism)
+{
+	int ret;
+	struct harness_plan p = plan_of(HARNESS_SMOKE, NULL, &ret);
+
+	ck_assert_int_eq(ret, 0);
+	for (size_t m = 0; m < NMECHS; m++)
+		ck_assert_msg(count(&p, mechs[m].mechanism, mechs[m].variant, "closed") == 1,
+			      "%s/%s: no smoke cell", mechs[m].mechanism, mechs[m].variant);
+	ck_assert_uint_eq(count(&p, NULL, NULL, "open"), 1);
+	ck_assert_uint_eq(count(&p, "epoll", "lt", "open"), 1);
+	for (size_t i = 0; i < p.ncells; i++) {
+		const struct harness_cell *c = &p.cells[i];
+
+		ck_assert(c->hist);
+		ck_assert_int_eq(c->iterations, 500);
+		ck_assert_int_eq(c->axes.connections, 4);
+		ck_assert_int_eq(c->axes.active, 2);
+		ck_assert_int_eq(c->axes.msg_size, 64);
+		ck_assert(c->timeout_ns >= 30000000000LL);
+		if (!strcmp(c->axes.mode, "open")) {
+			ck_assert_int_eq(c->axes.depth, EVB_NA);
+			ck_assert_str_eq(c->axes.rate, "2000");
+			ck_assert_str_eq(c->axes.arrival, "poisson");
+		} else {
+			ck_assert_str_eq(c->axes.rate, "");
+			ck_assert_str_eq(c->axes.arrival, "");
+		}
+	}
+	harness_plan_free(&p);
+}
+END_TEST
+
+START_TEST(profiles)
+{
+	int ret;
+	struct harness_plan quick = plan_of(HARNESS_QUICK, NULL, &ret);
+
+	ck_assert_int_eq(ret, 0);
+	ck_assert_uint_eq(quick.ncells, 2 * NMECHS);
+	harness_plan_free(&quick);
+
+	struct harness_plan standard = plan_of(HARNESS_STANDARD, NULL, &ret);
+
+	ck_assert_int_eq(ret, 0);
+	ck_assert_uint_eq(standard.ncells, 3 * NMECHS);
+	ck_assert_uint_eq(count(&standard, NULL, NULL, "open"), NMECHS);
+
+	struct harness_plan full = plan_of(HARNESS_FULL, NULL, &ret);
+	size_t presets = 0;
+
+	ck_assert_int_eq(ret, 0);
+	for (int i = 0; plan_serve_presets[i]; i++) {
+		struct harness_plan p = plan_of(HARNESS_FULL, plan_serve_presets[i], &ret);
+
+		ck_assert_int_eq(ret, 0);
+		presets += p.ncells;
+		harness_plan_free(&p);
+	}
+	ck_assert_uint_eq(full.ncells, standard.ncells + presets);
+	harness_plan_free(&standard);
+	harness_plan_free(&full);
+}
+END_TEST
+
+START_TEST(presets)
+{
+	int ret;
+	struct harness_plan seed = plan_of(HARNESS_STANDARD, "seed-server-table", &ret);
+
+	ck_assert_int_eq(ret, 0);
+	/* select, poll, epoll/lt and the three io_uring variants, 3 sizes each */
+	ck_assert_uint_eq(seed.ncells, 6 * 3);
+	ck_assert_uint_eq(count(&seed, "epoll", "et", NULL), 0);
+	ck_assert_uint_eq(count(&seed, "threads", NULL, NULL), 0);
+	for (size_t i = 0; i < seed.ncells; i++) {
+		const struct evb_row *a = &seed.cells[i].axes;
+
+		ck_assert_str_eq(a->mode, "open");
+		ck_assert_int_eq(a->active * 10, a->connections);
+		ck_assert_str_eq(a->rate, "5000");
+	}
+	ck_assert_int_eq(seed.cells[2].axes.connections, 100000);
+	harness_plan_free(&seed);
+
+	struct harness_plan vs = plan_of(HARNESS_STANDARD, "io-uring-vs-epoll", &ret);
+
+	ck_assert_int_eq(ret, 0);
+	ck_assert_uint_eq(vs.ncells, 5 * 2);
+	ck_assert_uint_eq(count(&vs, "poll", NULL, NULL), 0);
+	ck_assert_uint_eq(count(&vs, NULL, NULL, "closed"), 10);
+	harness_plan_free(&vs);
+
+	struct harness_plan sat = plan_of(HARNESS_STANDARD, "saturation", &ret);
+
+	ck_assert_int_eq(ret, 0);
+	ck_assert_uint_eq(sat.ncells, 8 * NMECHS);
+	ck_assert_str_eq(sat.cells[0].axes.rate, "10%");
+	ck_assert_str_eq(sat.cells[7].axes.rate, "300%");
+	/* the calibration's depth, as an option: an open row has no depth axis */
+	ck_assert_int_eq(sat.cells[0].axes.depth, EVB_NA);
+	ck_assert_str_eq(sat.cells[0].extra[0], "--depth");
+	ck_assert_str_eq(sat.cells[0].extra[1], "4");
+	ck_assert_ptr_null(sat.cells[0].extra[2]);
+	harness_plan_free(&sat);
+}
+END_TEST
+
+START_TEST(unknown_preset)
+{
+	int ret;
+	struct harness_plan p = plan_of(HARNESS_STANDARD, "seed-table", &ret);
+
+	/* Another family's (or nobody's): no cells here; `evbench run` refuses a
+	 * preset no family knows. */
+	ck_assert_int_eq(ret, 0);
+	ck_assert_uint_eq(p.ncells, 0);
+	harness_plan_free(&p);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("serve_plan");
+	TCase *tc = tcase_create("plan");
+
+	tcase_add_test(tc, smoke_every_mechanism);
+	tcase_add_test(tc, profiles);
+	tcase_add_test(tc, presets);
+	tcase_add_test(tc, unknown_preset);
+	suite_add_tcase(s, tc);
+	return tu_main(s);
+}
