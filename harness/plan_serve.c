@@ -48,6 +48,7 @@ struct serve_axes {
 	int64_t active;
 	int64_t depth;                /* closed only (EVB_NA open: the row has none) */
 	int64_t msg_size;
+	int64_t work_ns;              /* the handler's busy work */
 	const char *rate;             /* "5000" req/s, or "30%" of the closed max */
 	const char *arrival;
 	int64_t iterations;
@@ -88,7 +89,7 @@ static int add_cell(struct harness_plan *plan, const struct harness_mech *m,
 	cell.axes.active = a->active;
 	cell.axes.depth = a->depth;
 	cell.axes.msg_size = a->msg_size;
-	cell.axes.work_ns = 0;
+	cell.axes.work_ns = a->work_ns;
 	evb_row_set(&cell.axes, rate, a->rate ? a->rate : "");
 	evb_row_set(&cell.axes, arrival, a->arrival ? a->arrival : "");
 	cell.iterations = a->iterations;
@@ -203,21 +204,26 @@ static int plan_uring_epoll(struct harness_plan *plan, const struct harness_mech
 
 /*
  * saturation: the open loop at fractions of the maximum the driver measures
- * just before (closed, the same connections, depth 4: passed as an extra
- * option, since an open row has no depth axis).  Beyond 100% the backlog
- * grows for the whole run, which lasts iterations / achieved rate.
+ * just before (closed, the same connections, depth 16: passed as an extra
+ * option, since an open row has no depth axis), with a handler of 10 us
+ * (work_ns) so that the server, not the load generator, is what saturates:
+ * without it a 64-byte echo is as cheap for the server as for the client,
+ * and the client runs out of CPU first (client-bound rows).  Beyond 100% the
+ * backlog grows for the whole run, which lasts iterations / achieved rate
+ * (20000 requests: about 0.3 s at the maximum, 3 s at 10%).
  */
 static int plan_saturation(struct harness_plan *plan, const struct harness_mech *m)
 {
 	static const char *const rates[] = { "10%", "30%", "50%", "70%", "90%", "110%",
 					     "150%", "300%" };
-	static const char *const calibration_depth[] = { "--depth", "4", NULL };
+	static const char *const calibration_depth[] = { "--depth", "16", NULL };
 
 	for (size_t k = 0; k < COUNT_OF(rates); k++) {
-		struct serve_axes a = open_loop(100, 10, rates[k], 5000);
+		struct serve_axes a = open_loop(100, 10, rates[k], 20000);
 
 		a.extra = calibration_depth;
-		a.warmup = 500;
+		a.warmup = 2000;
+		a.work_ns = 10000;
 		if (add_cell(plan, m, &a))
 			return -ENOMEM;
 	}

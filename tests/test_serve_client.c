@@ -102,8 +102,8 @@ START_TEST(rate_in_percent)
 	};
 	struct evb_row row;
 
-	/* the calibration: max(1000, iterations / 4) closed-loop requests */
-	run_ok(extra, 1000 + WARMUP + ITERATIONS, &row, "rate 50%");
+	/* the calibration: max(2000, iterations) closed-loop requests */
+	run_ok(extra, 2000 + WARMUP + ITERATIONS, &row, "rate 50%");
 	ck_assert_str_eq(row.rate, "50%");
 	ck_assert_msg(isfinite(row.offered_per_s) && row.offered_per_s > 0,
 		      "offered_per_s %g", row.offered_per_s);

@@ -152,7 +152,8 @@ START_TEST(presets)
 	/* the calibration's depth, as an option: an open row has no depth axis */
 	ck_assert_int_eq(sat.cells[0].axes.depth, EVB_NA);
 	ck_assert_str_eq(sat.cells[0].extra[0], "--depth");
-	ck_assert_str_eq(sat.cells[0].extra[1], "4");
+	ck_assert_str_eq(sat.cells[0].extra[1], "16");
+	ck_assert_int_eq(sat.cells[0].axes.work_ns, 10000);
 	ck_assert_ptr_null(sat.cells[0].extra[2]);
 	harness_plan_free(&sat);
 }

@@ -31,7 +31,8 @@
  * own context switches; sh gets the differences.
  *
  * A rate given in % (open) first runs a closed-loop calibration on the same
- * connections and depth, max(1000, iterations / 4) responses, and takes
+ * connections and depth, max(2000, iterations) responses (a fifth of them
+ * warmup), and takes
  * R = rate% x the rate it reached (sh->closed_max_per_s).
  */
 #include <errno.h>
@@ -275,11 +276,11 @@ static void phase_begin(struct client *cl, int64_t total, int64_t warmup, bool m
 /* Closed-loop calibration for a rate in %: the rate it reaches, > 0. */
 static int client_calibrate(struct client *cl, double *max_per_s)
 {
-	int64_t total = cl->cfg->iterations / 4 > 1000 ? cl->cfg->iterations / 4 : 1000;
+	int64_t total = cl->cfg->iterations > 2000 ? cl->cfg->iterations : 2000;
 	int64_t window_ns;
 	int ret;
 
-	phase_begin(cl, total, total / 10, false);
+	phase_begin(cl, total, total / 5, false);
 	ret = client_run_closed(cl);
 	if (ret)
 		return ret;
