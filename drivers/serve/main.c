@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "driver.h"
@@ -163,12 +164,20 @@ static int open_listener(struct serve_run *r, char *why, size_t len)
 	return 0;
 }
 
-/* Wait for the next connection; -ECONNABORTED when the client gave up. */
+/*
+ * Wait for the next connection; -ECONNABORTED when the client gave up or
+ * its process ended without saying why (a crash: evb_peer_join, which
+ * WNOWAIT leaves it to, names the signal in the row).
+ */
 static int accept_wait(struct serve_run *r)
 {
 	struct pollfd pfd = { .fd = r->listen_fd, .events = POLLIN };
+	siginfo_t ended = { .si_pid = 0 };
 
 	if (evb_side_errors_any(&r->sh->errors))
+		return -ECONNABORTED;
+	if (!waitid(P_PID, (id_t)r->client.pid, &ended, WEXITED | WNOHANG | WNOWAIT) &&
+	    ended.si_pid)
 		return -ECONNABORTED;
 	if (poll(&pfd, 1, SERVE_ACCEPT_POLL_MS) < 0 && errno != EINTR)
 		return -errno;
@@ -194,7 +203,7 @@ static int accept_all(struct serve_run *r, char *why, size_t len)
 				continue;
 			snprintf(why, len, "accept (connection %lld of %lld): %s", (long long)i + 1,
 				 (long long)s->nconns, ret == -ECONNABORTED
-				 ? "the client failed first" : strerror(-ret));
+				 ? "the client failed or ended first" : strerror(-ret));
 			return ret;
 		}
 		if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one))) {
