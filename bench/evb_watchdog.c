@@ -1,6 +1,8 @@
 /* evb_watchdog.c - deadline and failure watcher thread; see evb_watchdog.h. */
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/eventfd.h>
@@ -19,6 +21,7 @@ static void *watchdog_main(void *arg)
 	};
 	int64_t deadline = evb_now_ns() + wd->timeout_ns;
 
+	atomic_store(&wd->running, 1);
 	for (;;) {
 		int64_t left = deadline - evb_now_ns();
 		int timeout_ms = wd->timeout_ns <= 0 ? -1
@@ -53,6 +56,7 @@ int evb_watchdog_start(struct evb_watchdog *wd, int64_t timeout_ns,
 	wd->timeout_ns = timeout_ns;
 	wd->fire = fire;
 	wd->arg = arg;
+	atomic_store(&wd->running, 0);
 	wd->trip_fd = eventfd(0, EFD_CLOEXEC);
 	wd->done_fd = eventfd(0, EFD_CLOEXEC);
 	if (wd->trip_fd < 0 || wd->done_fd < 0) {
@@ -65,6 +69,14 @@ int evb_watchdog_start(struct evb_watchdog *wd, int64_t timeout_ns,
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (ret)
 		goto err_close;
+	/*
+	 * Return once the thread has started: a driver forks its peer process
+	 * right after, and a fork while the new thread is still starting (its
+	 * stack and thread-local state being set up, under a sanitizer's
+	 * allocator locks) may leave the child a lock nobody will release.
+	 */
+	while (!atomic_load(&wd->running))
+		sched_yield();
 	return 0;
 
 err_close:

@@ -23,6 +23,7 @@ struct evb_watchdog {
 	int64_t timeout_ns;   /* <= 0: no deadline */
 	evb_watchdog_fire_fn fire;
 	void *arg;
+	_Atomic int running;   /* set by the thread once it is in its loop */
 };
 
 /* 0 or -errno.  Start it before pinning: the thread inherits the mask. */
