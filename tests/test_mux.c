@@ -99,15 +99,6 @@ static int run_cell(const struct cell *c, struct evb_row *row, char *what, size_
 	return status;
 }
 
-static int is_skipped(const struct evb_row *row, int status, const char *what)
-{
-	if (strcmp(row->status, "skipped") != 0)
-		return 0;
-	ck_assert_msg(status == 3, "%s: skipped row must exit 3, got %d", what, status);
-	ck_assert_msg(row->reason[0], "%s: skipped without a reason", what);
-	return 1;
-}
-
 static void expect_ok(const struct evb_row *row, int status, const char *what)
 {
 	ck_assert_msg(status == 0 && strcmp(row->status, "ok") == 0, "%s: status %s (%d): %s",
@@ -172,12 +163,12 @@ static int check_scan(const struct cell *c)
 	int status = run_cell(c, &row, what, sizeof(what));
 
 	if (needs_big_set(c->e, c->nfds)) {
-		ck_assert_msg(is_skipped(&row, status, what) && tu_contains(row.reason, "FD_SETSIZE"),
+		ck_assert_msg(tu_is_skipped(&row, status, what) && tu_contains(row.reason, "FD_SETSIZE"),
 			      "%s: want a skipped row naming FD_SETSIZE, got %s: %s", what,
 			      row.status, row.reason);
 		return 0;
 	}
-	if (is_skipped(&row, status, what))
+	if (tu_is_skipped(&row, status, what))
 		return 0;
 	expect_ok(&row, status, what);
 	expect_usage_columns(&row, false, what);
@@ -197,10 +188,10 @@ static int check_loop(const struct cell *c)
 	int status = run_cell(c, &row, what, sizeof(what));
 
 	if (needs_big_set(c->e, c->nfds)) {
-		ck_assert(is_skipped(&row, status, what));
+		ck_assert(tu_is_skipped(&row, status, what));
 		return 0;
 	}
-	if (is_skipped(&row, status, what))
+	if (tu_is_skipped(&row, status, what))
 		return 0;
 	expect_ok(&row, status, what);
 	expect_usage_columns(&row, true, what);
@@ -224,7 +215,7 @@ static int check_wakeup(const struct cell *c)
 	char what[256];
 	int status = run_cell(c, &row, what, sizeof(what));
 
-	if (is_skipped(&row, status, what))
+	if (tu_is_skipped(&row, status, what))
 		return 0;
 	expect_ok(&row, status, what);
 	expect_usage_columns(&row, true, what);
@@ -243,7 +234,7 @@ static int check_register(const struct cell *c)
 	char what[256];
 	int status = run_cell(c, &row, what, sizeof(what));
 
-	if (is_skipped(&row, status, what))
+	if (tu_is_skipped(&row, status, what))
 		return 0;
 	ck_assert_msg(status == 0 && strcmp(row.status, "ok") == 0, "%s: %s: %s", what,
 		      row.status, row.reason);
@@ -365,7 +356,7 @@ START_TEST(select_fdset_refuses_fd_setsize)
 	char what[256];
 	int status = run_cell(&c, &row, what, sizeof(what));
 
-	ck_assert(is_skipped(&row, status, what));
+	ck_assert(tu_is_skipped(&row, status, what));
 	ck_assert_msg(tu_contains(row.reason, "FD_SETSIZE 1024"), "%s: %s", what, row.reason);
 	/* The heap bitmap takes them. */
 	c.e = &bigset;

@@ -24,12 +24,6 @@
 static const char *const *const ipcs = evb_ipc_names;
 static const char *const *const placements = evb_placement_names;
 
-static void check_skipped(const struct evb_row *row, int status, const char *what)
-{
-	ck_assert_msg(status == 3, "%s: skipped row must exit 3, got %d", what, status);
-	ck_assert_msg(row->reason[0], "%s: skipped without a reason", what);
-}
-
 /* The cpus column: "A+B" pinned (one CPU twice for same-cpu), "" free. */
 static void check_cpus(const struct evb_row *row, const char *placement, const char *what)
 {
@@ -79,7 +73,7 @@ static int run_mode(const struct tu_list_entry *e, const char *ipc, const char *
 	ck_assert_str_eq(row.ipc, ipc);
 	ck_assert_str_eq(row.placement, placement);
 	if (strcmp(row.status, "skipped") == 0) {
-		check_skipped(&row, status, what);
+		tu_check_skipped(&row, status, what);
 		return 0;
 	}
 	ck_assert_msg(status == 0 && strcmp(row.status, "ok") == 0, "%s: status %s (%d): %s",
@@ -199,7 +193,7 @@ START_TEST(private_condvar_across_processes_is_skipped)
 	int status = tu_run_row("evb-notify", args, 20, &row);
 
 	ck_assert_str_eq(row.status, "skipped");
-	check_skipped(&row, status, "condvar/private process");
+	tu_check_skipped(&row, status, "condvar/private process");
 	ck_assert(tu_contains(row.reason, "PTHREAD_PROCESS_SHARED"));
 }
 END_TEST

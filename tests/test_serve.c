@@ -53,27 +53,10 @@ static int run_serve(const struct tu_list_entry *e, const char *const *extra,
 	return status;
 }
 
-static int is_skipped(const struct evb_row *row, int status, const char *what)
-{
-	if (strcmp(row->status, "skipped") != 0)
-		return 0;
-	ck_assert_msg(status == 3, "%s: skipped row must exit 3, got %d", what, status);
-	ck_assert_msg(row->reason[0], "%s: skipped without a reason", what);
-	return 1;
-}
-
 /* An ok row whose counts add up: every request answered, every response right. */
 static void expect_ok(const struct evb_row *row, int status, int64_t total, const char *what)
 {
-	ck_assert_msg(status == 0 && strcmp(row->status, "ok") == 0, "%s: status %s (%d): %s",
-		      what, row->status, status, row->reason);
-	ck_assert_msg(row->sent == total && row->delivered == total && row->lost == 0 &&
-		      row->spurious == 0, "%s: sent %lld delivered %lld lost %lld spurious %lld, "
-		      "want %lld", what, (long long)row->sent, (long long)row->delivered,
-		      (long long)row->lost, (long long)row->spurious, (long long)total);
-	ck_assert_int_eq(row->samples, ITERATIONS);
-	tu_check_percentiles(row, what);
-	ck_assert_msg(row->min > 0, "%s: min %lld", what, (long long)row->min);
+	tu_check_ok_exact(row, status, total, ITERATIONS, what);
 	ck_assert_msg(row->wakeups >= 1, "%s: wakeups %lld", what, (long long)row->wakeups);
 	ck_assert_msg(row->ops_per_s > 0 && row->wall_ns > 0, "%s: no rate", what);
 	ck_assert_msg(row->server_cpu_ns != EVB_NA && row->client_cpu_ns != EVB_NA,
@@ -124,7 +107,7 @@ START_TEST(every_mechanism_closed)
 
 	int status = run_serve(&entries[_i], extra, &row);
 
-	if (is_skipped(&row, status, what)) {
+	if (tu_is_skipped(&row, status, what)) {
 		ck_assert_msg(!entries[_i].supported || tu_contains(row.reason, "not built"),
 			      "%s: listed as supported, skipped: %s", what, row.reason);
 		return;
@@ -182,7 +165,7 @@ START_TEST(io_uring_variants_loaded)
 
 	int status = run_serve(&e, _i % 2 ? open_cell : deep_cell, &row);
 
-	if (is_skipped(&row, status, what))
+	if (tu_is_skipped(&row, status, what))
 		return;
 	expect_ok(&row, status, WARMUP + ITERATIONS, what);
 }
@@ -233,7 +216,7 @@ START_TEST(fd_budget_refuses)
 
 	int status = run_serve(&poll, extra, &row);
 
-	ck_assert_msg(is_skipped(&row, status, "30000 connections"), "status %s: %s", row.status,
+	ck_assert_msg(tu_is_skipped(&row, status, "30000 connections"), "status %s: %s", row.status,
 		      row.reason);
 	ck_assert_msg(tu_contains(row.reason, "RLIMIT_NOFILE"), "reason: %s", row.reason);
 	ck_assert_int_eq(row.connections, 30000);
@@ -247,7 +230,7 @@ START_TEST(threads_cap_refuses)
 	struct evb_row row;
 	int status = run_serve(&threads, extra, &row);
 
-	ck_assert_msg(is_skipped(&row, status, "threads over the cap"), "status %s: %s",
+	ck_assert_msg(tu_is_skipped(&row, status, "threads over the cap"), "status %s: %s",
 		      row.status, row.reason);
 	ck_assert_msg(tu_contains(row.reason, "--threads-cap 4"), "reason: %s", row.reason);
 }

@@ -32,15 +32,7 @@ static void run_ok(const char *const *extra, int64_t sent, struct evb_row *row,
 
 	int status = tu_run_row("evb-serve", args, 30, row);
 
-	ck_assert_msg(status == 0 && strcmp(row->status, "ok") == 0, "%s: status %s (%d): %s",
-		      what, row->status, status, row->reason);
-	ck_assert_msg(row->sent == sent && row->delivered == sent && row->lost == 0 &&
-		      row->spurious == 0, "%s: sent %lld delivered %lld lost %lld spurious %lld, "
-		      "want %lld", what, (long long)row->sent, (long long)row->delivered,
-		      (long long)row->lost, (long long)row->spurious, (long long)sent);
-	ck_assert_int_eq(row->samples, ITERATIONS);
-	tu_check_percentiles(row, what);
-	ck_assert_msg(row->min > 0, "%s: min %lld", what, (long long)row->min);
+	tu_check_ok_exact(row, status, sent, ITERATIONS, what);
 	ck_assert_msg(row->server_cpu_ns > 0 && row->client_cpu_ns > 0,
 		      "%s: server CPU %lld, client CPU %lld", what,
 		      (long long)row->server_cpu_ns, (long long)row->client_cpu_ns);

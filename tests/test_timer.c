@@ -68,13 +68,6 @@ static int run_case(const struct timer_case *c, struct evb_row *row)
 	return tu_run_row("evb-timer", args, 40, row);
 }
 
-static void check_skipped(const struct evb_row *row, int status, const char *what)
-{
-	ck_assert_msg(status == 3, "%s: skipped row must exit 3, got %d", what, status);
-	ck_assert_msg(row->reason[0], "%s: skipped without a reason", what);
-}
-
-
 /* Context switches (B only with --load), machine CPU time, the cpus column. */
 static void check_costs(const struct evb_row *row, const char *what)
 {
@@ -116,7 +109,7 @@ static int check_row(const struct timer_case *c, const struct evb_row *row, int 
 	ck_assert_str_eq(row->metric, "lateness_ns");
 	ck_assert_str_eq(row->unit, "ns");
 	if (strcmp(row->status, "skipped") == 0) {
-		check_skipped(row, status, what);
+		tu_check_skipped(row, status, what);
 		return 0;
 	}
 	ck_assert_msg(status == 0 && strcmp(row->status, "ok") == 0, "%s: status %s (%d): %s",

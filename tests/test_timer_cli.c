@@ -19,12 +19,6 @@
 #define MAX_ENTRIES 32
 #define PERIOD "2ms"
 
-static void check_skipped(const struct evb_row *row, int status, const char *what)
-{
-	ck_assert_msg(status == 3, "%s: skipped row must exit 3, got %d", what, status);
-	ck_assert_msg(row->reason[0], "%s: skipped without a reason", what);
-}
-
 START_TEST(hist_file_matches_row)
 {
 	char dir[256], path[512];
@@ -98,7 +92,7 @@ START_TEST(too_many_timers_is_skipped)
 	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &lim), 0);
 	status = tu_run_row("evb-timer", args, 20, &row);
 	ck_assert_str_eq(row.status, "skipped");
-	check_skipped(&row, status, "timerfd-epoll --timers 200 with 64 fds");
+	tu_check_skipped(&row, status, "timerfd-epoll --timers 200 with 64 fds");
 	ck_assert(tu_contains(row.reason, "RLIMIT_NOFILE"));
 	ck_assert_int_eq(row.timers, 200);
 }
@@ -129,7 +123,7 @@ START_TEST(fifo_not_permitted_is_skipped)
 		return;
 	status = tu_run_row("evb-timer", args, 20, &row);
 	ck_assert_str_eq(row.status, "skipped");
-	check_skipped(&row, status, "clock-nanosleep --sched fifo without CAP_SYS_NICE");
+	tu_check_skipped(&row, status, "clock-nanosleep --sched fifo without CAP_SYS_NICE");
 	ck_assert(tu_contains(row.reason, "SCHED_FIFO"));
 	ck_assert_str_eq(row.sched, "fifo");
 }

@@ -198,3 +198,31 @@ void tu_check_percentiles(const struct evb_row *row, const char *what)
 		last = p[i];
 	}
 }
+
+void tu_check_skipped(const struct evb_row *row, int status, const char *what)
+{
+	ck_assert_msg(status == 3, "%s: skipped row must exit 3, got %d", what, status);
+	ck_assert_msg(row->reason[0], "%s: skipped without a reason", what);
+}
+
+int tu_is_skipped(const struct evb_row *row, int status, const char *what)
+{
+	if (strcmp(row->status, "skipped") != 0)
+		return 0;
+	tu_check_skipped(row, status, what);
+	return 1;
+}
+
+void tu_check_ok_exact(const struct evb_row *row, int status, int64_t total, int64_t samples,
+		       const char *what)
+{
+	ck_assert_msg(status == 0 && strcmp(row->status, "ok") == 0, "%s: status %s (%d): %s",
+		      what, row->status, status, row->reason);
+	ck_assert_msg(row->sent == total && row->delivered == total && row->lost == 0 &&
+		      row->spurious == 0, "%s: sent %lld delivered %lld lost %lld spurious %lld, "
+		      "want %lld", what, (long long)row->sent, (long long)row->delivered,
+		      (long long)row->lost, (long long)row->spurious, (long long)total);
+	ck_assert_int_eq(row->samples, samples);
+	tu_check_percentiles(row, what);
+	ck_assert_msg(row->min > 0, "%s: min %lld", what, (long long)row->min);
+}

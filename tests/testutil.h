@@ -64,4 +64,16 @@ char *tu_slurp(const char *path);
  * support them (evb_row_samples_for) and in order. */
 void tu_check_percentiles(const struct evb_row *row, const char *what);
 
+/* A skipped row: the driver exited 3 and said why. */
+void tu_check_skipped(const struct evb_row *row, int status, const char *what);
+/* 0 when the row is not skipped; else tu_check_skipped and 1. */
+int tu_is_skipped(const struct evb_row *row, int status, const char *what);
+/*
+ * An ok row (exit 0) whose counts are exact: sent == delivered == total,
+ * nothing lost or spurious, `samples` samples with their percentiles
+ * (tu_check_percentiles) and a positive min.
+ */
+void tu_check_ok_exact(const struct evb_row *row, int status, int64_t total, int64_t samples,
+		       const char *what);
+
 #endif
