@@ -28,6 +28,14 @@ int64_t evb_clock_overhead_ns(void)
 	return deltas[EVB_CLOCK_CALIB_READS / 2];
 }
 
+void evb_spin_ns(int64_t ns)
+{
+	int64_t end = evb_now_ns() + ns;
+
+	while (evb_now_ns() < end)
+		;
+}
+
 void evb_spin_yield_ns(int64_t ns)
 {
 	int64_t end = evb_now_ns() + ns;

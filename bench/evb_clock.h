@@ -47,4 +47,10 @@ int64_t evb_clock_overhead_ns(void);
  */
 void evb_spin_yield_ns(int64_t ns);
 
+/*
+ * Burn the CPU for ns nanoseconds without yielding or entering the kernel:
+ * a handler's work, a stuck thread, a busy sibling.
+ */
+void evb_spin_ns(int64_t ns);
+
 #endif

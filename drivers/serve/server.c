@@ -72,18 +72,6 @@ int serve_fail(struct serve_srv *s, const char *call, int err)
 	return -abs(err);
 }
 
-/* A handler's cost: spin on the clock (no yield, no syscall). */
-static void serve_work(int64_t work_ns)
-{
-	int64_t end;
-
-	if (work_ns <= 0)
-		return;
-	end = evb_now_ns() + work_ns;
-	while (evb_now_ns() < end)
-		;
-}
-
 /* The test's injected stall: once, when the served count reaches stall_at. */
 static void serve_maybe_stall(struct serve_srv *s)
 {
@@ -133,7 +121,8 @@ static int serve_answer(struct serve_srv *s, struct serve_conn *c)
 				 (unsigned long long)c->served);
 			return serve_fail(s, call, EPROTO);
 		}
-		serve_work(s->cfg->work_ns);
+		if (s->cfg->work_ns > 0)
+			evb_spin_ns(s->cfg->work_ns);   /* the handler's cost */
 		memcpy(c->out + c->out_have, c->in + pos, msg);
 		c->out_have += msg;
 		pos += msg;

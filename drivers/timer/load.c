@@ -26,10 +26,7 @@ static int load_main(void *arg)
 		return -ECANCELED;
 	start = evb_now_ns();
 	for (;;) {
-		int64_t lap_end = evb_now_ns() + TIMER_LOAD_LAP_NS;
-
-		while (evb_now_ns() < lap_end)
-			;       /* busy: no yield, no sleep */
+		evb_spin_ns(TIMER_LOAD_LAP_NS);   /* busy: no yield, no sleep */
 		ret = evb_fd_readable(load->stop_fd);
 		if (ret < 0)
 			return ret;

@@ -24,15 +24,6 @@ static int64_t in_span(const struct timer_run *r, int64_t lo, int64_t hi)
 	return hi > lo ? hi - lo : 0;
 }
 
-/* Busy-spin, no yield: the waiter is "stuck" and its timers keep running. */
-static void stall(int64_t ns)
-{
-	int64_t end = evb_now_ns() + ns;
-
-	while (evb_now_ns() < end)
-		;
-}
-
 /*
  * One timer went off at now: take the sample if its deadline is in the
  * measured span, skip the deadlines that passed too, and move that timer's
@@ -70,7 +61,7 @@ static void account(struct timer_run *r, const struct timer_fire *f, int64_t now
 	t->clock_overruns += missed;
 	atomic_store_explicit(&r->progress, t->samples, memory_order_relaxed);
 	if (t->samples == o->stall_at)
-		stall(o->stall_ns);
+		evb_spin_ns(o->stall_ns);   /* stuck, no yield: its timers keep running */
 }
 
 int timer_run_until(struct timer_run *r, int64_t until)
