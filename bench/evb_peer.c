@@ -16,6 +16,7 @@
 #include "evb_clock.h"
 #include "evb_peer.h"
 #include "evb_placement.h"
+#include "evb_sys.h"
 
 const char *const evb_ipc_names[] = { "thread", "process", NULL };
 
@@ -128,14 +129,12 @@ int evb_asleep_open(struct evb_asleep *w, pid_t pid, pid_t tid)
 static int asleep_now(int stat_fd)
 {
 	char buf[512];
-	ssize_t n = pread(stat_fd, buf, sizeof(buf) - 1, 0);
-	char *paren;
+	const char *fields;
+	int ret = evb_proc_stat_fields(stat_fd, buf, sizeof(buf), &fields);
 
-	if (n <= 0)
-		return n < 0 ? -errno : -EIO;
-	buf[n] = '\0';
-	paren = strrchr(buf, ')');   /* "tid (comm) S ...": comm may hold ')' */
-	return paren && paren[1] == ' ' && paren[2] == 'S';
+	if (ret)
+		return ret == -EINVAL ? 0 : ret;
+	return fields[0] == ' ' && fields[1] == 'S';
 }
 
 int evb_wait_until_asleep(struct evb_asleep *w, int64_t timeout_ns)

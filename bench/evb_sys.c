@@ -147,6 +147,21 @@ void evb_shared_free(void *mem, size_t size)
 		munmap(mem, size);
 }
 
+int evb_proc_stat_fields(int fd, char *buf, size_t len, const char **fields)
+{
+	ssize_t n = pread(fd, buf, len - 1, 0);
+	const char *paren;
+
+	if (n <= 0)
+		return n < 0 ? -errno : -EIO;
+	buf[n] = '\0';
+	paren = strrchr(buf, ')');
+	if (!paren)
+		return -EINVAL;
+	*fields = paren + 1;
+	return 0;
+}
+
 int evb_read_line(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "r");

@@ -66,6 +66,14 @@ int evb_read_line(const char *path, char *buf, size_t len);
 /* A file that holds one integer.  0 or -errno / -EINVAL. */
 int evb_read_i64(const char *path, int64_t *value);
 
+/*
+ * Read a /proc/<pid>[/task/<tid>]/stat file open at fd (from offset 0) into
+ * buf and point *fields at what follows "pid (comm)": " S ppid ...", the
+ * state first (comm may hold ')' and spaces, so it is cut at the last ')').
+ * 0, or -errno / -EIO (empty) / -EINVAL (no ')').
+ */
+int evb_proc_stat_fields(int fd, char *buf, size_t len, const char **fields);
+
 /* --- strings ----------------------------------------------------------- */
 
 /* Copy src (NULL: "") into dst of size bytes, truncating, always terminated. */

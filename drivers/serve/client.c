@@ -70,16 +70,15 @@ static int server_stat_read(struct client *cl, int64_t *utime_ns, int64_t *stime
 {
 	unsigned long long utime, stime;
 	char buf[1024];
-	ssize_t n = pread(cl->server_stat_fd, buf, sizeof(buf) - 1, 0);
-	const char *paren;
+	const char *fields;
+	int ret = evb_proc_stat_fields(cl->server_stat_fd, buf, sizeof(buf), &fields);
 
-	if (n <= 0)
-		return client_fail(cl, "read /proc/<server>/stat", n < 0 ? -errno : -EIO);
-	buf[n] = '\0';
-	paren = strrchr(buf, ')');   /* "pid (comm) S ...": comm may hold ')' */
-	if (!paren || sscanf(paren + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-			     &utime, &stime) != 2)
+	if (ret == -EINVAL ||
+	    (!ret && sscanf(fields, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+			    &utime, &stime) != 2))
 		return client_fail(cl, "parse /proc/<server>/stat", -EINVAL);
+	if (ret)
+		return client_fail(cl, "read /proc/<server>/stat", ret);
 	*utime_ns = (int64_t)utime * cl->tick_ns;
 	*stime_ns = (int64_t)stime * cl->tick_ns;
 	return 0;
