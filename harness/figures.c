@@ -186,3 +186,11 @@ int harness_gnuplot(const struct harness_figctx *ctx, const char *script, const 
 	}
 	return 0;
 }
+
+void harness_fig_put(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, "\t%.6g", v);
+	else
+		fputs("\t-", f);
+}

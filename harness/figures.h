@@ -71,6 +71,10 @@ FILE *harness_fig_data(const struct harness_figctx *ctx, const char *name, char 
 int harness_gnuplot(const struct harness_figctx *ctx, const char *script, const char *data,
 		    const char *out, const char *const *vars);
 
+/* One value of a figure's data line: "\t%.6g", or "\t-" (gnuplot's missing
+ * value) when v is not finite. */
+void harness_fig_put(FILE *f, double v);
+
 /* A numeric column of a table row; NAN when empty, unparsable or absent. */
 double harness_num(const struct evb_table *t, size_t row, const char *col);
 /* A string column of a table row; "" when absent. */

@@ -129,14 +129,6 @@ static size_t collect(const struct evb_table *s, const struct mux_filter *f, con
 	return nx;
 }
 
-static void put(FILE *f, double v)
-{
-	if (isfinite(v))
-		fprintf(f, "\t%.6g", v);
-	else
-		fputs("\t-", f);
-}
-
 /*
  * What one figure's data file holds: for each x (the distinct values of
  * xcol among f's rows, ascending), per label, the summary columns cols of
@@ -200,8 +192,8 @@ static int write_data(const struct harness_figctx *ctx, const struct fig_data *f
 			long r = cell_at(s, fd, labels[i], xs[k]);
 
 			for (size_t c = 0; keep[i] && fd->cols[c]; c++)
-				put(out, fd->min_x && xs[k] < fd->min_x[c] ? NAN
-						    : value(s, r, fd->cols[c]));
+				harness_fig_put(out, fd->min_x && xs[k] < fd->min_x[c]
+						     ? NAN : value(s, r, fd->cols[c]));
 		}
 		fputc('\n', out);
 	}

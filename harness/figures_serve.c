@@ -53,14 +53,6 @@ static int label_index(const struct evb_table *s, size_t r, char labels[][80], s
 	return (int)i;
 }
 
-static void put(FILE *f, double v)
-{
-	if (isfinite(v))
-		fprintf(f, "\t%.6g", v);
-	else
-		fputs("\t-", f);
-}
-
 static double p99(const struct evb_table *s, long r)
 {
 	double v = r < 0 ? NAN : harness_num(s, (size_t)r, "p99_pooled");
@@ -144,8 +136,8 @@ static int connections_figure(const struct harness_figctx *ctx)
 		for (size_t i = 0; i < n; i++) {
 			long r = seed_cell(s, labels[i], conns[k]);
 
-			put(out, num(s, r, "p50_median"));
-			put(out, p99(s, r));
+			harness_fig_put(out, num(s, r, "p50_median"));
+			harness_fig_put(out, p99(s, r));
 		}
 		fputc('\n', out);
 	}
@@ -184,7 +176,7 @@ static int saturation_figure(const struct harness_figctx *ctx)
 			if (strcmp(label, labels[i]) || !isfinite(harness_num(s, r, "ops_per_s_median")))
 				continue;
 			fprintf(out, "%.6g", harness_num(s, r, "ops_per_s_median"));
-			put(out, p99(s, (long)r));
+			harness_fig_put(out, p99(s, (long)r));
 			fprintf(out, "\t%s\n", harness_str(s, r, "rate"));
 		}
 	}
@@ -238,10 +230,10 @@ static int uring_epoll_figure(const struct harness_figctx *ctx)
 		long small = closed_cell(s, labels[i], 64), big = closed_cell(s, labels[i], 4096);
 
 		fputs(labels[i], out);
-		put(out, num(s, small, "ops_per_s_median"));
-		put(out, num(s, big, "ops_per_s_median"));
-		put(out, num(s, small, "server_cpu_ns_per_op_median"));
-		put(out, num(s, big, "server_cpu_ns_per_op_median"));
+		harness_fig_put(out, num(s, small, "ops_per_s_median"));
+		harness_fig_put(out, num(s, big, "ops_per_s_median"));
+		harness_fig_put(out, num(s, small, "server_cpu_ns_per_op_median"));
+		harness_fig_put(out, num(s, big, "server_cpu_ns_per_op_median"));
 		fputc('\n', out);
 	}
 	fclose(out);

@@ -103,14 +103,6 @@ static double cell_us(const struct evb_table *s, long r, const char *col)
 	return r < 0 ? NAN : harness_num(s, (size_t)r, col) / 1000.0;
 }
 
-static void put(FILE *f, double v)
-{
-	if (isfinite(v))
-		fprintf(f, "\t%.6g", v);
-	else
-		fputs("\t-", f);
-}
-
 /* Distinct mechanism/variant labels of the timer rows, in first-seen order. */
 static size_t collect_labels(const struct evb_table *s, char labels[][LABEL_LEN], size_t max)
 {
@@ -175,7 +167,7 @@ static int lateness_figure(const struct harness_figctx *ctx, char labels[][LABEL
 			continue;
 		fprintf(f, "%s", labels[i]);
 		for (int k = 0; k < 9; k++)
-			put(f, v[k]);
+			harness_fig_put(f, v[k]);
 		fputc('\n', f);
 		rows++;
 	}
@@ -309,10 +301,10 @@ static int many_figure(const struct harness_figctx *ctx)
 			    !isfinite(harness_num(s, r, "p50_median")))
 				continue;
 			fprintf(f, "%lld", (long long)want);
-			put(f, cell_us(s, (long)r, "p50_median"));
-			put(f, cell_us(s, (long)r, "p99_pooled"));
-			put(f, cell_us(s, (long)r, "max_median"));
-			put(f, harness_num(s, r, "overruns_median"));
+			harness_fig_put(f, cell_us(s, (long)r, "p50_median"));
+			harness_fig_put(f, cell_us(s, (long)r, "p99_pooled"));
+			harness_fig_put(f, cell_us(s, (long)r, "max_median"));
+			harness_fig_put(f, harness_num(s, r, "overruns_median"));
 			fputc('\n', f);
 			rows++;
 			break;
@@ -362,7 +354,7 @@ static int periods_figure(const struct harness_figctx *ctx, char labels[][LABEL_
 				continue;
 			fprintf(f, "%.6g", (double)periods[p] / 1000.0);
 			for (int k = 0; k < 3; k++)
-				put(f, v[p][k]);
+				harness_fig_put(f, v[p][k]);
 			fputc('\n', f);
 		}
 		fputs("\n\n", f);
