@@ -7,17 +7,16 @@
  * One sample: the clock after the completion is reaped - the deadline.
  * One-shot (one request per deadline): overruns come from the clock.
  * Semantics: hrtimer in absolute mode, no timer slack.  Needs liburing at
- * build time (skipped row otherwise), kernel.io_uring_disabled = 0, and a
- * ring the kernel lets this process create.
+ * build time (skipped row otherwise) and a ring the kernel lets this
+ * process create (kernel.io_uring_disabled 2 refuses every process, 1 all
+ * but privileged ones), as evb_uring_supported checks for every driver.
  */
 #include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "evb_config.h"
-#include "evb_sys.h"
+#include "evb_uring.h"
 #include "timer.h"
 
 #if EVB_HAVE_LIBURING
@@ -26,30 +25,11 @@
 
 #define IOU_ENTRIES 4
 
+/* A ring this process may make (bench/evb_uring.c says why not). */
 static int iou_supported(const struct timer_cfg *cfg, char *reason, size_t len)
 {
 	(void)cfg;
-#if !EVB_HAVE_LIBURING
-	snprintf(reason, len, "built without liburing (apt-get install liburing-dev, rebuild)");
-	return -ENOTSUP;
-#else
-	struct io_uring ring;
-	int64_t disabled = 0;
-	int ret;
-
-	if (evb_read_i64("/proc/sys/kernel/io_uring_disabled", &disabled) == 0 && disabled) {
-		snprintf(reason, len, "io_uring disabled (kernel.io_uring_disabled=%lld)",
-			 (long long)disabled);
-		return -ENOTSUP;
-	}
-	ret = io_uring_queue_init(IOU_ENTRIES, &ring, 0);
-	if (ret) {
-		snprintf(reason, len, "io_uring_queue_init: %s", strerror(-ret));
-		return -ENOTSUP;
-	}
-	io_uring_queue_exit(&ring);
-	return 0;
-#endif
+	return evb_uring_supported(0, reason, len);
 }
 
 #if EVB_HAVE_LIBURING
