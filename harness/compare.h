@@ -126,6 +126,11 @@ int cmp_nway_json(const struct cmp_nway *nw, const char *path);
 int cmp_nway_runs_csv(const struct cmp_nway *nw, const char *path);
 int cmp_nway_draw(const struct cmp_nway *nw, const char *dir);
 
+/* compare_report.c: is dir an N-way compare directory (compare_runs.csv)? */
+bool cmp_is_nway_dir(const char *dir);
+/* Its report.html and report.md.  0 or -errno with error set. */
+int cmp_nway_report(const char *dir, char *error, size_t error_len);
+
 /* compare_cells.c */
 int cmp_add_side(struct cmp *c, int side);
 /* Judge every cell, BH-adjust the p-values, count the classes.  0 or -ENOMEM. */
