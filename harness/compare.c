@@ -1,5 +1,6 @@
 /*
- * compare.c - `evbench compare A B`: what changed between two runs.
+ * compare.c - `evbench compare A B [C ...]`: what changed between two runs
+ * (three or more: compare_nway.c).
  *
  * The stages: load both run directories (runread.c), join their cells and
  * judge each (compare_cells.c), read the sentinel and the plans
@@ -29,9 +30,9 @@ static const char *const metric_names[] = { "p50", "p99", "ops_per_s", NULL };
 
 static void usage(void)
 {
-	printf("Usage: evbench compare A B [--metric p50|p99|ops_per_s] [--min-change PCT]\n"
-	       "                      [--fail-on-slower PCT] [--csv FILE] [--json FILE]\n"
-	       "                      [--benchstat] [--out DIR]\n"
+	printf("Usage: evbench compare A B [C ...] [--metric p50|p99|ops_per_s]\n"
+	       "                      [--min-change PCT] [--fail-on-slower PCT] [--csv FILE]\n"
+	       "                      [--json FILE] [--benchstat] [--out DIR] [--cells TEXT]\n"
 	       "\n"
 	       "Joins the cells of run directories A and B on their axes and, per cell,\n"
 	       "gives the medians over repetitions, the ratio B/A with a 95%% bootstrap CI,\n"
@@ -49,7 +50,14 @@ static void usage(void)
 	       "  --json FILE           write the header and the table as JSON to FILE\n"
 	       "  --benchstat           write a.bench.txt and b.bench.txt (Go benchmark format)\n"
 	       "  --out DIR             where compare.csv and the figure go (new or empty);\n"
-	       "                        default results/compare-<A>-vs-<B>/\n",
+	       "                        default results/compare-<A>-vs-<B>/\n"
+	       "\n"
+	       "With three or more runs, each is compared with the first (the baseline),\n"
+	       "with one Benjamini-Hochberg correction over every cell x run; compare.csv\n"
+	       "has one record per cell x run, compare_runs.csv the runs' environments,\n"
+	       "figures/ a heat map and mechanism lines per family, and `evbench report\n"
+	       "DIR` writes the page (README, \"Three or more runs\").\n"
+	       "  --cells TEXT          mechanism lines over the cells whose label has TEXT\n",
 	       CMP_MIN_REPS, MIN_CHANGE_PCT);
 }
 

@@ -17,6 +17,7 @@ set xrange [0.7:words(runs) + 0.3]
 set xtics () noenhanced rotate by -30
 do for [i=1:words(runs)] { set xtics add (word(runs, i) i) }
 set logscale y 2
+set ytics (0.5, 0.71, 0.84, 0.92, 1, 1.09, 1.19, 1.41, 2, 4)
 set ylabel 'run / run 1, time per op (log scale)'
 set key outside right noenhanced
 set grid ytics
