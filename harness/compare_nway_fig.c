@@ -8,7 +8,8 @@
  *                      geometric mean of its cells' cost ratios, over the
  *                      cells whose label contains --cells (all without it)
  *                      (plots/compare_lines.gp)
- * Data files are kept in figures/ beside the SVG and PNG.
+ * Data files are kept in figures/ beside the SVG and PNG.  A family's name
+ * goes into the file name with anything but [A-Za-z0-9_-] replaced by '_'.
  */
 #include <errno.h>
 #include <limits.h>
@@ -62,6 +63,22 @@ static int render(const struct cmp_nway *nw, const char *dir, const char *script
 	return harness_gnuplot(&ctx, script, data, out, vars);
 }
 
+/* figures/<prefix>_<family>: a family name as a file name, anything but
+ * letters, digits, '-' and '_' replaced by '_'. */
+static void fig_name(char *buf, size_t len, const char *prefix, const char *family)
+{
+	size_t n = (size_t)snprintf(buf, len, "%s_", prefix);
+
+	for (; *family && n + 1 < len; family++, n++) {
+		char ch = *family;
+		bool safe = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
+
+		buf[n] = safe ? ch : '_';
+	}
+	buf[n] = '\0';
+}
+
 static int heatmap(const struct cmp_nway *nw, const char *dir, const char *family)
 {
 	struct harness_figctx ctx = { .run_dir = dir, .cancel_fd = -1 };
@@ -69,7 +86,7 @@ static int heatmap(const struct cmp_nway *nw, const char *dir, const char *famil
 	size_t row = 0;
 	FILE *f;
 
-	snprintf(name, sizeof(name), "heatmap_%s", family);
+	fig_name(name, sizeof(name), "heatmap", family);
 	f = harness_fig_data(&ctx, name, path, sizeof(path));
 	if (!f)
 		return -EIO;
@@ -149,7 +166,7 @@ static int lines(const struct cmp_nway *nw, const char *dir, const char *family)
 	size_t n = mechanisms(nw, family, mechs, NWAY_MAX_MECHS), used = 0;
 	FILE *f;
 
-	snprintf(name, sizeof(name), "lines_%s", family);
+	fig_name(name, sizeof(name), "lines", family);
 	f = harness_fig_data(&ctx, name, path, sizeof(path));
 	if (!f)
 		return -EIO;
@@ -185,12 +202,17 @@ int cmp_nway_draw(const struct cmp_nway *nw, const char *dir)
 		if (i == nfam && nfam < NWAY_MAX_FAMILIES)
 			families[nfam++] = family;
 	}
-	for (size_t i = 0; i < nfam && (!ret || ret == -ENOENT); i++) {
+	/* Every family is tried; the first error (other than no gnuplot) is returned. */
+	for (size_t i = 0; i < nfam; i++) {
 		int err = heatmap(nw, dir, families[i]);
 
-		if (!err || err == -ENOENT)
-			err = lines(nw, dir, families[i]) ?: err;
-		ret = err;
+		if (!err || err == -ENOENT) {
+			int lines_err = lines(nw, dir, families[i]);
+
+			err = lines_err ? lines_err : err;
+		}
+		if (err && (!ret || ret == -ENOENT))
+			ret = err;
 	}
 	return ret;
 }

@@ -55,11 +55,11 @@ static void print_header(const struct cmp_nway *nw, FILE *out)
 	for (size_t r = 0; r < nw->nruns; r++) {
 		const struct harness_run *run = r ? &nw->pair[r - 1]->run[1] : &nw->pair[0]->run[0];
 
-		fprintf(out, "%zu: %s%s\n   kernel %s on %s, profile %s, %s%s%s\n", r + 1, run->dir,
+		fprintf(out, "%zu: %s%s\n   kernel %s on %s, profile %s, %s%s\n", r + 1, run->dir,
 			r ? "" : " (baseline)", harness_run_env(run, "kernel_release"),
 			harness_run_env(run, "hostname"), harness_run_env(run, "run_profile"),
 			run->complete ? "complete" : run->state,
-			cmp_run_emulated(run) ? ", emulated (vm_accel=tcg)" : "", "");
+			cmp_run_emulated(run) ? ", emulated (vm_accel=tcg)" : "");
 	}
 	print_env(nw, out);
 	for (size_t p = 0; p < nw->npairs; p++) {
@@ -72,9 +72,10 @@ static void print_header(const struct cmp_nway *nw, FILE *out)
 		else
 			fprintf(out, "sentinel, run %zu against 1: not recorded in both\n", p + 2);
 		if (c->accel_mismatch)
-			fprintf(out, "no faster/slower for run %zu: one of it and the baseline ran "
-				"emulated (vm_accel=tcg), the other on hardware; compare TCG runs "
-				"only with TCG runs\n", p + 2);
+			fprintf(out, "no faster/slower for run %zu: %s ran emulated (vm_accel=tcg), "
+				"%s on hardware; compare TCG runs only with TCG runs\n", p + 2,
+				cmp_run_emulated(&c->run[1]) ? "it" : "the baseline",
+				cmp_run_emulated(&c->run[1]) ? "the baseline" : "it");
 		fprintf(out, "run %zu against 1: %s\n", p + 2, c->plan_note);
 	}
 	fprintf(out, "verdict: faster/slower when q (Benjamini-Hochberg over Welch's t on logs, "
