@@ -76,7 +76,8 @@ static void print_header(const struct cmp_nway *nw, FILE *out)
 				"%s on hardware; compare TCG runs only with TCG runs\n", p + 2,
 				cmp_run_emulated(&c->run[1]) ? "it" : "the baseline",
 				cmp_run_emulated(&c->run[1]) ? "the baseline" : "it");
-		fprintf(out, "run %zu against 1: %s\n", p + 2, c->plan_note);
+		fprintf(out, "run %zu against 1 (A: run 1, B: run %zu): %s\n", p + 2, p + 2,
+			c->plan_note);
 	}
 	fprintf(out, "verdict: faster/slower when q (Benjamini-Hochberg over Welch's t on logs, "
 		"every cell x run) < %.2f and run/baseline lies beyond 1 +- %.3g%%\n", CMP_ALPHA,

@@ -94,6 +94,14 @@ START_TEST(copy_same_scaled_slower)
 	ck_assert_msg(slower * 100 >= 80 * NCELLS, "x1.5: only %zu of %d slower", slower, NCELLS);
 	ck_assert_uint_eq(count_run(t.csv, 3, ",faster,"), 0);
 	free(out);
+	/* --fail-on-slower covers every run against the baseline. */
+	tu_rmtree(t.out);
+	ck_assert_int_eq(compare3(&t, (const char *const[]){ "--fail-on-slower", "20", NULL },
+				  NULL), 1);
+	ck_assert_msg(tu_contains(tu_stderr(), "slower by"), "%s", tu_stderr());
+	tu_rmtree(t.out);
+	ck_assert_int_eq(compare3(&t, (const char *const[]){ "--fail-on-slower", "80", NULL },
+				  NULL), 0);
 	tu_rmtree(t.tmp);
 }
 END_TEST
@@ -168,7 +176,9 @@ START_TEST(emulated_against_hardware_refused)
 
 	make_trio(&t, spec);
 	ck_assert_int_eq(compare3(&t, NULL, &out), 0);
-	ck_assert_msg(tu_contains(out, "no faster/slower for run 2"), "%s", out);
+	ck_assert_msg(tu_contains(out, "no faster/slower for run 2: it ran emulated"), "%s", out);
+	ck_assert_msg(tu_contains(out, "environment differences"), "%s", out);
+	ck_assert_msg(tu_contains(out, "vm_accel"), "%s", out);
 	ck_assert_uint_eq(count_run(t.csv, 2, "no verdict: emulated vs hardware"), 20);
 	ck_assert_uint_eq(count_run(t.csv, 2, ",slower,"), 0);
 	/* kvm is hardware speed: judged as usual. */
