@@ -63,7 +63,9 @@ kernel_from_package() {
 	if [ -z "$image" ]; then
 		mkdir -p "$dir" || return 1
 		rm -f "$dir"/*.deb
-		(cd "$dir" && apt-get download -q "$pkg" >&2) ||
+		# As root, apt would hand the download to its _apt user, who
+		# cannot write to root's cache: download as root, quietly.
+		(cd "$dir" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >&2) ||
 			{ say "apt-get download $pkg failed (no such package, or no network)"; return 1; }
 		dpkg-deb -x "$dir"/*.deb "$dir/root" || { say "dpkg-deb -x of $pkg failed"; return 1; }
 		image=$(ls "$dir"/root/boot/vmlinuz-* 2>/dev/null | head -n1)
@@ -126,10 +128,14 @@ build_initramfs() {
 		mkdir -p "$stage$(dirname "$lib")"
 		cp -L "$lib" "$stage$lib"
 	done
+	# Built beside its final name and renamed: a concurrent build never
+	# sees half an archive.
+	local part rc
+	part=$(mktemp "$image.XXXXXX") || return 1
 	(cd "$stage" && find . | /bin/busybox cpio -o -H newc 2>/dev/null | gzip -1) \
-		>"$image.tmp" && mv "$image.tmp" "$image"
-	local rc=$?
-	rm -rf "$stage"
+		>"$part" && mv "$part" "$image"
+	rc=$?
+	rm -rf "$stage" "$part"
 	[ $rc -eq 0 ] && echo "$image"
 }
 
