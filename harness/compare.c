@@ -219,6 +219,7 @@ int harness_cmd_compare(int argc, char **argv)
 		ret = 2;
 		goto out_free;
 	}
+	cmp_check_emulation(c);
 	if (cmp_add_side(c, 0) || cmp_add_side(c, 1) || cmp_judge_all(c)) {
 		fprintf(stderr, "%s compare: %s\n", HARNESS_PROG, strerror(ENOMEM));
 		ret = 1;

@@ -72,9 +72,14 @@ struct cmp {
 	char plan_note[256];    /* header line on the plans of A and B */
 	size_t plan_diffs;      /* cells whose plans differ */
 	size_t counts[CMP_NCLASSES];
+	/* One run under an emulated CPU (env.csv vm_accel=tcg), the other not:
+	 * their times do not compare, so no cell is called faster or slower. */
+	bool emulated_mismatch;
 };
 
 /* compare_cells.c */
+/* Sets emulated_mismatch from the runs' env.csv; before cmp_judge_all. */
+void cmp_check_emulation(struct cmp *c);
 int cmp_add_side(struct cmp *c, int side);
 /* Judge every cell, BH-adjust the p-values, count the classes.  0 or -ENOMEM. */
 int cmp_judge_all(struct cmp *c);

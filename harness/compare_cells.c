@@ -210,8 +210,20 @@ static enum cmp_class significant_class(const struct cmp *c, const struct cmp_ce
 	return b_higher == cell->higher_is_better ? CMP_FASTER : CMP_SLOWER;
 }
 
+void cmp_check_emulation(struct cmp *c)
+{
+	bool tcg_a = !strcmp(harness_run_env(&c->run[0], "vm_accel"), "tcg");
+	bool tcg_b = !strcmp(harness_run_env(&c->run[1], "vm_accel"), "tcg");
+
+	c->emulated_mismatch = tcg_a != tcg_b;
+}
+
 static void decide(const struct cmp *c, struct cmp_cell *cell)
 {
+	if (cell->cls == CMP_SAME && c->emulated_mismatch) {
+		snprintf(cell->verdict, sizeof(cell->verdict), "~ (emulated vs not)");
+		return;
+	}
 	if (cell->cls == CMP_SAME)
 		cell->cls = significant_class(c, cell);
 	snprintf(cell->verdict, sizeof(cell->verdict), "%s", cmp_class_names[cell->cls]);

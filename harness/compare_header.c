@@ -22,7 +22,7 @@ const char *const cmp_env_keys[] = {
 	"cpuidle_driver", "mitigations", "cpu_dma_latency_us", "tuning_cpu_dma_latency",
 	"timer_slack_ns", "thp", "io_uring_disabled", "rlimit_nofile_hard", "compiler", "cflags",
 	"liburing", "evbench_commit", "run_profile", "run_reps", "run_precision_pct",
-	"run_min_reps", "run_max_reps", NULL,
+	"run_min_reps", "run_max_reps", "vm_accel", "vm_cpus", "vm_memory_mb", NULL,
 };
 
 /* The plan columns that decide how a cell is measured. */
@@ -190,6 +190,12 @@ void cmp_print_header(const struct cmp *c, FILE *out)
 		fprintf(out, "environment: no difference in the recorded keys\n");
 	print_sentinel(c, out);
 	fprintf(out, "%s\n", c->plan_note);
+	if (c->emulated_mismatch)
+		fprintf(out, "no faster/slower: %s ran on an emulated CPU (qemu tcg) and %s did "
+			"not; emulated times say nothing of the hardware's (compare tcg runs "
+			"only with tcg runs)\n", !strcmp(harness_run_env(&c->run[0], "vm_accel"),
+							"tcg") ? "A" : "B",
+			!strcmp(harness_run_env(&c->run[0], "vm_accel"), "tcg") ? "B" : "A");
 	fprintf(out, "verdict: faster/slower when q (Benjamini-Hochberg over Welch's t on logs) "
 		"< %.2f and B/A lies beyond 1 +- %.3g%%\n", CMP_ALPHA, 100.0 * c->min_change);
 }
