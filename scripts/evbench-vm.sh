@@ -292,32 +292,38 @@ run_kernel() {
 	return 1
 }
 
-need_packages || exit 1
-mkdir -p "$out" "$cache" || { say "cannot create $out or $cache"; exit 1; }
-initrd=$(build_initramfs) || { say "cannot build the initramfs"; exit 1; }
-say "initramfs: $initrd"
-runs=()
-failed=0
-for k in "${kernels[@]}"; do
-	if [ "$interrupted" = 1 ]; then
-		say "interrupted: kernel $k not run"
-		continue
+# The whole run, called from the last line: bash has read the entire
+# script before any of it runs.
+main() {
+	local initrd runs=() failed=0 dir k
+	need_packages || return 1
+	mkdir -p "$out" "$cache" || { say "cannot create $out or $cache"; return 1; }
+	initrd=$(build_initramfs) || { say "cannot build the initramfs"; return 1; }
+	say "initramfs: $initrd"
+	for k in "${kernels[@]}"; do
+		if [ "$interrupted" = 1 ]; then
+			say "interrupted: kernel $k not run"
+			continue
+		fi
+		if dir=$(run_kernel "$k" "$initrd"); then
+			runs+=("$dir")
+		else
+			failed=$((failed + 1))
+		fi
+	done
+	for dir in "${runs[@]}"; do
+		"$bin_dir/evbench" plot "$dir" >&2 || say "$dir: figures not drawn"
+		"$bin_dir/evbench" report "$dir" >&2 || say "$dir: report not written"
+	done
+	if [ ${#runs[@]} -ge 2 ] && [ "$interrupted" = 0 ]; then
+		"$bin_dir/evbench" compare --out "$out/compare-vm-$(date -u +%Y%m%dT%H%M%SZ)" "${runs[@]}" ||
+			say "compare of ${runs[*]} failed"
 	fi
-	if dir=$(run_kernel "$k" "$initrd"); then
-		runs+=("$dir")
-	else
-		failed=$((failed + 1))
-	fi
-done
-for dir in "${runs[@]}"; do
-	"$bin_dir/evbench" plot "$dir" >&2 || say "$dir: figures not drawn"
-	"$bin_dir/evbench" report "$dir" >&2 || say "$dir: report not written"
-done
-if [ ${#runs[@]} -ge 2 ] && [ "$interrupted" = 0 ]; then
-	"$bin_dir/evbench" compare --out "$out/compare-vm-$(date -u +%Y%m%dT%H%M%SZ)" "${runs[@]}" ||
-		say "compare of ${runs[*]} failed"
-fi
-for dir in "${runs[@]}"; do echo "$dir"; done
-[ "$interrupted" = 1 ] && exit 130
-[ $failed -gt 0 ] && exit 1
-exit 0
+	for dir in "${runs[@]}"; do echo "$dir"; done
+	[ "$interrupted" = 1 ] && return 130
+	[ $failed -gt 0 ] && return 1
+	return 0
+}
+
+main
+exit $?
