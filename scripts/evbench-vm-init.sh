@@ -13,6 +13,7 @@ mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
 mount -t tmpfs run /run
 mkdir -p /run/lock
+hostname evbench-vm     # env.csv's hostname, and compare's header
 echo "EVB-VM: userspace up, kernel $(uname -r)"
 
 # Loopback for tcp cells (all of 127/8 routes to lo); limits for 100,000
