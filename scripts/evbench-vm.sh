@@ -195,6 +195,8 @@ boot() {
 	done
 	wait "$qemu_pid"
 	qemu_pid=
+	# Ctrl-C reaches qemu too, which may end before the loop sees the flag.
+	[ "$interrupted" = 1 ] && return 5
 	# A kvm qemu that died before any kernel output made no progress either.
 	if [ "$a" = kvm ] && ! grep -q 'Linux version' "$work/console.log"; then
 		return 3
@@ -240,10 +242,10 @@ failure_reason() {
 	fi
 }
 
-# One kernel, start to end; prints the run directory when it came back.
+# One kernel, start to end; sets run_dir when the run directory came back.
+# Runs in the main shell (not a command substitution), so its trap sees Ctrl-C.
 run_kernel() {
 	local k=$1 initrd=$2 image label work used status dir stamp reason
-	trap on_signal INT TERM	# a command substitution's subshell starts without it
 	stamp=$(date -u +%Y%m%dT%H%M%SZ)
 	work=$(mktemp -d) || return 1
 	if ! image=$(resolve_kernel "$k"); then
@@ -282,13 +284,14 @@ run_kernel() {
 			rm -rf "$work"; return 1; }
 		say "$label: run directory back: $dir"
 		rm -rf "$work"
-		echo "$dir"
+		run_dir=$dir
 		return 0
 	fi
 	[ $status -eq 6 ] && reason="kvm: no kernel output within ${kvm_boot_wait} s" ||
 		reason=$(failure_reason "$work" "$status")
 	failed_dir "$dir-failed" "$label" "$reason" "$work" "$used"
 	rm -rf "$work"
+	[ $status -eq 5 ] && return 130
 	return 1
 }
 
@@ -305,11 +308,13 @@ main() {
 			say "interrupted: kernel $k not run"
 			continue
 		fi
-		if dir=$(run_kernel "$k" "$initrd"); then
-			runs+=("$dir")
-		else
-			failed=$((failed + 1))
-		fi
+		run_dir=
+		run_kernel "$k" "$initrd"
+		case $? in
+		0) runs+=("$run_dir") ;;
+		130) interrupted=1; failed=$((failed + 1)) ;;
+		*) failed=$((failed + 1)) ;;
+		esac
 	done
 	for dir in "${runs[@]}"; do
 		"$bin_dir/evbench" plot "$dir" >&2 || say "$dir: figures not drawn"
