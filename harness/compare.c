@@ -57,7 +57,9 @@ static void usage(void)
 	       "has one record per cell x run, compare_runs.csv the runs' environments,\n"
 	       "figures/ a heat map and mechanism lines per family, and `evbench report\n"
 	       "DIR` writes the page (README, \"Three or more runs\").\n"
-	       "  --cells TEXT          mechanism lines over the cells whose label has TEXT\n",
+	       "  --cells TEXT          mechanism lines over the cells whose label has TEXT\n"
+	       "  --nway                that form for two runs as well (what `evbench vm`\n"
+	       "                        writes for its kernels)\n",
 	       CMP_MIN_REPS, MIN_CHANGE_PCT);
 }
 
@@ -77,7 +79,7 @@ static double parse_pct(const char *prog, const char *opt, const char *text)
 static void parse_args(int argc, char **argv, struct cmp *c, struct cmp_opts *o)
 {
 	enum { OPT_METRIC = 0x100, OPT_CSV, OPT_JSON, OPT_BENCHSTAT, OPT_OUT, OPT_MIN_CHANGE,
-	       OPT_FAIL_ON_SLOWER, OPT_CELLS, OPT_HELP };
+	       OPT_FAIL_ON_SLOWER, OPT_CELLS, OPT_NWAY, OPT_HELP };
 	static const struct option long_options[] = {
 		{ "metric", required_argument, NULL, OPT_METRIC },
 		{ "csv", required_argument, NULL, OPT_CSV },
@@ -87,6 +89,7 @@ static void parse_args(int argc, char **argv, struct cmp *c, struct cmp_opts *o)
 		{ "min-change", required_argument, NULL, OPT_MIN_CHANGE },
 		{ "fail-on-slower", required_argument, NULL, OPT_FAIL_ON_SLOWER },
 		{ "cells", required_argument, NULL, OPT_CELLS },
+		{ "nway", no_argument, NULL, OPT_NWAY },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -122,6 +125,9 @@ static void parse_args(int argc, char **argv, struct cmp *c, struct cmp_opts *o)
 			break;
 		case OPT_CELLS:
 			o->cells = optarg;
+			break;
+		case OPT_NWAY:
+			o->nway = true;
 			break;
 		case OPT_HELP:
 			usage();
@@ -225,7 +231,7 @@ int harness_cmd_compare(int argc, char **argv)
 	if (!c)
 		return 1;
 	parse_args(argc, argv, c, &o);
-	if (argc - optind > 2) {
+	if (argc - optind > 2 || (o.nway && argc - optind == 2)) {
 		ret = cmp_nway(c, &o, argv + optind, (size_t)(argc - optind));
 		free(c);
 		return ret;

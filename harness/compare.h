@@ -86,6 +86,7 @@ struct cmp_opts {
 	const char *csv, *json, *out;
 	const char *cells;              /* N-way lines figure: cells whose label has this */
 	bool benchstat;
+	bool nway;                      /* --nway: the N-way form for two runs too */
 	double fail_on_slower_pct;      /* < 0: off */
 };
 

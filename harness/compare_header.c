@@ -22,7 +22,7 @@ const char *const cmp_env_keys[] = {
 	"cpuidle_driver", "mitigations", "cpu_dma_latency_us", "tuning_cpu_dma_latency",
 	"timer_slack_ns", "thp", "io_uring_disabled", "rlimit_nofile_hard", "compiler", "cflags",
 	"liburing", "evbench_commit", "run_profile", "run_reps", "run_precision_pct",
-	"run_min_reps", "run_max_reps", "vm_accel", "vm_cpus", "vm_memory", NULL,
+	"run_min_reps", "run_max_reps", "vm_accel", "vm_cpus", "vm_memory_mb", NULL,
 };
 
 bool cmp_run_emulated(const struct harness_run *run)

@@ -70,6 +70,7 @@ static const struct command commands[] = {
 	  harness_cmd_crosscheck },
 	{ "compare", "what changed between runs A and B, with a verdict per cell",
 	  harness_cmd_compare },
+	{ "vm", "boot kernels under QEMU and run the suite inside each", harness_cmd_vm },
 };
 
 static void usage(FILE *out)

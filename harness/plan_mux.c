@@ -21,7 +21,7 @@
  * Counts come from a cost model per call (below), so each cell measures for
  * about `budget_ns` whatever nfds is: standard is about 25 s of cells per
  * repetition on a 2-CPU VM (5 reps: ~2 min), quick about 15 s (2 reps),
- * smoke about 3 s.  Presets: seed-table (the seed cells alone).
+ * smoke about 3 s.  Presets (seed-table, fd-limits): plan_mux_presets.c.
  */
 #include <errno.h>
 #include <string.h>
@@ -29,6 +29,7 @@
 #include "evb_peer.h"
 #include "evb_placement.h"
 #include "plan.h"
+#include "plan_mux.h"
 #include "family.h"
 
 /* The shared name tables, in their order (evb_placement.h, evb_peer.h). */
@@ -36,32 +37,7 @@ static const char *const *const fd_types = evb_fd_type_names;
 static const char *const *const placements = evb_placement_names;
 static const char *const *const ipcs = evb_ipc_names;
 
-#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
-#define US 1000LL
-#define MS (1000 * US)
-#define S (1000 * MS)
-
-const char *const plan_mux_presets[] = { "seed-table", NULL };
-
-enum { SCAN, WAKEUP, LOOP, REGISTER };
 static const char *const mode_names[] = { "scan", "wakeup", "loop", "register" };
-
-struct mux_profile {
-	const int64_t *scan_nfds;
-	size_t n_scan_nfds;
-	unsigned scan_active;           /* bit 0: 1, bit 1: 10%, bit 2: 100% */
-	const int64_t *wakeup_nfds;
-	size_t n_wakeup_nfds;
-	const int64_t *loop_nfds;
-	size_t n_loop_nfds;
-	unsigned loop_active;
-	const int64_t *register_nfds;
-	size_t n_register_nfds;
-	int64_t budget_ns;              /* measuring time aimed at per cell */
-	int64_t loop_events;
-	bool seed;                      /* the seed-table cells too */
-	bool every_axis;                /* fd types, placements, ipc kinds */
-};
 
 static const int64_t smoke_scan[] = { 100, 1100 };
 static const int64_t smoke_100[] = { 100 };
@@ -108,11 +84,6 @@ static const struct mux_profile profiles[] = {
 };
 
 
-/* The published table's comparison: select, poll, epoll over tcp. */
-static const char *const seed_mechs[][2] = {
-	{ "select", "fdset" }, { "select", "bigset" }, { "poll", "" }, { "epoll", "lt" },
-};
-static const int64_t seed_nfds[] = { 1000, 10000, 100000 };
 
 /*
  * Cost model, ns per call, generous on purpose (a cell that runs short is
@@ -187,16 +158,9 @@ static size_t actives(unsigned sel, int64_t nfds, int64_t out[3])
 	return n;
 }
 
-struct mux_axes {
-	const char *fd_type;
-	const char *ipc;
-	const char *placement;
-	int64_t nfds;
-	int64_t active;       /* EVB_NA: register */
-};
 
-static int add_cell(struct harness_plan *plan, const struct mux_profile *p,
-		    const struct harness_mech *m, int mode, const struct mux_axes *a)
+int plan_mux_add_cell(struct harness_plan *plan, const struct mux_profile *p,
+		      const struct harness_mech *m, int mode, const struct mux_axes *a)
 {
 	struct harness_cell cell;
 	int64_t cost, iterations;
@@ -249,8 +213,8 @@ static int add_cell(struct harness_plan *plan, const struct mux_profile *p,
 	return harness_plan_add(plan, &cell);
 }
 
-static int plan_scan(struct harness_plan *plan, const struct mux_profile *p,
-		     const struct harness_mech *m)
+int plan_mux_scan(struct harness_plan *plan, const struct mux_profile *p,
+		  const struct harness_mech *m)
 {
 	size_t ntypes = p->every_axis ? EVB_NFD_TYPES : 1;
 
@@ -266,7 +230,7 @@ static int plan_scan(struct harness_plan *plan, const struct mux_profile *p,
 					.active = act[i],
 				};
 
-				if (add_cell(plan, p, m, SCAN, &a))
+				if (plan_mux_add_cell(plan, p, m, SCAN, &a))
 					return -ENOMEM;
 			}
 		}
@@ -298,7 +262,7 @@ static int plan_two_sided(struct harness_plan *plan, const struct mux_profile *p
 							.nfds = nfds[k], .active = act[i],
 						};
 
-						if (add_cell(plan, p, m, mode, &a))
+						if (plan_mux_add_cell(plan, p, m, mode, &a))
 							return -ENOMEM;
 					}
 				}
@@ -318,57 +282,8 @@ static int plan_register(struct harness_plan *plan, const struct mux_profile *p,
 				.nfds = p->register_nfds[k], .active = EVB_NA,
 			};
 
-			if (add_cell(plan, p, m, REGISTER, &a))
+			if (plan_mux_add_cell(plan, p, m, REGISTER, &a))
 				return -ENOMEM;
-		}
-	return 0;
-}
-
-/*
- * The seed table shows a p99 per cell, taken from the cell's histogram
- * pooled over its ok repetitions: it needs 1000 samples in all, so each
- * repetition takes at least 1000 / SEED_MIN_REPS (poll at 10,000 tcp fds:
- * ~3 ms a call, 0.6 s a repetition).
- */
-#define SEED_MIN_REPS 5
-
-static void raise_tail_samples(struct harness_cell *cell, const struct mux_profile *p)
-{
-	int64_t need = (1000 + SEED_MIN_REPS - 1) / SEED_MIN_REPS;
-
-	if (p->budget_ns >= 40 * MS && cell->iterations < need) {
-		cell->timeout_ns += (cell->timeout_ns - 20 * S) * need / cell->iterations;
-		cell->iterations = need;
-	}
-}
-
-/*
- * The seed table: select, poll and epoll over loopback tcp connections,
- * 10% of them readable, the client ends in side B's process (so 10,000
- * connections fit a 20,000 fd limit).  One scan sample is one wait call; the
- * register cells give the memory per connection beside the table's bytes.
- */
-static int plan_seed(struct harness_plan *plan, const struct mux_profile *p,
-		     const struct harness_mech *mechs, size_t nmechs)
-{
-	for (size_t s = 0; s < COUNT_OF(seed_mechs); s++)
-		for (size_t m = 0; m < nmechs; m++) {
-			if (strcmp(mechs[m].mechanism, seed_mechs[s][0]) ||
-			    strcmp(mechs[m].variant, seed_mechs[s][1]))
-				continue;
-			for (size_t k = 0; k < COUNT_OF(seed_nfds); k++) {
-				struct mux_axes a = {
-					.fd_type = "tcp", .ipc = "process", .placement = "same-cpu",
-					.nfds = seed_nfds[k], .active = seed_nfds[k] / 10,
-				};
-
-				if (add_cell(plan, p, &mechs[m], SCAN, &a))
-					return -ENOMEM;
-				raise_tail_samples(&plan->cells[plan->ncells - 1], p);
-				a.active = EVB_NA;
-				if (add_cell(plan, p, &mechs[m], REGISTER, &a))
-					return -ENOMEM;
-			}
 		}
 	return 0;
 }
@@ -379,14 +294,13 @@ int plan_mux(struct harness_plan *plan, const struct harness_plan_req *req,
 	const struct mux_profile *p = &profiles[req->profile];
 
 	if (req->preset)
-		return strcmp(req->preset, "seed-table") == 0 ? plan_seed(plan, p, mechs, nmechs)
-							       : 0;   /* another family's */
+		return plan_mux_preset(plan, req->preset, p, mechs, nmechs);
 	for (size_t m = 0; m < nmechs; m++) {
-		if (plan_scan(plan, p, &mechs[m]) ||
+		if (plan_mux_scan(plan, p, &mechs[m]) ||
 		    plan_two_sided(plan, p, &mechs[m], WAKEUP) ||
 		    plan_two_sided(plan, p, &mechs[m], LOOP) ||
 		    plan_register(plan, p, &mechs[m]))
 			return -ENOMEM;
 	}
-	return p->seed ? plan_seed(plan, p, mechs, nmechs) : 0;
+	return p->seed ? plan_mux_seed(plan, p, mechs, nmechs) : 0;
 }

@@ -2,7 +2,8 @@
  * test_compare.c - `evbench compare` on synthetic runs: an A/A comparison
  * calls (almost) nothing, a x1.5 copy is called slower, Benjamini-Hochberg
  * on a textbook example, --fail-on-slower exit codes, --json, precision
- * marks in the verdict, the sentinel and plan lines of the header.
+ * marks in the verdict, the sentinel and plan lines of the header, and no
+ * faster/slower between an emulated (vm_accel=tcg) run and one that is not.
  */
 #include <math.h>
 #include <stdio.h>
@@ -88,6 +89,35 @@ START_TEST(slower_copy_is_called_slower)
 
 	ck_assert_msg(slower * 100 >= 80 * NCELLS, "x1.5: only %zu of %d slower", slower, NCELLS);
 	ck_assert_uint_eq(verdicts(&p, "faster"), 0);
+	tu_rmtree(p.tmp);
+}
+END_TEST
+
+/* A x1.5 copy run under qemu tcg: no cell is called, and the header says why. */
+START_TEST(emulated_against_hardware_is_not_judged)
+{
+	struct sf_run a = { .ncells = 40, .reps = 5, .scale = 1.0, .cv = 0.02, .seed = 7 };
+	struct sf_run b = a;
+	struct pair p;
+	char *out = NULL;
+
+	b.seed = 8;
+	b.scale = 1.5;
+	b.env_extra = "vm_accel,tcg\n";
+	make_pair(&p, &a, &b);
+	ck_assert_int_eq(compare(&p, (const char *const[]){ "--fail-on-slower", "20", NULL },
+				 &out), 0);
+	ck_assert_msg(tu_contains(out, "no faster/slower: B ran emulated (vm_accel=tcg)"),
+		      "header without the emulation note");
+	ck_assert_uint_eq(verdicts(&p, "slower") + verdicts(&p, "faster"), 0);
+	ck_assert_uint_eq(verdicts(&p, "no verdict: emulated vs hardware"), 40);
+	free(out);
+	tu_rmtree(p.out);
+	/* Both emulated: judged as usual. */
+	a.env_extra = "vm_accel,tcg\n";
+	sf_write_run(p.a, &a);
+	ck_assert_int_eq(compare(&p, NULL, NULL), 0);
+	ck_assert_uint_ge(verdicts(&p, "slower"), 32);
 	tu_rmtree(p.tmp);
 }
 END_TEST
@@ -271,6 +301,7 @@ int main(void)
 	tcase_add_test(tc, json_parses);
 	tcase_add_test(tc, imprecise_side_is_named);
 	tcase_add_test(tc, header_sentinel_and_plan);
+	tcase_add_test(tc, emulated_against_hardware_is_not_judged);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }

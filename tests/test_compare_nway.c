@@ -240,6 +240,33 @@ START_TEST(report_of_compare_dir)
 }
 END_TEST
 
+/* --nway: two runs in the N-way form (a compare directory with the runs'
+ * environments and a heat map), as `evbench vm` writes for two kernels. */
+START_TEST(two_runs_nway_form)
+{
+	struct sf_run spec[3] = {
+		{ .ncells = 10, .reps = 5, .scale = 1.0, .cv = 0.03, .seed = 41 },
+		{ .ncells = 10, .reps = 5, .scale = 1.5, .cv = 0.03, .seed = 42 },
+		{ .ncells = 10, .reps = 5, .scale = 1.0, .cv = 0.03, .seed = 43 },
+	};
+	struct trio t;
+	char path[800];
+
+	make_trio(&t, spec);
+	const char *args[] = { "compare", "--nway", t.run[0], t.run[1], "--out", t.out, NULL };
+	struct evb_spawn_result res = tu_run("evbench", args, 60);
+
+	ck_assert_msg(res.exit_status == 0, "compare --nway: %s", tu_stderr());
+	evb_spawn_result_free(&res);
+	snprintf(path, sizeof(path), "%s/compare_runs.csv", t.out);
+	ck_assert_msg(access(path, R_OK) == 0, "no %s", path);
+	snprintf(path, sizeof(path), "%s/figures/heatmap_notify.dat", t.out);
+	ck_assert_msg(access(path, R_OK) == 0, "no %s", path);
+	ck_assert_uint_ge(count_run(t.csv, 2, "slower"), 8);
+	tu_rmtree(t.tmp);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("compare_nway");
@@ -251,6 +278,7 @@ int main(void)
 	tcase_add_test(tc, csv_and_json_shapes);
 	tcase_add_test(tc, emulated_against_hardware_refused);
 	tcase_add_test(tc, report_of_compare_dir);
+	tcase_add_test(tc, two_runs_nway_form);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }

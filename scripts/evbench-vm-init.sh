@@ -1,0 +1,57 @@
+#!/bin/busybox sh
+# /init of the initramfs `evbench vm` boots (scripts/evbench-vm.sh builds it).
+# Mounts what evbench needs, raises the guest's limits (the guest's only:
+# the host is never touched), runs `evbench run` with the options in
+# /evb/args, records the VM in env.csv, sends the run directory back over
+# the second serial port (/dev/ttyS1: gzip'd tar, base64, between markers)
+# and powers off.
+/bin/busybox --install -s /bin
+export PATH=/bin:/evb/bin HOME=/tmp EVB_PLOTS_DIR=/evb/plots
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t tmpfs tmp /tmp
+mount -t tmpfs run /run
+mkdir -p /run/lock
+hostname evbench-vm     # env.csv's hostname, and compare's header
+echo "EVB-VM: userspace up, kernel $(uname -r)"
+
+# Loopback for tcp cells (all of 127/8 routes to lo); limits for 100,000
+# connections and 1,000,000 fds.
+ip link set lo up
+sysctl -q -w fs.nr_open=1048576 fs.file-max=4194304 net.core.somaxconn=65535 \
+	net.ipv4.tcp_max_syn_backlog=65535 net.ipv4.ip_local_port_range="1024 65535"
+ulimit -n 1048576 || echo "EVB-VM: ulimit -n 1048576 refused"
+
+. /evb/args
+evbench run --out /run/R "$@"
+rc=$?
+echo "EVB-VM: evbench run exited $rc"
+
+# The VM's own keys in env.csv, after those evbench wrote.
+env_csv=/run/R/env.csv
+if [ -f "$env_csv" ]; then
+	while IFS='=' read -r key value; do
+		echo "$key,$value" >>"$env_csv"
+	done </evb/vm.env
+	echo "vm_guest_kernel,$(uname -r)" >>"$env_csv"
+	echo "vm_nr_open,$(cat /proc/sys/fs/nr_open)" >>"$env_csv"
+	echo "vm_somaxconn,$(cat /proc/sys/net/core/somaxconn)" >>"$env_csv"
+	echo "vm_ip_local_port_range,$(tr '\t' ' ' </proc/sys/net/ipv4/ip_local_port_range)" >>"$env_csv"
+	echo "vm_evbench_run_exit,$rc" >>"$env_csv"
+	if grep -q '^vm_accel=tcg' /evb/vm.env; then
+		n=$(($(grep -c '^warning_' "$env_csv") + 1))
+		echo "warning_$n,emulated CPU (qemu tcg): every figure is emulated; compare tcg runs only with tcg runs" >>"$env_csv"
+	fi
+fi
+
+if [ -d /run/R ]; then
+	{
+		echo "EVB-DATA-BEGIN"
+		tar czf - -C /run R | base64
+		echo "EVB-DATA-END"
+	} >/dev/ttyS1
+	echo "EVB-VM: run directory sent"
+fi
+sync
+poweroff -f

@@ -1,0 +1,339 @@
+#!/usr/bin/env bash
+# evbench-vm.sh - the work behind `evbench vm` (harness/vm.c checks the options
+# and runs this with them normalised; EVB_BIN_DIR names evbench's binaries).
+#
+# Per kernel: find the image (path, Debian package fetched into the cache,
+# or host), build the initramfs (cached by content), boot it under qemu,
+# let its /init run `evbench run`, and take the run directory back from the
+# VM's second serial port (a gzip'd tar, base64, between markers).  A kernel
+# that does not boot, panics or times out leaves a failed run directory.
+set -uo pipefail
+
+prog="evbench vm"
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/evbench"
+bin_dir="${EVB_BIN_DIR:?EVB_BIN_DIR is set by evbench vm}"
+src_dir="${EVB_SOURCE_DIR:?EVB_SOURCE_DIR is set by evbench vm}"
+kvm_boot_wait=8
+
+accel=auto cpus=2 memory=2048 timeout=1800 out=results
+kernels=()
+run_args=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--accel) accel=$2; shift 2 ;;
+	--kernel) kernels+=("$2"); shift 2 ;;
+	--cpus) cpus=$2; shift 2 ;;
+	--memory) memory=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	--) shift; run_args=("$@"); break ;;
+	*) echo "$prog: internal: unknown option '$1'" >&2; exit 2 ;;
+	esac
+done
+
+say() { echo "$prog: $*" >&2; }
+
+# qemu-system-x86 and busybox-static: installed as run_all.sh installs its
+# packages (root with apt-get), else the apt-get line and exit 1.
+need_packages() {
+	local missing=() pkg
+	command -v qemu-system-x86_64 >/dev/null || missing+=(qemu-system-x86)
+	[ -x /bin/busybox ] && file_is_static /bin/busybox || missing+=(busybox-static)
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		say "installing ${missing[*]}"
+		export DEBIAN_FRONTEND=noninteractive
+		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >&2 ||
+			{ say "apt-get install ${missing[*]} failed"; return 1; }
+	else
+		say "missing packages; install them with:"
+		echo "  sudo apt-get install ${missing[*]}" >&2
+		return 1
+	fi
+}
+
+file_is_static() { ! ldd "$1" >/dev/null 2>&1; }
+
+# The kernel image of package $1 (a meta-package leads to the image package
+# it depends on), unpacked under $cache/kernels; prints the vmlinuz path.
+kernel_from_package() {
+	local pkg=$1 depth=${2:-0} dir image dep
+	dir="$cache/kernels/$pkg"
+	image=$(ls "$dir"/root/boot/vmlinuz-* 2>/dev/null | head -n1)
+	if [ -z "$image" ]; then
+		mkdir -p "$dir" || return 1
+		rm -f "$dir"/*.deb
+		# As root, apt would hand the download to its _apt user, who
+		# cannot write to root's cache: download as root, quietly.
+		(cd "$dir" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >&2) ||
+			{ say "apt-get download $pkg failed (no such package, or no network)"; return 1; }
+		dpkg-deb -x "$dir"/*.deb "$dir/root" || { say "dpkg-deb -x of $pkg failed"; return 1; }
+		image=$(ls "$dir"/root/boot/vmlinuz-* 2>/dev/null | head -n1)
+	fi
+	if [ -z "$image" ]; then
+		dep=$(apt-cache depends --important "$pkg" 2>/dev/null |
+			sed -n 's/^ *Depends: \(linux-image-[^ ]*\)$/\1/p' | head -n1)
+		if [ -n "$dep" ] && [ "$depth" -lt 3 ]; then
+			say "$pkg holds no kernel image: following it to $dep"
+			kernel_from_package "$dep" $((depth + 1))
+			return
+		fi
+		say "package $pkg holds no /boot/vmlinuz-*"
+		return 1
+	fi
+	echo "$image"
+}
+
+# $1 (path | package | host) -> image path on stdout, or a reason on stderr.
+resolve_kernel() {
+	local k=$1
+	if [ "$k" = host ]; then
+		if [ -r "/boot/vmlinuz-$(uname -r)" ]; then
+			echo "/boot/vmlinuz-$(uname -r)"
+			return 0
+		fi
+		say "host: the running kernel's image is not available (/boot/vmlinuz-$(uname -r) does not exist or is unreadable)"
+		return 1
+	fi
+	if [[ "$k" == */* ]] || [ -f "$k" ]; then
+		[ -r "$k" ] && { echo "$k"; return 0; }
+		say "kernel image $k: not a readable file"
+		return 1
+	fi
+	kernel_from_package "$k"
+}
+
+# The initramfs: busybox, evbench and its drivers with the libraries ldd
+# names and the loader, plots, /init.  Cached by the hash of its contents.
+build_initramfs() {
+	local stage files=() f lib hash image
+	files=("$bin_dir"/evbench "$bin_dir"/evb-*)
+	hash=$( { cat "${files[@]}" /bin/busybox "$src_dir/scripts/evbench-vm-init.sh";
+		  for f in "${files[@]}"; do ldd "$f" 2>/dev/null; done; } | sha256sum | cut -c1-16)
+	image="$cache/initramfs/$hash.cpio.gz"
+	if [ -s "$image" ]; then
+		echo "$image"
+		return 0
+	fi
+	mkdir -p "$cache/initramfs" || return 1
+	stage=$(mktemp -d) || return 1
+	mkdir -p "$stage"/{bin,evb/bin,proc,sys,dev,tmp,run}
+	cp /bin/busybox "$stage/bin/busybox"
+	cp "${files[@]}" "$stage/evb/bin/"
+	cp -r "$src_dir/plots" "$stage/evb/plots"
+	cp "$src_dir/scripts/evbench-vm-init.sh" "$stage/init"
+	chmod 755 "$stage/init"
+	for lib in $(for f in "${files[@]}"; do ldd "$f"; done |
+		     grep -o '/[^ ]*' | sort -u); do
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done
+	# Built beside its final name and renamed: a concurrent build never
+	# sees half an archive.
+	local part rc
+	part=$(mktemp "$image.XXXXXX") || return 1
+	(cd "$stage" && find . | /bin/busybox cpio -o -H newc 2>/dev/null | gzip -1) \
+		>"$part" && mv "$part" "$image"
+	rc=$?
+	rm -rf "$stage" "$part"
+	[ $rc -eq 0 ] && echo "$image"
+}
+
+# The per-run part, appended to the cached archive: /evb/args (the run
+# options, shell-quoted) and /evb/vm.env (what the host knows).
+build_run_cpio() {
+	local stage=$1 accel_used=$2 a
+	mkdir -p "$stage/evb"
+	{
+		printf 'set --'
+		for a in "${run_args[@]}"; do
+			printf " '%s'" "${a//\'/\'\\\'\'}"
+		done
+		printf '\n'
+	} >"$stage/evb/args"
+	printf 'vm_accel=%s\nvm_cpus=%s\nvm_memory_mb=%s\n' "$accel_used" "$cpus" "$memory" \
+		>"$stage/evb/vm.env"
+	(cd "$stage" && find evb | /bin/busybox cpio -o -H newc 2>/dev/null | gzip -1)
+}
+
+qemu_pid=
+interrupted=0
+on_signal() {
+	interrupted=1
+	[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null
+}
+trap on_signal INT TERM
+
+# Boots $1 (image) with $2 (initramfs) under accel $3, logs in $4; returns
+# 0 when qemu ended by itself, 3 when the boot made no progress (kvm only),
+# 4 on timeout, 5 when interrupted.
+boot() {
+	local image=$1 initrd=$2 a=$3 work=$4 cpu=max waited=0
+	[ "$a" = kvm ] && cpu=host
+	: >"$work/console.log"
+	: >"$work/data.b64"
+	qemu-system-x86_64 -accel "$a" -cpu "$cpu" -m "$memory" -smp "$cpus" \
+		-display none -vga none -nic none -monitor none -no-reboot \
+		-serial "file:$work/console.log" -serial "file:$work/data.b64" \
+		-kernel "$image" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 oops=panic loglevel=4" \
+		2>"$work/qemu.log" &
+	qemu_pid=$!
+	while kill -0 "$qemu_pid" 2>/dev/null; do
+		if [ "$interrupted" = 1 ]; then
+			kill "$qemu_pid" 2>/dev/null; wait "$qemu_pid"; qemu_pid=; return 5
+		fi
+		if [ "$a" = kvm ] && [ "$waited" -eq "$kvm_boot_wait" ] &&
+		   ! grep -q 'Linux version' "$work/console.log"; then
+			kill "$qemu_pid" 2>/dev/null; wait "$qemu_pid"; qemu_pid=; return 3
+		fi
+		if [ "$waited" -ge "$timeout" ]; then
+			kill "$qemu_pid" 2>/dev/null; wait "$qemu_pid"; qemu_pid=; return 4
+		fi
+		sleep 1 & wait $!
+		waited=$((waited + 1))
+	done
+	wait "$qemu_pid"
+	qemu_pid=
+	# Ctrl-C reaches qemu too, which may end before the loop sees the flag.
+	[ "$interrupted" = 1 ] && return 5
+	# A kvm qemu that died before any kernel output made no progress either.
+	if [ "$a" = kvm ] && ! grep -q 'Linux version' "$work/console.log"; then
+		return 3
+	fi
+	return 0
+}
+
+# A run directory for a kernel that gave none back: console log and reason.
+failed_dir() {
+	local dir=$1 label=$2 reason=$3 work=$4 used=$5
+	mkdir -p "$dir" || return 1
+	[ -f "$work/console.log" ] && cp "$work/console.log" "$dir/vm-console.log"
+	[ -s "$work/qemu.log" ] && cp "$work/qemu.log" "$dir/vm-qemu.log"
+	{
+		echo "key,value"
+		echo "kernel_release,$label"
+		echo "run_state,\"failed: $reason\""
+		echo "vm_accel,$used"
+		echo "vm_cpus,$cpus"
+		echo "vm_memory_mb,$memory"
+	} >"$dir/env.csv"
+	if [ -f "$dir/vm-console.log" ]; then
+		say "$label: FAILED: $reason (console log: $dir/vm-console.log)"
+	else
+		say "$label: FAILED: $reason"
+	fi
+}
+
+# Why a boot gave nothing back, from the console.
+failure_reason() {
+	local work=$1 status=$2 line
+	case $status in
+	4) echo "timed out after ${timeout} s (--timeout)"; return ;;
+	5) echo "interrupted: the VM was stopped"; return ;;
+	esac
+	line=$(grep -m1 -E 'Kernel panic|BUG:|Oops' "$work/console.log" | tr -d '\r\n"')
+	if [ -n "$line" ]; then echo "kernel panic: $line"
+	elif ! grep -q 'Linux version' "$work/console.log"; then
+		echo "did not boot (no kernel output on the console; qemu: $(tail -n1 "$work/qemu.log" | tr -d '"'))"
+	elif ! grep -q 'EVB-VM: userspace up' "$work/console.log"; then
+		echo "the kernel booted but did not reach /init (initramfs not unpacked?)"
+	else echo "the VM powered off without sending the run directory back"
+	fi
+}
+
+# One kernel, start to end; sets run_dir when the run directory came back.
+# Runs in the main shell (not a command substitution), so its trap sees Ctrl-C.
+run_kernel() {
+	local k=$1 initrd=$2 image label work used status dir stamp reason
+	stamp=$(date -u +%Y%m%dT%H%M%SZ)
+	work=$(mktemp -d) || return 1
+	if ! image=$(resolve_kernel "$k"); then
+		label=${k//\//_}
+		failed_dir "$out/$stamp-vm-$label-failed" "$k" "kernel $k not available (see above)" "$work" "$accel"
+		rm -rf "$work"; return 1
+	fi
+	label=$(basename "$image"); label=${label#vmlinuz-}
+	build_run_cpio "$work/stage" tcg >"$work/run-tcg.cpio.gz" || return 1
+	build_run_cpio "$work/stage" kvm >"$work/run-kvm.cpio.gz" || return 1
+	used=$accel
+	if [ "$accel" = auto ]; then
+		if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then used=kvm; else used=tcg; fi
+	fi
+	say "$label: booting under $used ($cpus CPUs, $memory MiB, timeout ${timeout} s)"
+	cat "$initrd" "$work/run-$used.cpio.gz" >"$work/initrd.gz"
+	boot "$image" "$work/initrd.gz" "$used" "$work"
+	status=$?
+	if [ $status -eq 3 ]; then
+		if [ "$accel" = auto ]; then
+			say "$label: kvm made no progress (no kernel output within ${kvm_boot_wait} s; qemu: $(tail -n1 "$work/qemu.log")): falling back to tcg, figures will be emulated"
+			used=tcg
+			cat "$initrd" "$work/run-tcg.cpio.gz" >"$work/initrd.gz"
+			boot "$image" "$work/initrd.gz" tcg "$work"
+			status=$?
+		fi
+		[ $status -eq 3 ] && status=6
+	fi
+	dir="$out/$stamp-vm-$label-$used"
+	if [ $status -eq 0 ] && grep -q '^EVB-DATA-END' "$work/data.b64"; then
+		mkdir -p "$work/back" &&
+		sed -n '/^EVB-DATA-BEGIN/,/^EVB-DATA-END/p' "$work/data.b64" | tr -d '\r' |
+			grep -v '^EVB-DATA-' | base64 -d | tar xzf - -C "$work/back" &&
+		mv "$work/back/R" "$dir" && cp "$work/console.log" "$dir/vm-console.log" || {
+			failed_dir "$dir" "$label" "the run directory came back damaged" "$work" "$used"
+			rm -rf "$work"; return 1; }
+		say "$label: run directory back: $dir"
+		rm -rf "$work"
+		run_dir=$dir
+		return 0
+	fi
+	[ $status -eq 6 ] && reason="kvm: no kernel output within ${kvm_boot_wait} s" ||
+		reason=$(failure_reason "$work" "$status")
+	failed_dir "$dir-failed" "$label" "$reason" "$work" "$used"
+	rm -rf "$work"
+	[ $status -eq 5 ] && return 130
+	return 1
+}
+
+# The whole run, called from the last line: bash has read the entire
+# script before any of it runs.
+main() {
+	local initrd runs=() failed=0 dir k
+	need_packages || return 1
+	mkdir -p "$out" "$cache" || { say "cannot create $out or $cache"; return 1; }
+	initrd=$(build_initramfs) || { say "cannot build the initramfs"; return 1; }
+	say "initramfs: $initrd"
+	for k in "${kernels[@]}"; do
+		if [ "$interrupted" = 1 ]; then
+			say "interrupted: kernel $k not run"
+			continue
+		fi
+		run_dir=
+		run_kernel "$k" "$initrd"
+		case $? in
+		0) runs+=("$run_dir") ;;
+		130) interrupted=1; failed=$((failed + 1)) ;;
+		*) failed=$((failed + 1)) ;;
+		esac
+	done
+	for dir in "${runs[@]}"; do
+		"$bin_dir/evbench" plot "$dir" >&2 || say "$dir: figures not drawn"
+		"$bin_dir/evbench" report "$dir" >&2 || say "$dir: report not written"
+	done
+	if [ ${#runs[@]} -ge 2 ] && [ "$interrupted" = 0 ]; then
+		local cmp_dir
+		cmp_dir="$out/compare-vm-$(date -u +%Y%m%dT%H%M%SZ)"
+		if "$bin_dir/evbench" compare --nway --out "$cmp_dir" "${runs[@]}" >&2; then
+			"$bin_dir/evbench" report "$cmp_dir" >&2 || say "$cmp_dir: report not written"
+		else
+			say "compare of ${runs[*]} failed"
+		fi
+	fi
+	for dir in "${runs[@]}"; do echo "$dir"; done
+	[ "$interrupted" = 1 ] && return 130
+	[ $failed -gt 0 ] && return 1
+	return 0
+}
+
+main
+exit $?
