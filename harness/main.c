@@ -70,6 +70,8 @@ static const struct command commands[] = {
 	  harness_cmd_crosscheck },
 	{ "compare", "what changed between runs A and B, with a verdict per cell",
 	  harness_cmd_compare },
+	{ "bundle", "pack evbench, its drivers and libraries to run where nothing is installed",
+	  harness_cmd_bundle },
 };
 
 static void usage(FILE *out)
