@@ -1,5 +1,6 @@
 /*
- * compare.c - `evbench compare A B`: what changed between two runs.
+ * compare.c - `evbench compare A B [C ...]`: what changed between two runs
+ * (three or more: compare_nway.c).
  *
  * The stages: load both run directories (runread.c), join their cells and
  * judge each (compare_cells.c), read the sentinel and the plans
@@ -27,17 +28,11 @@
 
 static const char *const metric_names[] = { "p50", "p99", "ops_per_s", NULL };
 
-struct cmp_opts {
-	const char *csv, *json, *out;
-	bool benchstat;
-	double fail_on_slower_pct;      /* < 0: off */
-};
-
 static void usage(void)
 {
-	printf("Usage: evbench compare A B [--metric p50|p99|ops_per_s] [--min-change PCT]\n"
-	       "                      [--fail-on-slower PCT] [--csv FILE] [--json FILE]\n"
-	       "                      [--benchstat] [--out DIR]\n"
+	printf("Usage: evbench compare A B [C ...] [--metric p50|p99|ops_per_s]\n"
+	       "                      [--min-change PCT] [--fail-on-slower PCT] [--csv FILE]\n"
+	       "                      [--json FILE] [--benchstat] [--out DIR] [--cells TEXT]\n"
 	       "\n"
 	       "Joins the cells of run directories A and B on their axes and, per cell,\n"
 	       "gives the medians over repetitions, the ratio B/A with a 95%% bootstrap CI,\n"
@@ -55,7 +50,14 @@ static void usage(void)
 	       "  --json FILE           write the header and the table as JSON to FILE\n"
 	       "  --benchstat           write a.bench.txt and b.bench.txt (Go benchmark format)\n"
 	       "  --out DIR             where compare.csv and the figure go (new or empty);\n"
-	       "                        default results/compare-<A>-vs-<B>/\n",
+	       "                        default results/compare-<A>-vs-<B>/\n"
+	       "\n"
+	       "With three or more runs, each is compared with the first (the baseline),\n"
+	       "with one Benjamini-Hochberg correction over every cell x run; compare.csv\n"
+	       "has one record per cell x run, compare_runs.csv the runs' environments,\n"
+	       "figures/ a heat map and mechanism lines per family, and `evbench report\n"
+	       "DIR` writes the page (README, \"Three or more runs\").\n"
+	       "  --cells TEXT          mechanism lines over the cells whose label has TEXT\n",
 	       CMP_MIN_REPS, MIN_CHANGE_PCT);
 }
 
@@ -75,7 +77,7 @@ static double parse_pct(const char *prog, const char *opt, const char *text)
 static void parse_args(int argc, char **argv, struct cmp *c, struct cmp_opts *o)
 {
 	enum { OPT_METRIC = 0x100, OPT_CSV, OPT_JSON, OPT_BENCHSTAT, OPT_OUT, OPT_MIN_CHANGE,
-	       OPT_FAIL_ON_SLOWER, OPT_HELP };
+	       OPT_FAIL_ON_SLOWER, OPT_CELLS, OPT_HELP };
 	static const struct option long_options[] = {
 		{ "metric", required_argument, NULL, OPT_METRIC },
 		{ "csv", required_argument, NULL, OPT_CSV },
@@ -84,6 +86,7 @@ static void parse_args(int argc, char **argv, struct cmp *c, struct cmp_opts *o)
 		{ "out", required_argument, NULL, OPT_OUT },
 		{ "min-change", required_argument, NULL, OPT_MIN_CHANGE },
 		{ "fail-on-slower", required_argument, NULL, OPT_FAIL_ON_SLOWER },
+		{ "cells", required_argument, NULL, OPT_CELLS },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -117,6 +120,9 @@ static void parse_args(int argc, char **argv, struct cmp *c, struct cmp_opts *o)
 		case OPT_FAIL_ON_SLOWER:
 			o->fail_on_slower_pct = parse_pct(prog, "--fail-on-slower", optarg);
 			break;
+		case OPT_CELLS:
+			o->cells = optarg;
+			break;
 		case OPT_HELP:
 			usage();
 			exit(0);
@@ -124,11 +130,14 @@ static void parse_args(int argc, char **argv, struct cmp *c, struct cmp_opts *o)
 			evb_usage_error(prog, "unknown option (see above)");
 		}
 	}
-	if (argc - optind != 2)
-		evb_usage_error(prog, "expected two run directories, A and B");
+	if (argc - optind < 2)
+		evb_usage_error(prog, "expected two or more run directories");
+	if (argc - optind > CMP_MAX_RUNS)
+		evb_usage_error(prog, "%d run directories: at most %d", argc - optind,
+				CMP_MAX_RUNS);
 }
 
-static const char *base_name(const char *path, char *buf, size_t len)
+const char *cmp_base_name(const char *path, char *buf, size_t len)
 {
 	size_t n;
 
@@ -170,7 +179,7 @@ static int write_outputs(const struct cmp *c, const struct cmp_opts *o, const ch
 }
 
 /* Cells judged slower by more than the threshold, named on stderr. */
-static size_t count_too_slow(const struct cmp *c, double pct)
+size_t cmp_count_too_slow(const struct cmp *c, double pct)
 {
 	size_t n = 0;
 
@@ -188,7 +197,7 @@ static size_t count_too_slow(const struct cmp *c, double pct)
 	return n;
 }
 
-static int load_runs(struct cmp *c, char **dirs)
+int cmp_load_runs(struct cmp *c, char *const *dirs)
 {
 	char error[600];
 
@@ -202,6 +211,7 @@ static int load_runs(struct cmp *c, char **dirs)
 				c->run[s].state);
 		harness_env_target(&c->run[s].env, &c->target[s]);
 	}
+	c->accel_mismatch = cmp_run_emulated(&c->run[0]) != cmp_run_emulated(&c->run[1]);
 	return 0;
 }
 
@@ -215,7 +225,12 @@ int harness_cmd_compare(int argc, char **argv)
 	if (!c)
 		return 1;
 	parse_args(argc, argv, c, &o);
-	if (load_runs(c, argv + optind)) {
+	if (argc - optind > 2) {
+		ret = cmp_nway(c, &o, argv + optind, (size_t)(argc - optind));
+		free(c);
+		return ret;
+	}
+	if (cmp_load_runs(c, argv + optind)) {
 		ret = 2;
 		goto out_free;
 	}
@@ -230,8 +245,8 @@ int harness_cmd_compare(int argc, char **argv)
 	cmp_print_table(c, stdout);
 
 	snprintf(stem, sizeof(stem), "results/compare-%s-vs-%s",
-		 base_name(argv[optind], name[0], sizeof(name[0])),
-		 base_name(argv[optind + 1], name[1], sizeof(name[1])));
+		 cmp_base_name(argv[optind], name[0], sizeof(name[0])),
+		 cmp_base_name(argv[optind + 1], name[1], sizeof(name[1])));
 	if (harness_newdir(o.out, stem, dir, sizeof(dir), error, sizeof(error))) {
 		fprintf(stderr, "%s compare: %s\n", HARNESS_PROG, error);
 		ret = 2;
@@ -240,10 +255,11 @@ int harness_cmd_compare(int argc, char **argv)
 	ret = write_outputs(c, &o, dir);
 	printf("\n%zu cells:", c->ncells);
 	for (int k = 0; k < CMP_NCLASSES; k++)
-		printf("%s %zu %s", k ? "," : "", c->counts[k], cmp_class_names[k]);
+		if (k != CMP_REFUSED || c->counts[k])
+			printf("%s %zu %s", k ? "," : "", c->counts[k], cmp_class_names[k]);
 	printf("\nwritten to %s/ (compare.csv, figures/compare.svg and .png%s%s)\n", dir,
 	       o.benchstat ? ", a.bench.txt, b.bench.txt" : "", o.json ? ", the JSON" : "");
-	if (count_too_slow(c, o.fail_on_slower_pct))
+	if (cmp_count_too_slow(c, o.fail_on_slower_pct))
 		ret = 1;
 out_free:
 	cmp_free_cells(c);

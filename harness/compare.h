@@ -1,6 +1,11 @@
 /*
- * compare.h - `evbench compare A B`, shared by its files:
+ * compare.h - `evbench compare A B [C ...]`, shared by its files:
  *   compare.c          the command: options, order of the stages, exit code
+ *   compare_nway.c     three or more runs: each against the first, one
+ *                      false-discovery correction over all of them
+ *   compare_nway_out.c their table, compare.csv, --json, the run list and
+ *                      the figures (heat map, lines across runs)
+ *   compare_report.c   `evbench report` of an N-way compare directory
  *   compare_cells.c    joining the cells of A and B and the verdict per cell
  *   compare_header.c   what the table rests on: environment, sentinel, plan
  *   compare_out.c      the table on stdout, compare.csv, --json, benchstat,
@@ -22,11 +27,13 @@
 #define CMP_ALPHA 0.05             /* false discovery rate over the compared cells */
 #define CMP_BOOTSTRAP_ROUNDS 2000
 #define CMP_NBUCKETS 4096
+#define CMP_MAX_RUNS 32
 
 enum cmp_metric { CMP_P50, CMP_P99, CMP_OPS };
 
 enum cmp_class {
 	CMP_FASTER, CMP_SLOWER, CMP_SAME, CMP_INSUFFICIENT, CMP_SKIPPED, CMP_ONLY_A, CMP_ONLY_B,
+	CMP_REFUSED,    /* one run emulated (vm_accel=tcg), the other on hardware */
 	CMP_NCLASSES,
 };
 extern const char *const cmp_class_names[];   /* "faster", ..., "only in B" */
@@ -48,7 +55,7 @@ struct cmp_cell {
 	double p_mwu;                   /* Mann-Whitney's p, shown beside p */
 	bool p_is_mwu;                  /* p fell back to Mann-Whitney (a value <= 0) */
 	enum cmp_class cls;
-	char verdict[48];       /* class name, plus "(A imprecise)" and the like */
+	char verdict[64];       /* class name, plus "(A imprecise)" and the like */
 	char warning[256];      /* plan differences for this cell ("" when none) */
 	struct cmp_cell *next;  /* hash chain */
 };
@@ -72,12 +79,71 @@ struct cmp {
 	char plan_note[256];    /* header line on the plans of A and B */
 	size_t plan_diffs;      /* cells whose plans differ */
 	size_t counts[CMP_NCLASSES];
+	bool accel_mismatch;    /* one run emulated, the other not: no faster/slower */
 };
+
+struct cmp_opts {
+	const char *csv, *json, *out;
+	const char *cells;              /* N-way lines figure: cells whose label has this */
+	bool benchstat;
+	double fail_on_slower_pct;      /* < 0: off */
+};
+
+/*
+ * N-way: pair[i] compares run 0 (the baseline) with run i + 1.  keys is
+ * the union of the cells in order of first appearance; at[k * npairs + i]
+ * is key k's cell in pair i, NULL when neither run of the pair has it.
+ */
+struct cmp_nway {
+	size_t nruns, npairs;
+	struct cmp *pair[CMP_MAX_RUNS - 1];
+	char names[CMP_MAX_RUNS][256];  /* base names of the run directories */
+	const char **keys;
+	struct cmp_cell **at;
+	size_t nkeys;
+	size_t counts[CMP_NCLASSES];    /* over every cell x run */
+	const char *cells;              /* --cells */
+};
+
+/* compare.c */
+int cmp_load_runs(struct cmp *c, char *const *dirs);
+const char *cmp_base_name(const char *path, char *buf, size_t len);
+/* Cells judged slower by more than pct, named on stderr (pct < 0: none). */
+size_t cmp_count_too_slow(const struct cmp *c, double pct);
+
+/* compare_nway.c: the command for n >= 3 runs; its exit status. */
+int cmp_nway(const struct cmp *opts, const struct cmp_opts *o, char *const *dirs, size_t n);
+/* A key's cell from the first pair that has it, and that pair. */
+const struct cmp_cell *cmp_nway_any(const struct cmp_nway *nw, size_t k, const struct cmp **c);
+/* "1 2 4" or "all": the runs (1-based) that have key k. */
+void cmp_nway_present(const struct cmp_nway *nw, size_t k, char *buf, size_t len);
+
+/* compare_nway_out.c */
+void cmp_nway_print(const struct cmp_nway *nw, FILE *out);
+int cmp_nway_csv(const struct cmp_nway *nw, const char *path);
+int cmp_nway_json(const struct cmp_nway *nw, const char *path);
+/* compare_runs.csv: one row per run, its directory and environment keys. */
+int cmp_nway_runs_csv(const struct cmp_nway *nw, const char *path);
+int cmp_nway_draw(const struct cmp_nway *nw, const char *dir);
+
+/* compare_report.c: is dir an N-way compare directory (compare_runs.csv)? */
+bool cmp_is_nway_dir(const char *dir);
+/* Its report.html and report.md.  0 or -errno with error set. */
+int cmp_nway_report(const char *dir, char *error, size_t error_len);
 
 /* compare_cells.c */
 int cmp_add_side(struct cmp *c, int side);
 /* Judge every cell, BH-adjust the p-values, count the classes.  0 or -ENOMEM. */
 int cmp_judge_all(struct cmp *c);
+/* The two halves of cmp_judge_all, for a caller that adjusts p-values over
+ * several comparisons at once (compare_nway.c): medians, ratio, CI and p;
+ * then, once each cell's q is set, the verdicts and counts. */
+void cmp_measure_all(struct cmp *c);
+void cmp_decide_all(struct cmp *c);
+/* The cell with this key, or NULL. */
+struct cmp_cell *cmp_cell_find(const struct cmp *c, const char *key);
+/* Is the run emulated (env.csv vm_accel=tcg)? */
+bool cmp_run_emulated(const struct harness_run *run);
 /* How far a slower cell moved the wrong way, in percent (time per op). */
 double cmp_slowdown_pct(const struct cmp_cell *cell);
 void cmp_free_cells(struct cmp *c);

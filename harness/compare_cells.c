@@ -26,7 +26,11 @@
  *                        "skipped" when neither run could measure the cell.
  *                        A side whose figure missed its precision target
  *                        (max reps, time budget, bimodal) is named:
- *                        "slower (A imprecise)".
+ *                        "slower (A imprecise)".  Between a run emulated
+ *                        by QEMU's TCG (env.csv vm_accel=tcg) and one on
+ *                        hardware (no vm_accel, or kvm) no cell is called
+ *                        faster or slower: "no verdict: emulated vs
+ *                        hardware", since emulation changes every cost.
  * "faster" means better for the figure: lower latency, higher throughput.
  * Cells present in one run only are listed, never dropped.
  */
@@ -46,7 +50,8 @@
 const char *const cmp_class_names[] = {
 	[CMP_FASTER] = "faster", [CMP_SLOWER] = "slower", [CMP_SAME] = "~",
 	[CMP_INSUFFICIENT] = "insufficient", [CMP_SKIPPED] = "skipped",
-	[CMP_ONLY_A] = "only in A", [CMP_ONLY_B] = "only in B", NULL,
+	[CMP_ONLY_A] = "only in A", [CMP_ONLY_B] = "only in B",
+	[CMP_REFUSED] = "no verdict: emulated vs hardware", NULL,
 };
 
 static unsigned hash_key(const char *key)
@@ -58,14 +63,23 @@ static unsigned hash_key(const char *key)
 	return h % CMP_NBUCKETS;
 }
 
+struct cmp_cell *cmp_cell_find(const struct cmp *c, const char *key)
+{
+	struct cmp_cell *cell;
+
+	for (cell = c->buckets[hash_key(key)]; cell; cell = cell->next)
+		if (!strcmp(cell->key, key))
+			return cell;
+	return NULL;
+}
+
 static struct cmp_cell *cell_get(struct cmp *c, const char *key)
 {
 	unsigned h = hash_key(key);
-	struct cmp_cell *cell;
+	struct cmp_cell *cell = cmp_cell_find(c, key);
 
-	for (cell = c->buckets[h]; cell; cell = cell->next)
-		if (!strcmp(cell->key, key))
-			return cell;
+	if (cell)
+		return cell;
 	if (c->ncells == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 256;
 		struct cmp_cell **cells = realloc(c->cells, cap * sizeof(*cells));
@@ -213,9 +227,9 @@ static enum cmp_class significant_class(const struct cmp *c, const struct cmp_ce
 static void decide(const struct cmp *c, struct cmp_cell *cell)
 {
 	if (cell->cls == CMP_SAME)
-		cell->cls = significant_class(c, cell);
+		cell->cls = c->accel_mismatch ? CMP_REFUSED : significant_class(c, cell);
 	snprintf(cell->verdict, sizeof(cell->verdict), "%s", cmp_class_names[cell->cls]);
-	if (cell->cls > CMP_SAME)
+	if (cell->cls > CMP_SAME && cell->cls != CMP_REFUSED)
 		return;
 	bool ia = imprecise(&cell->side[0].precision);
 	bool ib = imprecise(&cell->side[1].precision);
@@ -223,6 +237,21 @@ static void decide(const struct cmp *c, struct cmp_cell *cell)
 	if (ia || ib)
 		snprintf(cell->verdict, sizeof(cell->verdict), "%s (%s imprecise)",
 			 cmp_class_names[cell->cls], ia && ib ? "A, B" : ia ? "A" : "B");
+}
+
+void cmp_measure_all(struct cmp *c)
+{
+	for (size_t i = 0; i < c->ncells; i++)
+		measure(c, c->cells[i]);
+}
+
+void cmp_decide_all(struct cmp *c)
+{
+	memset(c->counts, 0, sizeof(c->counts));
+	for (size_t i = 0; i < c->ncells; i++) {
+		decide(c, c->cells[i]);
+		c->counts[c->cells[i]->cls]++;
+	}
 }
 
 int cmp_judge_all(struct cmp *c)
@@ -233,19 +262,15 @@ int cmp_judge_all(struct cmp *c)
 
 	if (!p || !q)
 		goto out_free;
-	for (size_t i = 0; i < c->ncells; i++) {
-		measure(c, c->cells[i]);
+	cmp_measure_all(c);
+	for (size_t i = 0; i < c->ncells; i++)
 		p[i] = c->cells[i]->p;
-	}
 	ret = evb_bh_adjust(p, c->ncells, q);
 	if (ret)
 		goto out_free;
-	memset(c->counts, 0, sizeof(c->counts));
-	for (size_t i = 0; i < c->ncells; i++) {
+	for (size_t i = 0; i < c->ncells; i++)
 		c->cells[i]->q = q[i];
-		decide(c, c->cells[i]);
-		c->counts[c->cells[i]->cls]++;
-	}
+	cmp_decide_all(c);
 out_free:
 	free(p);
 	free(q);

@@ -22,8 +22,13 @@ const char *const cmp_env_keys[] = {
 	"cpuidle_driver", "mitigations", "cpu_dma_latency_us", "tuning_cpu_dma_latency",
 	"timer_slack_ns", "thp", "io_uring_disabled", "rlimit_nofile_hard", "compiler", "cflags",
 	"liburing", "evbench_commit", "run_profile", "run_reps", "run_precision_pct",
-	"run_min_reps", "run_max_reps", NULL,
+	"run_min_reps", "run_max_reps", "vm_accel", "vm_cpus", "vm_memory", NULL,
 };
+
+bool cmp_run_emulated(const struct harness_run *run)
+{
+	return !strcmp(harness_run_env(run, "vm_accel"), "tcg");
+}
 
 /* The plan columns that decide how a cell is measured. */
 static const char *const plan_columns[] = {
@@ -189,6 +194,11 @@ void cmp_print_header(const struct cmp *c, FILE *out)
 	if (!diffs)
 		fprintf(out, "environment: no difference in the recorded keys\n");
 	print_sentinel(c, out);
+	if (c->accel_mismatch)
+		fprintf(out, "no faster/slower: %s ran emulated (vm_accel=tcg), %s on hardware; "
+			"emulation changes every cost, so compare TCG runs only with TCG runs\n",
+			cmp_run_emulated(&c->run[0]) ? "A" : "B",
+			cmp_run_emulated(&c->run[0]) ? "B" : "A");
 	fprintf(out, "%s\n", c->plan_note);
 	fprintf(out, "verdict: faster/slower when q (Benjamini-Hochberg over Welch's t on logs) "
 		"< %.2f and B/A lies beyond 1 +- %.3g%%\n", CMP_ALPHA, 100.0 * c->min_change);

@@ -172,6 +172,8 @@ static void json_header(const struct cmp *c, FILE *f)
 	json_str(f, c->plan_note);
 	fprintf(f, ",\"plan_differences\":%zu,\"counts\":{", c->plan_diffs);
 	for (int k = 0; k < CMP_NCLASSES; k++) {
+		if (k == CMP_REFUSED && !c->counts[k])
+			continue;
 		fprintf(f, "%s", k ? "," : "");
 		json_str(f, cmp_class_names[k]);
 		fprintf(f, ":%zu", c->counts[k]);

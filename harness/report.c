@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compare.h"
 #include "evb_cli.h"
 #include "figures.h"
 #include "harness.h"
@@ -347,12 +348,14 @@ int harness_cmd_report(int argc, char **argv)
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("Usage: evbench report RUN\n\nWrites RUN/report.html (self-contained: "
 		       "figures inlined as SVG) and RUN/report.md (figures as PNG links) from "
-		       "the run's CSV files.  An interrupted run is reported as incomplete.\n");
+		       "the run's CSV files.  An interrupted run is reported as incomplete.\n"
+		       "RUN may also be the directory of a compare of three or more runs.\n");
 		return 0;
 	}
 	if (argc != 2)
 		evb_usage_error(HARNESS_PROG " report", "expected one argument: a run directory");
-	if (harness_report(argv[1], error, sizeof(error))) {
+	if (cmp_is_nway_dir(argv[1]) ? cmp_nway_report(argv[1], error, sizeof(error)) :
+	    harness_report(argv[1], error, sizeof(error))) {
 		fprintf(stderr, "%s report: %s\n", HARNESS_PROG, error);
 		return 2;
 	}

@@ -1,7 +1,9 @@
 /*
  * test_fuzz.c - mutated results.csv files (truncations, deleted and
  * duplicated fields and lines, garbage and huge numbers, empty cells, NaN,
- * stray quotes; sometimes in sentinel.csv, plan.csv and env.csv too) fed to `evbench summarize`, `report` and `compare`: each
+ * stray quotes; sometimes in sentinel.csv, plan.csv and env.csv too) fed
+ * to `evbench summarize`, `report` and `compare` (of two runs, and of three
+ * with the mutant in the middle, then the report of that compare): each
  * exits 0 or 2, never dies of a signal or a sanitizer report.  Run it in
  * an EVB_SANITIZE build to make the last part mean something.
  */
@@ -184,6 +186,13 @@ START_TEST(mutated_results_never_crash)
 		accepted[1] += !expect_0_or_2((const char *const[]){ "report", dir, NULL });
 		accepted[2] += !expect_0_or_2((const char *const[]){ "compare", dir, base, "--out",
 								     out, NULL });
+		if (round % 3)
+			continue;
+		/* Three runs, the mutant in the middle, and the page of that compare. */
+		snprintf(out, sizeof(out), "%s/nway%d", tmp, round);
+		if (!expect_0_or_2((const char *const[]){ "compare", base, dir, base, "--out", out,
+							  NULL }))
+			expect_0_or_2((const char *const[]){ "report", out, NULL });
 	}
 	/* Both paths taken: some mutants are read, some refused. */
 	fprintf(stderr, "fuzz: of %d mutants, accepted by summarize %zu, report %zu, "

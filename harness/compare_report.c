@@ -1,0 +1,183 @@
+/*
+ * compare_report.c - `evbench report DIR` of an N-way compare directory
+ * (one holding compare_runs.csv): report.html and report.md headed by the
+ * environment differences across the runs (kernel, vm_accel, CPU,
+ * mitigations, ...), then the verdicts per run, and per family the heat
+ * map and the mechanism lines drawn by compare, then the cells called
+ * faster or slower.  Everything is read back from compare_runs.csv and
+ * compare.csv, so the page can be rewritten without the runs.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compare.h"
+#include "doc.h"
+#include "evb_csv.h"
+
+#define REPORT_MAX_LISTED 40
+
+bool cmp_is_nway_dir(const char *dir)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/compare_runs.csv", dir);
+	return access(path, R_OK) == 0;
+}
+
+/* Rows: the environment keys whose values differ across the runs. */
+static void env_section(struct doc *d, const struct evb_table *runs)
+{
+	const char *headers[CMP_MAX_RUNS + 1] = { "key" };
+	const char *cells[CMP_MAX_RUNS + 1];
+	size_t n = runs->nrows < CMP_MAX_RUNS ? runs->nrows : CMP_MAX_RUNS;
+	int diffs = 0;
+
+	doc_h(d, 2, "Environment differences");
+	for (size_t r = 0; r < n; r++)
+		headers[r + 1] = evb_table_get(runs, r, evb_table_col(runs, "name"));
+	for (int i = 0; cmp_env_keys[i]; i++) {
+		int col = evb_table_col(runs, cmp_env_keys[i]);
+		bool differ = false;
+
+		for (size_t r = 1; r < n && !differ; r++)
+			differ = strcmp(evb_table_get(runs, 0, col), evb_table_get(runs, r, col));
+		if (!differ && strcmp(cmp_env_keys[i], "kernel_release"))
+			continue;
+		if (!diffs++)
+			doc_table(d, (int)n + 1, headers);
+		cells[0] = cmp_env_keys[i];
+		for (size_t r = 0; r < n; r++)
+			cells[r + 1] = evb_table_get(runs, r, col);
+		doc_row(d, cells);
+	}
+	doc_table_end(d);
+	for (size_t r = 0; r < n; r++) {
+		if (!strcmp(evb_table_get(runs, r, evb_table_col(runs, "vm_accel")), "tcg")) {
+			doc_note(d, "Run %zu (%s) ran emulated (QEMU TCG): its figures are emulated; "
+				 "compare TCG runs only with TCG runs (against a hardware run no "
+				 "cell is called faster or slower).", r + 1, headers[r + 1]);
+		}
+	}
+}
+
+/* Verdicts per run and the families, in order of first appearance. */
+static size_t verdicts(struct doc *d, const struct evb_table *t, const struct evb_table *runs,
+		       const char **families, size_t max)
+{
+	int run_col = evb_table_col(t, "run"), verdict_col = evb_table_col(t, "verdict");
+	int fam_col = evb_table_col(t, "family");
+	size_t nfam = 0;
+
+	doc_h(d, 2, "Verdicts against run 1 (%s)",
+	      evb_table_get(runs, 0, evb_table_col(runs, "name")));
+	for (size_t r = 1; r < runs->nrows; r++) {
+		char run[32];
+		size_t slower = 0, faster = 0, total = 0;
+
+		snprintf(run, sizeof(run), "%zu", r + 1);
+		for (size_t i = 0; i < t->nrows; i++) {
+			const char *v = evb_table_get(t, i, verdict_col);
+
+			if (strcmp(evb_table_get(t, i, run_col), run))
+				continue;
+			total++;
+			slower += !strncmp(v, "slower", 6);
+			faster += !strncmp(v, "faster", 6);
+		}
+		doc_item(d, "run %zu (%s): %zu cells, %zu slower, %zu faster", r + 1,
+			 evb_table_get(runs, r, evb_table_col(runs, "name")), total, slower, faster);
+	}
+	doc_list_end(d);
+	for (size_t i = 0; i < t->nrows; i++) {
+		const char *family = evb_table_get(t, i, fam_col);
+		size_t f = 0;
+
+		while (f < nfam && strcmp(families[f], family))
+			f++;
+		if (f == nfam && nfam < max)
+			families[nfam++] = family;
+	}
+	return nfam;
+}
+
+/* The cells called faster or slower, at most REPORT_MAX_LISTED. */
+static void changed_cells(struct doc *d, const struct evb_table *t)
+{
+	static const char *const headers[] = { "cell", "run", "median 1", "median", "ratio",
+					       "q", "verdict" };
+	static const char *const cols[] = { "run", "median_base", "median", "ratio", "q_value",
+					    "verdict" };
+	size_t listed = 0;
+
+	doc_h(d, 2, "Cells called faster or slower");
+	for (size_t i = 0; i < t->nrows; i++) {
+		const char *v = evb_table_get(t, i, evb_table_col(t, "verdict"));
+		char label[600];
+		const char *cells[7] = { label };
+
+		if (strncmp(v, "slower", 6) && strncmp(v, "faster", 6))
+			continue;
+		if (listed++ == REPORT_MAX_LISTED) {
+			doc_trust(d, "... and more: see compare.csv");
+			break;
+		}
+		if (listed == 1)
+			doc_table(d, 7, headers);
+		snprintf(label, sizeof(label), "%s %s %s nfds=%s",
+			 evb_table_get(t, i, evb_table_col(t, "family")),
+			 evb_table_get(t, i, evb_table_col(t, "mechanism")),
+			 evb_table_get(t, i, evb_table_col(t, "mode")),
+			 evb_table_get(t, i, evb_table_col(t, "nfds")));
+		for (size_t c = 0; c < 6; c++)
+			cells[c + 1] = evb_table_get(t, i, evb_table_col(t, cols[c]));
+		doc_row(d, cells);
+	}
+	if (!listed)
+		doc_p(d, "None: no cell moved beyond the false-discovery and min-change rule.");
+	else if (listed <= REPORT_MAX_LISTED)
+		doc_table_end(d);
+}
+
+int cmp_nway_report(const char *dir, char *error, size_t error_len)
+{
+	struct evb_table runs = { 0 }, t = { 0 };
+	const char *families[16];
+	char path[PATH_MAX], fig[160];
+	struct doc d;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/compare_runs.csv", dir);
+	ret = evb_table_load(&runs, path);
+	if (!ret) {
+		snprintf(path, sizeof(path), "%s/compare.csv", dir);
+		ret = evb_table_load(&t, path);
+	}
+	if (!ret)
+		ret = doc_open(&d, dir, "evbench: runs compared");
+	if (ret) {
+		snprintf(error, error_len, "%s: %s", path, strerror(-ret));
+		goto out_free;
+	}
+	doc_h(&d, 1, "evbench: %zu runs compared against run 1", runs.nrows);
+	env_section(&d, &runs);
+	size_t nfam = verdicts(&d, &t, &runs, families, 16);
+
+	for (size_t f = 0; f < nfam; f++) {
+		doc_h(&d, 2, "%s", families[f]);
+		snprintf(fig, sizeof(fig), "heatmap_%s", families[f]);
+		doc_figure(&d, fig, "cost ratio to run 1 per cell and run (log2; red slower)");
+		snprintf(fig, sizeof(fig), "lines_%s", families[f]);
+		doc_figure(&d, fig, "per mechanism, geometric mean cost ratio across the runs");
+	}
+	changed_cells(&d, &t);
+	ret = doc_close(&d);
+	if (ret)
+		snprintf(error, error_len, "%s: writing the report: %s", dir, strerror(-ret));
+out_free:
+	evb_table_free(&runs);
+	evb_table_free(&t);
+	return ret;
+}

@@ -1,0 +1,28 @@
+# compare_heatmap.gp - an N-way comparison of one family: one row per cell,
+# one column per run (2..n), coloured by log2 of the cost ratio to the
+# baseline (time per op; ops/s inverted): red slower, blue faster, white
+# unchanged; an empty square: the cell is missing from that run or the
+# baseline.
+# Inputs (-e): data, out, fmt ('svg'|'png'), rows (cells), runs ('1:name ...').
+# Data: row, run, log2_cost_ratio ('-' when none), label.
+h = 160 + 14 * rows
+w = 700 + 60 * words(runs)
+if (fmt eq 'svg') {
+    set terminal svg size w,h dynamic enhanced font 'Sans,11' background '#ffffff'
+} else {
+    set terminal pngcairo size w,h enhanced font 'Sans,10' background '#ffffff'
+}
+set output out.'.'.fmt
+set datafile separator "\t"
+set datafile missing '-'
+set title 'cost ratio to run 1 (log2; red: slower, blue: faster)' noenhanced
+set yrange [rows - 0.5:-0.5]
+set xrange [1.5:words(runs) + 0.5]
+set ytics font ',8' noenhanced scale 0
+set xtics () noenhanced scale 0 rotate by -30
+do for [i=2:words(runs)] { set xtics add (word(runs, i) i) }
+set lmargin 62
+set cbrange [-1:1]
+set cblabel 'log2(run / run 1), time per op'
+set palette defined (-1 '#2166ac', 0 '#f7f7f7', 1 '#b2182b')
+plot data using 2:1:(0.5):(0.5):3:ytic(4) with boxxy fs solid 1.0 noborder fc palette notitle
