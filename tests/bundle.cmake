@@ -4,7 +4,7 @@ add_test(NAME test_bundle COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/test_bundle.sh
          ${CMAKE_RUNTIME_OUTPUT_DIRECTORY})
 set_tests_properties(test_bundle PROPERTIES TIMEOUT 120 LABELS harness)
 
-# fleet/evbench.yml on this machine under two names, through the bundle.  The
+# fleet/evbench.yml on this machine under three names, through the bundle.  The
 # playbook is the same whatever the build, so the sanitizer build (whose
 # bundle test_bundle already runs) leaves it to the Release one.
 if(NOT EVB_SANITIZE)

@@ -1,9 +1,9 @@
 #!/bin/sh
-# test_fleet.sh BIN_DIR SOURCE_DIR - fleet/evbench.yml against two names for
-# this machine (local connection, one at a time: they share its run lock):
-# the notify smoke cells run from the bundle, each run directory comes back
-# complete to <fleet_out>/<host>/, the two are compared; a second play into
-# the same directory refuses to overwrite them.
+# test_fleet.sh BIN_DIR SOURCE_DIR - fleet/evbench.yml against three names
+# for this machine (local connection, one at a time: they share its run
+# lock): the notify smoke cells run from the bundle, each run directory comes
+# back complete to <fleet_out>/<host>/, the three are compared N-way with a
+# report; a second play into the same directory refuses to overwrite them.
 set -u
 bin=$1
 src=$2
@@ -24,6 +24,7 @@ py=$(command -v python3) || fail "python3 not found (ansible needs it)"
 cat >"$tmp/inventory" <<INV
 alpha ansible_connection=local ansible_python_interpreter=$py
 beta ansible_connection=local ansible_python_interpreter=$py
+gamma ansible_connection=local ansible_python_interpreter=$py
 INV
 ANSIBLE_HOME=$tmp/ansible ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0
 export ANSIBLE_HOME ANSIBLE_NOCOLOR ANSIBLE_RETRY_FILES_ENABLED
@@ -35,8 +36,10 @@ play() {
 		-e "evbench_bin=$bin/evbench" >"$tmp/play.log" 2>&1
 }
 
-play || { cat "$tmp/play.log"; fail "ansible-playbook exited $?"; }
-for host in alpha beta; do
+play
+rc=$?
+[ $rc -eq 0 ] || { cat "$tmp/play.log"; fail "ansible-playbook exited $rc"; }
+for host in alpha beta gamma; do
 	run=$tmp/fleet/$host
 	for f in results.csv summary.csv env.csv plan.csv run.log; do
 		[ -s "$run/$f" ] || { cat "$tmp/play.log"; fail "$host: fetched run lacks $f"; }
@@ -47,7 +50,9 @@ for host in alpha beta; do
 	[ "$ok" -gt 0 ] || fail "$host: no ok rows"
 	echo "$host: $ok ok rows fetched"
 done
-[ -s "$tmp/fleet/compare/compare.csv" ] || { cat "$tmp/play.log"; fail "no compare of the runs"; }
+for f in compare.csv compare_runs.csv report.html; do
+	[ -s "$tmp/fleet/compare/$f" ] || { cat "$tmp/play.log"; fail "compare of the runs lacks $f"; }
+done
 
 if play; then
 	fail "a second play overwrote the fetched runs"
