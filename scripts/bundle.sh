@@ -1,5 +1,6 @@
 #!/bin/sh
-# bundle.sh BIN_DIR PLOTS_DIR OUT.tar.gz - what `evbench bundle` runs.
+# bundle.sh BIN_DIR PLOTS_DIR tar OUT.tar.gz - what `evbench bundle` runs.
+# bundle.sh BIN_DIR PLOTS_DIR dir DIR        - the same tree, unpacked as DIR.
 #
 # Packs evbench-bundle/:
 #   evbench            the run script: evbench with the bundle's drivers and plots
@@ -15,10 +16,12 @@
 set -eu
 
 prog="evbench bundle"
-[ $# -eq 3 ] || { echo "$prog: usage: bundle.sh BIN_DIR PLOTS_DIR OUT.tar.gz" >&2; exit 2; }
+[ $# -eq 4 ] && { [ "$3" = tar ] || [ "$3" = dir ]; } ||
+	{ echo "$prog: usage: bundle.sh BIN_DIR PLOTS_DIR tar|dir OUT" >&2; exit 2; }
 bin=$1
 plots=$2
-out=$3
+mode=$3
+out=$4
 
 die() {
 	echo "$prog: $*" >&2
@@ -28,13 +31,13 @@ die() {
 [ -x "$bin/evbench" ] || die "no evbench in $bin"
 [ -d "$plots" ] || die "no plot scripts: $plots is not a directory"
 command -v ldd >/dev/null || die "ldd is needed to find the libraries (Debian: libc-bin)"
-command -v tar >/dev/null || die "tar is needed"
+[ "$mode" = dir ] || command -v tar >/dev/null || die "tar is needed"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/evbench-bundle.XXXXXX") || die "mktemp failed"
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 root=$work/evbench-bundle
-mkdir -p "$root/bin" "$root/libexec" "$root/lib" "$root/plots"
+mkdir -p "$root/bin" "$root/libexec" "$root/lib" "$root/plots" || die "cannot write in $work"
 loader=
 
 # Copy one program and what ldd says it loads.  Sets loader the first time
@@ -108,6 +111,10 @@ cp "$plots"/*.gp "$root/plots/" || die "cannot copy the plot scripts from $plots
 	(cd "$root" && find . -type f | sort)
 } >"$root/BUNDLE.txt" || die "cannot write BUNDLE.txt"
 
-tar -C "$work" -czf "$out.part" evbench-bundle || { rm -f "$out.part"; die "tar failed writing $out"; }
-mv -f "$out.part" "$out" || die "cannot write $out"
+if [ "$mode" = dir ]; then
+	mkdir -p "$out" && cp -R "$root/." "$out/" || die "cannot write $out"
+else
+	tar -C "$work" -czf "$out.part" evbench-bundle || { rm -f "$out.part"; die "tar failed writing $out"; }
+	mv -f "$out.part" "$out" || die "cannot write $out"
+fi
 echo "$out"

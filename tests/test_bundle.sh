@@ -26,6 +26,9 @@ expect_usage
 expect_usage "$tmp/b.zip"
 expect_usage "$tmp/nonexistent/b.tar.gz"
 expect_usage --bogus
+expect_usage --dir
+expect_usage --dir "$tmp/nonexistent/tree"
+mkdir "$tmp/full" && : >"$tmp/full/x" && expect_usage --dir "$tmp/full"
 "$bin/evbench" bundle --help | grep -q "Usage: evbench bundle" || fail "bundle --help"
 
 "$bin/evbench" bundle "$tmp/b.tar.gz" || fail "evbench bundle exited $?"
@@ -70,4 +73,11 @@ if command -v gnuplot >/dev/null; then
 else
 	echo "gnuplot missing: evbench plot not checked"
 fi
+
+# --dir: the same tree unpacked, runnable where it was written.
+"$bin/evbench" bundle --dir "$tmp/tree" >/dev/null || fail "evbench bundle --dir exited $?"
+(cd "$tmp/tree" && find . -type f | sort) >"$tmp/tree.files"
+(cd "$root" && find . -type f | sort) >"$tmp/root.files"
+cmp -s "$tmp/tree.files" "$tmp/root.files" || fail "--dir tree differs from the archive's"
+clean "$tmp/tree/evbench" list | grep -q "^family notify" || fail "--dir tree: evbench list"
 echo "PASS"

@@ -26,8 +26,9 @@ alpha ansible_connection=local ansible_python_interpreter=$py
 beta ansible_connection=local ansible_python_interpreter=$py
 gamma ansible_connection=local ansible_python_interpreter=$py
 INV
-ANSIBLE_HOME=$tmp/ansible ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0
-export ANSIBLE_HOME ANSIBLE_NOCOLOR ANSIBLE_RETRY_FILES_ENABLED
+ANSIBLE_HOME=$tmp/ansible ANSIBLE_REMOTE_TEMP=$tmp/ansible/remote ANSIBLE_NOCOLOR=1
+ANSIBLE_RETRY_FILES_ENABLED=0
+export ANSIBLE_HOME ANSIBLE_REMOTE_TEMP ANSIBLE_NOCOLOR ANSIBLE_RETRY_FILES_ENABLED
 
 play() {
 	ansible-playbook --forks 1 -i "$tmp/inventory" "$src/fleet/evbench.yml" \
