@@ -14,8 +14,10 @@ set -euo pipefail
 
 cd "$(dirname "$0")"
 
-PACKAGES=(cmake gcc make pkg-config zlib1g-dev gnuplot-nox hyperfine check liburing-dev)
-# Needed to build at all; the rest degrade with a message.
+PACKAGES=(cmake gcc make pkg-config zlib1g-dev gnuplot-nox hyperfine check liburing-dev
+	ansible-core)
+# Needed to build at all; the rest degrade with a message (ansible-core:
+# fleet/evbench.yml and its test, ~10 MB without the community collections).
 REQUIRED=(cmake gcc make pkg-config zlib1g-dev)
 
 usage() {

@@ -48,6 +48,7 @@ int harness_cmd_compare(int argc, char **argv);
 int harness_cmd_report(int argc, char **argv);
 int harness_cmd_crosscheck(int argc, char **argv);
 int harness_cmd_vm(int argc, char **argv);
+int harness_cmd_bundle(int argc, char **argv);
 
 /* Write RUN/crosscheck.csv, or RUN/crosscheck-<UTC time>.csv when that exists
  * (see crosscheck.c), for the cells of family (NULL: every family); csv_path

@@ -71,6 +71,8 @@ static const struct command commands[] = {
 	{ "compare", "what changed between runs A and B, with a verdict per cell",
 	  harness_cmd_compare },
 	{ "vm", "boot kernels under QEMU and run the suite inside each", harness_cmd_vm },
+	{ "bundle", "pack evbench, its drivers and libraries to run where nothing is installed",
+	  harness_cmd_bundle },
 };
 
 static void usage(FILE *out)
