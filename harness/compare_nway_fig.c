@@ -42,10 +42,12 @@ static const char *axis_of(const struct cmp_nway *nw, size_t k, size_t axis)
 	return cmp_cell_axis(any, cell, axis);
 }
 
+/* lmargin: the longest row label, in characters (0: the script's own). */
 static int render(const struct cmp_nway *nw, const char *dir, const char *script,
-		  const char *data, const char *out, size_t rows, const char *mechs)
+		  const char *data, const char *out, size_t rows, const char *mechs,
+		  size_t lmargin)
 {
-	char plots[PATH_MAX], runs[CMP_MAX_RUNS * 260 + 16], rows_var[64];
+	char plots[PATH_MAX], runs[CMP_MAX_RUNS * 260 + 16], rows_var[64], margin_var[64];
 	char mechs_var[NWAY_MAX_MECHS * 70 + 16];
 	struct harness_figctx ctx = { .run_dir = dir, .plots_dir = plots, .cancel_fd = -1 };
 	size_t used = (size_t)snprintf(runs, sizeof(runs), "runs='");
@@ -57,8 +59,9 @@ static int render(const struct cmp_nway *nw, const char *dir, const char *script
 		snprintf(runs + used, sizeof(runs) - used, "'");
 	snprintf(rows_var, sizeof(rows_var), "rows=%zu", rows);
 	snprintf(mechs_var, sizeof(mechs_var), "mechs='%s'", mechs);
+	snprintf(margin_var, sizeof(margin_var), "label_chars=%zu", lmargin);
 	harness_plots_dir(plots, sizeof(plots));
-	const char *vars[] = { runs, rows_var, mechs_var, NULL };
+	const char *vars[] = { runs, rows_var, mechs_var, margin_var, NULL };
 
 	return harness_gnuplot(&ctx, script, data, out, vars);
 }
@@ -83,7 +86,7 @@ static int heatmap(const struct cmp_nway *nw, const char *dir, const char *famil
 {
 	struct harness_figctx ctx = { .run_dir = dir, .cancel_fd = -1 };
 	char name[128], path[PATH_MAX], label[512];
-	size_t row = 0;
+	size_t row = 0, widest = 0, skip = strlen(family) + 1;
 	FILE *f;
 
 	fig_name(name, sizeof(name), "heatmap", family);
@@ -98,16 +101,23 @@ static int heatmap(const struct cmp_nway *nw, const char *dir, const char *famil
 		if (strcmp(axis_of(nw, k, 0), family))
 			continue;
 		cmp_cell_label(any, cell, label, sizeof(label));
+		/* the figure is the family's: its rows need not repeat it */
+		const char *shown = strncmp(label, family, skip - 1) || label[skip - 1] != ' '
+				    ? label : label + skip;
+		const char *fig = cell->figure ? cell->figure : "-";
+
+		if (strlen(shown) + strlen(fig) + 3 > widest)
+			widest = strlen(shown) + strlen(fig) + 3;
 		for (size_t p = 0; p < nw->npairs; p++) {
 			fprintf(f, "%zu\t%zu", row, p + 2);
 			harness_fig_put(f, cost_log2(nw, k, p));
-			fprintf(f, "\t%s (%s)\n", label, cell->figure ? cell->figure : "-");
+			fprintf(f, "\t%s (%s)\n", shown, fig);
 		}
 		row++;
 	}
 	if (fclose(f))
 		return -errno;
-	return render(nw, dir, "compare_heatmap.gp", path, name, row, "");
+	return render(nw, dir, "compare_heatmap.gp", path, name, row, "", widest);
 }
 
 /* Mechanisms of a family ("epoll/lt"), in order of first appearance. */
@@ -184,7 +194,7 @@ static int lines(const struct cmp_nway *nw, const char *dir, const char *family)
 	}
 	if (fclose(f))
 		return -errno;
-	return render(nw, dir, "compare_lines.gp", path, name, n, list);
+	return render(nw, dir, "compare_lines.gp", path, name, n, list, 0);
 }
 
 int cmp_nway_draw(const struct cmp_nway *nw, const char *dir)

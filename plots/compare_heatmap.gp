@@ -3,10 +3,16 @@
 # baseline (time per op; ops/s inverted): red slower, blue faster, white
 # unchanged; an empty square: the cell is missing from that run or the
 # baseline.
-# Inputs (-e): data, out, fmt ('svg'|'png'), rows (cells), runs ('1:name ...').
+# Inputs (-e): data, out, fmt ('svg'|'png'), rows (cells), runs ('1:name ...'),
+# label_chars (the longest row label, for the left margin).
 # Data: row, run, log2_cost_ratio ('-' when none), label.
-h = 160 + 14 * rows
-w = 700 + 60 * words(runs)
+# The run names are long (a run directory's: time, host or kernel): they
+# stand under their columns at an angle, and the margins grow with them.
+run_chars = 0
+do for [i=2:words(runs)] { run_chars = strlen(word(runs, i)) > run_chars ? strlen(word(runs, i)) : run_chars }
+cols = words(runs) - 1
+h = 140 + 14 * rows + 4 * run_chars
+w = 300 + 7 * label_chars + (cols < 3 ? 3 : cols) * 90
 if (fmt eq 'svg') {
     set terminal svg size w,h dynamic enhanced font 'Sans,11' background '#ffffff'
 } else {
@@ -19,9 +25,11 @@ set title 'cost ratio to run 1 (log2; red: slower, blue: faster)' noenhanced
 set yrange [rows - 0.5:-0.5]
 set xrange [1.5:words(runs) + 0.5]
 set ytics font ',8' noenhanced scale 0
-set xtics () noenhanced scale 0 rotate by -30
+set xtics () noenhanced scale 0 rotate by -30 font ',8'
 do for [i=2:words(runs)] { set xtics add (word(runs, i) i) }
-set lmargin 62
+set lmargin label_chars * 0.8 + 2
+set bmargin run_chars * 0.25 + 2
+set rmargin 14
 set cbrange [-1:1]
 set cblabel 'log2(run / run 1), time per op'
 set palette defined (-1 '#2166ac', 0 '#f7f7f7', 1 '#b2182b')
