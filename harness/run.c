@@ -93,6 +93,9 @@ static void usage(void)
 	       "  --max-timeout T      cap every driver run's time limit at T (e.g. 30s); a\n"
 	       "                       run still going is killed a little later and\n"
 	       "                       recorded as status=timeout\n"
+	       "  --timeout-scale N    multiply every driver run's planned time limit by N\n"
+	       "                       (1-100; recorded in env.csv): for a slower machine,\n"
+	       "                       e.g. an emulated one (evbench vm passes 10 under TCG)\n"
 	       "  --force              run even while another evbench run is in progress\n"
 	       "                       on this machine (both runs' figures suffer)\n"
 	       "  --dry-run            print the plan (cells, reps, drivers) and exit\n"
@@ -114,7 +117,8 @@ static void parse_family(const char *prog, const char *name)
 
 enum {
 	OPT_PROFILE = 0x100, OPT_FAMILY, OPT_MECHANISM, OPT_PRESET, OPT_REPS, OPT_MAXREPS,
-	OPT_PRECISION, OPT_BUDGET, OPT_OUT, OPT_RESUME, OPT_DMA, OPT_MAXTIME, OPT_DRY, OPT_NOFIG,
+	OPT_PRECISION, OPT_BUDGET, OPT_OUT, OPT_RESUME, OPT_DMA, OPT_MAXTIME, OPT_TSCALE, OPT_DRY,
+	OPT_NOFIG,
 	OPT_FORCE, OPT_HELP,
 };
 
@@ -131,6 +135,7 @@ static const struct option run_options[] = {
 	{ "resume", required_argument, NULL, OPT_RESUME },
 	{ "cpu-dma-latency", required_argument, NULL, OPT_DMA },
 	{ "max-timeout", required_argument, NULL, OPT_MAXTIME },
+	{ "timeout-scale", required_argument, NULL, OPT_TSCALE },
 	{ "dry-run", no_argument, NULL, OPT_DRY },
 	{ "no-figures", no_argument, NULL, OPT_NOFIG },
 	{ "force", no_argument, NULL, OPT_FORCE },
@@ -199,6 +204,10 @@ static bool parse_one(const char *prog, int opt, struct run_opts *o)
 		o->max_timeout_ns = evb_opt_i64(prog, "--max-timeout", optarg, EVB_UNIT_TIME,
 						1000000, 86400 * EVB_NSEC_PER_SEC);
 		return false;
+	case OPT_TSCALE:
+		o->timeout_scale = evb_opt_i64(prog, "--timeout-scale", optarg, EVB_UNIT_COUNT, 1,
+					       100);
+		return false;
 	case OPT_DRY:
 		o->dry_run = true;
 		return false;
@@ -229,6 +238,7 @@ static void parse(int argc, char **argv, struct run_opts *o)
 		.cpu_dma_latency = -1,
 		.precision_pct = -1,
 		.budget_ns = -1,
+		.timeout_scale = 1,
 	};
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "", run_options, &index)) != -1)

@@ -38,6 +38,7 @@ struct run_opts {
 	const char *resume;         /* --resume DIR */
 	int64_t cpu_dma_latency;    /* < 0: leave it alone */
 	int64_t max_timeout_ns;     /* 0: the plan's per-cell timeouts */
+	int64_t timeout_scale;      /* every planned time limit times this (1) */
 	bool dry_run;
 	bool no_figures;
 	bool force;

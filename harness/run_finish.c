@@ -68,6 +68,7 @@ static void set_run_keys(struct run_state *st, struct evb_env *env, const char *
 	evb_env_set(env, "run_max_reps", "%d", st->max_reps);
 	evb_env_set(env, "run_precision_pct", "%g", st->precision_pct);
 	evb_env_set(env, "run_budget_s", "%.0f", (double)st->budget_ns / 1e9);
+	evb_env_set(env, "run_timeout_scale", "%lld", (long long)o->timeout_scale);
 	evb_env_set(env, "run_adaptive_stop", "%s", st->adaptive_stop ? st->adaptive_stop : "");
 	evb_env_set(env, "run_cells", "%zu", st->plan.ncells);
 	evb_env_set(env, "run_driver_runs_done", "%zu", st->done);

@@ -56,9 +56,13 @@ int run_make_plan(struct run_state *st)
 			HARNESS_PROG, o->preset, o->family ? o->family : "any family");
 		return -EINVAL;
 	}
-	for (size_t i = 0; o->max_timeout_ns && i < st->plan.ncells; i++)
-		if (st->plan.cells[i].timeout_ns > o->max_timeout_ns)
-			st->plan.cells[i].timeout_ns = o->max_timeout_ns;
+	for (size_t i = 0; i < st->plan.ncells; i++) {
+		struct harness_cell *cell = &st->plan.cells[i];
+
+		cell->timeout_ns *= o->timeout_scale;
+		if (o->max_timeout_ns && cell->timeout_ns > o->max_timeout_ns)
+			cell->timeout_ns = o->max_timeout_ns;
+	}
 	if (st->plan.ncells == 0) {
 		fprintf(stderr, "%s run: nothing to run%s%s\n", HARNESS_PROG,
 			o->mechanism ? ": no cell has --mechanism " : "",

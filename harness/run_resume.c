@@ -57,7 +57,7 @@ static int restore_options(struct run_state *st, const struct evb_table *env)
 {
 	struct run_opts *o = st->opts;
 	const char *profile = env_get(env, "run_profile");
-	double min_reps, max_reps, precision, budget_s, dma;
+	double min_reps, max_reps, precision, budget_s, dma, scale;
 	int p;
 
 	for (p = 0; profile && harness_profile_names[p]; p++)
@@ -77,6 +77,9 @@ static int restore_options(struct run_state *st, const struct evb_table *env)
 					  !strcmp(env_get(env, "run_figures"), "no"));
 	o->cpu_dma_latency = env_number(env, "tuning_cpu_dma_latency_us", &dma) ? -1
 										 : (int64_t)dma;
+	/* plan.csv holds the time limits already scaled; keep the record */
+	o->timeout_scale = env_number(env, "run_timeout_scale", &scale) || scale < 1 ? 1
+											 : (int64_t)scale;
 	st->min_reps = (int)min_reps;
 	st->max_reps = (int)max_reps;
 	st->precision_pct = precision;
