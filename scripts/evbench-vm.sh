@@ -164,11 +164,18 @@ on_signal() {
 }
 trap on_signal INT TERM
 
+# The guest's newest progress line ("[k/N] m:ss elapsed, ETA ...") from its
+# console, where evbench run writes them separated by carriage returns.
+guest_progress() {
+	tr '\r' '\n' <"$1/console.log" | grep -oE '\[ *[0-9]+/[0-9]+\] [^[]*' | tail -n1
+}
+
 # Boots $1 (image) with $2 (initramfs) under accel $3, logs in $4; returns
 # 0 when qemu ended by itself, 3 when the boot made no progress (kvm only),
-# 4 on timeout, 5 when interrupted.
+# 4 on timeout, 5 when interrupted.  Every 30 s it says how far the guest's
+# run got.
 boot() {
-	local image=$1 initrd=$2 a=$3 work=$4 cpu=max waited=0
+	local image=$1 initrd=$2 a=$3 work=$4 cpu=max waited=0 shown= progress
 	[ "$a" = kvm ] && cpu=host
 	: >"$work/console.log"
 	: >"$work/data.b64"
@@ -189,6 +196,12 @@ boot() {
 		fi
 		if [ "$waited" -ge "$timeout" ]; then
 			kill "$qemu_pid" 2>/dev/null; wait "$qemu_pid"; qemu_pid=; return 4
+		fi
+		if [ $((waited % 30)) -eq 29 ]; then
+			progress=$(guest_progress "$work")
+			[ -n "$progress" ] && [ "$progress" != "$shown" ] &&
+				say "guest: ${progress% }"
+			shown=$progress
 		fi
 		sleep 1 & wait $!
 		waited=$((waited + 1))
