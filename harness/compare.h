@@ -119,6 +119,14 @@ const struct cmp_cell *cmp_nway_any(const struct cmp_nway *nw, size_t k, const s
 /* "1 2 4" or "all": the runs (1-based) that have key k. */
 void cmp_nway_present(const struct cmp_nway *nw, size_t k, char *buf, size_t len);
 
+/* compare_out.c, shared with compare_nway_out.c */
+/* A median in a 12-column field ("-" when not finite). */
+void cmp_print_num(FILE *out, double v);
+/* fclose after checking the stream: 0, or -errno / -EIO. */
+int cmp_close_checked(FILE *f);
+/* A JSON string: quotes, backslashes and control characters escaped. */
+void cmp_json_str(FILE *f, const char *s);
+
 /* compare_nway_out.c */
 void cmp_nway_print(const struct cmp_nway *nw, FILE *out);
 int cmp_nway_csv(const struct cmp_nway *nw, const char *path);

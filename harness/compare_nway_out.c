@@ -84,16 +84,6 @@ static void print_header(const struct cmp_nway *nw, FILE *out)
 		100.0 * nw->pair[0]->min_change);
 }
 
-static void print_num(FILE *out, double v)
-{
-	if (!isfinite(v))
-		fprintf(out, " %12s", "-");
-	else if (fabs(v) >= 1e6)
-		fprintf(out, " %12.4g", v);
-	else
-		fprintf(out, " %12.1f", v);
-}
-
 void cmp_nway_print(const struct cmp_nway *nw, FILE *out)
 {
 	print_header(nw, out);
@@ -105,8 +95,8 @@ void cmp_nway_print(const struct cmp_nway *nw, FILE *out)
 		char label[512];
 
 		cmp_cell_label(any, cell, label, sizeof(label));
-		fprintf(out, "%-70.70s %-10s %4d", label, cell->figure ? cell->figure : "-", 1);
-		print_num(out, base ? base->med[0] : NAN);
+		fprintf(out, "%-70.70s %-10s %4d ", label, cell->figure ? cell->figure : "-", 1);
+		cmp_print_num(out, base ? base->med[0] : NAN);
 		fprintf(out, "%s\n", base ? "" : " (not in baseline)");
 		for (size_t p = 0; p < nw->npairs; p++) {
 			const struct cmp_cell *c = nw->at[k * nw->npairs + p];
@@ -124,7 +114,8 @@ void cmp_nway_print(const struct cmp_nway *nw, FILE *out)
 				snprintf(pv, sizeof(pv), "%.3g", c->p);
 			if (isfinite(c->q))
 				snprintf(q, sizeof(q), "%.3g", c->q);
-			print_num(out, c->med[1]);
+			fputc(' ', out);   /* after the run column */
+			cmp_print_num(out, c->med[1]);
 			if (isfinite(c->ratio))
 				fprintf(out, " %8.3f", c->ratio);
 			else
@@ -192,15 +183,6 @@ static void record(const struct cmp_nway *nw, size_t k, size_t p, char v[][280])
 	snprintf(v[NF_warning], 280, "%s", c ? c->warning : "");
 }
 
-static int close_checked(FILE *f)
-{
-	int bad = ferror(f);
-
-	if (fclose(f) || bad)
-		return errno ? -errno : -EIO;
-	return 0;
-}
-
 int cmp_nway_csv(const struct cmp_nway *nw, const char *path)
 {
 	FILE *f = fopen(path, "w");
@@ -228,24 +210,7 @@ int cmp_nway_csv(const struct cmp_nway *nw, const char *path)
 			}
 		}
 	}
-	return close_checked(f);
-}
-
-/* A JSON string: quotes, backslashes and control characters escaped. */
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
+	return cmp_close_checked(f);
 }
 
 static void json_record(const struct cmp_nway *nw, size_t k, size_t p, FILE *f)
@@ -257,16 +222,16 @@ static void json_record(const struct cmp_nway *nw, size_t k, size_t p, FILE *f)
 	record(nw, k, p, v);
 	fputc('{', f);
 	for (size_t a = 0; harness_axis_columns[a]; a++) {
-		json_str(f, harness_axis_columns[a]);
+		cmp_json_str(f, harness_axis_columns[a]);
 		fputc(':', f);
-		json_str(f, cmp_cell_axis(any, cell, a));
+		cmp_json_str(f, cmp_cell_axis(any, cell, a));
 		fputc(',', f);
 	}
 	for (int i = 0; i < NF_COUNT; i++) {
-		json_str(f, field_names[i]);
+		cmp_json_str(f, field_names[i]);
 		fputc(':', f);
 		if (!field_numeric[i])
-			json_str(f, v[i]);
+			cmp_json_str(f, v[i]);
 		else
 			fputs(v[i][0] ? v[i] : "null", f);
 		fputs(i + 1 < NF_COUNT ? "," : "}", f);
@@ -282,17 +247,17 @@ int cmp_nway_json(const struct cmp_nway *nw, const char *path)
 	if (!f)
 		return -errno;
 	fputs("{\"baseline\":", f);
-	json_str(f, nw->pair[0]->run[0].dir);
+	cmp_json_str(f, nw->pair[0]->run[0].dir);
 	fputs(",\"runs\":[", f);
 	for (size_t r = 0; r < nw->nruns; r++) {
 		fputs(r ? "," : "", f);
-		json_str(f, r ? nw->pair[r - 1]->run[1].dir : nw->pair[0]->run[0].dir);
+		cmp_json_str(f, r ? nw->pair[r - 1]->run[1].dir : nw->pair[0]->run[0].dir);
 	}
 	fprintf(f, "],\"alpha\":%g,\"min_change_pct\":%.10g,\"counts\":{", CMP_ALPHA,
 		100.0 * nw->pair[0]->min_change);
 	for (int k = 0; k < CMP_NCLASSES; k++) {
 		fputs(k ? "," : "", f);
-		json_str(f, cmp_class_names[k]);
+		cmp_json_str(f, cmp_class_names[k]);
 		fprintf(f, ":%zu", nw->counts[k]);
 	}
 	fputs("},\"cells\":[", f);
@@ -304,7 +269,7 @@ int cmp_nway_json(const struct cmp_nway *nw, const char *path)
 		}
 	}
 	fputs("\n]}\n", f);
-	return close_checked(f);
+	return cmp_close_checked(f);
 }
 
 int cmp_nway_runs_csv(const struct cmp_nway *nw, const char *path)
@@ -330,5 +295,5 @@ int cmp_nway_runs_csv(const struct cmp_nway *nw, const char *path)
 		}
 		fputc('\n', f);
 	}
-	return close_checked(f);
+	return cmp_close_checked(f);
 }

@@ -15,7 +15,7 @@
 #include "harness.h"
 #include "summary.h"
 
-static void print_num(FILE *out, double v)
+void cmp_print_num(FILE *out, double v)
 {
 	if (!isfinite(v))
 		fprintf(out, "%12s", "-");
@@ -43,8 +43,8 @@ void cmp_print_table(const struct cmp *c, FILE *out)
 		if (isfinite(cell->q))
 			snprintf(q, sizeof(q), "%.3g", cell->q);
 		fprintf(out, "%-78.78s %-10s", label, cell->figure ? cell->figure : "-");
-		print_num(out, cell->med[0]);
-		print_num(out, cell->med[1]);
+		cmp_print_num(out, cell->med[0]);
+		cmp_print_num(out, cell->med[1]);
 		if (isfinite(cell->ratio))
 			fprintf(out, " %8.3f", cell->ratio);
 		else
@@ -75,7 +75,7 @@ static void put_csv_num(FILE *f, double v)
 		fprintf(f, "%.10g", v);
 }
 
-static int close_checked(FILE *f)
+int cmp_close_checked(FILE *f)
 {
 	int bad = ferror(f);
 
@@ -121,11 +121,11 @@ int cmp_write_csv(const struct cmp *c, const char *path)
 		evb_csv_field(f, cell->warning);
 		fputc('\n', f);
 	}
-	return close_checked(f);
+	return cmp_close_checked(f);
 }
 
 /* A JSON string: quotes, backslashes and control characters escaped. */
-static void json_str(FILE *f, const char *s)
+void cmp_json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
@@ -155,9 +155,9 @@ static void json_header(const struct cmp *c, FILE *f)
 	const struct cmp_sentinel *st = &c->sentinel;
 
 	fputs("{\"a\":", f);
-	json_str(f, c->run[0].dir);
+	cmp_json_str(f, c->run[0].dir);
 	fputs(",\"b\":", f);
-	json_str(f, c->run[1].dir);
+	cmp_json_str(f, c->run[1].dir);
 	json_num(f, "alpha", CMP_ALPHA);
 	json_num(f, "min_change_pct", 100.0 * c->min_change);
 	fprintf(f, ",\"sentinel\":{\"in_a\":%s,\"in_b\":%s,\"n_a\":%zu,\"n_b\":%zu",
@@ -169,13 +169,13 @@ static void json_header(const struct cmp *c, FILE *f)
 	json_num(f, "ratio_ci_lo", st->lo);
 	json_num(f, "ratio_ci_hi", st->hi);
 	fputs("},\"plan\":", f);
-	json_str(f, c->plan_note);
+	cmp_json_str(f, c->plan_note);
 	fprintf(f, ",\"plan_differences\":%zu,\"counts\":{", c->plan_diffs);
 	for (int k = 0; k < CMP_NCLASSES; k++) {
 		if (k == CMP_REFUSED && !c->counts[k])
 			continue;
 		fprintf(f, "%s", k ? "," : "");
-		json_str(f, cmp_class_names[k]);
+		cmp_json_str(f, cmp_class_names[k]);
 		fprintf(f, ":%zu", c->counts[k]);
 	}
 	fputs("}", f);
@@ -186,12 +186,12 @@ static void json_cell(const struct cmp *c, const struct cmp_cell *cell, FILE *f)
 	fputc('{', f);
 	for (size_t k = 0; harness_axis_columns[k]; k++) {
 		fprintf(f, "%s", k ? "," : "");
-		json_str(f, harness_axis_columns[k]);
+		cmp_json_str(f, harness_axis_columns[k]);
 		fputc(':', f);
-		json_str(f, cmp_cell_axis(c, cell, k));
+		cmp_json_str(f, cmp_cell_axis(c, cell, k));
 	}
 	fputs(",\"figure\":", f);
-	json_str(f, cell->figure ? cell->figure : "");
+	cmp_json_str(f, cell->figure ? cell->figure : "");
 	fprintf(f, ",\"reps_ok_a\":%zu,\"reps_total_a\":%zu,\"reps_ok_b\":%zu,"
 		   "\"reps_total_b\":%zu", cell->side[0].n, cell->side[0].total, cell->side[1].n,
 		cell->side[1].total);
@@ -205,13 +205,13 @@ static void json_cell(const struct cmp *c, const struct cmp_cell *cell, FILE *f)
 	json_num(f, "q_value", cell->q);
 	for (int s = 0; s < 2; s++) {
 		fprintf(f, ",\"precision_%c\":", 'a' + s);
-		json_str(f, cell->side[s].present ?
+		cmp_json_str(f, cell->side[s].present ?
 			 harness_precision_names[cell->side[s].precision.state] : "");
 	}
 	fputs(",\"verdict\":", f);
-	json_str(f, cell->verdict);
+	cmp_json_str(f, cell->verdict);
 	fputs(",\"warning\":", f);
-	json_str(f, cell->warning);
+	cmp_json_str(f, cell->warning);
 	fputc('}', f);
 }
 
@@ -228,7 +228,7 @@ int cmp_write_json(const struct cmp *c, const char *path)
 		json_cell(c, c->cells[i], f);
 	}
 	fputs("\n]}\n", f);
-	return close_checked(f);
+	return cmp_close_checked(f);
 }
 
 /* Go benchmark text, one line per ok repetition, for benchstat. */
@@ -266,7 +266,7 @@ int cmp_write_benchstat(const struct cmp *c, int s, const char *path)
 		else
 			fprintf(f, " 1 %.10g %s-ns/op\n", v, figure);
 	}
-	return close_checked(f);
+	return cmp_close_checked(f);
 }
 
 static int write_figure_data(const struct cmp *c, FILE *f, size_t *rows)
@@ -295,7 +295,7 @@ static int write_figure_data(const struct cmp *c, FILE *f, size_t *rows)
 			isfinite(cell->hi) ? cell->hi : cell->ratio, cls);
 	}
 	*rows = n;
-	return close_checked(f);
+	return cmp_close_checked(f);
 }
 
 int cmp_draw(const struct cmp *c, const char *dir)
