@@ -6,7 +6,8 @@
 # the second serial port (/dev/ttyS1: gzip'd tar, base64, between markers)
 # and powers off.
 /bin/busybox --install -s /bin
-export PATH=/bin:/evb/bin HOME=/tmp EVB_PLOTS_DIR=/evb/plots
+# evbench is the bundle's run script (it finds its drivers and plots itself)
+export PATH=/bin:/evb/bundle HOME=/tmp
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev

@@ -103,12 +103,14 @@ resolve_kernel() {
 	kernel_from_package "$k"
 }
 
-# The initramfs: busybox, evbench and its drivers with the libraries ldd
-# names and the loader, plots, /init.  Cached by the hash of its contents.
+# The initramfs: busybox, the bundle of evbench (`evbench bundle --dir`: its
+# drivers, the libraries ldd names with their loader, the plots) at
+# /evb/bundle, and /init.  Cached by the hash of what goes into it.
 build_initramfs() {
-	local stage files=() f lib hash image
+	local stage files=() f hash image
 	files=("$bin_dir"/evbench "$bin_dir"/evb-*)
-	hash=$( { cat "${files[@]}" /bin/busybox "$src_dir/scripts/evbench-vm-init.sh";
+	hash=$( { cat "${files[@]}" /bin/busybox "$src_dir/scripts/evbench-vm-init.sh" \
+		      "$src_dir/scripts/bundle.sh" "$src_dir"/plots/*.gp;
 		  for f in "${files[@]}"; do ldd "$f" 2>/dev/null; done; } | sha256sum | cut -c1-16)
 	image="$cache/initramfs/$hash.cpio.gz"
 	if [ -s "$image" ]; then
@@ -117,17 +119,15 @@ build_initramfs() {
 	fi
 	mkdir -p "$cache/initramfs" || return 1
 	stage=$(mktemp -d) || return 1
-	mkdir -p "$stage"/{bin,evb/bin,proc,sys,dev,tmp,run}
+	mkdir -p "$stage"/{bin,evb,proc,sys,dev,tmp,run}
 	cp /bin/busybox "$stage/bin/busybox"
-	cp "${files[@]}" "$stage/evb/bin/"
-	cp -r "$src_dir/plots" "$stage/evb/plots"
+	if ! sh "$src_dir/scripts/bundle.sh" "$bin_dir" "$src_dir/plots" dir \
+		"$stage/evb/bundle" >/dev/null; then
+		rm -rf "$stage"
+		return 1
+	fi
 	cp "$src_dir/scripts/evbench-vm-init.sh" "$stage/init"
 	chmod 755 "$stage/init"
-	for lib in $(for f in "${files[@]}"; do ldd "$f"; done |
-		     grep -o '/[^ ]*' | sort -u); do
-		mkdir -p "$stage$(dirname "$lib")"
-		cp -L "$lib" "$stage$lib"
-	done
 	# Built beside its final name and renamed: a concurrent build never
 	# sees half an archive.
 	local part rc
