@@ -56,6 +56,9 @@ struct harness_cell {
 	int64_t timeout_ns;         /* the driver's --timeout; killed 5 s later */
 	bool hist;                  /* pass --hist (modes with per-op samples) */
 	bool crosscheck;            /* a representative cell for evbench crosscheck */
+	int64_t mem_bytes;          /* memory its descriptors take (kernel and driver),
+				       estimated by the family's plan; 0: negligible.
+				       evbench vm sizes a guest from the largest */
 	const char *extra[HARNESS_EXTRA_ARGS];   /* more options, NULL-terminated;
 						    static strings only */
 };

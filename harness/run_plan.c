@@ -106,6 +106,25 @@ int run_alloc_cells(struct run_state *st)
 	return 0;
 }
 
+/*
+ * "# memory: ..." names the cell whose descriptors take the most memory (the
+ * plan's estimate): evbench vm sizes a guest from it.
+ */
+static void print_memory(const struct harness_plan *plan)
+{
+	size_t big = 0;
+	char slug[256];
+
+	for (size_t i = 1; i < plan->ncells; i++)
+		if (plan->cells[i].mem_bytes > plan->cells[big].mem_bytes)
+			big = i;
+	if (!plan->ncells || plan->cells[big].mem_bytes < 1024 * 1024)
+		return;
+	harness_cell_slug(&plan->cells[big].axes, slug, sizeof(slug));
+	printf("# memory: %lld MiB for the largest cell's descriptors (estimated): %s\n",
+	       (long long)((plan->cells[big].mem_bytes + (1 << 20) - 1) >> 20), slug);
+}
+
 void run_print_plan(const struct run_state *st)
 {
 	printf("# %zu cells x %d reps = %zu driver runs", st->plan.ncells, st->min_reps,
@@ -114,6 +133,7 @@ void run_print_plan(const struct run_state *st)
 		printf(" (then up to %d reps per cell until the median is within +-%g%%)",
 		       st->max_reps, st->precision_pct);
 	putchar('\n');
+	print_memory(&st->plan);
 	for (size_t i = 0; i < st->plan.ncells; i++) {
 		struct harness_argv b;
 		char driver[PATH_MAX];

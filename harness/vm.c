@@ -53,7 +53,9 @@ static void vm_usage(void)
 	       "                 boot shows no progress), kvm or tcg.  Under tcg every\n"
 	       "                 figure is emulated: compare tcg runs only with tcg runs\n"
 	       "  --cpus N       the VM's CPUs (default 2)\n"
-	       "  --memory M     the VM's memory, MiB or with a M/G suffix (default 2G)\n"
+	       "  --memory M     the VM's memory, MiB or with a M/G suffix (default:\n"
+	       "                 sized from the plan, 1 GiB plus 1.5 times what the\n"
+	       "                 largest cell's descriptors take, at least 2G)\n"
 	       "  --timeout T    per kernel, boot to power-off (default 1800s; e.g. 300s)\n"
 	       "  --out DIR      where the run directories land (default results)\n\n"
 	       "Inside the VM RLIMIT_NOFILE is raised to 1048576, net.core.somaxconn\n"
@@ -154,7 +156,7 @@ static void vm_parse(int argc, char **argv, struct vm_opts *o)
 
 int harness_cmd_vm(int argc, char **argv)
 {
-	struct vm_opts o = { .cpus = 2, .memory_mb = 2048, .timeout_s = 1800,
+	struct vm_opts o = { .cpus = 2, .memory_mb = 0, .timeout_s = 1800,
 			     .out = "results" };
 	char script[PATH_MAX], bin_dir[PATH_MAX];
 	char cpus[24], memory[24], timeout[24];
@@ -167,7 +169,10 @@ int harness_cmd_vm(int argc, char **argv)
 	if (setenv("EVB_BIN_DIR", bin_dir, 1) || setenv("EVB_SOURCE_DIR", EVB_SOURCE_DIR, 1))
 		evb_die_errno(VM_PROG, "setenv");
 	snprintf(cpus, sizeof(cpus), "%lld", (long long)o.cpus);
-	snprintf(memory, sizeof(memory), "%lld", (long long)o.memory_mb);
+	if (o.memory_mb)
+		snprintf(memory, sizeof(memory), "%lld", (long long)o.memory_mb);
+	else
+		snprintf(memory, sizeof(memory), "plan");
 	snprintf(timeout, sizeof(timeout), "%lld", (long long)o.timeout_s);
 	args[n++] = "bash";
 	args[n++] = script;

@@ -15,7 +15,8 @@ bin_dir="${EVB_BIN_DIR:?EVB_BIN_DIR is set by evbench vm}"
 src_dir="${EVB_SOURCE_DIR:?EVB_SOURCE_DIR is set by evbench vm}"
 kvm_boot_wait=8
 
-accel=auto cpus=2 memory=2048 timeout=1800 out=results
+accel=auto cpus=2 memory=plan timeout=1800 out=results
+memory_source=option
 kernels=()
 run_args=()
 while [ $# -gt 0 ]; do
@@ -139,6 +140,31 @@ build_initramfs() {
 	[ $rc -eq 0 ] && echo "$image"
 }
 
+# --memory plan: 1 GiB (kernel, initramfs, the run directory in tmpfs) plus
+# 1.5 times what the plan's largest cell's descriptors take (the plan's
+# estimate, from `evbench run --dry-run`), in 512 MiB steps, at least 2 GiB,
+# at most three quarters of this machine's available memory.  Says so.
+size_memory() {
+	local line need avail cap
+	line=$("$bin_dir/evbench" run --dry-run "${run_args[@]}" 2>/dev/null |
+		grep -m1 '^# memory: ')
+	need=$(sed -n 's/^# memory: \([0-9]*\) MiB.*/\1/p' <<<"$line")
+	memory=$(( (1024 + ${need:-0} * 3 / 2 + 511) / 512 * 512 ))
+	[ "$memory" -lt 2048 ] && memory=2048
+	avail=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo)
+	cap=$(( ${avail:-0} * 3 / 4 / 512 * 512 ))
+	if [ "$cap" -ge 2048 ] && [ "$memory" -gt "$cap" ]; then
+		say "guest memory: the plan wants $memory MiB, this machine has $avail MiB available: using $cap MiB (cells may fail for memory)"
+		memory=$cap
+	fi
+	memory_source=plan
+	if [ -n "$need" ]; then
+		say "guest memory $memory MiB, sized from the plan: its largest cell's descriptors take about $need MiB (${line#*(estimated): }); --memory sets it"
+	else
+		say "guest memory $memory MiB (the plan's cells need little; --memory sets it)"
+	fi
+}
+
 # The per-run part, appended to the cached archive: /evb/args (the run
 # options, shell-quoted) and /evb/vm.env (what the host knows).
 build_run_cpio() {
@@ -151,8 +177,8 @@ build_run_cpio() {
 		done
 		printf '\n'
 	} >"$stage/evb/args"
-	printf 'vm_accel=%s\nvm_cpus=%s\nvm_memory_mb=%s\n' "$accel_used" "$cpus" "$memory" \
-		>"$stage/evb/vm.env"
+	printf 'vm_accel=%s\nvm_cpus=%s\nvm_memory_mb=%s\nvm_memory_from=%s\n' "$accel_used" \
+		"$cpus" "$memory" "$memory_source" >"$stage/evb/vm.env"
 	(cd "$stage" && find evb | /bin/busybox cpio -o -H newc 2>/dev/null | gzip -1)
 }
 
@@ -313,6 +339,7 @@ run_kernel() {
 main() {
 	local initrd runs=() failed=0 dir k
 	need_packages || return 1
+	[ "$memory" = plan ] && size_memory
 	mkdir -p "$out" "$cache" || { say "cannot create $out or $cache"; return 1; }
 	initrd=$(build_initramfs) || { say "cannot build the initramfs"; return 1; }
 	say "initramfs: $initrd"
