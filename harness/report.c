@@ -300,22 +300,22 @@ static int report_run_load(struct report_run *rr, const char *dir, char *error, 
 	ret = evb_table_load(&rr->summary, path);
 	if (ret) {
 		snprintf(error, error_len, "%s", rr->summary.error);
-		goto fail;
+		goto err_free;
 	}
 	snprintf(path, sizeof(path), "%s/crosscheck.csv", dir);
 	if (access(path, R_OK) == 0 && evb_table_load(&rr->crosscheck, path)) {
 		snprintf(error, error_len, "%s", rr->crosscheck.error);
 		ret = -EINVAL;
-		goto fail;
+		goto err_free;
 	}
 	rr->keys = result_keys(&rr->run.results);
 	if (!rr->keys) {
 		snprintf(error, error_len, "out of memory");
 		ret = -ENOMEM;
-		goto fail;
+		goto err_free;
 	}
 	return 0;
-fail:
+err_free:
 	report_run_free(rr);
 	return ret;
 }
