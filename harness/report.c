@@ -1,5 +1,6 @@
 /*
- * report.c - `evbench report RUN`, also the last stage of `evbench run`.
+ * report.c - `evbench report RUN`, also the last stage of `evbench run`
+ * (its command line, and --beside RUN2, in report_beside.c).
  *
  * Order: what ran where (header, warnings), the claims with verdicts, one
  * section per family (figures, key cells), the cells that did not run and
@@ -13,7 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "compare.h"
 #include "evb_cli.h"
 #include "figures.h"
 #include "harness.h"
@@ -112,6 +112,7 @@ static void header(const struct report_ctx *ctx, const struct harness_run *run)
 	if (!run->complete)
 		doc_note(d, "This run is %s. The tables hold what finished; cells after the "
 			 "interruption are missing.", run->state);
+	report_vm_header(ctx);
 
 	const char *const heads[] = { "what", "value" };
 
@@ -271,94 +272,124 @@ static void free_keys(char **keys, size_t n)
 	free(keys);
 }
 
-int harness_report(const char *run_dir, char *error, size_t error_len)
-{
+/* A run read back for its report: what its report_ctx points into. */
+struct report_run {
 	struct harness_run run;
-	struct evb_table summary = { 0 }, crosscheck_table = { 0 };
-	struct doc d;
+	struct evb_table summary, crosscheck;
+	char **keys;
+};
+
+static void report_run_free(struct report_run *rr)
+{
+	free_keys(rr->keys, rr->run.results.nrows);
+	evb_table_free(&rr->crosscheck);
+	evb_table_free(&rr->summary);
+	harness_run_free(&rr->run);
+}
+
+static int report_run_load(struct report_run *rr, const char *dir, char *error, size_t error_len)
+{
 	char path[PATH_MAX];
 	int ret;
 
-	ret = harness_run_load(&run, run_dir, error, error_len);
+	memset(rr, 0, sizeof(*rr));
+	ret = harness_run_load(&rr->run, dir, error, error_len);
 	if (ret)
 		return ret;
-	snprintf(path, sizeof(path), "%s/summary.csv", run_dir);
-	ret = evb_table_load(&summary, path);
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	ret = evb_table_load(&rr->summary, path);
 	if (ret) {
-		snprintf(error, error_len, "%s", summary.error);
-		goto out_run;
+		snprintf(error, error_len, "%s", rr->summary.error);
+		goto err_free;
 	}
-	snprintf(path, sizeof(path), "%s/crosscheck.csv", run_dir);
-	if (access(path, R_OK) == 0 && evb_table_load(&crosscheck_table, path)) {
-		snprintf(error, error_len, "%s", crosscheck_table.error);
+	snprintf(path, sizeof(path), "%s/crosscheck.csv", dir);
+	if (access(path, R_OK) == 0 && evb_table_load(&rr->crosscheck, path)) {
+		snprintf(error, error_len, "%s", rr->crosscheck.error);
 		ret = -EINVAL;
-		goto out_summary;
+		goto err_free;
 	}
-
-	char title[512], **keys = result_keys(&run.results);
-
-	if (!keys) {
+	rr->keys = result_keys(&rr->run.results);
+	if (!rr->keys) {
 		snprintf(error, error_len, "out of memory");
 		ret = -ENOMEM;
-		goto out_crosscheck;
+		goto err_free;
 	}
-	snprintf(title, sizeof(title), "evbench report %s", harness_run_env(&run, "run_id"));
-	ret = doc_open(&d, run_dir, title);
-	if (ret) {
-		snprintf(error, error_len, "%s/report.html: %s", run_dir, strerror(-ret));
-		goto out_keys;
-	}
-
-	struct report_ctx ctx = {
-		.doc = &d,
-		.summary = &summary,
-		.results = &run.results,
-		.crosscheck = &crosscheck_table,
-		.run_dir = run_dir,
-		.result_keys = keys,
-	};
-
-	header(&ctx, &run);
-	report_claims(&ctx);
-	report_trust_section(&ctx);
-	for (size_t f = 0; f < harness_nfamilies; f++)
-		if (harness_families[f]->report)
-			harness_families[f]->report(&ctx);
-	not_run(&ctx);
-	crosscheck(&ctx);
-	environment(&ctx, &run);
-	ret = doc_close(&d);
-	if (ret)
-		snprintf(error, error_len, "%s/report.html: %s", run_dir, strerror(-ret));
-out_keys:
-	free_keys(keys, run.results.nrows);
-out_crosscheck:
-	evb_table_free(&crosscheck_table);
-out_summary:
-	evb_table_free(&summary);
-out_run:
-	harness_run_free(&run);
+	return 0;
+err_free:
+	report_run_free(rr);
 	return ret;
 }
 
-int harness_cmd_report(int argc, char **argv)
+static void report_ctx_of(struct report_ctx *ctx, struct doc *d, struct report_run *rr,
+			  const char *dir)
 {
-	char error[700];
+	*ctx = (struct report_ctx){
+		.doc = d,
+		.summary = &rr->summary,
+		.results = &rr->run.results,
+		.crosscheck = &rr->crosscheck,
+		.run_dir = dir,
+		.result_keys = rr->keys,
+		.run = &rr->run,
+	};
+}
 
-	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("Usage: evbench report RUN\n\nWrites RUN/report.html (self-contained: "
-		       "figures inlined as SVG) and RUN/report.md (figures as PNG links) from "
-		       "the run's CSV files.  An interrupted run is reported as incomplete.\n"
-		       "RUN may also be the directory of a compare of three or more runs.\n");
-		return 0;
+static void report_write(const struct report_ctx *ctx)
+{
+	header(ctx, ctx->run);
+	report_claims(ctx);
+	report_trust_section(ctx);
+	for (size_t f = 0; f < harness_nfamilies; f++)
+		if (harness_families[f]->report)
+			harness_families[f]->report(ctx);
+	not_run(ctx);
+	crosscheck(ctx);
+	environment(ctx, ctx->run);
+}
+
+int harness_report_beside(const char *run_dir, const char *beside_dir, char *error,
+			  size_t error_len)
+{
+	struct report_run rr, other;
+	struct report_ctx ctx, beside_ctx;
+	char title[512], label[128], why[512];
+	struct doc d;
+	int ret;
+
+	ret = report_run_load(&rr, run_dir, error, error_len);
+	if (ret)
+		return ret;
+	if (beside_dir) {
+		ret = report_run_load(&other, beside_dir, why, sizeof(why));
+		if (ret) {
+			snprintf(error, error_len, "--beside %s: %s", beside_dir, why);
+			goto out_run;
+		}
 	}
-	if (argc != 2)
-		evb_usage_error(HARNESS_PROG " report", "expected one argument: a run directory");
-	if (cmp_is_nway_dir(argv[1]) ? cmp_nway_report(argv[1], error, sizeof(error)) :
-	    harness_report(argv[1], error, sizeof(error))) {
-		fprintf(stderr, "%s report: %s\n", HARNESS_PROG, error);
-		return 2;
+	snprintf(title, sizeof(title), "evbench report %s", harness_run_env(&rr.run, "run_id"));
+	ret = doc_open(&d, run_dir, title);
+	if (ret) {
+		snprintf(error, error_len, "%s/report.html: %s", run_dir, strerror(-ret));
+		goto out_other;
 	}
-	printf("%s/report.html\n%s/report.md\n", argv[1], argv[1]);
-	return 0;
+	report_ctx_of(&ctx, &d, &rr, run_dir);
+	if (beside_dir) {
+		report_ctx_of(&beside_ctx, &d, &other, beside_dir);
+		report_beside_attach(&ctx, &beside_ctx, label, sizeof(label));
+	}
+	report_write(&ctx);
+	ret = doc_close(&d);
+	if (ret)
+		snprintf(error, error_len, "%s/report.html: %s", run_dir, strerror(-ret));
+out_other:
+	if (beside_dir)
+		report_run_free(&other);
+out_run:
+	report_run_free(&rr);
+	return ret;
+}
+
+int harness_report(const char *run_dir, char *error, size_t error_len)
+{
+	return harness_report_beside(run_dir, NULL, error, error_len);
 }

@@ -16,6 +16,8 @@
 #include "doc.h"
 #include "evb_csv.h"
 
+struct harness_run;
+
 struct report_ctx {
 	struct doc *doc;
 	const struct evb_table *summary;
@@ -23,6 +25,16 @@ struct report_ctx {
 	const struct evb_table *crosscheck;   /* rows == 0 when there is none */
 	const char *run_dir;
 	char **result_keys;    /* per results.csv row: its cell key (harness_row_key) */
+	const struct harness_run *run;        /* its env.csv */
+	/*
+	 * `report RUN --beside RUN2`: RUN2's context (writing to the same doc),
+	 * whose ok cells the seed tables show where RUN's are not ok
+	 * (report_beside_pick); NULL without --beside.  In RUN2's context,
+	 * label is how its cells are marked ("vm tcg 6.1.0-56", else RUN2's
+	 * directory name); NULL in RUN's.
+	 */
+	const struct report_ctx *beside;
+	const char *label;
 };
 
 /*
@@ -42,6 +54,10 @@ struct report_trust {
 
 /* Write RUN/report.html and RUN/report.md.  0, or -errno with error set. */
 int harness_report(const char *run_dir, char *error, size_t error_len);
+/* The same, with RUN2's cells beside RUN's in the seed tables (beside_dir
+ * NULL: none).  An error about RUN2 starts with "--beside RUN2: ". */
+int harness_report_beside(const char *run_dir, const char *beside_dir, char *error,
+			  size_t error_len);
 
 /* Number formatting for tables: "12.3 us", "1.52 M/s", "-" for NAN. */
 void report_fmt_ns(char *buf, size_t len, double ns);
@@ -77,5 +93,47 @@ void report_cell_label(const struct evb_table *summary, size_t row, char *buf, s
 
 /* The published claims evbench tests, beside what this run measured. */
 void report_claims(const struct report_ctx *ctx);
+
+/*
+ * report_beside.c: a run measured inside a VM, and a run shown beside
+ * another (--beside).
+ */
+
+/* "qemu tcg, guest kernel 6.1.0-56, 2 CPUs, 2048 MiB", "" when run has no
+ * vm_accel in its env.csv. */
+void report_vm_text(const struct harness_run *run, char *buf, size_t len);
+/* The header's paragraphs: the VM this run was measured in, if any, and
+ * the run beside it, if any. */
+void report_vm_header(const struct report_ctx *ctx);
+
+/* Make beside (read from its run_dir) the run beside ctx's, its label
+ * written to label. */
+void report_beside_attach(struct report_ctx *ctx, struct report_ctx *beside, char *label,
+			  size_t label_len);
+
+/* What one table showed of the beside run: its cells, for the note under
+ * the table (report_beside_pick fills it, report_beside_note prints it). */
+struct report_beside {
+	struct report_trust trust;   /* their intervals, apart from the run's own */
+	size_t ncells;
+	char cells[512];             /* their short names, comma-separated */
+};
+
+/*
+ * Whose cell kv a table shows: ctx's when its row there is ok or partial
+ * (a run's own values are never replaced) or there is no beside run;
+ * ctx->beside's when the row is ok or partial there, then counted in b
+ * (may be NULL) under the short name what; else ctx's (a skipped, failed
+ * or absent cell).  Read the cell from the context returned, note it in
+ * b->trust when that is ctx->beside, and mark it with report_beside_mark.
+ */
+const struct report_ctx *report_beside_pick(const struct report_ctx *ctx, const char *const *kv,
+					    struct report_beside *b, const char *what);
+/* Append " [label]" to buf when from is a beside run's context. */
+void report_beside_mark(const struct report_ctx *from, char *buf, size_t len);
+/* Under a table (after its own trust note): which cells came from the beside
+ * run, what that run was, and how far to trust those cells.  Nothing when
+ * none did. */
+void report_beside_note(const struct report_ctx *ctx, const struct report_beside *b);
 
 #endif

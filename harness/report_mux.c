@@ -192,23 +192,29 @@ static void seed_scan_table(const struct report_ctx *ctx)
 	const char *const heads[] = { "mechanism", "fds", "published avg (p99)",
 				      "measured p50 (p99) per call", "ratio avg / p50" };
 	struct report_trust trust = { 0 };
+	struct report_beside beside = { 0 };
 
 	doc_table(ctx->doc, 5, heads);
 	for (size_t i = 0; i < sizeof(seed) / sizeof(seed[0]); i++)
 		for (int k = 0; k < 3; k++) {
-			char label[80], pub[64], meas[96], p50[32], p99[32], ratio[32];
+			char label[80], pub[64], meas[160], p50[32], p99[32], ratio[96], what[120];
 			const char *const kv[] = SEED_KV("scan", seed[i].mechanism, seed[i].variant,
 							 seed_nfds[k], seed_active[k]);
-			double m50 = report_value(ctx->summary, kv, "p50_median");
 
 			mech_label(seed[i].mechanism, seed[i].variant, 0, label, sizeof(label));
+			snprintf(what, sizeof(what), "%s at %s fds", label, seed_nfds[k]);
+
+			const struct report_ctx *c = report_beside_pick(ctx, kv, &beside, what);
+			struct report_trust *t = c == ctx ? &trust : &beside.trust;
+			double m50 = report_value(c->summary, kv, "p50_median");
+
 			if (isfinite(seed[i].avg_ms[k]))
 				snprintf(pub, sizeof(pub), "%g ms (%g ms)", seed[i].avg_ms[k],
 					 seed[i].p99_ms[k]);
 			else
 				snprintf(pub, sizeof(pub), "FAILED (FD_SETSIZE)");
-			cell_text(ctx, &trust, kv, "p50_median", p50, sizeof(p50));
-			cell_text(ctx, &trust, kv, "p99_pooled", p99, sizeof(p99));
+			cell_text(c, t, kv, "p50_median", p50, sizeof(p50));
+			cell_text(c, t, kv, "p99_pooled", p99, sizeof(p99));
 			if (isfinite(m50))
 				snprintf(meas, sizeof(meas), "%s (%s)", p50, p99);
 			else
@@ -217,12 +223,16 @@ static void seed_scan_table(const struct report_ctx *ctx)
 				snprintf(ratio, sizeof(ratio), "%.0fx", seed[i].avg_ms[k] * 1e6 / m50);
 			else
 				snprintf(ratio, sizeof(ratio), "-");
+			report_beside_mark(c, meas, sizeof(meas));
+			if (isfinite(m50))
+				report_beside_mark(c, ratio, sizeof(ratio));
 			const char *row[] = { label, seed_nfds[k], pub, meas, ratio };
 
 			doc_row(ctx->doc, row);
 		}
 	doc_table_end(ctx->doc);
 	report_trust_note(ctx, &trust);
+	report_beside_note(ctx, &beside);
 }
 
 /* Memory at 10,000 fds: user space (RSS growth) and kernel (slab growth). */
@@ -231,16 +241,22 @@ static void seed_memory_table(const struct report_ctx *ctx)
 	const char *const heads[] = { "mechanism", "published bytes at 10,000 fds",
 				      "measured RSS growth", "measured kernel slab growth" };
 	struct report_trust trust = { 0 };
+	struct report_beside beside = { 0 };
 
 	doc_table(ctx->doc, 4, heads);
 	for (size_t i = 0; i < sizeof(seed) / sizeof(seed[0]); i++) {
 		const char *const kv[] = SEED_KV("register", seed[i].mechanism, seed[i].variant,
 						 "10000", "");
-		double rss = report_cell(ctx, &trust, kv, "rss_bytes_per_fd_median");
-		double slab = report_cell(ctx, &trust, kv, "slab_bytes_per_fd_median");
-		char label[80], pub[48], r[48], k[48];
+		char label[80], pub[48], r[160], k[160], what[120];
 
 		mech_label(seed[i].mechanism, seed[i].variant, 0, label, sizeof(label));
+		snprintf(what, sizeof(what), "%s memory at 10000 fds", label);
+
+		const struct report_ctx *c = report_beside_pick(ctx, kv, &beside, what);
+		struct report_trust *t = c == ctx ? &trust : &beside.trust;
+		double rss = report_cell(c, t, kv, "rss_bytes_per_fd_median");
+		double slab = report_cell(c, t, kv, "slab_bytes_per_fd_median");
+
 		snprintf(pub, sizeof(pub), "%.0f B%s", seed_bytes[i],
 			 !strcmp(seed[i].mechanism, "epoll") ? " + kernel state" : "");
 		if (isfinite(rss))
@@ -251,12 +267,15 @@ static void seed_memory_table(const struct report_ctx *ctx)
 			snprintf(k, sizeof(k), "%.0f B (%.1f B/fd)", slab * 10000, slab);
 		else
 			snprintf(k, sizeof(k), "not measured");
+		report_beside_mark(c, r, sizeof(r));
+		report_beside_mark(c, k, sizeof(k));
 		const char *row[] = { label, pub, r, k };
 
 		doc_row(ctx->doc, row);
 	}
 	doc_table_end(ctx->doc);
 	report_trust_note(ctx, &trust);
+	report_beside_note(ctx, &beside);
 	doc_p(ctx->doc, "RSS growth counts pages touched between before the mechanism's setup "
 	      "and after its first add of all fds (page-granular: meaningful from about 1,000 "
 	      "fds); epoll and io_uring reap into a fixed array of events, as a real loop "
@@ -277,7 +296,8 @@ static void seed_table(const struct report_ctx *ctx)
 						   "mechanism", seed[i].mechanism, "nfds",
 						   seed_nfds[k], NULL };
 
-			any = harness_find_row(ctx->summary, kv) >= 0;
+			any = harness_find_row(ctx->summary, kv) >= 0 ||
+			      (ctx->beside && harness_find_row(ctx->beside->summary, kv) >= 0);
 		}
 	if (!any)
 		return;

@@ -28,13 +28,16 @@ static const struct {
 	{ "epoll", "lt", { 0.8, 1.2, 8.5 }, { 2, 4, 25 } },
 };
 
+/* The seed cell of mechanism/variant at connections[k], as harness_find_row's kv. */
+#define SEED_KV(m, v, k) \
+	{ "family", "serve", "mode", "open", "mechanism", m, "variant", v, \
+	  "placement", "cross-cpu", "connections", seed_conns[k], "active", seed_active[k], \
+	  "depth", "", "msg_size", "64", "rate", "5000", "arrival", "poisson", NULL }
+
 /* The seed cell of mechanism/variant at connections[k], or -1. */
 static long seed_cell(const struct evb_table *s, const char *m, const char *v, int k)
 {
-	const char *const kv[] = { "family", "serve", "mode", "open", "mechanism", m, "variant", v,
-				   "placement", "cross-cpu", "connections", seed_conns[k],
-				   "active", seed_active[k], "depth", "", "msg_size", "64",
-				   "rate", "5000", "arrival", "poisson", NULL };
+	const char *const kv[] = SEED_KV(m, v, k);
 
 	return harness_find_row(s, kv);
 }
@@ -69,14 +72,22 @@ static size_t seed_mechs(const struct evb_table *s, char names[][2][64])
 	return n;
 }
 
-static void seed_text(const struct report_ctx *ctx, struct report_trust *t, size_t mech,
-		      const char *m, const char *v, int k, char *buf, size_t len)
+static void seed_text(const struct report_ctx *ctx, struct report_trust *t,
+		      struct report_beside *b, size_t mech, const char *m, const char *v, int k,
+		      char *buf, size_t len)
 {
-	const struct evb_table *s = ctx->summary;
-	long r = seed_cell(s, m, v, k);
-	char pub[64] = "";
+	const char *const kv[] = SEED_KV(m, v, k);
+	char pub[64] = "", what[160];
 	size_t used;
 
+	snprintf(what, sizeof(what), "%s%s%s at %s connections", m, v[0] ? "/" : "", v,
+		 seed_rows[k]);
+
+	const struct report_ctx *c = report_beside_pick(ctx, kv, b, what);
+	long r = harness_find_row(c->summary, kv);
+
+	if (c != ctx)
+		t = &b->trust;
 	if (mech < sizeof(published) / sizeof(published[0])) {
 		if (isfinite(published[mech].avg_ms[k]))
 			snprintf(pub, sizeof(pub), " (published %g / %g)", published[mech].avg_ms[k],
@@ -86,19 +97,21 @@ static void seed_text(const struct report_ctx *ctx, struct report_trust *t, size
 	}
 	if (r < 0)
 		used = (size_t)snprintf(buf, len, "not run");
-	else if (!strcmp(harness_str(s, (size_t)r, "status"), "ok") ||
-		 !strcmp(harness_str(s, (size_t)r, "status"), "partial")) {
-		double avg = serve_value(ctx, t, (size_t)r, "mean_median");
-		double p99 = serve_p99(ctx, t, (size_t)r);
-		size_t ok, cb = serve_client_bound(ctx, (size_t)r, &ok);
+	else if (!strcmp(harness_str(c->summary, (size_t)r, "status"), "ok") ||
+		 !strcmp(harness_str(c->summary, (size_t)r, "status"), "partial")) {
+		double avg = serve_value(c, t, (size_t)r, "mean_median");
+		double p99 = serve_p99(c, t, (size_t)r);
+		size_t ok, cb = serve_client_bound(c, (size_t)r, &ok);
 
 		used = (size_t)snprintf(buf, len, "%.3g / ", avg / 1e6);
 		used += (size_t)snprintf(buf + used, len - used, isfinite(p99) ? "%.3g" : "-",
 					 p99 / 1e6);
 		if (cb)
 			used += (size_t)snprintf(buf + used, len - used, ", client-bound");
+		report_beside_mark(c, buf, len);
+		used = strlen(buf);
 	} else {
-		serve_status_text(s, (size_t)r, buf, len);
+		serve_status_text(c->summary, (size_t)r, buf, len);
 		used = strlen(buf);
 	}
 	if (used < len)
@@ -109,6 +122,19 @@ static void seed_text(const struct report_ctx *ctx, struct report_trust *t, size
 static void seed_refused(const struct report_ctx *ctx, char names[][2][64], size_t n)
 {
 	const struct evb_table *s = ctx->summary;
+	const char *shown = "";
+	char from[200];
+
+	for (size_t i = 0; i < n && ctx->beside && !shown[0]; i++) {
+		const char *const kv[] = SEED_KV(names[i][0], names[i][1], NCONNS - 1);
+
+		if (report_beside_pick(ctx, kv, NULL, NULL) != ctx) {
+			snprintf(from, sizeof(from), " The row shows instead the cells of the run "
+				 "marked [%s], which ran them: see the next paragraph.",
+				 ctx->beside->label);
+			shown = from;
+		}
+	}
 
 	for (size_t i = 0; i < n; i++) {
 		long r = seed_cell(s, names[i][0], names[i][1], NCONNS - 1);
@@ -121,8 +147,8 @@ static void seed_refused(const struct report_ctx *ctx, char names[][2][64], size
 		      "own (an epoll fd, a ring), so RLIMIT_NOFILE above 100,000 for both; and "
 		      "100,000 client ports, which the load generator finds by spreading the "
 		      "connections over 127.0.0.1, 127.0.0.2, ... (20,000 each). This machine's "
-		      "descriptor limit refuses it.", names[i][0], names[i][1],
-		      harness_str(s, (size_t)r, "reason"));
+		      "descriptor limit refuses it.%s", names[i][0], names[i][1],
+		      harness_str(s, (size_t)r, "reason"), shown);
 		return;
 	}
 }
@@ -134,11 +160,14 @@ void report_serve_seed(const struct report_ctx *ctx)
 	const char *heads[MAX_MECHS + 1] = { "connections (10% active)" };
 	size_t n = seed_mechs(s, names);
 	struct report_trust trust = { 0 };
+	struct report_beside beside = { 0 };
 	bool any = false;
 
 	for (size_t i = 0; i < n && !any; i++)
 		for (int k = 0; k < NCONNS && !any; k++)
-			any = seed_cell(s, names[i][0], names[i][1], k) >= 0;
+			any = seed_cell(s, names[i][0], names[i][1], k) >= 0 ||
+			      (ctx->beside &&
+			       seed_cell(ctx->beside->summary, names[i][0], names[i][1], k) >= 0);
 	if (!any)
 		return;
 	doc_h(ctx->doc, 3, "The published server table, beside this machine");
@@ -160,7 +189,7 @@ void report_serve_seed(const struct report_ctx *ctx)
 		const char *row[MAX_MECHS + 1] = { seed_rows[k] };
 
 		for (size_t i = 0; i < n; i++) {
-			seed_text(ctx, &trust, i, names[i][0], names[i][1], k, cells[i],
+			seed_text(ctx, &trust, &beside, i, names[i][0], names[i][1], k, cells[i],
 				  sizeof(cells[i]));
 			row[i + 1] = cells[i];
 		}
@@ -169,6 +198,7 @@ void report_serve_seed(const struct report_ctx *ctx)
 	doc_table_end(ctx->doc);
 	report_trust_note(ctx, &trust);
 	seed_refused(ctx, names, n);
+	report_beside_note(ctx, &beside);
 }
 
 static const char *const sat_rates[] = { "10%", "30%", "50%", "70%", "90%", "110%", "150%",

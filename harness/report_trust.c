@@ -211,10 +211,13 @@ void report_trust_note(const struct report_ctx *ctx, const struct report_trust *
 			 "(samples it needs: %s; p50 per repetition, p90 and beyond over every ok "
 			 "sample of the cell pooled); it is never shown as 0.",
 			 t->pct_missing, t->pct_missing == 1 ? "" : "s", t->pct_names);
-	doc_trust(ctx->doc, "How far to trust this table: %zu cells; ok repetitions per cell %s "
+	/* a beside run's cells (ctx->label) are noted apart; its runs not ok are in its report */
+	doc_trust(ctx->doc, "How far to trust %s%s%s: %zu cells; ok repetitions per cell %s "
 		  "of %s; interval: %s; half-width %s; precision target: %s; driver runs not ok "
-		  "in these cells: %zu%s.%s", t->nrows, ok, total, interval, hw, prec, not_ok,
-		  not_ok ? " (see \"Cells that did not run\")" : "", pct);
+		  "in these cells: %zu%s.%s", ctx->label ? "the cells marked [" : "this table",
+		  ctx->label ? ctx->label : "", ctx->label ? "]" : "", t->nrows, ok, total,
+		  interval, hw, prec, not_ok,
+		  not_ok && !ctx->label ? " (see \"Cells that did not run\")" : "", pct);
 }
 
 /* The headline half-width of a latency cell: summary's halfwidth_pct, else

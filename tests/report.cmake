@@ -7,3 +7,8 @@ add_dependencies(test_claims evbench)
 evb_test(test_report TIMEOUT 60 LABELS harness)
 target_sources(test_report PRIVATE report_fixture.c)
 add_dependencies(test_report evbench)
+# `evbench report HOST --beside VM` (tests/test_report_beside.c): a host run
+# with its 100,000 seed cells skipped beside a VM run that measured them.
+evb_test(test_report_beside TIMEOUT 60 LABELS harness)
+target_sources(test_report_beside PRIVATE report_fixture.c)
+add_dependencies(test_report_beside evbench)

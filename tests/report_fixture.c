@@ -93,6 +93,11 @@ static void run_ok(const char *cmd, const char *dir)
 
 char *fx_finish(FILE *f, const char *dir, char **html)
 {
+	return fx_finish_env(f, dir, NULL, html);
+}
+
+char *fx_finish_env(FILE *f, const char *dir, const char *env_extra, char **html)
+{
 	char path[1024];
 	FILE *env;
 
@@ -100,7 +105,8 @@ char *fx_finish(FILE *f, const char *dir, char **html)
 	snprintf(path, sizeof(path), "%s/env.csv", dir);
 	env = fopen(path, "w");
 	ck_assert_ptr_nonnull(env);
-	fprintf(env, "key,value\nrun_id,fixture\nhostname,fixture-host\nrun_state,complete\n");
+	fprintf(env, "key,value\nrun_id,fixture\nhostname,fixture-host\nrun_state,complete\n%s",
+		env_extra ? env_extra : "");
 	ck_assert_int_eq(fclose(env), 0);
 	run_ok("summarize", dir);
 	run_ok("report", dir);

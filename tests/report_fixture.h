@@ -34,6 +34,8 @@ void fx_latency(FILE *f, const struct fx_cell *c, const double *values, int n);
 /* Close results.csv, write env.csv, run summarize and report (both must
  * exit 0) and return report.md (free() it); *html gets report.html. */
 char *fx_finish(FILE *f, const char *dir, char **html);
+/* The same, with env_extra ("key,value\n" lines; NULL: none) in env.csv. */
+char *fx_finish_env(FILE *f, const char *dir, const char *env_extra, char **html);
 
 /* The line of text holding needle (a copy; free() it), or NULL. */
 char *fx_line(const char *text, const char *needle);
