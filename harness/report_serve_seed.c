@@ -146,7 +146,7 @@ static void seed_refused(const struct report_ctx *ctx, char names[][2][64], size
 		      "and 100,000 in the load generator, plus the listener and the mechanism's "
 		      "own (an epoll fd, a ring), so RLIMIT_NOFILE above 100,000 for both; and "
 		      "100,000 client ports, which the load generator finds by spreading the "
-		      "connections over 127.0.0.1, 127.0.0.2, ... (20,000 each). This machine's "
+		      "connections over 127.0.0.1, 127.0.0.2, ... (4,000 each). This machine's "
 		      "descriptor limit refuses it.%s", names[i][0], names[i][1],
 		      harness_str(s, (size_t)r, "reason"), shown);
 		return;

@@ -29,8 +29,27 @@ ulimit -n 1048576 || echo "EVB-VM: ulimit -n 1048576 refused"
 # limits assume; an explicit --timeout-scale among the options wins.
 scale=
 grep -q '^vm_accel=tcg' /evb/vm.env && scale="--timeout-scale 10"
-evbench run --out /run/R $scale "$@"
+# The host kills the VM at its --timeout, and a run directory not sent back
+# by then is lost: stop the run (SIGTERM: evbench keeps every finished row
+# and marks the run interrupted) early enough to send what there is.
+timeout_s=$(sed -n 's/^vm_timeout_s=//p' /evb/vm.env)
+evbench run --out /run/R $scale "$@" &
+run_pid=$!
+watchdog=
+if [ -n "$timeout_s" ]; then
+	margin=$((timeout_s / 10))
+	[ "$margin" -lt 60 ] && margin=60
+	[ "$margin" -gt 300 ] && margin=300
+	if [ "$timeout_s" -gt $((margin * 2)) ]; then
+		(sleep $((timeout_s - margin)) &&
+			echo "EVB-VM: --timeout ${timeout_s} s is near: stopping the run to send back what it has" &&
+			kill -TERM "$run_pid") &
+		watchdog=$!
+	fi
+fi
+wait "$run_pid"
 rc=$?
+[ -n "$watchdog" ] && kill "$watchdog" 2>/dev/null
 echo "EVB-VM: evbench run exited $rc"
 
 # The VM's own keys in env.csv, after those evbench wrote.

@@ -115,6 +115,7 @@ build_initramfs() {
 		  for f in "${files[@]}"; do ldd "$f" 2>/dev/null; done; } | sha256sum | cut -c1-16)
 	image="$cache/initramfs/$hash.cpio.gz"
 	if [ -s "$image" ]; then
+		touch "$image"      # its use, for prune_initramfs
 		echo "$image"
 		return 0
 	fi
@@ -137,7 +138,20 @@ build_initramfs() {
 		>"$part" && mv "$part" "$image"
 	rc=$?
 	rm -rf "$stage" "$part"
-	[ $rc -eq 0 ] && echo "$image"
+	[ $rc -eq 0 ] || return 1
+	prune_initramfs "$image"
+	echo "$image"
+}
+
+# Keeps the four most recently used images: every rebuild of the binaries
+# makes a new one (3-4 MB), and nothing else ever removed them.  A run that
+# is using an older one has its own copy (main).
+prune_initramfs() {
+	local keep=$1 old
+	ls -t "$cache"/initramfs/*.cpio.gz 2>/dev/null | tail -n +5 |
+		while read -r old; do
+			[ "$old" != "$keep" ] && rm -f "$old"
+		done
 }
 
 # --memory plan: 1 GiB (kernel, initramfs, the run directory in tmpfs) plus
@@ -166,7 +180,8 @@ size_memory() {
 }
 
 # The per-run part, appended to the cached archive: /evb/args (the run
-# options, shell-quoted) and /evb/vm.env (what the host knows).
+# options, shell-quoted) and /evb/vm.env (what the host knows; the guest
+# stops its run before vm_timeout_s so that what it has comes back).
 build_run_cpio() {
 	local stage=$1 accel_used=$2 a
 	mkdir -p "$stage/evb"
@@ -177,8 +192,8 @@ build_run_cpio() {
 		done
 		printf '\n'
 	} >"$stage/evb/args"
-	printf 'vm_accel=%s\nvm_cpus=%s\nvm_memory_mb=%s\nvm_memory_from=%s\n' "$accel_used" \
-		"$cpus" "$memory" "$memory_source" >"$stage/evb/vm.env"
+	printf 'vm_accel=%s\nvm_cpus=%s\nvm_memory_mb=%s\nvm_memory_from=%s\nvm_timeout_s=%s\n' \
+		"$accel_used" "$cpus" "$memory" "$memory_source" "$timeout" >"$stage/evb/vm.env"
 	(cd "$stage" && find evb | /bin/busybox cpio -o -H newc 2>/dev/null | gzip -1)
 }
 
@@ -337,12 +352,15 @@ run_kernel() {
 # The whole run, called from the last line: bash has read the entire
 # script before any of it runs.
 main() {
-	local initrd runs=() failed=0 dir k
+	local initrd own runs=() failed=0 dir k
 	need_packages || return 1
 	[ "$memory" = plan ] && size_memory
 	mkdir -p "$out" "$cache" || { say "cannot create $out or $cache"; return 1; }
 	initrd=$(build_initramfs) || { say "cannot build the initramfs"; return 1; }
 	say "initramfs: $initrd"
+	# This run's own copy: another evbench vm may prune the cache meanwhile.
+	own=$(mktemp) && cp "$initrd" "$own" || { say "cannot copy $initrd"; return 1; }
+	initrd=$own
 	for k in "${kernels[@]}"; do
 		if [ "$interrupted" = 1 ]; then
 			say "interrupted: kernel $k not run"
@@ -369,6 +387,7 @@ main() {
 			say "compare of ${runs[*]} failed"
 		fi
 	fi
+	rm -f "$own"
 	for dir in "${runs[@]}"; do echo "$dir"; done
 	[ "$interrupted" = 1 ] && return 130
 	[ $failed -gt 0 ] && return 1
