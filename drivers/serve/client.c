@@ -3,7 +3,8 @@
  * by the caller, the same for every server mechanism.  It connects N
  * connections (at most CLIENT_CONNECT_AHEAD beyond what the server has
  * accepted, so the listen backlog never overflows), sends requests on the
- * first K, and checks every response (client_loop.c).
+ * first K, checks every response (client_loop.c), and closes them at most
+ * CLIENT_CLOSE_AHEAD beyond what the server has closed.
  *
  * One request's latency:
  *
@@ -55,9 +56,19 @@
 
 /* Connections the client may be ahead of the server's accept(). */
 #define CLIENT_CONNECT_AHEAD 512
-/* How long accept() may make no progress before the client gives up. */
-#define CLIENT_ACCEPT_TIMEOUT_NS (10 * EVB_NSEC_PER_SEC)
-#define CLIENT_ACCEPT_POLL_NS (20 * 1000LL)
+/*
+ * Connections the client may have closed beyond those the server has seen
+ * end and closed.  Each is an orphaned socket until the server closes its
+ * end, and past net.ipv4.tcp_max_orphans (32,768 in a 6 GiB guest) the
+ * kernel resets them: closing 100,000 at once made the server's reads fail
+ * with ECONNRESET, or its ends never see their end of file (a row that
+ * hung to its timeout).
+ */
+#define CLIENT_CLOSE_AHEAD 2048
+/* How long the server may make no progress (accepting, closing) before the
+ * client gives up waiting for it. */
+#define CLIENT_WAIT_TIMEOUT_NS (10 * EVB_NSEC_PER_SEC)
+#define CLIENT_WAIT_POLL_NS (20 * 1000LL)
 
 int client_fail(struct client *cl, const char *call, int err)
 {
@@ -182,12 +193,46 @@ static int client_setup(struct client *cl, const struct serve_cfg *cfg,
 	return 0;
 }
 
+/*
+ * Wait until the server's *count is past i - ahead: 0, or -ETIMEDOUT when
+ * it made no progress for CLIENT_WAIT_TIMEOUT_NS.
+ */
+static int client_wait_server(const _Atomic int64_t *count, int64_t i, int64_t ahead)
+{
+	int64_t seen = -1, since = 0;
+
+	for (;;) {
+		int64_t done = atomic_load(count);
+		int64_t now;
+		struct timespec pause = evb_ns_timespec(CLIENT_WAIT_POLL_NS);
+
+		if (i - done < ahead)
+			return 0;
+		now = evb_now_ns();
+		if (done != seen) {
+			seen = done;
+			since = now;
+		} else if (now - since > CLIENT_WAIT_TIMEOUT_NS) {
+			return -ETIMEDOUT;
+		}
+		nanosleep(&pause, NULL);
+	}
+}
+
+/* Every connection closed, paced by the server's closes (once the server
+ * stops closing for CLIENT_WAIT_TIMEOUT_NS, the rest at once). */
 static void client_teardown(struct client *cl)
 {
+	bool paced = true;
+
 	if (cl->conns) {
-		for (int64_t i = 0; i < cl->nconns; i++)
-			if (cl->conns[i].fd >= 0)
-				close(cl->conns[i].fd);
+		for (int64_t i = 0; i < cl->nconns; i++) {
+			if (cl->conns[i].fd < 0)
+				continue;
+			if (paced && client_wait_server(&cl->sh->ended, i, CLIENT_CLOSE_AHEAD))
+				paced = false;
+			close(cl->conns[i].fd);
+		}
 	}
 	if (cl->server_stat_fd >= 0)
 		close(cl->server_stat_fd);
@@ -206,24 +251,9 @@ static void client_teardown(struct client *cl)
 /* Wait (bounded) until connection i is within reach of the accept()s. */
 static int client_wait_accepted(struct client *cl, int64_t i)
 {
-	int64_t seen = -1, since = 0;
+	int ret = client_wait_server(&cl->sh->accepted, i, CLIENT_CONNECT_AHEAD);
 
-	for (;;) {
-		int64_t accepted = atomic_load(&cl->sh->accepted);
-		int64_t now;
-		struct timespec pause = evb_ns_timespec(CLIENT_ACCEPT_POLL_NS);
-
-		if (i - accepted < CLIENT_CONNECT_AHEAD)
-			return 0;
-		now = evb_now_ns();
-		if (accepted != seen) {
-			seen = accepted;
-			since = now;
-		} else if (now - since > CLIENT_ACCEPT_TIMEOUT_NS) {
-			return client_fail(cl, "wait for the server's accept()", -ETIMEDOUT);
-		}
-		nanosleep(&pause, NULL);
-	}
+	return ret ? client_fail(cl, "wait for the server's accept()", ret) : 0;
 }
 
 /* Connect connection i: TCP_NODELAY, non-blocking, in the epoll set when

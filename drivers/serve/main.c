@@ -217,6 +217,7 @@ static int accept_all(struct serve_run *r, char *why, size_t len)
 		atomic_store(&r->sh->accepted, ++i);
 	}
 	s->open = s->nconns;
+	s->ended = &r->sh->ended;
 	return 0;
 }
 

@@ -131,6 +131,7 @@ struct serve_srv {
 	uint64_t stall_at;              /* served count that triggers the
 					   injected stall; 0: none */
 	struct evb_side_errors *errors; /* side A's first failure goes here */
+	_Atomic int64_t *ended;         /* serve_shared's, counted by serve_conn_close */
 	void *priv;                     /* the mechanism's */
 };
 
@@ -147,6 +148,9 @@ struct serve_shared {
 					   (the client connects at most 512
 					   ahead, never overflowing the backlog) */
 	_Atomic int64_t client_done;    /* responses received so far (progress) */
+	_Atomic int64_t ended;          /* server: connections it closed at their
+					   end of file (the client closes at most
+					   2048 ahead: orphaned sockets) */
 	pid_t server_pid;
 	/* the client's counts, over the measured responses only */
 	int64_t sent;                   /* requests sent (whole run) */

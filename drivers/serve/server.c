@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +197,8 @@ void serve_conn_close(struct serve_srv *s, struct serve_conn *c)
 	close(c->fd);
 	c->fd = -1;
 	s->open--;
+	if (s->ended)
+		atomic_fetch_add(s->ended, 1);
 }
 
 int serve_conn_readable(struct serve_srv *s, struct serve_conn *c, bool until_eagain)
