@@ -103,11 +103,19 @@ static void seed_text(const struct report_ctx *ctx, struct report_trust *t,
 		double p99 = serve_p99(c, t, (size_t)r);
 		size_t ok, cb = serve_client_bound(c, (size_t)r, &ok);
 
-		used = (size_t)snprintf(buf, len, "%.3g / ", avg / 1e6);
-		used += (size_t)snprintf(buf + used, len - used, isfinite(p99) ? "%.3g" : "-",
+		double got = report_value(c->summary, kv, "ops_per_s_median");
+		double offered = report_value(c->summary, kv, "offered_per_s_median");
+
+		used = (size_t)snprintf(buf, len, avg < 1e9 ? "%.3g / " : "%.0f / ", avg / 1e6);
+		used += (size_t)snprintf(buf + used, len - used,
+					 !isfinite(p99) ? "-" : p99 < 1e9 ? "%.3g" : "%.0f",
 					 p99 / 1e6);
 		if (cb)
 			used += (size_t)snprintf(buf + used, len - used, ", client-bound");
+		/* Below the offered rate the latency is a growing queue's. */
+		if (isfinite(got) && isfinite(offered) && got < 0.9 * offered)
+			used += (size_t)snprintf(buf + used, len - used,
+						 ", saturated: %.0f of %.0f req/s", got, offered);
 		report_beside_mark(c, buf, len);
 		used = strlen(buf);
 	} else {
@@ -177,7 +185,8 @@ void report_serve_seed(const struct report_ctx *ctx)
 	      "64 B requests, latency from each request's due time (p99 from every ok "
 	      "repetition's samples pooled). The published load is not stated, so compare "
 	      "the shape (how latency grows with connections, the ratios between mechanisms), "
-	      "not the milliseconds.");
+	      "not the milliseconds. \"saturated: X of Y req/s\": the cell answered below "
+	      "90%% of the offered rate, so its latency is mostly a growing queue's.");
 	for (size_t i = 0; i < n; i++) {
 		snprintf(heads_text[i], sizeof(heads_text[i]), "%s%s%s avg / p99 ms", names[i][0],
 			 names[i][1][0] ? "/" : "", names[i][1]);
