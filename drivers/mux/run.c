@@ -189,6 +189,19 @@ static void setup_failed(struct evb_row *row, int ret, const char *why)
 		evb_row_set(row, status, EVB_STATUS_SKIPPED);
 		evb_row_reason(row, "%s (RLIMIT_NOFILE soft %lld, hard %lld)", why,
 			       (long long)soft, (long long)hard);
+	} else if (ret == -ENOSPC) {
+		/* epoll's limit on registrations per user, sized from memory. */
+		long long watches = -1;
+		FILE *f = fopen("/proc/sys/fs/epoll/max_user_watches", "r");
+
+		if (f) {
+			if (fscanf(f, "%lld", &watches) != 1)
+				watches = -1;
+			fclose(f);
+		}
+		evb_row_set(row, status, EVB_STATUS_SKIPPED);
+		evb_row_reason(row, "%s (fs.epoll.max_user_watches %lld: a kernel limit)", why,
+			       watches);
 	} else {
 		evb_row_set(row, status, EVB_STATUS_FAILED);
 		evb_row_reason(row, "%s", why);
