@@ -331,26 +331,6 @@ START_TEST(real_smoke_run_matches_schema)
 }
 END_TEST
 
-/* --timeout-scale N: every planned time limit N times the plan's. */
-static long long first_timeout(const char *scale)
-{
-	const char *args[] = { "run", "--family", "notify", "--profile", "smoke", "--dry-run",
-			       scale ? "--timeout-scale" : NULL, scale, NULL };
-	struct evb_spawn_result res = tu_run("evbench", args, 60);
-	const char *t = strstr(res.out, "--timeout ");
-	long long ns = t ? atoll(t + strlen("--timeout ")) : -1;
-
-	ck_assert_msg(res.exit_status == 0 && ns > 0, "dry run: %s", tu_stderr());
-	evb_spawn_result_free(&res);
-	return ns;
-}
-
-START_TEST(timeout_scale_multiplies_the_plan)
-{
-	ck_assert_int_eq(first_timeout("4"), 4 * first_timeout(NULL));
-}
-END_TEST
-
 int main(void)
 {
 	Suite *s = suite_create("harness");
@@ -371,7 +351,6 @@ int main(void)
 	tcase_add_test(tc, default_directories_are_new_and_latest_follows);
 	tcase_add_test(tc, sigint_keeps_rows_and_marks_incomplete);
 	tcase_add_test(tc, bad_input_exits_2);
-	tcase_add_test(tc, timeout_scale_multiplies_the_plan);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("smoke");
 	tcase_set_timeout(tc, 320);
