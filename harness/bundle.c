@@ -3,9 +3,10 @@
  * libraries they load (with the dynamic loader), the plot scripts and a run
  * script, in one relocatable archive that runs where nothing is installed.
  * `--dir DIR` writes the same tree unpacked, as DIR (for an initramfs or a
- * copy by other means).  The packing is scripts/bundle.sh of the source tree
- * this evbench was built from; this command checks its arguments and hands it
- * the directories.
+ * copy by other means).  The packing is scripts/bundle.sh (of the source
+ * tree this evbench was built from, or of the bundle it runs from, which it
+ * then copies); this command checks its arguments and hands it the
+ * directories.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -36,7 +37,8 @@ static void bundle_help(void)
 	       "says the figures were skipped; `evbench plot DIR` draws them later, e.g. "
 	       "on the machine the run directory is brought back to.  The bundle needs a "
 	       "Linux of the same architecture, /bin/sh and tar; the libraries come from "
-	       "this machine, so the target's own do not matter.\n\n"
+	       "this machine, so the target's own do not matter.  Run from a bundle, it "
+	       "writes a copy of that bundle.\n\n"
 	       "  --dir DIR   write the bundle's tree unpacked as DIR (new or empty; DIR/"
 	       "evbench is the run script) instead of an archive\n");
 }
@@ -117,11 +119,13 @@ int harness_cmd_bundle(int argc, char **argv)
 	} else {
 		bundle_check_out(argv[1]);
 	}
-	snprintf(script, sizeof(script), "%s/scripts/bundle.sh", EVB_SOURCE_DIR);
+	harness_scripts_dir(bin, sizeof(bin));
+	snprintf(script, sizeof(script), "%s/bundle.sh", bin);
 	if (access(script, R_OK))
-		evb_die(BUNDLE_PROG, "cannot pack: %s (the source tree this evbench was built "
-			"from) is not readable: %s", script, strerror(errno));
-	harness_bin_dir(bin, sizeof(bin));
+		evb_die(BUNDLE_PROG, "cannot pack: %s (of the source tree this evbench was "
+			"built from, or of its bundle) is not readable: %s", script,
+			strerror(errno));
+	harness_pack_dir(bin, sizeof(bin));
 	harness_plots_dir(plots, sizeof(plots));
 	execl("/bin/sh", "sh", script, bin, plots, mode, out, (char *)NULL);
 	evb_die_errno(BUNDLE_PROG, "exec /bin/sh");

@@ -47,6 +47,26 @@ void harness_plots_dir(char *buf, size_t len)
 		snprintf(buf, len, "%s/plots", EVB_SOURCE_DIR);
 }
 
+void harness_scripts_dir(char *buf, size_t len)
+{
+	const char *env = getenv("EVB_SCRIPTS_DIR");
+
+	if (env && *env)
+		snprintf(buf, len, "%s", env);
+	else
+		snprintf(buf, len, "%s/scripts", EVB_SOURCE_DIR);
+}
+
+void harness_pack_dir(char *buf, size_t len)
+{
+	const char *env = getenv("EVB_BUNDLE_ROOT");
+
+	if (env && *env)
+		snprintf(buf, len, "%s", env);
+	else
+		harness_bin_dir(buf, len);
+}
+
 int harness_driver_path(const struct harness_family *family, char *buf, size_t len)
 {
 	char dir[PATH_MAX];

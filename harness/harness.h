@@ -16,6 +16,13 @@
 void harness_bin_dir(char *buf, size_t len);
 /* Where the gnuplot scripts are: $EVB_PLOTS_DIR, else the source tree's plots/. */
 void harness_plots_dir(char *buf, size_t len);
+/* Where bundle.sh and the evbench vm scripts are: $EVB_SCRIPTS_DIR (a
+ * bundle's scripts/), else the source tree's scripts/. */
+void harness_scripts_dir(char *buf, size_t len);
+/* What evbench bundle packs and evbench vm runs: a bundle's root when this
+ * evbench runs from one ($EVB_BUNDLE_ROOT, set by its run script), else the
+ * directory of evbench and its drivers. */
+void harness_pack_dir(char *buf, size_t len);
 /* Path of a family's driver; -ENOENT when it is not built. */
 int harness_driver_path(const struct harness_family *family, char *buf, size_t len);
 /* The family named name, or NULL. */

@@ -164,9 +164,15 @@ int harness_cmd_vm(int argc, char **argv)
 	int n = 0;
 
 	vm_parse(argc, argv, &o);
-	snprintf(script, sizeof(script), "%s/scripts/evbench-vm.sh", EVB_SOURCE_DIR);
-	harness_bin_dir(bin_dir, sizeof(bin_dir));
-	if (setenv("EVB_BIN_DIR", bin_dir, 1) || setenv("EVB_SOURCE_DIR", EVB_SOURCE_DIR, 1))
+	harness_scripts_dir(bin_dir, sizeof(bin_dir));
+	snprintf(script, sizeof(script), "%s/evbench-vm.sh", bin_dir);
+	if (setenv("EVB_SCRIPTS_DIR", bin_dir, 1))
+		evb_die_errno(VM_PROG, "setenv");
+	harness_plots_dir(bin_dir, sizeof(bin_dir));
+	if (setenv("EVB_PLOTS_DIR", bin_dir, 1))
+		evb_die_errno(VM_PROG, "setenv");
+	harness_pack_dir(bin_dir, sizeof(bin_dir));
+	if (setenv("EVB_BIN_DIR", bin_dir, 1))
 		evb_die_errno(VM_PROG, "setenv");
 	snprintf(cpus, sizeof(cpus), "%lld", (long long)o.cpus);
 	if (o.memory_mb)

@@ -1,6 +1,7 @@
 #!/bin/sh
 # bundle.sh BIN_DIR PLOTS_DIR tar OUT.tar.gz - what `evbench bundle` runs.
 # bundle.sh BIN_DIR PLOTS_DIR dir DIR        - the same tree, unpacked as DIR.
+# BIN_DIR a bundle's root (it has BUNDLE.txt): a copy of that bundle.
 #
 # Packs evbench-bundle/:
 #   evbench            the run script: evbench with the bundle's drivers and plots
@@ -8,6 +9,7 @@
 #   libexec/           the programs themselves, as built
 #   lib/               every library ldd lists for them, and the dynamic loader
 #   plots/             the gnuplot scripts
+#   scripts/           this script and evbench vm's (bundle and vm run from here)
 #   BUNDLE.txt         where and from what the bundle was made
 # Each program runs through the bundled loader with --library-path lib/, so
 # neither the target's libraries nor LD_LIBRARY_PATH take part, and a child
@@ -30,14 +32,37 @@ die() {
 
 [ -x "$bin/evbench" ] || die "no evbench in $bin"
 [ -d "$plots" ] || die "no plot scripts: $plots is not a directory"
-command -v ldd >/dev/null || die "ldd is needed to find the libraries (Debian: libc-bin)"
 [ "$mode" = dir ] || command -v tar >/dev/null || die "tar is needed"
+case $0 in */*) scripts=${0%/*} ;; *) scripts=. ;; esac
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/evbench-bundle.XXXXXX") || die "mktemp failed"
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 root=$work/evbench-bundle
-mkdir -p "$root/bin" "$root/libexec" "$root/lib" "$root/plots" || die "cannot write in $work"
+
+# The tree, then the archive or the directory.
+write_out() {
+	if [ "$mode" = dir ]; then
+		mkdir -p "$out" && cp -R "$root/." "$out/" || die "cannot write $out"
+	else
+		tar -C "$work" -czf "$out.part" evbench-bundle ||
+			{ rm -f "$out.part"; die "tar failed writing $out"; }
+		mv -f "$out.part" "$out" || die "cannot write $out"
+	fi
+	echo "$out"
+}
+
+# Run from a bundle: it is already what a bundle is; copy it.
+if [ -f "$bin/BUNDLE.txt" ]; then
+	cp -R "$bin" "$root" || die "cannot copy the bundle $bin"
+	echo "copied: $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -n), from $bin" \
+		>>"$root/BUNDLE.txt" || die "cannot write BUNDLE.txt"
+	write_out
+	exit 0
+fi
+command -v ldd >/dev/null || die "ldd is needed to find the libraries (Debian: libc-bin)"
+mkdir -p "$root/bin" "$root/libexec" "$root/lib" "$root/plots" "$root/scripts" ||
+	die "cannot write in $work"
 loader=
 
 # Copy one program and what ldd says it loads.  Sets loader the first time
@@ -92,10 +117,14 @@ for exe in "$root"/libexec/evb-*; do
 	chmod 755 "$root/bin/$name"
 done
 write_wrapper evbench . 'EVB_DRIVER_DIR=$here/bin EVB_PLOTS_DIR=$here/plots
-export EVB_DRIVER_DIR EVB_PLOTS_DIR
+EVB_SCRIPTS_DIR=$here/scripts EVB_BUNDLE_ROOT=$here
+export EVB_DRIVER_DIR EVB_PLOTS_DIR EVB_SCRIPTS_DIR EVB_BUNDLE_ROOT
 ' >"$root/evbench" || die "cannot write the run script"
 chmod 755 "$root/evbench"
 cp "$plots"/*.gp "$root/plots/" || die "cannot copy the plot scripts from $plots"
+for f in bundle.sh evbench-vm.sh evbench-vm-kernel.sh evbench-vm-init.sh; do
+	cp "$scripts/$f" "$root/scripts/" || die "cannot copy $scripts/$f"
+done
 
 {
 	echo "evbench bundle"
@@ -111,10 +140,4 @@ cp "$plots"/*.gp "$root/plots/" || die "cannot copy the plot scripts from $plots
 	(cd "$root" && find . -type f | sort)
 } >"$root/BUNDLE.txt" || die "cannot write BUNDLE.txt"
 
-if [ "$mode" = dir ]; then
-	mkdir -p "$out" && cp -R "$root/." "$out/" || die "cannot write $out"
-else
-	tar -C "$work" -czf "$out.part" evbench-bundle || { rm -f "$out.part"; die "tar failed writing $out"; }
-	mv -f "$out.part" "$out" || die "cannot write $out"
-fi
-echo "$out"
+write_out

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # evbench-vm.sh - the work behind `evbench vm` (harness/vm.c checks the options
-# and runs this with them normalised; EVB_BIN_DIR names evbench's binaries).
+# and runs this with them normalised; EVB_BIN_DIR names evbench's binaries,
+# or the bundle evbench runs from; EVB_SCRIPTS_DIR and EVB_PLOTS_DIR these
+# scripts and the plots).
 #
 # Per kernel: find the image (path, Debian package fetched into the cache,
 # or host), build the initramfs (cached by content), boot it under qemu,
@@ -12,7 +14,8 @@ set -uo pipefail
 prog="evbench vm"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/evbench"
 bin_dir="${EVB_BIN_DIR:?EVB_BIN_DIR is set by evbench vm}"
-src_dir="${EVB_SOURCE_DIR:?EVB_SOURCE_DIR is set by evbench vm}"
+scripts_dir="${EVB_SCRIPTS_DIR:?EVB_SCRIPTS_DIR is set by evbench vm}"
+plots_dir="${EVB_PLOTS_DIR:?EVB_PLOTS_DIR is set by evbench vm}"
 kvm_boot_wait=8
 
 accel=auto cpus=2 memory=plan timeout=1800 out=results
@@ -55,63 +58,20 @@ need_packages() {
 
 file_is_static() { ! ldd "$1" >/dev/null 2>&1; }
 
-# The kernel image of package $1 (a meta-package leads to the image package
-# it depends on), unpacked under $cache/kernels; prints the vmlinuz path.
-kernel_from_package() {
-	local pkg=$1 depth=${2:-0} dir image dep
-	dir="$cache/kernels/$pkg"
-	image=$(ls "$dir"/root/boot/vmlinuz-* 2>/dev/null | head -n1)
-	if [ -z "$image" ]; then
-		mkdir -p "$dir" || return 1
-		rm -f "$dir"/*.deb
-		# As root, apt would hand the download to its _apt user, who
-		# cannot write to root's cache: download as root, quietly.
-		(cd "$dir" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >&2) ||
-			{ say "apt-get download $pkg failed (no such package, or no network)"; return 1; }
-		dpkg-deb -x "$dir"/*.deb "$dir/root" || { say "dpkg-deb -x of $pkg failed"; return 1; }
-		image=$(ls "$dir"/root/boot/vmlinuz-* 2>/dev/null | head -n1)
-	fi
-	if [ -z "$image" ]; then
-		dep=$(apt-cache depends --important "$pkg" 2>/dev/null |
-			sed -n 's/^ *Depends: \(linux-image-[^ ]*\)$/\1/p' | head -n1)
-		if [ -n "$dep" ] && [ "$depth" -lt 3 ]; then
-			say "$pkg holds no kernel image: following it to $dep"
-			kernel_from_package "$dep" $((depth + 1))
-			return
-		fi
-		say "package $pkg holds no /boot/vmlinuz-*"
-		return 1
-	fi
-	echo "$image"
-}
-
-# $1 (path | package | host) -> image path on stdout, or a reason on stderr.
-resolve_kernel() {
-	local k=$1
-	if [ "$k" = host ]; then
-		if [ -r "/boot/vmlinuz-$(uname -r)" ]; then
-			echo "/boot/vmlinuz-$(uname -r)"
-			return 0
-		fi
-		say "host: the running kernel's image is not available (/boot/vmlinuz-$(uname -r) does not exist or is unreadable)"
-		return 1
-	fi
-	if [[ "$k" == */* ]] || [ -f "$k" ]; then
-		[ -r "$k" ] && { echo "$k"; return 0; }
-		say "kernel image $k: not a readable file"
-		return 1
-	fi
-	kernel_from_package "$k"
-}
+# kernel_from_package and resolve_kernel: a kernel argument to an image.
+. "$scripts_dir/evbench-vm-kernel.sh" || { echo "$prog: cannot read $scripts_dir/evbench-vm-kernel.sh" >&2; exit 1; }
 
 # The initramfs: busybox, the bundle of evbench (`evbench bundle --dir`: its
 # drivers, the libraries ldd names with their loader, the plots) at
 # /evb/bundle, and /init.  Cached by the hash of what goes into it.
 build_initramfs() {
 	local stage files=() f hash image
-	files=("$bin_dir"/evbench "$bin_dir"/evb-*)
-	hash=$( { cat "${files[@]}" /bin/busybox "$src_dir/scripts/evbench-vm-init.sh" \
-		      "$src_dir/scripts/bundle.sh" "$src_dir"/plots/*.gp;
+	if [ -f "$bin_dir/BUNDLE.txt" ]; then      # a bundle: its programs
+		files=("$bin_dir"/evbench "$bin_dir"/libexec/*)
+	else
+		files=("$bin_dir"/evbench "$bin_dir"/evb-*)
+	fi
+	hash=$( { cat "${files[@]}" /bin/busybox "$scripts_dir"/*.sh "$plots_dir"/*.gp;
 		  for f in "${files[@]}"; do ldd "$f" 2>/dev/null; done; } | sha256sum | cut -c1-16)
 	image="$cache/initramfs/$hash.cpio.gz"
 	if [ -s "$image" ]; then
@@ -123,12 +83,12 @@ build_initramfs() {
 	stage=$(mktemp -d) || return 1
 	mkdir -p "$stage"/{bin,evb,proc,sys,dev,tmp,run}
 	cp /bin/busybox "$stage/bin/busybox"
-	if ! sh "$src_dir/scripts/bundle.sh" "$bin_dir" "$src_dir/plots" dir \
+	if ! sh "$scripts_dir/bundle.sh" "$bin_dir" "$plots_dir" dir \
 		"$stage/evb/bundle" >/dev/null; then
 		rm -rf "$stage"
 		return 1
 	fi
-	cp "$src_dir/scripts/evbench-vm-init.sh" "$stage/init"
+	cp "$scripts_dir/evbench-vm-init.sh" "$stage/init"
 	chmod 755 "$stage/init"
 	# Built beside its final name and renamed: a concurrent build never
 	# sees half an archive.

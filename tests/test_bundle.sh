@@ -50,6 +50,14 @@ clean() {
 grep -q "^family notify (driver evb-notify)" "$tmp/list" || fail "list: no notify family"
 grep -q "not built" "$tmp/list" && fail "list: a driver of the bundle is not found"
 
+# Run from a bundle, `evbench bundle` writes a copy of that bundle.
+env -i HOME="$tmp" PATH=/usr/bin:/bin "$root/evbench" bundle --dir "$tmp/copy" >/dev/null \
+	2>"$tmp/copy.err" || fail "evbench bundle run from a bundle: $(cat "$tmp/copy.err")"
+(cd "$tmp" && clean ./copy/evbench list) | grep -q "^family notify (driver evb-notify)" ||
+	fail "the copied bundle's evbench list"
+grep -q "^copied: " "$tmp/copy/BUNDLE.txt" || fail "the copy's BUNDLE.txt does not say so"
+[ -f "$tmp/copy/scripts/evbench-vm.sh" ] || fail "the bundle lacks evbench vm's scripts"
+
 run=$tmp/run
 clean "$root/evbench" run --profile smoke --family notify --out "$run" 2>"$tmp/run.err" ||
 	{ cat "$tmp/run.err" >&2; fail "bundled smoke run exited $?"; }
