@@ -1,6 +1,7 @@
 /* common.c - locating drivers and scripts, listing mechanisms, figures. */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,16 +15,24 @@
 #include "harness.h"
 #include "rundir.h"
 
+/* buf = $var when it is set and not empty: true; else false. */
+static bool dir_from_env(const char *var, char *buf, size_t len)
+{
+	const char *env = getenv(var);
+
+	if (!env || !*env)
+		return false;
+	snprintf(buf, len, "%s", env);
+	return true;
+}
+
 void harness_bin_dir(char *buf, size_t len)
 {
-	const char *env = getenv("EVB_DRIVER_DIR");
 	char exe[PATH_MAX];
 	ssize_t n;
 
-	if (env && *env) {
-		snprintf(buf, len, "%s", env);
+	if (dir_from_env("EVB_DRIVER_DIR", buf, len))
 		return;
-	}
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n < 0) {
 		snprintf(buf, len, ".");
@@ -39,31 +48,19 @@ void harness_bin_dir(char *buf, size_t len)
 
 void harness_plots_dir(char *buf, size_t len)
 {
-	const char *env = getenv("EVB_PLOTS_DIR");
-
-	if (env && *env)
-		snprintf(buf, len, "%s", env);
-	else
+	if (!dir_from_env("EVB_PLOTS_DIR", buf, len))
 		snprintf(buf, len, "%s/plots", EVB_SOURCE_DIR);
 }
 
 void harness_scripts_dir(char *buf, size_t len)
 {
-	const char *env = getenv("EVB_SCRIPTS_DIR");
-
-	if (env && *env)
-		snprintf(buf, len, "%s", env);
-	else
+	if (!dir_from_env("EVB_SCRIPTS_DIR", buf, len))
 		snprintf(buf, len, "%s/scripts", EVB_SOURCE_DIR);
 }
 
 void harness_pack_dir(char *buf, size_t len)
 {
-	const char *env = getenv("EVB_BUNDLE_ROOT");
-
-	if (env && *env)
-		snprintf(buf, len, "%s", env);
-	else
+	if (!dir_from_env("EVB_BUNDLE_ROOT", buf, len))
 		harness_bin_dir(buf, len);
 }
 

@@ -122,9 +122,7 @@ export EVB_DRIVER_DIR EVB_PLOTS_DIR EVB_SCRIPTS_DIR EVB_BUNDLE_ROOT
 ' >"$root/evbench" || die "cannot write the run script"
 chmod 755 "$root/evbench"
 cp "$plots"/*.gp "$root/plots/" || die "cannot copy the plot scripts from $plots"
-for f in bundle.sh evbench-vm.sh evbench-vm-kernel.sh evbench-vm-init.sh; do
-	cp "$scripts/$f" "$root/scripts/" || die "cannot copy $scripts/$f"
-done
+cp "$scripts"/*.sh "$root/scripts/" || die "cannot copy the scripts from $scripts"
 
 {
 	echo "evbench bundle"

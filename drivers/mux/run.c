@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "evb_slab.h"
+#include "evb_sys.h"
 #include "modes.h"
 
 static void fill_row(const struct mux_side_ctx *s, struct evb_row *row)
@@ -191,17 +192,13 @@ static void setup_failed(struct evb_row *row, int ret, const char *why)
 			       (long long)soft, (long long)hard);
 	} else if (ret == -ENOSPC) {
 		/* epoll's limit on registrations per user, sized from memory. */
-		long long watches = -1;
-		FILE *f = fopen("/proc/sys/fs/epoll/max_user_watches", "r");
+		int64_t watches;
 
-		if (f) {
-			if (fscanf(f, "%lld", &watches) != 1)
-				watches = -1;
-			fclose(f);
-		}
+		if (evb_read_i64("/proc/sys/fs/epoll/max_user_watches", &watches))
+			watches = -1;   /* unreadable: the reason still names the limit */
 		evb_row_set(row, status, EVB_STATUS_SKIPPED);
 		evb_row_reason(row, "%s (fs.epoll.max_user_watches %lld: a kernel limit)", why,
-			       watches);
+			       (long long)watches);
 	} else {
 		evb_row_set(row, status, EVB_STATUS_FAILED);
 		evb_row_reason(row, "%s", why);
