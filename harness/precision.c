@@ -68,6 +68,15 @@ void harness_precision_judge(const double *sorted, size_t n, double target_pct,
 		out->state = HARNESS_PREC_BUDGET;
 }
 
+const char *harness_interval_note(double target_pct)
+{
+	if (target_pct <= 0)
+		return "ci_level; [min, max] below 6 repetitions";
+	return "ci_level: the chance that the interval of every look the adaptive repetitions "
+	       "could stop at covers, so it holds whichever look a cell stopped at; less for a "
+	       "cell stopped between looks";
+}
+
 const char *harness_headline_column(const char *unit)
 {
 	size_t len = strlen(unit);

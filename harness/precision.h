@@ -68,6 +68,9 @@ struct harness_precision {
 void harness_precision_judge(const double *sorted, size_t n, double target_pct,
 			     size_t max_reps, bool stopped, struct harness_precision *out);
 
+/* What ci_level means, for the report: for a run with target_pct, or without. */
+const char *harness_interval_note(double target_pct);
+
 /*
  * The column a cell's headline figure comes from: ops_per_s for throughput
  * metrics (a unit per second: "ops/s", "events/s"), p50 otherwise.  One
