@@ -12,22 +12,18 @@
 
 START_TEST(next_useful_reps)
 {
-	/* The looks up to 15: [min, max] at 8, [x(2), x(n-1)] at 11, [x(3), x(n-2)]
-	 * at 13 and [x(4), x(12)] at 15, the fixed-n interval of 15. */
-	ck_assert_uint_eq(harness_next_useful_reps(5, 15), 8);
-	ck_assert_uint_eq(harness_next_useful_reps(6, 15), 8);
-	ck_assert_uint_eq(harness_next_useful_reps(8, 15), 11);
-	ck_assert_uint_eq(harness_next_useful_reps(10, 15), 11);
-	ck_assert_uint_eq(harness_next_useful_reps(11, 15), 13);
-	ck_assert_uint_eq(harness_next_useful_reps(13, 15), 15);
-	/* the looks are planned for the run's maximum */
-	ck_assert_uint_eq(harness_next_useful_reps(5, 30), 9);
-	ck_assert_uint_eq(harness_next_useful_reps(15, 30), 18);
-	/* capped at the run's maximum, never below n */
-	ck_assert_uint_eq(harness_next_useful_reps(5, 7), 6);
-	ck_assert_uint_eq(harness_next_useful_reps(6, 7), 7);
-	ck_assert_uint_eq(harness_next_useful_reps(15, 15), 15);
-	ck_assert_uint_eq(harness_next_useful_reps(3, 15), 8);
+	/* n, max reps -> the next look.  The looks up to 15: [min, max] at 8,
+	 * [x(2), x(n-1)] at 11, [x(3), x(n-2)] at 13 and [x(4), x(12)] at 15, the
+	 * fixed-n interval of 15; they are planned for the run's maximum (up to
+	 * 30: 9, 13, 15, 18, ...); capped at the maximum, never below n. */
+	static const size_t next[][3] = {
+		{ 5, 15, 8 }, { 6, 15, 8 }, { 8, 15, 11 }, { 10, 15, 11 }, { 11, 15, 13 },
+		{ 13, 15, 15 }, { 5, 30, 9 }, { 15, 30, 18 }, { 5, 7, 6 }, { 6, 7, 7 },
+		{ 15, 15, 15 }, { 3, 15, 8 },
+	};
+
+	for (size_t i = 0; i < sizeof(next) / sizeof(next[0]); i++)
+		ck_assert_uint_eq(harness_next_useful_reps(next[i][0], next[i][1]), next[i][2]);
 	/* past 63 repetitions too: one step at a time, never a jump to the cap */
 	ck_assert_uint_lt(harness_next_useful_reps(70, 1000), 80);
 }
@@ -82,29 +78,39 @@ START_TEST(judge_states)
 	const double two[] = { 10, 10.1, 10.2, 20, 20.1, 20.2 };
 	struct harness_precision p;
 
-	/* narrow at 5, which is no look: more while the run goes on */
+	/* values, n, target, max reps, stopped -> state, level (NAN: any), goal */
+	const struct {
+		const double *v;
+		size_t n;
+		double target;
+		size_t max_reps;
+		bool stopped;
+		enum harness_precision_state state;
+		double level;
+		size_t goal;
+	} cases[] = {
+		/* narrow at 5, which is no look: more while the run goes on */
+		{ steady, 5, 3, 15, false, HARNESS_PREC_MORE, 0.892822, 8 },
+		/* met when the run stopped there, at the level that stop has */
+		{ steady, 5, 3, 15, true, HARNESS_PREC_MET, 0.892822, 0 },
+		/* met at the look at 8, at the looks' level */
+		{ steady8, 8, 3, 15, false, HARNESS_PREC_MET, 0.955322, 0 },
+		/* without a target: the fixed-n interval, 93.75% at 5 */
+		{ steady, 5, 0, 15, true, HARNESS_PREC_NO_TARGET, 0.9375, 0 },
+		{ noisy, 5, 3, 15, false, HARNESS_PREC_MORE, NAN, 8 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		harness_precision_judge(cases[i].v, cases[i].n, cases[i].target, cases[i].max_reps,
+					cases[i].stopped, &p);
+		ck_assert_int_eq(p.state, cases[i].state);
+		if (!isnan(cases[i].level))
+			ck_assert_double_eq_tol(p.ci.level, cases[i].level, 1e-6);
+		ck_assert_uint_eq(harness_precision_goal(&p, cases[i].n, cases[i].max_reps),
+				  cases[i].goal);
+	}
 	harness_precision_judge(steady, 5, 3, 15, false, &p);
-	ck_assert_int_eq(p.state, HARNESS_PREC_MORE);
 	ck_assert_double_eq_tol(p.ci.halfwidth_pct, 1.0, 1e-9);
-	ck_assert_uint_eq(harness_precision_goal(&p, 5, 15), 8);
-	/* met when the run stopped there, at the level that stop has */
-	harness_precision_judge(steady, 5, 3, 15, true, &p);
-	ck_assert_int_eq(p.state, HARNESS_PREC_MET);
-	ck_assert_double_eq_tol(p.ci.level, 0.892822, 1e-6);
-	ck_assert_uint_eq(harness_precision_goal(&p, 5, 15), 0);
-	/* met at the look at 8, at the looks' level */
-	harness_precision_judge(steady8, 8, 3, 15, false, &p);
-	ck_assert_int_eq(p.state, HARNESS_PREC_MET);
-	ck_assert_double_eq_tol(p.ci.level, 0.955322, 1e-6);
-	ck_assert_uint_eq(harness_precision_goal(&p, 8, 15), 0);
-	/* without a target: the fixed-n interval, 93.75% at 5 */
-	harness_precision_judge(steady, 5, 0, 15, true, &p);
-	ck_assert_int_eq(p.state, HARNESS_PREC_NO_TARGET);
-	ck_assert_double_eq_tol(p.ci.level, 0.9375, 1e-12);
-	ck_assert_uint_eq(harness_precision_goal(&p, 5, 15), 0);
-	harness_precision_judge(noisy, 5, 3, 15, false, &p);
-	ck_assert_int_eq(p.state, HARNESS_PREC_MORE);
-	ck_assert_uint_eq(harness_precision_goal(&p, 5, 15), 8);
 	harness_precision_judge(noisy, 5, 3, 5, true, &p);
 	ck_assert_int_eq(p.state, HARNESS_PREC_MAX_REPS);
 	harness_precision_judge(noisy, 5, 3, 15, true, &p);
