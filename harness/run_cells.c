@@ -142,7 +142,7 @@ static int64_t run_estimate(const struct run_state *st, size_t cell)
 
 /*
  * Choose this pass's cells from the candidates (nearest the target first):
- * each goes to its next useful repetition count, and only while the budget
+ * each goes to its next look (harness_precision_goal), and only while the budget
  * left covers all of that.  goal[cell] gets the count; returns how many were
  * chosen (moved to the front of list).
  */
