@@ -22,8 +22,9 @@
  *   for X in p50, p99, ops_per_s: X_median, X_ci_lo, X_ci_hi, X_cv
  *     (median over the ok repetitions, its order-statistic CI, and the
  *     coefficient of variation across repetitions),
- *   ci_level (coverage the headline's CI actually achieves; below 0.95 for
- *     < 6 reps), figure (the headline: p50 or ops_per_s), halfwidth_pct,
+ *   ci_level (coverage the headline's CI actually achieves: at its n, below
+ *     0.95 for < 6 reps, or with a precision target over the run's looks,
+ *     precision.h), figure (the headline: p50 or ops_per_s), halfwidth_pct,
  *   precision (met | max reps | time budget | bimodal | no data | no target),
  *   bimodal (0/1), low_mode, high_mode, low_reps, high_reps,
  *   medians over ok repetitions: min_median p90_median p999_median

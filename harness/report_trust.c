@@ -177,7 +177,8 @@ void report_trust_note(const struct report_ctx *ctx, const struct report_trust *
 	double ok_lo = INFINITY, ok_hi = -INFINITY, tot_lo = INFINITY, tot_hi = -INFINITY;
 	double lvl_lo = INFINITY, lvl_hi = -INFINITY;
 	size_t not_ok = 0;
-	char ok[32], total[32], level[48], interval[160], hw[96], prec[200], pct[300] = "";
+	char ok[32], total[32], level[48], interval[400], hw[96], prec[200], pct[300] = "";
+	struct harness_target target;
 
 	if (!t->nrows)
 		return;
@@ -194,14 +195,13 @@ void report_trust_note(const struct report_ctx *ctx, const struct report_trust *
 	}
 	fmt_range(ok, sizeof(ok), ok_lo, ok_hi, 1, "");
 	fmt_range(total, sizeof(total), tot_lo, tot_hi, 1, "");
+	harness_env_target(&ctx->run->env, &target);
 	if (ok_hi >= 2) {
 		fmt_range(level, sizeof(level), lvl_lo, lvl_hi, 100, "%");
 		snprintf(interval, sizeof(interval), "order-statistic CI of the median over "
-			 "repetitions at %s coverage (ci_level; [min, max] below 6 repetitions)",
-			 level);
+			 "repetitions at %s coverage (%s)", level, harness_interval_note(target.pct));
 	} else {
-		snprintf(interval, sizeof(interval), "none (one ok repetition is a point, not "
-			 "an interval)");
+		snprintf(interval, sizeof(interval), "none (one ok repetition is a point, not an interval)");
 	}
 	fmt_halfwidths(t, hw, sizeof(hw));
 	fmt_precision(s, t->rows, t->nrows, prec, sizeof(prec));

@@ -8,5 +8,16 @@ endforeach()
 
 # The precision judgement itself, linked in (harness/precision.c).
 evb_test(test_precision LABELS unit)
-target_sources(test_precision PRIVATE ${CMAKE_SOURCE_DIR}/harness/precision.c)
+target_sources(test_precision PRIVATE ${CMAKE_SOURCE_DIR}/harness/precision.c
+  ${CMAKE_SOURCE_DIR}/harness/precision_looks.c)
 target_include_directories(test_precision PRIVATE ${CMAKE_SOURCE_DIR}/harness)
+
+# Optional stopping, measured: the adaptive rule's coverage on synthetic
+# repetitions (fewer simulated cells under the sanitizers).
+evb_test(test_stopping LABELS unit)
+target_sources(test_stopping PRIVATE ${CMAKE_SOURCE_DIR}/harness/precision.c
+  ${CMAKE_SOURCE_DIR}/harness/precision_looks.c)
+target_include_directories(test_stopping PRIVATE ${CMAKE_SOURCE_DIR}/harness)
+if(EVB_SANITIZE)
+  target_compile_definitions(test_stopping PRIVATE STOPPING_CELLS=4000)
+endif()
