@@ -102,8 +102,9 @@ int cmp_write_csv(const struct cmp *c, const char *path)
 			evb_csv_field(f, cmp_cell_axis(c, cell, k));
 			fputc(',', f);
 		}
-		fprintf(f, "%s,%zu,%zu,%zu,%zu", cell->figure ? cell->figure : "",
-			cell->side[0].n, cell->side[0].total, cell->side[1].n, cell->side[1].total);
+		evb_csv_field(f, cell->figure ? cell->figure : "");   /* summary.csv's: quoted */
+		fprintf(f, ",%zu,%zu,%zu,%zu", cell->side[0].n, cell->side[0].total,
+			cell->side[1].n, cell->side[1].total);
 		put_csv_num(f, cell->med[0]);
 		put_csv_num(f, cell->med[1]);
 		put_csv_num(f, cell->ratio);
@@ -231,6 +232,20 @@ int cmp_write_json(const struct cmp *c, const char *path)
 	return cmp_close_checked(f);
 }
 
+/*
+ * A value of a run's CSV in Go benchmark text: line breaks and other
+ * control characters (and, with blank '_', spaces too: a benchmark name is
+ * one word) become blank, so no value starts a line of its own.
+ */
+static void bench_text(FILE *f, const char *text, char blank)
+{
+	for (; *text; text++) {
+		unsigned char ch = (unsigned char)*text;
+
+		fputc(ch < 0x20 || ch == 0x7f || (ch == ' ' && blank == '_') ? blank : ch, f);
+	}
+}
+
 /* Go benchmark text, one line per ok repetition, for benchstat. */
 int cmp_write_benchstat(const struct cmp *c, int s, const char *path)
 {
@@ -239,9 +254,13 @@ int cmp_write_benchstat(const struct cmp *c, int s, const char *path)
 
 	if (!f)
 		return -errno;
-	fprintf(f, "goos: linux\ngoarch: %s\npkg: evbench\ncpu: %s\nkernel: %s\n",
-		harness_run_env(&c->run[s], "machine"), harness_run_env(&c->run[s], "cpu_model"),
-		harness_run_env(&c->run[s], "kernel_release"));
+	fputs("goos: linux\ngoarch: ", f);
+	bench_text(f, harness_run_env(&c->run[s], "machine"), ' ');
+	fputs("\npkg: evbench\ncpu: ", f);
+	bench_text(f, harness_run_env(&c->run[s], "cpu_model"), ' ');
+	fputs("\nkernel: ", f);
+	bench_text(f, harness_run_env(&c->run[s], "kernel_release"), ' ');
+	fputc('\n', f);
 	for (size_t r = 0; r < t->nrows; r++) {
 		const char *figure = harness_headline_column(harness_str(t, r, "unit"));
 		const char *family = harness_str(t, r, "family");
@@ -254,12 +273,15 @@ int cmp_write_benchstat(const struct cmp *c, int s, const char *path)
 		v = harness_num(t, r, figure);
 		if (strcmp(harness_str(t, r, "status"), "ok") || !isfinite(v) || !family[0])
 			continue;
-		fprintf(f, "Benchmark%c%s", family[0] & ~0x20, family + 1);
+		fprintf(f, "Benchmark%c", family[0] & ~0x20);
+		bench_text(f, family + 1, '_');
 		for (size_t i = 1; harness_axis_columns[i]; i++) {
 			const char *value = evb_table_get(t, r, c->axis_cols[s][i]);
 
-			if (value[0])
-				fprintf(f, "/%s=%s", harness_axis_columns[i], value);
+			if (value[0]) {
+				fprintf(f, "/%s=", harness_axis_columns[i]);
+				bench_text(f, value, '_');
+			}
 		}
 		if (!strcmp(figure, "ops_per_s"))
 			fprintf(f, " 1 %.10g ops/s\n", v);
@@ -290,8 +312,11 @@ static int write_figure_data(const struct cmp *c, FILE *f, size_t *rows)
 		family = fam;
 		int cls = cell->cls == CMP_FASTER ? 1 : cell->cls == CMP_SLOWER ? 2 : 0;
 
-		fprintf(f, "%zu\t%s (%s)\t%.6g\t%.6g\t%.6g\t%d\n", n++, label, cell->figure,
-			cell->ratio, isfinite(cell->lo) ? cell->lo : cell->ratio,
+		fprintf(f, "%zu\t", n++);
+		harness_fig_label(f, label);
+		fputs(" (", f);
+		harness_fig_label(f, cell->figure ? cell->figure : "-");
+		fprintf(f, ")\t%.6g\t%.6g\t%.6g\t%d\n", cell->ratio, isfinite(cell->lo) ? cell->lo : cell->ratio,
 			isfinite(cell->hi) ? cell->hi : cell->ratio, cls);
 	}
 	*rows = n;
@@ -312,17 +337,18 @@ int cmp_draw(const struct cmp *c, const char *dir)
 	if (ret || !n)
 		return ret;
 
-	char rows_var[64], title_var[1200];
+	char rows_text[32], title[1200];
 
 	harness_plots_dir(plots, sizeof(plots));
-	snprintf(rows_var, sizeof(rows_var), "rows=%zu", n);
-	snprintf(title_var, sizeof(title_var),
-		 "title=\"B/A per cell (median over reps, 95%% bootstrap CI); grey: no verdict "
-		 "(q >= %.2f or CI within 1 +- %.3g%%)\\nA: %s   B: %s\"", CMP_ALPHA,
+	snprintf(rows_text, sizeof(rows_text), "%zu", n);
+	/* the run_ids come from the runs' env.csv: a string value, drawn noenhanced */
+	snprintf(title, sizeof(title),
+		 "B/A per cell (median over reps, 95%% bootstrap CI); grey: no verdict "
+		 "(q >= %.2f or CI within 1 +- %.3g%%)\nA: %s   B: %s", CMP_ALPHA,
 		 100.0 * c->min_change, harness_run_env(&c->run[0], "run_id"),
 		 harness_run_env(&c->run[1], "run_id"));
-	const char *vars[] = { rows_var, title_var, NULL };
+	const char *args[] = { rows_text, title, NULL };
 
 	/* harness_gnuplot writes into <run_dir>/figures; the compare dir plays that part. */
-	return harness_gnuplot(&ctx, "compare.gp", path, "compare", vars);
+	return harness_gnuplot(&ctx, "compare.gp", path, "compare", args);
 }
