@@ -10,3 +10,10 @@ endforeach()
 evb_test(test_precision LABELS unit)
 target_sources(test_precision PRIVATE ${CMAKE_SOURCE_DIR}/harness/precision.c)
 target_include_directories(test_precision PRIVATE ${CMAKE_SOURCE_DIR}/harness)
+
+# A K-times-slower copy of a run directory (scale_run SRC DST K), for
+# checking compare's detectable_ratio against a real second run.
+add_executable(scale_run scale_run.c)
+target_link_libraries(scale_run PRIVATE evb)
+set_target_properties(scale_run PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+add_dependencies(test_compare scale_run)

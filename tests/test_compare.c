@@ -282,7 +282,7 @@ START_TEST(header_sentinel_and_plan)
 	ck_assert_int_eq(unlink(path), 0);
 	ck_assert_int_eq(compare(&p, NULL, &out), 0);
 	ck_assert_msg(tu_contains(out, "plan unknown (no plan.csv in A)"), "%s", out);
-	ck_assert_msg(tu_contains(out, "sentinel: not recorded in A"), "%s", out);
+	ck_assert_msg(tu_contains(out, "sentinel same-cpu: not recorded in A"), "%s", out);
 	free(out);
 	tu_rmtree(p.tmp);
 }
