@@ -318,12 +318,17 @@ void sf_make_pair(struct sf_pair *p, const struct sf_run *a, const struct sf_run
 	sf_write_run(p->b, b);
 }
 
-int sf_compare(const struct sf_pair *p, const char *const *extra, char **out)
+int sf_compare_dirs(const char *const *dirs, const char *out_dir, const char *const *extra,
+		    char **out)
 {
-	const char *args[16] = { "compare", p->a, p->b, "--out", p->out };
-	size_t n = 5;
+	const char *args[24] = { "compare" };
+	size_t n = 1;
 
-	for (size_t i = 0; extra && extra[i] && n < 15; i++)
+	for (size_t i = 0; dirs[i] && n < 20; i++)
+		args[n++] = dirs[i];
+	args[n++] = "--out";
+	args[n++] = out_dir;
+	for (size_t i = 0; extra && extra[i] && n < 23; i++)
 		args[n++] = extra[i];
 	args[n] = NULL;
 	struct evb_spawn_result res = tu_run("evbench", args, 60);
@@ -333,4 +338,9 @@ int sf_compare(const struct sf_pair *p, const char *const *extra, char **out)
 		*out = strdup(res.out);
 	evb_spawn_result_free(&res);
 	return res.exit_status;
+}
+
+int sf_compare(const struct sf_pair *p, const char *const *extra, char **out)
+{
+	return sf_compare_dirs((const char *const[]){ p->a, p->b, NULL }, p->out, extra, out);
 }

@@ -54,5 +54,8 @@ void sf_make_pair(struct sf_pair *p, const struct sf_run *a, const struct sf_run
 /* `evbench compare A B --out OUT` plus extra (NULL-terminated, may be
  * NULL); its exit status, stdout in *out when out is not NULL (free it). */
 int sf_compare(const struct sf_pair *p, const char *const *extra, char **out);
+/* The same for the run directories dirs (NULL-terminated) into out_dir. */
+int sf_compare_dirs(const char *const *dirs, const char *out_dir, const char *const *extra,
+		    char **out);
 
 #endif
