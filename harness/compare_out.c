@@ -75,6 +75,14 @@ static void put_csv_num(FILE *f, double v)
 		fprintf(f, "%.10g", v);
 }
 
+void cmp_put_detect(FILE *f, double detect)
+{
+	if (isinf(detect))
+		fputs(",inf", f);
+	else
+		put_csv_num(f, detect);
+}
+
 int cmp_close_checked(FILE *f)
 {
 	int bad = ferror(f);
@@ -93,8 +101,8 @@ int cmp_write_csv(const struct cmp *c, const char *path)
 	for (size_t i = 0; harness_axis_columns[i]; i++)
 		fprintf(f, "%s,", harness_axis_columns[i]);
 	fprintf(f, "figure,reps_ok_a,reps_total_a,reps_ok_b,reps_total_b,median_a,median_b,"
-		   "ratio,ratio_ci_lo,ratio_ci_hi,p_value,p_mwu,q_value,precision_a,precision_b,"
-		   "verdict,warning\n");
+		   "ratio,ratio_ci_lo,ratio_ci_hi,p_value,p_mwu,q_value,detectable_ratio,"
+		   "precision_a,precision_b,verdict,warning\n");
 	for (size_t i = 0; i < c->ncells; i++) {
 		const struct cmp_cell *cell = c->cells[i];
 
@@ -113,6 +121,7 @@ int cmp_write_csv(const struct cmp *c, const char *path)
 		put_csv_num(f, cell->p);
 		put_csv_num(f, cell->p_mwu);
 		put_csv_num(f, cell->q);
+		cmp_put_detect(f, cell->detect);
 		for (int s = 0; s < 2; s++)
 			fprintf(f, ",%s", cell->side[s].present ?
 				harness_precision_names[cell->side[s].precision.state] : "");
@@ -142,7 +151,7 @@ void cmp_json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void json_num(FILE *f, const char *name, double v)
+void cmp_json_num(FILE *f, const char *name, double v)
 {
 	fprintf(f, ",\"%s\":", name);
 	if (isfinite(v))
@@ -153,23 +162,14 @@ static void json_num(FILE *f, const char *name, double v)
 
 static void json_header(const struct cmp *c, FILE *f)
 {
-	const struct cmp_sentinel *st = &c->sentinel;
-
 	fputs("{\"a\":", f);
 	cmp_json_str(f, c->run[0].dir);
 	fputs(",\"b\":", f);
 	cmp_json_str(f, c->run[1].dir);
-	json_num(f, "alpha", CMP_ALPHA);
-	json_num(f, "min_change_pct", 100.0 * c->min_change);
-	fprintf(f, ",\"sentinel\":{\"in_a\":%s,\"in_b\":%s,\"n_a\":%zu,\"n_b\":%zu",
-		st->present[0] ? "true" : "false", st->present[1] ? "true" : "false", st->n[0],
-		st->n[1]);
-	json_num(f, "p50_a", st->med[0]);
-	json_num(f, "p50_b", st->med[1]);
-	json_num(f, "ratio", st->ratio);
-	json_num(f, "ratio_ci_lo", st->lo);
-	json_num(f, "ratio_ci_hi", st->hi);
-	fputs("},\"plan\":", f);
+	cmp_json_num(f, "alpha", CMP_ALPHA);
+	cmp_json_num(f, "min_change_pct", 100.0 * c->min_change);
+	cmp_json_sentinels(c, f);
+	fputs(",\"plan\":", f);
 	cmp_json_str(f, c->plan_note);
 	fprintf(f, ",\"plan_differences\":%zu,\"counts\":{", c->plan_diffs);
 	for (int k = 0; k < CMP_NCLASSES; k++) {
@@ -196,14 +196,15 @@ static void json_cell(const struct cmp *c, const struct cmp_cell *cell, FILE *f)
 	fprintf(f, ",\"reps_ok_a\":%zu,\"reps_total_a\":%zu,\"reps_ok_b\":%zu,"
 		   "\"reps_total_b\":%zu", cell->side[0].n, cell->side[0].total, cell->side[1].n,
 		cell->side[1].total);
-	json_num(f, "median_a", cell->med[0]);
-	json_num(f, "median_b", cell->med[1]);
-	json_num(f, "ratio", cell->ratio);
-	json_num(f, "ratio_ci_lo", cell->lo);
-	json_num(f, "ratio_ci_hi", cell->hi);
-	json_num(f, "p_value", cell->p);
-	json_num(f, "p_mwu", cell->p_mwu);
-	json_num(f, "q_value", cell->q);
+	cmp_json_num(f, "median_a", cell->med[0]);
+	cmp_json_num(f, "median_b", cell->med[1]);
+	cmp_json_num(f, "ratio", cell->ratio);
+	cmp_json_num(f, "ratio_ci_lo", cell->lo);
+	cmp_json_num(f, "ratio_ci_hi", cell->hi);
+	cmp_json_num(f, "p_value", cell->p);
+	cmp_json_num(f, "p_mwu", cell->p_mwu);
+	cmp_json_num(f, "q_value", cell->q);
+	cmp_json_num(f, "detectable_ratio", cell->detect);
 	for (int s = 0; s < 2; s++) {
 		fprintf(f, ",\"precision_%c\":", 'a' + s);
 		cmp_json_str(f, cell->side[s].present ?

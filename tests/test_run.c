@@ -161,12 +161,15 @@ START_TEST(adaptive_reps_go_to_the_noisy_cell)
 	ck_assert(tr_env_has(&fx, "run_precision_pct,3\n"));
 	ck_assert(tr_env_has(&fx, "run_min_reps,3\n"));
 	ck_assert(tr_env_has(&fx, "run_max_reps,8\n"));
-	/* The sentinel ran at every round's start, into its own file. */
+	/* Both sentinels (one CPU, two) ran at every round's start, into their own file. */
 	snprintf(path, sizeof(path), "%s/sentinel.csv", fx.run);
 	n = tr_load_rows(path, &rows);
-	ck_assert_int_ge(n, 6);
+	ck_assert_int_ge(n, 12);
 	ck_assert_str_eq(rows[0].mechanism, "pipe");
-	ck_assert_int_eq(rows[n - 1].rep, (int64_t)n);
+	ck_assert_str_eq(rows[0].placement, "same-cpu");
+	ck_assert_str_eq(rows[1].placement, "cross-cpu");
+	ck_assert_int_eq(rows[1].rep, 1);
+	ck_assert_int_eq(rows[n - 1].rep, (int64_t)n / 2);
 	free(rows);
 	tu_rmtree(fx.tmp);
 
