@@ -12,3 +12,7 @@ add_dependencies(test_report evbench)
 evb_test(test_report_beside TIMEOUT 60 LABELS harness)
 target_sources(test_report_beside PRIVATE report_fixture.c)
 add_dependencies(test_report_beside evbench)
+# Every claim driven to each of its three outcomes (tests/test_claims_outcomes.c).
+evb_test(test_claims_outcomes TIMEOUT 60 LABELS harness)
+target_sources(test_claims_outcomes PRIVATE report_fixture.c)
+add_dependencies(test_claims_outcomes evbench)

@@ -10,3 +10,6 @@ endforeach()
 evb_test(test_precision LABELS unit)
 target_sources(test_precision PRIVATE ${CMAKE_SOURCE_DIR}/harness/precision.c)
 target_include_directories(test_precision PRIVATE ${CMAKE_SOURCE_DIR}/harness)
+
+# The claims' interval of a ratio of medians and its coverage, simulated.
+evb_test(test_ratio_ci TIMEOUT 120 LABELS unit)
