@@ -132,27 +132,14 @@ static void build_run(void)
 	report = fx_finish(f, dir, NULL);
 }
 
-/* The report's line for a claim: its first table row. */
 static char *claim_line(const char *start)
 {
-	char needle[200];
-	char *line;
-
-	snprintf(needle, sizeof(needle), "| %s", start);
-	line = fx_line(report, needle);
-	ck_assert_msg(line != NULL, "no claim row starting '%s' in report.md", start);
-	return line;
+	return fx_claim_line(report, start);
 }
 
 static void expect_verdict(const char *claim, const char *verdict)
 {
-	char *line = claim_line(claim);
-	char cell[200];
-
-	snprintf(cell, sizeof(cell), "| %s |", verdict);
-	ck_assert_msg(tu_contains(line, cell), "claim '%s': expected '%s' in: %s", claim,
-		      verdict, line);
-	free(line);
+	fx_expect_claim(report, claim, verdict);
 }
 
 START_TEST(holds)

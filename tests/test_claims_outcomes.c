@@ -202,21 +202,6 @@ static void cleanup(void)
 	}
 }
 
-/* The claim's first row in run sc must give verdict. */
-static void expect_in(enum scenario sc, const char *claim, const char *verdict)
-{
-	char needle[200], cell[300];
-	char *line;
-
-	snprintf(needle, sizeof(needle), "| %s", claim);
-	line = fx_line(report[sc], needle);
-	ck_assert_msg(line != NULL, "no claim row starting '%s' in run %d", claim, sc);
-	snprintf(cell, sizeof(cell), "| %s |", verdict);
-	ck_assert_msg(tu_contains(line, cell), "claim '%s', run %d: expected '%s' in: %s", claim,
-		      sc, verdict, line);
-	free(line);
-}
-
 /* How a claim writes its verdict. */
 enum shape {
 	PLAIN,         /* the outcome itself */
@@ -237,7 +222,7 @@ static void expect_three(const char *claim, enum shape shape)
 			snprintf(verdict, sizeof(verdict), "poll: %s; recv: %s; multishot: %s", o, o, o);
 		else
 			snprintf(verdict, sizeof(verdict), "%s", o);
-		expect_in((enum scenario)sc, claim, verdict);
+		fx_expect_claim(report[sc], claim, verdict);
 	}
 }
 
@@ -263,8 +248,8 @@ START_TEST(production_not_testable)
 {
 	/* a statement of practice: no data can settle it */
 	for (int sc = HOLDS; sc <= STRADDLES; sc++)
-		expect_in((enum scenario)sc, "\"eventfd + epoll is what production uses.\"",
-			  "not testable: a statement of practice, not of speed");
+		fx_expect_claim(report[sc], "\"eventfd + epoll is what production uses.\"",
+				"not testable: a statement of practice, not of speed");
 }
 END_TEST
 
@@ -309,7 +294,7 @@ START_TEST(mux_memory)
 	/* HOLDS: the slab count misses a merged cache, a lower bound: still holds */
 	expect_three(claim, PLAIN);
 	/* the same shortfall under values that would not hold: cannot decide */
-	expect_in(PARTIAL, claim, "inconclusive");
+	fx_expect_claim(report[PARTIAL], claim, "inconclusive");
 	ck_assert(tu_contains(report[PARTIAL], "counted only part of the figure (a lower bound, "
 			      "which could have made this verdict): slab: eventpoll_pwq"));
 	ck_assert(tu_contains(report[HOLDS], "--maxevents 1,024"));

@@ -98,14 +98,14 @@ static struct coverage simulate(enum shape sa, enum shape sb, size_t n, int tria
 		c.below += ci.hi < 2.0;
 		c.level = ci.level;
 		c.tail = ci.tail;
-		if (t < trials / 10 &&
-		    !evb_bootstrap_ratio_ci(a, n, b, n, 500, 0.95, (uint64_t)t + 1, &lo, &hi))
+		if (t < trials / 20 &&
+		    !evb_bootstrap_ratio_ci(a, n, b, n, 400, 0.95, (uint64_t)t + 1, &lo, &hi))
 			c.boot += lo <= 2.0 && 2.0 <= hi;
 	}
 	c.covered /= trials;
 	c.above /= trials;
 	c.below /= trials;
-	c.boot /= trials / 10;
+	c.boot /= trials / 20;
 	return c;
 }
 
