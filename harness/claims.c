@@ -53,9 +53,10 @@ static double figure_value(const struct evb_table *t, size_t r, const char *figu
 	if (!strcmp(figure, "mem_bytes_per_fd"))
 		return harness_num(t, r, "rss_bytes_per_fd") + harness_num(t, r, "slab_bytes_per_fd");
 	if (!strcmp(figure, "delivered_share")) {
-		double sent = harness_num(t, r, "sent");
+		double sent = harness_num(t, r, "sent"), delivered = harness_num(t, r, "delivered");
 
-		return sent > 0 ? harness_num(t, r, "delivered") / sent : NAN;
+		/* more delivered than sent: counts that contradict themselves */
+		return sent > 0 && delivered <= sent ? delivered / sent : NAN;
 	}
 	return harness_row_value(t, r, figure);   /* a column, or cpu per op */
 }
