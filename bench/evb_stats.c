@@ -1,5 +1,6 @@
-/* evb_stats.c - median, its CI and precision, bimodality, bootstrap; see
- * evb_stats.h (the tests of a difference are in evb_stats_tests.c). */
+/* evb_stats.c - median, its CI and precision, the CI of a ratio of medians,
+ * bimodality, bootstrap; see evb_stats.h (the tests of a difference are in
+ * evb_stats_tests.c). */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -155,6 +156,23 @@ out_free:
 	free(scratch);
 	free(ratios);
 	return ret;
+}
+
+int evb_ratio_median_ci(const double *a, size_t na, const double *b, size_t nb, double conf,
+			struct evb_ratio_ci *ci)
+{
+	double la, ua, lb, ub, level_a, level_b, side = sqrt(conf);
+
+	if (evb_median_ci(a, na, side, &la, &ua, &level_a) ||
+	    evb_median_ci(b, nb, side, &lb, &ub, &level_b))
+		return -EINVAL;
+	if (!(la > 0.0))
+		return -EDOM;
+	ci->lo = lb >= 0.0 ? lb / ua : lb / la;
+	ci->hi = ub >= 0.0 ? ub / la : ub / ua;
+	ci->level = level_a * level_b;
+	ci->tail = 1.0 - (1.0 - (1.0 - level_a) / 2.0) * (1.0 - (1.0 - level_b) / 2.0);
+	return 0;
 }
 
 int evb_median_precision_trim(const double *v, size_t n, size_t trim, struct evb_precision *p)

@@ -82,6 +82,25 @@ int evb_bootstrap_ratio_ci(const double *a, size_t na, const double *b, size_t n
 			   double *lo, double *hi);
 
 /*
+ * Distribution-free interval of median(b) / median(a) from order statistics,
+ * for the claims: each side's median interval (evb_median_ci) at sqrt(conf),
+ * combined into the range of b / a over the two (a's interval must lie
+ * above 0).  When both sides' intervals cover their medians the ratio
+ * interval covers the ratio of medians, and the sides are independent, so
+ * ci->level = level_a * level_b is a lower bound on its coverage for any
+ * distributions, ties included (5 per side: [min, max] each, 0.9375^2 =
+ * 87.9%); ci->tail bounds the chance that the interval lies wholly above
+ * the ratio (and, alike, wholly below): 1 - (1 - ta)(1 - tb), t = (1 -
+ * level) / 2 per side.  a and b sorted.  0, -EINVAL for an empty side,
+ * -EDOM when a's interval reaches 0 or below.
+ */
+struct evb_ratio_ci {
+	double lo, hi, level, tail;
+};
+int evb_ratio_median_ci(const double *a, size_t na, const double *b, size_t nb, double conf,
+			struct evb_ratio_ci *ci);
+
+/*
  * Precision of a median over repetitions, as the harness judges it: the
  * order-statistic CI at conf (evb_median_ci), and its half-width, the
  * larger of median - lo and hi - median, in percent of the median (NAN

@@ -1,9 +1,9 @@
 /*
- * claims.c - the claims engine (see claims.h) and the report's claims
- * table: every claim beside what this run measured, each of its tests with
- * the ratio (or level) and its interval, the ok repetitions per side, and
- * a verdict that the interval decides.  The claims live in
- * claims_<family>.c; nothing here knows a mechanism.
+ * claims.c - the claims engine (see claims.h): the cells of a test read
+ * from results.csv, the ratio (or level) with its order-statistic interval,
+ * the verdict that interval decides, and how a claim's tests combine.  The
+ * report's table is claims_table.c; the claims live in claims_<family>.c;
+ * nothing here knows a mechanism.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -15,11 +15,6 @@
 #include "claims.h"
 #include "evb_stats.h"
 #include "figures.h"
-#include "plan.h"
-#include "report.h"
-
-#define BOOTSTRAP_ROUNDS 2000
-#define BOOTSTRAP_SEED 0x6576626e63ULL
 
 const char *const claim_verdict_names[] = {
 	[CLAIM_HOLDS] = "holds",
@@ -58,28 +53,51 @@ static double figure_value(const struct evb_table *t, size_t r, const char *figu
 	if (!strcmp(figure, "mem_bytes_per_fd"))
 		return harness_num(t, r, "rss_bytes_per_fd") + harness_num(t, r, "slab_bytes_per_fd");
 	if (!strcmp(figure, "delivered_share")) {
-		double sent = harness_num(t, r, "sent");
+		double sent = harness_num(t, r, "sent"), delivered = harness_num(t, r, "delivered");
 
-		return sent > 0 ? harness_num(t, r, "delivered") / sent : NAN;
+		/* more delivered than sent: counts that contradict themselves */
+		return sent > 0 && delivered <= sent ? delivered / sent : NAN;
 	}
 	return harness_row_value(t, r, figure);   /* a column, or cpu per op */
 }
 
+/* Repetitions whose reason starts with a test's prefix, and the first reason. */
+struct marked {
+	size_t n;
+	char reason[160];
+};
+
+static void mark(struct marked *m, const char *prefix, const char *reason)
+{
+	if (prefix && !strncmp(reason, prefix, strlen(prefix)) && !m->n++)
+		snprintf(m->reason, sizeof(m->reason), "%s", reason);
+}
+
 /* What results.csv holds for one cell. */
 struct side {
-	double *values;      /* the figure of each ok repetition, sorted */
-	size_t n, total, ok;
-	size_t unjudged;     /* ok repetitions whose reason starts with t->unjudged */
-	char unjudged_reason[160];
+	double *values;      /* the figure of each repetition read, sorted */
+	size_t n, total;
+	size_t read;         /* rows read: the ok ones, or every one (every_run) */
+	struct marked unjudged, partial;
+	struct marked not_ok;   /* every_run: rows not ok that gave a value */
 	char reason[256];    /* of the first repetition that was not ok */
 	char status[32];
 	char label[300];
 };
 
+/* Does row r belong to cell c (cols: the axis columns)? */
+static bool row_is_cell(const struct evb_table *t, size_t r, const int *cols,
+			const struct claim_cell *c)
+{
+	for (size_t i = 0; i < EVB_NAXES; i++)
+		if (strcmp(evb_table_get(t, r, cols[i]), axis_value(c, i)))
+			return false;
+	return true;
+}
+
 static int side_load(const struct evb_table *t, const struct claim_test *test,
 		     const struct claim_cell *c, struct side *s)
 {
-	const char *figure = test->figure;
 	int cols[EVB_NAXES];
 	int status_col = evb_table_col(t, "status");
 
@@ -91,32 +109,30 @@ static int side_load(const struct evb_table *t, const struct claim_test *test,
 	for (size_t i = 0; i < EVB_NAXES; i++)
 		cols[i] = evb_table_col(t, evb_axes[i].name);
 	for (size_t r = 0; r < t->nrows; r++) {
-		size_t i = 0;
-
-		while (i < EVB_NAXES && !strcmp(evb_table_get(t, r, cols[i]), axis_value(c, i)))
-			i++;
-		if (i < EVB_NAXES)
+		if (!row_is_cell(t, r, cols, c))
 			continue;
 		s->total++;
-		if (strcmp(evb_table_get(t, r, status_col), "ok")) {
-			if (!s->status[0]) {
-				snprintf(s->status, sizeof(s->status), "%s",
-					 evb_table_get(t, r, status_col));
-				snprintf(s->reason, sizeof(s->reason), "%s",
-					 harness_str(t, r, "reason"));
-			}
-			continue;
+
+		const char *status = evb_table_get(t, r, status_col), *why = harness_str(t, r, "reason");
+		bool ok = !strcmp(status, "ok");
+
+		if (!ok && !s->status[0]) {
+			snprintf(s->status, sizeof(s->status), "%s", status);
+			snprintf(s->reason, sizeof(s->reason), "%s", why);
 		}
-		s->ok++;
-		const char *why = harness_str(t, r, "reason");
+		if (!ok && !test->every_run)
+			continue;
+		s->read++;
 
-		if (test->unjudged && !strncmp(why, test->unjudged, strlen(test->unjudged)) &&
-		    !s->unjudged++)
-			snprintf(s->unjudged_reason, sizeof(s->unjudged_reason), "%s", why);
-		double v = figure_value(t, r, figure);
+		double v = figure_value(t, r, test->figure);
 
-		if (isfinite(v))
-			s->values[s->n++] = v;
+		if (!isfinite(v))
+			continue;
+		s->values[s->n++] = v;
+		if (!ok)
+			mark(&s->not_ok, "", why);
+		mark(&s->unjudged, test->unjudged, why);
+		mark(&s->partial, test->partial, why);
 	}
 	evb_sort_doubles(s->values, s->n);
 	return 0;
@@ -128,9 +144,13 @@ static int side_missing(const struct side *s, const struct claim_test *t,
 {
 	if (!s->total)
 		snprintf(out->why, sizeof(out->why), "not measured (cell %s did not run)", s->label);
-	else if (!s->ok)
+	else if (!s->read)
 		snprintf(out->why, sizeof(out->why), "not measured (cell %s not ok: %s%s%s)",
 			 s->label, s->status, s->reason[0] ? ", " : "", s->reason);
+	else if (!s->n && s->status[0] && t->every_run)
+		snprintf(out->why, sizeof(out->why), "not measured (cell %s: no run recorded %s; "
+			 "not ok: %s%s%s)", s->label, t->figure, s->status, s->reason[0] ? ", " : "",
+			 s->reason);
 	else if (!s->n)
 		snprintf(out->why, sizeof(out->why), "not measured (cell %s recorded no %s%s%s)",
 			 s->label, t->figure, t->if_empty ? ": " : "", t->if_empty ? t->if_empty : "");
@@ -164,14 +184,80 @@ static int interval(const struct claim_test *t, const struct side *num, const st
 		out->lo = p.lo;
 		out->hi = p.hi;
 		out->level = p.level;
+		out->tail = (1.0 - p.level) / 2.0;
 		return 0;
 	}
-	if (!(out->den_median != 0))
+
+	struct evb_ratio_ci ci;
+
+	if (!(out->den_median > 0) ||
+	    evb_ratio_median_ci(den->values, den->n, num->values, num->n, CLAIM_CONF, &ci))
 		return -1;
 	out->value = out->num_median / out->den_median;
-	out->level = CLAIM_CONF;
-	return evb_bootstrap_ratio_ci(den->values, den->n, num->values, num->n, BOOTSTRAP_ROUNDS,
-				      CLAIM_CONF, BOOTSTRAP_SEED, &out->lo, &out->hi) ? -1 : 0;
+	out->lo = ci.lo;
+	out->hi = ci.hi;
+	out->level = ci.level;
+	out->tail = ci.tail;
+	return 0;
+}
+
+/*
+ * A partial figure is below the true one.  On the numerator alone the
+ * true value is at least the measured one: a level or ratio shown to be at
+ * least the threshold stands, and one shown at most it does not; on the
+ * denominator alone the other way round; on both, nothing stands.
+ */
+static bool bias_could_decide(const struct claim_test *t, const struct side *num,
+			      const struct side *den, enum claim_verdict v)
+{
+	bool up = num->partial.n, down = t->den.family && den->partial.n;
+	bool says_at_least = (v == CLAIM_HOLDS) == (t->side == CLAIM_AT_LEAST);
+
+	if ((!up && !down) || v == CLAIM_INCONCLUSIVE)
+		return false;
+	return (up && down) || (up ? !says_at_least : says_at_least);
+}
+
+static void cannot_decide(struct claim_outcome *out, const struct side *s, const struct marked *m,
+			  const char *what)
+{
+	out->verdict = CLAIM_INCONCLUSIVE;
+	snprintf(out->why, sizeof(out->why), "inconclusive (%zu of %zu repetitions of %s %s: "
+		 "%s)", m->n, s->n, s->label, what, m->reason);
+}
+
+/*
+ * Holds, does not hold or inconclusive, from the interval and the marks.
+ * A test that could not have failed (too few repetitions, a repetition not
+ * judged) adds nothing to claim_false_fail: its tail is cleared.
+ */
+static void decide(const struct claim_test *t, const struct side *num, const struct side *den,
+		   struct claim_outcome *out)
+{
+	bool ratio = t->den.family != NULL;
+
+	if (num->unjudged.n || (ratio && den->unjudged.n)) {
+		const struct side *s = num->unjudged.n ? num : den;
+
+		cannot_decide(out, s, &s->unjudged, "not judged");
+		out->tail = 0.0;
+	} else if (num->n < CLAIM_MIN_REPS || (ratio && den->n < CLAIM_MIN_REPS)) {
+		out->verdict = CLAIM_INCONCLUSIVE;
+		snprintf(out->why, sizeof(out->why), "inconclusive (a verdict needs %d "
+			 "repetitions per cell)", CLAIM_MIN_REPS);
+		out->tail = 0.0;
+	} else if (bias_could_decide(t, num, den, out->verdict)) {
+		const struct side *s = num->partial.n ? num : den;
+
+		cannot_decide(out, s, &s->partial, "counted only part of the figure (a "
+			      "lower bound, which could have made this verdict)");
+	} else if (num->not_ok.n || (ratio && den->not_ok.n)) {
+		const struct side *s = num->not_ok.n ? num : den;
+
+		snprintf(out->why, sizeof(out->why), "%s (every run counted; %zu of %zu of %s "
+			 "not ok elsewhere: %s)", claim_verdict_names[out->verdict], s->not_ok.n,
+			 s->n, s->label, s->not_ok.reason);
+	}
 }
 
 static void evaluate_sides(const struct claim_test *t, const struct side *num,
@@ -180,6 +266,7 @@ static void evaluate_sides(const struct claim_test *t, const struct side *num,
 	if (side_missing(num, t, out) || (t->den.family && side_missing(den, t, out)))
 		return;
 	out->num_reps = num->n;
+	out->not_ok = num->not_ok.n + (t->den.family ? den->not_ok.n : 0);
 	out->num_median = evb_median_sorted(num->values, num->n);
 	if (t->den.family) {
 		out->den_reps = den->n;
@@ -187,25 +274,13 @@ static void evaluate_sides(const struct claim_test *t, const struct side *num,
 	}
 	if (interval(t, num, den, out)) {
 		out->verdict = CLAIM_INCONCLUSIVE;
-		snprintf(out->why, sizeof(out->why), "inconclusive (no interval: a median of 0)");
+		snprintf(out->why, sizeof(out->why), "inconclusive (no interval: a median, or "
+			 "the denominator's interval, at 0 or below)");
 		return;
 	}
 	out->verdict = judge(t, out->lo, out->hi);
-	if (out->verdict == CLAIM_INFO)
-		return;
-	if (num->unjudged || (t->den.family && den->unjudged)) {
-		const struct side *s = num->unjudged ? num : den;
-
-		out->verdict = CLAIM_INCONCLUSIVE;
-		snprintf(out->why, sizeof(out->why), "inconclusive (%zu of %zu ok repetitions of "
-			 "%s not judged: %s)", s->unjudged, s->ok, s->label, s->unjudged_reason);
-		return;
-	}
-	if (num->n < CLAIM_MIN_REPS || (t->den.family && den->n < CLAIM_MIN_REPS)) {
-		out->verdict = CLAIM_INCONCLUSIVE;
-		snprintf(out->why, sizeof(out->why), "inconclusive (a verdict needs %d ok "
-			 "repetitions per cell)", CLAIM_MIN_REPS);
-	}
+	if (out->verdict != CLAIM_INFO)
+		decide(t, num, den, out);
 }
 
 void claim_evaluate(const struct evb_table *results, const struct claim_test *t,
@@ -214,7 +289,8 @@ void claim_evaluate(const struct evb_table *results, const struct claim_test *t,
 	struct side num, den = { 0 };
 
 	memset(out, 0, sizeof(*out));
-	out->value = out->lo = out->hi = out->level = NAN;
+	out->judged = t->side != CLAIM_NO_THRESHOLD;
+	out->value = out->lo = out->hi = out->level = out->tail = NAN;
 	out->num_median = out->den_median = NAN;
 	out->verdict = CLAIM_NOT_MEASURED;
 	snprintf(out->why, sizeof(out->why), "not measured (out of memory)");
@@ -234,7 +310,8 @@ enum claim_verdict claim_combine(const struct claim_outcome *o, size_t n)
 	int seen[CLAIM_INFO + 1] = { 0 };
 
 	for (size_t i = 0; i < n; i++)
-		seen[o[i].verdict]++;
+		if (o[i].judged)
+			seen[o[i].verdict]++;
 	if (seen[CLAIM_FAILS])
 		return CLAIM_FAILS;
 	if (seen[CLAIM_NOT_MEASURED])
@@ -244,111 +321,23 @@ enum claim_verdict claim_combine(const struct claim_outcome *o, size_t n)
 	return seen[CLAIM_HOLDS] ? CLAIM_HOLDS : CLAIM_INFO;
 }
 
-/* A value of figure in its unit. */
-static void fmt_figure(char *buf, size_t len, const char *figure, double v)
+double claim_false_fail(const struct claim_outcome *o, size_t n, size_t group)
 {
-	if (!isfinite(v))
-		snprintf(buf, len, "-");
-	else if (strstr(figure, "ops_per_s"))
-		report_fmt_rate(buf, len, v);
-	else if (strstr(figure, "bytes"))
-		snprintf(buf, len, "%.1f B", v);
-	else if (strstr(figure, "share"))
-		report_fmt_pct(buf, len, 100.0 * v);
-	else
-		report_fmt_ns(buf, len, v);
-}
+	double worst = NAN;
 
-static void fmt_test(const struct claim_test *t, char *buf, size_t len)
-{
-	static const char *const rel[] = { [CLAIM_AT_LEAST] = ">=", [CLAIM_AT_MOST] = "<=" };
-	char thr[32];
+	if (!group)
+		group = n ? n : 1;
+	for (size_t g = 0; g < n; g += group) {
+		double sum = 0.0;
+		bool any = false;
 
-	if (t->side == CLAIM_NO_THRESHOLD) {
-		snprintf(buf, len, "%s (no threshold: context)", t->what);
-		return;
+		for (size_t i = g; i < g + group && i < n; i++)
+			if (o[i].judged && isfinite(o[i].tail)) {
+				sum += o[i].tail;
+				any = true;
+			}
+		if (any && !(sum <= worst))
+			worst = sum;
 	}
-	if (t->den.family)
-		snprintf(thr, sizeof(thr), "%.2fx", t->threshold);
-	else
-		fmt_figure(thr, sizeof(thr), t->figure, t->threshold);
-	snprintf(buf, len, "%s; holds at %s %s", t->what, rel[t->side], thr);
-}
-
-static void test_row(struct doc *d, const struct claim *c, size_t i, const char *overall,
-		     const struct claim_outcome *o)
-{
-	const struct claim_test *t = &c->tests[i];
-	char claim[1200], test[600], measured[96], value[160], reps[48], a[32], b[32];
-
-	snprintf(claim, sizeof(claim), "%s (Test: %s)", c->text, c->test);
-	fmt_test(t, test, sizeof(test));
-	fmt_figure(a, sizeof(a), t->figure, o->num_median);
-	fmt_figure(b, sizeof(b), t->figure, o->den_median);
-	if (t->den.family)
-		snprintf(measured, sizeof(measured), "%s / %s", a, b);
-	else
-		snprintf(measured, sizeof(measured), "%s", a);
-	if (!isfinite(o->value))
-		snprintf(value, sizeof(value), "-");
-	else if (t->den.family)
-		snprintf(value, sizeof(value), "%.2fx [%.2f, %.2f] (%.0f%% bootstrap)", o->value,
-			 o->lo, o->hi, 100.0 * o->level);
-	else {
-		fmt_figure(a, sizeof(a), t->figure, o->lo);
-		fmt_figure(b, sizeof(b), t->figure, o->hi);
-		snprintf(value, sizeof(value), "[%s, %s] (%.1f%% order statistics)", a, b,
-			 100.0 * o->level);
-	}
-	if (t->den.family)
-		snprintf(reps, sizeof(reps), "%zu / %zu", o->num_reps, o->den_reps);
-	else
-		snprintf(reps, sizeof(reps), "%zu", o->num_reps);
-
-	const char *row[] = { i ? "" : claim, i ? "" : overall, test, measured, value, reps,
-			      o->why[0] ? o->why : claim_verdict_names[o->verdict] };
-
-	doc_row(d, row);
-}
-
-static void emit_claim(struct doc *d, const struct evb_table *results, const struct claim *c)
-{
-	struct claim_outcome out[CLAIM_MAX_TESTS] = { 0 };
-	char overall[200];
-	size_t n = c->ntests < CLAIM_MAX_TESTS ? c->ntests : CLAIM_MAX_TESTS;
-
-	for (size_t i = 0; i < n; i++)
-		claim_evaluate(results, &c->tests[i], &out[i]);
-	if (c->verdict)
-		c->verdict(out, overall, sizeof(overall));
-	else
-		snprintf(overall, sizeof(overall), "%s", claim_verdict_names[claim_combine(out, n)]);
-	for (size_t i = 0; i < n; i++)
-		test_row(d, c, i, overall, &out[i]);
-}
-
-void report_claims(const struct report_ctx *ctx)
-{
-	const char *const heads[] = { "claim", "verdict", "test", "measured (median, ok reps)",
-				      "ratio or level [interval]", "ok reps", "test verdict" };
-	struct doc *d = ctx->doc;
-
-	doc_h(d, 2, "Claims put to the test");
-	doc_p(d, "Each published claim evbench puts to the test, the tests, and what "
-	      "this machine measured. A test compares cells named by every axis, from the ok "
-	      "repetitions in results.csv: a ratio of two cells' medians with its %.0f%% "
-	      "bootstrap interval, or one cell's median with its order-statistic interval. "
-	      "It holds only when the whole interval is on the claim's side of the threshold, "
-	      "does not hold when the whole interval is on the other side, and is inconclusive "
-	      "otherwise or with fewer than %d ok repetitions per cell. A claim holds when "
-	      "every test holds and does not hold when any test does not. The thresholds are "
-	      "stated so you can disagree with them.", 100.0 * CLAIM_CONF, CLAIM_MIN_REPS);
-	doc_table(d, 7, heads);
-	for (size_t f = 0; f < harness_nfamilies; f++) {
-		const struct claim *const *claims = harness_families[f]->claims;
-
-		for (size_t i = 0; claims && claims[i]; i++)
-			emit_claim(d, ctx->results, claims[i]);
-	}
-	doc_table_end(d);
+	return worst > 1.0 ? 1.0 : worst;
 }

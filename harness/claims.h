@@ -4,28 +4,41 @@
  * every axis, and each verdict comes from an interval, never from a point.
  *
  * A test is either a ratio of two cells (median over the numerator cell's
- * ok repetitions divided by the denominator's, with a 95% percentile-
- * bootstrap interval of that ratio, evb_bootstrap_ratio_ci) or a level of
- * one cell (its median over ok repetitions with the order-statistic
- * interval, evb_median_precision).  The verdict is
+ * repetitions divided by the denominator's, with the order-statistic
+ * interval of that ratio, evb_ratio_median_ci) or a level of one cell (its
+ * median over repetitions with the order-statistic interval,
+ * evb_median_precision).  Both are distribution-free and labelled with the
+ * coverage they reach at the n they have: 93.75% for a level at 5
+ * repetitions, at least 87.9% for a ratio at 5 per side.  A percentile
+ * bootstrap is not used: at 3 per side it can only return [b(1)/a(3),
+ * b(3)/a(1)] whatever its label says, and its coverage at 5 is not known.
+ * Hodges-Lehmann on logs with Mann-Whitney's exact coverage is not used
+ * either: that coverage holds only when the two cells differ by a pure
+ * factor (one shape), which two mechanisms' repetitions need not share.
+ * The verdict is
  *   holds          the whole interval is on the claim's side of the threshold
  *   does not hold  the whole interval is on the other side
  *   inconclusive   the interval straddles the threshold, or a side has
- *                  fewer than CLAIM_MIN_REPS ok repetitions
+ *                  fewer than CLAIM_MIN_REPS repetitions, or a repetition
+ *                  cannot decide (claim_test.unjudged, .partial)
  *   not measured   a cell did not run, was never ok, or recorded no value
- * Values come from results.csv's ok rows only (the README's claims rule).
- * claims.c holds the engine; claims_<family>.c the claims themselves,
- * which the engine reaches through struct harness_family's claims.
+ * Values come from results.csv's ok rows only (the README's claims rule),
+ * except in a test that counts every run (claim_test.every_run).
+ * claims.c holds the engine, claims_table.c the report's table;
+ * claims_<family>.c the claims themselves, which the engine reaches
+ * through struct harness_family's claims.
  */
 #ifndef HARNESS_CLAIMS_H
 #define HARNESS_CLAIMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "evb_axes.h"
 #include "evb_csv.h"
 
-#define CLAIM_MIN_REPS 3
+/* 5 repetitions: [min, max] covers a median with 93.75% (3 gave 75%). */
+#define CLAIM_MIN_REPS 5
 #define CLAIM_CONF 0.95
 #define CLAIM_MAX_TESTS 8   /* tests per claim */
 
@@ -78,13 +91,33 @@ struct claim_test {
 	 * test with such a repetition on either side is inconclusive.
 	 */
 	const char *unjudged;
+	/*
+	 * NULL, or a reason prefix: an ok repetition whose reason starts with
+	 * it counted only part of the figure, a lower bound (mux register's
+	 * "slab:" when the kernel merged one of the caches into another).  A
+	 * verdict the bias could have made is inconclusive: on the numerator a
+	 * test at least the threshold can hold but not fail.
+	 */
+	const char *partial;
+	/*
+	 * Count every run that recorded the figure, whatever its status: the
+	 * row of a queued signal that was lost is failed (nothing may be lost),
+	 * and that loss is what the claim is about.
+	 */
+	bool every_run;
 };
 
 struct claim_outcome {
 	enum claim_verdict verdict;
+	bool judged;                   /* a test with a threshold */
 	double value, lo, hi, level;   /* ratio or level, its interval, coverage */
+	/* at most the chance that the interval lies wholly on one given side of
+	 * the true value: (1 - level) / 2 for a level, see evb_ratio_median_ci;
+	 * 0 when the test could not have failed (too few repetitions) */
+	double tail;
 	double num_median, den_median;
-	size_t num_reps, den_reps;     /* ok repetitions with a value */
+	size_t num_reps, den_reps;     /* repetitions with a value */
+	size_t not_ok;                 /* every_run: of them, rows not ok */
 	char why[640];                 /* not measured / inconclusive: why */
 };
 
@@ -93,8 +126,11 @@ struct claim {
 	const char *test;            /* how it is put to the test */
 	const struct claim_test *tests;
 	size_t ntests;
-	/* NULL: the verdict combines the tests' (any fails > not measured >
-	 * inconclusive > holds); else writes the claim's verdict itself. */
+	/* 0, or the tests form consecutive groups of this many, one verdict
+	 * each (one per variant), as verdict writes them. */
+	size_t group;
+	/* NULL: the verdict combines the tests' (claim_combine); else writes
+	 * the claim's verdict itself. */
 	void (*verdict)(const struct claim_outcome *outcomes, char *buf, size_t len);
 };
 
@@ -102,8 +138,18 @@ struct claim {
 void claim_evaluate(const struct evb_table *results, const struct claim_test *t,
 		    struct claim_outcome *out);
 
-/* The combined verdict of n outcomes (CLAIM_INFO ones do not count). */
+/*
+ * The combined verdict of n outcomes: any does not hold > not measured >
+ * inconclusive > holds; tests without a threshold do not count.  A true
+ * claim is called "does not hold" with a chance of at most the sum of its
+ * tests' tails (claim_false_fail), a false one "holds" with at most the
+ * tail of a test it fails, since every test must hold.
+ */
 enum claim_verdict claim_combine(const struct claim_outcome *outcomes, size_t n);
+
+/* That bound for a claim's n outcomes, the largest over its groups (group
+ * tests each; 0: one); NAN when no test was judged. */
+double claim_false_fail(const struct claim_outcome *outcomes, size_t n, size_t group);
 
 #define CLAIM_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

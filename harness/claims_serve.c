@@ -90,6 +90,7 @@ static const struct claim uring = {
 		"but cannot decide",
 	.tests = uring_tests,
 	.ntests = CLAIM_COUNT(uring_tests),
+	.group = 2,
 	.verdict = uring_verdict,
 };
 

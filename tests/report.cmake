@@ -18,3 +18,7 @@ add_dependencies(test_report_beside evbench)
 evb_test(test_hostile TIMEOUT 300 LABELS harness)
 target_sources(test_hostile PRIVATE report_fixture.c)
 add_dependencies(test_hostile evbench)
+# Every claim driven to each of its three outcomes (tests/test_claims_outcomes.c).
+evb_test(test_claims_outcomes TIMEOUT 60 LABELS harness)
+target_sources(test_claims_outcomes PRIVATE report_fixture.c)
+add_dependencies(test_claims_outcomes evbench)

@@ -133,3 +133,25 @@ char *fx_line(const char *text, const char *needle)
 	ck_assert_ptr_nonnull(line);
 	return line;
 }
+
+char *fx_claim_line(const char *report, const char *claim)
+{
+	char needle[200];
+	char *line;
+
+	snprintf(needle, sizeof(needle), "| %s", claim);
+	line = fx_line(report, needle);
+	ck_assert_msg(line != NULL, "no claim row starting '%s' in report.md", claim);
+	return line;
+}
+
+void fx_expect_claim(const char *report, const char *claim, const char *verdict)
+{
+	char *line = fx_claim_line(report, claim);
+	char cell[200];
+
+	snprintf(cell, sizeof(cell), "| %s |", verdict);
+	ck_assert_msg(tu_contains(line, cell), "claim '%s': expected '%s' in: %s", claim,
+		      verdict, line);
+	free(line);
+}

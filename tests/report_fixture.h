@@ -40,4 +40,10 @@ char *fx_finish_env(FILE *f, const char *dir, const char *env_extra, char **html
 /* The line of text holding needle (a copy; free() it), or NULL. */
 char *fx_line(const char *text, const char *needle);
 
+/* A claim's first row in the claims table of report (a copy; free() it);
+ * fails the test when there is none. */
+char *fx_claim_line(const char *report, const char *claim);
+/* That row must give the claim's verdict. */
+void fx_expect_claim(const char *report, const char *claim, const char *verdict);
+
 #endif

@@ -28,3 +28,6 @@ add_executable(scale_run scale_run.c)
 target_link_libraries(scale_run PRIVATE evb)
 set_target_properties(scale_run PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
 add_dependencies(test_compare scale_run)
+
+# The claims' interval of a ratio of medians and its coverage, simulated.
+evb_test(test_ratio_ci TIMEOUT 120 LABELS unit)
