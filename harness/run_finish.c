@@ -125,7 +125,10 @@ static void add_rep_hist(struct run_state *st, size_t cell, int rep, struct evb_
 	FILE *f;
 	int ret;
 
-	run_hist_rep_path(st, cell, rep, path, sizeof(path));
+	if (run_hist_rep_path(st, cell, rep, path, sizeof(path))) {
+		run_log(st, "histogram %s...: path too long: not merged\n", path);
+		return;
+	}
 	f = fopen(path, "r");
 	ret = f ? evb_hist_read_csv(add, f) : -errno;
 	if (f)
@@ -139,12 +142,15 @@ static void add_rep_hist(struct run_state *st, size_t cell, int rep, struct evb_
 
 static int write_hist(struct run_state *st, const char *slug, const struct evb_hist *sum)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	char path[PATH_MAX], tmp[PATH_MAX];
 	FILE *f;
 	int ret;
 
-	snprintf(path, sizeof(path), "%s/hist/%s.csv", st->run_dir, slug);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (evb_fmt(path, sizeof(path), "%s/hist/%s.csv", st->run_dir, slug) ||
+	    evb_fmt(tmp, sizeof(tmp), "%s.tmp", path)) {
+		ret = -ENAMETOOLONG;
+		goto fail;
+	}
 	f = fopen(tmp, "w");
 	if (!f) {
 		ret = -errno;
@@ -174,7 +180,7 @@ static int merge_hists(struct run_state *st)
 		run_fail(st, "merging histograms: %s", strerror(ENOMEM));
 	}
 	for (size_t i = 0; i < st->plan.ncells && !ret; i++) {
-		char slug[512];
+		char slug[HARNESS_SLUG_MAX + 1];
 		bool any = false;
 
 		if (!st->plan.cells[i].hist)
@@ -202,8 +208,9 @@ static void remove_rep_hists(struct run_state *st)
 		char path[PATH_MAX];
 
 		for (int rep = 1; st->plan.cells[i].hist && rep <= st->cells[i].reps; rep++) {
-			run_hist_rep_path(st, i, rep, path, sizeof(path));
-			if (unlink(path) && errno != ENOENT)
+			if (run_hist_rep_path(st, i, rep, path, sizeof(path)))
+				run_log(st, "cannot remove %s...: path too long\n", path);
+			else if (unlink(path) && errno != ENOENT)
 				run_log(st, "cannot remove %s: %s\n", path, strerror(errno));
 		}
 	}

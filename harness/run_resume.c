@@ -157,11 +157,12 @@ static int repair_results(struct run_state *st, const char *path)
 	return c;
 }
 
-static long find_cell(const struct run_state *st, char (*slugs)[512], const struct evb_row *row)
+static long find_cell(const struct run_state *st, char (*slugs)[HARNESS_SLUG_MAX + 1], const struct evb_row *row)
 {
-	char slug[512];
+	char slug[HARNESS_SLUG_MAX + 1];
 
-	harness_cell_slug(row, slug, sizeof(slug));
+	if (harness_cell_slug(row, slug, sizeof(slug)))
+		return -1;   /* too long to be a cell of the plan */
 	for (size_t i = 0; i < st->plan.ncells; i++)
 		if (!strcmp(slugs[i], slug))
 			return (long)i;
@@ -171,7 +172,7 @@ static long find_cell(const struct run_state *st, char (*slugs)[512], const stru
 /* Every row already there: its (cell, rep) pair is done. */
 static int load_rows(struct run_state *st, const char *path)
 {
-	char (*slugs)[512] = calloc(st->plan.ncells + 1, sizeof(*slugs));
+	char (*slugs)[HARNESS_SLUG_MAX + 1] = calloc(st->plan.ncells + 1, sizeof(*slugs));
 	struct evb_table t;
 	char error[300];
 	int ret = slugs ? evb_table_load(&t, path) : -ENOMEM;
@@ -212,7 +213,11 @@ int run_resume_open(struct run_state *st)
 	int ret;
 
 	name = strrchr(st->run_dir, '/');
-	evb_strlcpy(st->run_id, name ? name + 1 : st->run_dir, sizeof(st->run_id));
+	if (evb_fmt(st->run_id, sizeof(st->run_id), "%s", name ? name + 1 : st->run_dir)) {
+		fprintf(stderr, "%s run: --resume %s: the directory's name is longer than %zu "
+			"bytes\n", HARNESS_PROG, st->run_dir, sizeof(st->run_id) - 1);
+		return -EINVAL;
+	}
 	st->resumed = true;
 	ret = read_env(st);
 	if (ret)
