@@ -87,7 +87,8 @@ struct run_state {
 	int64_t budget_ns;
 	const char *adaptive_stop;  /* all met | max reps | budget | interrupted | off */
 	size_t done, total;
-	size_t not_ok;
+	size_t rows_failed;         /* rows status=failed in results.csv (kept ones too) */
+	size_t rows_timeout;        /* rows status=timeout */
 	size_t resumed_rows;
 	int64_t start_ns;
 	int64_t last_progress_ns;

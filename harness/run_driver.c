@@ -250,6 +250,10 @@ void run_note_row(struct run_state *st, size_t cell, const struct evb_row *row)
 	bool ok = !strcmp(row->status, EVB_STATUS_OK);
 	double v = harness_headline_value(row);
 
+	if (!strcmp(row->status, EVB_STATUS_FAILED))
+		st->rows_failed++;
+	else if (!strcmp(row->status, EVB_STATUS_TIMEOUT))
+		st->rows_timeout++;
 	if (row->rep >= 1 && row->rep <= st->max_reps)
 		*run_pair(st, cell, (int)row->rep) = ok ? RUN_PAIR_OK : RUN_PAIR_NOT_OK;
 	if (row->rep > rc->reps)
@@ -326,7 +330,6 @@ int run_cell_rep(struct run_state *st, size_t cell, int rep)
 		return -EIO;
 	}
 	if (strcmp(row.status, EVB_STATUS_OK) && strcmp(row.status, EVB_STATUS_SKIPPED)) {
-		st->not_ok++;
 		fprintf(stderr, "%s%s: %s %s%s%s %s %s %s rep %d: %s\n", st->tty ? "\n" : "",
 			row.status, row.family, row.mechanism, row.variant[0] ? "/" : "",
 			row.variant, row.mode, row.ipc, row.placement, rep, row.reason);

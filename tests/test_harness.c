@@ -94,7 +94,9 @@ START_TEST(failures_cost_one_row_each)
 			       "300ms", "--out", run, "--no-figures", NULL };
 	struct evb_spawn_result res = tu_run("evbench", args, 120);
 
-	ck_assert_msg(res.exit_status == 0, "exit %d: %s", res.exit_status, tu_stderr());
+	/* Failed and timed-out rows: everything written, then exit 1. */
+	ck_assert_msg(res.exit_status == 1, "exit %d: %s", res.exit_status, tu_stderr());
+	ck_assert(tu_contains(tu_stderr(), "6 of 14 rows failed and 4 timed out"));
 	evb_spawn_result_free(&res);
 
 	size_t n = check_results(run, &rows);
