@@ -43,14 +43,18 @@ static int env_number(const struct evb_table *t, const char *key, double *out)
 }
 
 /* A word option; "all" and "" mean none. */
-static const char *env_word(const struct evb_table *t, const char *key, char *buf, size_t len)
+/* A word of env.csv into buf: *out = buf, or NULL for none / "all".  0, or
+ * -EINVAL when it does not fit (never cut: a cut name is another name). */
+static int env_word(const struct evb_table *t, const char *key, char *buf, size_t len,
+		    const char **out)
 {
 	const char *text = env_get(t, key);
 
+	*out = NULL;
 	if (!text || !*text || !strcmp(text, "all"))
-		return NULL;
-	evb_strlcpy(buf, text, len);
-	return buf;
+		return 0;
+	*out = buf;
+	return evb_fmt(buf, len, "%s", text) ? -EINVAL : 0;
 }
 
 static int restore_options(struct run_state *st, const struct evb_table *env)
@@ -70,9 +74,13 @@ static int restore_options(struct run_state *st, const struct evb_table *env)
 	    max_reps > 1000)
 		return -EINVAL;
 	o->profile = (enum harness_profile)p;
-	o->family = env_word(env, "run_family", st->resume_strings[0], 128);
-	o->mechanism = env_word(env, "run_mechanism", st->resume_strings[1], 128);
-	o->preset = env_word(env, "run_preset", st->resume_strings[2], 128);
+	if (env_word(env, "run_family", st->resume_strings[0], sizeof(st->resume_strings[0]),
+		     &o->family) ||
+	    env_word(env, "run_mechanism", st->resume_strings[1], sizeof(st->resume_strings[1]),
+		     &o->mechanism) ||
+	    env_word(env, "run_preset", st->resume_strings[2], sizeof(st->resume_strings[2]),
+		     &o->preset))
+		return -EINVAL;
 	o->no_figures = o->no_figures || (env_get(env, "run_figures") &&
 					  !strcmp(env_get(env, "run_figures"), "no"));
 	o->cpu_dma_latency = env_number(env, "tuning_cpu_dma_latency_us", &dma) ? -1
