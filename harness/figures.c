@@ -103,15 +103,12 @@ FILE *harness_fig_data(const struct harness_figctx *ctx, const char *name, char 
 {
 	FILE *f;
 
-	if (evb_fmt(path, len, "%s/figures", ctx->run_dir) == 0 && mkdir(path, 0755) &&
-	    errno != EEXIST) {
+	snprintf(path, len, "%s/figures", ctx->run_dir);
+	if (mkdir(path, 0755) && errno != EEXIST) {
 		fprintf(stderr, "evbench: mkdir %s: %s\n", path, strerror(errno));
 		return NULL;
 	}
-	if (evb_fmt(path, len, "%s/figures/%s.dat", ctx->run_dir, name)) {
-		fprintf(stderr, "evbench: %s...: path too long\n", path);
-		return NULL;
-	}
+	snprintf(path, len, "%s/figures/%s.dat", ctx->run_dir, name);
 	f = fopen(path, "w");
 	if (!f)
 		fprintf(stderr, "evbench: %s: %s\n", path, strerror(errno));
@@ -149,22 +146,20 @@ int harness_gnuplot(const struct harness_figctx *ctx, const char *script, const 
 
 	if (find_program("gnuplot", gnuplot, sizeof(gnuplot)))
 		return -ENOENT;
-	if (evb_fmt(script_path, sizeof(script_path), "%s/%s", ctx->plots_dir, script) ||
-	    evb_fmt(out_path, sizeof(out_path), "%s/figures/%s", ctx->run_dir, out))
-		return -ENAMETOOLONG;
+	snprintf(script_path, sizeof(script_path), "%s/%s", ctx->plots_dir, script);
+	snprintf(out_path, sizeof(out_path), "%s/figures/%s", ctx->run_dir, out);
 	if (strchr(out_path, '\'') || strchr(data, '\''))
 		return -EINVAL;   /* gnuplot strings are single-quoted */
 
 	for (int f = 0; f < 2; f++) {
-		char assign[3 * PATH_MAX];
-		int cut = evb_fmt(assign, sizeof(assign), "data='%s'; out='%s'; fmt='%s'", data,
-				  out_path, formats[f]);
+		char assign[8192];
+		size_t used = (size_t)snprintf(assign, sizeof(assign),
+					       "data='%s'; out='%s'; fmt='%s'", data, out_path,
+					       formats[f]);
 
-		for (int i = 0; vars && vars[i] && !cut; i++)
-			cut = evb_fmt(assign + strlen(assign), sizeof(assign) - strlen(assign),
-				      "; %s", vars[i]);
-		if (cut)
-			return -ENAMETOOLONG;   /* never a cut script */
+		for (int i = 0; vars && vars[i] && used < sizeof(assign); i++)
+			used += (size_t)snprintf(assign + used, sizeof(assign) - used, "; %s",
+						 vars[i]);
 		char *argv[] = { gnuplot, "-e", assign, script_path, NULL };
 		struct evb_spawn_opts opts = {
 			.timeout_ns = 60 * 1000000000LL,
