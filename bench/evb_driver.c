@@ -95,6 +95,9 @@ bool evb_driver_common_opt(struct evb_driver_opts *o, int opt, const char *arg,
 		*list = true;
 		return true;
 	case EVB_OPT_RUN_ID:
+		if (strlen(arg) >= sizeof(((struct evb_row *)0)->run_id))
+			evb_usage_error(o->prog, "--run-id: %zu characters, more than the %zu a row "
+					"holds", strlen(arg), sizeof(((struct evb_row *)0)->run_id) - 1);
 		o->run_id = arg;
 		return true;
 	case EVB_OPT_REP:

@@ -51,11 +51,12 @@
 #define EVB_ROW_REASON 512
 
 /*
- * X(kind, name): kind is STR, REASON (a long string), I64 or F64.  The axis
+ * X(kind, name): kind is STR, REASON (a long string), I64 or F64.  run_id
+ * is a long string too: a run directory's name (up to NAME_MAX).  The axis
  * columns, family .. load, come from evb_axes.h in its order.
  */
 #define EVB_ROW_COLUMNS(X)                                                    \
-	X(STR, run_id) EVB_AXES_COLUMNS(X) X(I64, rep)                        \
+	X(REASON, run_id) EVB_AXES_COLUMNS(X) X(I64, rep)                        \
 	X(STR, status) X(REASON, reason) X(STR, metric) X(STR, unit)          \
 	X(I64, samples) X(I64, min) X(I64, p50) X(I64, p90) X(I64, p99)       \
 	X(I64, p999) X(I64, max) X(F64, mean) X(F64, stddev)                  \

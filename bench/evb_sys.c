@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,19 @@ void evb_strlcpy(char *dst, const char *src, size_t size)
 	len = strnlen(src, size - 1);
 	memcpy(dst, src, len);
 	dst[len] = '\0';
+}
+
+int evb_fmt(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -EINVAL;
+	return (size_t)n < len ? 0 : -ENAMETOOLONG;
 }
 
 int evb_nofile_raise(void)

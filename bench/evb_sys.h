@@ -78,6 +78,12 @@ int evb_proc_stat_fields(int fd, char *buf, size_t len, const char **fields);
 
 /* Copy src (NULL: "") into dst of size bytes, truncating, always terminated. */
 void evb_strlcpy(char *dst, const char *src, size_t size);
+/*
+ * snprintf into buf that says when it cut: 0 when the whole text fit,
+ * -ENAMETOOLONG when it did not (buf then holds the text cut short, for a
+ * message).  For paths, slugs and names, which must never be cut silently.
+ */
+int evb_fmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* --- descriptors -------------------------------------------------------- */
 

@@ -22,7 +22,11 @@ static bool dir_from_env(const char *var, char *buf, size_t len)
 
 	if (!env || !*env)
 		return false;
-	snprintf(buf, len, "%s", env);
+	if (evb_fmt(buf, len, "%s", env)) {
+		fprintf(stderr, "%s: %s is longer than a path may be (%zu bytes)\n", HARNESS_PROG,
+			var, len - 1);
+		exit(2);
+	}
 	return true;
 }
 
@@ -69,7 +73,8 @@ int harness_driver_path(const struct harness_family *family, char *buf, size_t l
 	char dir[PATH_MAX];
 
 	harness_bin_dir(dir, sizeof(dir));
-	snprintf(buf, len, "%s/%s", dir, family->driver);
+	if (evb_fmt(buf, len, "%s/%s", dir, family->driver))
+		return -ENAMETOOLONG;
 	return access(buf, X_OK) == 0 ? 0 : -ENOENT;
 }
 
@@ -155,9 +160,11 @@ int harness_plan_family(struct harness_plan *plan, const struct harness_family *
 	size_t nmechs;
 	int ret;
 
-	if (harness_driver_path(family, driver, sizeof(driver))) {
-		fprintf(stderr, "%s: %s is not built (%s): family %s skipped\n", HARNESS_PROG,
-			family->driver, driver, family->name);
+	ret = harness_driver_path(family, driver, sizeof(driver));
+	if (ret) {
+		fprintf(stderr, "%s: %s is not built (%s%s): family %s skipped\n", HARNESS_PROG,
+			family->driver, driver, ret == -ENAMETOOLONG ? "...: path too long" : "",
+			family->name);
 		return -ENOENT;
 	}
 	ret = harness_list_mechs(driver, &mechs, &nmechs, error, sizeof(error));

@@ -80,22 +80,6 @@ static int find_hyperfine(char *path, size_t len)
 	return -ENOENT;
 }
 
-/* The driver command for cell c at n operations, as one string (no spaces
- * inside arguments, so hyperfine --shell=none splits it back exactly). */
-static void command_line(const char *driver, const struct harness_cell *c, int64_t n,
-			 char *buf, size_t len)
-{
-	struct harness_cell copy = *c;
-	struct harness_argv b;
-	size_t used = 0;
-
-	copy.iterations = n;
-	harness_cell_argv(&b, driver, &copy, "crosscheck", 1, NULL);
-	buf[0] = '\0';
-	for (int i = 0; i < b.n && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? " " : "", b.argv[i]);
-}
-
 /* The driver's own per-op figure, from one run at n. */
 static int inprocess(const char *driver, const struct harness_cell *c, int64_t n,
 		     int cancel_fd, struct xc_result *x)
@@ -113,8 +97,10 @@ static int inprocess(const char *driver, const struct harness_cell *c, int64_t n
 	int ret;
 
 	copy.iterations = n;
-	harness_cell_argv(&b, driver, &copy, "crosscheck", 1, NULL);
-	ret = evb_spawn(b.argv, &opts, &res);
+	ret = harness_cell_argv(&b, driver, &copy, "crosscheck", 1, NULL);
+	if (!ret)
+		ret = evb_spawn(b.argv, &opts, &res);
+	harness_argv_free(&b);
 	if (ret)
 		return ret;
 	ret = res.end == EVB_SPAWN_CANCELED ? -EINTR : -EINVAL;
@@ -152,7 +138,12 @@ static int hyperfine(const char *hyperfine_path, const char *driver, const struc
 		     const char *dir, const char *slug, FILE *log, int cancel_fd,
 		     struct xc_result *x)
 {
-	char small[2048], large[2048], csv[PATH_MAX], json[PATH_MAX];
+	struct harness_cell at_small = *c, at_large = *c;
+	char *small = (at_small.iterations = x->n_small,
+		       harness_cell_command(driver, &at_small, "crosscheck", 1));
+	char *large = (at_large.iterations = x->n_large,
+		       harness_cell_command(driver, &at_large, "crosscheck", 1));
+	char csv[PATH_MAX], json[PATH_MAX];
 	char *argv[] = { (char *)hyperfine_path, "--shell=none", "--warmup", HYPERFINE_WARMUP,
 			 "--runs", HYPERFINE_RUNS, "--style", "basic", "--export-csv", csv,
 			 "--export-json", json, small, large, NULL };
@@ -164,39 +155,46 @@ static int hyperfine(const char *hyperfine_path, const char *driver, const struc
 	};
 	struct evb_spawn_result res;
 	struct evb_table t;
-	int ret;
+	int ret = -ENOMEM;
 
-	command_line(driver, c, x->n_small, small, sizeof(small));
-	command_line(driver, c, x->n_large, large, sizeof(large));
-	snprintf(csv, sizeof(csv), "%s/%s.csv", dir, slug);
-	snprintf(json, sizeof(json), "%s/%s.json", dir, slug);
+	if (!small || !large)
+		goto out;
+	ret = evb_fmt(csv, sizeof(csv), "%s/%s.csv", dir, slug);
+	if (!ret)
+		ret = evb_fmt(json, sizeof(json), "%s/%s.json", dir, slug);
+	if (ret) {
+		snprintf(x->reason, sizeof(x->reason), "hyperfine export path too long: %s", json);
+		goto out;
+	}
 	if (log)
 		fprintf(log, "crosscheck %s:\n  %s\n  %s\n", x->cell, small, large);
 	ret = evb_spawn(argv, &opts, &res);
 	if (ret)
-		return ret;
-	if (res.end == EVB_SPAWN_CANCELED) {
-		evb_spawn_result_free(&res);
-		return -EINTR;
-	}
-	if (res.end != EVB_SPAWN_EXITED || res.exit_status) {
+		goto out;
+	ret = res.end == EVB_SPAWN_CANCELED ? -EINTR : 0;
+	if (!ret && (res.end != EVB_SPAWN_EXITED || res.exit_status)) {
 		snprintf(x->reason, sizeof(x->reason), "hyperfine failed: %s", res.last_err);
-		evb_spawn_result_free(&res);
-		return -EIO;
+		ret = -EIO;
 	}
 	evb_spawn_result_free(&res);
+	if (ret)
+		goto out;
 	ret = evb_table_load(&t, csv);
 	if (ret || t.nrows != 2) {
 		snprintf(x->reason, sizeof(x->reason), "hyperfine CSV: %s", ret ? t.error : "not 2 rows");
 		if (!ret)
 			evb_table_free(&t);
-		return -EINVAL;
+		ret = -EINVAL;
+		goto out;
 	}
 	x->t_small_s = harness_num(&t, 0, "median");
 	x->t_large_s = harness_num(&t, 1, "median");
 	evb_table_free(&t);
 	x->slope_ns = (x->t_large_s - x->t_small_s) * 1e9 / (double)(x->n_large - x->n_small);
-	return 0;
+out:
+	free(small);
+	free(large);
+	return ret;
 }
 
 static int write_csv(FILE *f, const struct xc_result *x, size_t n, const char *checked_at)
@@ -351,8 +349,12 @@ int harness_crosscheck(const char *run_dir, const char *family, FILE *log, int c
 		goto out;
 	}
 	output_stem(run_dir, stem, sizeof(stem), checked_at, sizeof(checked_at));
-	snprintf(dir, sizeof(dir), "%s/%s", run_dir, stem);
-	snprintf(csv_path, csv_len, "%s/%s.csv", run_dir, stem);
+	if (evb_fmt(dir, sizeof(dir), "%s/%s", run_dir, stem) ||
+	    evb_fmt(csv_path, csv_len, "%s/%s.csv", run_dir, stem)) {
+		ret = -ENAMETOOLONG;
+		snprintf(error, len, "%s/%s.csv: path too long", run_dir, stem);
+		goto out;
+	}
 	if (mkdir(dir, 0755) && errno != EEXIST) {
 		ret = -errno;
 		snprintf(error, len, "%s: %s", dir, strerror(errno));
@@ -361,7 +363,7 @@ int harness_crosscheck(const char *run_dir, const char *family, FILE *log, int c
 	for (size_t i = 0; i < plan.ncells; i++) {
 		const struct harness_cell *c = &plan.cells[i];
 		struct xc_result *r = &x[n];
-		char driver[PATH_MAX], slug[512];
+		char driver[PATH_MAX], slug[HARNESS_SLUG_MAX + 1];
 
 		if (!c->crosscheck)
 			continue;

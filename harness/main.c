@@ -37,6 +37,8 @@ int harness_cmd_crosscheck(int argc, char **argv)
 	}
 	if (argc != 2)
 		evb_usage_error(HARNESS_PROG " crosscheck", "expected one argument: a run directory");
+	if (harness_run_dir_check("RUN", argv[1], error, sizeof(error)))
+		evb_usage_error(HARNESS_PROG " crosscheck", "%s", error);
 	harness_run_path(path, sizeof(path), argv[1], "results.csv");
 	if (access(path, R_OK))
 		evb_usage_error(HARNESS_PROG " crosscheck", "%s is not a run directory (%s: %s)",
@@ -152,7 +154,7 @@ int harness_cmd_env(int argc, char **argv)
 /* The one RUN argument of summarize/plot, checked to be a run directory. */
 static const char *run_arg(int argc, char **argv, const char *prog, const char *help)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], error[300];
 	FILE *f;
 
 	if (want_help(argc, argv)) {
@@ -161,6 +163,8 @@ static const char *run_arg(int argc, char **argv, const char *prog, const char *
 	}
 	if (argc != 2)
 		evb_usage_error(prog, "expected one argument: a run directory");
+	if (harness_run_dir_check("RUN", argv[1], error, sizeof(error)))
+		evb_usage_error(prog, "%s", error);
 	harness_run_path(path, sizeof(path), argv[1], "results.csv");
 	f = fopen(path, "r");
 	if (!f)

@@ -42,96 +42,145 @@ void harness_plan_free(struct harness_plan *plan)
 }
 
 /* Each non-empty axis in column order, with its slug prefix (evb_axes.h). */
-void harness_cell_slug(const struct evb_row *axes, char *buf, size_t len)
+int harness_cell_slug(const struct evb_row *axes, char *buf, size_t len)
 {
 	size_t used = 0;
+	int ret = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < EVB_NAXES && used < len; i++) {
+	for (size_t i = 0; i < EVB_NAXES && !ret; i++) {
 		char text[32];
 		const char *value = evb_axis_value(axes, i, text, sizeof(text));
 
-		if (value[0])
-			used += (size_t)snprintf(buf + used, len - used, "%s%s%s",
-						 used ? "_" : "", evb_axes[i].slug, value);
+		if (!value[0])
+			continue;
+		ret = evb_fmt(buf + used, len - used, "%s%s%s", used ? "_" : "", evb_axes[i].slug,
+			      value);
+		used += strlen(buf + used);
 	}
 	for (char *c = buf; *c; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
 		      (*c >= '0' && *c <= '9') || *c == '-' || *c == '_'))
 			*c = '-';
+	return ret;
 }
 
 /* --- the driver command line of a cell ------------------------------------ */
 
-static void arg_add(struct harness_argv *b, const char *text)
+void harness_argv_free(struct harness_argv *b)
 {
-	if (b->n >= 62)
-		return;
-	evb_strlcpy(b->storage[b->n], text, sizeof(b->storage[0]));
-	b->argv[b->n] = b->storage[b->n];
-	b->n++;
-	b->argv[b->n] = NULL;
+	for (int i = 0; i < b->n; i++)
+		free(b->argv[i]);
+	free(b->argv);
+	memset(b, 0, sizeof(*b));
 }
 
-static void arg_opt(struct harness_argv *b, const char *opt, const char *value)
+/* Append a copy of text; -ENOMEM (b->n stays) when it cannot. */
+static int arg_add(struct harness_argv *b, const char *text)
 {
+	if (b->n + 2 > b->cap) {
+		int cap = b->cap ? b->cap * 2 : 32;
+		char **argv = realloc(b->argv, (size_t)cap * sizeof(*argv));
+
+		if (!argv)
+			return -ENOMEM;
+		b->argv = argv;
+		b->cap = cap;
+	}
+	b->argv[b->n] = strdup(text);
+	if (!b->argv[b->n])
+		return -ENOMEM;
+	b->argv[++b->n] = NULL;
+	return 0;
+}
+
+static int arg_opt(struct harness_argv *b, const char *opt, const char *value)
+{
+	int ret;
+
 	if (!value[0])
-		return;
-	arg_add(b, opt);
-	arg_add(b, value);
+		return 0;
+	ret = arg_add(b, opt);
+	return ret ? ret : arg_add(b, value);
 }
 
-static void arg_i64(struct harness_argv *b, const char *opt, int64_t value)
+static int arg_i64(struct harness_argv *b, const char *opt, int64_t value)
 {
 	char text[32];
 
 	if (value == EVB_NA)
-		return;
+		return 0;
 	snprintf(text, sizeof(text), "%lld", (long long)value);
-	arg_opt(b, opt, text);
+	return arg_opt(b, opt, text);
 }
 
 /* An axis's option: "--flag VALUE", or "--flag=VALUE" for a flag ending in
  * '='; nothing for an empty value or an axis with no flag. */
-static void arg_axis(struct harness_argv *b, const struct evb_axis *axis, const char *value)
+static int arg_axis(struct harness_argv *b, const struct evb_axis *axis, const char *value)
 {
 	size_t n;
+	char *joined;
+	int ret;
 
 	if (!axis->flag || !value[0])
-		return;
+		return 0;
 	n = strlen(axis->flag);
-	if (n && axis->flag[n - 1] == '=') {
-		char joined[sizeof(b->storage[0])];
-
-		snprintf(joined, sizeof(joined), "%s%s", axis->flag, value);
-		arg_add(b, joined);
-	} else {
-		arg_opt(b, axis->flag, value);
-	}
+	if (!n || axis->flag[n - 1] != '=')
+		return arg_opt(b, axis->flag, value);
+	if (asprintf(&joined, "%s%s", axis->flag, value) < 0)
+		return -ENOMEM;
+	ret = arg_add(b, joined);
+	free(joined);
+	return ret;
 }
 
-void harness_cell_argv(struct harness_argv *b, const char *driver, const struct harness_cell *c,
-		       const char *run_id, int rep, const char *hist_path)
+int harness_cell_argv(struct harness_argv *b, const char *driver, const struct harness_cell *c,
+		      const char *run_id, int rep, const char *hist_path)
 {
 	const struct evb_row *a = &c->axes;
-	char text[32];
+	char text[32], timeout[32];
+	int ret;
 
-	b->n = 0;
-	arg_add(b, driver);
-	for (size_t i = 0; i < EVB_NAXES; i++)
-		arg_axis(b, &evb_axes[i], evb_axis_value(a, i, text, sizeof(text)));
-	arg_i64(b, "--iterations", c->iterations);
-	if (c->warmup >= 0)
-		arg_i64(b, "--warmup", c->warmup);
-	char timeout[32];
-
+	memset(b, 0, sizeof(*b));
+	ret = arg_add(b, driver);
+	for (size_t i = 0; i < EVB_NAXES && !ret; i++)
+		ret = arg_axis(b, &evb_axes[i], evb_axis_value(a, i, text, sizeof(text)));
+	if (!ret)
+		ret = arg_i64(b, "--iterations", c->iterations);
+	if (!ret && c->warmup >= 0)
+		ret = arg_i64(b, "--warmup", c->warmup);
 	snprintf(timeout, sizeof(timeout), "%lldns", (long long)c->timeout_ns);
-	arg_opt(b, "--timeout", timeout);
-	arg_opt(b, "--run-id", run_id);
-	arg_i64(b, "--rep", rep);
-	if (hist_path)
-		arg_opt(b, "--hist", hist_path);
-	for (int i = 0; i < HARNESS_EXTRA_ARGS && c->extra[i]; i++)
-		arg_add(b, c->extra[i]);
+	if (!ret)
+		ret = arg_opt(b, "--timeout", timeout);
+	if (!ret)
+		ret = arg_opt(b, "--run-id", run_id);
+	if (!ret)
+		ret = arg_i64(b, "--rep", rep);
+	if (!ret && hist_path)
+		ret = arg_opt(b, "--hist", hist_path);
+	for (int i = 0; i < HARNESS_EXTRA_ARGS && c->extra[i] && !ret; i++)
+		ret = arg_add(b, c->extra[i]);
+	return ret;
 }
 
+char *harness_cell_command(const char *driver, const struct harness_cell *c, const char *run_id,
+			   int rep)
+{
+	struct harness_argv b;
+	size_t len = 1, used = 0;
+	char *line = NULL;
+
+	if (harness_cell_argv(&b, driver, c, run_id, rep, NULL))
+		goto out;
+	for (int i = 0; i < b.n; i++)
+		len += strlen(b.argv[i]) + 1;
+	line = malloc(len);
+	if (!line)
+		goto out;
+	line[0] = '\0';
+	for (int i = 0; i < b.n; i++)
+		used += (size_t)snprintf(line + used, len - used, "%s%s", i ? " " : "", b.argv[i]);
+out:
+	harness_argv_free(&b);
+	return line;
+}

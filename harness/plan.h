@@ -80,18 +80,36 @@ struct harness_plan_req {
  * a<active> p<period_ns> t<timers> s<timer_slack_ns>).  hist/<slug>.csv
  * holds the cell's merged histogram over its repetitions.
  */
-void harness_cell_slug(const struct evb_row *axes, char *buf, size_t len);
+int harness_cell_slug(const struct evb_row *axes, char *buf, size_t len);
 
-/* A driver command line, built from a cell's axes (see the table above). */
+/*
+ * The longest slug a cell may have: hist/.<slug>.rep<N>.csv must be one
+ * file name (NAME_MAX).  A slug buffer of HARNESS_SLUG_MAX + 1 holds any
+ * slug a plan accepts; harness_cell_slug returns -ENAMETOOLONG (buf holds
+ * the slug cut short, for a message) when len cannot hold all of it.
+ */
+#define HARNESS_SLUG_MAX 200
+
+/* A driver command line, built from a cell's axes (see the table above):
+ * argv[0 .. n-1] are allocated copies, argv[n] is NULL. */
 struct harness_argv {
-	char *argv[64];
-	char storage[64][128];
+	char **argv;
 	int n;
+	int cap;
 };
 
-/* driver is the path of the family's driver; hist_path may be NULL. */
-void harness_cell_argv(struct harness_argv *b, const char *driver, const struct harness_cell *c,
-		       const char *run_id, int rep, const char *hist_path);
+/*
+ * driver is the path of the family's driver; hist_path may be NULL.  Every
+ * argument is copied whole, whatever its length.  0 or -ENOMEM; b is
+ * freed with harness_argv_free either way.
+ */
+int harness_cell_argv(struct harness_argv *b, const char *driver, const struct harness_cell *c,
+		      const char *run_id, int rep, const char *hist_path);
+void harness_argv_free(struct harness_argv *b);
+/* The same (no --hist) as one allocated string, arguments joined by single
+ * spaces; NULL when out of memory. */
+char *harness_cell_command(const char *driver, const struct harness_cell *c, const char *run_id,
+			   int rep);
 
 /* A cell of family with every axis empty, iterations 1000, timeout 30 s. */
 void harness_cell_init(struct harness_cell *cell, const char *family);

@@ -19,7 +19,8 @@
  *              register (the published table's cells)
  *
  * Counts come from a cost model per call (below), so each cell measures for
- * about `budget_ns` whatever nfds is: standard is about 25 s of cells per
+ * about `budget_ns` whatever nfds is, but never fewer samples than a p50
+ * needs (20: scan 24, wakeup 30, register 20, as a round is never lost): standard is about 25 s of cells per
  * repetition on a 2-CPU VM (5 reps: ~2 min), quick about 15 s (2 reps),
  * smoke about 3 s.  Presets (seed-table, fd-limits): plan_mux_presets.c.
  */
@@ -195,7 +196,7 @@ int plan_mux_add_cell(struct harness_plan *plan, const struct mux_profile *p,
 	switch (mode) {
 	case SCAN:
 		cost = call_cost_ns(m, a->fd_type, a->nfds, a->active);
-		iterations = clamp(p->budget_ns / cost, 20, 20000);
+		iterations = clamp(p->budget_ns / cost, 24, 20000);
 		break;
 	case WAKEUP:
 		cost = 50 * US + 2 * call_cost_ns(m, a->fd_type, a->nfds, 1);
@@ -211,7 +212,8 @@ int plan_mux_add_cell(struct harness_plan *plan, const struct mux_profile *p,
 		break;
 	default:
 		cost = 3 * US * a->nfds;   /* one add + remove round */
-		iterations = clamp(p->budget_ns / cost, 3, 2000);
+		/* a round is one sample and cannot be lost: 20 hold a p50 */
+		iterations = clamp(p->budget_ns / cost, 20, 2000);
 		break;
 	}
 	cell.iterations = iterations;

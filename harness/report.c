@@ -109,7 +109,9 @@ static void header(const struct report_ctx *ctx, const struct harness_run *run)
 	      "Every number is a median over repetitions of a per-run figure; summary.csv has "
 	      "its 95%% confidence interval and results.csv every run.",
 	      harness_run_env(run, "hostname"), harness_run_env(run, "kernel_release"));
-	if (!run->complete)
+	if (run->complete)
+		doc_p(d, "This run is complete: every planned driver run has its row.");
+	else
 		doc_note(d, "This run is %s. The tables hold what finished; cells after the "
 			 "interruption are missing.", run->state);
 	report_vm_header(ctx);

@@ -99,7 +99,13 @@ static void usage(void)
 	       "  --force              run even while another evbench run is in progress\n"
 	       "                       on this machine (both runs' figures suffer)\n"
 	       "  --dry-run            print the plan (cells, reps, drivers) and exit\n"
-	       "  --no-figures         do not run gnuplot\n");
+	       "  --no-figures         do not run gnuplot\n"
+	       "\n"
+	       "Exit status: 0 when every row is ok or skipped (cannot run here); 1 when\n"
+	       "a row failed or timed out (everything is still written: summary, figures,\n"
+	       "report; stderr says how many), or a write failed; 2 for bad options or a\n"
+	       "run that cannot start; 130 when interrupted.  --resume counts the rows it\n"
+	       "kept too.\n");
 }
 
 static void parse_family(const char *prog, const char *name)
@@ -343,14 +349,21 @@ static int run_and_finish(struct run_state *st)
 			st->fail_msg, st->run_dir);
 		return 1;
 	}
-	fprintf(stderr, "%s: %s %zu of %zu driver runs in %s (%zu failed or timed out); "
+	fprintf(stderr, "%s: %s %zu of %zu driver runs in %s (%zu failed, %zu timed out); "
 		"results in %s\n",
 		HARNESS_PROG, st->interrupted ? "INTERRUPTED after" : "finished", st->done,
-		st->total, elapsed, st->not_ok, st->run_dir);
-	if (st->interrupted)
+		st->total, elapsed, st->rows_failed, st->rows_timeout, st->run_dir);
+	if (st->interrupted) {
 		fprintf(stderr, "%s: evbench run --resume %s continues it\n", HARNESS_PROG,
 			st->run_dir);
-	return st->interrupted ? 130 : 0;
+		return 130;
+	}
+	if (!st->rows_failed && !st->rows_timeout)
+		return 0;
+	fprintf(stderr, "%s: %zu of %zu rows failed and %zu timed out (their reasons are in "
+		"results.csv and the report): exit status 1\n", HARNESS_PROG, st->rows_failed,
+		st->done, st->rows_timeout);
+	return 1;
 }
 
 int harness_cmd_run(int argc, char **argv)

@@ -87,7 +87,8 @@ struct run_state {
 	int64_t budget_ns;
 	const char *adaptive_stop;  /* all met | max reps | budget | interrupted | off */
 	size_t done, total;
-	size_t not_ok;
+	size_t rows_failed;         /* rows status=failed in results.csv (kept ones too) */
+	size_t rows_timeout;        /* rows status=timeout */
 	size_t resumed_rows;
 	int64_t start_ns;
 	int64_t last_progress_ns;
@@ -124,7 +125,8 @@ int run_driver_once(struct run_state *st, const char *driver, const struct harne
 		    int rep, const char *hist_path, struct evb_row *row, int64_t *wall_ns);
 bool run_check_cancel(struct run_state *st);
 void run_fail(struct run_state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void run_hist_rep_path(const struct run_state *st, size_t cell, int rep, char *buf, size_t len);
+/* RUN/hist/.<slug>.rep<N>.csv: 0, or -ENAMETOOLONG (buf holds it cut). */
+int run_hist_rep_path(const struct run_state *st, size_t cell, int rep, char *buf, size_t len);
 
 /* run_cells.c */
 void run_rounds(struct run_state *st);

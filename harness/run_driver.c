@@ -76,12 +76,12 @@ bool run_check_cancel(struct run_state *st)
 	return st->interrupted;
 }
 
-void run_hist_rep_path(const struct run_state *st, size_t cell, int rep, char *buf, size_t len)
+int run_hist_rep_path(const struct run_state *st, size_t cell, int rep, char *buf, size_t len)
 {
-	char slug[512];
+	char slug[HARNESS_SLUG_MAX + 1];
+	int ret = harness_cell_slug(&st->plan.cells[cell].axes, slug, sizeof(slug));
 
-	harness_cell_slug(&st->plan.cells[cell].axes, slug, sizeof(slug));
-	snprintf(buf, len, "%s/hist/.%s.rep%d.csv", st->run_dir, slug, rep);
+	return ret ? ret : evb_fmt(buf, len, "%s/hist/.%s.rep%d.csv", st->run_dir, slug, rep);
 }
 
 /* The row for a run that did not produce a usable one. */
@@ -209,16 +209,22 @@ int run_driver_once(struct run_state *st, const char *driver, const struct harne
 		.arg = st,
 	};
 
-	harness_cell_argv(&b, driver, c, st->run_id, rep, hist_path);
+	int ret = harness_cell_argv(&b, driver, c, st->run_id, rep, hist_path);
+
+	*wall_ns = 0;
+	if (ret) {
+		harness_argv_free(&b);
+		harness_row(row, c, st->run_id, rep, EVB_STATUS_FAILED);
+		evb_row_reason(row, "building the driver's command line: %s", strerror(-ret));
+		return 0;
+	}
 	for (int i = 0; i < b.n; i++)
 		run_log(st, " %s", b.argv[i]);
 	run_log(st, "\n");
 	if (hist_path && unlink(hist_path) && errno != ENOENT)
 		run_log(st, "  (cannot remove an old %s: %s)\n", hist_path, strerror(errno));
-
-	int ret = evb_spawn(b.argv, &opts, &res);
-
-	*wall_ns = 0;
+	ret = evb_spawn(b.argv, &opts, &res);
+	harness_argv_free(&b);
 	if (ret) {
 		harness_row(row, c, st->run_id, rep, EVB_STATUS_FAILED);
 		evb_row_reason(row, "%s", res.last_err);
@@ -244,6 +250,10 @@ void run_note_row(struct run_state *st, size_t cell, const struct evb_row *row)
 	bool ok = !strcmp(row->status, EVB_STATUS_OK);
 	double v = harness_headline_value(row);
 
+	if (!strcmp(row->status, EVB_STATUS_FAILED))
+		st->rows_failed++;
+	else if (!strcmp(row->status, EVB_STATUS_TIMEOUT))
+		st->rows_timeout++;
 	if (row->rep >= 1 && row->rep <= st->max_reps)
 		*run_pair(st, cell, (int)row->rep) = ok ? RUN_PAIR_OK : RUN_PAIR_NOT_OK;
 	if (row->rep > rc->reps)
@@ -280,13 +290,16 @@ static int injected_failure(void)
 int run_cell_rep(struct run_state *st, size_t cell, int rep)
 {
 	const struct harness_cell *c = &st->plan.cells[cell];
-	char driver[PATH_MAX], hist[PATH_MAX], slug[512];
+	char driver[PATH_MAX], hist[PATH_MAX], slug[HARNESS_SLUG_MAX + 1];
 	struct evb_row row;
 	int64_t wall_ns;
 	int ret;
 
 	harness_driver_path(st->cell_family[cell], driver, sizeof(driver));
-	run_hist_rep_path(st, cell, rep, hist, sizeof(hist));
+	if (c->hist && run_hist_rep_path(st, cell, rep, hist, sizeof(hist))) {
+		run_fail(st, "histogram path too long (over %d bytes): %s", PATH_MAX - 1, hist);
+		return -EIO;
+	}
 	run_log(st, "[%zu/%zu] rep %d:", st->done + 1, st->total, rep);
 	ret = run_driver_once(st, driver, c, rep, c->hist ? hist : NULL, &row, &wall_ns);
 	if (ret) {
@@ -317,7 +330,6 @@ int run_cell_rep(struct run_state *st, size_t cell, int rep)
 		return -EIO;
 	}
 	if (strcmp(row.status, EVB_STATUS_OK) && strcmp(row.status, EVB_STATUS_SKIPPED)) {
-		st->not_ok++;
 		fprintf(stderr, "%s%s: %s %s%s%s %s %s %s rep %d: %s\n", st->tty ? "\n" : "",
 			row.status, row.family, row.mechanism, row.variant[0] ? "/" : "",
 			row.variant, row.mode, row.ipc, row.placement, rep, row.reason);

@@ -125,7 +125,10 @@ static void add_rep_hist(struct run_state *st, size_t cell, int rep, struct evb_
 	FILE *f;
 	int ret;
 
-	run_hist_rep_path(st, cell, rep, path, sizeof(path));
+	if (run_hist_rep_path(st, cell, rep, path, sizeof(path))) {
+		run_log(st, "histogram %s...: path too long: not merged\n", path);
+		return;
+	}
 	f = fopen(path, "r");
 	ret = f ? evb_hist_read_csv(add, f) : -errno;
 	if (f)
@@ -139,12 +142,15 @@ static void add_rep_hist(struct run_state *st, size_t cell, int rep, struct evb_
 
 static int write_hist(struct run_state *st, const char *slug, const struct evb_hist *sum)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	char path[PATH_MAX], tmp[PATH_MAX];
 	FILE *f;
 	int ret;
 
-	snprintf(path, sizeof(path), "%s/hist/%s.csv", st->run_dir, slug);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (evb_fmt(path, sizeof(path), "%s/hist/%s.csv", st->run_dir, slug) ||
+	    evb_fmt(tmp, sizeof(tmp), "%s.tmp", path)) {
+		ret = -ENAMETOOLONG;
+		goto fail;
+	}
 	f = fopen(tmp, "w");
 	if (!f) {
 		ret = -errno;
@@ -174,7 +180,7 @@ static int merge_hists(struct run_state *st)
 		run_fail(st, "merging histograms: %s", strerror(ENOMEM));
 	}
 	for (size_t i = 0; i < st->plan.ncells && !ret; i++) {
-		char slug[512];
+		char slug[HARNESS_SLUG_MAX + 1];
 		bool any = false;
 
 		if (!st->plan.cells[i].hist)
@@ -202,8 +208,9 @@ static void remove_rep_hists(struct run_state *st)
 		char path[PATH_MAX];
 
 		for (int rep = 1; st->plan.cells[i].hist && rep <= st->cells[i].reps; rep++) {
-			run_hist_rep_path(st, i, rep, path, sizeof(path));
-			if (unlink(path) && errno != ENOENT)
+			if (run_hist_rep_path(st, i, rep, path, sizeof(path)))
+				run_log(st, "cannot remove %s...: path too long\n", path);
+			else if (unlink(path) && errno != ENOENT)
 				run_log(st, "cannot remove %s: %s\n", path, strerror(errno));
 		}
 	}
@@ -218,7 +225,8 @@ static bool stage(struct run_state *st, const char *name)
 	return true;
 }
 
-static void later_stages(struct run_state *st)
+/* Figures and the cross-check, the stages before the report. */
+static void middle_stages(struct run_state *st)
 {
 	const struct run_opts *o = st->opts;
 	char error[600], csv[PATH_MAX];
@@ -237,19 +245,35 @@ static void later_stages(struct run_state *st)
 		else if (ret)
 			fprintf(stderr, "%s: crosscheck: %s\n", HARNESS_PROG, error);
 	}
-	if (!stage(st, "report"))
-		return;
-	if (harness_report(st->run_dir, error, sizeof(error)))
-		fprintf(stderr, "%s: report: %s\n", HARNESS_PROG, error);
-	else
-		fprintf(stderr, "%s: report: %s/report.html (and report.md)\n", HARNESS_PROG,
-			st->run_dir);
-	run_check_cancel(st);
 }
 
+/* The run's state as env.csv records it. */
+static void state_text(const struct run_state *st, char *state, size_t len)
+{
+	if (st->failed)
+		snprintf(state, len, "failed: %s", st->fail_msg);
+	else if (st->interrupted)
+		snprintf(state, len, "incomplete: interrupted by signal %d during %s after %zu of "
+			 "%zu driver runs", st->interrupt_signal, st->stage, st->done, st->total);
+	else
+		snprintf(state, len, "complete");
+}
+
+static void record_state(struct run_state *st, const char *state)
+{
+	run_log(st, "run %s: %s\n", st->run_id, state);
+	if (run_write_env(st, state) && !st->failed)
+		run_fail(st, "%s/env.csv: cannot record the run's state", st->run_dir);
+}
+
+/*
+ * The report reads the run's state from env.csv, so the state is recorded
+ * before the report (the last stage), and again if the report stage itself
+ * was interrupted or failed.
+ */
 int run_finish(struct run_state *st)
 {
-	char results[PATH_MAX], summary[PATH_MAX], error[600], state[1400];
+	char results[PATH_MAX], summary[PATH_MAX], error[600], state[1400], after[1400];
 	bool was_interrupted = st->interrupted;
 
 	if (!st->failed && !merge_hists(st)) {
@@ -259,20 +283,23 @@ int run_finish(struct run_state *st)
 			run_fail(st, "summary: %s", error);
 	}
 	if (!was_interrupted)
-		later_stages(st);
-	if (st->failed)
-		snprintf(state, sizeof(state), "failed: %s", st->fail_msg);
-	else if (st->interrupted)
-		snprintf(state, sizeof(state), "incomplete: interrupted by signal %d during %s "
-			 "after %zu of %zu driver runs", st->interrupt_signal, st->stage, st->done,
-			 st->total);
-	else
-		snprintf(state, sizeof(state), "complete");
-	run_log(st, "run %s: %s\n", st->run_id, state);
-	if (run_write_env(st, state) && !st->failed)
-		run_fail(st, "%s/env.csv: cannot record the run's state", st->run_dir);
+		middle_stages(st);
+	run_check_cancel(st);
+	state_text(st, state, sizeof(state));
+	record_state(st, state);
+	if (!was_interrupted && stage(st, "report")) {
+		if (harness_report(st->run_dir, error, sizeof(error)))
+			fprintf(stderr, "%s: report: %s\n", HARNESS_PROG, error);
+		else
+			fprintf(stderr, "%s: report: %s/report.html (and report.md)\n",
+				HARNESS_PROG, st->run_dir);
+		run_check_cancel(st);
+	}
 	if (st->log_errno && !st->failed)
 		run_fail(st, "%s/run.log: %s", st->run_dir, strerror(st->log_errno));
+	state_text(st, after, sizeof(after));
+	if (strcmp(after, state))
+		record_state(st, after);
 	if (!st->failed && !st->interrupted)
 		remove_rep_hists(st);
 	if (!st->opts->out && !st->opts->resume && harness_rundir_link_latest(st->opts->base,

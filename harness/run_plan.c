@@ -72,13 +72,24 @@ int run_make_plan(struct run_state *st)
 	return run_family_table(st);
 }
 
-/* The family of every cell, from its family axis.  0, -EINVAL, -ENOMEM. */
+/*
+ * The family of every cell, from its family axis, and its slug checked: the
+ * names of its files must fit (HARNESS_SLUG_MAX).  0, -EINVAL, -ENOMEM.
+ */
 int run_family_table(struct run_state *st)
 {
 	st->cell_family = calloc(st->plan.ncells + 1, sizeof(*st->cell_family));
 	if (!st->cell_family)
 		return -ENOMEM;
 	for (size_t i = 0; i < st->plan.ncells; i++) {
+		char slug[HARNESS_SLUG_MAX + 1];
+
+		if (harness_cell_slug(&st->plan.cells[i].axes, slug, sizeof(slug))) {
+			fprintf(stderr, "%s run: cell %zu: its name %s... is longer than the %d "
+				"characters a cell's file names allow\n", HARNESS_PROG, i + 1, slug,
+				HARNESS_SLUG_MAX);
+			return -EINVAL;
+		}
 		st->cell_family[i] = harness_family_find(st->plan.cells[i].axes.family);
 		if (!st->cell_family[i]) {
 			fprintf(stderr, "%s run: cell %zu: no family '%s'\n", HARNESS_PROG, i + 1,
@@ -113,7 +124,7 @@ int run_alloc_cells(struct run_state *st)
 static void print_memory(const struct harness_plan *plan)
 {
 	size_t big = 0;
-	char slug[256];
+	char slug[HARNESS_SLUG_MAX + 1];
 
 	for (size_t i = 1; i < plan->ncells; i++)
 		if (plan->cells[i].mem_bytes > plan->cells[big].mem_bytes)
@@ -135,13 +146,12 @@ void run_print_plan(const struct run_state *st)
 	putchar('\n');
 	print_memory(&st->plan);
 	for (size_t i = 0; i < st->plan.ncells; i++) {
-		struct harness_argv b;
 		char driver[PATH_MAX];
+		char *line;
 
 		harness_driver_path(st->cell_family[i], driver, sizeof(driver));
-		harness_cell_argv(&b, driver, &st->plan.cells[i], "ID", 1, NULL);
-		for (int k = 0; k < b.n; k++)
-			printf("%s%s", k ? " " : "", b.argv[k]);
-		putchar('\n');
+		line = harness_cell_command(driver, &st->plan.cells[i], "ID", 1);
+		printf("%s\n", line ? line : "# no memory for this cell's command line");
+		free(line);
 	}
 }

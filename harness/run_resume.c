@@ -43,14 +43,18 @@ static int env_number(const struct evb_table *t, const char *key, double *out)
 }
 
 /* A word option; "all" and "" mean none. */
-static const char *env_word(const struct evb_table *t, const char *key, char *buf, size_t len)
+/* A word of env.csv into buf: *out = buf, or NULL for none / "all".  0, or
+ * -EINVAL when it does not fit (never cut: a cut name is another name). */
+static int env_word(const struct evb_table *t, const char *key, char *buf, size_t len,
+		    const char **out)
 {
 	const char *text = env_get(t, key);
 
+	*out = NULL;
 	if (!text || !*text || !strcmp(text, "all"))
-		return NULL;
-	evb_strlcpy(buf, text, len);
-	return buf;
+		return 0;
+	*out = buf;
+	return evb_fmt(buf, len, "%s", text) ? -EINVAL : 0;
 }
 
 static int restore_options(struct run_state *st, const struct evb_table *env)
@@ -70,9 +74,13 @@ static int restore_options(struct run_state *st, const struct evb_table *env)
 	    max_reps > 1000)
 		return -EINVAL;
 	o->profile = (enum harness_profile)p;
-	o->family = env_word(env, "run_family", st->resume_strings[0], 128);
-	o->mechanism = env_word(env, "run_mechanism", st->resume_strings[1], 128);
-	o->preset = env_word(env, "run_preset", st->resume_strings[2], 128);
+	if (env_word(env, "run_family", st->resume_strings[0], sizeof(st->resume_strings[0]),
+		     &o->family) ||
+	    env_word(env, "run_mechanism", st->resume_strings[1], sizeof(st->resume_strings[1]),
+		     &o->mechanism) ||
+	    env_word(env, "run_preset", st->resume_strings[2], sizeof(st->resume_strings[2]),
+		     &o->preset))
+		return -EINVAL;
 	o->no_figures = o->no_figures || (env_get(env, "run_figures") &&
 					  !strcmp(env_get(env, "run_figures"), "no"));
 	o->cpu_dma_latency = env_number(env, "tuning_cpu_dma_latency_us", &dma) ? -1
@@ -157,11 +165,12 @@ static int repair_results(struct run_state *st, const char *path)
 	return c;
 }
 
-static long find_cell(const struct run_state *st, char (*slugs)[512], const struct evb_row *row)
+static long find_cell(const struct run_state *st, char (*slugs)[HARNESS_SLUG_MAX + 1], const struct evb_row *row)
 {
-	char slug[512];
+	char slug[HARNESS_SLUG_MAX + 1];
 
-	harness_cell_slug(row, slug, sizeof(slug));
+	if (harness_cell_slug(row, slug, sizeof(slug)))
+		return -1;   /* too long to be a cell of the plan */
 	for (size_t i = 0; i < st->plan.ncells; i++)
 		if (!strcmp(slugs[i], slug))
 			return (long)i;
@@ -171,7 +180,7 @@ static long find_cell(const struct run_state *st, char (*slugs)[512], const stru
 /* Every row already there: its (cell, rep) pair is done. */
 static int load_rows(struct run_state *st, const char *path)
 {
-	char (*slugs)[512] = calloc(st->plan.ncells + 1, sizeof(*slugs));
+	char (*slugs)[HARNESS_SLUG_MAX + 1] = calloc(st->plan.ncells + 1, sizeof(*slugs));
 	struct evb_table t;
 	char error[300];
 	int ret = slugs ? evb_table_load(&t, path) : -ENOMEM;
@@ -212,7 +221,11 @@ int run_resume_open(struct run_state *st)
 	int ret;
 
 	name = strrchr(st->run_dir, '/');
-	evb_strlcpy(st->run_id, name ? name + 1 : st->run_dir, sizeof(st->run_id));
+	if (evb_fmt(st->run_id, sizeof(st->run_id), "%s", name ? name + 1 : st->run_dir)) {
+		fprintf(stderr, "%s run: --resume %s: the directory's name is longer than %zu "
+			"bytes\n", HARNESS_PROG, st->run_dir, sizeof(st->run_id) - 1);
+		return -EINVAL;
+	}
 	st->resumed = true;
 	ret = read_env(st);
 	if (ret)

@@ -64,7 +64,11 @@ static int open_new_run(struct run_state *st)
 		return ret == -EEXIST || ret == -ENOTDIR ? -EINVAL : ret;
 	}
 	name = strrchr(st->run_dir, '/');
-	evb_strlcpy(st->run_id, name ? name + 1 : st->run_dir, sizeof(st->run_id));
+	if (evb_fmt(st->run_id, sizeof(st->run_id), "%s", name ? name + 1 : st->run_dir)) {
+		fprintf(stderr, "%s run: run directory name %s: longer than %zu bytes\n",
+			HARNESS_PROG, name ? name + 1 : st->run_dir, sizeof(st->run_id) - 1);
+		return -EINVAL;
+	}
 	if (st->machine_lock.fd >= 0)
 		(void)harness_lock_note(&st->machine_lock, st->run_dir);   /* only for messages */
 	ret = lock_run_dir(st);
@@ -118,9 +122,15 @@ int run_start_new(struct run_state *st)
 
 int run_start_resume(struct run_state *st)
 {
+	char error[600];
 	size_t len;
-	int ret = lock_machine(st, st->opts->resume);
+	int ret = harness_run_dir_check("--resume", st->opts->resume, error, sizeof(error));
 
+	if (ret) {
+		fprintf(stderr, "%s run: %s\n", HARNESS_PROG, error);
+		return -EINVAL;
+	}
+	ret = lock_machine(st, st->opts->resume);
 	if (ret)
 		return ret;
 	evb_strlcpy(st->run_dir, st->opts->resume, sizeof(st->run_dir));

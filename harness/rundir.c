@@ -1,6 +1,7 @@
 /* rundir.c - creating run directories without ever reusing one. */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -8,11 +9,25 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "evb_sys.h"
 #include "rundir.h"
 
-void harness_run_path(char *buf, size_t len, const char *run_dir, const char *name)
+int harness_run_path(char *buf, size_t len, const char *run_dir, const char *name)
 {
-	snprintf(buf, len, "%s/%s", run_dir, name);
+	return evb_fmt(buf, len, "%s/%s", run_dir, name);
+}
+
+/* A run directory must leave room for the files in it. */
+int harness_run_dir_check(const char *what, const char *path, char *error, size_t error_len)
+{
+	size_t n = strlen(path);
+
+	if (n <= HARNESS_RUN_DIR_MAX)
+		return 0;
+	snprintf(error, error_len, "%s %.80s...: %zu characters, longer than the %d a run "
+		 "directory may have (PATH_MAX %d less %d for the files in it)", what, path, n,
+		 HARNESS_RUN_DIR_MAX, PATH_MAX, HARNESS_RUN_ROOM);
+	return -ENAMETOOLONG;
 }
 
 static int dir_is_empty(const char *path)
@@ -32,9 +47,10 @@ static int dir_is_empty(const char *path)
 
 static int mkdir_parents(const char *path)
 {
-	char buf[4096];
+	char buf[PATH_MAX];
 
-	snprintf(buf, sizeof(buf), "%s", path);
+	if (evb_fmt(buf, sizeof(buf), "%s", path))
+		return -ENAMETOOLONG;
 	for (char *p = buf + 1; *p; p++) {
 		if (*p != '/')
 			continue;
@@ -49,12 +65,21 @@ static int mkdir_parents(const char *path)
 /* --out DIR: exactly there, new or empty. */
 static int create_exact(const char *out, char *path, size_t len, char *error, size_t error_len)
 {
-	snprintf(path, len, "%s", out);
-	if (mkdir_parents(path) == 0 && mkdir(path, 0755) == 0)
+	int ret = harness_run_dir_check("--out", out, error, error_len);
+
+	if (ret)
+		return ret;
+	if (evb_fmt(path, len, "%s", out)) {
+		snprintf(error, error_len, "--out %.80s...: longer than %zu bytes", out, len - 1);
+		return -ENAMETOOLONG;
+	}
+	ret = mkdir_parents(path);
+	if (ret == 0 && mkdir(path, 0755) == 0)
 		return 0;
-	if (errno == EEXIST && dir_is_empty(path))
+	if (ret == 0)
+		ret = -errno;
+	if (ret == -EEXIST && dir_is_empty(path))
 		return 0;
-	int ret = -errno;
 
 	snprintf(error, error_len, "--out %s: %s", out,
 		 ret == -EEXIST ? "already exists and is not empty; evbench never "
@@ -68,15 +93,20 @@ static int create_numbered(const char *stem, char *path, size_t len, char *error
 			   size_t error_len)
 {
 	for (int n = 1; n < 1000; n++) {
-		if (n == 1)
-			snprintf(path, len, "%s", stem);
-		else
-			snprintf(path, len, "%s-%d", stem, n);
+		int ret = n == 1 ? evb_fmt(path, len, "%s", stem) : evb_fmt(path, len, "%s-%d", stem, n);
+
+		if (ret) {
+			snprintf(error, error_len, "run directory %.80s...: longer than %zu bytes",
+				 stem, len - 1);
+			return ret;
+		}
+		ret = harness_run_dir_check("run directory", path, error, error_len);
+		if (ret)
+			return ret;
 		if (mkdir(path, 0755) == 0)
 			return 0;
 		if (errno != EEXIST) {
-			int ret = -errno;
-
+			ret = -errno;
 			snprintf(error, error_len, "%s: %s", path, strerror(errno));
 			return ret;
 		}
@@ -90,10 +120,10 @@ int harness_newdir(const char *out, const char *stem, char *path, size_t len, ch
 {
 	if (out)
 		return create_exact(out, path, len, error, error_len);
-	if (mkdir_parents(stem)) {
-		int ret = -errno;
+	int ret = mkdir_parents(stem);
 
-		snprintf(error, error_len, "%s: %s", stem, strerror(errno));
+	if (ret) {
+		snprintf(error, error_len, "%s: %s", stem, strerror(-ret));
 		return ret;
 	}
 	return create_numbered(stem, path, len, error, error_len);
@@ -119,20 +149,25 @@ int harness_rundir_create(const char *base, const char *out, char *path, size_t 
 		snprintf(error, error_len, "%s: %s", base, strerror(errno));
 		return ret;
 	}
-	char stem[4096];
+	char stem[PATH_MAX];
 
-	snprintf(stem, sizeof(stem), "%s/%s-%s-%s", base, stamp, uts.nodename, uts.release);
+	if (evb_fmt(stem, sizeof(stem), "%s/%s-%s-%s", base, stamp, uts.nodename, uts.release)) {
+		snprintf(error, error_len, "run directory %s/%s-%s-%s: longer than a path may be",
+			 base, stamp, uts.nodename, uts.release);
+		return -ENAMETOOLONG;
+	}
 	return create_numbered(stem, path, len, error, error_len);
 }
 
 int harness_rundir_link_latest(const char *base, const char *path)
 {
-	char link[4096], tmp[4096];
+	char link[PATH_MAX], tmp[PATH_MAX];
 	const char *name = strrchr(path, '/');
 
 	name = name ? name + 1 : path;
-	snprintf(link, sizeof(link), "%s/latest", base);
-	snprintf(tmp, sizeof(tmp), "%s/.latest.%d", base, (int)getpid());
+	if (evb_fmt(link, sizeof(link), "%s/latest", base) ||
+	    evb_fmt(tmp, sizeof(tmp), "%s/.latest.%d", base, (int)getpid()))
+		return -ENAMETOOLONG;
 	unlink(tmp);
 	if (symlink(name, tmp))
 		return -errno;

@@ -10,9 +10,20 @@
 #ifndef HARNESS_RUNDIR_H
 #define HARNESS_RUNDIR_H
 
+#include <limits.h>
 #include <stddef.h>
 
-/* 0, or -EEXIST (out exists and is not empty) / -errno, with error set. */
+/*
+ * A run directory's path leaves HARNESS_RUN_ROOM bytes of PATH_MAX for the
+ * names of the files in it (hist/.<slug>.rep<N>.csv is the longest), so
+ * every path inside a run that could be created fits.  A longer --out or
+ * default name is refused with a message naming it.
+ */
+#define HARNESS_RUN_ROOM 256
+#define HARNESS_RUN_DIR_MAX (PATH_MAX - 1 - HARNESS_RUN_ROOM)
+
+/* 0, or -EEXIST (out exists and is not empty) / -ENAMETOOLONG (longer than
+ * HARNESS_RUN_DIR_MAX) / -errno, with error set. */
 int harness_rundir_create(const char *base, const char *out, char *path, size_t len,
 			  char *error, size_t error_len);
 /*
@@ -26,7 +37,11 @@ int harness_newdir(const char *out, const char *stem, char *path, size_t len, ch
 /* Point <base>/latest at path (relative).  0 or -errno. */
 int harness_rundir_link_latest(const char *base, const char *path);
 
-/* A path inside a run directory. */
-void harness_run_path(char *buf, size_t len, const char *run_dir, const char *name);
+/* 0, or -ENAMETOOLONG with error naming what (e.g. "--resume") and path
+ * when path is longer than HARNESS_RUN_DIR_MAX. */
+int harness_run_dir_check(const char *what, const char *path, char *error, size_t error_len);
+
+/* A path inside a run directory: 0, or -ENAMETOOLONG (buf holds it cut). */
+int harness_run_path(char *buf, size_t len, const char *run_dir, const char *name);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "evb_row.h"
 #include "harness.h"
+#include "rundir.h"
 #include "runread.h"
 
 const char *const harness_newer_columns[] = {
@@ -115,6 +116,9 @@ int harness_run_load(struct harness_run *run, const char *dir, char *error, size
 	int ret;
 
 	memset(run, 0, sizeof(*run));
+	ret = harness_run_dir_check("run directory", dir, error, error_len);
+	if (ret)
+		return ret;
 	snprintf(run->dir, sizeof(run->dir), "%s", dir);
 	snprintf(path, sizeof(path), "%s/results.csv", dir);
 	if (access(path, R_OK)) {

@@ -27,14 +27,15 @@ struct evb_hist *harness_cell_hist_load(const char *hist_dir, const struct evb_t
 {
 	struct evb_row axes;
 	struct evb_hist *h;
-	char slug[512], path[PATH_MAX], error[128];
+	char slug[HARNESS_SLUG_MAX + 1], path[PATH_MAX], error[128];
 	FILE *f;
 
 	if (!hist_dir || evb_row_parse_named(&axes, t->header.fields, t->rows[row].fields,
 					     t->rows[row].nfields, error, sizeof(error)))
 		return NULL;
-	harness_cell_slug(&axes, slug, sizeof(slug));
-	snprintf(path, sizeof(path), "%s/%s.csv", hist_dir, slug);
+	if (harness_cell_slug(&axes, slug, sizeof(slug)) ||
+	    evb_fmt(path, sizeof(path), "%s/%s.csv", hist_dir, slug))
+		return NULL;   /* no cell of a run has such a name */
 	f = fopen(path, "r");
 	if (!f)
 		return NULL;

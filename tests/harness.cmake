@@ -5,9 +5,15 @@ add_dependencies(test_harness fake_driver evbench evb-notify)
 evb_test(test_plan_dry TIMEOUT 120 LABELS harness)
 add_dependencies(test_plan_dry evbench evb-notify evb-mux evb-serve)
 # Resume, locks, adaptive repetitions; interrupted stages, a full disk; a
-# refused or busy lock, a driver that closes its output and hangs.
-foreach(t test_run test_run_stages test_run_guard)
+# refused or busy lock, a driver that closes its output and hangs; exit
+# status and the state a report states.
+foreach(t test_run test_run_stages test_run_guard test_run_status)
   evb_test(${t} TIMEOUT 300 LABELS harness)
   target_sources(${t} PRIVATE test_run_util.c)
   add_dependencies(${t} fake_driver evbench)
 endforeach()
+# The smoke profile under a 64-character host name, in the default directory
+# (skipped where no UTS namespace can be made).
+add_test(NAME test_long_host COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/test_long_host.sh
+         ${CMAKE_RUNTIME_OUTPUT_DIRECTORY})
+set_tests_properties(test_long_host PROPERTIES TIMEOUT 300 LABELS harness SKIP_RETURN_CODE 77)
