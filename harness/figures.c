@@ -112,7 +112,13 @@ FILE *harness_fig_data(const struct harness_figctx *ctx, const char *name, char 
 {
 	FILE *f;
 
-	snprintf(path, len, "%s%s/figures", dir_prefix(ctx->run_dir), ctx->run_dir);
+	if (evb_fmt(path, len, "%s%s/figures", dir_prefix(ctx->run_dir), ctx->run_dir) ||
+	    evb_fmt(path, len, "%s%s/figures/%s.dat", dir_prefix(ctx->run_dir), ctx->run_dir,
+		    name)) {
+		fprintf(stderr, "evbench: figure data path too long: %s...\n", path);
+		return NULL;
+	}
+	evb_fmt(path, len, "%s%s/figures", dir_prefix(ctx->run_dir), ctx->run_dir);
 	if (mkdir(path, 0755) && errno != EEXIST) {
 		fprintf(stderr, "evbench: mkdir %s: %s\n", path, strerror(errno));
 		return NULL;
@@ -132,8 +138,7 @@ static int find_program(const char *name, char *path, size_t len)
 
 	snprintf(copy, sizeof(copy), "%s", dirs && *dirs ? dirs : "/usr/bin:/bin");
 	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-		snprintf(path, len, "%s/%s", dir, name);
-		if (access(path, X_OK) == 0)
+		if (evb_fmt(path, len, "%s/%s", dir, name) == 0 && access(path, X_OK) == 0)
 			return 0;
 	}
 	return -ENOENT;
@@ -158,9 +163,10 @@ int harness_gnuplot(const struct harness_figctx *ctx, const char *script, const 
 
 	if (find_program("gnuplot", gnuplot, sizeof(gnuplot)))
 		return -ENOENT;
-	snprintf(script_path, sizeof(script_path), "%s/%s", ctx->plots_dir, script);
-	snprintf(out_path, sizeof(out_path), "%s%s/figures/%s", dir_prefix(ctx->run_dir),
-		 ctx->run_dir, out);
+	if (evb_fmt(script_path, sizeof(script_path), "%s/%s", ctx->plots_dir, script) ||
+	    evb_fmt(out_path, sizeof(out_path), "%s%s/figures/%s", dir_prefix(ctx->run_dir),
+		    ctx->run_dir, out))
+		return -ENAMETOOLONG;
 	if (data[0] != '/' && data[0] != '.')
 		return -EINVAL;   /* harness_fig_data's paths, never a "<command" */
 	argv[argc++] = (char *)data;
