@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -71,7 +72,9 @@ static void child_exec(char *const argv[], int out_fd, int err_fd, int report_fd
 {
 	int err;
 
-	setpgid(0, 0);
+	/* Its own group, led by itself: a timeout kills this group and no other. */
+	if (setpgid(0, 0))
+		goto fail;
 	/* The harness blocks signals it handles itself; the driver starts clean. */
 	sigset_t none;
 	sigemptyset(&none);
@@ -90,34 +93,103 @@ fail:
 	_exit(127);
 }
 
+/* Where the child is and how its end is seen. */
+struct child {
+	pid_t pid;
+	int exit_fd;    /* pidfd: readable once the child has exited; -1: poll waitpid */
+	int reaped;
+	int status;
+	int open_pipes;   /* its stdout and stderr, until they close */
+};
+
+/* A pidfd for pid (Linux 5.3), or -1 where the kernel has none. */
+static int child_exit_fd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	return -1;
+#endif
+}
+
+/* Reap the child if it has exited; never blocks. */
+static void child_check(struct child *ch)
+{
+	pid_t got;
+
+	if (ch->reaped)
+		return;
+	do
+		got = waitpid(ch->pid, &ch->status, WNOHANG);
+	while (got < 0 && errno == EINTR);
+	ch->reaped = got == ch->pid || (got < 0 && errno == ECHILD);
+}
+
+/* Without a pidfd, an exited child is looked for this often (ms). */
+#define CHILD_POLL_MS 10
+
+static int poll_timeout_ms(int64_t deadline, const struct child *ch)
+{
+	int timeout_ms = -1;
+
+	if (deadline) {
+		int64_t left = deadline - evb_now_ns();
+
+		timeout_ms = left <= 0 ? 0 : (int)((left + 999999) / 1000000);
+	}
+	if (!ch->open_pipes && ch->exit_fd < 0 && (timeout_ms < 0 || timeout_ms > CHILD_POLL_MS))
+		timeout_ms = CHILD_POLL_MS;
+	return timeout_ms;
+}
+
+/* Read what is ready on the output pipes; closes and clears a pipe at its end. */
+static void read_pipes(struct pollfd *fds, int *open_pipes, const struct evb_spawn_opts *opts,
+		       struct evb_spawn_result *res, size_t *out_cap, struct errbuf *eb)
+{
+	for (int i = 0; i < 2; i++) {
+		char buf[8192];
+		ssize_t got;
+
+		if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		got = read(fds[i].fd, buf, sizeof(buf));
+		if (got <= 0) {
+			close(fds[i].fd);
+			fds[i].fd = -1;
+			(*open_pipes)--;
+			continue;
+		}
+		if (i == 0)
+			out_feed(res, out_cap, buf, (size_t)got);
+		else
+			err_feed(eb, buf, (size_t)got, opts, res);
+	}
+}
+
 /*
- * Read the child's stdout and stderr until both close, the deadline passes
- * (res->end = TIMEOUT) or cancel_fd is readable (CANCELED); then close
- * them.  0, or -errno when poll fails.
+ * Read the child's stdout and stderr until both close and the child has
+ * exited, the deadline passes (res->end = TIMEOUT) or cancel_fd is readable
+ * (CANCELED); then close them.  A child that closed its output is still
+ * waited for with the deadline.  0, or -errno when poll fails.
  */
 static int collect(int out_fd, int err_fd, const struct evb_spawn_opts *opts, int64_t start,
-		   struct evb_spawn_result *res, struct errbuf *eb)
+		   struct child *ch, struct evb_spawn_result *res, struct errbuf *eb)
 {
 	size_t out_cap = 0;
 	int ret = 0;
-	struct pollfd fds[3] = {
+	struct pollfd fds[4] = {
 		{ .fd = out_fd, .events = POLLIN },
 		{ .fd = err_fd, .events = POLLIN },
 		{ .fd = opts->cancel_fd, .events = POLLIN },
+		{ .fd = ch->exit_fd, .events = POLLIN },
 	};
-	int open_pipes = 2;
 	int64_t deadline = opts->timeout_ns > 0 ? start + opts->timeout_ns : 0;
 
 	res->end = EVB_SPAWN_EXITED;
-	while (open_pipes > 0) {
-		int timeout_ms = -1;
-
-		if (deadline) {
-			int64_t left = deadline - evb_now_ns();
-
-			timeout_ms = left <= 0 ? 0 : (int)((left + 999999) / 1000000);
-		}
-		int n = poll(fds, opts->cancel_fd >= 0 ? 3 : 2, timeout_ms);
+	ch->open_pipes = 2;
+	while (ch->open_pipes > 0 || !ch->reaped) {
+		int n = poll(fds, 4, poll_timeout_ms(deadline, ch));
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -133,24 +205,11 @@ static int collect(int out_fd, int err_fd, const struct evb_spawn_opts *opts, in
 			res->end = EVB_SPAWN_CANCELED;
 			break;
 		}
-		for (int i = 0; i < 2; i++) {
-			char buf[8192];
-			ssize_t got;
-
-			if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			got = read(fds[i].fd, buf, sizeof(buf));
-			if (got <= 0) {
-				close(fds[i].fd);
-				fds[i].fd = -1;
-				open_pipes--;
-				continue;
-			}
-			if (i == 0)
-				out_feed(res, &out_cap, buf, (size_t)got);
-			else
-				err_feed(eb, buf, (size_t)got, opts, res);
-		}
+		read_pipes(fds, &ch->open_pipes, opts, res, &out_cap, eb);
+		if (ch->exit_fd < 0 || fds[3].revents)
+			child_check(ch);
+		if (ch->reaped)
+			fds[3].fd = -1;
 	}
 	for (int i = 0; i < 2; i++)
 		if (fds[i].fd >= 0)
@@ -164,7 +223,8 @@ int evb_spawn(char *const argv[], const struct evb_spawn_opts *opts,
 	int out_pipe[2], err_pipe[2], report[2];
 	struct errbuf eb = { .len = 0 };
 	int64_t start = evb_now_ns();
-	int ret = 0, status = 0, exec_errno = 0;
+	int ret = 0, exec_errno = 0;
+	struct child ch = { .exit_fd = -1 };
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
@@ -201,18 +261,25 @@ int evb_spawn(char *const argv[], const struct evb_spawn_opts *opts,
 	}
 	close(report[0]);
 
-	ret = collect(out_pipe[0], err_pipe[0], opts, start, res, &eb);
-	if (res->end == EVB_SPAWN_TIMEOUT || res->end == EVB_SPAWN_CANCELED || ret)
-		kill(-pid, SIGKILL);   /* the group this function created, only */
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	ch.pid = pid;
+	ch.exit_fd = child_exit_fd(pid);
+	ret = collect(out_pipe[0], err_pipe[0], opts, start, &ch, res, &eb);
+	/* The group this function created, only; once the child is reaped its
+	 * group lives on only while a member still holds the output pipes. */
+	if ((res->end == EVB_SPAWN_TIMEOUT || res->end == EVB_SPAWN_CANCELED || ret) &&
+	    (!ch.reaped || ch.open_pipes))
+		kill(-pid, SIGKILL);
+	if (ch.exit_fd >= 0)
+		close(ch.exit_fd);
+	while (!ch.reaped && waitpid(pid, &ch.status, 0) < 0 && errno == EINTR)
 		;
 	err_flush_line(&eb, opts, res);
 	if (res->end == EVB_SPAWN_EXITED) {
-		if (WIFSIGNALED(status)) {
+		if (WIFSIGNALED(ch.status)) {
 			res->end = EVB_SPAWN_SIGNALED;
-			res->term_signal = WTERMSIG(status);
+			res->term_signal = WTERMSIG(ch.status);
 		} else {
-			res->exit_status = WEXITSTATUS(status);
+			res->exit_status = WEXITSTATUS(ch.status);
 		}
 	}
 	if (!res->out && !(res->out = calloc(1, 1)))

@@ -1,9 +1,13 @@
 /*
  * evb_spawn.h - run one program with a time limit and collect its output.
  *
- * fork + execv (never a shell).  The child gets its own process group, so
- * that on a timeout we can SIGKILL exactly the group we created (the driver
- * and any peer it forked) and nothing else.  stdout is collected in memory
+ * fork + execv (never a shell).  The child makes itself the leader of its
+ * own process group (setpgid in the child, before exec), so that on a
+ * timeout we can SIGKILL exactly the group we created (the driver and any
+ * peer it forked) and nothing else.  The deadline covers the child's whole
+ * life: one that closes stdout and stderr and keeps running is still killed
+ * at timeout_ns (its exit is watched through a pidfd, or waitpid(WNOHANG)
+ * every 10 ms on kernels without one).  stdout is collected in memory
  * (bounded); stderr lines go to a callback as they come (the harness writes
  * them to run.log) and the last one is kept for failure reasons.  A cancel
  * fd (e.g. a signalfd for SIGINT) ends the wait early: the child is killed.

@@ -54,30 +54,36 @@ static double binom_half_cdf(size_t n, size_t k)
 	return sum;
 }
 
+/* Coverage of [x(l), x(n+1-l)]: 1 - 2 P(X <= l-1), X ~ Binomial(n, 1/2). */
+double evb_median_ci_level(size_t n, size_t l)
+{
+	return l == 0 || 2 * l > n + 1 ? 0.0 : 1.0 - 2.0 * binom_half_cdf(n, l - 1);
+}
+
+/* Widest-first: the largest l that still reaches conf, else 1 ([min, max]). */
+static size_t ci_trim(size_t n, double conf)
+{
+	size_t best = 1;
+
+	for (size_t l = 2; l <= (n + 1) / 2; l++) {
+		if (evb_median_ci_level(n, l) + 1e-12 < conf)
+			break;
+		best = l;
+	}
+	return best;
+}
+
 int evb_median_ci(const double *v, size_t n, double conf,
 		  double *lo, double *hi, double *level)
 {
+	size_t l;
+
 	if (n == 0)
 		return -EINVAL;
-
-	/* Widest-first: the interval [x(l), x(n+1-l)] covers with
-	 * 1 - 2 P(X <= l-1).  Take the largest l that still reaches conf. */
-	size_t best = 0;
-	double best_level = 1.0 - 2.0 * binom_half_cdf(n, 0);
-
-	for (size_t l = 1; l <= (n + 1) / 2; l++) {
-		double cover = 1.0 - 2.0 * binom_half_cdf(n, l - 1);
-
-		if (cover + 1e-12 < conf)
-			break;
-		best = l;
-		best_level = cover;
-	}
-	if (best == 0)
-		best = 1;   /* too few values: [min, max], coverage below conf */
-	*lo = v[best - 1];
-	*hi = v[n - best];
-	*level = best_level;
+	l = ci_trim(n, conf);
+	*lo = v[l - 1];
+	*hi = v[n - l];
+	*level = evb_median_ci_level(n, l);
 	return 0;
 }
 
@@ -151,12 +157,13 @@ out_free:
 	return ret;
 }
 
-int evb_median_precision(const double *v, size_t n, double conf, struct evb_precision *p)
+int evb_median_precision_trim(const double *v, size_t n, size_t trim, struct evb_precision *p)
 {
-	int ret = evb_median_ci(v, n, conf, &p->lo, &p->hi, &p->level);
-
-	if (ret)
-		return ret;
+	if (n == 0 || trim == 0 || 2 * trim > n + 1)
+		return -EINVAL;
+	p->lo = v[trim - 1];
+	p->hi = v[n - trim];
+	p->level = evb_median_ci_level(n, trim);
 	p->median = evb_median_sorted(v, n);
 	if (p->median == 0.0 || !isfinite(p->median))
 		p->halfwidth_pct = NAN;
@@ -164,6 +171,11 @@ int evb_median_precision(const double *v, size_t n, double conf, struct evb_prec
 		p->halfwidth_pct = 100.0 * fmax(p->median - p->lo, p->hi - p->median)
 				   / fabs(p->median);
 	return 0;
+}
+
+int evb_median_precision(const double *v, size_t n, double conf, struct evb_precision *p)
+{
+	return n ? evb_median_precision_trim(v, n, ci_trim(n, conf), p) : -EINVAL;
 }
 
 bool evb_bimodal(const double *v, size_t n, size_t *split)

@@ -30,6 +30,9 @@ void evb_mean_stddev(const double *v, size_t n, double *mean, double *stddev);
  */
 int evb_median_ci(const double *v, size_t n, double conf,
 		  double *lo, double *hi, double *level);
+/* The coverage of [x(l), x(n+1-l)] of n values: 1 - 2 P(Bin(n, 1/2) <= l-1);
+ * 0 for l == 0 or an l past the middle. */
+double evb_median_ci_level(size_t n, size_t l);
 
 /*
  * Two-sided Mann-Whitney U test of a against b.  *u is U of sample a.
@@ -89,6 +92,9 @@ struct evb_precision {
 	double halfwidth_pct;
 };
 int evb_median_precision(const double *v, size_t n, double conf, struct evb_precision *p);
+/* The same for a given interval [x(trim), x(n+1-trim)] (trim from 1, at most
+ * (n+1)/2), its level evb_median_ci_level; -EINVAL for n == 0 or a bad trim. */
+int evb_median_precision_trim(const double *v, size_t n, size_t trim, struct evb_precision *p);
 
 /*
  * Are sorted v two clusters far apart?  True when the widest gap between

@@ -240,15 +240,16 @@ int harness_cmd_compare(int argc, char **argv)
 		ret = 2;
 		goto out_free;
 	}
+	cmp_sentinel(c);   /* before the verdicts: "machine moved" */
 	if (cmp_add_side(c, 0) || cmp_add_side(c, 1) || cmp_judge_all(c)) {
 		fprintf(stderr, "%s compare: %s\n", HARNESS_PROG, strerror(ENOMEM));
 		ret = 1;
 		goto out_free;
 	}
-	cmp_sentinel(c);
 	cmp_plans(c);
 	cmp_print_header(c, stdout);
 	cmp_print_table(c, stdout);
+	cmp_detect_print((const struct cmp *const[]){ c }, 1, stdout);
 
 	snprintf(stem, sizeof(stem), "results/compare-%s-vs-%s",
 		 cmp_base_name(argv[optind], name[0], sizeof(name[0])),

@@ -7,7 +7,11 @@
  *                      the figures (heat map, lines across runs)
  *   compare_report.c   `evbench report` of an N-way compare directory
  *   compare_cells.c    joining the cells of A and B and the verdict per cell
- *   compare_header.c   what the table rests on: environment, sentinel, plan
+ *   compare_header.c   what the table rests on: environment, plan
+ *   compare_sentinel.c the sentinels (same-cpu, cross-cpu) between the runs,
+ *                      and "machine moved" on a verdict within their movement
+ *   compare_detect.c   per cell, the smallest slowdown compare would have
+ *                      called (detectable_ratio), and its spread per family
  *   compare_out.c      the table on stdout, compare.csv, --json, benchstat,
  *                      the figure
  * The verdict rule is described in compare_cells.c and the README
@@ -28,6 +32,8 @@
 #define CMP_BOOTSTRAP_ROUNDS 2000
 #define CMP_NBUCKETS 4096
 #define CMP_MAX_RUNS 32
+#define CMP_DETECT_MAX 100.0       /* detectable_ratio searched up to this */
+#define CMP_NSENTINELS 2           /* same-cpu, cross-cpu */
 
 enum cmp_metric { CMP_P50, CMP_P99, CMP_OPS };
 
@@ -54,15 +60,21 @@ struct cmp_cell {
 	double med[2], ratio, lo, hi, p, q;
 	double p_mwu;                   /* Mann-Whitney's p, shown beside p */
 	bool p_is_mwu;                  /* p fell back to Mann-Whitney (a value <= 0) */
+	double detect;                  /* detectable_ratio: NAN n/a, INFINITY none up
+					 * to CMP_DETECT_MAX (compare_detect.c) */
+	bool moved;                     /* a verdict within the sentinel's movement */
 	enum cmp_class cls;
-	char verdict[64];       /* class name, plus "(A imprecise)" and the like */
+	char verdict[96];       /* class name, plus "(A imprecise)" and the like */
 	char warning[256];      /* plan differences for this cell ("" when none) */
 	struct cmp_cell *next;  /* hash chain */
 };
 
 struct cmp_sentinel {
-	bool present[2];
-	size_t n[2];
+	const char *placement;          /* "same-cpu", "cross-cpu" */
+	bool file[2];                   /* the run has a sentinel.csv */
+	bool present[2];                /* ... with rows of this placement */
+	size_t n[2];                    /* ok ones */
+	char reason[2][128];            /* why none was ok (a skipped row's reason) */
 	double med[2], ratio, lo, hi;   /* of the sentinel's p50 */
 };
 
@@ -75,7 +87,8 @@ struct cmp {
 	size_t ncells, cap;
 	struct cmp_cell *buckets[CMP_NBUCKETS];
 	int axis_cols[2][32];
-	struct cmp_sentinel sentinel;
+	struct cmp_sentinel sentinel[CMP_NSENTINELS];
+	size_t moved;                   /* verdicts marked "machine moved" */
 	char plan_note[256];    /* header line on the plans of A and B */
 	size_t plan_diffs;      /* cells whose plans differ */
 	size_t counts[CMP_NCLASSES];
@@ -126,6 +139,11 @@ void cmp_print_num(FILE *out, double v);
 int cmp_close_checked(FILE *f);
 /* A JSON string: quotes, backslashes and control characters escaped. */
 void cmp_json_str(FILE *f, const char *s);
+/* ,detectable_ratio in a CSV: the number, "inf" for none up to the
+ * maximum, empty for none computed. */
+void cmp_put_detect(FILE *f, double detect);
+/* ,"name":v  (null when not finite). */
+void cmp_json_num(FILE *f, const char *name, double v);
 
 /* compare_nway_out.c */
 void cmp_nway_print(const struct cmp_nway *nw, FILE *out);
@@ -161,8 +179,42 @@ void cmp_cell_label(const struct cmp *c, const struct cmp_cell *cell, char *buf,
 /* A cell's axis value, from whichever run has it. */
 const char *cmp_cell_axis(const struct cmp *c, const struct cmp_cell *cell, size_t axis);
 
-/* compare_header.c */
+/* The p of compare's test for a against b (values sorted or not), as
+ * measure() takes it: Welch on logs, or Mann-Whitney when a value is <= 0
+ * (*is_mwu).  p_mwu may be NULL. */
+void cmp_test_p(const double *a, size_t na, const double *b, size_t nb, double *p,
+		double *p_mwu, bool *is_mwu);
+/* The class a ratio B/A beyond the min-change band gets (q aside):
+ * CMP_FASTER, CMP_SLOWER, or CMP_SAME within the band. */
+enum cmp_class cmp_band_class(const struct cmp *c, double ratio, bool higher_is_better);
+
+/* compare_detect.c */
+/* After the verdicts: every cell's detectable_ratio (cell->detect) over
+ * the pairs that share one Benjamini-Hochberg correction, and "~: a change
+ * under 1.23x would not show" on the ~ verdicts.  0 or -ENOMEM. */
+int cmp_detect_all(struct cmp *const *pairs, size_t npairs);
+/* Per family, the spread of detectable_ratio over the pairs' cells. */
+void cmp_detect_print(const struct cmp *const *pairs, size_t npairs, FILE *out);
+struct cmp_spread {
+	size_t n, none;                 /* cells with a ratio; of them, none up to max */
+	double median, q1, q3;
+	double within[3];               /* share <= 1.1, 1.2, 1.5 */
+};
+extern const double cmp_spread_marks[3];
+/* Of v (n ratios, INFINITY allowed; sorted in place). */
+void cmp_spread_of(double *v, size_t n, struct cmp_spread *s);
+/* "median 1.31x (quartiles 1.18x .. 1.62x); <= 1.1x 5%, ..." */
+void cmp_spread_text(const struct cmp_spread *s, char *buf, size_t len);
+
+/* compare_sentinel.c */
+/* Reads both runs' sentinel.csv, per placement. */
 void cmp_sentinel(struct cmp *c);
+/* A faster / slower cell within its sentinel's movement: "machine moved". */
+bool cmp_machine_moved(const struct cmp *c, const struct cmp_cell *cell);
+void cmp_print_sentinels(const struct cmp *c, FILE *out, const char *prefix);
+void cmp_json_sentinels(const struct cmp *c, FILE *f);
+
+/* compare_header.c */
 /* Fills plan_note, plan_diffs and each cell's warning. */
 void cmp_plans(struct cmp *c);
 void cmp_print_header(const struct cmp *c, FILE *out);

@@ -168,8 +168,9 @@ static bool imprecise(const struct harness_precision *p)
 static void measure(struct cmp *c, struct cmp_cell *cell)
 {
 	struct cmp_side *a = &cell->side[0], *b = &cell->side[1];
-	double u;
 
+	cell->detect = NAN;
+	cell->moved = false;
 	cell->med[0] = cell->med[1] = cell->ratio = NAN;
 	cell->lo = cell->hi = cell->p = cell->q = cell->p_mwu = NAN;
 	cell->p_is_mwu = false;
@@ -197,38 +198,56 @@ static void measure(struct cmp *c, struct cmp_cell *cell)
 		cell->cls = CMP_INSUFFICIENT;
 		return;
 	}
-	if (evb_mann_whitney(a->values, a->n, b->values, b->n, &u, &cell->p_mwu))
-		cell->p_mwu = NAN;
-	if (evb_welch_log(a->values, a->n, b->values, b->n, &cell->p)) {
-		cell->p = cell->p_mwu;
-		cell->p_is_mwu = true;
-	}
+	cmp_test_p(a->values, a->n, b->values, b->n, &cell->p, &cell->p_mwu, &cell->p_is_mwu);
 	if (evb_bootstrap_ratio_ci(a->values, a->n, b->values, b->n, CMP_BOOTSTRAP_ROUNDS,
 				   0.95, 0x5eed, &cell->lo, &cell->hi))
 		cell->lo = cell->hi = NAN;
 }
 
-/* After BH: faster / slower when q < alpha and the ratio is beyond the band. */
-static enum cmp_class significant_class(const struct cmp *c, const struct cmp_cell *cell)
+void cmp_test_p(const double *a, size_t na, const double *b, size_t nb, double *p,
+		double *p_mwu, bool *is_mwu)
+{
+	double u, mwu;
+
+	if (evb_mann_whitney(a, na, b, nb, &u, &mwu))
+		mwu = NAN;
+	if (p_mwu)
+		*p_mwu = mwu;
+	*is_mwu = evb_welch_log(a, na, b, nb, p) != 0;
+	if (*is_mwu)
+		*p = mwu;
+}
+
+enum cmp_class cmp_band_class(const struct cmp *c, double ratio, bool higher_is_better)
 {
 	bool b_higher;
 
-	if (!(cell->q < CMP_ALPHA) || !isfinite(cell->ratio))
+	if (!isfinite(ratio))
 		return CMP_SAME;
-	if (cell->ratio >= 1.0 + c->min_change)
+	if (ratio >= 1.0 + c->min_change)
 		b_higher = true;
-	else if (cell->ratio <= 1.0 / (1.0 + c->min_change))
+	else if (ratio <= 1.0 / (1.0 + c->min_change))
 		b_higher = false;
 	else
 		return CMP_SAME;
-	return b_higher == cell->higher_is_better ? CMP_FASTER : CMP_SLOWER;
+	return b_higher == higher_is_better ? CMP_FASTER : CMP_SLOWER;
+}
+
+/* After BH: faster / slower when q < alpha and the ratio is beyond the band. */
+static enum cmp_class significant_class(const struct cmp *c, const struct cmp_cell *cell)
+{
+	if (!(cell->q < CMP_ALPHA))
+		return CMP_SAME;
+	return cmp_band_class(c, cell->ratio, cell->higher_is_better);
 }
 
 static void decide(const struct cmp *c, struct cmp_cell *cell)
 {
 	if (cell->cls == CMP_SAME)
 		cell->cls = c->accel_mismatch ? CMP_REFUSED : significant_class(c, cell);
-	snprintf(cell->verdict, sizeof(cell->verdict), "%s", cmp_class_names[cell->cls]);
+	cell->moved = cmp_machine_moved(c, cell);
+	snprintf(cell->verdict, sizeof(cell->verdict), "%s%s", cmp_class_names[cell->cls],
+		 cell->moved ? " (machine moved)" : "");
 	if (cell->cls > CMP_SAME && cell->cls != CMP_REFUSED)
 		return;
 	bool ia = imprecise(&cell->side[0].precision);
@@ -248,9 +267,11 @@ void cmp_measure_all(struct cmp *c)
 void cmp_decide_all(struct cmp *c)
 {
 	memset(c->counts, 0, sizeof(c->counts));
+	c->moved = 0;
 	for (size_t i = 0; i < c->ncells; i++) {
 		decide(c, c->cells[i]);
 		c->counts[c->cells[i]->cls]++;
+		c->moved += c->cells[i]->moved;
 	}
 }
 
@@ -271,6 +292,7 @@ int cmp_judge_all(struct cmp *c)
 	for (size_t i = 0; i < c->ncells; i++)
 		c->cells[i]->q = q[i];
 	cmp_decide_all(c);
+	ret = cmp_detect_all(&c, 1);
 out_free:
 	free(p);
 	free(q);

@@ -1,8 +1,7 @@
 /*
  * compare_header.c - what a comparison rests on, printed above its table:
  * where A and B differ in the recorded environment, how much the machine
- * itself moved between them (the sentinel cell that `evbench run` measures
- * through the run into sentinel.csv), and whether the two runs measured
+ * itself moved between them (compare_sentinel.c), and whether the two runs measured
  * their cells with the same plan (plan.csv: iterations, warm-up, timeout,
  * histogram, extra driver arguments per cell).
  */
@@ -34,29 +33,6 @@ bool cmp_run_emulated(const struct harness_run *run)
 static const char *const plan_columns[] = {
 	"iterations", "warmup", "timeout_ns", "hist", "extra", NULL,
 };
-
-void cmp_sentinel(struct cmp *c)
-{
-	struct cmp_sentinel *st = &c->sentinel;
-	double *values[2] = { NULL, NULL };
-
-	st->ratio = st->lo = st->hi = NAN;
-	for (int s = 0; s < 2; s++) {
-		st->present[s] = c->run[s].has_sentinel;
-		st->n[s] = st->present[s] ? harness_ok_values(&c->run[s].sentinel, "p50",
-							      &values[s]) : 0;
-		evb_sort_doubles(values[s], st->n[s]);
-		st->med[s] = evb_median_sorted(values[s], st->n[s]);
-	}
-	if (st->n[0] && st->n[1] && st->med[0] > 0)
-		st->ratio = st->med[1] / st->med[0];
-	if (st->n[0] >= 2 && st->n[1] >= 2 &&
-	    evb_bootstrap_ratio_ci(values[0], st->n[0], values[1], st->n[1],
-				   CMP_BOOTSTRAP_ROUNDS, 0.95, 0x5e17, &st->lo, &st->hi))
-		st->lo = st->hi = NAN;
-	free(values[0]);
-	free(values[1]);
-}
 
 /* Keys of every plan row, built like the cells' keys. */
 static char **plan_keys(const struct evb_table *plan)
@@ -148,28 +124,6 @@ void cmp_plans(struct cmp *c)
 			 "plan: the same for every cell in both runs");
 }
 
-static void print_sentinel(const struct cmp *c, FILE *out)
-{
-	const struct cmp_sentinel *st = &c->sentinel;
-
-	if (!st->present[0] || !st->present[1]) {
-		fprintf(out, "sentinel: not recorded in %s (no sentinel.csv): how much the machine "
-			"itself moved is unknown\n",
-			!st->present[0] && !st->present[1] ? "A or B" : !st->present[0] ? "A" : "B");
-		return;
-	}
-	fprintf(out, "sentinel p50: A %.6g ns (n=%zu), B %.6g ns (n=%zu)", st->med[0], st->n[0],
-		st->med[1], st->n[1]);
-	if (isfinite(st->ratio))
-		fprintf(out, ": the machine itself moved by %+.1f%%", 100.0 * (st->ratio - 1.0));
-	if (isfinite(st->lo))
-		fprintf(out, " (95%% CI %+.1f%% .. %+.1f%%)", 100.0 * (st->lo - 1.0),
-			100.0 * (st->hi - 1.0));
-	else if (isfinite(st->ratio))
-		fprintf(out, " (too few measurements for an interval)");
-	fputc('\n', out);
-}
-
 void cmp_print_header(const struct cmp *c, FILE *out)
 {
 	int diffs = 0;
@@ -193,7 +147,7 @@ void cmp_print_header(const struct cmp *c, FILE *out)
 	}
 	if (!diffs)
 		fprintf(out, "environment: no difference in the recorded keys\n");
-	print_sentinel(c, out);
+	cmp_print_sentinels(c, out, "");
 	if (c->accel_mismatch)
 		fprintf(out, "no faster/slower: %s ran emulated (vm_accel=tcg), %s on hardware; "
 			"emulation changes every cost, so compare TCG runs only with TCG runs\n",

@@ -85,6 +85,8 @@ static int judge(struct cmp_nway *nw)
 		for (int cls = 0; cls < CMP_NCLASSES; cls++)
 			nw->counts[cls] += c->counts[cls];
 	}
+	if (!ret)
+		ret = cmp_detect_all(nw->pair, nw->npairs);
 	free(p);
 	free(q);
 	return ret;
@@ -245,6 +247,7 @@ int cmp_nway(const struct cmp *opts, const struct cmp_opts *o, char *const *dirs
 		goto out_free;
 	}
 	cmp_nway_print(&nw, stdout);
+	cmp_detect_print((const struct cmp *const *)nw.pair, nw.npairs, stdout);
 	if (new_dir(&nw, o, dir, sizeof(dir))) {
 		ret = 2;
 		goto out_free;

@@ -47,23 +47,23 @@ static int render(const struct cmp_nway *nw, const char *dir, const char *script
 		  const char *data, const char *out, size_t rows, const char *mechs,
 		  size_t lmargin)
 {
-	char plots[PATH_MAX], runs[CMP_MAX_RUNS * 260 + 16], rows_var[64], margin_var[64];
-	char mechs_var[NWAY_MAX_MECHS * 70 + 16];
+	char plots[PATH_MAX], runs[CMP_MAX_RUNS * 260 + 16], rows_text[32], margin[32];
 	struct harness_figctx ctx = { .run_dir = dir, .plots_dir = plots, .cancel_fd = -1 };
-	size_t used = (size_t)snprintf(runs, sizeof(runs), "runs='");
+	size_t used = 0;
 
-	for (size_t r = 0; r < nw->nruns && used < sizeof(runs); r++)
-		used += (size_t)snprintf(runs + used, sizeof(runs) - used, "%s%zu:%s",
-					 r ? " " : "", r + 1, nw->names[r]);
-	if (used < sizeof(runs))
-		snprintf(runs + used, sizeof(runs) - used, "'");
-	snprintf(rows_var, sizeof(rows_var), "rows=%zu", rows);
-	snprintf(mechs_var, sizeof(mechs_var), "mechs='%s'", mechs);
-	snprintf(margin_var, sizeof(margin_var), "label_chars=%zu", lmargin);
+	runs[0] = '\0';
+	for (size_t r = 0; r < nw->nruns; r++) {
+		char word[280];
+
+		snprintf(word, sizeof(word), "%zu:%s", r + 1, nw->names[r]);
+		used = harness_fig_word(runs, sizeof(runs), used, word);
+	}
+	snprintf(rows_text, sizeof(rows_text), "%zu", rows);
+	snprintf(margin, sizeof(margin), "%zu", lmargin);
 	harness_plots_dir(plots, sizeof(plots));
-	const char *vars[] = { runs, rows_var, mechs_var, margin_var, NULL };
+	const char *args[] = { rows_text, runs, mechs, margin, NULL };
 
-	return harness_gnuplot(&ctx, script, data, out, vars);
+	return harness_gnuplot(&ctx, script, data, out, args);
 }
 
 /* figures/<prefix>_<family>: a family name as a file name, anything but
@@ -111,7 +111,11 @@ static int heatmap(const struct cmp_nway *nw, const char *dir, const char *famil
 		for (size_t p = 0; p < nw->npairs; p++) {
 			fprintf(f, "%zu\t%zu", row, p + 2);
 			harness_fig_put(f, cost_log2(nw, k, p));
-			fprintf(f, "\t%s (%s)\n", shown, fig);
+			fputc('\t', f);
+			harness_fig_label(f, shown);
+			fputs(" (", f);
+			harness_fig_label(f, fig);
+			fputs(")\n", f);
 		}
 		row++;
 	}
@@ -180,17 +184,19 @@ static int lines(const struct cmp_nway *nw, const char *dir, const char *family)
 	f = harness_fig_data(&ctx, name, path, sizeof(path));
 	if (!f)
 		return -EIO;
-	fprintf(f, "# one block per mechanism: run\tcost_ratio (geometric mean over %s)\n",
-		nw->cells ? nw->cells : "all its cells");
+	fputs("# one block per mechanism: run\tcost_ratio (geometric mean over ", f);
+	harness_fig_label(f, nw->cells ? nw->cells : "all its cells");
+	fputs(")\n", f);
 	for (size_t m = 0; m < n; m++) {
-		fprintf(f, "%s# %s\n1\t1\n", m ? "\n\n" : "", mechs[m]);
+		fprintf(f, "%s# ", m ? "\n\n" : "");
+		harness_fig_label(f, mechs[m]);
+		fputs("\n1\t1\n", f);
 		for (size_t p = 0; p < nw->npairs; p++) {
 			fprintf(f, "%zu", p + 2);
 			harness_fig_put(f, mech_ratio(nw, family, mechs[m], p));
 			fputc('\n', f);
 		}
-		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", m ? " " : "",
-					 mechs[m]);
+		used = harness_fig_word(list, sizeof(list), used, mechs[m]);
 	}
 	if (fclose(f))
 		return -errno;

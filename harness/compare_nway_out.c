@@ -64,13 +64,10 @@ static void print_header(const struct cmp_nway *nw, FILE *out)
 	print_env(nw, out);
 	for (size_t p = 0; p < nw->npairs; p++) {
 		const struct cmp *c = nw->pair[p];
-		const struct cmp_sentinel *st = &c->sentinel;
+		char prefix[64];
 
-		if (isfinite(st->ratio))
-			fprintf(out, "sentinel p50, run %zu against 1: the machine itself moved by "
-				"%+.1f%%\n", p + 2, 100.0 * (st->ratio - 1.0));
-		else
-			fprintf(out, "sentinel, run %zu against 1: not recorded in both\n", p + 2);
+		snprintf(prefix, sizeof(prefix), "run %zu against 1: ", p + 2);
+		cmp_print_sentinels(c, out, prefix);
 		if (c->accel_mismatch)
 			fprintf(out, "no faster/slower for run %zu: %s ran emulated (vm_accel=tcg), "
 				"%s on hardware; compare TCG runs only with TCG runs\n", p + 2,
@@ -137,8 +134,8 @@ static const char *precision_of(const struct cmp_cell *cell, int s)
 	X(figure, 0) X(run, 1) X(run_name, 0) X(present_in, 0) X(reps_ok_base, 1)    \
 	X(reps_total_base, 1) X(reps_ok, 1) X(reps_total, 1) X(median_base, 1)       \
 	X(median, 1) X(ratio, 1) X(ratio_ci_lo, 1) X(ratio_ci_hi, 1) X(p_value, 1)   \
-	X(p_mwu, 1) X(q_value, 1) X(precision_base, 0) X(precision, 0) X(verdict, 0) \
-	X(warning, 0)
+	X(p_mwu, 1) X(q_value, 1) X(detectable_ratio, 1) X(precision_base, 0)        \
+	X(precision, 0) X(verdict, 0) X(warning, 0)
 #define NWAY_ENUM(name, num) NF_##name,
 enum { NWAY_FIELDS(NWAY_ENUM) NF_COUNT };
 #define NWAY_NAME(name, num) #name,
@@ -177,6 +174,10 @@ static void record(const struct cmp_nway *nw, size_t k, size_t p, char v[][280])
 	put_num(v[NF_p_value], 280, c ? c->p : NAN);
 	put_num(v[NF_p_mwu], 280, c ? c->p_mwu : NAN);
 	put_num(v[NF_q_value], 280, c ? c->q : NAN);
+	if (c && isinf(c->detect))
+		snprintf(v[NF_detectable_ratio], 280, "inf");   /* JSON: null */
+	else
+		put_num(v[NF_detectable_ratio], 280, c ? c->detect : NAN);
 	snprintf(v[NF_precision_base], 280, "%s", precision_of(base, 0));
 	snprintf(v[NF_precision], 280, "%s", precision_of(c, 1));
 	snprintf(v[NF_verdict], 280, "%s", c ? c->verdict : "in neither");
@@ -233,7 +234,7 @@ static void json_record(const struct cmp_nway *nw, size_t k, size_t p, FILE *f)
 		if (!field_numeric[i])
 			cmp_json_str(f, v[i]);
 		else
-			fputs(v[i][0] ? v[i] : "null", f);
+			fputs(v[i][0] && strcmp(v[i], "inf") ? v[i] : "null", f);
 		fputs(i + 1 < NF_COUNT ? "," : "}", f);
 	}
 }

@@ -75,6 +75,14 @@ static void put_csv_num(FILE *f, double v)
 		fprintf(f, "%.10g", v);
 }
 
+void cmp_put_detect(FILE *f, double detect)
+{
+	if (isinf(detect))
+		fputs(",inf", f);
+	else
+		put_csv_num(f, detect);
+}
+
 int cmp_close_checked(FILE *f)
 {
 	int bad = ferror(f);
@@ -93,8 +101,8 @@ int cmp_write_csv(const struct cmp *c, const char *path)
 	for (size_t i = 0; harness_axis_columns[i]; i++)
 		fprintf(f, "%s,", harness_axis_columns[i]);
 	fprintf(f, "figure,reps_ok_a,reps_total_a,reps_ok_b,reps_total_b,median_a,median_b,"
-		   "ratio,ratio_ci_lo,ratio_ci_hi,p_value,p_mwu,q_value,precision_a,precision_b,"
-		   "verdict,warning\n");
+		   "ratio,ratio_ci_lo,ratio_ci_hi,p_value,p_mwu,q_value,detectable_ratio,"
+		   "precision_a,precision_b,verdict,warning\n");
 	for (size_t i = 0; i < c->ncells; i++) {
 		const struct cmp_cell *cell = c->cells[i];
 
@@ -102,8 +110,9 @@ int cmp_write_csv(const struct cmp *c, const char *path)
 			evb_csv_field(f, cmp_cell_axis(c, cell, k));
 			fputc(',', f);
 		}
-		fprintf(f, "%s,%zu,%zu,%zu,%zu", cell->figure ? cell->figure : "",
-			cell->side[0].n, cell->side[0].total, cell->side[1].n, cell->side[1].total);
+		evb_csv_field(f, cell->figure ? cell->figure : "");   /* summary.csv's: quoted */
+		fprintf(f, ",%zu,%zu,%zu,%zu", cell->side[0].n, cell->side[0].total,
+			cell->side[1].n, cell->side[1].total);
 		put_csv_num(f, cell->med[0]);
 		put_csv_num(f, cell->med[1]);
 		put_csv_num(f, cell->ratio);
@@ -112,6 +121,7 @@ int cmp_write_csv(const struct cmp *c, const char *path)
 		put_csv_num(f, cell->p);
 		put_csv_num(f, cell->p_mwu);
 		put_csv_num(f, cell->q);
+		cmp_put_detect(f, cell->detect);
 		for (int s = 0; s < 2; s++)
 			fprintf(f, ",%s", cell->side[s].present ?
 				harness_precision_names[cell->side[s].precision.state] : "");
@@ -141,7 +151,7 @@ void cmp_json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void json_num(FILE *f, const char *name, double v)
+void cmp_json_num(FILE *f, const char *name, double v)
 {
 	fprintf(f, ",\"%s\":", name);
 	if (isfinite(v))
@@ -152,23 +162,14 @@ static void json_num(FILE *f, const char *name, double v)
 
 static void json_header(const struct cmp *c, FILE *f)
 {
-	const struct cmp_sentinel *st = &c->sentinel;
-
 	fputs("{\"a\":", f);
 	cmp_json_str(f, c->run[0].dir);
 	fputs(",\"b\":", f);
 	cmp_json_str(f, c->run[1].dir);
-	json_num(f, "alpha", CMP_ALPHA);
-	json_num(f, "min_change_pct", 100.0 * c->min_change);
-	fprintf(f, ",\"sentinel\":{\"in_a\":%s,\"in_b\":%s,\"n_a\":%zu,\"n_b\":%zu",
-		st->present[0] ? "true" : "false", st->present[1] ? "true" : "false", st->n[0],
-		st->n[1]);
-	json_num(f, "p50_a", st->med[0]);
-	json_num(f, "p50_b", st->med[1]);
-	json_num(f, "ratio", st->ratio);
-	json_num(f, "ratio_ci_lo", st->lo);
-	json_num(f, "ratio_ci_hi", st->hi);
-	fputs("},\"plan\":", f);
+	cmp_json_num(f, "alpha", CMP_ALPHA);
+	cmp_json_num(f, "min_change_pct", 100.0 * c->min_change);
+	cmp_json_sentinels(c, f);
+	fputs(",\"plan\":", f);
 	cmp_json_str(f, c->plan_note);
 	fprintf(f, ",\"plan_differences\":%zu,\"counts\":{", c->plan_diffs);
 	for (int k = 0; k < CMP_NCLASSES; k++) {
@@ -195,14 +196,15 @@ static void json_cell(const struct cmp *c, const struct cmp_cell *cell, FILE *f)
 	fprintf(f, ",\"reps_ok_a\":%zu,\"reps_total_a\":%zu,\"reps_ok_b\":%zu,"
 		   "\"reps_total_b\":%zu", cell->side[0].n, cell->side[0].total, cell->side[1].n,
 		cell->side[1].total);
-	json_num(f, "median_a", cell->med[0]);
-	json_num(f, "median_b", cell->med[1]);
-	json_num(f, "ratio", cell->ratio);
-	json_num(f, "ratio_ci_lo", cell->lo);
-	json_num(f, "ratio_ci_hi", cell->hi);
-	json_num(f, "p_value", cell->p);
-	json_num(f, "p_mwu", cell->p_mwu);
-	json_num(f, "q_value", cell->q);
+	cmp_json_num(f, "median_a", cell->med[0]);
+	cmp_json_num(f, "median_b", cell->med[1]);
+	cmp_json_num(f, "ratio", cell->ratio);
+	cmp_json_num(f, "ratio_ci_lo", cell->lo);
+	cmp_json_num(f, "ratio_ci_hi", cell->hi);
+	cmp_json_num(f, "p_value", cell->p);
+	cmp_json_num(f, "p_mwu", cell->p_mwu);
+	cmp_json_num(f, "q_value", cell->q);
+	cmp_json_num(f, "detectable_ratio", cell->detect);
 	for (int s = 0; s < 2; s++) {
 		fprintf(f, ",\"precision_%c\":", 'a' + s);
 		cmp_json_str(f, cell->side[s].present ?
@@ -231,6 +233,20 @@ int cmp_write_json(const struct cmp *c, const char *path)
 	return cmp_close_checked(f);
 }
 
+/*
+ * A value of a run's CSV in Go benchmark text: line breaks and other
+ * control characters (and, with blank '_', spaces too: a benchmark name is
+ * one word) become blank, so no value starts a line of its own.
+ */
+static void bench_text(FILE *f, const char *text, char blank)
+{
+	for (; *text; text++) {
+		unsigned char ch = (unsigned char)*text;
+
+		fputc(ch < 0x20 || ch == 0x7f || (ch == ' ' && blank == '_') ? blank : ch, f);
+	}
+}
+
 /* Go benchmark text, one line per ok repetition, for benchstat. */
 int cmp_write_benchstat(const struct cmp *c, int s, const char *path)
 {
@@ -239,9 +255,13 @@ int cmp_write_benchstat(const struct cmp *c, int s, const char *path)
 
 	if (!f)
 		return -errno;
-	fprintf(f, "goos: linux\ngoarch: %s\npkg: evbench\ncpu: %s\nkernel: %s\n",
-		harness_run_env(&c->run[s], "machine"), harness_run_env(&c->run[s], "cpu_model"),
-		harness_run_env(&c->run[s], "kernel_release"));
+	fputs("goos: linux\ngoarch: ", f);
+	bench_text(f, harness_run_env(&c->run[s], "machine"), ' ');
+	fputs("\npkg: evbench\ncpu: ", f);
+	bench_text(f, harness_run_env(&c->run[s], "cpu_model"), ' ');
+	fputs("\nkernel: ", f);
+	bench_text(f, harness_run_env(&c->run[s], "kernel_release"), ' ');
+	fputc('\n', f);
 	for (size_t r = 0; r < t->nrows; r++) {
 		const char *figure = harness_headline_column(harness_str(t, r, "unit"));
 		const char *family = harness_str(t, r, "family");
@@ -254,12 +274,15 @@ int cmp_write_benchstat(const struct cmp *c, int s, const char *path)
 		v = harness_num(t, r, figure);
 		if (strcmp(harness_str(t, r, "status"), "ok") || !isfinite(v) || !family[0])
 			continue;
-		fprintf(f, "Benchmark%c%s", family[0] & ~0x20, family + 1);
+		fprintf(f, "Benchmark%c", family[0] & ~0x20);
+		bench_text(f, family + 1, '_');
 		for (size_t i = 1; harness_axis_columns[i]; i++) {
 			const char *value = evb_table_get(t, r, c->axis_cols[s][i]);
 
-			if (value[0])
-				fprintf(f, "/%s=%s", harness_axis_columns[i], value);
+			if (value[0]) {
+				fprintf(f, "/%s=", harness_axis_columns[i]);
+				bench_text(f, value, '_');
+			}
 		}
 		if (!strcmp(figure, "ops_per_s"))
 			fprintf(f, " 1 %.10g ops/s\n", v);
@@ -290,8 +313,11 @@ static int write_figure_data(const struct cmp *c, FILE *f, size_t *rows)
 		family = fam;
 		int cls = cell->cls == CMP_FASTER ? 1 : cell->cls == CMP_SLOWER ? 2 : 0;
 
-		fprintf(f, "%zu\t%s (%s)\t%.6g\t%.6g\t%.6g\t%d\n", n++, label, cell->figure,
-			cell->ratio, isfinite(cell->lo) ? cell->lo : cell->ratio,
+		fprintf(f, "%zu\t", n++);
+		harness_fig_label(f, label);
+		fputs(" (", f);
+		harness_fig_label(f, cell->figure ? cell->figure : "-");
+		fprintf(f, ")\t%.6g\t%.6g\t%.6g\t%d\n", cell->ratio, isfinite(cell->lo) ? cell->lo : cell->ratio,
 			isfinite(cell->hi) ? cell->hi : cell->ratio, cls);
 	}
 	*rows = n;
@@ -312,17 +338,18 @@ int cmp_draw(const struct cmp *c, const char *dir)
 	if (ret || !n)
 		return ret;
 
-	char rows_var[64], title_var[1200];
+	char rows_text[32], title[1200];
 
 	harness_plots_dir(plots, sizeof(plots));
-	snprintf(rows_var, sizeof(rows_var), "rows=%zu", n);
-	snprintf(title_var, sizeof(title_var),
-		 "title=\"B/A per cell (median over reps, 95%% bootstrap CI); grey: no verdict "
-		 "(q >= %.2f or CI within 1 +- %.3g%%)\\nA: %s   B: %s\"", CMP_ALPHA,
+	snprintf(rows_text, sizeof(rows_text), "%zu", n);
+	/* the run_ids come from the runs' env.csv: a string value, drawn noenhanced */
+	snprintf(title, sizeof(title),
+		 "B/A per cell (median over reps, 95%% bootstrap CI); grey: no verdict "
+		 "(q >= %.2f or CI within 1 +- %.3g%%)\nA: %s   B: %s", CMP_ALPHA,
 		 100.0 * c->min_change, harness_run_env(&c->run[0], "run_id"),
 		 harness_run_env(&c->run[1], "run_id"));
-	const char *vars[] = { rows_var, title_var, NULL };
+	const char *args[] = { rows_text, title, NULL };
 
 	/* harness_gnuplot writes into <run_dir>/figures; the compare dir plays that part. */
-	return harness_gnuplot(&ctx, "compare.gp", path, "compare", vars);
+	return harness_gnuplot(&ctx, "compare.gp", path, "compare", args);
 }

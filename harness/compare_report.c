@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -141,6 +142,38 @@ static void changed_cells(struct doc *d, const struct evb_table *t)
 		doc_table_end(d);
 }
 
+/* Per run, the spread of detectable_ratio over the family's records. */
+static void family_detectable(struct doc *d, const struct evb_table *t, const char *family,
+			      size_t nruns)
+{
+	int fam = evb_table_col(t, "family"), run = evb_table_col(t, "run");
+	int col = evb_table_col(t, "detectable_ratio");
+	double *v = malloc((t->nrows ? t->nrows : 1) * sizeof(double));
+
+	for (size_t r = 2; v && col >= 0 && r <= nruns; r++) {
+		struct cmp_spread s;
+		char text[400], name[32];
+		size_t n = 0;
+
+		snprintf(name, sizeof(name), "%zu", r);
+		for (size_t i = 0; i < t->nrows; i++) {
+			const char *x = evb_table_get(t, i, col);
+
+			if (x[0] && !strcmp(evb_table_get(t, i, fam), family) &&
+			    !strcmp(evb_table_get(t, i, run), name))
+				v[n++] = strtod(x, NULL);
+		}
+		cmp_spread_of(v, n, &s);
+		if (!s.n)
+			continue;
+		cmp_spread_text(&s, text, sizeof(text));
+		doc_p(d, "What run %zu against run 1 could not have seen (detectable ratio: the "
+		      "smallest slowdown of every cell a new run would be called slower at): %s.",
+		      r, text);
+	}
+	free(v);
+}
+
 int cmp_nway_report(const char *dir, char *error, size_t error_len)
 {
 	struct evb_table runs = { 0 }, t = { 0 };
@@ -171,6 +204,7 @@ int cmp_nway_report(const char *dir, char *error, size_t error_len)
 		doc_figure(&d, fig, "cost ratio to run 1 per cell and run (log2; red slower)");
 		snprintf(fig, sizeof(fig), "lines_%s", families[f]);
 		doc_figure(&d, fig, "per mechanism, geometric mean cost ratio across the runs");
+		family_detectable(&d, &t, families[f], runs.nrows);
 	}
 	changed_cells(&d, &t);
 	ret = doc_close(&d);

@@ -1,4 +1,5 @@
 /* doc.c - HTML + Markdown writer for the report; see doc.h. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,21 +32,30 @@ static void html_escaped(FILE *f, const char *text)
 		case '>': fputs("&gt;", f); break;
 		case '&': fputs("&amp;", f); break;
 		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
 		default: fputc(*text, f);
 		}
 	}
 }
 
-/* Markdown table cells cannot hold '|' or line breaks. */
-static void md_cell(FILE *f, const char *text)
+/*
+ * Markdown text that stays text, whatever a label holds: '<' before a
+ * letter, '/', '!' or '?' (raw HTML, an autolink), ']' before '(' (a link
+ * or image), every '\\', a '#' at the start and, in a table cell, '|' are
+ * backslash-escaped; line breaks and other control characters become
+ * spaces, so no label starts a block of its own.
+ */
+static void md_escaped(FILE *f, const char *text, int cell)
 {
+	if (*text == '#')
+		fputc('\\', f);
 	for (; *text; text++) {
-		if (*text == '|')
-			fputs("\\|", f);
-		else if (*text == '\n')
-			fputc(' ', f);
-		else
-			fputc(*text, f);
+		unsigned char ch = (unsigned char)*text, next = (unsigned char)text[1];
+
+		if (ch == '\\' || (ch == '|' && cell) || (ch == ']' && next == '(') ||
+		    (ch == '<' && (isalpha(next) || next == '/' || next == '!' || next == '?')))
+			fputc('\\', f);
+		fputc(ch < 0x20 || ch == 0x7f ? ' ' : ch, f);
 	}
 }
 
@@ -132,7 +142,9 @@ void doc_h(struct doc *d, int level, const char *fmt, ...)
 	fprintf(d->html, "<h%d>", level);
 	html_escaped(d->html, text);
 	fprintf(d->html, "</h%d>\n", level);
-	fprintf(d->md, "\n%.*s %s\n\n", level, "######", text);
+	fprintf(d->md, "\n%.*s ", level, "######");
+	md_escaped(d->md, text, 0);
+	fputs("\n\n", d->md);
 	free(text);
 }
 
@@ -146,9 +158,9 @@ static void paragraph(struct doc *d, const char *cls, const char *fmt, va_list a
 	html_escaped(d->html, text);
 	fputs("</p>\n", d->html);
 	if (cls && !strcmp(cls, "note"))
-		fprintf(d->md, "> **Note:** %s\n\n", text);
-	else
-		fprintf(d->md, "%s\n\n", text);
+		fputs("> **Note:** ", d->md);
+	md_escaped(d->md, text, 0);
+	fputs("\n\n", d->md);
 	free(text);
 }
 
@@ -195,7 +207,9 @@ void doc_item(struct doc *d, const char *fmt, ...)
 	fputs("<li>", d->html);
 	html_escaped(d->html, text);
 	fputs("</li>\n", d->html);
-	fprintf(d->md, "- %s\n", text);
+	fputs("- ", d->md);
+	md_escaped(d->md, text, 0);
+	fputc('\n', d->md);
 	free(text);
 }
 
@@ -217,7 +231,7 @@ void doc_table(struct doc *d, int ncols, const char *const *headers)
 		html_escaped(d->html, headers[i]);
 		fputs("</th>", d->html);
 		fputs("| ", d->md);
-		md_cell(d->md, headers[i]);
+		md_escaped(d->md, headers[i], 1);
 		fputc(' ', d->md);
 	}
 	fputs("</tr></thead><tbody>\n", d->html);
@@ -240,7 +254,7 @@ void doc_row(struct doc *d, const char *const *cells)
 		html_cell_text(d->html, cells[i] ? cells[i] : "");
 		fputs("</td>", d->html);
 		fputs("| ", d->md);
-		md_cell(d->md, cells[i] ? cells[i] : "");
+		md_escaped(d->md, cells[i] ? cells[i] : "", 1);
 		fputc(' ', d->md);
 	}
 	fputs("</tr>\n", d->html);
@@ -313,6 +327,10 @@ void doc_figure(struct doc *d, const char *name, const char *caption)
 	html_escaped(d->html, caption);
 	fprintf(d->html, " (<a href=\"figures/%s.png\">PNG</a>, <a href=\"figures/%s.svg\">SVG</a>)"
 			 "</figcaption></figure>\n", name, name);
-	fprintf(d->md, "![%s](figures/%s.png)\n\n*%s*\n\n", caption, name, caption);
+	fputs("![", d->md);
+	md_escaped(d->md, caption, 0);
+	fprintf(d->md, "](figures/%s.png)\n\n*", name);
+	md_escaped(d->md, caption, 0);
+	fputs("*\n\n", d->md);
 	free(buf);
 }

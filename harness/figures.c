@@ -98,17 +98,26 @@ long harness_find_row(const struct evb_table *t, const char *const *kv)
 	return -1;
 }
 
+/*
+ * "./" before a relative directory: gnuplot reads a file name that starts
+ * with '<' as a command to run, and writes output named "|..." to one.
+ */
+static const char *dir_prefix(const char *dir)
+{
+	return dir[0] == '/' || dir[0] == '.' ? "" : "./";
+}
+
 FILE *harness_fig_data(const struct harness_figctx *ctx, const char *name, char *path,
 		       size_t len)
 {
 	FILE *f;
 
-	snprintf(path, len, "%s/figures", ctx->run_dir);
+	snprintf(path, len, "%s%s/figures", dir_prefix(ctx->run_dir), ctx->run_dir);
 	if (mkdir(path, 0755) && errno != EEXIST) {
 		fprintf(stderr, "evbench: mkdir %s: %s\n", path, strerror(errno));
 		return NULL;
 	}
-	snprintf(path, len, "%s/figures/%s.dat", ctx->run_dir, name);
+	snprintf(path, len, "%s%s/figures/%s.dat", dir_prefix(ctx->run_dir), ctx->run_dir, name);
 	f = fopen(path, "w");
 	if (!f)
 		fprintf(stderr, "evbench: %s: %s\n", path, strerror(errno));
@@ -139,28 +148,32 @@ static void log_line(void *arg, const char *line)
 }
 
 int harness_gnuplot(const struct harness_figctx *ctx, const char *script, const char *data,
-		    const char *out, const char *const *vars)
+		    const char *out, const char *const *args)
 {
 	static const char *const formats[] = { "svg", "png" };
 	char gnuplot[PATH_MAX], script_path[PATH_MAX], out_path[PATH_MAX];
+	/* gnuplot -c script ARG1..ARG9: data, out, fmt, then the script's own */
+	char *argv[4 + 9 + 1] = { gnuplot, "-c", script_path, NULL };
+	int argc = 3;
 
 	if (find_program("gnuplot", gnuplot, sizeof(gnuplot)))
 		return -ENOENT;
 	snprintf(script_path, sizeof(script_path), "%s/%s", ctx->plots_dir, script);
-	snprintf(out_path, sizeof(out_path), "%s/figures/%s", ctx->run_dir, out);
-	if (strchr(out_path, '\'') || strchr(data, '\''))
-		return -EINVAL;   /* gnuplot strings are single-quoted */
+	snprintf(out_path, sizeof(out_path), "%s%s/figures/%s", dir_prefix(ctx->run_dir),
+		 ctx->run_dir, out);
+	if (data[0] != '/' && data[0] != '.')
+		return -EINVAL;   /* harness_fig_data's paths, never a "<command" */
+	argv[argc++] = (char *)data;
+	argv[argc++] = out_path;
+	argc++;   /* fmt, below */
+	for (int i = 0; args && args[i]; i++) {
+		if (argc == 3 + 9)
+			return -E2BIG;
+		argv[argc++] = (char *)args[i];
+	}
+	argv[argc] = NULL;
 
 	for (int f = 0; f < 2; f++) {
-		char assign[8192];
-		size_t used = (size_t)snprintf(assign, sizeof(assign),
-					       "data='%s'; out='%s'; fmt='%s'", data, out_path,
-					       formats[f]);
-
-		for (int i = 0; vars && vars[i] && used < sizeof(assign); i++)
-			used += (size_t)snprintf(assign + used, sizeof(assign) - used, "; %s",
-						 vars[i]);
-		char *argv[] = { gnuplot, "-e", assign, script_path, NULL };
 		struct evb_spawn_opts opts = {
 			.timeout_ns = 60 * 1000000000LL,
 			.cancel_fd = ctx->cancel_fd,
@@ -168,8 +181,10 @@ int harness_gnuplot(const struct harness_figctx *ctx, const char *script, const 
 			.arg = ctx->log,
 		};
 		struct evb_spawn_result res;
-		int ret = evb_spawn(argv, &opts, &res);
+		int ret;
 
+		argv[5] = (char *)formats[f];
+		ret = evb_spawn(argv, &opts, &res);
 		if (ret)
 			return ret;
 		if (res.end == EVB_SPAWN_CANCELED) {
@@ -179,12 +194,36 @@ int harness_gnuplot(const struct harness_figctx *ctx, const char *script, const 
 		ret = res.end == EVB_SPAWN_EXITED && res.exit_status == 0 ? 0 : -EIO;
 		if (ret)
 			fprintf(stderr, "evbench: gnuplot %s failed for %s: %s\n", script,
-				formats[f], res.last_err);
+				formats[f], res.end == EVB_SPAWN_TIMEOUT
+				? "killed after its 60 s time limit" : res.last_err);
 		evb_spawn_result_free(&res);
 		if (ret)
 			return ret;
 	}
 	return 0;
+}
+
+void harness_fig_label(FILE *f, const char *label)
+{
+	for (; *label; label++) {
+		unsigned char ch = (unsigned char)*label;
+
+		fputc(ch < 0x20 || ch == 0x7f ? ' ' : ch == '"' ? '\'' : ch, f);
+	}
+}
+
+size_t harness_fig_word(char *buf, size_t len, size_t used, const char *label)
+{
+	if (used + 1 < len && used)
+		buf[used++] = ' ';
+	for (; *label && used + 1 < len; label++) {
+		unsigned char ch = (unsigned char)*label;
+
+		buf[used++] = ch <= ' ' || ch == 0x7f || ch == '"' || ch == '\'' ? '_' : (char)ch;
+	}
+	if (used < len)
+		buf[used] = '\0';
+	return used;
 }
 
 void harness_fig_put(FILE *f, double v)

@@ -5,13 +5,17 @@
  * summary.csv / results.csv, writes small tab-separated data files into the
  * run's figures/ directory (harness_fig_data), and renders each with a
  * script from plots/ (harness_gnuplot), which produces <out>.svg and
- * <out>.png.  Scripts receive their inputs as gnuplot -e variables:
- *   data   path of the data file
- *   out    output path without extension
- *   fmt    'svg' or 'png' (the script sets the terminal from it)
- * plus any "name='value'" pairs the caller adds.  Without gnuplot, figures
- * are skipped with one line in run.log and on stderr; the CSV is complete
- * either way.
+ * <out>.png.  gnuplot is fork/exec'd (never through a shell) as
+ * `gnuplot -c script ARG1 ARG2 ...`, and its stderr goes to run.log:
+ *   ARG1   data, path of the data file
+ *   ARG2   out, output path without extension
+ *   ARG3   fmt, 'svg' or 'png' (the script sets the terminal from it)
+ *   ARG4.. what the script's header names (titles, counts, ...).
+ * Everything read from a run directory (labels, a run_id) reaches gnuplot
+ * as a string value, an argument or a field of a data file, and is never
+ * parsed as gnuplot code; scripts draw such strings noenhanced.  Without
+ * gnuplot, figures are skipped with one line in run.log and on stderr; the
+ * CSV is complete either way.
  *
  * summary.csv, one row per cell (what figure code reads; README, "summary.csv,
  * and how the interval is computed"):
@@ -22,8 +26,9 @@
  *   for X in p50, p99, ops_per_s: X_median, X_ci_lo, X_ci_hi, X_cv
  *     (median over the ok repetitions, its order-statistic CI, and the
  *     coefficient of variation across repetitions),
- *   ci_level (coverage the headline's CI actually achieves; below 0.95 for
- *     < 6 reps), figure (the headline: p50 or ops_per_s), halfwidth_pct,
+ *   ci_level (coverage the headline's CI actually achieves: at its n, below
+ *     0.95 for < 6 reps, or with a precision target over the run's looks,
+ *     precision.h), figure (the headline: p50 or ops_per_s), halfwidth_pct,
  *   precision (met | max reps | time budget | bimodal | no data | no target),
  *   bimodal (0/1), low_mode, high_mode, low_reps, high_reps,
  *   medians over ok repetitions: min_median p90_median p999_median
@@ -55,21 +60,36 @@ struct harness_figctx {
 };
 
 /*
- * Open figures/<name>.dat for writing; path gets its full path.  NULL with
- * a message on failure.
+ * Open figures/<name>.dat for writing; path gets its full path ("./"
+ * before a relative run directory).  NULL with a message on failure.
  */
 FILE *harness_fig_data(const struct harness_figctx *ctx, const char *name, char *path,
 		       size_t len);
 
 /*
- * Render plots_dir/script with data into figures/<out>.svg and .png.
- * vars: NULL-terminated extra "name='value'" assignments, may be NULL.
- * Returns 0, -ENOENT when gnuplot is not installed, -EINTR when ctx's
+ * Render plots_dir/script with data (a path from harness_fig_data) into
+ * figures/<out>.svg and .png.  args: NULL-terminated values for the
+ * script's ARG4 onwards (at most six), may be NULL.  Returns 0, -E2BIG
+ * with more args, -EINVAL when data is not such a path, -ENOENT when gnuplot is not installed, -EINTR when ctx's
  * cancel_fd became readable (gnuplot is killed), or -errno / -EIO when
  * gnuplot failed (its message goes to the log).
  */
 int harness_gnuplot(const struct harness_figctx *ctx, const char *script, const char *data,
-		    const char *out, const char *const *vars);
+		    const char *out, const char *const *args);
+
+/*
+ * A label as a field of a figure's tab-separated data file: control
+ * characters (tab, line breaks) become spaces and '"' becomes '\'', so a
+ * label stays one field of one line, and can stand between quotes.
+ */
+void harness_fig_label(FILE *f, const char *label);
+
+/*
+ * Append label to buf (used bytes so far) as one word of a space-separated
+ * list for gnuplot's word(): blanks, quotes and control characters become
+ * '_'.  Returns the new length (at most len - 1; buf stays terminated).
+ */
+size_t harness_fig_word(char *buf, size_t len, size_t used, const char *label);
 
 /* One value of a figure's data line: "\t%.6g", or "\t-" (gnuplot's missing
  * value) when v is not finite. */

@@ -183,8 +183,11 @@ static int write_data(const struct harness_figctx *ctx, const struct fig_data *f
 		return -1;
 	fprintf(out, "# %s", strcmp(fd->xcol, "active") ? "nfds" : "active_fraction");
 	for (size_t i = 0; i < nlabels; i++)
-		for (size_t c = 0; keep[i] && fd->cols[c]; c++)
-			fprintf(out, "\t%s_%s", labels[i], fd->heads[c]);
+		for (size_t c = 0; keep[i] && fd->cols[c]; c++) {
+			fputc('\t', out);
+			harness_fig_label(out, labels[i]);
+			fprintf(out, "_%s", fd->heads[c]);
+		}
 	fputc('\n', out);
 	for (size_t k = 0; k < nx; k++) {
 		fprintf(out, "%.6g", strcmp(fd->xcol, "active") ? xs[k] : xs[k] / fd->f.nfds);
@@ -199,14 +202,12 @@ static int write_data(const struct harness_figctx *ctx, const struct fig_data *f
 	}
 	fclose(out);
 
-	size_t used = (size_t)snprintf(titles, titles_len, "titles='");
+	size_t used = 0;
 
-	for (size_t i = 0; i < nlabels && used < titles_len; i++)
+	titles[0] = '\0';
+	for (size_t i = 0; i < nlabels; i++)
 		if (keep[i])
-			used += (size_t)snprintf(titles + used, titles_len - used, "%s%s",
-						 used > 8 ? " " : "", labels[i]);
-	if (used < titles_len)
-		snprintf(titles + used, titles_len - used, "'");
+			used = harness_fig_word(titles, titles_len, used, labels[i]);
 	return 1;
 }
 
@@ -214,14 +215,13 @@ static int write_data(const struct harness_figctx *ctx, const struct fig_data *f
 static int figure(const struct harness_figctx *ctx, const struct fig_data *fd,
 		  const char *script, const char *name, const char *title, const char *extra)
 {
-	char path[4096], titles[2048], title_v[700];
-	const char *vars[] = { title_v, titles, extra, NULL };
+	char path[4096], titles[2048];
+	const char *args[] = { title, titles, extra, NULL };
 	int ret = write_data(ctx, fd, name, path, sizeof(path), titles, sizeof(titles));
 
 	if (ret <= 0)
 		return ret;
-	snprintf(title_v, sizeof(title_v), "title=\"%s\"", title);
-	return harness_gnuplot(ctx, script, path, name, vars);
+	return harness_gnuplot(ctx, script, path, name, args);
 }
 
 static const char *const sweep_cols[] = { "p50_median", "p99_pooled", NULL };
@@ -252,13 +252,13 @@ static int scan_figures(const struct harness_figctx *ctx)
 				 t ? "_" : "", t ? fd_types[t] : "");
 			snprintf(title, sizeof(title),
 				 "scan: one sample = the wait calls (select, poll, epoll_wait, "
-				 "io_uring_enter...) with timeout 0\\nover N registered %ss, %s, "
-				 "with the set copy and re-arm a loop does (*: et drain or\\n"
+				 "io_uring_enter...) with timeout 0\nover N registered %ss, %s, "
+				 "with the set copy and re-arm a loop does (*: et drain or\n"
 				 "multishot re-arm timed too). Point: median over repetitions "
 				 "of each run's p50; whisker: pooled p99",
 				 fd_types[t], active_words(pcts[p]));
 			if (figure(ctx, &fd, "mux_scan.gp", name, title,
-				   "ylabel='ns per call (log scale)'") < 0)
+				   "ns per call (log scale)") < 0)
 				ret = -1;
 		}
 	return ret;
@@ -278,12 +278,12 @@ static int wakeup_figures(const struct harness_figctx *ctx)
 
 		snprintf(name, sizeof(name), "mux_wakeup%s%s", t ? "_" : "", t ? fd_types[t] : "");
 		snprintf(title, sizeof(title),
-			 "wakeup: one sample = B's clock before writing to one random %s of N\\n"
+			 "wakeup: one sample = B's clock before writing to one random %s of N\n"
 			 "-> A's clock after its blocking wait returned and identified it (A asleep "
-			 "when written;\\nB a thread on another CPU).  Point: median p50 over "
+			 "when written;\nB a thread on another CPU).  Point: median p50 over "
 			 "repetitions; whisker up to the pooled p99", fd_types[t]);
 		if (figure(ctx, &fd, "mux_wakeup.gp", name, title,
-			   "ylabel='wakeup latency, ns (log scale)'") < 0)
+			   "wakeup latency, ns (log scale)") < 0)
 			ret = -1;
 	}
 	return ret;
@@ -315,8 +315,8 @@ static int loop_figures(const struct harness_figctx *ctx)
 			snprintf(name, sizeof(name), "mux_loop_n%.0f", xs[k]);
 		snprintf(title, sizeof(title),
 			 "loop: events handled per second by one event loop over %.0f eventfds, a "
-			 "writer\\nthread on another CPU keeping some of them busy (one unit in "
-			 "flight per fd; the loop\\nwaits, reads, re-arms).  Top: median over "
+			 "writer\nthread on another CPU keeping some of them busy (one unit in "
+			 "flight per fd; the loop\nwaits, reads, re-arms).  Top: median over "
 			 "repetitions, whisker its CI.  Bottom: CPU per event, the whole machine "
 			 "(solid)\nand the loop thread's own (dashed): epoll's wakeup work runs on "
 			 "the writer's CPU", xs[k]);
@@ -349,8 +349,8 @@ static int register_figures(const struct harness_figctx *ctx)
 		snprintf(name, sizeof(name), "mux_register%s%s", t ? "_" : "", t ? fd_types[t] : "");
 		snprintf(title, sizeof(title),
 			 "register: one sample = add then remove N %ss, per fd (epoll_ctl "
-			 "ADD/DEL,\\nio_uring POLL_ADD/POLL_REMOVE, setting and clearing the "
-			 "select/poll set).  Memory at the first add (from 1,000 fds):\\nRSS growth "
+			 "ADD/DEL,\nio_uring POLL_ADD/POLL_REMOVE, setting and clearing the "
+			 "select/poll set).  Memory at the first add (from 1,000 fds):\nRSS growth "
 			 "and kernel slab growth per registered fd.  Medians over repetitions",
 			 fd_types[t]);
 		if (figure(ctx, &fd, "mux_register.gp", name, title, NULL) < 0)

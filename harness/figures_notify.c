@@ -123,7 +123,7 @@ static int latency_figure(const struct harness_figctx *ctx, char labels[][96], s
 		}
 		if (!any)
 			continue;
-		fprintf(f, "%s", labels[i]);
+		harness_fig_label(f, labels[i]);
 		for (int p = 0; p < EVB_NPLACEMENTS; p++) {
 			if (!present[p])
 				continue;
@@ -140,17 +140,15 @@ static int latency_figure(const struct harness_figctx *ctx, char labels[][96], s
 	const char *what = strcmp(mode, "pingpong") == 0
 		? "one sample = A notifies B, B notifies A (round trip)"
 		: "one sample = A's clock before notify -> B's clock after its wait returns";
-	char title_var[400], ylabel_var[200], titles_var[100];
+	char ylabel[200];
 
 	snprintf(title, sizeof(title), "notify %s, ipc=%s: bar = median p50 over reps, "
-		 "whisker = pooled p99\\n%s", mode, ipc, what);
-	snprintf(title_var, sizeof(title_var), "title=\"%s\"", title);
-	snprintf(ylabel_var, sizeof(ylabel_var), "ylabel='%s latency (us, log scale)'",
+		 "whisker = pooled p99\n%s", mode, ipc, what);
+	snprintf(ylabel, sizeof(ylabel), "%s latency (us, log scale)",
 		 strcmp(mode, "pingpong") == 0 ? "round-trip" : "one-way wakeup");
-	snprintf(titles_var, sizeof(titles_var), "titles='%s'", titles);
-	const char *vars[] = { title_var, ylabel_var, titles_var, NULL };
+	const char *args[] = { title, ylabel, titles, NULL };
 
-	return harness_gnuplot(ctx, "notify_latency.gp", path, name, vars);
+	return harness_gnuplot(ctx, "notify_latency.gp", path, name, args);
 }
 
 static int burst_figure(const struct harness_figctx *ctx, char labels[][96], size_t n)
@@ -188,7 +186,7 @@ static int burst_figure(const struct harness_figctx *ctx, char labels[][96], siz
 			}
 		if (!any)
 			continue;
-		fprintf(f, "%s", labels[l]);
+		harness_fig_label(f, labels[l]);
 		for (int k = 0; k < BURST_COLS; k++)
 			put(f, v[k], 1.0);
 		fputc('\n', f);

@@ -65,27 +65,25 @@ static double num(const struct evb_table *s, long r, const char *col)
 	return r < 0 ? NAN : harness_num(s, (size_t)r, col);
 }
 
-/* "titles='a b c'" */
-static void titles_var(char labels[][80], size_t n, char *buf, size_t len)
+/* "a b c": the labels as words for gnuplot's word() */
+static void titles_list(char labels[][80], size_t n, char *buf, size_t len)
 {
-	size_t used = (size_t)snprintf(buf, len, "titles='");
+	size_t used = 0;
 
-	for (size_t i = 0; i < n && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? " " : "", labels[i]);
-	if (used < len)
-		snprintf(buf + used, len - used, "'");
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		used = harness_fig_word(buf, len, used, labels[i]);
 }
 
 /* Render figures/<name> from path; title says what one sample is. */
 static int draw(const struct harness_figctx *ctx, const char *script, const char *path,
 		const char *name, char labels[][80], size_t n, const char *title)
 {
-	char titles[MAX_LABELS * 81 + 16], title_v[700];
-	const char *vars[] = { title_v, titles, NULL };
+	char titles[MAX_LABELS * 81 + 16];
+	const char *args[] = { title, titles, NULL };
 
-	snprintf(title_v, sizeof(title_v), "title=\"%s\"", title);
-	titles_var(labels, n, titles, sizeof(titles));
-	return harness_gnuplot(ctx, script, path, name, vars) ? -1 : 0;
+	titles_list(labels, n, titles, sizeof(titles));
+	return harness_gnuplot(ctx, script, path, name, args) ? -1 : 0;
 }
 
 /* The seed-server-table cells of label at connections c, or -1. */
@@ -128,8 +126,13 @@ static int connections_figure(const struct harness_figctx *ctx)
 	if (!out)
 		return -1;
 	fputs("# connections", out);
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, "\t%s_p50_ns\t%s_p99_ns", labels[i], labels[i]);
+	for (size_t i = 0; i < n; i++) {
+		fputc('\t', out);
+		harness_fig_label(out, labels[i]);
+		fputs("_p50_ns\t", out);
+		harness_fig_label(out, labels[i]);
+		fputs("_p99_ns", out);
+	}
 	fputc('\n', out);
 	for (size_t k = 0; k < 3; k++) {
 		fprintf(out, "%.0f", conns[k]);
@@ -144,7 +147,7 @@ static int connections_figure(const struct harness_figctx *ctx)
 	fclose(out);
 	return draw(ctx, "serve_connections.gp", path, "serve_connections", labels, n,
 		    "one sample = a request's latency from its due time to its whole response "
-		    "(open loop, 5000 req/s Poisson,\\n64 B, over 10% of the connections). "
+		    "(open loop, 5000 req/s Poisson,\n64 B, over 10% of the connections). "
 		    "Bar: median over repetitions of each run's p50; whisker up to the pooled p99");
 }
 
@@ -166,7 +169,9 @@ static int saturation_figure(const struct harness_figctx *ctx)
 	if (!out)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		fprintf(out, "%s# %s: achieved_per_s\tp99_ns\trate\n", i ? "\n\n" : "", labels[i]);
+		fprintf(out, "%s# ", i ? "\n\n" : "");
+		harness_fig_label(out, labels[i]);
+		fputs(": achieved_per_s\tp99_ns\trate\n", out);
 		for (size_t r = 0; r < s->nrows; r++) {
 			char label[80];
 
@@ -177,13 +182,15 @@ static int saturation_figure(const struct harness_figctx *ctx)
 				continue;
 			fprintf(out, "%.6g", harness_num(s, r, "ops_per_s_median"));
 			harness_fig_put(out, p99(s, (long)r));
-			fprintf(out, "\t%s\n", harness_str(s, r, "rate"));
+			fputc('\t', out);
+			harness_fig_label(out, harness_str(s, r, "rate"));
+			fputc('\n', out);
 		}
 	}
 	fclose(out);
 	return draw(ctx, "serve_saturation.gp", path, "serve_saturation", labels, n,
 		    "open loop at 10% .. 300% of the closed-loop maximum the driver measured just "
-		    "before (100 connections,\\n10 active): pooled p99 latency from the due time "
+		    "before (100 connections,\n10 active): pooled p99 latency from the due time "
 		    "against the requests/s achieved; beyond the maximum the backlog grows");
 }
 
@@ -229,7 +236,7 @@ static int uring_epoll_figure(const struct harness_figctx *ctx)
 	for (size_t i = 0; i < n; i++) {
 		long small = closed_cell(s, labels[i], 64), big = closed_cell(s, labels[i], 4096);
 
-		fputs(labels[i], out);
+		harness_fig_label(out, labels[i]);
 		harness_fig_put(out, num(s, small, "ops_per_s_median"));
 		harness_fig_put(out, num(s, big, "ops_per_s_median"));
 		harness_fig_put(out, num(s, small, "server_cpu_ns_per_op_median"));
@@ -239,7 +246,7 @@ static int uring_epoll_figure(const struct harness_figctx *ctx)
 	fclose(out);
 	return draw(ctx, "serve_uring_epoll.gp", path, "serve_uring_epoll", labels, n,
 		    "closed loop, 1,000 connections, 100 active, one request each in flight, the "
-		    "load generator on the other CPU.\\nTop: requests/s (median over repetitions). "
+		    "load generator on the other CPU.\nTop: requests/s (median over repetitions). "
 		    "Bottom: the server process's CPU per request (every thread)");
 }
 

@@ -136,7 +136,7 @@ static struct cell_query core_query(const char *label)
 static int lateness_figure(const struct harness_figctx *ctx, char labels[][LABEL_LEN],
 			   size_t n)
 {
-	char path[PATH_MAX], has_slack1[32], has_fifo[32];
+	char path[PATH_MAX];
 	int rows = 0;
 	bool group_seen[3] = { false, false, false };
 	FILE *f = harness_fig_data(ctx, "timer_lateness", path, sizeof(path));
@@ -165,7 +165,7 @@ static int lateness_figure(const struct harness_figctx *ctx, char labels[][LABEL
 		}
 		if (!any)
 			continue;
-		fprintf(f, "%s", labels[i]);
+		harness_fig_label(f, labels[i]);
 		for (int k = 0; k < 9; k++)
 			harness_fig_put(f, v[k]);
 		fputc('\n', f);
@@ -175,11 +175,9 @@ static int lateness_figure(const struct harness_figctx *ctx, char labels[][LABEL
 		return -errno;
 	if (!rows)
 		return 0;
-	snprintf(has_slack1, sizeof(has_slack1), "has_slack1=%d", group_seen[1]);
-	snprintf(has_fifo, sizeof(has_fifo), "has_fifo=%d", group_seen[2]);
-	const char *vars[] = { has_slack1, has_fifo, NULL };
+	const char *args[] = { group_seen[1] ? "1" : "0", group_seen[2] ? "1" : "0", NULL };
 
-	return harness_gnuplot(ctx, "timer_lateness.gp", path, "timer_lateness", vars);
+	return harness_gnuplot(ctx, "timer_lateness.gp", path, "timer_lateness", args);
 }
 
 /* --- timer_cdf ------------------------------------------------------------ */
@@ -203,7 +201,9 @@ static int cdf_block(const struct harness_figctx *ctx, size_t r, const char *lab
 				label);
 		return 0;
 	}
-	fprintf(out, "\"%s\"\t\n", label);
+	fputc('"', out);
+	harness_fig_label(out, label);
+	fputs("\"\t\n", out);
 	for (int i = 0; i < EVB_HIST_NBUCKETS; i++) {
 		if (!h->buckets[i])
 			continue;
@@ -254,7 +254,7 @@ static int cdf_data(const struct harness_figctx *ctx, char labels[][LABEL_LEN], 
 
 static int cdf_figure(const struct harness_figctx *ctx, char labels[][LABEL_LEN], size_t n)
 {
-	char path_default[PATH_MAX], path_1ns[PATH_MAX], var[PATH_MAX + 16], n1[32], n2[32];
+	char path_default[PATH_MAX], path_1ns[PATH_MAX], n1[32], n2[32];
 	int ndefault = cdf_data(ctx, labels, n, EVB_NA, "default", path_default,
 				sizeof(path_default));
 	int n1ns = cdf_data(ctx, labels, n, 1, "1ns", path_1ns, sizeof(path_1ns));
@@ -265,16 +265,13 @@ static int cdf_figure(const struct harness_figctx *ctx, char labels[][LABEL_LEN]
 		return n1ns;
 	if (ndefault == 0 && n1ns == 0)
 		return 0;
-	if (strchr(path_1ns, '\''))
-		return -EINVAL;
 	/* the default-slack panel comes first; without it the 1 ns one stands alone */
-	snprintf(var, sizeof(var), "data2='%s'", ndefault && n1ns ? path_1ns : "");
-	snprintf(n1, sizeof(n1), "n1=%d", ndefault ? ndefault : n1ns);
-	snprintf(n2, sizeof(n2), "n2=%d", ndefault ? n1ns : 0);
-	const char *vars[] = { var, n1, n2, NULL };
+	snprintf(n1, sizeof(n1), "%d", ndefault ? ndefault : n1ns);
+	snprintf(n2, sizeof(n2), "%d", ndefault ? n1ns : 0);
+	const char *args[] = { ndefault && n1ns ? path_1ns : "", n1, n2, NULL };
 
 	return harness_gnuplot(ctx, "timer_cdf.gp", ndefault ? path_default : path_1ns,
-			       "timer_cdf", vars);
+			       "timer_cdf", args);
 }
 
 /* --- timer_many ----------------------------------------------------------- */
@@ -348,7 +345,9 @@ static int periods_figure(const struct harness_figctx *ctx, char labels[][LABEL_
 		}
 		if (found < 2)
 			continue;
-		fprintf(f, "\"%s\"\t\t\t\n", labels[i]);
+		fputc('"', f);
+		harness_fig_label(f, labels[i]);
+		fputs("\"\t\t\t\n", f);
 		for (int p = 0; p < 3; p++) {
 			if (!isfinite(v[p][0]))
 				continue;
@@ -364,12 +363,12 @@ static int periods_figure(const struct harness_figctx *ctx, char labels[][LABEL_
 		return -errno;
 	if (!blocks)
 		return 0;
-	char nvar[32];
+	char nblocks[32];
 
-	snprintf(nvar, sizeof(nvar), "n=%d", blocks);
-	const char *vars[] = { nvar, NULL };
+	snprintf(nblocks, sizeof(nblocks), "%d", blocks);
+	const char *args[] = { nblocks, NULL };
 
-	return harness_gnuplot(ctx, "timer_periods.gp", path, "timer_periods", vars);
+	return harness_gnuplot(ctx, "timer_periods.gp", path, "timer_periods", args);
 }
 
 int figures_timer(const struct harness_figctx *ctx)

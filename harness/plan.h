@@ -135,6 +135,8 @@ struct claim;
  * own `const struct harness_family <family>_family` in family_<family>.c;
  * families.c lists them in the order of families.cmake.
  */
+#define HARNESS_NSENTINELS 2   /* same-cpu, cross-cpu */
+
 struct harness_family {
 	const char *name;            /* "notify" */
 	const char *driver;          /* "evb-notify", found next to evbench */
@@ -144,11 +146,11 @@ struct harness_family {
 	const char *const *presets;  /* preset names this family knows, NULL-terminated */
 	const struct claim *const *claims;  /* its claims, NULL-terminated; NULL: none */
 	/*
-	 * NULL, or fills cell with the run's sentinel: a fixed, cheap cell the
-	 * run measures again and again (run_sentinel.c).  The first family
-	 * that has one provides it.
+	 * NULL, or fills cells with the run's sentinels: fixed, cheap cells the
+	 * run measures again and again (run_sentinel.c), [0] on one CPU, [1]
+	 * across two.  The first family that has them provides them.
 	 */
-	void (*sentinel)(struct harness_cell *cell);
+	void (*sentinel)(struct harness_cell cells[HARNESS_NSENTINELS]);
 };
 
 /* The families, in run order. */

@@ -1,4 +1,5 @@
 /* precision.c - one judgement of a cell's precision; see precision.h. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,15 +17,31 @@ const char *const harness_precision_names[] = {
 	NULL,
 };
 
+/*
+ * Without a target the fixed-n interval at HARNESS_CI_CONF; with one, the
+ * looks' (harness_looks_interval; the fixed-n one if that runs out of memory).
+ */
+static int cell_interval(const double *sorted, size_t n, double target_pct, size_t max_reps,
+			 struct evb_precision *ci, bool *look)
+{
+	*look = true;
+	if (n == 0 || evb_median_precision(sorted, n, HARNESS_CI_CONF, ci))
+		return -EINVAL;
+	if (target_pct > 0 && harness_looks_interval(sorted, n, max_reps, ci, look) == -EINVAL)
+		return -EINVAL;
+	return 0;
+}
+
 void harness_precision_judge(const double *sorted, size_t n, double target_pct,
 			     size_t max_reps, bool stopped, struct harness_precision *out)
 {
 	size_t split = 0;
+	bool look;
 
 	memset(out, 0, sizeof(*out));
 	out->n = n;
 	out->low_mode = out->high_mode = NAN;
-	if (n == 0 || evb_median_precision(sorted, n, HARNESS_CI_CONF, &out->ci) ||
+	if (cell_interval(sorted, n, target_pct, max_reps, &out->ci, &look) ||
 	    !isfinite(out->ci.halfwidth_pct)) {
 		out->state = HARNESS_PREC_NO_DATA;
 		return;
@@ -38,7 +55,8 @@ void harness_precision_judge(const double *sorted, size_t n, double target_pct,
 	}
 	if (target_pct <= 0)
 		out->state = HARNESS_PREC_NO_TARGET;
-	else if (out->ci.halfwidth_pct <= target_pct && out->ci.level >= HARNESS_MET_MIN_LEVEL)
+	else if (out->ci.halfwidth_pct <= target_pct && out->ci.level >= HARNESS_MET_MIN_LEVEL &&
+		 (look || stopped || n >= max_reps))
 		out->state = HARNESS_PREC_MET;
 	else if (!stopped && n < max_reps)
 		out->state = HARNESS_PREC_MORE;
@@ -48,6 +66,15 @@ void harness_precision_judge(const double *sorted, size_t n, double target_pct,
 		out->state = HARNESS_PREC_MAX_REPS;
 	else
 		out->state = HARNESS_PREC_BUDGET;
+}
+
+const char *harness_interval_note(double target_pct)
+{
+	if (target_pct <= 0)
+		return "ci_level; [min, max] below 6 repetitions";
+	return "ci_level: the chance that the interval of every look the adaptive repetitions "
+	       "could stop at covers, so it holds whichever look a cell stopped at; less for a "
+	       "cell stopped between looks";
 }
 
 const char *harness_headline_column(const char *unit)
@@ -64,25 +91,9 @@ double harness_headline_value(const struct evb_row *row)
 	return row->p50 == EVB_NA ? NAN : (double)row->p50;
 }
 
-/* How many values the interval of m repetitions drops from each end. */
-static size_t trimmed(size_t m)
+size_t harness_precision_goal(const struct harness_precision *p, size_t reps, size_t max_reps)
 {
-	double *ranks = malloc((m ? m : 1) * sizeof(*ranks)), lo = 0, hi, level;
-
-	for (size_t i = 0; ranks && i < m; i++)
-		ranks[i] = (double)i;
-	if (!ranks || evb_median_ci(ranks, m, HARNESS_CI_CONF, &lo, &hi, &level))
-		lo = 0;
-	free(ranks);
-	return (size_t)lo;
-}
-
-size_t harness_next_useful_reps(size_t n, size_t max_reps)
-{
-	size_t base = trimmed(n);
-
-	for (size_t m = n + 1; m < max_reps; m++)
-		if (trimmed(m) > base)
-			return m;
-	return max_reps > n ? max_reps : n;
+	if (p->state != HARNESS_PREC_MORE || reps >= max_reps)
+		return 0;
+	return harness_next_useful_reps(reps, max_reps);
 }

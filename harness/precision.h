@@ -4,10 +4,21 @@
  *
  * A cell's headline figure is the median over its ok repetitions of each
  * repetition's p50 (latency cells) or ops_per_s (throughput cells).  Its
- * interval is the distribution-free order-statistic 95% CI of that median
- * (evb_median_ci); with n repetitions it covers at least 95% from n = 6 on,
- * and below that it is [min, max] with the coverage it reaches (93.75% for
- * 5).  The precision is the interval's half-width in percent of the median.
+ * interval is a distribution-free order-statistic interval of that median,
+ * [x(l), x(n+1-l)] of the sorted values:
+ *   no target  (a fixed number of repetitions) the 95% CI at n
+ *              (evb_median_ci): it covers at least 95% from n = 6 on, and
+ *              below that it is [min, max] with the coverage it reaches
+ *              (93.75% for 5)
+ *   a target   (repetitions added until the interval is narrow) the
+ *              interval of the run's looks (precision_looks.c): a cell may
+ *              stop only at a look, each look has its trim l, and the
+ *              level stated is the chance that every look's interval
+ *              covers: at least 95% (95.5% up to 15 repetitions), whichever
+ *              look the cell stopped at.  A cell at a count that is no look
+ *              (the budget or an interruption stopped it, a repetition
+ *              failed) states less: its own count counts as one more look.
+ * The precision is the interval's half-width in percent of the median.
  */
 #ifndef HARNESS_PRECISION_H
 #define HARNESS_PRECISION_H
@@ -57,6 +68,9 @@ struct harness_precision {
 void harness_precision_judge(const double *sorted, size_t n, double target_pct,
 			     size_t max_reps, bool stopped, struct harness_precision *out);
 
+/* What ci_level means, for the report: for a run with target_pct, or without. */
+const char *harness_interval_note(double target_pct);
+
 /*
  * The column a cell's headline figure comes from: ops_per_s for throughput
  * metrics (a unit per second: "ops/s", "events/s"), p50 otherwise.  One
@@ -67,12 +81,31 @@ const char *harness_headline_column(const char *unit);
 double harness_headline_value(const struct evb_row *row);
 
 /*
- * The smallest repetition count above n at which the order-statistic
- * interval drops one more value from each end, capped at max_reps: 5 -> 9
- * -> 12 -> 15 -> 17 at 95%.  In between, more repetitions only widen the
- * interval ([min, max] of 6, 7 or 8 values spans more than of 5), so adding
- * repetitions one at a time can make a cell look less precise.
+ * The next look above n of a run that takes cells up to max_reps (capped
+ * there): each look drops one more value from each end of the interval,
+ * and the last is max_reps.  Up to 15: 8 -> 11 -> 13 -> 15 ([min, max],
+ * then [x(2), x(n-1)], [x(3), x(n-2)], and [x(4), x(12)] at 15 as a fixed
+ * 15 would have).  In between, more repetitions only widen the interval.
  */
 size_t harness_next_useful_reps(size_t n, size_t max_reps);
+
+/*
+ * The repetition count the run takes a cell to next, judged p at reps
+ * repetitions: its next look while p is "more", 0 when it stops (met, max
+ * reps, or no target).  The run's decision, one function for the run and
+ * its tests.
+ */
+size_t harness_precision_goal(const struct harness_precision *p, size_t reps, size_t max_reps);
+
+/*
+ * The interval of a run with a target at n sorted values (precision.h's
+ * top): ci gets the looks' trim at n, and ci->level the chance that every
+ * look and n cover; *look whether n is a look.  A max_reps over
+ * HARNESS_LOOKS_MAX_REPS (unknown: an env.csv without run_max_reps) makes n
+ * the last look.  0, -EINVAL for n == 0, -ENOMEM.
+ */
+#define HARNESS_LOOKS_MAX_REPS 1000
+int harness_looks_interval(const double *sorted, size_t n, size_t max_reps,
+			   struct evb_precision *ci, bool *look);
 
 #endif

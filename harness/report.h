@@ -80,6 +80,8 @@ double report_cell(const struct report_ctx *ctx, struct report_trust *t, const c
 void report_trust_note(const struct report_ctx *ctx, const struct report_trust *t);
 /* The section "How far to trust these numbers". */
 void report_trust_section(const struct report_ctx *ctx);
+/* Its paragraph per sentinel of sentinel.csv (report_sentinel.c). */
+void report_sentinel(const struct report_ctx *ctx);
 
 /*
  * Distinct mechanism/variant pairs of family's summary rows (of mode, when

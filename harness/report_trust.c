@@ -4,7 +4,8 @@
  * half-width, precision target, driver runs not ok, percentiles the
  * samples could not support), and the section "How far to trust these
  * numbers" (per family: share of latency cells with a narrow interval,
- * bimodal cells, precision misses; the sentinel's spread over the run).
+ * bimodal cells, precision misses; the sentinels' spread over the run,
+ * report_sentinel.c).
  *
  * Intervals are summary.csv's: the order-statistic CI of the median over
  * the ok repetitions, at the coverage ci_level says.  The half-width is
@@ -18,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "evb_stats.h"
 #include "figures.h"
@@ -177,7 +177,8 @@ void report_trust_note(const struct report_ctx *ctx, const struct report_trust *
 	double ok_lo = INFINITY, ok_hi = -INFINITY, tot_lo = INFINITY, tot_hi = -INFINITY;
 	double lvl_lo = INFINITY, lvl_hi = -INFINITY;
 	size_t not_ok = 0;
-	char ok[32], total[32], level[48], interval[160], hw[96], prec[200], pct[300] = "";
+	char ok[32], total[32], level[48], interval[400], hw[96], prec[200], pct[300] = "";
+	struct harness_target target;
 
 	if (!t->nrows)
 		return;
@@ -194,14 +195,13 @@ void report_trust_note(const struct report_ctx *ctx, const struct report_trust *
 	}
 	fmt_range(ok, sizeof(ok), ok_lo, ok_hi, 1, "");
 	fmt_range(total, sizeof(total), tot_lo, tot_hi, 1, "");
+	harness_env_target(&ctx->run->env, &target);
 	if (ok_hi >= 2) {
 		fmt_range(level, sizeof(level), lvl_lo, lvl_hi, 100, "%");
 		snprintf(interval, sizeof(interval), "order-statistic CI of the median over "
-			 "repetitions at %s coverage (ci_level; [min, max] below 6 repetitions)",
-			 level);
+			 "repetitions at %s coverage (%s)", level, harness_interval_note(target.pct));
 	} else {
-		snprintf(interval, sizeof(interval), "none (one ok repetition is a point, not "
-			 "an interval)");
+		snprintf(interval, sizeof(interval), "none (one ok repetition is a point, not an interval)");
 	}
 	fmt_halfwidths(t, hw, sizeof(hw));
 	fmt_precision(s, t->rows, t->nrows, prec, sizeof(prec));
@@ -332,58 +332,6 @@ static void bimodal_list(const struct report_ctx *ctx)
 		doc_list_end(ctx->doc);
 }
 
-/* DIR/sentinel.csv: one fixed cell measured again and again during the run. */
-static void sentinel(const struct report_ctx *ctx)
-{
-	struct evb_table t = { 0 };
-	char path[PATH_MAX], med[32], lo[32], hi[32], warning[300], error[300];
-	double *v;
-	size_t n;
-
-	snprintf(path, sizeof(path), "%s/sentinel.csv", ctx->run_dir);
-	if (access(path, R_OK)) {
-		doc_p(ctx->doc, "Sentinel: this run has no sentinel.csv, so how much the machine "
-		      "itself moved during the run was not tracked.");
-		return;
-	}
-	/* read as compare reads it: a cut-off last line is dropped, not fatal */
-	if (harness_results_load(&t, path, warning, sizeof(warning), error, sizeof(error))) {
-		doc_p(ctx->doc, "Sentinel: %s", error);
-		return;
-	}
-	if (warning[0])
-		doc_p(ctx->doc, "Sentinel: %s", warning);
-	n = harness_ok_values(&t, "p50", &v);
-	if (!v || n < 2) {
-		doc_p(ctx->doc, "Sentinel: sentinel.csv holds %s, so no spread over the run.",
-		      n ? "one ok measurement" : "no ok measurement");
-		goto out;
-	}
-	double first = v[0], last = v[n - 1], mean, sd;
-
-	evb_mean_stddev(v, n, &mean, &sd);
-	evb_sort_doubles(v, n);
-
-	double m = evb_median_sorted(v, n);
-
-	report_fmt_ns(med, sizeof(med), m);
-	report_fmt_ns(lo, sizeof(lo), v[0]);
-	report_fmt_ns(hi, sizeof(hi), v[n - 1]);
-	const char *variant = harness_str(&t, 0, "variant");
-
-	doc_p(ctx->doc, "Sentinel (%s %s%s%s %s, the same cell measured %zu times during the "
-	      "run): p50 median %s, from %s to %s, a spread of %.1f%% of the median (CV %.1f%%); "
-	      "the last measurement is %.2fx the first. A spread as wide as a difference "
-	      "between two cells says the machine, not the mechanism, may explain it.",
-	      harness_str(&t, 0, "family"), harness_str(&t, 0, "mechanism"),
-	      variant[0] ? "/" : "", variant, harness_str(&t, 0, "mode"), n, med, lo, hi,
-	      m > 0 ? 100.0 * (v[n - 1] - v[0]) / m : NAN, mean > 0 ? 100.0 * sd / mean : NAN,
-	      first > 0 ? last / first : NAN);
-out:
-	free(v);
-	evb_table_free(&t);
-}
-
 void report_trust_section(const struct report_ctx *ctx)
 {
 	doc_h(ctx->doc, 2, "How far to trust these numbers");
@@ -396,5 +344,5 @@ void report_trust_section(const struct report_ctx *ctx)
 	      "run_precision_pct).");
 	family_table(ctx);
 	bimodal_list(ctx);
-	sentinel(ctx);
+	report_sentinel(ctx);
 }

@@ -58,13 +58,13 @@ struct run_cell {
 };
 
 struct run_sentinel {
-	struct harness_cell cell;
+	struct harness_cell cell[HARNESS_NSENTINELS];   /* same-cpu, cross-cpu */
 	char driver[PATH_MAX];
 	bool available;             /* the notify driver is built */
 	FILE *out;                  /* RUN/sentinel.csv */
 	int seq;
 	int64_t last_ns;
-	double last_value;          /* p50 of the last one, ns */
+	double last_value;          /* p50 of the last same-cpu one, ns */
 };
 
 struct run_state {

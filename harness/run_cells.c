@@ -9,8 +9,9 @@
  *             median over its ok repetitions, precision.h) has a 95%
  *             interval wider than +-P% and fewer than --max-reps
  *             repetitions, a batch of those cells, nearest the target
- *             first, each taken to its next useful repetition count (5 ->
- *             9 -> 12 -> 15: harness_next_useful_reps) in interleaved
+ *             first, each taken to its next look (5 -> 8 -> 11 -> 13 ->
+ *             15: harness_precision_goal, whose looks keep the interval a
+ *             cell stops with at its stated coverage) in interleaved
  *             rounds, as many cells as the time budget left covers (each
  *             cell's mean driver time so far)
  *
@@ -121,7 +122,7 @@ static size_t candidates(struct run_state *st, size_t *list, bool *some_capped)
 
 		harness_precision_judge(rc->values, rc->nvalues, st->precision_pct,
 					(size_t)st->max_reps, rc->reps >= st->max_reps, &rc->prec);
-		if (rc->prec.state == HARNESS_PREC_MORE && rc->reps < st->max_reps)
+		if (harness_precision_goal(&rc->prec, (size_t)rc->reps, (size_t)st->max_reps))
 			list[n++] = i;
 		else if (rc->prec.state == HARNESS_PREC_MAX_REPS ||
 			 rc->prec.state == HARNESS_PREC_BIMODAL)
@@ -141,7 +142,7 @@ static int64_t run_estimate(const struct run_state *st, size_t cell)
 
 /*
  * Choose this pass's cells from the candidates (nearest the target first):
- * each goes to its next useful repetition count, and only while the budget
+ * each goes to its next look (harness_precision_goal), and only while the budget
  * left covers all of that.  goal[cell] gets the count; returns how many were
  * chosen (moved to the front of list).
  */
@@ -155,7 +156,8 @@ static size_t choose_batch(struct run_state *st, size_t *list, size_t n, int *go
 	for (size_t k = 0; k < n; k++) {
 		size_t c = list[k];
 		int reps = st->cells[c].reps;
-		int to = (int)harness_next_useful_reps((size_t)reps, (size_t)st->max_reps);
+		int to = (int)harness_precision_goal(&st->cells[c].prec, (size_t)reps,
+						     (size_t)st->max_reps);
 		int64_t cost = (int64_t)(to - reps) * run_estimate(st, c);
 
 		if (st->budget_ns > 0 && cost > left)

@@ -1,10 +1,12 @@
 /*
- * run_sentinel.c - a fixed, cheap cell measured again and again while the
+ * run_sentinel.c - fixed, cheap cells measured again and again while the
  * run lasts, so that a reader can see how much the machine itself moved.
- * The cell is the first family's that declares one (struct harness_family
- * sentinel).  It runs at the start of every round and every ~30 s, and its
- * rows go to RUN/sentinel.csv (results.csv's schema; rep is the sentinel's
- * sequence number), never into results.csv.  `evbench compare` reads it to
+ * The cells are the first family's that declares them (struct
+ * harness_family sentinel): one on one CPU, one across two CPUs (a
+ * skipped row with its reason on a machine with one).  Both run, one after
+ * the other, at the start of every round and every ~30 s, and their rows
+ * go to RUN/sentinel.csv (results.csv's schema; placement tells them
+ * apart, rep is the sentinels' sequence number), never into results.csv.  `evbench compare` reads it to
  * say how far the two machines' states were apart.  A sentinel that fails
  * is a row like any other and does not stop the run.
  */
@@ -60,7 +62,7 @@ int run_sentinel_open(struct run_state *st)
 	bool exists;
 
 	if (family)
-		family->sentinel(&s->cell);
+		family->sentinel(s->cell);
 	s->available = family && harness_driver_path(family, s->driver, sizeof(s->driver)) == 0;
 	if (!s->available)
 		return 0;
@@ -75,25 +77,21 @@ int run_sentinel_open(struct run_state *st)
 	return 0;
 }
 
-int run_sentinel_tick(struct run_state *st, bool force)
+/* One sentinel cell measured, its row written to sentinel.csv. */
+static int sentinel_once(struct run_state *st, int i)
 {
 	struct run_sentinel *s = &st->sentinel;
 	struct evb_row row;
-	int64_t now = evb_now_ns(), wall_ns;
+	int64_t wall_ns;
 	int ret;
 
-	if (!s->available || st->failed || st->interrupted)
-		return st->failed ? -EIO : st->interrupted ? -EINTR : 0;
-	if (!force && s->seq > 0 && now - s->last_ns < SENTINEL_EVERY_NS)
-		return 0;
-	s->last_ns = now;
-	run_log(st, "sentinel %d:", s->seq + 1);
-	ret = run_driver_once(st, s->driver, &s->cell, s->seq + 1, NULL, &row, &wall_ns);
+	run_log(st, "sentinel %d %s:", s->seq, s->cell[i].axes.placement);
+	ret = run_driver_once(st, s->driver, &s->cell[i], s->seq, NULL, &row, &wall_ns);
 	if (ret)
 		return ret;
-	s->seq++;
-	s->last_value = strcmp(row.status, EVB_STATUS_OK) || row.p50 == EVB_NA ? NAN
-									     : (double)row.p50;
+	if (i == 0)
+		s->last_value = strcmp(row.status, EVB_STATUS_OK) || row.p50 == EVB_NA
+					? NAN : (double)row.p50;
 	ret = evb_row_write(s->out, &row);
 	if (!ret && ferror(s->out))
 		ret = -EIO;
@@ -104,6 +102,23 @@ int run_sentinel_tick(struct run_state *st, bool force)
 	}
 	run_log(st, "  -> %s%s%s\n", row.status, row.reason[0] ? ": " : "", row.reason);
 	return 0;
+}
+
+int run_sentinel_tick(struct run_state *st, bool force)
+{
+	struct run_sentinel *s = &st->sentinel;
+	int64_t now = evb_now_ns();
+	int ret = 0;
+
+	if (!s->available || st->failed || st->interrupted)
+		return st->failed ? -EIO : st->interrupted ? -EINTR : 0;
+	if (!force && s->seq > 0 && now - s->last_ns < SENTINEL_EVERY_NS)
+		return 0;
+	s->last_ns = now;
+	s->seq++;
+	for (int i = 0; !ret && i < HARNESS_NSENTINELS; i++)
+		ret = sentinel_once(st, i);
+	return ret;
 }
 
 void run_sentinel_close(struct run_state *st)

@@ -31,7 +31,7 @@ static int lock_machine(struct run_state *st, const char *what)
 	}
 	if (ret)
 		fprintf(stderr, "%s: warning: lock %s: %s (not checking for other runs)\n",
-			HARNESS_PROG, path, strerror(-ret));
+			HARNESS_PROG, path, holder);
 	return 0;
 }
 
@@ -47,7 +47,7 @@ static int lock_run_dir(struct run_state *st)
 		fprintf(stderr, "%s run: %s is in progress: %s\n", HARNESS_PROG, st->run_dir,
 			holder);
 	else if (ret)
-		fprintf(stderr, "%s run: %s: %s\n", HARNESS_PROG, path, strerror(-ret));
+		fprintf(stderr, "%s run: %s: %s\n", HARNESS_PROG, path, holder);
 	return ret == -EWOULDBLOCK ? -EBUSY : ret;
 }
 

@@ -3,8 +3,13 @@
  * processes appending to one run directory would duplicate its rows.
  *
  * A lock is a file held with flock(LOCK_EX) for as long as the run lasts;
- * it holds the holder's pid, boot id and run directory, for the message
- * the next run prints.  The kernel drops the lock when the holder dies,
+ * it holds the holder's pid, boot id, run directory, start time (seconds
+ * since the epoch) and command line, one a line, for the message the next
+ * run prints.  That message names the pid the kernel says holds the lock
+ * (/proc/locks) and its command line, and falls back on the file's text.
+ * The file may sit in a directory every user can write to: it is opened
+ * with O_NOFOLLOW (a symbolic link is refused), must be a regular file with
+ * one link, and is rewritten only when this user owns it.  The kernel drops the lock when the holder dies,
  * even of SIGKILL, so a lock that can be taken is never stale.
  *
  * The machine-wide lock is $EVB_LOCK_FILE when set (tests), otherwise
@@ -18,12 +23,17 @@
 
 struct harness_lock {
 	int fd;                 /* -1: not held */
+	int ours;               /* the file is this user's: the note may rewrite it */
+	long long since;        /* when it was taken, seconds since the epoch */
 };
 
 /*
  * Take the lock at path without waiting and record this process and
  * run_dir in it.  0; -EWOULDBLOCK when another process holds it, with
- * holder set to "<run dir> (pid N)"; -errno when the file cannot be opened.
+ * holder set to "<run dir> (pid N, command: C, since T)"; -ELOOP (a
+ * symbolic link), -EINVAL (not a regular file), -EMLINK (more than one
+ * link) or another -errno when the file is refused or cannot be opened,
+ * with holder set to why.
  */
 int harness_lock_take(struct harness_lock *l, const char *path, const char *run_dir,
 		      char *holder, size_t holder_len);

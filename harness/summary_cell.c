@@ -7,7 +7,9 @@
  *                         CV across repetitions
  *   figure                the headline (p50 for latency cells, ops_per_s for
  *                         throughput cells, harness_headline_column); its CI
- *                         gives ci_level (coverage achieved) and
+ *                         (with a target, the run's looks': precision.h) is
+ *                         its _ci_lo, _ci_hi and gives ci_level (coverage
+ *                         achieved) and
  *                         halfwidth_pct, and harness_precision_judge gives
  *                         precision and the bimodal columns, against the
  *                         target env.csv records (README, "How the interval
@@ -161,6 +163,8 @@ int harness_summary_row(FILE *out, const struct evb_table *t,
 	info->rows_not_ok += c->nrows - ok;
 	for (size_t i = 0; i < c->nrows; i++)
 		info->rows_skipped += !strcmp(evb_table_get(t, c->rows[i], status_col), "skipped");
+	n = ok_values(t, c, status_col, figure, values);
+	harness_precision_judge(values, n, target->pct, target->max_reps, target->stopped, &prec);
 	for (int s = 0; ci_stats[s]; s++) {
 		n = ok_values(t, c, status_col, ci_stats[s], values);
 		if (n == 0) {
@@ -170,15 +174,17 @@ int harness_summary_row(FILE *out, const struct evb_table *t,
 		struct evb_precision ci;
 		double mean, sd;
 
-		evb_median_precision(values, n, HARNESS_CI_CONF, &ci);
+		/* the headline's interval is the judged one (a run's looks) */
+		if (!strcmp(ci_stats[s], figure) && prec.state != HARNESS_PREC_NO_DATA)
+			ci = prec.ci;
+		else
+			evb_median_precision(values, n, HARNESS_CI_CONF, &ci);
 		evb_mean_stddev(values, n, &mean, &sd);
 		put_num(out, ci.median);
 		put_num(out, ci.lo);
 		put_num(out, ci.hi);
 		put_num(out, mean != 0.0 ? sd / mean : NAN);
 	}
-	n = ok_values(t, c, status_col, figure, values);
-	harness_precision_judge(values, n, target->pct, target->max_reps, target->stopped, &prec);
 	write_precision(out, &prec, figure);
 	info->cells_bimodal += prec.bimodal;
 	info->cells_missed += prec.state == HARNESS_PREC_MAX_REPS ||

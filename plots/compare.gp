@@ -2,8 +2,15 @@
 # families in blocks.  Green: judged faster (better latency / more ops),
 # red: judged slower, grey: no verdict ("~": q >= 0.05 or the CI reaches
 # into 1 +- min-change; insufficient).
-# Inputs (-e): data, out, fmt ('svg'|'png'), rows (cells incl. gaps), title.
+# Arguments (gnuplot -c script ARG1 ...; string values, never parsed as
+# gnuplot code):
+#   data, out, fmt ('svg'|'png'), rows (cells incl. gaps), title.
 # Data: index, label, ratio, ci_lo, ci_hi, class (0 ~, 1 faster, 2 slower).
+data = ARG1
+out = ARG2
+fmt = ARG3
+rows = ARG4 + 0
+title = ARG5
 h = 160 + 14 * rows
 if (fmt eq 'svg') {
     set terminal svg size 1100,h dynamic enhanced font 'Sans,11' background '#ffffff'

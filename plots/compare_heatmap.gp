@@ -3,11 +3,19 @@
 # baseline (time per op; ops/s inverted): red slower, blue faster, white
 # unchanged; an empty square: the cell is missing from that run or the
 # baseline.
-# Inputs (-e): data, out, fmt ('svg'|'png'), rows (cells), runs ('1:name ...'),
-# label_chars (the longest row label, for the left margin).
+# Arguments (gnuplot -c script ARG1 ...; string values, never parsed as
+# gnuplot code):
+#   data, out, fmt ('svg'|'png'), rows (cells), runs ('1:name ...'), mechs
+#   (unused), label_chars (the longest row label, for the left margin).
 # Data: row, run, log2_cost_ratio ('-' when none), label.
 # The run names are long (a run directory's: time, host or kernel): they
 # stand under their columns at an angle, and the margins grow with them.
+data = ARG1
+out = ARG2
+fmt = ARG3
+rows = ARG4 + 0
+runs = ARG5
+label_chars = ARG7 + 0
 run_chars = 0
 do for [i=2:words(runs)] { run_chars = strlen(word(runs, i)) > run_chars ? strlen(word(runs, i)) : run_chars }
 cols = words(runs) - 1

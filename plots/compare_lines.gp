@@ -1,9 +1,17 @@
 # compare_lines.gp - an N-way comparison of one family: one line per
 # mechanism across the runs, the geometric mean of its cells' cost ratios
 # to run 1 (time per op; ops/s inverted: above 1 is slower).
-# Inputs (-e): data, out, fmt ('svg'|'png'), rows (mechanisms), mechs
-# (their names), runs ('1:name ...').
+# Arguments (gnuplot -c script ARG1 ...; string values, never parsed as
+# gnuplot code):
+#   data, out, fmt ('svg'|'png'), rows (mechanisms), runs ('1:name ...'),
+#   mechs (their names).
 # Data: one block per mechanism (two blank lines between): run, cost ratio.
+data = ARG1
+out = ARG2
+fmt = ARG3
+rows = ARG4 + 0
+runs = ARG5
+mechs = ARG6
 if (fmt eq 'svg') {
     set terminal svg size 900,520 dynamic enhanced font 'Sans,11' background '#ffffff'
 } else {

@@ -3,10 +3,17 @@
 # Top: events handled per second (median over repetitions, whisker: its CI).
 # Bottom: CPU time per event of the whole machine (every CPU, /proc/stat:
 # solid) and of the loop thread alone (dashed, open circles), in the line's colour.
-# Inputs (-e): data, out, fmt ('svg'|'png'), title, titles (labels with
-# columns, space-separated, in order).
+# Arguments (gnuplot -c script ARG1 ...; string values, never parsed as
+# gnuplot code):
+#   data, out, fmt ('svg'|'png'), title, titles (labels with columns,
+#   space-separated, in order).
 # Data: active fraction, then per label events/s, CI low, CI high, loop
 # thread CPU ns per event, machine CPU ns per event ('-' where missing).
+data = ARG1
+out = ARG2
+fmt = ARG3
+title = ARG4
+titles = ARG5
 if (fmt eq 'svg') {
     set terminal svg size 900,760 dynamic enhanced font 'Sans,11' background '#ffffff'
 } else {

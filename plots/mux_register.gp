@@ -1,10 +1,17 @@
 # mux_register.gp - what registering an fd costs, against how many are
 # registered: time per fd to add and remove, and memory per registered fd
 # (user space RSS, kernel slab), one line per mechanism/variant.
-# Inputs (-e): data, out, fmt ('svg'|'png'), title, titles (labels with
-# columns, space-separated, in order).
+# Arguments (gnuplot -c script ARG1 ...; string values, never parsed as
+# gnuplot code):
+#   data, out, fmt ('svg'|'png'), title, titles (labels with columns,
+#   space-separated, in order).
 # Data: nfds, then per label ns per fd (mean), RSS bytes per fd, slab bytes
 # per fd ('-' where missing; select/poll keep no kernel state: slab 0).
+data = ARG1
+out = ARG2
+fmt = ARG3
+title = ARG4
+titles = ARG5
 if (fmt eq 'svg') {
     set terminal svg size 900,900 dynamic enhanced font 'Sans,11' background '#ffffff'
 } else {

@@ -1,12 +1,23 @@
 # mux_scan.gp - per-call cost against the number of registered fds, log-log,
 # one line per mechanism/variant: the O(n) of select/poll against the O(1)
 # of epoll and io_uring.  Also drawn by mux_wakeup.gp for wakeup latency.
-# Inputs (-e): data, out, fmt ('svg'|'png'), title (says what one sample
-# is), ylabel, titles (labels with columns, space-separated, in order).
+# Arguments (gnuplot -c script ARG1 ...; string values, never parsed as
+# gnuplot code):
+#   data, out, fmt ('svg'|'png'), title (says what one sample is), titles
+#   (labels with columns, space-separated, in order), ylabel.
 # Data: nfds, then per label the median p50 and pooled p99 in ns ('-' where
 # the cell was skipped or not ok; a p99 alone is '-' where the runs had too
 # few samples for it: the point stays, without a whisker).  A label ending
 # in '*' re-arms or drains inside the timed call (the title says so).
+# (loaded from mux_wakeup.gp it sees no arguments: that script read them)
+if (ARGC >= 3) {
+    data = ARG1
+    out = ARG2
+    fmt = ARG3
+    title = ARG4
+    titles = ARG5
+    ylabel = ARG6
+}
 if (fmt eq 'svg') {
     set terminal svg size 900,560 dynamic enhanced font 'Sans,11' background '#ffffff'
 } else {

@@ -2,7 +2,12 @@
 # Top: delivered as a share of sent (standard signals merge while pending);
 # bottom: delivered notifications per second.  Median over repetitions;
 # one cluster per mechanism/variant, one bar per ipc x placement.
-# Inputs (-e): data, out, fmt ('svg'|'png').
+# Arguments (gnuplot -c script ARG1 ...; string values, never parsed as
+# gnuplot code):
+#   data, out, fmt ('svg'|'png').
+data = ARG1
+out = ARG2
+fmt = ARG3
 if (fmt eq 'svg') {
     set terminal svg size 1200,900 dynamic enhanced font 'Sans,11' background '#ffffff'
 } else {

@@ -1,9 +1,16 @@
 # serve_connections.gp - request latency against connections, one bar per
 # mechanism/variant in each connections group: p50, whisker up to p99.
-# Inputs (-e): data, out, fmt ('svg'|'png'), title (says what one sample
-# is), titles (labels with columns, space-separated, in order).
+# Arguments (gnuplot -c script ARG1 ...; string values, never parsed as
+# gnuplot code):
+#   data, out, fmt ('svg'|'png'), title (says what one sample is), titles
+#   (labels with columns, space-separated, in order).
 # Data: connections, then per label the median p50 and the pooled p99 in ns
 # ('-' where the cell was skipped or not ok).
+data = ARG1
+out = ARG2
+fmt = ARG3
+title = ARG4
+titles = ARG5
 if (fmt eq 'svg') {
     set terminal svg size 900,560 dynamic enhanced font 'Sans,11' background '#ffffff'
 } else {

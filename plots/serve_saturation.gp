@@ -1,10 +1,17 @@
 # serve_saturation.gp - the saturation curve: p99 request latency against
 # the requests per second achieved, one line per mechanism/variant, each
 # point one offered rate (a % of the closed-loop maximum).
-# Inputs (-e): data, out, fmt ('svg'|'png'), title, titles (labels,
-# space-separated, in the order of the data's blocks).
+# Arguments (gnuplot -c script ARG1 ...; string values, never parsed as
+# gnuplot code):
+#   data, out, fmt ('svg'|'png'), title, titles (labels, space-separated, in
+#   the order of the data's blocks).
 # Data: one block per label (gnuplot index i-1), lines of achieved req/s,
 # pooled p99 ns ('-' when missing) and the offered rate ("30%").
+data = ARG1
+out = ARG2
+fmt = ARG3
+title = ARG4
+titles = ARG5
 if (fmt eq 'svg') {
     set terminal svg size 900,560 dynamic enhanced font 'Sans,11' background '#ffffff'
 } else {

@@ -1,10 +1,16 @@
 # serve_uring_epoll.gp - io_uring against epoll in a closed loop: requests
 # per second (top) and the server's CPU per request (bottom), one group per
 # mechanism/variant, a bar for 64 B and one for 4 KiB messages.
-# Inputs (-e): data, out, fmt ('svg'|'png'), title, titles (unused: the
-# groups are the data's first column).
+# Arguments (gnuplot -c script ARG1 ...; string values, never parsed as
+# gnuplot code):
+#   data, out, fmt ('svg'|'png'), title, titles (unused: the groups are the
+#   data's first column).
 # Data: label, req/s at 64 B and 4 KiB, server CPU ns per request at 64 B
 # and 4 KiB ('-' where the cell was skipped or not ok).
+data = ARG1
+out = ARG2
+fmt = ARG3
+title = ARG4
 if (fmt eq 'svg') {
     set terminal svg size 900,760 dynamic enhanced font 'Sans,11' background '#ffffff'
 } else {

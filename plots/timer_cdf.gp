@@ -6,10 +6,18 @@
 # timerfd, POSIX timers and io_uring timeouts (no slack) do not; a timeout
 # rounded to whole ms spreads over the whole period.  SCHED_OTHER, waiter
 # pinned, no load.
-# Inputs (-e): data (default slack), data2 (1 ns slack, '' when not run),
-# n1, n2 (blocks in each), out, fmt ('svg'|'png').
+# Arguments (gnuplot -c script ARG1 ...; string values, never parsed as
+# gnuplot code):
+#   data (default slack), out, fmt ('svg'|'png'), data2 (1 ns slack, '' when
+#   not run), n1, n2 (blocks in each).
 # Data: one block per mechanism, separated by two blank lines: a header
 # line with the quoted label, then lateness_us <tab> fraction of samples <= it.
+data = ARG1
+out = ARG2
+fmt = ARG3
+data2 = ARGC >= 4 ? ARG4 : ''
+n1 = ARGC >= 5 ? ARG5 + 0 : 0
+n2 = ARGC >= 6 && data2 ne '' ? ARG6 + 0 : 0
 if (fmt eq 'svg') {
     set terminal svg size 1300,620 dynamic enhanced font 'Sans,11' background '#ffffff'
 } else {
@@ -17,8 +25,6 @@ if (fmt eq 'svg') {
 }
 set output out.'.'.fmt
 set datafile separator "\t"
-if (!exists("data2")) data2 = ''
-if (!exists("n2") || data2 eq '') n2 = 0
 set logscale x
 set format x '%g'
 set xrange [1:*]

@@ -5,10 +5,17 @@
 # SCHED_OTHER with 1 ns slack, SCHED_FIFO; bar = median over repetitions of
 # the run's p50, whisker up to the pooled p99, triangle at the median max.
 # The dashed line is one period: a wakeup later than that is an overrun.
-# Inputs (-e): data, out, fmt ('svg'|'png'), has_slack1 and has_fifo (0 when
-# no cell of that group was measured; default 1).
+# Arguments (gnuplot -c script ARG1 ...; string values, never parsed as
+# gnuplot code):
+#   data, out, fmt ('svg'|'png'), has_slack1 and has_fifo (0 when no cell of
+#   that group was measured; default 1).
 # Data (tab-separated, us, '-' = not measured): label, then p50 p99 max for
 # other/default, other/1 ns, fifo.
+data = ARG1
+out = ARG2
+fmt = ARG3
+has_slack1 = ARGC >= 4 ? ARG4 + 0 : 1
+has_fifo = ARGC >= 5 ? ARG5 + 0 : 1
 if (fmt eq 'svg') {
     set terminal svg size 1200,620 dynamic enhanced font 'Sans,11' background '#ffffff'
 } else {
@@ -36,9 +43,8 @@ set style fill solid 0.85 border -1
 W = 0.26
 set boxwidth W
 C1 = '#4477aa'; C2 = '#ee6677'; C3 = '#228833'
-# the groups that were measured (the others would only draw warnings)
-if (!exists("has_slack1")) has_slack1 = 1
-if (!exists("has_fifo")) has_fifo = 1
+# has_slack1, has_fifo: the groups that were measured (the others would only
+# draw warnings)
 BAR = "with boxes lc rgb "
 WHISKER = "with vectors nohead lw 1.5 lc rgb '#222222'"
 MAX = "with points pt 9 ps 1 lc rgb '#222222'"

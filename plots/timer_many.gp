@@ -4,8 +4,13 @@
 # and the reads of the ready timerfds - that timer's own deadline; the
 # median over repetitions of each run's p50 and max, and the p99 of every
 # ok sample of the cell pooled over its repetitions.  SCHED_OTHER, default slack, waiter pinned.
-# Inputs (-e): data, out, fmt ('svg'|'png').
+# Arguments (gnuplot -c script ARG1 ...; string values, never parsed as
+# gnuplot code):
+#   data, out, fmt ('svg'|'png').
 # Data: timers, p50, p99, max (us), overruns.
+data = ARG1
+out = ARG2
+fmt = ARG3
 if (fmt eq 'svg') {
     set terminal svg size 900,560 dynamic enhanced font 'Sans,11' background '#ffffff'
 } else {

@@ -7,9 +7,15 @@
 # cannot keep a 100 us period; a relative sleep of one period drifts and
 # misses one deadline every period/(cost of one cycle) cycles.
 # SCHED_OTHER, default slack, waiter pinned, no load.
-# Inputs (-e): data, n (blocks), out, fmt ('svg'|'png').
+# Arguments (gnuplot -c script ARG1 ...; string values, never parsed as
+# gnuplot code):
+#   data, out, fmt ('svg'|'png'), n (blocks).
 # Data: one block per mechanism (two blank lines apart): a header line with
 # the quoted label, then period_us, p50_us, p99_us, overruns_pct.
+data = ARG1
+out = ARG2
+fmt = ARG3
+n = ARG4 + 0
 if (fmt eq 'svg') {
     set terminal svg size 1000,800 dynamic enhanced font 'Sans,11' background '#ffffff'
 } else {

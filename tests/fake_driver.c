@@ -5,6 +5,8 @@
  *   skip     prints a skipped row, exit 3
  *   hang     sleeps forever (harness must time out and kill it)
  *   forkhang forks a child that also hangs (the whole group must die)
+ *   closehang closes its stdout and stderr, then sleeps forever (the end of
+ *            its output is not its end: the harness must still time out)
  *   crash    dies of SIGSEGV before printing
  *   garbage  prints something that is not a row
  *   fail     prints a failed row, exit 1
@@ -88,6 +90,12 @@ int main(int argc, char **argv)
 	evb_row_set(&row, unit, "ns");
 	fprintf(stderr, "fake driver: %s\n", mech);
 
+	if (strcmp(mech, "closehang") == 0) {
+		close(STDOUT_FILENO);
+		close(STDERR_FILENO);
+		for (;;)
+			pause();
+	}
 	if (strcmp(mech, "hang") == 0 || strcmp(mech, "forkhang") == 0) {
 		if (strcmp(mech, "forkhang") == 0 && fork() == 0) {
 			FILE *f = fopen(arg(argc, argv, "--pidfile", "/dev/null"), "w");

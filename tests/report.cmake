@@ -12,3 +12,9 @@ add_dependencies(test_report evbench)
 evb_test(test_report_beside TIMEOUT 60 LABELS harness)
 target_sources(test_report_beside PRIVATE report_fixture.c)
 add_dependencies(test_report_beside evbench)
+# A hostile run directory (tests/test_hostile.c): labels and a run_id that
+# hold gnuplot code, HTML and Markdown go through plot, report and compare;
+# nothing runs, and the outputs show them escaped.
+evb_test(test_hostile TIMEOUT 300 LABELS harness)
+target_sources(test_hostile PRIVATE report_fixture.c)
+add_dependencies(test_hostile evbench)

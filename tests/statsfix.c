@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "evb_csv.h"
 #include "evb_row.h"
@@ -92,13 +93,20 @@ static void write_sentinel(const char *dir, const struct sf_run *spec, struct ev
 	f = fopen(path, "w");
 	ck_assert(f != NULL);
 	ck_assert_int_eq(evb_row_write_header(f), 0);
-	for (int i = 1; i <= 20; i++) {
-		struct evb_row row;
+	struct sf_run same = *spec;
 
-		fill_row(&row, 0, i, spec, rng);
-		evb_row_set(&row, mechanism, "pipe");
-		ck_assert_int_eq(evb_row_write(f, &row), 0);
-	}
+	if (spec->sentinel_scale > 0)
+		same.scale = spec->sentinel_scale;
+	for (int i = 1; i <= 20; i++)
+		for (int cross = 0; cross <= (spec->sentinel_cross ? 1 : 0); cross++) {
+			struct evb_row row;
+
+			fill_row(&row, 0, i, cross ? spec : &same, rng);
+			evb_row_set(&row, mechanism, "pipe");
+			if (cross)
+				evb_row_set(&row, placement, "cross-cpu");
+			ck_assert_int_eq(evb_row_write(f, &row), 0);
+		}
 	ck_assert_int_eq(fclose(f), 0);
 }
 
@@ -295,4 +303,44 @@ bool sf_json_valid(const char *text)
 	const char *end = json_value(text, 0);
 
 	return end && !*skip_ws(end);
+}
+
+void sf_make_pair(struct sf_pair *p, const struct sf_run *a, const struct sf_run *b)
+{
+	tu_tmpdir(p->tmp, sizeof(p->tmp));
+	snprintf(p->a, sizeof(p->a), "%s/a", p->tmp);
+	snprintf(p->b, sizeof(p->b), "%s/b", p->tmp);
+	snprintf(p->out, sizeof(p->out), "%s/cmp", p->tmp);
+	snprintf(p->csv, sizeof(p->csv), "%s/cmp/compare.csv", p->tmp);
+	ck_assert_int_eq(mkdir(p->a, 0755), 0);
+	ck_assert_int_eq(mkdir(p->b, 0755), 0);
+	sf_write_run(p->a, a);
+	sf_write_run(p->b, b);
+}
+
+int sf_compare_dirs(const char *const *dirs, const char *out_dir, const char *const *extra,
+		    char **out)
+{
+	const char *args[24] = { "compare" };
+	size_t n = 1;
+
+	for (size_t i = 0; dirs[i] && n < 20; i++)
+		args[n++] = dirs[i];
+	args[n++] = "--out";
+	args[n++] = out_dir;
+	for (size_t i = 0; extra && extra[i] && n < 23; i++)
+		args[n++] = extra[i];
+	args[n] = NULL;
+	struct evb_spawn_result res = tu_run("evbench", args, 60);
+
+	ck_assert_msg(res.end == EVB_SPAWN_EXITED, "compare died: %s", tu_stderr());
+	if (out)
+		*out = strdup(res.out);
+	evb_spawn_result_free(&res);
+	return res.exit_status;
+}
+
+int sf_compare(const struct sf_pair *p, const char *const *extra, char **out)
+{
+	return sf_compare_dirs((const char *const[]){ p->a, p->b, NULL }, p->out, extra, out);
 }

@@ -17,7 +17,9 @@ struct sf_run {
 	double scale;           /* latency x scale, throughput / scale */
 	double cv;              /* spread of the repetitions (lognormal sigma) */
 	uint64_t seed;
-	bool sentinel;          /* write sentinel.csv (20 measurements) */
+	bool sentinel;          /* write sentinel.csv (20 same-cpu measurements) */
+	bool sentinel_cross;    /* ... and 20 cross-cpu ones (runs since evbench has two) */
+	double sentinel_scale;  /* the same-cpu sentinel's latency x this (0: x scale) */
 	bool plan;              /* write plan.csv */
 	long plan_iterations;   /* iterations in plan.csv for the even cells */
 	const char *env_extra;  /* more "key,value\n" lines for env.csv, or NULL */
@@ -42,5 +44,18 @@ size_t sf_count(const char *path, const char *column, const char *value, bool pr
 /* Is text one well-formed JSON value (objects, arrays, strings, numbers,
  * true, false, null)? */
 bool sf_json_valid(const char *text);
+
+/* Two synthetic runs in a new temporary directory tmp: a/, b/, and where
+ * compare writes (out, csv). */
+struct sf_pair {
+	char tmp[512], a[600], b[600], out[600], csv[700];
+};
+void sf_make_pair(struct sf_pair *p, const struct sf_run *a, const struct sf_run *b);
+/* `evbench compare A B --out OUT` plus extra (NULL-terminated, may be
+ * NULL); its exit status, stdout in *out when out is not NULL (free it). */
+int sf_compare(const struct sf_pair *p, const char *const *extra, char **out);
+/* The same for the run directories dirs (NULL-terminated) into out_dir. */
+int sf_compare_dirs(const char *const *dirs, const char *out_dir, const char *const *extra,
+		    char **out);
 
 #endif

@@ -18,42 +18,7 @@
 
 #define NCELLS 300
 
-struct pair {
-	char tmp[512], a[600], b[600], out[600], csv[700];
-};
-
-static void make_pair(struct pair *p, const struct sf_run *a, const struct sf_run *b)
-{
-	tu_tmpdir(p->tmp, sizeof(p->tmp));
-	snprintf(p->a, sizeof(p->a), "%s/a", p->tmp);
-	snprintf(p->b, sizeof(p->b), "%s/b", p->tmp);
-	snprintf(p->out, sizeof(p->out), "%s/cmp", p->tmp);
-	snprintf(p->csv, sizeof(p->csv), "%s/cmp/compare.csv", p->tmp);
-	ck_assert_int_eq(mkdir(p->a, 0755), 0);
-	ck_assert_int_eq(mkdir(p->b, 0755), 0);
-	sf_write_run(p->a, a);
-	sf_write_run(p->b, b);
-}
-
-/* Run compare A B --out OUT plus extra args; its exit status. */
-static int compare(const struct pair *p, const char *const *extra, char **out)
-{
-	const char *args[16] = { "compare", p->a, p->b, "--out", p->out };
-	size_t n = 5;
-
-	for (size_t i = 0; extra && extra[i] && n < 15; i++)
-		args[n++] = extra[i];
-	args[n] = NULL;
-	struct evb_spawn_result res = tu_run("evbench", args, 60);
-
-	ck_assert_msg(res.end == EVB_SPAWN_EXITED, "compare died: %s", tu_stderr());
-	if (out)
-		*out = strdup(res.out);
-	evb_spawn_result_free(&res);
-	return res.exit_status;
-}
-
-static size_t verdicts(const struct pair *p, const char *verdict)
+static size_t verdicts(const struct sf_pair *p, const char *verdict)
 {
 	return sf_count(p->csv, "verdict", verdict, true);
 }
@@ -62,11 +27,11 @@ START_TEST(aa_gives_no_verdicts)
 {
 	struct sf_run a = { .ncells = NCELLS, .reps = 5, .scale = 1.0, .cv = 0.05, .seed = 1 };
 	struct sf_run b = a;
-	struct pair p;
+	struct sf_pair p;
 
 	b.seed = 2;
-	make_pair(&p, &a, &b);
-	ck_assert_int_eq(compare(&p, NULL, NULL), 0);
+	sf_make_pair(&p, &a, &b);
+	ck_assert_int_eq(sf_compare(&p, NULL, NULL), 0);
 	size_t called = verdicts(&p, "faster") + verdicts(&p, "slower");
 
 	ck_assert_msg(called * 100 <= NCELLS, "A/A: %zu of %d cells called", called, NCELLS);
@@ -79,12 +44,12 @@ START_TEST(slower_copy_is_called_slower)
 {
 	struct sf_run a = { .ncells = NCELLS, .reps = 5, .scale = 1.0, .cv = 0.05, .seed = 3 };
 	struct sf_run b = a;
-	struct pair p;
+	struct sf_pair p;
 
 	b.seed = 4;
 	b.scale = 1.5;
-	make_pair(&p, &a, &b);
-	ck_assert_int_eq(compare(&p, NULL, NULL), 0);
+	sf_make_pair(&p, &a, &b);
+	ck_assert_int_eq(sf_compare(&p, NULL, NULL), 0);
 	size_t slower = verdicts(&p, "slower");
 
 	ck_assert_msg(slower * 100 >= 80 * NCELLS, "x1.5: only %zu of %d slower", slower, NCELLS);
@@ -98,14 +63,14 @@ START_TEST(emulated_against_hardware_is_not_judged)
 {
 	struct sf_run a = { .ncells = 40, .reps = 5, .scale = 1.0, .cv = 0.02, .seed = 7 };
 	struct sf_run b = a;
-	struct pair p;
+	struct sf_pair p;
 	char *out = NULL;
 
 	b.seed = 8;
 	b.scale = 1.5;
 	b.env_extra = "vm_accel,tcg\n";
-	make_pair(&p, &a, &b);
-	ck_assert_int_eq(compare(&p, (const char *const[]){ "--fail-on-slower", "20", NULL },
+	sf_make_pair(&p, &a, &b);
+	ck_assert_int_eq(sf_compare(&p, (const char *const[]){ "--fail-on-slower", "20", NULL },
 				 &out), 0);
 	ck_assert_msg(tu_contains(out, "no faster/slower: B ran emulated (vm_accel=tcg)"),
 		      "header without the emulation note");
@@ -116,7 +81,7 @@ START_TEST(emulated_against_hardware_is_not_judged)
 	/* Both emulated: judged as usual. */
 	a.env_extra = "vm_accel,tcg\n";
 	sf_write_run(p.a, &a);
-	ck_assert_int_eq(compare(&p, NULL, NULL), 0);
+	ck_assert_int_eq(sf_compare(&p, NULL, NULL), 0);
 	ck_assert_uint_ge(verdicts(&p, "slower"), 32);
 	tu_rmtree(p.tmp);
 }
@@ -163,27 +128,27 @@ START_TEST(fail_on_slower_exit_codes)
 {
 	struct sf_run a = { .ncells = 40, .reps = 5, .scale = 1.0, .cv = 0.02, .seed = 5 };
 	struct sf_run b = a;
-	struct pair p;
+	struct sf_pair p;
 
 	b.seed = 6;
 	b.scale = 1.5;
-	make_pair(&p, &a, &b);
-	ck_assert_int_eq(compare(&p, (const char *const[]){ "--fail-on-slower", "20", NULL },
+	sf_make_pair(&p, &a, &b);
+	ck_assert_int_eq(sf_compare(&p, (const char *const[]){ "--fail-on-slower", "20", NULL },
 				 NULL), 1);
 	ck_assert_msg(tu_contains(tu_stderr(), "slower by"), "%s", tu_stderr());
 	tu_rmtree(p.out);
-	ck_assert_int_eq(compare(&p, (const char *const[]){ "--fail-on-slower", "80", NULL },
+	ck_assert_int_eq(sf_compare(&p, (const char *const[]){ "--fail-on-slower", "80", NULL },
 				 NULL), 0);
 	tu_rmtree(p.out);
 	/* A against itself: nothing slower, exit 0 even at 0%. */
 	snprintf(p.b, sizeof(p.b), "%s", p.a);
-	ck_assert_int_eq(compare(&p, (const char *const[]){ "--fail-on-slower", "0", NULL },
+	ck_assert_int_eq(sf_compare(&p, (const char *const[]){ "--fail-on-slower", "0", NULL },
 				 NULL), 0);
 	tu_rmtree(p.out);
-	ck_assert_int_eq(compare(&p, (const char *const[]){ "--fail-on-slower", "x", NULL },
+	ck_assert_int_eq(sf_compare(&p, (const char *const[]){ "--fail-on-slower", "x", NULL },
 				 NULL), 2);
 	ck_assert_msg(tu_contains(tu_stderr(), "'x'"), "%s", tu_stderr());
-	ck_assert_int_eq(compare(&p, (const char *const[]){ "--min-change", "-1", NULL },
+	ck_assert_int_eq(sf_compare(&p, (const char *const[]){ "--min-change", "-1", NULL },
 				 NULL), 2);
 	tu_rmtree(p.tmp);
 }
@@ -194,14 +159,14 @@ START_TEST(json_parses)
 	struct sf_run a = { .ncells = 30, .reps = 5, .scale = 1.0, .cv = 0.05, .seed = 7,
 			    .sentinel = true };
 	struct sf_run b = a;
-	struct pair p;
+	struct sf_pair p;
 	char json[700];
 
 	b.seed = 8;
 	b.scale = 1.5;
-	make_pair(&p, &a, &b);
+	sf_make_pair(&p, &a, &b);
 	snprintf(json, sizeof(json), "%s/out.json", p.tmp);
-	ck_assert_int_eq(compare(&p, (const char *const[]){ "--json", json, NULL }, NULL), 0);
+	ck_assert_int_eq(sf_compare(&p, (const char *const[]){ "--json", json, NULL }, NULL), 0);
 	char *text = sf_read_file(json, NULL);
 
 	ck_assert_msg(sf_json_valid(text), "not JSON: %.400s", text);
@@ -226,13 +191,13 @@ START_TEST(imprecise_side_is_named)
 			    .env_extra = "run_precision_pct,0.5\nrun_max_reps,5\n"
 					 "run_adaptive_stop,max reps\n" };
 	struct sf_run b = a;
-	struct pair p;
+	struct sf_pair p;
 
 	b.seed = 10;
 	b.scale = 2.0;
 	b.env_extra = NULL;
-	make_pair(&p, &a, &b);
-	ck_assert_int_eq(compare(&p, NULL, NULL), 0);
+	sf_make_pair(&p, &a, &b);
+	ck_assert_int_eq(sf_compare(&p, NULL, NULL), 0);
 	ck_assert_uint_gt(verdicts(&p, "slower (A imprecise)"), 0);
 	ck_assert_uint_eq(sf_count(p.csv, "precision_a", "max reps", false) +
 			  sf_count(p.csv, "precision_a", "bimodal", false), 60);
@@ -246,14 +211,14 @@ START_TEST(header_sentinel_and_plan)
 	struct sf_run a = { .ncells = 20, .reps = 5, .scale = 1.0, .cv = 0.02, .seed = 11,
 			    .sentinel = true, .plan = true };
 	struct sf_run b = a;
-	struct pair p;
+	struct sf_pair p;
 	char *out = NULL;
 
 	b.seed = 12;
 	b.scale = 1.2;
 	b.plan_iterations = 5000;
-	make_pair(&p, &a, &b);
-	ck_assert_int_eq(compare(&p, NULL, &out), 0);
+	sf_make_pair(&p, &a, &b);
+	ck_assert_int_eq(sf_compare(&p, NULL, &out), 0);
 	ck_assert_msg(tu_contains(out, "the machine itself moved by +"), "%s", out);
 	ck_assert_msg(tu_contains(out, "plan: A and B measured 10 cells with different"), "%s",
 		      out);
@@ -269,7 +234,7 @@ START_TEST(header_sentinel_and_plan)
 	snprintf(path, sizeof(path), "%s/plan.csv", p.b);
 	sf_write_file(path, "family,mechanism,variant,mode,ipc,placement,fd_type,nfds,active,"
 			    "period_ns,timers,timer_slack_ns,sched,load,iterations\n");
-	ck_assert_int_eq(compare(&p, NULL, &out), 0);
+	ck_assert_int_eq(sf_compare(&p, NULL, &out), 0);
 	ck_assert_msg(tu_contains(out, "plan unknown (no compared cell found"), "%s", out);
 	free(out);
 	tu_rmtree(p.out);
@@ -280,9 +245,9 @@ START_TEST(header_sentinel_and_plan)
 	ck_assert_int_eq(unlink(path), 0);
 	snprintf(path, sizeof(path), "%s/sentinel.csv", p.a);
 	ck_assert_int_eq(unlink(path), 0);
-	ck_assert_int_eq(compare(&p, NULL, &out), 0);
+	ck_assert_int_eq(sf_compare(&p, NULL, &out), 0);
 	ck_assert_msg(tu_contains(out, "plan unknown (no plan.csv in A)"), "%s", out);
-	ck_assert_msg(tu_contains(out, "sentinel: not recorded in A"), "%s", out);
+	ck_assert_msg(tu_contains(out, "sentinel same-cpu: not recorded in A"), "%s", out);
 	free(out);
 	tu_rmtree(p.tmp);
 }

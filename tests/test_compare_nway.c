@@ -36,19 +36,8 @@ static void make_trio(struct trio *t, const struct sf_run *specs)
 /* compare RUN1 RUN2 RUN3 --out OUT plus extra args; its exit status. */
 static int compare3(const struct trio *t, const char *const *extra, char **out)
 {
-	const char *args[16] = { "compare", t->run[0], t->run[1], t->run[2], "--out", t->out };
-	size_t n = 6;
-
-	for (size_t i = 0; extra && extra[i] && n < 15; i++)
-		args[n++] = extra[i];
-	args[n] = NULL;
-	struct evb_spawn_result res = tu_run("evbench", args, 60);
-
-	ck_assert_msg(res.end == EVB_SPAWN_EXITED, "compare died: %s", tu_stderr());
-	if (out)
-		*out = strdup(res.out);
-	evb_spawn_result_free(&res);
-	return res.exit_status;
+	return sf_compare_dirs((const char *const[]){ t->run[0], t->run[1], t->run[2], NULL },
+			       t->out, extra, out);
 }
 
 /* Records of run r (2 or 3) with this verdict. */

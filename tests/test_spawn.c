@@ -59,6 +59,19 @@ START_TEST(hang_times_out_and_group_dies)
 }
 END_TEST
 
+/* A child that closes its output has not ended: the deadline still holds. */
+START_TEST(closed_output_still_times_out)
+{
+	char *argv[] = { fake, "--mechanism", "closehang", NULL };
+	struct evb_spawn_result res;
+
+	ck_assert_int_eq(run(argv, 0.3, &res), 0);
+	ck_assert_int_eq(res.end, EVB_SPAWN_TIMEOUT);
+	ck_assert_str_eq(res.last_err, "fake driver: closehang");
+	evb_spawn_result_free(&res);
+}
+END_TEST
+
 START_TEST(crash_is_reported)
 {
 	char *argv[] = { fake, "--mechanism", "crash", NULL };
@@ -94,10 +107,12 @@ START_TEST(missing_program_is_an_error)
 }
 END_TEST
 
-START_TEST(cancel_fd_stops_the_child)
+/* A cancel fd readable from the start: the child is killed, whether it
+ * keeps its output open (hang) or closed it (closehang). */
+static void cancel_ends(const char *mechanism)
 {
 	int fds[2];
-	char *argv[] = { fake, "--mechanism", "hang", NULL };
+	char *argv[] = { fake, "--mechanism", (char *)mechanism, NULL };
 	struct evb_spawn_result res;
 	struct evb_spawn_opts opts = { .timeout_ns = 0, .cancel_fd = -1 };
 
@@ -110,6 +125,12 @@ START_TEST(cancel_fd_stops_the_child)
 	close(fds[1]);
 	evb_spawn_result_free(&res);
 }
+
+START_TEST(cancel_fd_stops_the_child)
+{
+	cancel_ends("hang");
+	cancel_ends("closehang");
+}
 END_TEST
 
 int main(void)
@@ -119,6 +140,7 @@ int main(void)
 
 	snprintf(fake, sizeof(fake), "%s/fake_driver", EVB_FAKE_DIR);
 	tcase_add_test(tc, hang_times_out_and_group_dies);
+	tcase_add_test(tc, closed_output_still_times_out);
 	tcase_add_test(tc, crash_is_reported);
 	tcase_add_test(tc, output_and_status_are_collected);
 	tcase_add_test(tc, missing_program_is_an_error);

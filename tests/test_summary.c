@@ -141,14 +141,15 @@ START_TEST(known_intervals_and_precision)
 	ck_assert_msg(tu_contains(tu_stderr(), "3 of 29 rows not ok"), "%s", tu_stderr());
 	load_summary(dir, &t);
 	ck_assert_uint_eq(t.nrows, 5);
-	/* n = 9: [x(2), x(8)] covers 1 - 2 P(Bin(9, 1/2) <= 1) = 1 - 20/512. */
+	/* A run up to 9 looks at 7 ([min, max]) and 9 ([x(2), x(8)]): both
+	 * cover with 1 - 8/512 - 14/512 (without a target, below: 1 - 20/512). */
 	ck_assert_str_eq(cell(&t, "1", "status"), "partial");
 	ck_assert_str_eq(cell(&t, "1", "reps_not_ok"), "2");
 	ck_assert_str_eq(cell(&t, "1", "reason"), "boom 9");
 	ck_assert_double_eq(cell_num(&t, "1", "p50_median"), 104);
 	ck_assert_double_eq(cell_num(&t, "1", "p50_ci_lo"), 101);
 	ck_assert_double_eq(cell_num(&t, "1", "p50_ci_hi"), 107);
-	ck_assert_double_eq_tol(cell_num(&t, "1", "ci_level"), 1.0 - 20.0 / 512.0, 1e-9);
+	ck_assert_double_eq_tol(cell_num(&t, "1", "ci_level"), 1.0 - 22.0 / 512.0, 1e-9);
 	ck_assert_str_eq(cell(&t, "1", "figure"), "p50");
 	ck_assert_double_eq_tol(cell_num(&t, "1", "halfwidth_pct"), 300.0 / 104.0, 1e-6);
 	ck_assert_str_eq(cell(&t, "1", "precision"), "met");
@@ -161,10 +162,12 @@ START_TEST(known_intervals_and_precision)
 	ck_assert_str_eq(cell(&t, "2", "low_reps"), "4");
 	ck_assert_str_eq(cell(&t, "2", "high_reps"), "6");
 	ck_assert_str_eq(cell(&t, "2", "precision"), "bimodal");
-	/* Throughput: the headline is ops_per_s; n = 5 reaches 93.75% only. */
+	/* Throughput: the headline is ops_per_s.  5 is no look: stopping there
+	 * counts as one more, [min, max] missing with 2/32. */
 	ck_assert_str_eq(cell(&t, "3", "figure"), "ops_per_s");
 	ck_assert_double_eq(cell_num(&t, "3", "ops_per_s_median"), 1000);
-	ck_assert_double_eq_tol(cell_num(&t, "3", "ci_level"), 0.9375, 1e-12);
+	ck_assert_double_eq_tol(cell_num(&t, "3", "ci_level"), 1.0 - 22.0 / 512.0 - 1.0 / 16.0,
+				1e-9);
 	ck_assert_double_eq_tol(cell_num(&t, "3", "halfwidth_pct"), 1.0, 1e-9);
 	ck_assert_str_eq(cell(&t, "3", "precision"), "met");
 	ck_assert_str_eq(cell(&t, "4", "status"), "skipped");
@@ -180,6 +183,9 @@ START_TEST(known_intervals_and_precision)
 	ck_assert_int_eq(summarize(dir), 0);
 	load_summary(dir, &t);
 	ck_assert_str_eq(cell(&t, "1", "precision"), "no target");
+	/* a fixed n: the 95% interval at n, 1 - 2 P(Bin(9, 1/2) <= 1) and 93.75% at 5 */
+	ck_assert_double_eq_tol(cell_num(&t, "1", "ci_level"), 1.0 - 20.0 / 512.0, 1e-9);
+	ck_assert_double_eq_tol(cell_num(&t, "3", "ci_level"), 0.9375, 1e-12);
 	ck_assert_str_eq(cell(&t, "2", "bimodal"), "1");
 	evb_table_free(&t);
 	tu_rmtree(dir);
