@@ -8,11 +8,14 @@
 # console.log and the data channel (data.b64) each stop the VM past this.
 vm_cap_bytes=$((64 * 1024 * 1024))
 
-# The name of the first of $1's console.log and data.b64 past vm_cap_bytes.
+# The name of the first of $1's console.log and data.b64 (or of the files
+# named after $1) past vm_cap_bytes.
 over_cap() {
-	local f size
-	for f in console.log data.b64; do
-		size=$(stat -c %s "$1/$f" 2>/dev/null) || continue
+	local work=$1 f size
+	shift
+	[ $# -gt 0 ] || set -- console.log data.b64
+	for f in "$@"; do
+		size=$(stat -c %s "$work/$f" 2>/dev/null) || continue
 		if [ "$size" -gt "$vm_cap_bytes" ]; then
 			echo "$f"
 			return 0
@@ -73,8 +76,8 @@ failure_reason() {
 # The guest's run directory from $1/data.b64 into $2 (new): 0, or 1 with
 # the reason on stdout (nothing is left at $2 then).
 receive_run_dir() {
-	local work=$1 dir=$2 over why
-	if over=$(over_cap "$work") && [ "$over" = data.b64 ]; then
+	local work=$1 dir=$2 why
+	if over_cap "$work" data.b64 >/dev/null; then
 		over_cap_reason data.b64
 		return 1
 	fi

@@ -5,7 +5,8 @@
 #     damaged run directory saying which, nothing written outside it
 #   - a guest console with escape sequences: shown and recorded without them;
 #     a kernel name with a comma: quoted in env.csv
-#   - console.log past 64 MiB: the VM stopped, a named reason
+#   - console.log past 64 MiB: the VM stopped; a data channel past it: not
+#     read; each with a named reason
 #   - SIGHUP and SIGKILL of evbench vm: no qemu left (and, after SIGHUP, no
 #     temporary files)
 #   - a cache of another user, or writable by others: refused
@@ -27,7 +28,7 @@ command -v python3 >/dev/null || skip "python3 is needed to write hostile archiv
 mkdir -p "$tmp/fakebin" "$tmp/tmpdir"
 cat >"$tmp/fakebin/qemu-system-x86_64" <<'EOF'
 #!/bin/bash
-# plays the guest: FAKE_QEMU_MODE hang | panic | flood | archive
+# plays the guest: FAKE_QEMU_MODE hang | panic | flood | bigdata | archive
 console= data=
 while [ $# -gt 0 ]; do
 	case $1 in -serial) [ -z "$console" ] && console=${2#file:} || data=${2#file:}; shift ;; esac
@@ -39,6 +40,10 @@ case $FAKE_QEMU_MODE in
 hang) exec sleep 300 ;;
 panic) printf 'Kernel panic - not syncing: \033]0;owned\007\033[2J, "boom"\r\n' >>"$console" ;;
 flood) head -c $((65 * 1024 * 1024)) /dev/zero >>"$console"; exec sleep 300 ;;
+bigdata)
+	echo "EVB-VM: userspace up" >>"$console"
+	{ echo EVB-DATA-BEGIN; head -c $((65 * 1024 * 1024)) /dev/zero | tr '\0' A; echo
+	  echo EVB-DATA-END; } >>"$data" ;;
 archive)
 	echo "EVB-VM: userspace up" >>"$console"
 	{ echo EVB-DATA-BEGIN; base64 <"$FAKE_QEMU_ARCHIVE"; echo EVB-DATA-END; } >>"$data" ;;
@@ -122,6 +127,11 @@ grep -q "the guest's console passed 64 MiB" "$tmp/flood.log" ||
 	fail "console flood: no named error: $(tail -n3 "$tmp/flood.log")"
 size=$(stat -c %s "$tmp"/out-flood/*-failed/vm-console.log 2>/dev/null || echo none)
 [ "$size" = $((64 * 1024 * 1024)) ] || fail "console flood: vm-console.log is $size bytes"
+
+# ... and a data channel past 64 MiB is not read.
+FAKE_QEMU_MODE=bigdata vm --kernel "$image" --out "$tmp/out-bigdata" >"$tmp/bigdata.log" 2>&1
+grep -Eq "(FAILED|DAMAGED): .*the guest's data channel passed 64 MiB" "$tmp/bigdata.log" ||
+	fail "data flood: no named error: $(tail -n3 "$tmp/bigdata.log")"
 
 # SIGHUP (a closed terminal) and SIGKILL of evbench vm: its qemu goes too.
 for sig in HUP KILL; do
