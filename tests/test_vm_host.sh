@@ -143,7 +143,7 @@ for sig in HUP KILL; do
 	qemu=$(cat "$FAKE_QEMU_PIDFILE" 2>/dev/null)
 	[ -n "$qemu" ] || { fail "$sig: the fake qemu did not start: $(cat "$tmp/$sig.log")"; kill -KILL $vm_pid; continue; }
 	kill -"$sig" $vm_pid
-	wait $vm_pid
+	wait $vm_pid 2>/dev/null
 	for _ in $(seq 50); do kill -0 "$qemu" 2>/dev/null || break; sleep 0.1; done
 	if kill -0 "$qemu" 2>/dev/null; then
 		fail "SIG$sig: qemu (pid $qemu) outlived evbench vm"
