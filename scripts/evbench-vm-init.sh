@@ -8,6 +8,7 @@
 /bin/busybox --install -s /bin
 # evbench is the bundle's run script (it finds its drivers and plots itself)
 export PATH=/bin:/evb/bundle HOME=/tmp
+. /evb/bundle/scripts/evbench-safe.sh      # evb_csv_field
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
@@ -58,9 +59,9 @@ echo "EVB-VM: evbench run exited $rc"
 env_csv=/run/R/env.csv
 if [ -f "$env_csv" ]; then
 	while IFS='=' read -r key value; do
-		echo "$key,$value" >>"$env_csv"
+		echo "$key,$(evb_csv_field "$value")" >>"$env_csv"
 	done </evb/vm.env
-	echo "vm_guest_kernel,$(uname -r)" >>"$env_csv"
+	echo "vm_guest_kernel,$(evb_csv_field "$(uname -r)")" >>"$env_csv"
 	echo "vm_nr_open,$(cat /proc/sys/fs/nr_open)" >>"$env_csv"
 	echo "vm_somaxconn,$(cat /proc/sys/net/core/somaxconn)" >>"$env_csv"
 	echo "vm_epoll_max_user_watches,$(cat /proc/sys/fs/epoll/max_user_watches)" >>"$env_csv"

@@ -8,7 +8,9 @@
 # or host), build the initramfs (cached by content), boot it under qemu,
 # let its /init run `evbench run`, and take the run directory back from the
 # VM's second serial port (a gzip'd tar, base64, between markers).  A kernel
-# that does not boot, panics or times out leaves a failed run directory.
+# that does not boot, panics or times out leaves a failed run directory; one
+# whose archive holds anything but files and directories, a damaged one.
+# Every exit removes its temporary files and stops its qemu.
 set -uo pipefail
 
 prog="evbench vm"
@@ -58,8 +60,25 @@ need_packages() {
 
 file_is_static() { ! ldd "$1" >/dev/null 2>&1; }
 
-# kernel_from_package and resolve_kernel: a kernel argument to an image.
-. "$scripts_dir/evbench-vm-kernel.sh" || { echo "$prog: cannot read $scripts_dir/evbench-vm-kernel.sh" >&2; exit 1; }
+# A kernel's name as one word of a directory name.
+dir_word() { printf '%s' "$1" | LC_ALL=C tr -c 'A-Za-z0-9._+-' '_'; }
+
+# evb_untar, evb_csv_field, evb_printable; the cache and a kernel argument
+# to an image; what comes back from the guest.
+for f in evbench-safe.sh evbench-vm-kernel.sh evbench-vm-back.sh; do
+	. "$scripts_dir/$f" || { echo "$prog: cannot read $scripts_dir/$f" >&2; exit 1; }
+done
+
+# Every temporary file of this run is under tmp_root, or in the cache with
+# .part-$$- in its name; the EXIT trap removes them and stops qemu (which
+# also dies with this script when setpriv can give it a parent-death signal).
+qemu_pid=
+tmp_root=$(mktemp -d "${TMPDIR:-/tmp}/evbench-vm.XXXXXX") || { say "mktemp failed"; exit 1; }
+cleanup() {
+	[ -n "$qemu_pid" ] && kill -KILL "$qemu_pid" 2>/dev/null
+	rm -rf "$tmp_root" "$cache"/initramfs/*.part-$$-* "$cache"/kernels/.part-$$-*
+}
+trap cleanup EXIT
 
 # The initramfs: busybox, the bundle of evbench (`evbench bundle --dir`: its
 # drivers, the libraries ldd names with their loader, the plots) at
@@ -74,13 +93,12 @@ build_initramfs() {
 	hash=$( { cat "${files[@]}" /bin/busybox "$scripts_dir"/*.sh "$plots_dir"/*.gp;
 		  for f in "${files[@]}"; do ldd "$f" 2>/dev/null; done; } | sha256sum | cut -c1-16)
 	image="$cache/initramfs/$hash.cpio.gz"
-	if [ -s "$image" ]; then
+	if [ -s "$image" ] && [ -O "$image" ]; then
 		touch "$image"      # its use, for prune_initramfs
 		echo "$image"
 		return 0
 	fi
-	mkdir -p "$cache/initramfs" || return 1
-	stage=$(mktemp -d) || return 1
+	stage=$(mktemp -d "$tmp_root/stage.XXXXXX") || return 1
 	mkdir -p "$stage"/{bin,evb,proc,sys,dev,tmp,run}
 	cp /bin/busybox "$stage/bin/busybox"
 	if ! sh "$scripts_dir/bundle.sh" "$bin_dir" "$plots_dir" dir \
@@ -93,7 +111,7 @@ build_initramfs() {
 	# Built beside its final name and renamed: a concurrent build never
 	# sees half an archive.
 	local part rc
-	part=$(mktemp "$image.XXXXXX") || return 1
+	part=$(mktemp "$image.part-$$-XXXXXX") || return 1
 	(cd "$stage" && find . | /bin/busybox cpio -o -H newc 2>/dev/null | gzip -1) \
 		>"$part" && mv "$part" "$image"
 	rc=$?
@@ -157,30 +175,32 @@ build_run_cpio() {
 	(cd "$stage" && find evb | /bin/busybox cpio -o -H newc 2>/dev/null | gzip -1)
 }
 
-qemu_pid=
 interrupted=0
 on_signal() {
 	interrupted=1
 	[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null
 }
-trap on_signal INT TERM
+trap on_signal INT TERM HUP
 
 # The guest's newest progress line ("[k/N] m:ss elapsed, ETA ...") from its
 # console, where evbench run writes them separated by carriage returns.
 guest_progress() {
-	tr '\r' '\n' <"$1/console.log" | grep -oE '\[ *[0-9]+/[0-9]+\] [^[]*' | tail -n1
+	tr '\r' '\n' <"$1/console.log" | grep -aoE '\[ *[0-9]+/[0-9]+\] [^[]*' | tail -n1 |
+		evb_printable
 }
 
 # Boots $1 (image) with $2 (initramfs) under accel $3, logs in $4; returns
 # 0 when qemu ended by itself, 3 when the boot made no progress (kvm only),
-# 4 on timeout, 5 when interrupted.  Every 30 s it says how far the guest's
-# run got.
+# 4 on timeout, 5 when interrupted, 7 when console.log or the data channel
+# passed vm_cap_bytes.  Every 30 s it says how far the guest's run got.
 boot() {
 	local image=$1 initrd=$2 a=$3 work=$4 cpu=max waited=0 shown= progress
+	local deathsig=()
 	[ "$a" = kvm ] && cpu=host
+	command -v setpriv >/dev/null && deathsig=(setpriv --pdeathsig KILL)
 	: >"$work/console.log"
 	: >"$work/data.b64"
-	qemu-system-x86_64 -accel "$a" -cpu "$cpu" -m "$memory" -smp "$cpus" \
+	"${deathsig[@]}" qemu-system-x86_64 -accel "$a" -cpu "$cpu" -m "$memory" -smp "$cpus" \
 		-display none -vga none -nic none -monitor none -no-reboot \
 		-serial "file:$work/console.log" -serial "file:$work/data.b64" \
 		-kernel "$image" -initrd "$initrd" \
@@ -198,6 +218,9 @@ boot() {
 		if [ "$waited" -ge "$timeout" ]; then
 			kill "$qemu_pid" 2>/dev/null; wait "$qemu_pid"; qemu_pid=; return 4
 		fi
+		if over_cap "$work" >/dev/null; then
+			kill "$qemu_pid" 2>/dev/null; wait "$qemu_pid"; qemu_pid=; return 7
+		fi
 		if [ $((waited % 30)) -eq 29 ]; then
 			progress=$(guest_progress "$work")
 			[ -n "$progress" ] && [ "$progress" != "$shown" ] &&
@@ -211,6 +234,7 @@ boot() {
 	qemu_pid=
 	# Ctrl-C reaches qemu too, which may end before the loop sees the flag.
 	[ "$interrupted" = 1 ] && return 5
+	over_cap "$work" console.log >/dev/null && return 7
 	# A kvm qemu that died before any kernel output made no progress either.
 	if [ "$a" = kvm ] && ! grep -q 'Linux version' "$work/console.log"; then
 		return 3
@@ -218,53 +242,15 @@ boot() {
 	return 0
 }
 
-# A run directory for a kernel that gave none back: console log and reason.
-failed_dir() {
-	local dir=$1 label=$2 reason=$3 work=$4 used=$5
-	mkdir -p "$dir" || return 1
-	[ -f "$work/console.log" ] && cp "$work/console.log" "$dir/vm-console.log"
-	[ -s "$work/qemu.log" ] && cp "$work/qemu.log" "$dir/vm-qemu.log"
-	{
-		echo "key,value"
-		echo "kernel_release,$label"
-		echo "run_state,\"failed: $reason\""
-		echo "vm_accel,$used"
-		echo "vm_cpus,$cpus"
-		echo "vm_memory_mb,$memory"
-	} >"$dir/env.csv"
-	if [ -f "$dir/vm-console.log" ]; then
-		say "$label: FAILED: $reason (console log: $dir/vm-console.log)"
-	else
-		say "$label: FAILED: $reason"
-	fi
-}
-
-# Why a boot gave nothing back, from the console.
-failure_reason() {
-	local work=$1 status=$2 line
-	case $status in
-	4) echo "timed out after ${timeout} s (--timeout)"; return ;;
-	5) echo "interrupted: the VM was stopped"; return ;;
-	esac
-	line=$(grep -m1 -E 'Kernel panic|BUG:|Oops' "$work/console.log" | tr -d '\r\n"')
-	if [ -n "$line" ]; then echo "kernel panic: $line"
-	elif ! grep -q 'Linux version' "$work/console.log"; then
-		echo "did not boot (no kernel output on the console; qemu: $(tail -n1 "$work/qemu.log" | tr -d '"'))"
-	elif ! grep -q 'EVB-VM: userspace up' "$work/console.log"; then
-		echo "the kernel booted but did not reach /init (initramfs not unpacked?)"
-	else echo "the VM powered off without sending the run directory back"
-	fi
-}
-
 # One kernel, start to end; sets run_dir when the run directory came back.
 # Runs in the main shell (not a command substitution), so its trap sees Ctrl-C.
 run_kernel() {
 	local k=$1 initrd=$2 image label work used status dir stamp reason
 	stamp=$(date -u +%Y%m%dT%H%M%SZ)
-	work=$(mktemp -d) || return 1
+	work=$(mktemp -d "$tmp_root/work.XXXXXX") || return 1
 	if ! image=$(resolve_kernel "$k"); then
-		label=${k//\//_}
-		failed_dir "$out/$stamp-vm-$label-failed" "$k" "kernel $k not available (see above)" "$work" "$accel"
+		failed_dir "$out/$stamp-vm-$(dir_word "$k")-failed" "$k" \
+			"kernel $k not available (see above)" "$work" "$accel"
 		rm -rf "$work"; return 1
 	fi
 	label=$(basename "$image"); label=${label#vmlinuz-}
@@ -288,14 +274,13 @@ run_kernel() {
 		fi
 		[ $status -eq 3 ] && status=6
 	fi
-	dir="$out/$stamp-vm-$label-$used"
-	if [ $status -eq 0 ] && grep -q '^EVB-DATA-END' "$work/data.b64"; then
-		mkdir -p "$work/back" &&
-		sed -n '/^EVB-DATA-BEGIN/,/^EVB-DATA-END/p' "$work/data.b64" | tr -d '\r' |
-			grep -v '^EVB-DATA-' | base64 -d | tar xzf - -C "$work/back" &&
-		mv "$work/back/R" "$dir" && cp "$work/console.log" "$dir/vm-console.log" || {
-			failed_dir "$dir" "$label" "the run directory came back damaged" "$work" "$used"
-			rm -rf "$work"; return 1; }
+	dir="$out/$stamp-vm-$(dir_word "$label")-$used"
+	if [ $status -eq 0 ] && grep -aq '^EVB-DATA-END' "$work/data.b64"; then
+		if ! reason=$(receive_run_dir "$work" "$dir"); then
+			failed_dir "$dir-damaged" "$label" "the run directory came back damaged: $reason" \
+				"$work" "$used" damaged
+			rm -rf "$work"; return 1
+		fi
 		say "$label: run directory back: $dir"
 		rm -rf "$work"
 		run_dir=$dir
@@ -315,11 +300,13 @@ main() {
 	local initrd own runs=() failed=0 dir k
 	need_packages || return 1
 	[ "$memory" = plan ] && size_memory
-	mkdir -p "$out" "$cache" || { say "cannot create $out or $cache"; return 1; }
+	mkdir -p "$out" || { say "cannot create $out"; return 1; }
+	prepare_cache || return 1
 	initrd=$(build_initramfs) || { say "cannot build the initramfs"; return 1; }
 	say "initramfs: $initrd"
 	# This run's own copy: another evbench vm may prune the cache meanwhile.
-	own=$(mktemp) && cp "$initrd" "$own" || { say "cannot copy $initrd"; return 1; }
+	own=$(mktemp "$tmp_root/initrd.XXXXXX") && cp "$initrd" "$own" ||
+		{ say "cannot copy $initrd"; return 1; }
 	initrd=$own
 	for k in "${kernels[@]}"; do
 		if [ "$interrupted" = 1 ]; then
@@ -347,7 +334,6 @@ main() {
 			say "compare of ${runs[*]} failed"
 		fi
 	fi
-	rm -f "$own"
 	for dir in "${runs[@]}"; do echo "$dir"; done
 	[ "$interrupted" = 1 ] && return 130
 	[ $failed -gt 0 ] && return 1

@@ -35,7 +35,7 @@ if [ ! -e "/boot/vmlinuz-$(uname -r)" ]; then
 	[ $rc -eq 1 ] || fail "--kernel host: exit $rc, expected 1"
 	grep -q "running kernel's image is not available" "$tmp/host.log" ||
 		fail "--kernel host does not say the image is not available: $(cat "$tmp/host.log")"
-	grep -q '^run_state,"failed: kernel host not available' "$tmp"/host/*-vm-host-failed/env.csv ||
+	grep -q '^run_state,"\?failed: kernel host not available' "$tmp"/host/*-vm-host-failed/env.csv ||
 		fail "--kernel host: no failed run directory"
 fi
 
@@ -58,7 +58,7 @@ dir=$(ls -d "$tmp"/short/*-tcg-failed 2>/dev/null | head -n1)
 if [ -z "$dir" ]; then
 	fail "--timeout 2s: no failed run directory: $(cat "$tmp/short.log")"
 else
-	grep -q '^run_state,"failed: timed out after 2 s' "$dir/env.csv" || fail "--timeout 2s: reason: $(cat "$dir/env.csv")"
+	grep -q '^run_state,"\?failed: timed out after 2 s' "$dir/env.csv" || fail "--timeout 2s: reason: $(cat "$dir/env.csv")"
 	[ -f "$dir/vm-console.log" ] || fail "--timeout 2s: no console log"
 fi
 
