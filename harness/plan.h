@@ -85,7 +85,7 @@ void harness_cell_slug(const struct evb_row *axes, char *buf, size_t len);
 /* A driver command line, built from a cell's axes (see the table above). */
 struct harness_argv {
 	char *argv[64];
-	char storage[64][128];
+	char storage[64][1024];     /* an argument: a path (--hist) may be long */
 	int n;
 };
 
