@@ -25,10 +25,10 @@
  *            IORING_SETUP_R_DISABLED, enabled by) the one thread that
  *            submits and reaps: every driver here creates it in that thread.
  *            A reaper that peeks without waiting must ask first, and may
- *            have to ask more than once: since Linux 6.13 one call that
- *            waits for no completion runs at most 20 items of pending work
- *            (the rest wait for the next call), so evb_uring_get_events
- *            asks again while the last call added CQEs.
+ *            have to ask more than once: on recent kernels (measured on
+ *            6.18) one call that waits for no completion runs at most 20
+ *            items of pending work (the rest wait for the next call), so
+ *            evb_uring_get_events asks again while the last call added CQEs.
  */
 #ifndef EVB_URING_H
 #define EVB_URING_H
