@@ -49,7 +49,8 @@
 	M(X, I64, msg_size, "--msg-size", "m", "msg_size=")                   \
 	M(X, I64, work_ns, "--work-ns", "w", "work_ns=")                      \
 	M(X, STR, rate, "--rate", "r", "rate=")                               \
-	M(X, STR, arrival, "--arrival", "", "")
+	M(X, STR, arrival, "--arrival", "", "")                               \
+	M(X, STR, uring_setup, "--uring-setup", "setup-", "uring_setup=")
 
 #define EVB_AXES_CALL(X, kind, name, flag, slug, label) X(kind, name, flag, slug, label)
 #define EVB_AXES(X) EVB_AXES_WITH(EVB_AXES_CALL, X)

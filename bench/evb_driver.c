@@ -11,6 +11,7 @@
 #include "evb_clock.h"
 #include "evb_csv.h"
 #include "evb_driver.h"
+#include "evb_uring.h"
 
 const char evb_driver_common_help[] =
 	"Common options:\n"
@@ -34,6 +35,17 @@ const char evb_driver_common_help[] =
 	"Output: one CSV row on stdout (schema: README, results.csv).\n"
 	"Exit: 0 ok, 1 failed (row status=failed), 2 bad usage, 3 unsupported here\n"
 	"(row status=skipped with the reason).\n";
+
+const char evb_driver_uring_help[] =
+	"io_uring setup (io_uring mechanisms only; the row's uring_setup):\n"
+	"  --uring-setup S      default: the default flags (completion work runs as\n"
+	"                       task work signalled to the ring's thread)\n"
+	"                       coop: IORING_SETUP_COOP_TASKRUN | TASKRUN_FLAG (5.19)\n"
+	"                       defer: IORING_SETUP_SINGLE_ISSUER | DEFER_TASKRUN\n"
+	"                       (6.1): the work runs when the ring's thread reaps\n"
+	"                       (default: default; a kernel without the flags gives\n"
+	"                       a skipped row naming them)\n"
+	"\n";
 
 void evb_driver_opts_init(struct evb_driver_opts *o, const char *prog, const char *family,
 			  const char *const *modes)
@@ -110,6 +122,11 @@ bool evb_driver_common_opt(struct evb_driver_opts *o, int opt, const char *arg,
 		o->timeout_ns = evb_opt_i64(o->prog, "--timeout", arg, EVB_UNIT_TIME, 0,
 					    86400 * EVB_NSEC_PER_SEC);
 		return true;
+	case EVB_OPT_URING_SETUP:
+		o->uring_setup = evb_opt_word(o->prog, "--uring-setup", arg,
+					      evb_uring_setup_names);
+		o->uring_setup_arg = arg;
+		return true;
 	default:
 		return false;
 	}
@@ -162,6 +179,9 @@ void evb_driver_resolve(struct evb_driver_opts *o, const struct evb_mech *const 
 		o->variant = o->variant_arg;
 	}
 	o->mode = evb_opt_word(o->prog, "--mode", o->mode_arg, o->modes);
+	if (o->uring_setup_arg && !o->mech->uring)
+		evb_usage_error(o->prog, "--uring-setup %s: mechanism %s has no io_uring instance",
+				o->uring_setup_arg, o->mech->name);
 }
 
 void evb_driver_parse_done(struct evb_driver_opts *o, int argc, char **argv, bool list,
@@ -206,6 +226,20 @@ int evb_driver_variant_index(const struct evb_driver_opts *o)
 	return index < 0 ? 0 : index;
 }
 
+/* Variant v's traits, and for a mechanism on a ring the setups it takes. */
+static void list_traits(const struct evb_mech *mech, int v)
+{
+	const char *traits = mech->traits && mech->traits[v] ? mech->traits[v] : "";
+	char setups[128] = "", words[320];
+
+	for (int i = 0; mech->uring && evb_uring_setup_names[i]; i++)
+		snprintf(setups + strlen(setups), sizeof(setups) - strlen(setups), "%s%s",
+			 i ? "," : "uring_setup=", evb_uring_setup_names[i]);
+	snprintf(words, sizeof(words), "%s%s%s", traits, traits[0] && setups[0] ? " " : "",
+		 setups);
+	evb_csv_field(stdout, words);
+}
+
 void evb_driver_list(const struct evb_mech *const *registry, size_t nmechs,
 		     evb_probe_fn probe)
 {
@@ -227,7 +261,7 @@ void evb_driver_list(const struct evb_mech *const *registry, size_t nmechs,
 			putchar(',');
 			evb_csv_field(stdout, mech->summary);
 			putchar(',');
-			evb_csv_field(stdout, mech->traits && mech->traits[v] ? mech->traits[v] : "");
+			list_traits(mech, v);
 			putchar('\n');
 		}
 	}
@@ -245,6 +279,8 @@ void evb_driver_row_init(const struct evb_driver_opts *o, struct evb_row *row)
 	if (o->has_ipc)
 		evb_row_set(row, ipc, evb_ipc_names[o->ipc]);
 	evb_row_set(row, placement, evb_placement_names[o->placement]);
+	if (o->mech->uring)
+		evb_row_set(row, uring_setup, evb_uring_setup_names[o->uring_setup]);
 	evb_row_set(row, status, EVB_STATUS_OK);
 	row->rep = o->rep;
 	row->clock_overhead_ns = evb_clock_overhead_ns();

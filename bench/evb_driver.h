@@ -50,6 +50,12 @@ struct evb_mech {
 	 * reads it instead of naming mechanisms.  NULL: nothing to say.
 	 */
 	const char *const *traits;
+	/*
+	 * It runs on an io_uring instance (evb_uring.h): it takes
+	 * --uring-setup, its rows carry the uring_setup axis, and --list adds
+	 * "uring_setup=default,coop,defer" to each variant's traits.
+	 */
+	bool uring;
 };
 
 /* Parsed common options; read-only after parsing. */
@@ -69,11 +75,13 @@ struct evb_driver_opts {
 	const char *run_id;
 	int64_t rep;
 	bool has_ipc;                   /* the family has an ipc axis (default) */
+	int uring_setup;                /* enum evb_uring_setup, for a mech->uring */
 	int64_t timeout_ns;             /* watchdog deadline for the run; 0: none */
 	/* what the command line said, before resolution */
 	const char *mech_arg;
 	const char *variant_arg;
 	const char *mode_arg;
+	const char *uring_setup_arg;
 };
 
 /* Long options every driver takes; ids start at EVB_OPT_COMMON. */
@@ -93,6 +101,7 @@ enum {
 	EVB_OPT_REP,
 	EVB_OPT_HELP,
 	EVB_OPT_TIMEOUT,
+	EVB_OPT_URING_SETUP,            /* only in drivers with io_uring mechanisms */
 	EVB_OPT_FAMILY = 0x200,         /* first id for a driver's own options */
 };
 
@@ -114,6 +123,16 @@ enum {
 
 /* Help text for the common options, for each driver's --help. */
 extern const char evb_driver_common_help[];
+
+/*
+ * --uring-setup, for the long options of a driver with io_uring mechanisms
+ * (evb-mux, evb-serve, evb-timer), and its help text.  A value other than
+ * default, coop or defer exits 2, as does the option given to a mechanism
+ * without a ring.
+ */
+#define EVB_DRIVER_URING_OPTION \
+	{ "uring-setup", required_argument, NULL, EVB_OPT_URING_SETUP }
+extern const char evb_driver_uring_help[];
 
 /* Defaults: thread, cross-cpu, 10000 iterations, 1000 warmup, rep 1. */
 void evb_driver_opts_init(struct evb_driver_opts *o, const char *prog, const char *family,

@@ -25,6 +25,10 @@
  *                                          "1" or "1+0" (A+B); "" when free
  *   connections, depth, msg_size, work_ns,  axes of the serve family
  *   rate, arrival
+ *   uring_setup                            axis of the io_uring mechanisms
+ *                                          (serve, mux, timer): default, coop
+ *                                          or defer (evb_uring.h); empty for
+ *                                          every other mechanism
  *   offered_per_s                          serve: the request rate the load
  *                                          generator scheduled (open loop)
  *   server_cpu_ns, client_cpu_ns           serve: CPU of the whole server

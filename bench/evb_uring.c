@@ -12,6 +12,25 @@
 #include "evb_sys.h"
 #include "evb_uring.h"
 
+const char *const evb_uring_setup_names[] = {
+	[EVB_URING_SETUP_DEFAULT] = "default",
+	[EVB_URING_SETUP_COOP] = "coop",
+	[EVB_URING_SETUP_DEFER] = "defer",
+	NULL,
+};
+
+unsigned evb_uring_setup_needs(enum evb_uring_setup setup)
+{
+	switch (setup) {
+	case EVB_URING_SETUP_COOP:
+		return EVB_URING_COOP_TASKRUN;
+	case EVB_URING_SETUP_DEFER:
+		return EVB_URING_SINGLE_ISSUER | EVB_URING_DEFER_TASKRUN;
+	default:
+		return 0;
+	}
+}
+
 #if EVB_HAVE_LIBURING
 
 #define SQ_MAX 4096u
@@ -29,16 +48,50 @@ static unsigned pow2_at_least(int64_t n, unsigned max)
 	return p;
 }
 
-int evb_uring_init(struct io_uring *ring, int64_t nfds, int64_t maxevents)
+/* The setup's flags (evb_uring.h). */
+static unsigned setup_flags(enum evb_uring_setup setup)
+{
+	switch (setup) {
+	case EVB_URING_SETUP_COOP:
+		return IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
+	case EVB_URING_SETUP_DEFER:
+		return IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
+	default:
+		return 0;
+	}
+}
+
+int evb_uring_init(struct io_uring *ring, int64_t nfds, int64_t maxevents,
+		   enum evb_uring_setup setup)
 {
 	unsigned sq = pow2_at_least(maxevents, SQ_MAX);
 	struct io_uring_params params = {
-		.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP,
+		.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP | setup_flags(setup),
 		/* the kernel wants at least as many CQ entries as SQ entries */
 		.cq_entries = pow2_at_least(2 * nfds > sq ? 2 * nfds : sq, CQ_MAX),
 	};
 
 	return io_uring_queue_init_params(sq, ring, &params);
+}
+
+int evb_uring_get_events(struct io_uring *ring, unsigned want)
+{
+	int calls = 0;
+
+	for (;;) {
+		unsigned before = io_uring_cq_ready(ring);
+		int ret = io_uring_submit_and_get_events(ring);
+
+		if (ret < 0)
+			return ret;
+		calls++;
+		/* default, coop: the enter ran every pending item */
+		if (!(ring->flags & IORING_SETUP_DEFER_TASKRUN))
+			return calls;
+		/* defer: a call that added nothing found no work left */
+		if (io_uring_cq_ready(ring) == before || io_uring_cq_ready(ring) >= want)
+			return calls;
+	}
 }
 
 int evb_uring_buf_ring_setup(struct io_uring *ring, unsigned entries, int bgid,
@@ -114,7 +167,7 @@ static int probe_poll_multi(char *reason, size_t len)
 	struct __kernel_timespec ts = { .tv_sec = 1 };
 	int efd, ret;
 
-	ret = evb_uring_init(&ring, 8, 8);
+	ret = evb_uring_init(&ring, 8, 8, EVB_URING_SETUP_DEFAULT);
 	if (ret)
 		return ret;
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -152,7 +205,7 @@ static int probe_recv_multi(unsigned features, char *reason, size_t len)
 	struct __kernel_timespec ts = { .tv_sec = 1 };
 	int sv[2], ret;
 
-	ret = evb_uring_init(&ring, 8, 8);
+	ret = evb_uring_init(&ring, 8, 8, EVB_URING_SETUP_DEFAULT);
 	if (ret)
 		return ret;
 	ret = evb_uring_buf_ring_setup(&ring, PROBE_BUFS, PROBE_BGID, &br);
@@ -197,10 +250,52 @@ exit_ring:
 	return ret < 0 ? ret : 0;
 }
 
+/*
+ * Does the kernel take each setup flag `features` names?  A ring made with
+ * it: an unknown flag is -EINVAL.  Each flag with what it needs (TASKRUN_FLAG
+ * needs COOP_TASKRUN, DEFER_TASKRUN SINGLE_ISSUER), in the order of the
+ * kernels that brought them.
+ */
+static int probe_setup_flags(unsigned features, char *reason, size_t len)
+{
+	static const struct {
+		unsigned feature, flags;
+		const char *name, *version;
+	} flags[] = {
+		{ EVB_URING_COOP_TASKRUN, IORING_SETUP_COOP_TASKRUN,
+		  "IORING_SETUP_COOP_TASKRUN", "5.19" },
+		{ EVB_URING_COOP_TASKRUN, IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG,
+		  "IORING_SETUP_TASKRUN_FLAG", "5.19" },
+		{ EVB_URING_SINGLE_ISSUER | EVB_URING_DEFER_TASKRUN, IORING_SETUP_SINGLE_ISSUER,
+		  "IORING_SETUP_SINGLE_ISSUER", "6.0" },
+		{ EVB_URING_DEFER_TASKRUN, IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
+		  "IORING_SETUP_DEFER_TASKRUN", "6.1" },
+	};
+
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		struct io_uring_params params = { .flags = flags[i].flags };
+		struct io_uring ring;
+		int ret;
+
+		if (!(features & flags[i].feature))
+			continue;
+		ret = io_uring_queue_init_params(8, &ring, &params);
+		if (ret == -EINVAL)
+			return missing(reason, len, flags[i].name, flags[i].version, EINVAL);
+		if (ret)
+			return ret;
+		io_uring_queue_exit(&ring);
+	}
+	return 0;
+}
+
 /* Each feature's probe, in the order of the kernels that brought them. */
 static int probe_features(unsigned features, char *reason, size_t len)
 {
-	int ret = probe_opcodes(features, reason, len);
+	int ret = probe_setup_flags(features, reason, len);
+
+	if (!ret)
+		ret = probe_opcodes(features, reason, len);
 
 	if (!ret && (features & EVB_URING_POLL_MULTI))
 		ret = probe_poll_multi(reason, len);
@@ -221,7 +316,7 @@ int evb_uring_supported(unsigned features, char *reason, size_t len)
 		snprintf(reason, len, "io_uring disabled (kernel.io_uring_disabled=2)");
 		return -ENOTSUP;
 	}
-	ret = evb_uring_init(&ring, 8, 8);
+	ret = evb_uring_init(&ring, 8, 8, EVB_URING_SETUP_DEFAULT);
 	if (ret) {
 		snprintf(reason, len, "io_uring_queue_init: %s%s", strerror(-ret),
 			 disabled ? " (kernel.io_uring_disabled=1)" : "");

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,15 @@ double harness_num(const struct evb_table *t, size_t row, const char *col)
 const char *harness_str(const struct evb_table *t, size_t row, const char *col)
 {
 	return evb_table_get(t, row, evb_table_col(t, col));
+}
+
+void harness_mech_label(const struct evb_table *t, size_t row, char *buf, size_t len)
+{
+	const char *v = harness_str(t, row, "variant"), *setup = harness_str(t, row, "uring_setup");
+	bool shown = setup[0] && strcmp(setup, "default");
+
+	snprintf(buf, len, "%s%s%s%s%s", harness_str(t, row, "mechanism"), v[0] ? "/" : "", v,
+		 shown ? "/" : "", shown ? setup : "");
 }
 
 /* Operations of a row, for the per-op figures: delivered, else samples. */

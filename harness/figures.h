@@ -100,6 +100,12 @@ double harness_num(const struct evb_table *t, size_t row, const char *col);
 /* A string column of a table row; "" when absent. */
 const char *harness_str(const struct evb_table *t, size_t row, const char *col);
 /*
+ * A row's mechanism as figures and tables name it: "epoll/lt",
+ * "io_uring/multishot", and an io_uring setup other than the default after
+ * it ("io_uring/multishot/defer").  No spaces (gnuplot titles).
+ */
+void harness_mech_label(const struct evb_table *t, size_t row, char *buf, size_t len);
+/*
  * A figure of one results.csv row: a column, or a per-operation figure
  * derived from the row (cpu_ns_per_op: the driver's user + system CPU,
  * machine_cpu_ns_per_op: machine_cpu_ns; per delivered, else per sample;

@@ -60,7 +60,8 @@ static void row_label(const struct evb_table *s, size_t r, char *label, size_t l
 		if (!strcmp(harness_str(s, r, "mode"), "scan") && !strcmp(mech, rearm_timed[i][0]) &&
 		    !strcmp(variant, rearm_timed[i][1]))
 			mark = "*";
-	snprintf(label, len, "%s%s%s%s", mech, variant[0] ? "/" : "", variant, mark);
+	harness_mech_label(s, r, label, len);
+	snprintf(label + strlen(label), len - strlen(label), "%s", mark);
 }
 
 /* The active count a sweep figure wants at nfds. */

@@ -29,20 +29,13 @@ static bool is_serve(const struct evb_table *s, size_t r, const char *mode)
 	       !strcmp(harness_str(s, r, "mode"), mode);
 }
 
-static void row_label(const struct evb_table *s, size_t r, char *buf, size_t len)
-{
-	const char *v = harness_str(s, r, "variant");
-
-	snprintf(buf, len, "%s%s%s", harness_str(s, r, "mechanism"), v[0] ? "/" : "", v);
-}
-
 /* Add r's label to labels (first-seen order); its index, or -1 when full. */
 static int label_index(const struct evb_table *s, size_t r, char labels[][80], size_t *n)
 {
 	char label[80];
 	size_t i = 0;
 
-	row_label(s, r, label, sizeof(label));
+	harness_mech_label(s, r, label, sizeof(label));
 	while (i < *n && strcmp(labels[i], label))
 		i++;
 	if (i == *n) {
@@ -96,7 +89,7 @@ static long seed_cell(const struct evb_table *s, const char *label, double c)
 		    harness_num(s, r, "connections") != c ||
 		    harness_num(s, r, "active") * 10 != c)
 			continue;
-		row_label(s, r, this_label, sizeof(this_label));
+		harness_mech_label(s, r, this_label, sizeof(this_label));
 		if (!strcmp(this_label, label))
 			return (long)r;
 	}
@@ -114,7 +107,7 @@ static int connections_figure(const struct harness_figctx *ctx)
 	for (size_t r = 0; r < s->nrows; r++) {
 		char label[80];
 
-		row_label(s, r, label, sizeof(label));
+		harness_mech_label(s, r, label, sizeof(label));
 		for (size_t k = 0; k < 3; k++)
 			if (seed_cell(s, label, conns[k]) == (long)r &&
 			    isfinite(harness_num(s, r, "p50_median")))
@@ -177,7 +170,7 @@ static int saturation_figure(const struct harness_figctx *ctx)
 
 			if (!is_serve(s, r, "open") || !strchr(harness_str(s, r, "rate"), '%'))
 				continue;
-			row_label(s, r, label, sizeof(label));
+			harness_mech_label(s, r, label, sizeof(label));
 			if (strcmp(label, labels[i]) || !isfinite(harness_num(s, r, "ops_per_s_median")))
 				continue;
 			fprintf(out, "%.6g", harness_num(s, r, "ops_per_s_median"));
@@ -204,7 +197,7 @@ static long closed_cell(const struct evb_table *s, const char *label, double m)
 		    harness_num(s, r, "active") != 100 || harness_num(s, r, "msg_size") != m ||
 		    strcmp(harness_str(s, r, "placement"), "cross-cpu"))
 			continue;
-		row_label(s, r, this_label, sizeof(this_label));
+		harness_mech_label(s, r, this_label, sizeof(this_label));
 		if (!strcmp(this_label, label))
 			return (long)r;
 	}

@@ -41,14 +41,6 @@ struct cell_query {
 	int64_t timers;             /* EVB_NA: empty or 1 (one timer) */
 };
 
-static void row_label(const struct evb_table *s, size_t r, char *label, size_t len)
-{
-	const char *variant = harness_str(s, r, "variant");
-
-	snprintf(label, len, "%s%s%s", harness_str(s, r, "mechanism"), variant[0] ? "/" : "",
-		 variant);
-}
-
 static bool is_timer_row(const struct evb_table *s, size_t r)
 {
 	return strcmp(harness_str(s, r, "family"), "timer") == 0;
@@ -74,7 +66,7 @@ static bool matches(const struct evb_table *s, size_t r, const struct cell_query
 
 	if (!is_timer_row(s, r))
 		return false;
-	row_label(s, r, label, sizeof(label));
+	harness_mech_label(s, r, label, sizeof(label));
 	if (q->label && strcmp(label, q->label) != 0)
 		return false;
 	if (col_i64(s, r, "period_ns") != q->period_ns ||
@@ -114,7 +106,7 @@ static size_t collect_labels(const struct evb_table *s, char labels[][LABEL_LEN]
 
 		if (!is_timer_row(s, r))
 			continue;
-		row_label(s, r, label, sizeof(label));
+		harness_mech_label(s, r, label, sizeof(label));
 		while (i < n && strcmp(labels[i], label) != 0)
 			i++;
 		if (i == n && n < max)

@@ -23,6 +23,8 @@
  * needs (20: scan 24, wakeup 30, register 20, as a round is never lost): standard is about 25 s of cells per
  * repetition on a 2-CPU VM (5 reps: ~2 min), quick about 15 s (2 reps),
  * smoke about 3 s.  Presets (seed-table, fd-limits): plan_mux_presets.c.
+ * An io_uring variant's cells run once per setup (plan_uring.h): default
+ * and defer (full: coop too); in smoke default, and defer for multishot.
  */
 #include <errno.h>
 #include <string.h>
@@ -31,6 +33,7 @@
 #include "evb_placement.h"
 #include "plan.h"
 #include "plan_mux.h"
+#include "plan_uring.h"
 #include "family.h"
 
 /* The shared name tables, in their order (evb_placement.h, evb_peer.h). */
@@ -60,6 +63,7 @@ static const struct mux_profile profiles[] = {
 		SWEEP(loop_nfds, smoke_100), .loop_active = 0x2,
 		SWEEP(register_nfds, smoke_100),
 		.budget_ns = 15 * MS, .loop_events = 500,
+		.profile = HARNESS_SMOKE,
 	},
 	[HARNESS_QUICK] = {
 		SWEEP(scan_nfds, quick_scan), .scan_active = 0x1,
@@ -67,6 +71,7 @@ static const struct mux_profile profiles[] = {
 		SWEEP(loop_nfds, loop_1000), .loop_active = 0x3,
 		SWEEP(register_nfds, quick_register),
 		.budget_ns = 30 * MS, .loop_events = 5000,
+		.profile = HARNESS_QUICK,
 	},
 	[HARNESS_STANDARD] = {
 		SWEEP(scan_nfds, sweep), .scan_active = 0x7,
@@ -74,6 +79,7 @@ static const struct mux_profile profiles[] = {
 		SWEEP(loop_nfds, loop_1000), .loop_active = 0x7,
 		SWEEP(register_nfds, sweep_register),
 		.budget_ns = 40 * MS, .loop_events = 10000, .seed = true,
+		.profile = HARNESS_STANDARD,
 	},
 	[HARNESS_FULL] = {
 		SWEEP(scan_nfds, sweep), .scan_active = 0x7,
@@ -81,6 +87,7 @@ static const struct mux_profile profiles[] = {
 		SWEEP(loop_nfds, loop_full), .loop_active = 0x7,
 		SWEEP(register_nfds, sweep),
 		.budget_ns = 500 * MS, .loop_events = 100000, .seed = true, .every_axis = true,
+		.profile = HARNESS_FULL,
 	},
 };
 
@@ -230,7 +237,8 @@ int plan_mux_add_cell(struct harness_plan *plan, const struct mux_profile *p,
 			  !strcmp(a->ipc, "thread") &&
 			  (!strcmp(m->mechanism, "poll") ||
 			   (!strcmp(m->mechanism, "epoll") && !strcmp(m->variant, "lt")));
-	return harness_plan_add(plan, &cell);
+	return plan_uring_add(plan, &cell, m, p->profile,
+			      !strcmp(m->mechanism, "io_uring") && !strcmp(m->variant, "multishot"));
 }
 
 int plan_mux_scan(struct harness_plan *plan, const struct mux_profile *p,

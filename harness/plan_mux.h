@@ -32,6 +32,7 @@ struct mux_profile {
 	int64_t loop_events;
 	bool seed;                      /* the seed-table cells too */
 	bool every_axis;                /* fd types, placements, ipc kinds */
+	enum harness_profile profile;   /* which io_uring setups (plan_uring.h) */
 };
 
 

@@ -18,6 +18,10 @@
  *   presets     seed-server-table, io-uring-vs-epoll,          -      -      -         all
  *               saturation (below)
  *
+ * An io_uring variant's cells run once per setup (plan_uring.h): default
+ * and defer (full: coop too); in smoke default, and defer for multishot
+ * only.
+ *
  * Time, standard, per mechanism and repetition (2-CPU VM): the round trip
  * ~5500 x 20-40 us = 0.1-0.2 s; the closed 1000-connection cell ~0.1 s to
  * connect plus ~21000 requests at 50-100k req/s = 0.3-0.5 s (select and
@@ -31,6 +35,7 @@
 
 #include "family.h"
 #include "plan.h"
+#include "plan_uring.h"
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define US 1000LL
@@ -83,8 +88,13 @@ static int64_t timeout_ns(const struct serve_axes *a)
  */
 #define CONNECTION_BYTES (32 * 1024LL)
 
+static bool is(const struct harness_mech *m, const char *mechanism, const char *variant)
+{
+	return !strcmp(m->mechanism, mechanism) && (!variant || !strcmp(m->variant, variant));
+}
+
 static int add_cell(struct harness_plan *plan, const struct harness_mech *m,
-		    const struct serve_axes *a)
+		    const struct serve_axes *a, enum harness_profile profile)
 {
 	struct harness_cell cell;
 
@@ -107,12 +117,7 @@ static int add_cell(struct harness_plan *plan, const struct harness_mech *m,
 	cell.mem_bytes = a->connections * CONNECTION_BYTES;
 	for (size_t i = 0; a->extra && a->extra[i] && i + 1 < HARNESS_EXTRA_ARGS; i++)
 		cell.extra[i] = a->extra[i];
-	return harness_plan_add(plan, &cell);
-}
-
-static bool is(const struct harness_mech *m, const char *mechanism, const char *variant)
-{
-	return !strcmp(m->mechanism, mechanism) && (!variant || !strcmp(m->variant, variant));
+	return plan_uring_add(plan, &cell, m, profile, is(m, "io_uring", "multishot"));
 }
 
 /* Closed loop at depth d (open cells are built from it). */
@@ -138,37 +143,41 @@ static struct serve_axes open_loop(int64_t conns, int64_t active, const char *ra
 	return a;
 }
 
-static int plan_smoke(struct harness_plan *plan, const struct harness_mech *m)
+static int plan_smoke(struct harness_plan *plan, const struct harness_mech *m,
+		      enum harness_profile profile)
 {
 	struct serve_axes a = closed("cross-cpu", 4, 2, 1, 500);
 
 	a.warmup = 100;
-	if (add_cell(plan, m, &a))
+	if (add_cell(plan, m, &a, profile))
 		return -ENOMEM;
 	if (!is(m, "epoll", "lt"))
 		return 0;
 	a = open_loop(4, 2, "2000", 500);
 	a.warmup = 100;
-	return add_cell(plan, m, &a);
+	return add_cell(plan, m, &a, profile);
 }
 
-static int plan_quick(struct harness_plan *plan, const struct harness_mech *m)
+static int plan_quick(struct harness_plan *plan, const struct harness_mech *m,
+		      enum harness_profile profile)
 {
 	struct serve_axes rtt = closed("same-cpu", 1, 1, 1, 2000);
 	struct serve_axes many = closed("cross-cpu", 100, 10, 4, 5000);
 
-	return add_cell(plan, m, &rtt) || add_cell(plan, m, &many) ? -ENOMEM : 0;
+	return add_cell(plan, m, &rtt, profile) || add_cell(plan, m, &many, profile) ? -ENOMEM
+										     : 0;
 }
 
-static int plan_standard(struct harness_plan *plan, const struct harness_mech *m)
+static int plan_standard(struct harness_plan *plan, const struct harness_mech *m,
+			 enum harness_profile profile)
 {
 	struct serve_axes rtt = closed("same-cpu", 1, 1, 1, 5000);
 	struct serve_axes many = closed("cross-cpu", 1000, 100, 1, 20000);
 	struct serve_axes fixed = open_loop(1000, 100, "5000", 5000);
 
 	fixed.warmup = 500;
-	return add_cell(plan, m, &rtt) || add_cell(plan, m, &many) || add_cell(plan, m, &fixed)
-		       ? -ENOMEM : 0;
+	return add_cell(plan, m, &rtt, profile) || add_cell(plan, m, &many, profile) ||
+		       add_cell(plan, m, &fixed, profile) ? -ENOMEM : 0;
 }
 
 /*
@@ -177,7 +186,8 @@ static int plan_standard(struct harness_plan *plan, const struct harness_mech *m
  * and not a queue's.  100,000 connections need more descriptors than this
  * machine's limit allows: a skipped row saying so is the point.
  */
-static int plan_seed(struct harness_plan *plan, const struct harness_mech *m)
+static int plan_seed(struct harness_plan *plan, const struct harness_mech *m,
+		     enum harness_profile profile)
 {
 	static const int64_t conns[] = { 1000, 10000, 100000 };
 
@@ -188,14 +198,15 @@ static int plan_seed(struct harness_plan *plan, const struct harness_mech *m)
 		struct serve_axes a = open_loop(conns[k], conns[k] / 10, "5000", 5000);
 
 		a.warmup = 500;
-		if (add_cell(plan, m, &a))
+		if (add_cell(plan, m, &a, profile))
 			return -ENOMEM;
 	}
 	return 0;
 }
 
 /* io-uring-vs-epoll: the closed-loop maximum and its CPU, 64 B and 4 KiB. */
-static int plan_uring_epoll(struct harness_plan *plan, const struct harness_mech *m)
+static int plan_uring_epoll(struct harness_plan *plan, const struct harness_mech *m,
+			    enum harness_profile profile)
 {
 	static const int64_t sizes[] = { 64, 4096 };
 
@@ -205,7 +216,7 @@ static int plan_uring_epoll(struct harness_plan *plan, const struct harness_mech
 		struct serve_axes a = closed("cross-cpu", 1000, 100, 1, 20000);
 
 		a.msg_size = sizes[k];
-		if (add_cell(plan, m, &a))
+		if (add_cell(plan, m, &a, profile))
 			return -ENOMEM;
 	}
 	return 0;
@@ -221,7 +232,8 @@ static int plan_uring_epoll(struct harness_plan *plan, const struct harness_mech
  * backlog grows for the whole run, which lasts iterations / achieved rate
  * (20000 requests: about 0.3 s at the maximum, 3 s at 10%).
  */
-static int plan_saturation(struct harness_plan *plan, const struct harness_mech *m)
+static int plan_saturation(struct harness_plan *plan, const struct harness_mech *m,
+			   enum harness_profile profile)
 {
 	static const char *const rates[] = { "10%", "30%", "50%", "70%", "90%", "110%",
 					     "150%", "300%" };
@@ -233,13 +245,14 @@ static int plan_saturation(struct harness_plan *plan, const struct harness_mech 
 		a.extra = calibration_depth;
 		a.warmup = 2000;
 		a.work_ns = 10000;
-		if (add_cell(plan, m, &a))
+		if (add_cell(plan, m, &a, profile))
 			return -ENOMEM;
 	}
 	return 0;
 }
 
-typedef int (*serve_part_fn)(struct harness_plan *plan, const struct harness_mech *m);
+typedef int (*serve_part_fn)(struct harness_plan *plan, const struct harness_mech *m,
+			     enum harness_profile profile);
 
 static const struct {
 	const char *name;
@@ -251,10 +264,10 @@ static const struct {
 };
 
 static int plan_each(struct harness_plan *plan, serve_part_fn part,
-		     const struct harness_mech *mechs, size_t nmechs)
+		     const struct harness_mech *mechs, size_t nmechs, enum harness_profile profile)
 {
 	for (size_t m = 0; m < nmechs; m++)
-		if (part(plan, &mechs[m]))
+		if (part(plan, &mechs[m], profile))
 			return -ENOMEM;
 	return 0;
 }
@@ -270,13 +283,14 @@ int plan_serve(struct harness_plan *plan, const struct harness_plan_req *req,
 	if (req->preset) {
 		for (size_t p = 0; p < COUNT_OF(presets); p++)
 			if (!strcmp(req->preset, presets[p].name))
-				return plan_each(plan, presets[p].plan, mechs, nmechs);
+				return plan_each(plan, presets[p].plan, mechs, nmechs,
+						 req->profile);
 		return 0;   /* another family's: run_plan refuses one nobody knows */
 	}
-	if (plan_each(plan, profiles[req->profile], mechs, nmechs))
+	if (plan_each(plan, profiles[req->profile], mechs, nmechs, req->profile))
 		return -ENOMEM;
 	for (size_t p = 0; req->profile == HARNESS_FULL && p < COUNT_OF(presets); p++)
-		if (plan_each(plan, presets[p].plan, mechs, nmechs))
+		if (plan_each(plan, presets[p].plan, mechs, nmechs, req->profile))
 			return -ENOMEM;
 	return 0;
 }

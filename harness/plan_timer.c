@@ -34,12 +34,15 @@
  * plus process start-up), quick about 13 s (2 reps), smoke under 1 s.
  * Presets (any profile's counts): timer-slack = core, timer-many = many,
  * timer-cyclictest = the cyclictest twin at 10x the profile's count.
+ * io_uring-timeout's cells run once per io_uring setup (plan_uring.h):
+ * default and defer, full coop too (smoke: default and defer).
  */
 #include <errno.h>
 #include <string.h>
 
 #include "evb_placement.h"
 #include "plan.h"
+#include "plan_uring.h"
 #include "family.h"
 
 /* The shared name table, in its order (evb_placement.h). */
@@ -65,21 +68,26 @@ struct timer_profile {
 	int64_t twin;           /* cyclictest twin; 0: none */
 	int64_t warmup;
 	bool full;              /* every mechanism in every part */
+	enum harness_profile profile;   /* which io_uring setups (plan_uring.h) */
 };
 
 static const struct timer_profile profiles[] = {
 	[HARNESS_SMOKE] = {
+		.profile = HARNESS_SMOKE,
 		.core = 40, .slacks = 1, .load = 120, .many = 40, .many_max = 4, .warmup = 5,
 	},
 	[HARNESS_QUICK] = {
+		.profile = HARNESS_QUICK,
 		.core = 200, .slacks = 2, .fifo = 200, .short_periods = 1000, .long_periods = 40,
 		.load = 200, .many = 200, .many_max = 32, .twin = 500, .warmup = 20,
 	},
 	[HARNESS_STANDARD] = {
+		.profile = HARNESS_STANDARD,
 		.core = 400, .slacks = 2, .fifo = 400, .short_periods = 3000, .long_periods = 60,
 		.load = 400, .many = 300, .many_max = 64, .twin = 1000, .warmup = 20,
 	},
 	[HARNESS_FULL] = {
+		.profile = HARNESS_FULL,
 		.core = 5000, .slacks = 2, .fifo = 5000, .short_periods = 20000,
 		.long_periods = 500, .load = 5000, .many = 2000, .many_max = 1024,
 		.twin = 20000, .warmup = 100, .full = true,
@@ -121,8 +129,9 @@ static bool in_list(const struct harness_mech *m, const char *const list[][2], s
 	return false;
 }
 
-static int add_cell(struct harness_plan *plan, const struct harness_mech *m,
-		    const struct timer_axes *a, int64_t periods, int64_t warmup)
+static int add_cell(struct harness_plan *plan, const struct timer_profile *p,
+		    const struct harness_mech *m, const struct timer_axes *a, int64_t periods,
+		    int64_t warmup)
 {
 	struct harness_cell cell;
 
@@ -142,7 +151,8 @@ static int add_cell(struct harness_plan *plan, const struct harness_mech *m,
 	/* the schedule's own length twice over, plus start-up */
 	cell.timeout_ns = 10 * S + 2 * (periods + warmup + 1) * a->period_ns;
 	cell.hist = true;
-	return harness_plan_add(plan, &cell) ? -ENOMEM : 0;
+	/* one ring-based mechanism: smoke measures both of its setups too */
+	return plan_uring_add(plan, &cell, m, p->profile, true) ? -ENOMEM : 0;
 }
 
 static const struct timer_axes base_axes = {
@@ -165,7 +175,7 @@ static int plan_core(struct harness_plan *plan, const struct timer_profile *p,
 			struct timer_axes a = base_axes;
 
 			a.slack_ns = slacks[s];
-			if (add_cell(plan, &mechs[m], &a, p->core, p->warmup))
+			if (add_cell(plan, p, &mechs[m], &a, p->core, p->warmup))
 				return -ENOMEM;
 		}
 	return 0;
@@ -178,11 +188,11 @@ static int plan_fifo(struct harness_plan *plan, const struct timer_profile *p,
 		struct timer_axes a = base_axes;
 
 		a.sched = "fifo";
-		if (add_cell(plan, &mechs[m], &a, p->fifo, p->warmup))
+		if (add_cell(plan, p, &mechs[m], &a, p->fifo, p->warmup))
 			return -ENOMEM;
 		/* the kernel gives real-time threads no slack: full shows it */
 		a.slack_ns = 1;
-		if (p->full && add_cell(plan, &mechs[m], &a, p->fifo, p->warmup))
+		if (p->full && add_cell(plan, p, &mechs[m], &a, p->fifo, p->warmup))
 			return -ENOMEM;
 	}
 	return 0;
@@ -199,10 +209,10 @@ static int plan_periods(struct harness_plan *plan, const struct timer_profile *p
 
 			a.slack_ns = slack ? 1 : EVB_NA;
 			a.period_ns = 100 * US;
-			if (add_cell(plan, &mechs[m], &a, p->short_periods, p->warmup * 10))
+			if (add_cell(plan, p, &mechs[m], &a, p->short_periods, p->warmup * 10))
 				return -ENOMEM;
 			a.period_ns = 10 * MS;
-			if (add_cell(plan, &mechs[m], &a, p->long_periods, p->warmup / 4 + 1))
+			if (add_cell(plan, p, &mechs[m], &a, p->long_periods, p->warmup / 4 + 1))
 				return -ENOMEM;
 		}
 	}
@@ -228,7 +238,7 @@ static int plan_load(struct harness_plan *plan, const struct timer_profile *p,
 				a.sched = scheds[s];
 				a.load = "busy";
 				a.placement = placements[pl];
-				if (add_cell(plan, &mechs[m], &a, p->load, p->warmup))
+				if (add_cell(plan, p, &mechs[m], &a, p->load, p->warmup))
 					return -ENOMEM;
 			}
 	}
@@ -246,7 +256,7 @@ static int plan_many(struct harness_plan *plan, const struct timer_profile *p,
 			struct timer_axes a = base_axes;
 
 			a.timers = n;
-			if (add_cell(plan, &mechs[m], &a, p->many, p->warmup))
+			if (add_cell(plan, p, &mechs[m], &a, p->many, p->warmup))
 				return -ENOMEM;
 		}
 	}
@@ -254,8 +264,9 @@ static int plan_many(struct harness_plan *plan, const struct timer_profile *p,
 }
 
 /* clock-nanosleep abs as `cyclictest --default-system -t1 -i1000` runs it. */
-static int plan_twin(struct harness_plan *plan, int64_t periods, int64_t warmup,
-		     const struct harness_mech *mechs, size_t nmechs)
+static int plan_twin(struct harness_plan *plan, const struct timer_profile *p,
+		     int64_t periods, int64_t warmup, const struct harness_mech *mechs,
+		     size_t nmechs)
 {
 	static const char *const twin[][2] = { { "clock-nanosleep", "abs" } };
 
@@ -265,7 +276,7 @@ static int plan_twin(struct harness_plan *plan, int64_t periods, int64_t warmup,
 		if (!in_list(&mechs[m], twin, 1))
 			continue;
 		a.placement = "free";
-		if (add_cell(plan, &mechs[m], &a, periods, warmup))
+		if (add_cell(plan, p, &mechs[m], &a, periods, warmup))
 			return -ENOMEM;
 	}
 	return 0;
@@ -294,14 +305,14 @@ int plan_timer(struct harness_plan *plan, const struct harness_plan_req *req,
 		if (strcmp(req->preset, "timer-many") == 0)
 			return plan_many(plan, p, mechs, nmechs, true);
 		if (strcmp(req->preset, "timer-cyclictest") == 0)
-			return plan_twin(plan, 10 * twin, p->warmup, mechs, nmechs);
+			return plan_twin(plan, p, 10 * twin, p->warmup, mechs, nmechs);
 		return any_family_preset(req->preset) ? 0 : -EINVAL;
 	}
 	if (plan_core(plan, p, mechs, nmechs) || plan_fifo(plan, p, mechs, nmechs) ||
 	    plan_periods(plan, p, mechs, nmechs) ||
 	    plan_load(plan, p, mechs, nmechs, req->profile) ||
 	    plan_many(plan, p, mechs, nmechs, false) ||
-	    plan_twin(plan, p->twin, p->warmup, mechs, nmechs))
+	    plan_twin(plan, p, p->twin, p->warmup, mechs, nmechs))
 		return -ENOMEM;
 	return 0;
 }

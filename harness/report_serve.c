@@ -51,13 +51,6 @@ double serve_p99(const struct report_ctx *ctx, struct report_trust *t, size_t r)
 	return serve_value(ctx, t, r, isfinite(pooled) ? "p99_pooled" : "p99_median");
 }
 
-void serve_mech_label(const struct evb_table *s, size_t r, char *buf, size_t len)
-{
-	const char *v = harness_str(s, r, "variant");
-
-	snprintf(buf, len, "%s%s%s", harness_str(s, r, "mechanism"), v[0] ? "/" : "", v);
-}
-
 size_t serve_client_bound(const struct report_ctx *ctx, size_t r, size_t *ok)
 {
 	int cols[32];
@@ -130,7 +123,7 @@ static void round_trip_table(const struct report_ctx *ctx)
 
 		if (!serve_row(s, r, "closed") || harness_num(s, r, "connections") != 1)
 			continue;
-		serve_mech_label(s, r, label, sizeof(label));
+		harness_mech_label(s, r, label, sizeof(label));
 		if (is_ok(s, r)) {
 			report_fmt_ns(c[0], 48, serve_value(ctx, &trust, r, "p50_median"));
 			report_fmt_ns(c[1], 48, serve_p99(ctx, &trust, r));
@@ -175,7 +168,7 @@ static void closed_table(const struct report_ctx *ctx)
 			      "turns that found work, per response (below 1: batching).");
 			doc_table(ctx->doc, 6, heads);
 		}
-		serve_mech_label(s, r, label, sizeof(label));
+		harness_mech_label(s, r, label, sizeof(label));
 		shape_label(s, r, shape, sizeof(shape));
 		cb = serve_client_bound(ctx, r, &ok);
 		bound += cb > 0;
@@ -232,7 +225,7 @@ static void open_table(const struct report_ctx *ctx)
 			      "every ok repetition's samples pooled.");
 			doc_table(ctx->doc, 7, heads);
 		}
-		serve_mech_label(s, r, label, sizeof(label));
+		harness_mech_label(s, r, label, sizeof(label));
 		snprintf(shape, sizeof(shape), "%s conns, %s active, %s",
 			 harness_str(s, r, "connections"), harness_str(s, r, "active"),
 			 harness_str(s, r, "arrival"));
@@ -284,7 +277,7 @@ static void memory_table(const struct report_ctx *ctx)
 			      "what holding connections costs, whatever the mechanism.");
 			doc_table(ctx->doc, 4, heads);
 		}
-		serve_mech_label(s, r, label, sizeof(label));
+		harness_mech_label(s, r, label, sizeof(label));
 		snprintf(shape, sizeof(shape), "%s, ", harness_str(s, r, "mode"));
 		shape_label(s, r, shape + strlen(shape), sizeof(shape) - strlen(shape));
 		v = serve_value(ctx, &trust, r, "rss_bytes_per_fd_median");

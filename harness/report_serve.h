@@ -25,8 +25,6 @@ double serve_value(const struct report_ctx *ctx, struct report_trust *t, size_t 
 /* The p99 of summary row r: pooled over every ok repetition's samples where
  * the summary has it, else the median of the repetitions' p99. */
 double serve_p99(const struct report_ctx *ctx, struct report_trust *t, size_t r);
-/* "epoll/lt" */
-void serve_mech_label(const struct evb_table *s, size_t r, char *buf, size_t len);
 /* Ok repetitions of summary row r (*ok) and how many of them were client-bound. */
 size_t serve_client_bound(const struct report_ctx *ctx, size_t r, size_t *ok);
 /* A cell that did not run: "skipped: fd limit", "skipped: FD_SETSIZE" or its status. */

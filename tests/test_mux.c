@@ -7,6 +7,8 @@
  *   loop  every unit written was read after a report, no report found an
  *         empty fd: sent = delivered (about --iterations), lost = spurious = 0
  * plus wakeup and register on a smaller grid, and side B as a process.
+ * io_uring's variants run once per setup (--uring-setup; coop and defer
+ * on eventfd and tcp only).
  * select's fdset variant (and pselect) at 1100 fds must be a skipped row
  * naming FD_SETSIZE; a cell the fd limit cannot hold must be a skipped row
  * naming RLIMIT_NOFILE, never EMFILE.  Every ok row carries machine_cpu_ns
@@ -58,12 +60,7 @@ static int run_cell(const struct cell *c, struct evb_row *row, char *what, size_
 	snprintf(active, sizeof(active), "%lld", (long long)c->active);
 	snprintf(iterations, sizeof(iterations), "%lld", (long long)c->iterations);
 	snprintf(warmup, sizeof(warmup), "%d", WARMUP);
-	args[n++] = "--mechanism";
-	args[n++] = c->e->mechanism;
-	if (c->e->variant[0]) {
-		args[n++] = "--variant";
-		args[n++] = c->e->variant;
-	}
+	tu_entry_args(c->e, args, &n);
 	args[n++] = "--mode";
 	args[n++] = c->mode;
 	args[n++] = "--fd-type";
@@ -83,15 +80,14 @@ static int run_cell(const struct cell *c, struct evb_row *row, char *what, size_
 	args[n++] = "--timeout";
 	args[n++] = "60s";
 	args[n] = NULL;
-	snprintf(what, what_len, "%s/%s %s %s nfds=%lld active=%lld ipc=%s", c->e->mechanism,
-		 c->e->variant, c->mode, c->fd_type, (long long)c->nfds, (long long)c->active,
-		 c->ipc);
+	snprintf(what, what_len, "%s/%s%s%s %s %s nfds=%lld active=%lld ipc=%s", c->e->mechanism,
+		 c->e->variant, c->e->uring_setup[0] ? " setup " : "", c->e->uring_setup, c->mode,
+		 c->fd_type, (long long)c->nfds, (long long)c->active, c->ipc);
 
 	int status = tu_run_row("evb-mux", args, 90, row);
 
 	ck_assert_str_eq(row->family, "mux");
-	ck_assert_str_eq(row->mechanism, c->e->mechanism);
-	ck_assert_str_eq(row->variant, c->e->variant);
+	tu_check_entry_row(c->e, row);
 	ck_assert_str_eq(row->mode, c->mode);
 	ck_assert_str_eq(row->fd_type, c->fd_type);
 	ck_assert_str_eq(row->ipc, c->ipc);
@@ -257,7 +253,7 @@ static size_t list_entries(struct tu_list_entry *entries)
 {
 	size_t n = tu_list("evb-mux", entries, MAX_ENTRIES);
 
-	ck_assert_int_ge(n, 11);
+	ck_assert_int_ge(n, 15);   /* 11 variants, io_uring's two x 3 setups */
 	return n;
 }
 
@@ -275,6 +271,10 @@ START_TEST(every_mechanism_scan_and_loop)
 	ck_assert_msg(e->supported || e->reason[0], "%s/%s unsupported without reason",
 		      e->mechanism, e->variant);
 	for (size_t t = 0; t < EVB_NFD_TYPES; t++) {
+		/* a setup beyond the default: eventfd and tcp are enough */
+		if (e->uring_setup[0] && strcmp(e->uring_setup, "default") &&
+		    t != EVB_FD_EVENTFD && t != EVB_FD_TCP)
+			continue;
 		for (size_t k = 0; k < EVB_ARRAY_SIZE(nfds_grid); k++) {
 			int64_t nfds = nfds_grid[k];
 			struct cell c = {

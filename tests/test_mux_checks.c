@@ -103,6 +103,45 @@ START_TEST(maxevents_drains_the_ready_set)
 }
 END_TEST
 
+/*
+ * Under defer the kernel runs the completion work of a ready fd only when
+ * the loop asks, and at most 20 items a call: a zero-timeout scan of 200
+ * ready fds must still list all 200 in every sample (one reporting call
+ * with the default batch, 13 at 16 a call), nothing lost.
+ */
+START_TEST(defer_scan_loses_nothing)
+{
+	static const char *const variants[] = { "poll", "multishot" };
+	static const char *const batches[] = { "1024", "16" };
+	static const int64_t calls[] = { 1, 13 };
+
+	for (size_t v = 0; v < EVB_ARRAY_SIZE(variants); v++)
+		for (size_t b = 0; b < EVB_ARRAY_SIZE(batches); b++) {
+			const char *args[] = { "--mechanism", "io_uring", "--variant", variants[v],
+					       "--uring-setup", "defer", "--mode", "scan",
+					       "--nfds", "200", "--active", "200", "--maxevents",
+					       batches[b], "--iterations", "30", NULL };
+			struct evb_row row;
+			int status = run(args, &row);
+
+			if (strcmp(row.status, "skipped") == 0) {
+				ck_assert_msg(tu_contains(row.reason, "IORING_SETUP_") ||
+					      tu_contains(row.reason, "io_uring"), "%s", row.reason);
+				continue;
+			}
+			ck_assert_msg(status == 0 && strcmp(row.status, "ok") == 0, "%s %s: %s: %s",
+				      variants[v], batches[b], row.status, row.reason);
+			ck_assert_str_eq(row.uring_setup, "defer");
+			ck_assert_int_eq(row.sent, 200 * 30);
+			ck_assert_int_eq(row.delivered, 200 * 30);
+			ck_assert_int_eq(row.lost, 0);
+			ck_assert_int_eq(row.spurious, 0);
+			ck_assert_msg(row.wakeups == calls[b] * 30, "%s %s: %lld reporting calls",
+				      variants[v], batches[b], (long long)row.wakeups);
+		}
+}
+END_TEST
+
 static double register_total_rss(const char *mech, const char *nfds)
 {
 	const char *args[] = { "--mechanism", mech, "--mode", "register", "--nfds", nfds,
@@ -233,7 +272,13 @@ START_TEST(bad_input_exits_2)
 	static const char *const bad_variant[] = { "--mechanism", "epoll", "--variant", "xt", NULL };
 	static const char *const bad_mode[] = { "--mechanism", "poll", "--mode", "sprint", NULL };
 	static const char *const unknown[] = { "--mechanism", "poll", "--frobnicate", NULL };
+	static const char *const bad_setup[] = { "--mechanism", "io_uring", "--uring-setup",
+						 "sqpoll", NULL };
+	static const char *const setup_no_ring[] = { "--mechanism", "epoll", "--uring-setup",
+						     "defer", NULL };
 
+	expect_message(bad_setup, "--uring-setup 'sqpoll'");
+	expect_message(setup_no_ring, "--uring-setup defer: mechanism epoll");
 	expect_message(nfds_zero, "--nfds");
 	expect_message(nfds_junk, "10x");
 	expect_message(active_big, "--active");
@@ -259,8 +304,9 @@ START_TEST(help_and_list)
 		{ "pselect/", "cost=scan" },        { "poll/", "cost=scan" },
 		{ "ppoll/", "cost=scan" },          { "epoll/lt", "cost=ready" },
 		{ "epoll/et", "cost=edge" },        { "epoll/oneshot", "cost=rearm" },
-		{ "epoll-pwait2/lt", "cost=ready" }, { "io_uring/poll", "cost=rearm" },
-		{ "io_uring/multishot", "cost=edge" },
+		{ "epoll-pwait2/lt", "cost=ready" },
+		{ "io_uring/poll", "cost=rearm files=fixed uring_setup=default,coop,defer" },
+		{ "io_uring/multishot", "cost=edge files=fixed uring_setup=default,coop,defer" },
 	};
 	struct tu_list_entry entries[MAX_ENTRIES];
 	size_t n = tu_list("evb-mux", entries, MAX_ENTRIES);
@@ -303,6 +349,7 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("usage");
 	tcase_add_test(tc, bad_input_exits_2);
+	tcase_add_test(tc, defer_scan_loses_nothing);
 	tcase_add_test(tc, help_and_list);
 	suite_add_tcase(s, tc);
 	return tu_main(s);

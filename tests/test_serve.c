@@ -19,7 +19,7 @@
 #include "evb_driver.h"
 #include "testutil.h"
 
-#define MAX_ENTRIES 16
+#define MAX_ENTRIES 24
 #define ITERATIONS 200
 #define WARMUP 20
 #define STALL_NS (100 * 1000 * 1000LL)
@@ -31,12 +31,7 @@ static int run_serve(const struct tu_list_entry *e, const char *const *extra,
 	const char *args[40];
 	size_t n = 0;
 
-	args[n++] = "--mechanism";
-	args[n++] = e->mechanism;
-	if (e->variant[0]) {
-		args[n++] = "--variant";
-		args[n++] = e->variant;
-	}
+	tu_entry_args(e, args, &n);
 	while (*extra && n < EVB_ARRAY_SIZE(args) - 3)
 		args[n++] = *extra++;
 	args[n++] = "--timeout";
@@ -46,8 +41,7 @@ static int run_serve(const struct tu_list_entry *e, const char *const *extra,
 	int status = tu_run_row("evb-serve", args, 30, row);
 
 	ck_assert_str_eq(row->family, "serve");
-	ck_assert_str_eq(row->mechanism, e->mechanism);
-	ck_assert_str_eq(row->variant, e->variant);
+	tu_check_entry_row(e, row);
 	ck_assert_str_eq(row->ipc, "");
 	ck_assert_str_eq(row->metric, "latency_ns");
 	return status;
@@ -103,7 +97,8 @@ START_TEST(every_mechanism_closed)
 
 	if ((size_t)_i >= n)
 		return;
-	snprintf(what, sizeof(what), "%s/%s closed", entries[_i].mechanism, entries[_i].variant);
+	snprintf(what, sizeof(what), "%s/%s %s closed", entries[_i].mechanism, entries[_i].variant,
+		 entries[_i].uring_setup);
 
 	int status = run_serve(&entries[_i], extra, &row);
 
@@ -143,11 +138,13 @@ END_TEST
  * io_uring's variants where their bookkeeping is busiest: 64 KiB messages
  * 8 deep (c->out holds two responses: received bytes wait for a send, and
  * sends are partial), and an open loop over more connections than carry
- * requests (the idle ones only reach end of file).
+ * requests (the idle ones only reach end of file); under the default setup
+ * and under defer (whose completion work runs only when the loop reaps).
  */
 START_TEST(io_uring_variants_loaded)
 {
 	static const char *const variants[] = { "poll", "recv", "multishot" };
+	static const char *const setups[] = { "default", "defer" };
 	static const char *const deep_cell[] = {
 		"--mode", "closed", "--connections", "2", "--active", "2", "--depth", "8",
 		"--msg-size", "65536", "--iterations", "200", "--warmup", "20", NULL,
@@ -160,8 +157,10 @@ START_TEST(io_uring_variants_loaded)
 	struct evb_row row;
 	char what[80];
 
-	snprintf(e.variant, sizeof(e.variant), "%s", variants[_i / 2]);
-	snprintf(what, sizeof(what), "io_uring/%s %s", e.variant, _i % 2 ? "open" : "deep");
+	snprintf(e.variant, sizeof(e.variant), "%s", variants[_i / 4]);
+	snprintf(e.uring_setup, sizeof(e.uring_setup), "%s", setups[_i / 2 % 2]);
+	snprintf(what, sizeof(what), "io_uring/%s %s %s", e.variant, e.uring_setup,
+		 _i % 2 ? "open" : "deep");
 
 	int status = run_serve(&e, _i % 2 ? open_cell : deep_cell, &row);
 
@@ -196,6 +195,9 @@ START_TEST(bad_input)
 		{ { "--mechanism", "epoll", "--variant", "oneshot", NULL }, "--variant" },
 		{ { "--mechanism", "kqueue", NULL }, "--mechanism" },
 		{ { "--mechanism", "epoll", "--inject-stall-ms", "x", NULL }, "--inject-stall-ms" },
+		{ { "--mechanism", "io_uring", "--uring-setup", "Defer", NULL }, "--uring-setup" },
+		{ { "--mechanism", "threads", "--uring-setup", "default", NULL },
+		  "--uring-setup default: mechanism threads" },
 	};
 
 	for (size_t i = 0; i < EVB_ARRAY_SIZE(cases); i++)
@@ -305,7 +307,7 @@ int main(void)
 	tcase_add_test(tc, list_names_every_mechanism);
 	tcase_add_loop_test(tc, every_mechanism_closed, 0, MAX_ENTRIES);
 	tcase_add_test(tc, open_loop);
-	tcase_add_loop_test(tc, io_uring_variants_loaded, 0, 6);
+	tcase_add_loop_test(tc, io_uring_variants_loaded, 0, 12);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("input and limits");
 	tcase_set_timeout(tc, 60);

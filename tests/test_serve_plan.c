@@ -4,7 +4,10 @@
  * mechanism x variant a closed cell and epoll/lt an open one, every cell
  * keeps a histogram and a generous timeout, each preset exists and picks
  * its mechanisms, full holds standard and every preset, and a preset the
- * family does not know adds nothing.
+ * family does not know adds nothing.  With the traits evb-serve lists, each
+ * io_uring cell is planned once per setup the profile asks for (smoke:
+ * default, and defer for multishot; quick, standard: default and defer;
+ * full: coop too), every other cell with the axis empty.
  */
 #include <errno.h>
 #include <string.h>
@@ -159,6 +162,60 @@ START_TEST(presets)
 }
 END_TEST
 
+#define RING "files=fixed uring_setup=default,coop,defer"
+static const struct harness_mech listed[] = {
+	{ .mechanism = "epoll", .variant = "lt", .supported = true },
+	{ .mechanism = "io_uring", .variant = "poll", .supported = true, .traits = RING },
+	{ .mechanism = "io_uring", .variant = "multishot", .supported = true, .traits = RING },
+	{ .mechanism = "threads", .supported = true },
+};
+
+/* Cells of mechanism/variant with uring_setup == setup ("" for none). */
+static size_t count_setup(const struct harness_plan *p, const char *variant, const char *setup)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->ncells; i++)
+		n += !strcmp(p->cells[i].axes.variant, variant) &&
+		     !strcmp(p->cells[i].axes.uring_setup, setup);
+	return n;
+}
+
+START_TEST(uring_setups_per_profile)
+{
+	struct harness_plan p = { 0 };
+	struct harness_plan_req req = { .profile = HARNESS_SMOKE };
+
+	ck_assert_int_eq(plan_serve(&p, &req, listed, 4), 0);
+	ck_assert_uint_eq(count_setup(&p, "poll", "default"), 1);
+	ck_assert_uint_eq(count_setup(&p, "poll", "defer"), 0);
+	ck_assert_uint_eq(count_setup(&p, "multishot", "default"), 1);
+	ck_assert_uint_eq(count_setup(&p, "multishot", "defer"), 1);
+	ck_assert_uint_eq(count_setup(&p, "lt", ""), 2);        /* closed and open */
+	ck_assert_uint_eq(p.ncells, 2 + 1 + 2 + 1);
+	harness_plan_free(&p);
+
+	req.profile = HARNESS_QUICK;
+	ck_assert_int_eq(plan_serve(&p, &req, listed, 4), 0);
+	for (int v = 1; v <= 2; v++) {
+		ck_assert_uint_eq(count_setup(&p, listed[v].variant, "default"), 2);
+		ck_assert_uint_eq(count_setup(&p, listed[v].variant, "defer"), 2);
+		ck_assert_uint_eq(count_setup(&p, listed[v].variant, "coop"), 0);
+	}
+	ck_assert_uint_eq(p.ncells, 2 * (1 + 2 + 2 + 1));
+	harness_plan_free(&p);
+
+	req.profile = HARNESS_FULL;
+	req.preset = "io-uring-vs-epoll";
+	ck_assert_int_eq(plan_serve(&p, &req, listed, 4), 0);
+	ck_assert_uint_eq(count_setup(&p, "multishot", "coop"), 2);
+	ck_assert_uint_eq(count_setup(&p, "multishot", "defer"), 2);
+	ck_assert_uint_eq(count_setup(&p, "lt", ""), 2);
+	ck_assert_uint_eq(p.ncells, 2 * (1 + 3 + 3));
+	harness_plan_free(&p);
+}
+END_TEST
+
 START_TEST(unknown_preset)
 {
 	int ret;
@@ -181,6 +238,7 @@ int main(void)
 	tcase_add_test(tc, profiles);
 	tcase_add_test(tc, presets);
 	tcase_add_test(tc, unknown_preset);
+	tcase_add_test(tc, uring_setups_per_profile);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }

@@ -48,12 +48,7 @@ static int run_case(const struct timer_case *c, struct evb_row *row)
 	size_t n = 0;
 
 	snprintf(periods, sizeof(periods), "%lld", (long long)c->periods);
-	args[n++] = "--mechanism";
-	args[n++] = c->e->mechanism;
-	if (c->e->variant[0]) {
-		args[n++] = "--variant";
-		args[n++] = c->e->variant;
-	}
+	tu_entry_args(c->e, args, &n);
 	args[n++] = "--period-ns";
 	args[n++] = PERIOD;
 	args[n++] = "--iterations";
@@ -101,8 +96,7 @@ static int check_row(const struct timer_case *c, const struct evb_row *row, int 
 	int64_t timers = row->timers == EVB_NA ? 1 : row->timers;
 
 	ck_assert_str_eq(row->family, "timer");
-	ck_assert_str_eq(row->mechanism, c->e->mechanism);
-	ck_assert_str_eq(row->variant, c->e->variant);
+	tu_check_entry_row(c->e, row);
 	ck_assert_str_eq(row->mode, "lateness");
 	ck_assert_str_eq(row->ipc, "");
 	ck_assert_int_eq(row->period_ns, PERIOD_NS);
@@ -183,7 +177,8 @@ START_TEST(every_mechanism)
 		      e->mechanism, e->variant);
 
 	/* 50 periods of 2 ms: completes, every sample >= 0, counts add up */
-	snprintf(what, sizeof(what), "%s/%s plain", e->mechanism, e->variant);
+	snprintf(what, sizeof(what), "%s/%s%s%s plain", e->mechanism, e->variant,
+		 e->uring_setup[0] ? " setup " : "", e->uring_setup);
 	entry_case(&c, e, what);
 	status = run_case(&c, &row);
 	if (!check_row(&c, &row, status)) {

@@ -166,8 +166,14 @@ START_TEST(bad_input_exits_2)
 	static const char *const too_long[] = { "--mechanism", "timerfd", "--period-ns", "10ms",
 						"--iterations", "1000", "--timeout", "5s", NULL };
 	static const char *const unknown[] = { "--mechanism", "timerfd", "--jitter", NULL };
+	static const char *const bad_setup[] = { "--mechanism", "io_uring-timeout",
+						 "--uring-setup", "", NULL };
+	static const char *const setup_no_ring[] = { "--mechanism", "timerfd", "--uring-setup",
+						     "coop", NULL };
 	static const char *const stray[] = { "--mechanism", "timerfd", "--load", "busy", NULL };
 
+	expect_message(bad_setup, "--uring-setup");
+	expect_message(setup_no_ring, "--uring-setup coop: mechanism timerfd");
 	expect_message(zero_period, "--period-ns");
 	expect_message(bad_period, "1parsec");
 	expect_message(bad_slack, "--timer-slack");

@@ -1,11 +1,16 @@
 /*
  * test_uring.c - evb_uring: the ring's sizes (SQ and CQ as evb_uring.h
- * says, capped), a provided buffer ring that gives a multishot recv its
- * buffers, and the support probe (0, or -ENOTSUP with a reason) for every
- * feature.  Without liburing only the probe's reason is checked.
+ * says, capped), each setup's flags, a provided buffer ring that gives a
+ * multishot recv its buffers, a zero-timeout reaper that gets every
+ * completion under each setup (defer: more than the kernel runs per call),
+ * and the support probe (0, or -ENOTSUP with a reason) for every feature.
+ * Without liburing only the probe's reason is checked.
  */
 #include <errno.h>
+#include <poll.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -14,13 +19,15 @@
 
 static const unsigned all_features = EVB_URING_OP_POLL | EVB_URING_OP_RECV | EVB_URING_OP_SEND |
 				     EVB_URING_POLL_MULTI | EVB_URING_BUF_RING |
-				     EVB_URING_RECV_MULTI;
+				     EVB_URING_RECV_MULTI | EVB_URING_COOP_TASKRUN |
+				     EVB_URING_SINGLE_ISSUER | EVB_URING_DEFER_TASKRUN;
 
 START_TEST(supported_says_why_not)
 {
 	static const unsigned each[] = {
 		0, EVB_URING_OP_POLL, EVB_URING_OP_RECV, EVB_URING_OP_SEND, EVB_URING_POLL_MULTI,
-		EVB_URING_BUF_RING, EVB_URING_RECV_MULTI,
+		EVB_URING_BUF_RING, EVB_URING_RECV_MULTI, EVB_URING_COOP_TASKRUN,
+		EVB_URING_SINGLE_ISSUER, EVB_URING_DEFER_TASKRUN,
 	};
 	char reason[256] = "";
 	int ret = evb_uring_supported(each[_i], reason, sizeof(reason));
@@ -46,7 +53,8 @@ START_TEST(ring_sizes)
 	struct io_uring ring;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		ck_assert_int_eq(evb_uring_init(&ring, cases[i].nfds, cases[i].maxevents), 0);
+		ck_assert_int_eq(evb_uring_init(&ring, cases[i].nfds, cases[i].maxevents,
+						EVB_URING_SETUP_DEFAULT), 0);
 		ck_assert_uint_eq(ring.sq.ring_entries, cases[i].sq);
 		ck_assert_uint_eq(ring.cq.ring_entries, cases[i].cq);
 		io_uring_queue_exit(&ring);
@@ -67,7 +75,7 @@ START_TEST(buf_ring_feeds_multishot_recv)
 
 	if (evb_uring_supported(EVB_URING_RECV_MULTI, reason, sizeof(reason)))
 		return;
-	ck_assert_int_eq(evb_uring_init(&ring, 4, 4), 0);
+	ck_assert_int_eq(evb_uring_init(&ring, 4, 4, EVB_URING_SETUP_DEFAULT), 0);
 	ck_assert_int_eq(evb_uring_buf_ring_setup(&ring, 4, 3, &br), 0);
 	for (int i = 0; i < 4; i++)
 		io_uring_buf_ring_add(br, bufs[i], sizeof(bufs[i]), (unsigned short)i,
@@ -99,6 +107,95 @@ START_TEST(buf_ring_feeds_multishot_recv)
 END_TEST
 #endif
 
+#if EVB_HAVE_LIBURING
+/* The setup this kernel takes, or skip the test (its reason names the flag). */
+static bool setup_here(enum evb_uring_setup setup)
+{
+	char reason[256] = "";
+	int ret = evb_uring_supported(evb_uring_setup_needs(setup), reason, sizeof(reason));
+
+	if (ret)
+		ck_assert_msg(tu_contains(reason, "IORING_SETUP_") ||
+			      !tu_contains(reason, "needs Linux"), "%s", reason);
+	return ret == 0;
+}
+
+/* Each setup's ring carries its flags, and only those. */
+START_TEST(setup_flags)
+{
+	static const unsigned want[] = {
+		[EVB_URING_SETUP_DEFAULT] = 0,
+		[EVB_URING_SETUP_COOP] = IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG,
+		[EVB_URING_SETUP_DEFER] = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
+	};
+	const unsigned taskrun = IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG |
+				 IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
+	struct io_uring ring;
+
+	static const char *const names[] = { "default", "coop", "defer" };
+
+	ck_assert_str_eq(evb_uring_setup_names[_i], names[_i]);
+	if (!setup_here((enum evb_uring_setup)_i))
+		return;
+	ck_assert_int_eq(evb_uring_init(&ring, 16, 16, (enum evb_uring_setup)_i), 0);
+	ck_assert_uint_eq(ring.flags & taskrun, want[_i]);
+	io_uring_queue_exit(&ring);
+}
+END_TEST
+
+/*
+ * 100 eventfds, a POLL_ADD on each, all made readable, then one zero-timeout
+ * reap: every completion is in the CQ, under each setup.  Under defer the
+ * kernel ran at most 20 items per call here (6.18), so one call would have
+ * left 80 behind: the reaper asked again.
+ */
+START_TEST(get_events_reaps_every_completion)
+{
+	enum { N = 100 };
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+	uint64_t one = 1;
+	unsigned head;
+	int fds[N], calls;
+
+	if (!setup_here((enum evb_uring_setup)_i))
+		return;
+	ck_assert_int_eq(evb_uring_init(&ring, N, N, (enum evb_uring_setup)_i), 0);
+	for (int i = 0; i < N; i++) {
+		fds[i] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		ck_assert_int_ge(fds[i], 0);
+		io_uring_prep_poll_add(io_uring_get_sqe(&ring), fds[i], POLLIN);
+	}
+	ck_assert_int_eq(io_uring_submit(&ring), N);
+	for (int i = 0; i < N; i++)
+		ck_assert_int_eq(write(fds[i], &one, sizeof(one)), (ssize_t)sizeof(one));
+	/* a reaper that wants 10 may stop once it has them; the rest stays due */
+	ck_assert_int_ge(evb_uring_get_events(&ring, 10), 1);
+	ck_assert_uint_ge(io_uring_cq_ready(&ring), 10);
+	calls = evb_uring_get_events(&ring, 2 * N);
+	ck_assert_int_ge(calls, 1);
+	ck_assert_uint_eq(io_uring_cq_ready(&ring), N);
+	io_uring_for_each_cqe(&ring, head, cqe)
+		ck_assert_int_eq(cqe->res & POLLIN, POLLIN);
+	if (_i == EVB_URING_SETUP_DEFER)
+		ck_assert_int_ge(calls, 2);
+	io_uring_queue_exit(&ring);
+	for (int i = 0; i < N; i++)
+		close(fds[i]);
+}
+END_TEST
+#endif
+
+START_TEST(setup_names_and_needs)
+{
+	ck_assert_ptr_null(evb_uring_setup_names[3]);
+	ck_assert_uint_eq(evb_uring_setup_needs(EVB_URING_SETUP_DEFAULT), 0);
+	ck_assert_uint_eq(evb_uring_setup_needs(EVB_URING_SETUP_COOP), EVB_URING_COOP_TASKRUN);
+	ck_assert_uint_eq(evb_uring_setup_needs(EVB_URING_SETUP_DEFER),
+			  EVB_URING_SINGLE_ISSUER | EVB_URING_DEFER_TASKRUN);
+}
+END_TEST
+
 START_TEST(every_feature_at_once)
 {
 	char reason[256] = "";
@@ -116,10 +213,13 @@ int main(void)
 	Suite *s = suite_create("uring");
 	TCase *tc = tcase_create("uring");
 
-	tcase_add_loop_test(tc, supported_says_why_not, 0, 7);
+	tcase_add_loop_test(tc, supported_says_why_not, 0, 10);
 	tcase_add_test(tc, every_feature_at_once);
+	tcase_add_test(tc, setup_names_and_needs);
 #if EVB_HAVE_LIBURING
 	tcase_add_test(tc, ring_sizes);
+	tcase_add_loop_test(tc, setup_flags, 0, 3);
+	tcase_add_loop_test(tc, get_events_reaps_every_completion, 0, 3);
 	tcase_add_test(tc, buf_ring_feeds_multishot_recv);
 #endif
 	suite_add_tcase(s, tc);

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "evb_cli.h"
 #include "evb_csv.h"
+#include "evb_uring.h"
 #include "testutil.h"
 
 const char *tu_bin(const char *name)
@@ -93,6 +95,61 @@ void tu_expect_usage_error(const char *prog, const char *const *args, const char
 	evb_spawn_result_free(&res);
 }
 
+/* Entries after out[n] for each further setup the traits name; the new count. */
+static size_t list_setups(struct tu_list_entry *out, size_t n, size_t max)
+{
+	const char *setups = strstr(out[n].traits, "uring_setup=");
+	struct tu_list_entry listed = out[n];
+	size_t at = n;
+
+	if (!setups)
+		return n + 1;
+	setups += strlen("uring_setup=");
+	for (int first = 1; *setups && at < max; first = 0) {
+		size_t len = strcspn(setups, ", ");
+		struct tu_list_entry *e = &out[at++];
+		int setup;
+
+		*e = listed;
+		snprintf(e->uring_setup, sizeof(e->uring_setup), "%.*s", (int)len, setups);
+		setup = evb_parse_word(e->uring_setup, evb_uring_setup_names);
+		ck_assert_msg(setup >= 0, "%s/%s: unknown setup '%s'", e->mechanism, e->variant,
+			      e->uring_setup);
+		if (!first && e->supported) {
+			e->reason[0] = '\0';
+			e->supported = evb_uring_supported(
+				evb_uring_setup_needs((enum evb_uring_setup)setup), e->reason,
+				sizeof(e->reason)) == 0;
+		}
+		setups += len;
+		if (*setups != ',')
+			break;
+		setups++;
+	}
+	return at;
+}
+
+void tu_entry_args(const struct tu_list_entry *e, const char **args, size_t *n)
+{
+	args[(*n)++] = "--mechanism";
+	args[(*n)++] = e->mechanism;
+	if (e->variant[0]) {
+		args[(*n)++] = "--variant";
+		args[(*n)++] = e->variant;
+	}
+	if (e->uring_setup[0]) {
+		args[(*n)++] = "--uring-setup";
+		args[(*n)++] = e->uring_setup;
+	}
+}
+
+void tu_check_entry_row(const struct tu_list_entry *e, const struct evb_row *row)
+{
+	ck_assert_str_eq(row->mechanism, e->mechanism);
+	ck_assert_str_eq(row->variant, e->variant);
+	ck_assert_str_eq(row->uring_setup, e->uring_setup);
+}
+
 size_t tu_list(const char *prog, struct tu_list_entry *out, size_t max)
 {
 	static const char *const args[] = { "--list", NULL };
@@ -118,8 +175,9 @@ size_t tu_list(const char *prog, struct tu_list_entry *out, size_t max)
 		out[n].supported = strcmp(rec.fields[2], "yes") == 0;
 		evb_strlcpy(out[n].reason, rec.fields[3], sizeof(out[n].reason));
 		evb_strlcpy(out[n].traits, rec.fields[5], sizeof(out[n].traits));
+		out[n].uring_setup[0] = '\0';
 		evb_csv_record_free(&rec);
-		n++;
+		n = list_setups(out, n, max);
 	}
 	evb_spawn_result_free(&res);
 	return n;

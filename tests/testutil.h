@@ -37,15 +37,29 @@ void tu_expect_usage_error(const char *prog, const char *const *args, const char
 int tu_run_row(const char *prog, const char *const *args, double timeout_s,
 	       struct evb_row *row);
 
-/* Lines of a driver's --list (CSV, header skipped), as records. */
+/*
+ * Lines of a driver's --list (CSV, header skipped), as records.  A variant
+ * whose traits name io_uring setups ("uring_setup=default,coop,defer") is
+ * one entry per setup, uring_setup set: the first keeps the listed support,
+ * the others are supported where this kernel takes the setup's flags
+ * (evb_uring_supported, its reason otherwise).
+ */
 struct tu_list_entry {
 	char mechanism[64];
 	char variant[64];
 	int supported;
 	char reason[256];
 	char traits[128];
+	char uring_setup[16];   /* "" for a mechanism without a ring */
 };
 size_t tu_list(const char *prog, struct tu_list_entry *out, size_t max);
+
+/*
+ * Append e's --mechanism, --variant and --uring-setup (those it has) to
+ * args at *n; after a run, check that the row carries the same three.
+ */
+void tu_entry_args(const struct tu_list_entry *e, const char **args, size_t *n);
+void tu_check_entry_row(const struct tu_list_entry *e, const struct evb_row *row);
 
 /* Does haystack contain needle?  For error-message checks. */
 int tu_contains(const char *haystack, const char *needle);

@@ -12,6 +12,8 @@
  *              reads until EAGAIN and a scan needs a fresh arrival per
  *              call; re-armed only if the kernel ended it (a CQE without
  *              IORING_CQE_F_MORE, e.g. after a CQ overflow)
+ * The watched fds are the ring's registered files (io_uring_register_files
+ * at setup, slot = the fd's index; every POLL_ADD carries IOSQE_FIXED_FILE).
  * One scan sample: io_uring_submit_and_get_events() (one io_uring_enter:
  * submits the re-arms, whose polls on ready fds complete at once), reaping
  * the CQEs into the ready list in batches of at most --maxevents (a fixed
@@ -22,9 +24,16 @@
  * waiting thread when the wakeup happens (see evb_uring.h): for multishot in
  * scan mode, that is during the untimed fresh arrivals, so its sample is
  * the enter, the reaping and the reads; loop mode's CPU per event (and the
- * machine's) counts everything.  A blocking wait is
+ * machine's) counts everything.  That is the default setup (--uring-setup,
+ * evb_uring.h); coop leaves the work for the loop's next enter, and defer
+ * runs it only when the loop asks: its scan sample holds the completion
+ * work of every ready fd, in io_uring_enter calls with GETEVENTS repeated
+ * while one added CQEs and the batch has room (evb_uring_get_events: the
+ * kernel runs at most 20 items a call), so a scan under defer is one enter
+ * more than under default.  A blocking wait is
  * io_uring_submit_and_wait_timeout() with a nanosecond timespec.
- * Register: add = one POLL_ADD per fd, submitted in batches of the SQ size;
+ * Register: add = one POLL_ADD per fd, submitted in batches of the SQ size
+ * (the file table is filled once, at setup, outside the samples);
  * remove = one POLL_REMOVE per fd and reaping every completion, so both
  * include the kernel's work.  Ring: SQ maxevents entries (at most 4096: a
  * batch of re-arms; more are submitted as it fills); CQ 2 x nfds
@@ -55,8 +64,8 @@ enum io_uring_variant {
 
 static const char *const io_uring_variants[] = { "poll", "multishot", NULL };
 static const char *const io_uring_traits[] = {
-	[URING_POLL] = MUX_COST_REARM,
-	[URING_MULTISHOT] = MUX_COST_EDGE,
+	[URING_POLL] = MUX_COST_REARM " files=fixed",
+	[URING_MULTISHOT] = MUX_COST_EDGE " files=fixed",
 };
 /* Each armed poll request is an io_kiocb (plus its poll state). */
 static const char *const io_uring_slab_caches[] = { "io_kiocb", NULL };
@@ -75,6 +84,7 @@ struct uring {
 	uint8_t *armed;          /* per index: a poll request is live */
 	int64_t narmed;
 	int multishot;
+	bool defer;              /* IORING_SETUP_DEFER_TASKRUN */
 	int error;               /* first failed submit while queueing */
 };
 
@@ -84,6 +94,8 @@ static int uring_supported(const struct mux_cfg *cfg, char *reason, size_t len)
 
 	if (cfg && cfg->variant_index == URING_MULTISHOT)
 		need |= EVB_URING_POLL_MULTI;
+	if (cfg)
+		need |= evb_uring_setup_needs((enum evb_uring_setup)cfg->uring_setup);
 	return evb_uring_supported(need, reason, len);
 }
 
@@ -101,9 +113,16 @@ static int uring_setup(struct mux_ctx *ctx)
 		ret = -ENOMEM;
 		goto err_free;
 	}
-	ret = evb_uring_init(&u->ring, ctx->fds->n, ctx->cfg->maxevents);
+	ret = evb_uring_init(&u->ring, ctx->fds->n, ctx->cfg->maxevents,
+			     (enum evb_uring_setup)ctx->cfg->uring_setup);
 	if (ret)
 		goto err_free;
+	ret = io_uring_register_files(&u->ring, ctx->fds->fd, (unsigned)ctx->fds->n);
+	if (ret) {
+		io_uring_queue_exit(&u->ring);
+		goto err_free;
+	}
+	u->defer = ctx->cfg->uring_setup == EVB_URING_SETUP_DEFER;
 	u->multishot = ctx->cfg->variant_index == URING_MULTISHOT;
 	ctx->edge = u->multishot;
 	ctx->max_listed = u->batch;
@@ -140,9 +159,10 @@ static int arm(struct mux_ctx *ctx, struct uring *u, int32_t idx)
 	if (!sqe)
 		return u->error ? u->error : -EBUSY;
 	if (u->multishot)
-		io_uring_prep_poll_multishot(sqe, ctx->fds->fd[idx], POLLIN);
+		io_uring_prep_poll_multishot(sqe, idx, POLLIN);
 	else
-		io_uring_prep_poll_add(sqe, ctx->fds->fd[idx], POLLIN);
+		io_uring_prep_poll_add(sqe, idx, POLLIN);
+	sqe->flags |= IOSQE_FIXED_FILE;
 	io_uring_sqe_set_data64(sqe, TAG_POLL | (uint32_t)idx);
 	u->armed[idx] = 1;
 	u->narmed++;
@@ -224,8 +244,9 @@ static int uring_del(struct mux_ctx *ctx)
 /*
  * Enter the kernel only when there is something to submit or no CQE is
  * waiting (a follow-up call of a scan sample, after a full batch, only
- * peeks, as a real loop's next io_uring_peek_batch_cqe does); then reap
- * one batch of at most maxevents CQEs.
+ * peeks, as a real loop's next io_uring_peek_batch_cqe does); under defer
+ * also while the batch has room (the kernel may hold completion work back
+ * until asked); then reap one batch of at most maxevents CQEs.
  */
 static int64_t uring_wait(struct mux_ctx *ctx, int64_t timeout_ns, struct mux_ready *ready)
 {
@@ -236,9 +257,9 @@ static int64_t uring_wait(struct mux_ctx *ctx, int64_t timeout_ns, struct mux_re
 
 	if (!max)
 		return 0;
-	if (io_uring_sq_ready(&u->ring) || !io_uring_cq_ready(&u->ring)) {
+	if (io_uring_sq_ready(&u->ring) || io_uring_cq_ready(&u->ring) < (u->defer ? max : 1)) {
 		if (timeout_ns == 0) {
-			ret = io_uring_submit_and_get_events(&u->ring);
+			ret = evb_uring_get_events(&u->ring, max);
 		} else {
 			struct __kernel_timespec ts = {
 				.tv_sec = timeout_ns / 1000000000LL,
@@ -339,9 +360,11 @@ static void uring_teardown(struct mux_ctx *ctx)
 const struct mux_ops mux_io_uring_ops = {
 	.base = {
 		.name = "io_uring",
-		.summary = "io_uring POLL_ADD requests (single-shot re-armed, or multishot)",
+		.summary = "io_uring POLL_ADD requests on registered files (single-shot re-armed, "
+			   "or multishot)",
 		.variants = io_uring_variants,
 		.traits = io_uring_traits,
+		.uring = true,
 	},
 	.slab_caches = io_uring_slab_caches,
 	.may_report = { 0 },

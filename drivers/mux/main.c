@@ -191,6 +191,7 @@ int main(int argc, char **argv)
 		/* A lower bound for now: the driver's own fds come first. */
 		.max_fd = fdset_predict_max_fd(opts.nfds),
 		.maxevents = opts.maxevents,
+		.uring_setup = o->uring_setup,
 	};
 	struct evb_cpus cpus;
 

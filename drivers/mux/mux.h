@@ -98,6 +98,7 @@ struct mux_cfg {
 					   hand out (predicted before opening) */
 	int64_t maxevents;              /* --maxevents: the events array or CQE
 					   batch of epoll and io_uring */
+	int uring_setup;                /* io_uring: enum evb_uring_setup */
 };
 
 /*

@@ -77,7 +77,7 @@ static void usage(const char *prog)
 	       "(lost, spurious), with the counts in the reason.\n"
 	       "Cells the fd limits cannot hold, and select's fdset variant with an fd\n"
 	       ">= FD_SETSIZE, are skipped rows with the reason.\n"
-	       "\n%s", prog, prog, evb_driver_common_help);
+	       "\n%s%s", prog, prog, evb_driver_uring_help, evb_driver_common_help);
 }
 
 static int probe(const struct evb_mech *mech, const char *variant, char *reason,
@@ -141,6 +141,7 @@ void mux_parse(int argc, char **argv, struct mux_opts *opts)
 {
 	static const struct option long_options[] = {
 		EVB_DRIVER_LONG_OPTIONS,
+		EVB_DRIVER_URING_OPTION,
 		{ "fd-type", required_argument, NULL, OPT_FD_TYPE },
 		{ "nfds", required_argument, NULL, OPT_NFDS },
 		{ "active", required_argument, NULL, OPT_ACTIVE },

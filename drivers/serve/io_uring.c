@@ -24,6 +24,14 @@
  *              back to the ring as soon as its bytes were taken.  A recv
  *              that found the ring dry ends with -ENOBUFS and is posted
  *              again (counted, told on stderr).
+ * Every variant names its connections by their index in the ring's table
+ * of registered files (io_uring_register_files once every connection is
+ * accepted, IOSQE_FIXED_FILE on each request): the kernel takes no file
+ * reference per request.  A closed connection's slot is emptied
+ * (io_uring_register_files_update with -1), so its socket really closes.
+ * Setups (--uring-setup, evb_uring.h): the ring is made in the loop's own
+ * thread with the setup's flags; each turn's io_uring_submit_and_wait is
+ * also what runs defer's pending completion work (IORING_ENTER_GETEVENTS).
  * A wakeup is a turn whose wait returned CQEs.  The loop ends when every
  * connection reached end of file and no request of the ring is live.
  * CPU: a recv or send that cannot complete at once waits on the socket
@@ -51,6 +59,7 @@
 #include "uring_srv.h"
 
 static const char *const io_uring_variants[] = { "poll", "recv", "multishot", NULL };
+static const char *const io_uring_traits[] = { "files=fixed", "files=fixed", "files=fixed" };
 
 #if EVB_HAVE_LIBURING
 
@@ -64,7 +73,35 @@ static const unsigned io_uring_needs[] = {
 
 static int io_uring_supported(const struct serve_cfg *cfg, char *reason, size_t len)
 {
-	return evb_uring_supported(cfg ? io_uring_needs[cfg->variant_index] : 0, reason, len);
+	unsigned needs = cfg ? io_uring_needs[cfg->variant_index] |
+			       evb_uring_setup_needs((enum evb_uring_setup)cfg->uring_setup) : 0;
+
+	return evb_uring_supported(needs, reason, len);
+}
+
+/* Every connection's socket into the ring's file table, slot = its index. */
+static int files_register(struct serve_srv *s, struct uring_srv *u)
+{
+	int *fds = malloc((size_t)s->nconns * sizeof(*fds));
+	int ret;
+
+	if (!fds)
+		return -ENOMEM;
+	for (int64_t i = 0; i < s->nconns; i++)
+		fds[i] = s->conns[i].fd;
+	ret = io_uring_register_files(&u->ring, fds, (unsigned)s->nconns);
+	free(fds);
+	return ret;
+}
+
+int uring_conn_close(struct serve_srv *s, struct uring_srv *u, struct serve_conn *c)
+{
+	int none = -1;
+	int ret = io_uring_register_files_update(&u->ring, (unsigned)(c - s->conns), &none, 1);
+
+	if (c->fd >= 0)
+		serve_conn_close(s, c);
+	return ret < 0 ? serve_fail(s, "io_uring_register_files_update", -ret) : 0;
 }
 
 struct io_uring_sqe *uring_sqe(struct serve_srv *s, struct uring_srv *u)
@@ -92,7 +129,8 @@ static int poll_arm(struct serve_srv *s, struct uring_srv *u, struct serve_conn 
 
 	if (!sqe)
 		return u->error;
-	io_uring_prep_poll_multishot(sqe, c->fd, POLLIN);
+	io_uring_prep_poll_multishot(sqe, (int)idx, POLLIN);
+	sqe->flags |= IOSQE_FIXED_FILE;
 	io_uring_sqe_set_data64(sqe, URING_DATA(URING_OP_POLL, idx));
 	u->uc[idx].reading = true;
 	u->inflight++;
@@ -129,8 +167,11 @@ static int poll_cqe(struct serve_srv *s, struct uring_srv *u, struct serve_conn 
 	ret = serve_conn_readable(s, c, true);
 	if (ret < 0)
 		return ret;
-	if (ret == 1)
-		return uc->reading ? poll_remove(s, u, idx) : 0;
+	if (ret == 1) {
+		/* the client closed it (so did serve_conn_readable): its slot, its poll */
+		ret = uring_conn_close(s, u, c);
+		return ret || !uc->reading ? ret : poll_remove(s, u, idx);
+	}
 	return uc->reading ? 0 : poll_arm(s, u, c);
 }
 
@@ -181,9 +222,13 @@ static int uring_setup(struct serve_srv *s, struct uring_srv *u)
 	u->uc = calloc((size_t)s->nconns, sizeof(*u->uc));
 	if (!u->uc)
 		return -ENOMEM;
-	ret = evb_uring_init(&u->ring, s->nconns, 2 * s->nconns);
+	ret = evb_uring_init(&u->ring, s->nconns, 2 * s->nconns,
+			     (enum evb_uring_setup)s->cfg->uring_setup);
 	if (ret)
 		goto err_free_uc;
+	ret = files_register(s, u);
+	if (ret)
+		goto err_exit_ring;
 	ret = u->variant == URING_POLL ? 0 : uring_io_setup(s, u);
 	if (ret)
 		goto err_exit_ring;
@@ -265,9 +310,11 @@ static int io_uring_serve(struct serve_srv *s)
 const struct serve_ops serve_io_uring_ops = {
 	.base = {
 		.name = "io_uring",
-		.summary = "io_uring: multishot poll (readiness), or recv/send, or multishot recv "
-			   "with a provided buffer ring (completion)",
+		.summary = "io_uring on registered files: multishot poll (readiness), or "
+			   "recv/send, or multishot recv with a provided buffer ring (completion)",
 		.variants = io_uring_variants,
+		.traits = io_uring_traits,
+		.uring = true,
 	},
 	.own_fds = 1,
 	.supported = io_uring_supported,

@@ -96,6 +96,7 @@ static void usage(const char *prog)
 	       "generator used 95%% or more of its CPU says so: it measured the client.\n"
 	       "Cells the fd limits cannot hold are skipped rows naming the limit.\n"
 	       "\n", prog, prog, SERVE_MSG_MIN, SERVE_MSG_MAX, SERVE_RATE_PCT_MAX);
+	fputs(evb_driver_uring_help, stdout);
 	print_common_help();
 }
 
@@ -202,6 +203,7 @@ void serve_parse(int argc, char **argv, struct serve_opts *opts)
 {
 	static const struct option long_options[] = {
 		EVB_DRIVER_LONG_OPTIONS,
+		EVB_DRIVER_URING_OPTION,
 		{ "connections", required_argument, NULL, OPT_CONNECTIONS },
 		{ "active", required_argument, NULL, OPT_ACTIVE },
 		{ "depth", required_argument, NULL, OPT_DEPTH },
@@ -245,5 +247,6 @@ void serve_parse(int argc, char **argv, struct serve_opts *opts)
 	opts->cfg.variant_index = evb_driver_variant_index(o);
 	opts->cfg.iterations = o->iterations;
 	opts->cfg.warmup = o->warmup;
+	opts->cfg.uring_setup = o->uring_setup;
 	check_consistency(opts);
 }

@@ -96,6 +96,7 @@ struct serve_cfg {
 	int64_t iterations;             /* responses measured */
 	int64_t warmup;                 /* responses before measuring */
 	int64_t threads_cap;            /* threads: most connections it serves */
+	int uring_setup;                /* io_uring: enum evb_uring_setup */
 	int64_t inject_stall_ns;        /* test: the server sleeps once, this
 					   long, after half the requests */
 	int server_cpu;                 /* CPUs the placement chose (-1: free) */

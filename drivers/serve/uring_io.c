@@ -99,12 +99,13 @@ static int post_recv(struct serve_srv *s, struct uring_srv *u, struct serve_conn
 	if (!sqe)
 		return u->error;
 	if (u->variant == URING_MULTISHOT) {
-		io_uring_prep_recv_multishot(sqe, c->fd, NULL, 0, 0);
+		io_uring_prep_recv_multishot(sqe, (int)idx, NULL, 0, 0);
 		sqe->flags |= IOSQE_BUFFER_SELECT;
 		sqe->buf_group = URING_BGID;
 	} else {
-		io_uring_prep_recv(sqe, c->fd, u->uc[idx].rbuf, c->in_cap, 0);
+		io_uring_prep_recv(sqe, (int)idx, u->uc[idx].rbuf, c->in_cap, 0);
 	}
+	sqe->flags |= IOSQE_FIXED_FILE;
 	io_uring_sqe_set_data64(sqe, URING_DATA(URING_OP_RECV, idx));
 	u->uc[idx].reading = true;
 	u->inflight++;
@@ -124,7 +125,8 @@ static int post_send(struct serve_srv *s, struct uring_srv *u, struct serve_conn
 	if (!sqe)
 		return u->error;
 	uc->send_len = c->out_have - c->out_done;
-	io_uring_prep_send(sqe, c->fd, c->out + c->out_done, uc->send_len, MSG_NOSIGNAL);
+	io_uring_prep_send(sqe, (int)idx, c->out + c->out_done, uc->send_len, MSG_NOSIGNAL);
+	sqe->flags |= IOSQE_FIXED_FILE;
 	io_uring_sqe_set_data64(sqe, URING_DATA(URING_OP_SEND, idx));
 	uc->sending = true;
 	u->inflight++;
@@ -240,10 +242,12 @@ static int take(struct serve_srv *s, struct uring_srv *u, struct serve_conn *c,
 }
 
 /* Close c once end of file was seen and none of its requests is live. */
-static void close_if_done(struct serve_srv *s, struct serve_conn *c, struct uring_conn *uc)
+static int close_if_done(struct serve_srv *s, struct uring_srv *u, struct serve_conn *c,
+			 struct uring_conn *uc)
 {
 	if (c->fd >= 0 && uc->eof && !uc->reading && !uc->sending)
-		serve_conn_close(s, c);
+		return uring_conn_close(s, u, c);
+	return 0;
 }
 
 static int recv_cqe(struct serve_srv *s, struct uring_srv *u, struct serve_conn *c,
@@ -336,9 +340,7 @@ int uring_io_cqe(struct serve_srv *s, struct uring_srv *u, struct serve_conn *c,
 		ret = multishot_cqe(s, u, c, uc, cqe);
 	else
 		ret = recv_cqe(s, u, c, uc, cqe);
-	if (!ret)
-		close_if_done(s, c, uc);
-	return ret;
+	return ret ? ret : close_if_done(s, u, c, uc);
 }
 
 #endif

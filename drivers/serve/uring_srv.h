@@ -2,6 +2,8 @@
  * uring_srv.h - the state of evb-serve's io_uring mechanism, shared by
  * io_uring.c (the ring, the loop, the poll variant) and uring_io.c (the
  * recv and multishot variants: receiving, taking the bytes, sending).
+ * Requests name a connection by its slot in the ring's registered files,
+ * its index (IOSQE_FIXED_FILE).
  */
 #ifndef SERVE_URING_SRV_H
 #define SERVE_URING_SRV_H
@@ -61,6 +63,12 @@ struct uring_srv {
 	size_t buf_size;
 	uint64_t dry;                   /* recvs re-posted after it ran dry */
 };
+
+/*
+ * Connection c reached its end: its registered slot emptied, its fd closed
+ * (unless the caller did).  0 or -errno (recorded).
+ */
+int uring_conn_close(struct serve_srv *s, struct uring_srv *u, struct serve_conn *c);
 
 /* An SQE, submitting what is queued when the SQ is full; NULL: u->error. */
 struct io_uring_sqe *uring_sqe(struct serve_srv *s, struct uring_srv *u);

@@ -6,6 +6,9 @@
  *
  * One sample: the clock after the completion is reaped - the deadline.
  * One-shot (one request per deadline): overruns come from the clock.
+ * Setups (--uring-setup, evb_uring.h): the ring is made by the waiting
+ * thread with the setup's flags; the wait's io_uring_enter (GETEVENTS) is
+ * also what runs defer's completion work, in the waiter, when it wakes.
  * Semantics: hrtimer in absolute mode, no timer slack.  Needs liburing at
  * build time (skipped row otherwise) and a ring the kernel lets this
  * process create (kernel.io_uring_disabled 2 refuses every process, 1 all
@@ -25,11 +28,12 @@
 
 #define IOU_ENTRIES 4
 
-/* A ring this process may make (bench/evb_uring.c says why not). */
+/* A ring this process may make with the setup (bench/evb_uring.c says why not). */
 static int iou_supported(const struct timer_cfg *cfg, char *reason, size_t len)
 {
-	(void)cfg;
-	return evb_uring_supported(0, reason, len);
+	unsigned needs = cfg ? evb_uring_setup_needs((enum evb_uring_setup)cfg->uring_setup) : 0;
+
+	return evb_uring_supported(needs, reason, len);
 }
 
 #if EVB_HAVE_LIBURING
@@ -40,7 +44,7 @@ static int iou_setup(struct timer_ctx *ctx)
 
 	if (!ring)
 		return -ENOMEM;
-	ret = io_uring_queue_init(IOU_ENTRIES, ring, 0);
+	ret = evb_uring_init(ring, 1, IOU_ENTRIES, (enum evb_uring_setup)ctx->cfg->uring_setup);
 	if (ret) {
 		free(ring);
 		return ret;
@@ -108,6 +112,7 @@ const struct timer_ops timer_io_uring_timeout_ops = {
 		.name = "io_uring-timeout",
 		.summary = "io_uring IORING_OP_TIMEOUT with IORING_TIMEOUT_ABS per deadline",
 		.variants = NULL,
+		.uring = true,
 	},
 	.supported = iou_supported,
 	.setup = iou_setup,

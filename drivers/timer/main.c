@@ -176,7 +176,8 @@ static void usage(const char *prog)
 	       "\n"
 	       "The --ipc option does not apply (no ipc axis). /dev/cpu_dma_latency is\n"
 	       "never written by this driver.\n"
-	       "\n%s", prog, prog, DEFAULT_PRIO, DEFAULT_WARMUP, evb_driver_common_help);
+	       "\n%s%s", prog, prog, DEFAULT_PRIO, DEFAULT_WARMUP, evb_driver_uring_help,
+	       evb_driver_common_help);
 }
 
 static int probe(const struct evb_mech *mech, const char *variant, char *reason,
@@ -271,6 +272,7 @@ static void parse(int argc, char **argv, struct timer_opts *opts)
 {
 	static const struct option long_options[] = {
 		EVB_DRIVER_LONG_OPTIONS,
+		EVB_DRIVER_URING_OPTION,
 		{ "period-ns", required_argument, NULL, OPT_PERIOD },
 		{ "timer-slack", required_argument, NULL, OPT_TIMER_SLACK },
 		{ "sched", required_argument, NULL, OPT_SCHED },
@@ -323,6 +325,7 @@ int main(int argc, char **argv)
 		.variant_index = evb_driver_variant_index(o),
 		.period_ns = opts.period_ns,
 		.timers = opts.timers,
+		.uring_setup = o->uring_setup,
 	};
 	struct evb_cpus cpus;
 

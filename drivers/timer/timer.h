@@ -40,6 +40,7 @@ struct timer_cfg {
 	int64_t period_ns;
 	int64_t timers;         /* 1, or --timers for a mechanism with .multi */
 	pid_t waiter_tid;       /* the thread that waits (SIGEV_THREAD_ID) */
+	int uring_setup;        /* io_uring-timeout: enum evb_uring_setup */
 };
 
 struct timer_ctx {
