@@ -112,7 +112,10 @@ static void build_run(void)
 	/* The decoy: same cells on one CPU, listed first, the opposite result. */
 	const struct fx_cell decoy_ring = LOOP("io_uring", "multishot", "same-cpu"),
 		decoy_epoll = LOOP("epoll", "lt", "same-cpu"),
-		ring = LOOP("io_uring", "multishot", "cross-cpu"),
+		ring = { .family = "mux", .mechanism = "io_uring", .variant = "multishot",
+			 .mode = "loop", .ipc = "thread", .placement = "cross-cpu",
+			 .fd_type = "eventfd", .nfds = "1000", .active = "100",
+			 .uring_setup = "defer" },
 		epoll = LOOP("epoll", "lt", "cross-cpu");
 
 	loop_rows(f, &decoy_ring, 50000, 9000);
