@@ -22,6 +22,11 @@
 	SERVE("open", mech, var, "cross-cpu", conns, act, NULL, "5000", "poisson")
 #define CLOSED(mech, var) SERVE("closed", mech, var, "cross-cpu", "1000", "100", "1", NULL, NULL)
 #define RTT(mech, var) SERVE("closed", mech, var, "same-cpu", "1", "1", "1", NULL, NULL)
+/* A closed io_uring cell on the setup the claim judges (defer). */
+#define RING(var) \
+	{ .family = "serve", .mechanism = "io_uring", .variant = var, .mode = "closed", \
+	  .placement = "cross-cpu", .connections = "1000", .active = "100", .depth = "1", \
+	  .msg_size = "64", .work_ns = "0", .uring_setup = "defer" }
 
 static char *md, *md_fails, *dir_path, *dir_fails_path;
 
@@ -75,8 +80,8 @@ static void build_run(void)
 		poll100k = SEED("poll", NULL, "100000", "10000"),
 		epoll100k = SEED("epoll", "lt", "100000", "10000"),
 		recv1k = SEED("io_uring", "recv", "1000", "100"), epoll = CLOSED("epoll", "lt"),
-		ring_poll = CLOSED("io_uring", "poll"), ring_recv = CLOSED("io_uring", "recv"),
-		ring_multi = CLOSED("io_uring", "multishot"), rtt = RTT("epoll", "lt");
+		ring_poll = RING("poll"), ring_recv = RING("recv"),
+		ring_multi = RING("multishot"), rtt = RTT("epoll", "lt");
 
 	tu_tmpdir(dir, sizeof(dir));
 	dir_path = dir;
@@ -162,9 +167,9 @@ END_TEST
 START_TEST(client_bound_marked)
 {
 	const char *const marked[] = { "client-bound 5/5", NULL };
-	char *line = fx_line(md, "| io_uring/recv | 1000 conns");
+	char *line = fx_line(md, "| io_uring/recv/defer | 1000 conns");
 
-	expect_line(md, "| io_uring/multishot | 1000 conns", marked);
+	expect_line(md, "| io_uring/multishot/defer | 1000 conns", marked);
 	ck_assert_ptr_nonnull(line);
 	ck_assert(!tu_contains(line, "client-bound"));
 	free(line);
