@@ -170,6 +170,31 @@ START_TEST(io_uring_variants_loaded)
 }
 END_TEST
 
+/*
+ * A connection's end under defer: the client closes, the server closes its
+ * side and removes the connection's multishot poll.  A removal that meets
+ * the poll while its wakeup is still pending task work fails with
+ * -EALREADY; the server must ask again, or the re-armed poll on a closed
+ * connection never posts its last completion and the run hangs to its
+ * timeout (it did in about one run in five, one connection on one CPU).
+ */
+START_TEST(io_uring_poll_removal_ends)
+{
+	static const char *const args[] = {
+		"--mechanism", "io_uring", "--variant", "poll", "--uring-setup", "defer",
+		"--mode", "closed", "--placement", "same-cpu", "--connections", "1",
+		"--active", "1", "--depth", "1", "--msg-size", "64", "--iterations", "200",
+		"--warmup", "20", "--timeout", "5s", NULL,
+	};
+	struct evb_row row;
+	int status = tu_run_row("evb-serve", args, 30, &row);
+
+	if (tu_is_skipped(&row, status, "io_uring/poll defer same-cpu"))
+		return;
+	expect_ok(&row, status, WARMUP + ITERATIONS, "io_uring/poll defer, its connection's end");
+}
+END_TEST
+
 START_TEST(bad_input)
 {
 	static const struct {
@@ -308,6 +333,7 @@ int main(void)
 	tcase_add_loop_test(tc, every_mechanism_closed, 0, MAX_ENTRIES);
 	tcase_add_test(tc, open_loop);
 	tcase_add_loop_test(tc, io_uring_variants_loaded, 0, 12);
+	tcase_add_loop_test(tc, io_uring_poll_removal_ends, 0, 30);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("input and limits");
 	tcase_set_timeout(tc, 60);

@@ -200,6 +200,18 @@ static int poll_cqe(struct uring *u, const struct io_uring_cqe *cqe, int32_t idx
 	return cqe->res < 0 ? cqe->res : 1;
 }
 
+/* Queue the removal of fd idx's poll request.  0 or -errno. */
+static int poll_remove(struct uring *u, uint32_t idx)
+{
+	struct io_uring_sqe *sqe = uring_sqe(u);
+
+	if (!sqe)
+		return u->error ? u->error : -EBUSY;
+	io_uring_prep_poll_remove(sqe, TAG_POLL | idx);
+	io_uring_sqe_set_data64(sqe, TAG_REMOVE | idx);
+	return 0;
+}
+
 /*
  * Remove every live poll request and reap until the kernel confirmed each
  * removal and no request is left.
@@ -211,15 +223,11 @@ static int uring_del(struct mux_ctx *ctx)
 	int ret;
 
 	for (int64_t i = 0; i < ctx->fds->n; i++) {
-		struct io_uring_sqe *sqe;
-
 		if (!u->armed[i])
 			continue;
-		sqe = uring_sqe(u);
-		if (!sqe)
-			return u->error ? u->error : -EBUSY;
-		io_uring_prep_poll_remove(sqe, TAG_POLL | (uint32_t)i);
-		io_uring_sqe_set_data64(sqe, TAG_REMOVE | (uint32_t)i);
+		ret = poll_remove(u, (uint32_t)i);
+		if (ret)
+			return ret;
 		sent++;
 	}
 	while (done < sent || u->narmed > 0) {
@@ -229,12 +237,25 @@ static int uring_del(struct mux_ctx *ctx)
 		unsigned n = io_uring_peek_batch_cqe(&u->ring, u->cqes, u->batch);
 
 		for (unsigned k = 0; k < n; k++) {
-			uint64_t data = io_uring_cqe_get_data64(u->cqes[k]);
+			const struct io_uring_cqe *cqe = u->cqes[k];
+			uint32_t idx = (uint32_t)io_uring_cqe_get_data64(cqe);
 
-			if ((data & TAG_MASK) == TAG_REMOVE)
-				done++;
-			else
-				poll_cqe(u, u->cqes[k], (int32_t)(uint32_t)data);
+			if ((io_uring_cqe_get_data64(cqe) & TAG_MASK) != TAG_REMOVE) {
+				poll_cqe(u, cqe, (int32_t)idx);
+				continue;
+			}
+			done++;
+			/*
+			 * -EALREADY: the poll was running its wakeup (under
+			 * DEFER_TASKRUN, task work not run yet) and re-arms after
+			 * it; ask again, or it would stay armed and never end.
+			 */
+			if (cqe->res == -EALREADY && u->armed[idx]) {
+				ret = poll_remove(u, idx);
+				if (ret)
+					return ret;
+				sent++;
+			}
 		}
 		io_uring_cq_advance(&u->ring, n);
 	}

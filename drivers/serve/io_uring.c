@@ -192,7 +192,15 @@ static int handle_cqe(struct serve_srv *s, struct uring_srv *u, const struct io_
 	case URING_OP_SEND:
 		return uring_io_cqe(s, u, &s->conns[idx], kind, cqe);
 	case URING_OP_CANCEL:
-		return 0;       /* found, or the poll had ended: its own CQE says */
+		/*
+		 * Found, or the poll had ended: its own CQE says.  -EALREADY: the
+		 * poll was running its wakeup (under DEFER_TASKRUN, task work this
+		 * task had not run yet) and re-arms after it; ask again, or the
+		 * armed poll on a closed connection would never post its last CQE.
+		 */
+		if (cqe->res == -EALREADY && u->uc[idx].reading)
+			return poll_remove(s, u, idx);
+		return 0;
 	}
 	return serve_fail(s, "io_uring cqe", EINVAL);
 }
