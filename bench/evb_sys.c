@@ -125,6 +125,17 @@ int evb_machine_cpu_ns(int64_t *ns)
 	return 0;
 }
 
+int64_t evb_machine_cpu_delta(int64_t before, int64_t after)
+{
+	long hz = sysconf(_SC_CLK_TCK), cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (before == INT64_MIN || after == INT64_MIN || hz <= 0 || cpus <= 0)
+		return INT64_MIN;
+	if (after - before < EVB_MACHINE_CPU_MIN_TICKS * cpus * (1000000000LL / hz))
+		return INT64_MIN;
+	return after - before;
+}
+
 int64_t evb_rss_bytes(void)
 {
 	long long size, resident = -1, kb = -1;

@@ -45,6 +45,17 @@ void evb_usage_thread(struct evb_usage *u);
  */
 int evb_machine_cpu_ns(int64_t *ns);
 /*
+ * The machine's CPU time between two evb_machine_cpu_ns readings, or
+ * INT64_MIN (EVB_NA) when a reading is missing (INT64_MIN) or the window
+ * is too short for that resolution: each CPU's count is floored to a tick,
+ * so the difference can be off by one tick per online CPU, and it is kept
+ * only when it holds at least EVB_MACHINE_CPU_MIN_TICKS ticks per CPU
+ * (error <= 5%).  A loop of a few milliseconds reads 0 or 10 ms of CPU: a
+ * figure of rounding, never one to divide by its events.
+ */
+#define EVB_MACHINE_CPU_MIN_TICKS 20
+int64_t evb_machine_cpu_delta(int64_t before, int64_t after);
+/*
  * Resident set size of this process now, in bytes: exact from
  * /proc/self/smaps_rollup (a page-table walk; statm's counters are per-CPU
  * approximations on recent kernels, off by pages), else from statm.

@@ -125,7 +125,7 @@ static const struct claim_test io_uring_tests[] = {
 		  "(defer setup) / epoll/lt", .figure = "machine_cpu_ns_per_op",
 	  .num = URING_LOOP("multishot", "defer"), .den = LOOP("epoll", "lt"),
 	  .side = CLAIM_AT_MOST, .threshold = 1.0,
-	  .if_empty = "machine_cpu_ns is empty in these rows" },
+	  .if_empty = "machine_cpu_ns is empty in these rows (a driver leaves it empty when its window held fewer than 20 /proc/stat ticks per CPU)" },
 	{ .what = "events per second, io_uring/multishot (default setup) / epoll/lt",
 	  .figure = "ops_per_s", .num = URING_LOOP("multishot", "default"),
 	  .den = LOOP("epoll", "lt"), .side = CLAIM_NO_THRESHOLD },

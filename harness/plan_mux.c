@@ -70,7 +70,7 @@ static const struct mux_profile profiles[] = {
 		SWEEP(wakeup_nfds, quick_wakeup),
 		SWEEP(loop_nfds, loop_1000), .loop_active = 0x3,
 		SWEEP(register_nfds, quick_register),
-		.budget_ns = 30 * MS, .loop_events = 5000,
+		.budget_ns = 30 * MS, .loop_events = 5000, .cpu_events = 300000,
 		.profile = HARNESS_QUICK,
 	},
 	[HARNESS_STANDARD] = {
@@ -78,7 +78,7 @@ static const struct mux_profile profiles[] = {
 		SWEEP(wakeup_nfds, sweep_wakeup),
 		SWEEP(loop_nfds, loop_1000), .loop_active = 0x7,
 		SWEEP(register_nfds, sweep_register),
-		.budget_ns = 40 * MS, .loop_events = 10000, .seed = true,
+		.budget_ns = 40 * MS, .loop_events = 10000, .cpu_events = 300000, .seed = true,
 		.profile = HARNESS_STANDARD,
 	},
 	[HARNESS_FULL] = {
@@ -86,7 +86,8 @@ static const struct mux_profile profiles[] = {
 		SWEEP(wakeup_nfds, sweep),
 		SWEEP(loop_nfds, loop_full), .loop_active = 0x7,
 		SWEEP(register_nfds, sweep),
-		.budget_ns = 500 * MS, .loop_events = 100000, .seed = true, .every_axis = true,
+		.budget_ns = 500 * MS, .loop_events = 100000, .cpu_events = 300000, .seed = true,
+		.every_axis = true,
 		.profile = HARNESS_FULL,
 	},
 };
@@ -216,6 +217,9 @@ int plan_mux_add_cell(struct harness_plan *plan, const struct mux_profile *p,
 		if (cost_kind(m) == COST_SCANS)
 			cost += 80 * a->nfds / a->active;
 		iterations = clamp(3 * p->budget_ns / cost, 500, p->loop_events);
+		if (p->cpu_events && a->nfds == 1000 && a->active == 100 &&
+		    !strcmp(a->fd_type, "eventfd"))
+			iterations = p->cpu_events;
 		break;
 	default:
 		cost = 3 * US * a->nfds;   /* one add + remove round */

@@ -30,6 +30,13 @@ struct mux_profile {
 	size_t n_register_nfds;
 	int64_t budget_ns;              /* measuring time aimed at per cell */
 	int64_t loop_events;
+	/*
+	 * Events of the loop cells whose whole-machine CPU the io_uring claim
+	 * divides (1,000 fds, 100 busy): enough for a window of many
+	 * /proc/stat ticks (a driver leaves a shorter window's figure empty).
+	 * 0: those cells as any other.
+	 */
+	int64_t cpu_events;
 	bool seed;                      /* the seed-table cells too */
 	bool every_axis;                /* fd types, placements, ipc kinds */
 	enum harness_profile profile;   /* which io_uring setups (plan_uring.h) */

@@ -243,6 +243,22 @@ START_TEST(crashed_process_peer_is_reported)
 }
 END_TEST
 
+/* /proc/stat counts ticks: a window of a few of them is no figure. */
+START_TEST(machine_cpu_needs_many_ticks)
+{
+	long hz = sysconf(_SC_CLK_TCK), cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int64_t tick = 1000000000LL / hz, enough = EVB_MACHINE_CPU_MIN_TICKS * cpus * tick;
+	int64_t now;
+
+	ck_assert_int_eq(evb_machine_cpu_ns(&now), 0);
+	ck_assert_int_eq(evb_machine_cpu_delta(now, now + enough), enough);
+	ck_assert_int_eq(evb_machine_cpu_delta(now, now + enough - tick), EVB_NA);
+	ck_assert_int_eq(evb_machine_cpu_delta(now, now), EVB_NA);
+	ck_assert_int_eq(evb_machine_cpu_delta(EVB_NA, now), EVB_NA);
+	ck_assert_int_eq(evb_machine_cpu_delta(now, EVB_NA), EVB_NA);
+}
+END_TEST
+
 START_TEST(strlcpy_truncates)
 {
 	char small[4];
@@ -266,6 +282,7 @@ int main(void)
 	tcase_add_test(tc, thread_peer_and_barrier_abort);
 	tcase_add_test(tc, crashed_process_peer_is_reported);
 	tcase_add_test(tc, strlcpy_truncates);
+	tcase_add_test(tc, machine_cpu_needs_many_ticks);
 	tcase_add_test(tc, irq_counts_sum_numbered_lines_per_cpu);
 	tcase_add_test(tc, cpus_column_says_where);
 	tcase_add_test(tc, side_a_goes_where_device_interrupts_are_fewest);

@@ -45,9 +45,9 @@ void mux_phase_end(struct mux_side_ctx *s, const struct mux_phase *p)
 	atomic_store(&run->phase, MUX_PHASE_DONE);
 	evb_usage_thread(&now);
 	evb_driver_usage_delta(&run->usage, &now, &p->before);
-	run->machine_cpu_ns = EVB_NA;
-	if (p->machine_before != EVB_NA && evb_machine_cpu_ns(&machine) == 0)
-		run->machine_cpu_ns = machine - p->machine_before;
+	if (evb_machine_cpu_ns(&machine))
+		machine = EVB_NA;
+	run->machine_cpu_ns = evb_machine_cpu_delta(p->machine_before, machine);
 	run->samples = (int64_t)run->hist.count;
 }
 

@@ -282,8 +282,9 @@ int notify_side_run(struct notify_side_ctx *s, enum notify_side self)
 	ret = measured_phase(s, self, &b_thread);
 	if (self == SIDE_A) {
 		s->run->measured_ns = evb_now_ns() - t0;
-		if (cpu0 != EVB_NA && evb_machine_cpu_ns(&cpu1) == 0)
-			s->run->machine_cpu_ns = cpu1 - cpu0;
+		if (evb_machine_cpu_ns(&cpu1))
+			cpu1 = EVB_NA;
+		s->run->machine_cpu_ns = evb_machine_cpu_delta(cpu0, cpu1);
 	}
 	evb_usage_thread(&now);
 	evb_driver_usage_delta(&s->run->usage[self], &now, &before);

@@ -331,7 +331,7 @@ static void client_window(struct client *cl)
 	sh->server_utime_ns = e1->server_utime_ns - e0->server_utime_ns;
 	sh->server_stime_ns = e1->server_stime_ns - e0->server_stime_ns;
 	sh->client_cpu_ns = e1->client_cpu_ns - e0->client_cpu_ns;
-	sh->machine_cpu_ns = e1->machine_cpu_ns - e0->machine_cpu_ns;
+	sh->machine_cpu_ns = evb_machine_cpu_delta(e0->machine_cpu_ns, e1->machine_cpu_ns);
 	sh->client_wall_ns = e1->wall_ns - e0->wall_ns;
 	evb_driver_usage_delta(&sh->client_usage, &e1->usage, &e0->usage);
 }
