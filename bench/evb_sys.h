@@ -90,6 +90,12 @@ int evb_proc_stat_fields(int fd, char *buf, size_t len, const char **fields);
 /* Copy src (NULL: "") into dst of size bytes, truncating, always terminated. */
 void evb_strlcpy(char *dst, const char *src, size_t size);
 /*
+ * Control characters (below 0x20, and 0x7f) in text replaced by '?', in
+ * place: for text read from elsewhere (a run directory's labels, a lock
+ * file) before it reaches a terminal, where an escape sequence would act.
+ */
+void evb_printable(char *text);
+/*
  * snprintf into buf that says when it cut: 0 when the whole text fit,
  * -ENAMETOOLONG when it did not (buf then holds the text cut short, for a
  * message).  For paths, slugs and names, which must never be cut silently.

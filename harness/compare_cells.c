@@ -332,4 +332,5 @@ void cmp_cell_label(const struct cmp *c, const struct cmp_cell *cell, char *buf,
 	for (size_t i = 0; i < EVB_NAXES; i++)
 		values[i] = cmp_cell_axis(c, cell, i);
 	evb_axes_label(values, buf, len);
+	evb_printable(buf);   /* labels come from run directories: data, shown */
 }

@@ -45,14 +45,6 @@ void harness_lock_machine_path(char *buf, size_t len)
 	snprintf(buf, len, "/tmp/evbench.lock");
 }
 
-/* Printable text only: a lock file and a holder's command line are not ours. */
-static void printable(char *text)
-{
-	for (; *text; text++)
-		if ((unsigned char)*text < 0x20 || *text == 0x7f)
-			*text = '?';
-}
-
 /* The pid holding an flock on fd's file, from /proc/locks; 0 when not found. */
 static long flock_holder(int fd)
 {
@@ -151,14 +143,14 @@ static void describe_holder(int fd, char *holder, size_t len)
 		snprintf(pid_text, sizeof(pid_text), "%.20s", pid[0] ? pid : "unknown");
 	snprintf(holder, len, "%s (pid %s%s%s%s%s)", dir[0] ? dir : "a run directory not yet named",
 		 pid_text, cmd[0] ? ", command: " : "", cmd, since[0] ? ", since " : "", since);
-	printable(holder);
+	evb_printable(holder);   /* a holder's command line is not ours */
 }
 
 /* This process's command line for the lock file, one line. */
 static void own_command(char *buf, size_t len)
 {
 	command_of((long)getpid(), buf, len);
-	printable(buf);
+	evb_printable(buf);
 }
 
 int harness_lock_note(struct harness_lock *l, const char *run_dir)

@@ -5,6 +5,7 @@
  * links, newlines, backslashes; `evbench plot`, `report` and `compare` (two
  * runs and three) run on it from a directory where each injected command
  * would leave a canary file.  No canary may appear, every command exits 0,
+ * no escape sequence a label holds reaches the terminal,
  * the figures are drawn, and the labels come out escaped in report.html,
  * report.md and compare.csv.
  */
@@ -21,7 +22,8 @@
 /* Each would touch a file in the current directory if parsed as code. */
 #define RUN_ID "x\" . system(\"touch c1\") . \"`touch c2`"
 #define MECH "m'; y=system('touch c3'); z='"
-#define VARIANT "v`touch c4`\n<script>alert(1)</script> @ARG1 \\ \" | [l](javascript:x)"
+#define VARIANT "\033]0;owned\007v`touch c4`\n<script>alert(1)</script> @ARG1 \\ \" | " \
+	"[l](javascript:x)"
 #define MUX_MECH "mx\"; system(\"touch c5\"); \"@x"
 /* A run directory named like a gnuplot pipe, given as a relative path. */
 #define PIPE_DIR "<touch c6;x"
@@ -67,7 +69,10 @@ static void no_canary(const char *after)
 			      after, canaries[i]);
 }
 
-/* evbench args: nothing it ran touched a canary, and it exited 0. */
+/*
+ * evbench args: nothing it ran touched a canary, it exited 0, and no
+ * escape sequence from a label reached the terminal (stdout or stderr).
+ */
 static void run_ok(const char *const *args)
 {
 	struct evb_spawn_result res = tu_run("evbench", args, 120);
@@ -75,6 +80,8 @@ static void run_ok(const char *const *args)
 	no_canary(args[0]);
 	ck_assert_msg(res.end == EVB_SPAWN_EXITED && res.exit_status == 0,
 		      "evbench %s: exit %d: %s", args[0], res.exit_status, tu_stderr());
+	ck_assert_msg(!strchr(res.out, '\033') && !strchr(tu_stderr(), '\033'),
+		      "evbench %s: a label's escape sequence reached the terminal", args[0]);
 	evb_spawn_result_free(&res);
 }
 
