@@ -35,6 +35,18 @@
  *                                          process (every thread, io_uring's
  *                                          workers too) and of the load
  *                                          generator while it measured
+ *   slo_ns                                 axis of serve's capacity search: the
+ *                                          p99 latency bound it keeps
+ *   seed                                   serve: the Poisson schedule's seed
+ *   client_threads                         serve: load generator threads
+ *   send_lag_p50_ns, send_lag_p99_ns,      serve, open loop: how late requests
+ *   send_lag_max_ns                        left (actual send - due time)
+ *   capacity_per_s                         serve: the highest offered rate the
+ *                                          capacity search found sustained
+ *   blocked_writes, enobufs, cq_overflows  serve: the server's own troubles
+ *                                          (a response waited for the socket,
+ *                                          a multishot re-post after ENOBUFS,
+ *                                          completions the CQ dropped)
  *
  * Percentiles are written only where the samples support them: quantile q
  * needs at least 10 / (1 - q) samples (p50 20, p90 100, p99 1000, p999
@@ -71,7 +83,10 @@
 	X(F64, rss_bytes_per_fd) X(F64, slab_bytes_per_fd)                    \
 	X(I64, machine_cpu_ns) X(F64, vcsw_a_per_op) X(F64, ivcsw_a_per_op)  \
 	X(F64, vcsw_b_per_op) X(F64, ivcsw_b_per_op) X(STR, cpus)            \
-	X(F64, offered_per_s) X(I64, server_cpu_ns) X(I64, client_cpu_ns)
+	X(F64, offered_per_s) X(I64, server_cpu_ns) X(I64, client_cpu_ns)   \
+	X(I64, seed) X(I64, client_threads) X(I64, send_lag_p50_ns)          \
+	X(I64, send_lag_p99_ns) X(I64, send_lag_max_ns) X(F64, capacity_per_s) \
+	X(I64, blocked_writes) X(I64, enobufs) X(I64, cq_overflows)
 
 #define EVB_ROW_FIELD_STR(name) char name[EVB_ROW_STR];
 #define EVB_ROW_FIELD_REASON(name) char name[EVB_ROW_REASON];
