@@ -3,8 +3,8 @@
  * responses that arrive split (64 KiB messages, several outstanding) and
  * message sizes that are no multiple of the header's alignment; more
  * connections than it may open ahead of the server's accept() (512), most
- * of them idle; Poisson spacing; and a rate in % of a closed-loop
- * calibration, whose requests the counts then include.  Every row must be
+ * of them idle; and Poisson spacing (a rate in %, which searches the
+ * capacity first, is test_serve_capacity's).  Every row must be
  * ok with its counts adding up: what the client sent, the server answered
  * and the client received, each response checked.
  */
@@ -86,22 +86,6 @@ START_TEST(poisson_arrival)
 }
 END_TEST
 
-START_TEST(rate_in_percent)
-{
-	static const char *const extra[] = {
-		"--mode", "open", "--rate", "50%", "--connections", "2", "--active", "2",
-		NULL,
-	};
-	struct evb_row row;
-
-	/* the calibration: max(2000, iterations) closed-loop requests */
-	run_ok(extra, 2000 + WARMUP + ITERATIONS, &row, "rate 50%");
-	ck_assert_str_eq(row.rate, "50%");
-	ck_assert_msg(isfinite(row.offered_per_s) && row.offered_per_s > 0,
-		      "offered_per_s %g", row.offered_per_s);
-}
-END_TEST
-
 int main(void)
 {
 	Suite *s = suite_create("serve_client");
@@ -111,7 +95,6 @@ int main(void)
 	tcase_add_test(tc, split_messages);
 	tcase_add_test(tc, connections_beyond_accept_ahead);
 	tcase_add_test(tc, poisson_arrival);
-	tcase_add_test(tc, rate_in_percent);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }

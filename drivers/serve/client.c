@@ -31,10 +31,9 @@
  * system time, its own CPU clock, the machine's CPU (/proc/stat) and its
  * own context switches; sh gets the differences.
  *
- * A rate given in % (open) first runs a closed-loop calibration on the same
- * connections and depth, max(2000, iterations) responses (a fifth of them
- * warmup), and takes
- * R = rate% x the rate it reached (sh->closed_max_per_s).
+ * --mode capacity, and a rate given in % (open), first search the capacity
+ * on the same connections (client_search.c): R = the rate found
+ * (capacity), or rate% x it (sh->capacity_per_s).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -148,7 +147,8 @@ static int client_setup_sleep(struct client *cl)
 static int client_setup(struct client *cl, const struct serve_cfg *cfg,
 			struct serve_shared *sh)
 {
-	bool open_mode = cfg->mode == SERVE_OPEN;
+	bool open_mode = cfg->mode != SERVE_CLOSED;
+	bool search = cfg->mode == SERVE_CAPACITY || cfg->rate_pct;   /* client_search.c */
 	char path[64];
 	int ret;
 
@@ -164,13 +164,14 @@ static int client_setup(struct client *cl, const struct serve_cfg *cfg,
 	cl->sendbuf = calloc((size_t)cl->batch_max, cl->msg_size);
 	cl->recvbuf = malloc(CLIENT_IO_BYTES);
 	cl->dirty = calloc((size_t)cl->active, sizeof(*cl->dirty));
-	if (!open_mode || cfg->rate_pct)
+	if (!open_mode || search)
 		cl->start = calloc((size_t)(cl->active * cfg->depth), sizeof(*cl->start));
-	if (open_mode)
-		cl->due_off = calloc((size_t)(cfg->warmup + cfg->iterations),
-				     sizeof(*cl->due_off));
+	if (open_mode) {
+		cl->due_cap = cfg->warmup + cfg->iterations;
+		cl->due_off = calloc((size_t)cl->due_cap, sizeof(*cl->due_off));
+	}
 	if (!cl->conns || !cl->sendbuf || !cl->recvbuf || !cl->dirty ||
-	    (!cl->start && (!open_mode || cfg->rate_pct)) || (open_mode && !cl->due_off))
+	    (!cl->start && (!open_mode || search)) || (open_mode && !cl->due_off))
 		return client_fail(cl, "allocate the client's state", -ENOMEM);
 	for (int64_t i = 0; i < cl->nconns; i++)
 		cl->conns[i] = (struct client_conn){ .fd = -1, .index = (uint32_t)i };
@@ -297,27 +298,9 @@ static int client_connect_all(struct client *cl)
 	return 0;
 }
 
-static void phase_begin(struct client *cl, int64_t total, int64_t warmup, bool measure)
+void client_phase_begin(struct client *cl, int64_t total, int64_t warmup, bool measure)
 {
 	cl->ph = (struct client_phase){ .total = total, .warmup = warmup, .measure = measure };
-}
-
-/* Closed-loop calibration for a rate in %: the rate it reaches, > 0. */
-static int client_calibrate(struct client *cl, double *max_per_s)
-{
-	int64_t total = cl->cfg->iterations > 2000 ? cl->cfg->iterations : 2000;
-	int64_t window_ns;
-	int ret;
-
-	phase_begin(cl, total, total / 5, false);
-	ret = client_run_closed(cl);
-	if (ret)
-		return ret;
-	window_ns = cl->ph.end_ns - cl->ph.start_ns;
-	if (window_ns <= 0)
-		return client_fail(cl, "calibrate (no time passed)", -ERANGE);
-	*max_per_s = (double)(cl->ph.total - cl->ph.warmup - 1) * 1e9 / (double)window_ns;
-	return 0;
 }
 
 /* The measured window's differences into sh. */
@@ -336,31 +319,30 @@ static void client_window(struct client *cl)
 	evb_driver_usage_delta(&sh->client_usage, &e1->usage, &e0->usage);
 }
 
-/* The mode: calibration first for a rate in %, then the measured run. */
+/* The mode: the capacity search first where it needs one, then the
+ * measured run. */
 static int client_measure(struct client *cl)
 {
 	const struct serve_cfg *cfg = cl->cfg;
 	struct serve_shared *sh = cl->sh;
 	int64_t total = cfg->warmup + cfg->iterations;
-	double rate = cfg->rate;
+	double rate;
 	int ret;
 
 	sh->offered_per_s = NAN;
-	sh->closed_max_per_s = NAN;
+	sh->capacity_per_s = NAN;
+	sh->search_low_per_s = NAN;
 	if (cfg->mode == SERVE_CLOSED) {
-		phase_begin(cl, total, cfg->warmup, true);
+		client_phase_begin(cl, total, cfg->warmup, true);
 		ret = client_run_closed(cl);
 	} else {
-		if (cfg->rate_pct) {
-			ret = client_calibrate(cl, &sh->closed_max_per_s);
-			if (ret)
-				return ret;
-			rate = cfg->rate / 100.0 * sh->closed_max_per_s;
-		}
+		ret = client_open_rate(cl, &rate);   /* client_search.c */
+		if (ret)
+			return ret;
 		if (!(rate > 0))
 			return client_fail(cl, "schedule (rate not above 0)", -EINVAL);
 		sh->offered_per_s = rate;
-		phase_begin(cl, total, cfg->warmup, true);
+		client_phase_begin(cl, total, cfg->warmup, true);
 		ret = client_run_open(cl, rate);
 	}
 	if (!ret)

@@ -51,7 +51,7 @@ struct client_edge {
 	struct evb_usage usage;
 };
 
-/* One run of requests: a calibration, or the measured run. */
+/* One run of requests: a step of the capacity search, or the measured run. */
 struct client_phase {
 	int64_t total;          /* requests (and so responses) in it */
 	int64_t warmup;         /* responses before the window */
@@ -81,6 +81,7 @@ struct client {
 	char *recvbuf;                  /* CLIENT_IO_BYTES */
 	int64_t *start;                 /* closed: K x depth send times */
 	int64_t *due_off;               /* open: each request's due time - t0 */
+	int64_t due_cap;                /* its length (client_due_reserve) */
 	int64_t t0;                     /* open: the schedule's origin */
 	uint32_t *dirty;                /* connections with requests to write */
 	int64_t ndirty;
@@ -96,6 +97,9 @@ struct client {
 int client_fail(struct client *cl, const char *call, int err);
 /* Read every figure of one window edge into e.  0 or -errno. */
 int client_edge_read(struct client *cl, struct client_edge *e);
+/* cl->ph starts over: total requests, the first warmup responses not
+ * measured; measure: record latencies into sh and read the edges. */
+void client_phase_begin(struct client *cl, int64_t total, int64_t warmup, bool measure);
 
 /* client_loop.c */
 
@@ -104,5 +108,26 @@ int client_edge_read(struct client *cl, struct client_edge *e);
 int client_run_closed(struct client *cl);
 /* The open loop at rate requests/s (arrival per cfg).  0 or -errno. */
 int client_run_open(struct client *cl, double rate);
+
+/* client_search.c */
+
+/*
+ * The capacity search: the highest offered open-loop rate whose short step
+ * is sustained (achieved within 5% of offered, send lag within its bound,
+ * and with slo_ns > 0 a latency p99 <= slo_ns), to within ~5%, into
+ * *capacity (NAN when no rate tried passed); *lowest the lowest rate it
+ * tried.  Every step's requests are answered before the next starts; sh's
+ * latency figures are left empty for the measured run.  0 or -errno.
+ */
+int client_search_capacity(struct client *cl, int64_t slo_ns, double *capacity,
+			   double *lowest);
+/*
+ * The measured open loop's rate: cfg's; for --mode capacity the capacity
+ * searched with cfg's slo (or, none passing, the lowest rate tried); for a
+ * rate in % that share of the capacity searched without one.  0 or -errno.
+ */
+int client_open_rate(struct client *cl, double *rate);
+/* Room for n due times in cl->due_off.  0 or -errno. */
+int client_due_reserve(struct client *cl, int64_t n);
 
 #endif

@@ -12,6 +12,7 @@ struct serve_opts {
 	struct evb_driver_opts common;
 	struct serve_cfg cfg;           /* all but the CPUs and the port */
 	char rate_text[32];             /* the rate axis: "20000" or "30%" */
+	bool slo_given;                 /* --slo-ns was on the command line */
 };
 
 extern const char *const serve_mode_names[];

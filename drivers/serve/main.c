@@ -117,10 +117,12 @@ static int refused(struct serve_run *r, struct evb_row *row, char *reason, size_
 		row->depth = cfg->depth;
 	row->msg_size = cfg->msg_size;
 	row->work_ns = cfg->work_ns;
-	if (cfg->mode == SERVE_OPEN) {
-		evb_row_set(row, rate, r->opts->rate_text);
+	if (cfg->mode != SERVE_CLOSED) {
+		evb_row_set(row, rate, r->opts->rate_text);   /* "" in capacity mode */
 		evb_row_set(row, arrival, cfg->arrival == SERVE_POISSON ? "poisson" : "uniform");
 	}
+	if (cfg->mode == SERVE_CAPACITY && cfg->slo_ns > 0)
+		row->slo_ns = cfg->slo_ns;
 	if (!r->ops->serve) {
 		snprintf(reason, len, "%s: not built in this evb-serve", r->ops->base.name);
 		return 1;
@@ -379,7 +381,8 @@ int main(int argc, char **argv)
 	evb_hist_init(&r.sh->hist);
 	r.sh->server_pid = getpid();
 	r.sh->offered_per_s = NAN;
-	r.sh->closed_max_per_s = NAN;
+	r.sh->capacity_per_s = NAN;
+	r.sh->search_low_per_s = NAN;
 	r.srv = (struct serve_srv){ .cfg = &r.cfg, .errors = &r.sh->errors, .max_fd = -1 };
 	r.end = (struct evb_driver_end){
 		.opts = o, .row = &row, .hist = &r.sh->hist, .errors = &r.sh->errors,

@@ -13,7 +13,7 @@
 #include "mechanisms.h"
 #include "driver.h"
 
-const char *const serve_mode_names[] = { "closed", "open", NULL };
+const char *const serve_mode_names[] = { "closed", "open", "capacity", NULL };
 static const char *const arrival_names[] = { "uniform", "poisson", NULL };
 
 #define SERVE_REGISTRY_ENTRY(m) &serve_##m##_ops.base,
@@ -26,6 +26,7 @@ static const struct evb_mech *const serve_registry[] = {
 #define SERVE_DEPTH_MAX 4096
 #define SERVE_RATE_MAX (100 * 1000 * 1000LL)
 #define SERVE_RATE_PCT_MAX 1000
+#define SERVE_SLO_MAX (60 * EVB_NSEC_PER_SEC)
 
 enum {
 	OPT_CONNECTIONS = EVB_OPT_FAMILY,
@@ -37,6 +38,7 @@ enum {
 	OPT_ARRIVAL,
 	OPT_SEED,
 	OPT_THREADS_CAP,
+	OPT_SLO_NS,
 	/* test hook, not in --help */
 	OPT_INJECT_STALL_MS,
 };
@@ -61,7 +63,7 @@ static void print_common_help(void)
 
 static void usage(const char *prog)
 {
-	printf("Usage: %s --mechanism M [--variant V] --mode closed|open [options]\n"
+	printf("Usage: %s --mechanism M [--variant V] --mode closed|open|capacity [options]\n"
 	       "       %s --list\n"
 	       "\n"
 	       "A request/response server over TCP loopback, measured from a load generator\n"
@@ -74,16 +76,28 @@ static void usage(const char *prog)
 	       "           active connections in turn; a response's latency is from the\n"
 	       "           time its request was due (a server stall shows in every request\n"
 	       "           queued behind it)\n"
+	       "  capacity a search for the highest offered open-loop rate the server\n"
+	       "           sustains (achieved >= 95%% of offered, the client's send lag\n"
+	       "           within its bound, with --slo-ns latency p99 <= the bound), by\n"
+	       "           short steps: from a closed-loop estimate x2 until one fails,\n"
+	       "           then halving the gap to 5%% (at most 12 steps, 10 s); then an\n"
+	       "           open loop at that rate is the row (capacity_per_s = the rate;\n"
+	       "           none passing: capacity_per_s empty, the row at the lowest rate\n"
+	       "           tried, its reason \"no offered rate >= R req/s met ...\")\n"
 	       "\n"
 	       "evb-serve options:\n"
 	       "  --connections N  TCP connections, all accepted before measuring (default 1)\n"
 	       "  --active K       of them, the ones carrying requests, 1..N (default 1)\n"
 	       "  --depth D        closed: requests outstanding per active connection\n"
-	       "                   (default 1)\n"
+	       "                   (default 1); also the depth of the capacity search's\n"
+	       "                   closed-loop estimate\n"
 	       "  --msg-size B     request and response size, %d..%d bytes (default 64)\n"
 	       "  --work-ns T      busy work per request in the server (default 0)\n"
 	       "  --rate R|R%%      open (required): requests/s in total (suffix k, M), or\n"
-	       "                   R%% (1..%d) of what a short closed run reaches first\n"
+	       "                   R%% (1..%d) of the capacity a search (as capacity,\n"
+	       "                   no --slo-ns) finds first\n"
+	       "  --slo-ns T       capacity: the latency p99 bound (suffix us, ms, s;\n"
+	       "                   default 0: none)\n"
 	       "  --arrival A      open: uniform | poisson spacing (default uniform)\n"
 	       "  --seed S         poisson's generator (default 1)\n"
 	       "  --threads-cap C  threads: most connections it serves, one thread each\n"
@@ -109,7 +123,7 @@ static int probe(const struct evb_mech *mech, const char *variant, char *reason,
 	return ops->supported ? ops->supported(NULL, reason, reason_len) : 0;
 }
 
-/* --rate R or R%: a count, or a percentage of the closed-loop maximum. */
+/* --rate R or R%: a count, or a percentage of the searched capacity. */
 static void parse_rate(struct serve_opts *opts, const char *arg)
 {
 	const char *prog = opts->common.prog;
@@ -171,6 +185,10 @@ static bool family_opt(void *fopts, int opt, const char *arg)
 		cfg->seed = (uint64_t)evb_opt_i64(prog, "--seed", arg, EVB_UNIT_NONE, 0,
 						  INT64_MAX);
 		return true;
+	case OPT_SLO_NS:
+		cfg->slo_ns = evb_opt_i64(prog, "--slo-ns", arg, EVB_UNIT_TIME, 0, SERVE_SLO_MAX);
+		opts->slo_given = true;
+		return true;
 	case OPT_THREADS_CAP:
 		cfg->threads_cap = evb_opt_i64(prog, "--threads-cap", arg, EVB_UNIT_COUNT, 1,
 					       SERVE_CONNECTIONS_MAX);
@@ -197,6 +215,11 @@ static void check_consistency(const struct serve_opts *opts)
 	if (cfg->mode == SERVE_CLOSED && opts->rate_text[0])
 		evb_usage_error(prog, "--rate %s: --mode closed has no rate (the server's "
 				"sustained rate is what it measures)", opts->rate_text);
+	if (cfg->mode == SERVE_CAPACITY && opts->rate_text[0])
+		evb_usage_error(prog, "--rate %s: --mode capacity has no rate (it searches "
+				"for the highest one sustained)", opts->rate_text);
+	if (cfg->mode != SERVE_CAPACITY && opts->slo_given)
+		evb_usage_error(prog, "--slo-ns: only --mode capacity has a latency bound");
 }
 
 void serve_parse(int argc, char **argv, struct serve_opts *opts)
@@ -213,6 +236,7 @@ void serve_parse(int argc, char **argv, struct serve_opts *opts)
 		{ "arrival", required_argument, NULL, OPT_ARRIVAL },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "threads-cap", required_argument, NULL, OPT_THREADS_CAP },
+		{ "slo-ns", required_argument, NULL, OPT_SLO_NS },
 		{ "inject-stall-ms", required_argument, NULL, OPT_INJECT_STALL_MS },
 		{ NULL, 0, NULL, 0 },
 	};

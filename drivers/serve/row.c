@@ -10,9 +10,6 @@
 
 #include "driver.h"
 
-/* A load generator this busy measured itself, not the server. */
-#define SERVE_CLIENT_BOUND 0.95
-
 static void fill_figures(const struct serve_run *r, struct evb_row *row)
 {
 	const struct serve_shared *sh = r->sh;
@@ -22,6 +19,7 @@ static void fill_figures(const struct serve_run *r, struct evb_row *row)
 	if (sh->window_ns > 0)
 		row->ops_per_s = measured * 1e9 / (double)sh->window_ns;
 	row->offered_per_s = sh->offered_per_s;
+	row->capacity_per_s = sh->capacity_per_s;
 	row->server_cpu_ns = sh->server_cpu_ns;
 	row->client_cpu_ns = sh->client_cpu_ns;
 	row->machine_cpu_ns = sh->machine_cpu_ns;
@@ -68,6 +66,16 @@ void serve_fill_row(const struct serve_run *r, struct evb_row *row)
 				       "CPU; not a measure of the server", share * 100);
 			return;
 		}
+	}
+	if (r->cfg.mode == SERVE_CAPACITY && isnan(sh->capacity_per_s)) {
+		/* a result, not a failure: the server cannot meet the bound */
+		if (r->cfg.slo_ns > 0)
+			evb_row_reason(row, "no offered rate >= %.0f req/s met p99 <= %lld ns",
+				       sh->search_low_per_s, (long long)r->cfg.slo_ns);
+		else
+			evb_row_reason(row, "no offered rate >= %.0f req/s was sustained "
+				       "(achieved >= 95%% of offered)", sh->search_low_per_s);
+		return;
 	}
 	if (r->slab_note[0])
 		evb_row_reason(row, "%s", r->slab_note);

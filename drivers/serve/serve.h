@@ -27,12 +27,17 @@
  *   closed   each active connection keeps --depth D requests outstanding;
  *            a response's latency is from its request's send; the rate is
  *            what the server sustains.
- *   open     --rate R requests per second in total (or R% of the maximum
- *            a short closed-loop run measured first), due at uniform or
- *            Poisson (--arrival) spacing, spread over the active
+ *   open     --rate R requests per second in total (or R% of the
+ *            capacity a search measured first, see capacity), due at
+ *            uniform or Poisson (--arrival) spacing, spread over the active
  *            connections in turn; a response's latency is from the time
  *            its request was due, so a server stall shows in every request
  *            queued behind it.
+ *   capacity a search (client_search.c) of short open-loop steps for the
+ *            highest offered rate the server sustains (achieved within 5%
+ *            of offered, the client's send lag within its bound, and with
+ *            --slo-ns a latency p99 within it), then the measured run: an
+ *            open loop at that rate (capacity_per_s).
  *
  * The end: after warmup + iterations responses the client stops sending,
  * takes the responses still due, and closes every connection; the server
@@ -54,6 +59,7 @@
 enum serve_mode {
 	SERVE_CLOSED,
 	SERVE_OPEN,
+	SERVE_CAPACITY,
 };
 
 enum serve_arrival {
@@ -71,6 +77,9 @@ enum serve_arrival {
  * address (two thirds of a 28,000-port range), 2.6 s at 4,000 an address.
  */
 #define SERVE_CONNS_PER_ADDR 4000
+/* A load generator this busy (its CPU / wall time over a window) measured
+ * itself, not the server: the row says so, a capacity search step fails. */
+#define SERVE_CLIENT_BOUND 0.95
 
 /* The head of every request and response. */
 struct serve_msg {
@@ -89,8 +98,9 @@ struct serve_cfg {
 	int64_t depth;                  /* closed: outstanding per active conn */
 	int64_t msg_size;
 	int64_t work_ns;                /* busy work per request, server side */
-	bool rate_pct;                  /* open: rate is a % of the closed max */
+	bool rate_pct;                  /* open: rate is a % of the capacity */
 	double rate;                    /* open: requests/s in total, or % */
+	int64_t slo_ns;                 /* capacity: p99 bound, 0 none */
 	enum serve_arrival arrival;
 	uint64_t seed;                  /* Poisson spacing's generator */
 	int64_t iterations;             /* responses measured */
@@ -160,7 +170,9 @@ struct serve_shared {
 	int64_t measured;               /* responses in hist */
 	int64_t window_ns;              /* first to last measured response */
 	double offered_per_s;           /* open: the schedule's rate; NAN closed */
-	double closed_max_per_s;        /* open with a %: what calibration got */
+	double capacity_per_s;          /* capacity, or open with a %: what the
+					   search found; NAN none passed */
+	double search_low_per_s;        /* the lowest rate the search tried */
 	/* over the measured window, read by the client at its edges */
 	int64_t server_cpu_ns;          /* the server process's CPU clock */
 	int64_t server_utime_ns;        /* its /proc stat user and system time */
@@ -239,7 +251,8 @@ struct serve_ops {
 /*
  * The client process's whole life: connect N connections to cfg->port
  * (spread over 127.0.0.x, SERVE_CONNS_PER_ADDR each), set client_ready,
- * run the mode (calibrating first for a rate in %), fill sh, close every
+ * run the mode (searching the capacity first for --mode capacity or a
+ * rate in %), fill sh, close every
  * connection.  Returns 0 or -errno (recorded in sh->errors side B).
  */
 int serve_client_run(const struct serve_cfg *cfg, struct serve_shared *sh);
