@@ -54,7 +54,7 @@ struct serve_axes {
 	int64_t depth;                /* closed only (EVB_NA open: the row has none) */
 	int64_t msg_size;
 	int64_t work_ns;              /* the handler's busy work */
-	const char *rate;             /* "5000" req/s, or "30%" of the closed max */
+	const char *rate;             /* "5000" req/s, or "30%" of the capacity */
 	const char *arrival;
 	int64_t iterations;
 	int64_t warmup;
@@ -64,20 +64,29 @@ struct serve_axes {
 /*
  * The driver's time limit, generous: 30 s, plus 0.5 ms a connection (10,000
  * connections take seconds to open on a busy VM), plus each request at 1 ms
- * (a closed loop at its slowest, or an open one at a % of a maximum not
+ * (a closed loop at its slowest, or an open one at a % of a capacity not
  * known yet), or five times its interval at a fixed rate below 1000 req/s.
+ * A capacity search (--mode capacity, or a rate in %) adds its steps at
+ * that 1 ms a request: at most 12 steps of at least 2,000 requests each
+ * (the driver starts none after 10 s of searching).
  */
+#define SEARCH_STEPS_MAX 12
+#define SEARCH_STEP_REQUESTS 2000
+
 static int64_t timeout_ns(const struct serve_axes *a)
 {
-	int64_t per_request = 1 * MS;
+	int64_t per_request = 1 * MS, search_ns = 0;
 
 	if (a->rate && !strchr(a->rate, '%')) {
 		int64_t rate = strtoll(a->rate, NULL, 10);
 
 		if (rate > 0 && 5 * S / rate > per_request)
 			per_request = 5 * S / rate;
+	} else if (a->rate || !strcmp(a->mode, "capacity")) {
+		search_ns = SEARCH_STEPS_MAX * SEARCH_STEP_REQUESTS * per_request;
 	}
-	return 30 * S + a->connections * 500 * US + (a->iterations + a->warmup) * per_request;
+	return 30 * S + a->connections * 500 * US + (a->iterations + a->warmup) * per_request +
+	       search_ns;
 }
 
 /*

@@ -158,6 +158,9 @@ START_TEST(presets)
 	ck_assert_str_eq(sat.cells[0].extra[1], "16");
 	ck_assert_int_eq(sat.cells[0].axes.work_ns, 10000);
 	ck_assert_ptr_null(sat.cells[0].extra[2]);
+	/* a rate in % searches the capacity first: 12 steps x 2,000 requests at
+	 * 1 ms on top of the 22,000 requests' 1 ms each and the 30 s */
+	ck_assert_int_ge(sat.cells[0].timeout_ns, (30 + 22 + 24) * 1000000000LL);
 	harness_plan_free(&sat);
 }
 END_TEST
