@@ -74,7 +74,8 @@ void serve_fill_row(const struct serve_run *r, struct evb_row *row)
 				       sh->search_low_per_s, (long long)r->cfg.slo_ns);
 		else
 			evb_row_reason(row, "no offered rate >= %.0f req/s was sustained "
-				       "(achieved >= 95%% of offered)", sh->search_low_per_s);
+				       "(achieved >= 95%% of offered, the load generator below "
+				       "95%% of its CPU)", sh->search_low_per_s);
 		return;
 	}
 	if (r->slab_note[0])
