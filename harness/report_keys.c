@@ -1,0 +1,381 @@
+/*
+ * report_keys.c - the report's first screen after the run's identity: per
+ * family (its struct report_key, in family_<f>.c) its key figure, the
+ * fastest and the slowest mechanism of its headline figure in one cell,
+ * each with its median over repetitions and that median's interval from
+ * summary.csv (with the coverage report_trust.c gives it), and how a
+ * figure grows along the axis the family scans.
+ *
+ * Only ok cells are ranked: a skipped, failed or partial cell never
+ * becomes the fastest; how many were left out is said.  An ok repetition
+ * marked by the key (serve's "client-bound") measured the load generator:
+ * its cell is ranked but said to be a floor.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "evb_stats.h"
+#include "figures.h"
+#include "plan.h"
+#include "precision.h"
+#include "report.h"
+#include "summary.h"
+
+#define KEY_MAX_POINTS 512
+
+/* Does value equal one of want's '|'-separated alternatives? */
+static bool value_matches(const char *value, const char *want)
+{
+	size_t n = strlen(value);
+
+	for (const char *p = want;; p++) {
+		const char *end = strchr(p, '|');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len == n && !strncmp(p, value, n))
+			return true;
+		if (!end)
+			return false;
+		p = end;
+	}
+}
+
+static bool row_matches(const struct evb_table *s, size_t r, const char *const *kv)
+{
+	for (size_t i = 0; kv[i] && kv[i + 1]; i += 2)
+		if (!value_matches(harness_str(s, r, kv[i]), kv[i + 1]))
+			return false;
+	return true;
+}
+
+static void fmt_figure(char *buf, size_t len, const char *figure, double v)
+{
+	if (!strcmp(figure, "ops_per_s") || strstr(figure, "_per_s"))
+		report_fmt_rate(buf, len, v);
+	else
+		report_fmt_ns(buf, len, v);
+}
+
+/* One mechanism's ranked cell. */
+struct key_entry {
+	char label[128];
+	size_t row;
+	double value;
+};
+
+struct key_rank {
+	struct key_entry best, worst;
+	size_t ok, not_ok;   /* mechanisms ranked, and left out (not ok, no value) */
+};
+
+/* Rank the mechanisms of one cell; false when none ran ok there. */
+static bool rank_cell(const struct evb_table *s, const struct report_key *key,
+		      const char *const *kv, struct key_rank *rank)
+{
+	char seen[KEY_MAX_POINTS][128], column[64];
+	size_t nseen = 0;
+
+	memset(rank, 0, sizeof(*rank));
+	snprintf(column, sizeof(column), "%s_median", key->figure);
+	for (size_t r = 0; r < s->nrows && nseen < KEY_MAX_POINTS; r++) {
+		struct key_entry e = { .row = r };
+		size_t i = 0;
+
+		if (!row_matches(s, r, kv))
+			continue;
+		harness_mech_label(s, r, e.label, sizeof(e.label));
+		while (i < nseen && strcmp(seen[i], e.label))
+			i++;
+		if (i < nseen)
+			continue;
+		snprintf(seen[nseen++], sizeof(seen[0]), "%s", e.label);
+		e.value = harness_num(s, r, column);
+		if (strcmp(harness_str(s, r, "status"), "ok") || !isfinite(e.value)) {
+			rank->not_ok++;
+			continue;
+		}
+		bool better = key->higher_is_better ? e.value > rank->best.value
+						    : e.value < rank->best.value;
+		bool worse = key->higher_is_better ? e.value < rank->worst.value
+						   : e.value > rank->worst.value;
+
+		if (!rank->ok || better)
+			rank->best = e;
+		if (!rank->ok || worse)
+			rank->worst = e;
+		rank->ok++;
+	}
+	return rank->ok > 0;
+}
+
+/* Ok repetitions of summary row r whose reason starts with a mark. */
+static size_t marked_reps(const struct report_ctx *ctx, const struct report_key *key, size_t r,
+			  size_t *ok)
+{
+	int cols[32];
+	char row_key[1024];
+	size_t n = 0;
+
+	*ok = 0;
+	if (!key->marks)
+		return 0;
+	harness_axis_cols(ctx->summary, cols);
+	harness_row_key(ctx->summary, r, cols, row_key, sizeof(row_key));
+	for (size_t i = 0; i < ctx->results->nrows; i++) {
+		const char *reason = harness_str(ctx->results, i, "reason");
+
+		if (strcmp(ctx->result_keys[i], row_key) ||
+		    strcmp(harness_str(ctx->results, i, "status"), "ok"))
+			continue;
+		(*ok)++;
+		for (size_t m = 0; key->marks[m]; m++)
+			if (!strncmp(reason, key->marks[m], strlen(key->marks[m]))) {
+				n++;
+				break;
+			}
+	}
+	return n;
+}
+
+/* "5.0 us [4.9 us, 5.1 us] (93.8% coverage, 6 reps)" */
+static void fmt_entry(const struct report_ctx *ctx, const struct report_key *key,
+		      const struct key_entry *e, char *buf, size_t len)
+{
+	const struct evb_table *s = ctx->summary;
+	char v[32], lo[32], hi[32], lo_col[64], hi_col[64];
+	double reps = harness_num(s, e->row, "reps_ok"), level = NAN;
+	size_t ok, marked = marked_reps(ctx, key, e->row, &ok), used;
+
+	snprintf(lo_col, sizeof(lo_col), "%s_ci_lo", key->figure);
+	snprintf(hi_col, sizeof(hi_col), "%s_ci_hi", key->figure);
+	fmt_figure(v, sizeof(v), key->figure, e->value);
+	fmt_figure(lo, sizeof(lo), key->figure, harness_num(s, e->row, lo_col));
+	fmt_figure(hi, sizeof(hi), key->figure, harness_num(s, e->row, hi_col));
+	if (!strcmp(harness_str(s, e->row, "figure"), key->figure)) {
+		level = harness_num(s, e->row, "ci_level");
+	} else if (reps >= 2) {
+		/* not the cell's headline: summary's plain order-statistic interval */
+		double zeros[64] = { 0 };
+		struct evb_precision p;
+
+		if (!evb_median_precision(zeros, reps < 64 ? (size_t)reps : 64, HARNESS_CI_CONF, &p))
+			level = p.level;
+	}
+	if (!(reps >= 2))
+		used = (size_t)snprintf(buf, len, "%s (1 repetition: a point, no interval)", v);
+	else
+		used = (size_t)snprintf(buf, len, "%s [%s, %s] at %.1f%% coverage, %.0f reps", v,
+					lo, hi, 100.0 * level, reps);
+	if (marked && used < len)
+		snprintf(buf + used, len - used, "; %zu of %zu repetitions %s: a floor", marked,
+			 ok, key->marks[0]);
+}
+
+static void key_ranking(const struct report_ctx *ctx, const struct report_key *key)
+{
+	struct key_rank rank = { 0 };
+	const struct report_key_cell *cell = NULL;
+	char best[400], worst[400];
+
+	for (size_t i = 0; i < REPORT_KEY_CELLS && key->cells[i].kv && !cell; i++)
+		if (rank_cell(ctx->summary, key, key->cells[i].kv, &rank))
+			cell = &key->cells[i];
+	if (!cell) {
+		doc_p(ctx->doc, "%s: no mechanism ran ok in the cells ranked here (see \"Cells "
+		      "that did not run\").", key->what);
+		return;
+	}
+	fmt_entry(ctx, key, &rank.best, best, sizeof(best));
+	doc_p(ctx->doc, "%s %s, median over repetitions (order-statistic interval of the "
+	      "median):", key->what, cell->where);
+	doc_item(ctx->doc, "Fastest: %s, %s.", rank.best.label, best);
+	if (rank.ok > 1) {
+		double factor = key->higher_is_better ? rank.best.value / rank.worst.value
+						      : rank.worst.value / rank.best.value;
+
+		fmt_entry(ctx, key, &rank.worst, worst, sizeof(worst));
+		doc_item(ctx->doc, "Slowest of %zu: %s, %s; %.1fx the fastest.", rank.ok,
+			 rank.worst.label, worst, factor);
+	}
+	if (rank.not_ok)
+		doc_item(ctx->doc, "%zu more mechanism%s did not run ok in this cell and %s not "
+			 "ranked.", rank.not_ok, rank.not_ok == 1 ? "" : "s",
+			 rank.not_ok == 1 ? "is" : "are");
+}
+
+/* Points of the scan: one per mechanism and axis value, ok cells only. */
+struct scan_point {
+	char label[128];
+	double x, v;
+};
+
+static size_t scan_points(const struct evb_table *s, const struct report_key *key,
+			  struct scan_point *pts)
+{
+	char column[64];
+	size_t n = 0;
+
+	snprintf(column, sizeof(column), "%s_median", key->scan.figure);
+	for (size_t r = 0; r < s->nrows && n < KEY_MAX_POINTS; r++) {
+		struct scan_point p;
+		size_t i = 0;
+
+		if (!row_matches(s, r, key->scan.kv) || strcmp(harness_str(s, r, "status"), "ok"))
+			continue;
+		harness_mech_label(s, r, p.label, sizeof(p.label));
+		p.x = harness_num(s, r, key->scan.axis);
+		p.v = harness_num(s, r, column);
+		if (!isfinite(p.x) || !(p.v > 0))
+			continue;
+		while (i < n && (strcmp(pts[i].label, p.label) || pts[i].x != p.x))
+			i++;
+		if (i == n)
+			pts[n++] = p;
+	}
+	return n;
+}
+
+static double point_at(const struct scan_point *pts, size_t n, const char *label, double x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (pts[i].x == x && !strcmp(pts[i].label, label))
+			return pts[i].v;
+	return NAN;
+}
+
+static void fmt_axis(const struct report_key *key, double x, char *buf, size_t len)
+{
+	if (!key->scan.unit) {
+		report_fmt_ns(buf, len, x);
+		return;
+	}
+	long long v = (long long)x;
+
+	if (v >= 1000000 && v % 1000 == 0)
+		snprintf(buf, len, "%lld,%03lld,%03lld%s", v / 1000000, v / 1000 % 1000, v % 1000,
+			 key->scan.unit);
+	else if (v >= 1000)
+		snprintf(buf, len, "%lld,%03lld%s", v / 1000, v % 1000, key->scan.unit);
+	else
+		snprintf(buf, len, "%lld%s", v, key->scan.unit);
+}
+
+/*
+ * The scan's range: from its smallest value to the largest at which at
+ * least two of the mechanisms measured at the smallest were measured too
+ * (one, when no size has two); *hi NAN when no mechanism has two points.
+ */
+static void scan_range(const struct scan_point *pts, size_t n, double *lo, double *hi)
+{
+	double hi1 = NAN, hi2 = NAN;
+
+	*lo = INFINITY;
+	for (size_t i = 0; i < n; i++)
+		*lo = fmin(*lo, pts[i].x);
+	for (size_t i = 0; i < n; i++) {
+		size_t both = 0;
+
+		if (pts[i].x == *lo)
+			continue;
+		for (size_t j = 0; j < n; j++)
+			both += pts[j].x == pts[i].x && isfinite(point_at(pts, n, pts[j].label, *lo));
+		if (both >= 2 && !(pts[i].x <= hi2))
+			hi2 = pts[i].x;
+		if (both >= 1 && !(pts[i].x <= hi1))
+			hi1 = pts[i].x;
+	}
+	*hi = isfinite(hi2) ? hi2 : hi1;
+}
+
+static void key_scan(const struct report_ctx *ctx, const struct report_key *key)
+{
+	static struct scan_point pts[KEY_MAX_POINTS];
+	size_t n = scan_points(ctx->summary, key, pts), steep = 0, flat = 0, k = 0;
+	double lo, hi, g_steep = NAN, g_flat = NAN, bend = NAN;
+	char from[32], to[32], at[32], by[64] = "";
+
+	scan_range(pts, n, &lo, &hi);
+	if (!isfinite(hi))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		double a = point_at(pts, n, pts[i].label, lo), b;
+
+		if (pts[i].x != hi || !isfinite(a))
+			continue;
+		b = pts[i].v / a;
+		if (!k || b > g_steep)
+			steep = i, g_steep = b;
+		if (!k || b < g_flat)
+			flat = i, g_flat = b;
+		k++;
+	}
+	/* where the steepest bends: the first size at which it has doubled */
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(pts[i].label, pts[steep].label) && pts[i].x > lo && pts[i].x < hi &&
+		    pts[i].v >= 2 * point_at(pts, n, pts[i].label, lo) && !(pts[i].x >= bend))
+			bend = pts[i].x;
+	fmt_axis(key, lo, from, sizeof(from));
+	fmt_axis(key, hi, to, sizeof(to));
+	if (isfinite(bend)) {
+		fmt_axis(key, bend, at, sizeof(at));
+		snprintf(by, sizeof(by), ", twice its first by %s", at);
+	}
+	if (k == 1)
+		doc_item(ctx->doc, "%s's %s grows %.1fx from %s to %s%s.", pts[steep].label,
+			 key->scan.what, g_steep, from, to, by);
+	else
+		doc_item(ctx->doc, "%s's %s grows %.1fx from %s to %s%s; %s's %.1fx (%zu mechanisms "
+			 "measured at both).", pts[steep].label, key->scan.what, g_steep, from, to,
+			 by, pts[flat].label, g_flat, k);
+}
+
+static bool family_ran(const struct evb_table *s, const char *family)
+{
+	for (size_t r = 0; r < s->nrows; r++)
+		if (!strcmp(harness_str(s, r, "family"), family))
+			return true;
+	return false;
+}
+
+static void key_figure(const struct report_ctx *ctx, const struct report_key *key)
+{
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < 4 && key->figures[i].name; i++) {
+		snprintf(path, sizeof(path), "%s/figures/%s.svg", ctx->run_dir, key->figures[i].name);
+		if (access(path, R_OK) == 0) {
+			doc_figure(ctx->doc, key->figures[i].name, key->figures[i].caption);
+			return;
+		}
+	}
+}
+
+void report_keys(const struct report_ctx *ctx)
+{
+	size_t shown = 0;
+
+	for (size_t f = 0; f < harness_nfamilies; f++) {
+		const struct harness_family *family = harness_families[f];
+		const struct report_key *key = family->key;
+
+		if (!key || !family_ran(ctx->summary, family->name))
+			continue;
+		if (!shown++) {
+			doc_h(ctx->doc, 2, "Key results");
+			doc_div(ctx->doc, "cards");
+		}
+		doc_div(ctx->doc, "card");
+		doc_h(ctx->doc, 3, "%s", family->name);
+		key_figure(ctx, key);
+		key_ranking(ctx, key);
+		if (key->scan.axis)
+			key_scan(ctx, key);
+		doc_list_end(ctx->doc);
+		doc_div_end(ctx->doc);
+	}
+	if (shown)
+		doc_div_end(ctx->doc);
+}
