@@ -51,12 +51,51 @@ static bool row_matches(const struct evb_table *s, size_t r, const char *const *
 	return true;
 }
 
-static void fmt_figure(char *buf, size_t len, const char *figure, double v)
+/* The unit a value of figure prints in: its scale and name. */
+static void figure_unit(const char *figure, double v, double *scale, const char **unit)
 {
-	if (!strcmp(figure, "ops_per_s") || strstr(figure, "_per_s"))
-		report_fmt_rate(buf, len, v);
+	static const struct {
+		double scale;
+		const char *unit;
+	} ns[] = { { 1e9, "s" }, { 1e6, "ms" }, { 1e3, "us" }, { 1, "ns" } },
+	  rate[] = { { 1e6, "M/s" }, { 1e3, "k/s" }, { 1, "/s" } };
+	bool is_rate = strstr(figure, "_per_s") != NULL;
+	size_t n = is_rate ? 3 : 4, i = 0;
+
+	while (i + 1 < n && fabs(v) < (is_rate ? rate : ns)[i].scale)
+		i++;
+	*scale = (is_rate ? rate : ns)[i].scale;
+	*unit = (is_rate ? rate : ns)[i].unit;
+}
+
+/* Three significant digits of v / scale. */
+static int decimals(double v, double scale)
+{
+	double x = fabs(v / scale);
+	int d = x > 0 ? 2 - (int)floor(log10(x)) : 0;
+
+	return d < 0 ? 0 : d > 3 ? 3 : d;
+}
+
+/* "2.00 us", or with its interval "2.00 us [1.98, 2.02 us]" (both ends in
+ * the value's unit, to the value's digits). */
+static void fmt_value(char *buf, size_t len, const char *figure, double v, double lo, double hi)
+{
+	const char *unit;
+	double scale;
+	int dec;
+
+	if (!isfinite(v)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	figure_unit(figure, v, &scale, &unit);
+	dec = decimals(v, scale);
+	if (isfinite(lo) && isfinite(hi))
+		snprintf(buf, len, "%.*f %s [%.*f, %.*f %s]", dec, v / scale, unit, dec, lo / scale,
+			 dec, hi / scale, unit);
 	else
-		report_fmt_ns(buf, len, v);
+		snprintf(buf, len, "%.*f %s", dec, v / scale, unit);
 }
 
 /* One mechanism's ranked cell. */
@@ -145,15 +184,17 @@ static void fmt_entry(const struct report_ctx *ctx, const struct report_key *key
 		      const struct key_entry *e, char *buf, size_t len)
 {
 	const struct evb_table *s = ctx->summary;
-	char v[32], lo[32], hi[32], lo_col[64], hi_col[64];
+	char v[96], lo_col[64], hi_col[64];
 	double reps = harness_num(s, e->row, "reps_ok"), level = NAN;
 	size_t ok, marked = marked_reps(ctx, key, e->row, &ok), used;
 
 	snprintf(lo_col, sizeof(lo_col), "%s_ci_lo", key->figure);
 	snprintf(hi_col, sizeof(hi_col), "%s_ci_hi", key->figure);
-	fmt_figure(v, sizeof(v), key->figure, e->value);
-	fmt_figure(lo, sizeof(lo), key->figure, harness_num(s, e->row, lo_col));
-	fmt_figure(hi, sizeof(hi), key->figure, harness_num(s, e->row, hi_col));
+	if (reps >= 2)
+		fmt_value(v, sizeof(v), key->figure, e->value, harness_num(s, e->row, lo_col),
+			  harness_num(s, e->row, hi_col));
+	else
+		fmt_value(v, sizeof(v), key->figure, e->value, NAN, NAN);
 	if (!strcmp(harness_str(s, e->row, "figure"), key->figure)) {
 		level = harness_num(s, e->row, "ci_level");
 	} else if (reps >= 2) {
@@ -167,8 +208,8 @@ static void fmt_entry(const struct report_ctx *ctx, const struct report_key *key
 	if (!(reps >= 2))
 		used = (size_t)snprintf(buf, len, "%s (1 repetition: a point, no interval)", v);
 	else
-		used = (size_t)snprintf(buf, len, "%s [%s, %s] at %.1f%% coverage, %.0f reps", v,
-					lo, hi, 100.0 * level, reps);
+		used = (size_t)snprintf(buf, len, "%s at %.1f%% coverage, %.0f reps", v,
+					100.0 * level, reps);
 	if (marked && used < len)
 		snprintf(buf + used, len - used, "; %zu of %zu repetitions %s: a floor", marked,
 			 ok, key->marks[0]);
@@ -246,21 +287,23 @@ static double point_at(const struct scan_point *pts, size_t n, const char *label
 	return NAN;
 }
 
-static void fmt_axis(const struct report_key *key, double x, char *buf, size_t len)
+/* A value of the scan's axis, with its unit or (bare) without. */
+static void fmt_axis(const struct report_key *key, double x, bool bare, char *buf, size_t len)
 {
 	if (!key->scan.unit) {
 		report_fmt_ns(buf, len, x);
 		return;
 	}
 	long long v = (long long)x;
+	const char *unit = bare ? "" : key->scan.unit;
 
 	if (v >= 1000000 && v % 1000 == 0)
 		snprintf(buf, len, "%lld,%03lld,%03lld%s", v / 1000000, v / 1000 % 1000, v % 1000,
-			 key->scan.unit);
+			 unit);
 	else if (v >= 1000)
-		snprintf(buf, len, "%lld,%03lld%s", v / 1000, v % 1000, key->scan.unit);
+		snprintf(buf, len, "%lld,%03lld%s", v / 1000, v % 1000, unit);
 	else
-		snprintf(buf, len, "%lld%s", v, key->scan.unit);
+		snprintf(buf, len, "%lld%s", v, unit);
 }
 
 /*
@@ -317,10 +360,10 @@ static void key_scan(const struct report_ctx *ctx, const struct report_key *key)
 		if (!strcmp(pts[i].label, pts[steep].label) && pts[i].x > lo && pts[i].x < hi &&
 		    pts[i].v >= 2 * point_at(pts, n, pts[i].label, lo) && !(pts[i].x >= bend))
 			bend = pts[i].x;
-	fmt_axis(key, lo, from, sizeof(from));
-	fmt_axis(key, hi, to, sizeof(to));
+	fmt_axis(key, lo, true, from, sizeof(from));
+	fmt_axis(key, hi, false, to, sizeof(to));
 	if (isfinite(bend)) {
-		fmt_axis(key, bend, at, sizeof(at));
+		fmt_axis(key, bend, false, at, sizeof(at));
 		snprintf(by, sizeof(by), ", twice its first by %s", at);
 	}
 	if (k == 1)
