@@ -197,7 +197,9 @@ static void compact_row(struct doc *d, const struct claim_result *res)
 	const char *row[] = { c->text, res->overall, measured };
 
 	doc_drow(d, row);
-	doc_p(d, "Test: %s%s", c->test, res->bound);
+	size_t len = strlen(c->test);
+
+	doc_p(d, "Test: %s%s%s", c->test, len && c->test[len - 1] == '.' ? "" : ".", res->bound);
 	doc_table(d, 5, heads);
 	test_rows(d, res, 0);
 	doc_table_end(d);
@@ -211,12 +213,14 @@ void report_claims(const struct report_ctx *ctx)
 	struct claim_result res;
 
 	doc_h(d, 2, "Claims put to the test");
-	doc_p(d, "Each published claim beside what this machine measured: the verdict, and the "
-	      "ratio (or level) of the test that decided it with its order-statistic interval "
-	      "and that interval's coverage. How the tests are judged, and every test of "
-	      "every claim: \"Claim details\".");
 	doc_select(d, DOC_HTML);
-	doc_p(d, "Click a claim for its tests.");
+	doc_p(d, "Each published claim, its verdict here, and the ratio (or level) of the test "
+	      "that decided it with its interval. Click a claim for its tests; how they are "
+	      "judged: \"Claim details\".");
+	doc_select(d, DOC_MD);
+	doc_p(d, "Each published claim, its verdict here, and the ratio (or level) of the test "
+	      "that decided it with its interval. Every test of every claim, and how they are "
+	      "judged: \"Claim details\", below.");
 	doc_select(d, DOC_BOTH);
 	doc_dtable(d, 3, heads);
 	for (size_t f = 0; f < harness_nfamilies; f++) {

@@ -23,11 +23,12 @@ const char doc_block_css[] =
 	".dt .dd table{font-size:1em}"
 	".cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(270px,1fr));gap:.8em;"
 	"margin:.8em 0}"
-	".card{border:1px solid #ddd;border-radius:4px;padding:.2em .7em;font-size:.9em}"
-	".card h3{margin:.4em 0 .2em;font-size:1.05em}"
-	".card figure{margin:.2em 0}.card figure svg{max-height:190px;width:100%}"
-	".card figcaption{font-size:.8em}.card ul{padding-left:1.1em;margin:.3em 0}"
-	"p.ident{margin:.2em 0 .6em;color:#444}";
+	".card{border:1px solid #ddd;border-radius:4px;padding:.1em .6em;font-size:.82em;"
+	"line-height:1.3}"
+	".card h3{margin:.3em 0 .1em;font-size:1.1em}.card p{margin:.3em 0}"
+	".card figure{margin:.1em 0}.card figure svg{max-height:130px;width:100%}"
+	".card figcaption{font-size:.85em}.card ul{padding-left:1.1em;margin:.2em 0}"
+	"p.ident+h2,h1+.note+h2,div.cards+h2{margin-top:.7em}p.ident{margin:.2em 0 .4em;color:#444}";
 
 /* The columns' widths: the first (the claim) twice the others. */
 static void grid_columns(FILE *f, int ncols)

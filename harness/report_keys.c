@@ -206,7 +206,7 @@ static void fmt_entry(const struct report_ctx *ctx, const struct report_key *key
 			level = p.level;
 	}
 	if (!(reps >= 2))
-		used = (size_t)snprintf(buf, len, "%s (1 repetition: a point, no interval)", v);
+		used = (size_t)snprintf(buf, len, "%s (1 rep: no interval)", v);
 	else
 		used = (size_t)snprintf(buf, len, "%s at %.1f%% coverage, %.0f reps", v,
 					100.0 * level, reps);
@@ -230,21 +230,18 @@ static void key_ranking(const struct report_ctx *ctx, const struct report_key *k
 		return;
 	}
 	fmt_entry(ctx, key, &rank.best, best, sizeof(best));
-	doc_p(ctx->doc, "%s %s, median over repetitions (order-statistic interval of the "
-	      "median):", key->what, cell->where);
+	doc_p(ctx->doc, "%s %s:", key->what, cell->where);
 	doc_item(ctx->doc, "Fastest: %s, %s.", rank.best.label, best);
 	if (rank.ok > 1) {
 		double factor = key->higher_is_better ? rank.best.value / rank.worst.value
 						      : rank.worst.value / rank.best.value;
 
 		fmt_entry(ctx, key, &rank.worst, worst, sizeof(worst));
-		doc_item(ctx->doc, "Slowest of %zu: %s, %s; %.1fx the fastest.", rank.ok,
-			 rank.worst.label, worst, factor);
+		doc_item(ctx->doc, "Slowest of %zu: %s, %s; %.*fx the fastest.", rank.ok,
+			 rank.worst.label, worst, factor < 10 ? 1 : 0, factor);
 	}
 	if (rank.not_ok)
-		doc_item(ctx->doc, "%zu more mechanism%s did not run ok in this cell and %s not "
-			 "ranked.", rank.not_ok, rank.not_ok == 1 ? "" : "s",
-			 rank.not_ok == 1 ? "is" : "are");
+		doc_item(ctx->doc, "%zu more did not run ok here: not ranked.", rank.not_ok);
 }
 
 /* Points of the scan: one per mechanism and axis value, ok cells only. */
@@ -367,12 +364,13 @@ static void key_scan(const struct report_ctx *ctx, const struct report_key *key)
 		snprintf(by, sizeof(by), ", twice its first by %s", at);
 	}
 	if (k == 1)
-		doc_item(ctx->doc, "%s's %s grows %.1fx from %s to %s%s.", pts[steep].label,
-			 key->scan.what, g_steep, from, to, by);
+		doc_item(ctx->doc, "%s's %s grows %.*fx from %s to %s%s.", pts[steep].label,
+			 key->scan.what, g_steep < 10 ? 1 : 0, g_steep, from, to, by);
 	else
-		doc_item(ctx->doc, "%s's %s grows %.1fx from %s to %s%s; %s's %.1fx (%zu mechanisms "
-			 "measured at both).", pts[steep].label, key->scan.what, g_steep, from, to,
-			 by, pts[flat].label, g_flat, k);
+		doc_item(ctx->doc, "%s's %s grows %.*fx from %s to %s%s; %s's %.*fx (the least of "
+			 "%zu measured at both).", pts[steep].label, key->scan.what,
+			 g_steep < 10 ? 1 : 0, g_steep, from, to, by, pts[flat].label,
+			 g_flat < 10 ? 1 : 0, g_flat, k);
 }
 
 static bool family_ran(const struct evb_table *s, const char *family)
@@ -408,6 +406,9 @@ void report_keys(const struct report_ctx *ctx)
 			continue;
 		if (!shown++) {
 			doc_h(ctx->doc, 2, "Key results");
+			doc_p(ctx->doc, "Per family, the fastest and slowest mechanism of its headline "
+			      "cell (ok cells only): medians over repetitions, with the "
+			      "order-statistic interval and its coverage.");
 			doc_div(ctx->doc, "cards");
 		}
 		doc_div(ctx->doc, "card");
