@@ -206,11 +206,31 @@ static void compact_row(struct doc *d, const struct claim_result *res)
 	doc_drow_end(d);
 }
 
+static void detail_rows(struct doc *d, const struct claim_result *res)
+{
+	test_rows(d, res, 1);
+}
+
+/* Put every family's claims to their tests, in order, and write each. */
+static void each_claim(const struct report_ctx *ctx,
+		       void (*write)(struct doc *d, const struct claim_result *res))
+{
+	struct claim_result res;
+
+	for (size_t f = 0; f < harness_nfamilies; f++) {
+		const struct claim *const *claims = harness_families[f]->claims;
+
+		for (size_t i = 0; claims && claims[i]; i++) {
+			claim_result(ctx->results, claims[i], &res);
+			write(ctx->doc, &res);
+		}
+	}
+}
+
 void report_claims(const struct report_ctx *ctx)
 {
 	const char *const heads[] = { "claim", "verdict", "measured ratio or level [interval]" };
 	struct doc *d = ctx->doc;
-	struct claim_result res;
 
 	doc_h(d, 2, "Claims put to the test");
 	doc_select(d, DOC_HTML);
@@ -223,14 +243,7 @@ void report_claims(const struct report_ctx *ctx)
 	      "judged: \"Claim details\", below.");
 	doc_select(d, DOC_BOTH);
 	doc_dtable(d, 3, heads);
-	for (size_t f = 0; f < harness_nfamilies; f++) {
-		const struct claim *const *claims = harness_families[f]->claims;
-
-		for (size_t i = 0; claims && claims[i]; i++) {
-			claim_result(ctx->results, claims[i], &res);
-			compact_row(d, &res);
-		}
-	}
+	each_claim(ctx, compact_row);
 	doc_dtable_end(d);
 }
 
@@ -239,7 +252,6 @@ void report_claim_details(const struct report_ctx *ctx)
 	const char *const heads[] = { "claim", "verdict", "test", "measured (median)",
 				      "ratio or level [interval]", "reps", "test verdict" };
 	struct doc *d = ctx->doc;
-	struct claim_result res;
 
 	doc_h(d, 2, "Claim details");
 	doc_p(d, "Each published claim evbench puts to the test, the tests, and what "
@@ -269,14 +281,7 @@ void report_claim_details(const struct report_ctx *ctx)
 	      "its row of the claims table above.");
 	doc_select(d, DOC_MD);
 	doc_table(d, 7, heads);
-	for (size_t f = 0; f < harness_nfamilies; f++) {
-		const struct claim *const *claims = harness_families[f]->claims;
-
-		for (size_t i = 0; claims && claims[i]; i++) {
-			claim_result(ctx->results, claims[i], &res);
-			test_rows(d, &res, 1);
-		}
-	}
+	each_claim(ctx, detail_rows);
 	doc_table_end(d);
 	doc_select(d, DOC_BOTH);
 }

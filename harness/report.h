@@ -151,6 +151,11 @@ struct report_key {
 
 /* The section "Key results": per family its figure and a few lines. */
 void report_keys(const struct report_ctx *ctx);
+/* Does summary row r match kv (a report_key's pairs, "a|b" either)? */
+bool report_key_matches(const struct evb_table *s, size_t r, const char *const *kv);
+/* The key's curve, one line: how its scan figure grows (report_keys_scan.c);
+ * nothing when no mechanism was measured at two sizes. */
+void report_key_scan(const struct report_ctx *ctx, const struct report_key *key);
 
 /*
  * report_beside.c: a run measured inside a VM, and a run shown beside
