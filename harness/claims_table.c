@@ -1,9 +1,12 @@
 /*
- * claims_table.c - the report's claims table: every claim beside what this
- * run measured, each of its tests with the ratio (or level) and its
- * interval labelled with the coverage it reaches, the repetitions per side,
- * a verdict that the interval decides, and for each claim the most its
- * verdict's rule lets a true claim be called "does not hold".
+ * claims_table.c - the report's claims: a compact table near the top, one
+ * line per claim (its verdict, and the ratio or level of the test that
+ * decided it with its interval), and the detail: each of its tests with
+ * the ratio (or level) and its interval labelled with the coverage it
+ * reaches, the repetitions per side, a verdict that the interval decides,
+ * and for each claim the most its verdict's rule lets a true claim be
+ * called "does not hold".  In HTML the detail opens under the claim's line
+ * (doc_drow); in Markdown it is the table of "Claim details", further down.
  */
 #include <math.h>
 #include <stdio.h>
@@ -77,66 +80,180 @@ static void fmt_interval(const struct claim_test *t, const struct claim_outcome 
 	snprintf(buf, len, "[%s, %s] (%.2f%% order statistics)", a, b, 100.0 * o->level);
 }
 
-static void test_row(struct doc *d, const struct claim *c, size_t i, const char *overall,
-		     const char *bound, const struct claim_outcome *o)
-{
-	const struct claim_test *t = &c->tests[i];
-	char claim[1400], test[700], measured[96], value[160], reps[64], a[32], b[32];
+/* A claim put to its tests: each test's outcome and the claim's verdict. */
+struct claim_result {
+	const struct claim *claim;
+	struct claim_outcome out[CLAIM_MAX_TESTS];
+	size_t n;
+	char overall[200];
+	char bound[200];     /* " A false \"does not hold\": at most 12.3%." or "" */
+};
 
-	snprintf(claim, sizeof(claim), "%s (Test: %s)%s", c->text, c->test, bound);
-	fmt_test(t, test, sizeof(test));
+static void claim_result(const struct evb_table *results, const struct claim *c,
+			 struct claim_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->claim = c;
+	res->n = c->ntests < CLAIM_MAX_TESTS ? c->ntests : CLAIM_MAX_TESTS;
+	for (size_t i = 0; i < res->n; i++)
+		claim_evaluate(results, &c->tests[i], &res->out[i]);
+	if (c->verdict)
+		c->verdict(res->out, res->overall, sizeof(res->overall));
+	else
+		snprintf(res->overall, sizeof(res->overall), "%s",
+			 claim_verdict_names[claim_combine(res->out, res->n)]);
+
+	double false_fail = claim_false_fail(res->out, res->n, c->group);
+
+	if (isfinite(false_fail))
+		snprintf(res->bound, sizeof(res->bound), " A false \"does not hold\": at most "
+			 "%.1f%%%s.", 100.0 * false_fail, c->group ? " per verdict" : "");
+}
+
+/* The test's columns: what, measured medians, ratio or level, reps, verdict. */
+static void test_cells(const struct claim_test *t, const struct claim_outcome *o,
+		       char test[700], char measured[96], char value[160], char reps[64])
+{
+	char a[32], b[32];
+
+	fmt_test(t, test, 700);
 	fmt_figure(a, sizeof(a), t->figure, o->num_median);
 	fmt_figure(b, sizeof(b), t->figure, o->den_median);
 	if (t->den.family)
-		snprintf(measured, sizeof(measured), "%s / %s", a, b);
+		snprintf(measured, 96, "%s / %s", a, b);
 	else
-		snprintf(measured, sizeof(measured), "%s", a);
-	fmt_interval(t, o, value, sizeof(value));
+		snprintf(measured, 96, "%s", a);
+	fmt_interval(t, o, value, 160);
 	if (t->den.family)
-		snprintf(reps, sizeof(reps), "%zu / %zu", o->num_reps, o->den_reps);
+		snprintf(reps, 64, "%zu / %zu", o->num_reps, o->den_reps);
 	else
-		snprintf(reps, sizeof(reps), "%zu", o->num_reps);
+		snprintf(reps, 64, "%zu", o->num_reps);
 	if (o->not_ok) {
 		size_t used = strlen(reps);
 
-		snprintf(reps + used, sizeof(reps) - used, " (%zu not ok)", o->not_ok);
+		snprintf(reps + used, 64 - used, " (%zu not ok)", o->not_ok);
 	}
-
-	const char *row[] = { i ? "" : claim, i ? "" : overall, test, measured, value, reps,
-			      o->why[0] ? o->why : claim_verdict_names[o->verdict] };
-
-	doc_row(d, row);
 }
 
-static void emit_claim(struct doc *d, const struct evb_table *results, const struct claim *c)
+/* Every test of a claim as rows of the 7-column details table, or (first
+ * 0) of the 5-column table under the claim's row. */
+static void test_rows(struct doc *d, const struct claim_result *res, int with_claim)
 {
-	struct claim_outcome out[CLAIM_MAX_TESTS] = { 0 };
-	char overall[200], bound[200] = "";
-	size_t n = c->ntests < CLAIM_MAX_TESTS ? c->ntests : CLAIM_MAX_TESTS;
+	const struct claim *c = res->claim;
+	char claim[1400];
 
-	for (size_t i = 0; i < n; i++)
-		claim_evaluate(results, &c->tests[i], &out[i]);
-	if (c->verdict)
-		c->verdict(out, overall, sizeof(overall));
-	else
-		snprintf(overall, sizeof(overall), "%s", claim_verdict_names[claim_combine(out, n)]);
+	snprintf(claim, sizeof(claim), "%s (Test: %s)%s", c->text, c->test, res->bound);
+	for (size_t i = 0; i < res->n; i++) {
+		const struct claim_outcome *o = &res->out[i];
+		char test[700], measured[96], value[160], reps[64];
+		const char *verdict = o->why[0] ? o->why : claim_verdict_names[o->verdict];
 
-	double false_fail = claim_false_fail(out, n, c->group);
+		test_cells(&c->tests[i], o, test, measured, value, reps);
 
-	if (isfinite(false_fail))
-		snprintf(bound, sizeof(bound), " A false \"does not hold\": at most %.1f%%%s.",
-			 100.0 * false_fail, c->group ? " per verdict" : "");
-	for (size_t i = 0; i < n; i++)
-		test_row(d, c, i, overall, bound, &out[i]);
+		const char *full[] = { i ? "" : claim, i ? "" : res->overall, test, measured, value,
+				       reps, verdict };
+		const char *brief[] = { test, measured, value, reps, verdict };
+
+		doc_row(d, with_claim ? full : brief);
+	}
+}
+
+/*
+ * The test a claim's one line shows: the first judged test that has a
+ * value and the claim's combined verdict (the one that decided it), else
+ * the first test with a value; -1 when none has one.
+ */
+static long shown_test(const struct claim_result *res)
+{
+	enum claim_verdict v = claim_combine(res->out, res->n);
+
+	for (size_t i = 0; i < res->n; i++)
+		if (res->out[i].judged && res->out[i].verdict == v && isfinite(res->out[i].value))
+			return (long)i;
+	for (size_t i = 0; i < res->n; i++)
+		if (isfinite(res->out[i].value))
+			return (long)i;
+	return -1;
+}
+
+static void compact_row(struct doc *d, const struct claim_result *res)
+{
+	static const char *const heads[] = { "test", "measured (median)",
+					     "ratio or level [interval]", "reps", "test verdict" };
+	const struct claim *c = res->claim;
+	long k = shown_test(res);
+	char measured[200] = "-";
+
+	if (k >= 0) {
+		size_t used;
+
+		fmt_interval(&c->tests[k], &res->out[k], measured, sizeof(measured));
+		used = strlen(measured);
+		if (res->n > 1)
+			snprintf(measured + used, sizeof(measured) - used, ", test %ld of %zu",
+				 k + 1, res->n);
+	}
+
+	const char *row[] = { c->text, res->overall, measured };
+
+	doc_drow(d, row);
+	size_t len = strlen(c->test);
+
+	doc_p(d, "Test: %s%s%s", c->test, len && c->test[len - 1] == '.' ? "" : ".", res->bound);
+	doc_table(d, 5, heads);
+	test_rows(d, res, 0);
+	doc_table_end(d);
+	doc_drow_end(d);
+}
+
+static void detail_rows(struct doc *d, const struct claim_result *res)
+{
+	test_rows(d, res, 1);
+}
+
+/* Put every family's claims to their tests, in order, and write each. */
+static void each_claim(const struct report_ctx *ctx,
+		       void (*write)(struct doc *d, const struct claim_result *res))
+{
+	struct claim_result res;
+
+	for (size_t f = 0; f < harness_nfamilies; f++) {
+		const struct claim *const *claims = harness_families[f]->claims;
+
+		for (size_t i = 0; claims && claims[i]; i++) {
+			claim_result(ctx->results, claims[i], &res);
+			write(ctx->doc, &res);
+		}
+	}
 }
 
 void report_claims(const struct report_ctx *ctx)
+{
+	const char *const heads[] = { "claim", "verdict", "measured ratio or level [interval]" };
+	struct doc *d = ctx->doc;
+
+	doc_h(d, 2, "Claims put to the test");
+	doc_select(d, DOC_HTML);
+	doc_p(d, "Each published claim, its verdict here, and the ratio (or level) of the test "
+	      "that decided it with its interval. Click a claim for its tests; how they are "
+	      "judged: \"Claim details\".");
+	doc_select(d, DOC_MD);
+	doc_p(d, "Each published claim, its verdict here, and the ratio (or level) of the test "
+	      "that decided it with its interval. Every test of every claim, and how they are "
+	      "judged: \"Claim details\", below.");
+	doc_select(d, DOC_BOTH);
+	doc_dtable(d, 3, heads);
+	each_claim(ctx, compact_row);
+	doc_dtable_end(d);
+}
+
+void report_claim_details(const struct report_ctx *ctx)
 {
 	const char *const heads[] = { "claim", "verdict", "test", "measured (median)",
 				      "ratio or level [interval]", "reps", "test verdict" };
 	struct doc *d = ctx->doc;
 
-	doc_h(d, 2, "Claims put to the test");
+	doc_h(d, 2, "Claim details");
 	doc_p(d, "Each published claim evbench puts to the test, the tests, and what "
 	      "this machine measured. A test compares cells named by every axis, from the ok "
 	      "repetitions in results.csv (a test marked \"every run counted\" reads failed "
@@ -159,12 +276,12 @@ void report_claims(const struct report_ctx *ctx)
 	      "(given beside each claim); a claim that is false is called \"holds\" with at "
 	      "most the tail of the test it fails. The thresholds are stated so you can "
 	      "disagree with them.");
+	doc_select(d, DOC_HTML);
+	doc_p(d, "Each claim's tests, with their wording and every test's figures, open under "
+	      "its row of the claims table above.");
+	doc_select(d, DOC_MD);
 	doc_table(d, 7, heads);
-	for (size_t f = 0; f < harness_nfamilies; f++) {
-		const struct claim *const *claims = harness_families[f]->claims;
-
-		for (size_t i = 0; claims && claims[i]; i++)
-			emit_claim(d, ctx->results, claims[i]);
-	}
+	each_claim(ctx, detail_rows);
 	doc_table_end(d);
+	doc_select(d, DOC_BOTH);
 }

@@ -24,7 +24,7 @@ static const char css[] =
 	".na{color:#777}.inc{color:#9a6700;font-weight:600}code{background:#f3f3f3;padding:0 .2em}"
 	"p.trust{font-size:.85em;color:#555;margin-top:-.5em}";
 
-static void html_escaped(FILE *f, const char *text)
+void doc_html_escaped(FILE *f, const char *text)
 {
 	for (; *text; text++) {
 		switch (*text) {
@@ -45,7 +45,7 @@ static void html_escaped(FILE *f, const char *text)
  * backslash-escaped; line breaks and other control characters become
  * spaces, so no label starts a block of its own.
  */
-static void md_escaped(FILE *f, const char *text, int cell)
+void doc_md_escaped(FILE *f, const char *text, int cell)
 {
 	if (*text == '#')
 		fputc('\\', f);
@@ -68,8 +68,7 @@ static char *vformat(const char *fmt, va_list ap)
 	return text;
 }
 
-/* Verdict words get a colour in HTML. */
-static void html_cell_text(FILE *f, const char *text)
+void doc_html_cell(FILE *f, const char *text)
 {
 	const char *cls = !strncmp(text, "holds", 5) ? "holds"
 			: !strncmp(text, "does not hold", 13) ? "fails"
@@ -78,35 +77,60 @@ static void html_cell_text(FILE *f, const char *text)
 
 	if (cls)
 		fprintf(f, "<span class=\"%s\">", cls);
-	html_escaped(f, text);
+	doc_html_escaped(f, text);
 	if (cls)
 		fputs("</span>", f);
 }
 
+/* Where a document deselected by doc_select writes: nowhere. */
+static ssize_t discard(void *cookie, const char *buf, size_t size)
+{
+	(void)cookie;
+	(void)buf;
+	return (ssize_t)size;
+}
+
 int doc_open(struct doc *d, const char *run_dir, const char *title)
 {
+	static const cookie_io_functions_t sink_io = { .write = discard };
 	char path[4200];
+	int ret;
 
 	memset(d, 0, sizeof(*d));
 	d->run_dir = run_dir;
 	snprintf(path, sizeof(path), "%s/report.html.tmp", run_dir);
-	d->html = fopen(path, "w");
+	d->html_file = fopen(path, "w");
+	if (!d->html_file)
+		return -errno;
 	snprintf(path, sizeof(path), "%s/report.md.tmp", run_dir);
-	d->md = fopen(path, "w");
-	if (!d->html || !d->md) {
-		int ret = -errno;
-
-		if (d->html)
-			fclose(d->html);
-		if (d->md)
-			fclose(d->md);
-		return ret;
+	d->md_file = fopen(path, "w");
+	if (!d->md_file) {
+		ret = -errno;
+		goto err_close_html;
 	}
+	d->sink = fopencookie(NULL, "w", sink_io);
+	if (!d->sink) {
+		ret = -errno;
+		goto err_close_md;
+	}
+	d->html = d->html_file;
+	d->md = d->md_file;
 	fprintf(d->html, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 			 "<title>");
-	html_escaped(d->html, title);
-	fprintf(d->html, "</title><style>%s</style></head><body>\n", css);
+	doc_html_escaped(d->html, title);
+	fprintf(d->html, "</title><style>%s%s</style></head><body>\n", css, doc_block_css);
 	return 0;
+err_close_md:
+	fclose(d->md_file);
+err_close_html:
+	fclose(d->html_file);
+	return ret;
+}
+
+void doc_select(struct doc *d, unsigned outputs)
+{
+	d->html = outputs & DOC_HTML ? d->html_file : d->sink;
+	d->md = outputs & DOC_MD ? d->md_file : d->sink;
 }
 
 int doc_close(struct doc *d)
@@ -115,11 +139,12 @@ int doc_close(struct doc *d)
 	char from[4200], to[4200];
 	int ret = 0;
 
-	fputs("</body></html>\n", d->html);
-	if (fclose(d->html))
+	fputs("</body></html>\n", d->html_file);
+	if (fclose(d->html_file))
 		ret = -errno;
-	if (fclose(d->md) && !ret)
+	if (fclose(d->md_file) && !ret)
 		ret = -errno;
+	fclose(d->sink);
 	for (int i = 0; i < 2 && !ret; i++) {
 		snprintf(from, sizeof(from), "%s/%s.tmp", d->run_dir, names[i]);
 		snprintf(to, sizeof(to), "%s/%s", d->run_dir, names[i]);
@@ -140,10 +165,10 @@ void doc_h(struct doc *d, int level, const char *fmt, ...)
 	if (!text)
 		return;
 	fprintf(d->html, "<h%d>", level);
-	html_escaped(d->html, text);
+	doc_html_escaped(d->html, text);
 	fprintf(d->html, "</h%d>\n", level);
 	fprintf(d->md, "\n%.*s ", level, "######");
-	md_escaped(d->md, text, 0);
+	doc_md_escaped(d->md, text, 0);
 	fputs("\n\n", d->md);
 	free(text);
 }
@@ -155,11 +180,11 @@ static void paragraph(struct doc *d, const char *cls, const char *fmt, va_list a
 	if (!text)
 		return;
 	fprintf(d->html, cls ? "<p class=\"%s\">" : "<p>", cls);
-	html_escaped(d->html, text);
+	doc_html_escaped(d->html, text);
 	fputs("</p>\n", d->html);
 	if (cls && !strcmp(cls, "note"))
 		fputs("> **Note:** ", d->md);
-	md_escaped(d->md, text, 0);
+	doc_md_escaped(d->md, text, 0);
 	fputs("\n\n", d->md);
 	free(text);
 }
@@ -179,6 +204,15 @@ void doc_trust(struct doc *d, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	paragraph(d, "trust", fmt, ap);
+	va_end(ap);
+}
+
+void doc_lead(struct doc *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	paragraph(d, "ident", fmt, ap);
 	va_end(ap);
 }
 
@@ -205,10 +239,10 @@ void doc_item(struct doc *d, const char *fmt, ...)
 		fputs("<ul>\n", d->html);
 	d->in_list = 1;
 	fputs("<li>", d->html);
-	html_escaped(d->html, text);
+	doc_html_escaped(d->html, text);
 	fputs("</li>\n", d->html);
 	fputs("- ", d->md);
-	md_escaped(d->md, text, 0);
+	doc_md_escaped(d->md, text, 0);
 	fputc('\n', d->md);
 	free(text);
 }
@@ -228,10 +262,10 @@ void doc_table(struct doc *d, int ncols, const char *const *headers)
 	fputc('\n', d->md);
 	for (int i = 0; i < ncols; i++) {
 		fputs("<th>", d->html);
-		html_escaped(d->html, headers[i]);
+		doc_html_escaped(d->html, headers[i]);
 		fputs("</th>", d->html);
 		fputs("| ", d->md);
-		md_escaped(d->md, headers[i], 1);
+		doc_md_escaped(d->md, headers[i], 1);
 		fputc(' ', d->md);
 	}
 	fputs("</tr></thead><tbody>\n", d->html);
@@ -251,10 +285,10 @@ void doc_row(struct doc *d, const char *const *cells)
 			       (text[1] >= '0' && text[1] <= '9')));
 
 		fputs(numeric && i ? "<td class=\"n\">" : "<td>", d->html);
-		html_cell_text(d->html, cells[i] ? cells[i] : "");
+		doc_html_cell(d->html, cells[i] ? cells[i] : "");
 		fputs("</td>", d->html);
 		fputs("| ", d->md);
-		md_escaped(d->md, cells[i] ? cells[i] : "", 1);
+		doc_md_escaped(d->md, cells[i] ? cells[i] : "", 1);
 		fputc(' ', d->md);
 	}
 	fputs("</tr>\n", d->html);
@@ -265,72 +299,4 @@ void doc_table_end(struct doc *d)
 {
 	fputs("</tbody></table>\n", d->html);
 	fputc('\n', d->md);
-}
-
-/*
- * Several gnuplot SVGs in one page share element ids (clip paths, point
- * symbols); give each figure's ids, and the references to them, a prefix.
- */
-static void write_svg_prefixed(FILE *f, const char *svg, int n)
-{
-	static const char *const refs[] = { "id=\"", "id='", "url(#", "href=\"#", "href='#",
-					    NULL };
-
-	while (*svg) {
-		int matched = 0;
-
-		for (int i = 0; refs[i]; i++) {
-			size_t len = strlen(refs[i]);
-
-			if (strncmp(svg, refs[i], len) == 0) {
-				fprintf(f, "%sf%d_", refs[i], n);
-				svg += len;
-				matched = 1;
-				break;
-			}
-		}
-		if (!matched)
-			fputc(*svg++, f);
-	}
-}
-
-void doc_figure(struct doc *d, const char *name, const char *caption)
-{
-	char path[4200];
-	FILE *svg;
-	char *buf;
-	long len;
-
-	snprintf(path, sizeof(path), "%s/figures/%s.svg", d->run_dir, name);
-	svg = fopen(path, "r");
-	if (!svg)
-		return;
-	fseek(svg, 0, SEEK_END);
-	len = ftell(svg);
-	rewind(svg);
-	buf = malloc((size_t)len + 1);
-	if (!buf || fread(buf, 1, (size_t)len, svg) != (size_t)len) {
-		free(buf);
-		fclose(svg);
-		return;
-	}
-	buf[len] = '\0';
-	fclose(svg);
-
-	/* Inline from the <svg element on: the XML prolog and doctype cannot
-	 * stand inside HTML. */
-	const char *start = strstr(buf, "<svg");
-
-	fputs("<figure>", d->html);
-	write_svg_prefixed(d->html, start ? start : "", ++d->figures);
-	fputs("<figcaption>", d->html);
-	html_escaped(d->html, caption);
-	fprintf(d->html, " (<a href=\"figures/%s.png\">PNG</a>, <a href=\"figures/%s.svg\">SVG</a>)"
-			 "</figcaption></figure>\n", name, name);
-	fputs("![", d->md);
-	md_escaped(d->md, caption, 0);
-	fprintf(d->md, "](figures/%s.png)\n\n*", name);
-	md_escaped(d->md, caption, 0);
-	fputs("*\n\n", d->md);
-	free(buf);
 }

@@ -9,20 +9,31 @@
 #include <stdio.h>
 
 struct doc {
-	FILE *html;
+	FILE *html;            /* where HTML goes now: html_file, or sink (doc_select) */
 	FILE *md;
+	FILE *html_file, *md_file;
+	FILE *sink;            /* discards what a deselected document is given */
 	const char *run_dir;   /* figures/ are read from here */
 	int table_cols;
 	int in_list;
 	int figures;           /* inlined so far: prefixes their SVG ids */
+	int dtable_cols;       /* doc_dtable's columns */
 };
+
+enum { DOC_HTML = 1, DOC_MD = 2, DOC_BOTH = DOC_HTML | DOC_MD };
 
 /* Open RUN/report.html.tmp and .md.tmp; doc_close renames them in place. */
 int doc_open(struct doc *d, const char *run_dir, const char *title);
 int doc_close(struct doc *d);
 
+/* Write what follows to outputs only (DOC_HTML, DOC_MD, DOC_BOTH), until
+ * the next doc_select. */
+void doc_select(struct doc *d, unsigned outputs);
+
 void doc_h(struct doc *d, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void doc_p(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The line under the title: what the document is about. */
+void doc_lead(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A highlighted paragraph (warnings, an incomplete run). */
 void doc_note(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A small paragraph under a table: what its figures rest on. */
@@ -33,6 +44,33 @@ void doc_list_end(struct doc *d);
 void doc_table(struct doc *d, int ncols, const char *const *headers);
 void doc_row(struct doc *d, const char *const *cells);
 void doc_table_end(struct doc *d);
+
+/*
+ * A table whose rows open onto detail (doc_block.c).  In HTML each row is a
+ * <details> element, its <summary> the row's cells laid out as a table row,
+ * and what is written between doc_drow and doc_drow_end (headings,
+ * paragraphs, tables: escaped as everywhere) is the detail, in HTML only.
+ * Markdown gets a plain table of the rows and nothing of the detail: write
+ * it elsewhere, e.g. after doc_select(d, DOC_MD).
+ */
+void doc_dtable(struct doc *d, int ncols, const char *const *headers);
+void doc_drow(struct doc *d, const char *const *cells);
+void doc_drow_end(struct doc *d);
+void doc_dtable_end(struct doc *d);
+
+/* HTML: <div class="cls"> ... </div> around what follows (cls a fixed
+ * word: "cards", "card"); Markdown: nothing. */
+void doc_div(struct doc *d, const char *cls);
+void doc_div_end(struct doc *d);
+
+/* The CSS of doc_block.c's elements. */
+extern const char doc_block_css[];
+
+/* Text escaped for HTML, and for Markdown (cell: inside a table cell). */
+void doc_html_escaped(FILE *f, const char *text);
+void doc_md_escaped(FILE *f, const char *text, int cell);
+/* A table cell's text in HTML: escaped, verdict words coloured. */
+void doc_html_cell(FILE *f, const char *text);
 
 /* figures/<name>.svg inline (HTML) and figures/<name>.png (Markdown); a
  * figure that was not drawn is skipped silently. */

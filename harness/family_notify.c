@@ -36,6 +36,25 @@ static void notify_sentinel(struct harness_cell cells[HARNESS_NSENTINELS])
 	}
 }
 
+/*
+ * The report's key result: the round trip between two threads on two CPUs,
+ * every mechanism and variant.  Every profile measures it (smoke nothing
+ * else in pingpong), and waking a thread on another CPU is what a
+ * notification mechanism is used for; on one online CPU, on one CPU.
+ */
+#define NOTIFY_KEY_KV(placement_) \
+	(const char *const[]){ "family", "notify", "mode", "pingpong", "ipc", "thread", \
+			       "placement", placement_, NULL }
+
+static const struct report_key notify_key = {
+	.figures = { { "notify_latency_pingpong_thread", "Round trip between two threads, "
+		       "median p50 over repetitions (bar) and pooled p99 (whisker), log scale" } },
+	.what = "Round trip between two threads",
+	.figure = "p50",
+	.cells = { { "on two CPUs", NOTIFY_KEY_KV("cross-cpu") },
+		   { "on one CPU", NOTIFY_KEY_KV("same-cpu") } },
+};
+
 const struct harness_family notify_family = {
 	.name = "notify",
 	.driver = "evb-notify",
@@ -43,5 +62,6 @@ const struct harness_family notify_family = {
 	.figures = figures_notify,
 	.report = report_notify,
 	.claims = claims_notify,
+	.key = &notify_key,
 	.sentinel = notify_sentinel,
 };

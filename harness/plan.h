@@ -147,6 +147,7 @@ struct report_ctx;
 typedef void (*harness_report_fn)(const struct report_ctx *ctx);
 
 struct claim;
+struct report_key;
 
 /*
  * A family: everything the harness asks of one.  Each family defines its
@@ -163,6 +164,7 @@ struct harness_family {
 	harness_report_fn report;    /* its section of report.html / .md */
 	const char *const *presets;  /* preset names this family knows, NULL-terminated */
 	const struct claim *const *claims;  /* its claims, NULL-terminated; NULL: none */
+	const struct report_key *key;  /* the report's key result (report.h); NULL: none */
 	/*
 	 * NULL, or fills cells with the run's sentinels: fixed, cheap cells the
 	 * run measures again and again (run_sentinel.c), [0] on one CPU, [1]

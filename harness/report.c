@@ -2,9 +2,12 @@
  * report.c - `evbench report RUN`, also the last stage of `evbench run`
  * (its command line, and --beside RUN2, in report_beside.c).
  *
- * Order: what ran where (header, warnings), the claims with verdicts, one
- * section per family (figures, key cells), the cells that did not run and
- * why, the cross-check, and the full environment.
+ * Order: first what to take away: the run's one-line identity, the key
+ * results per family (report_keys.c) and the claims, one line each; then
+ * how the claims are tested (their details), what ran where (the machine,
+ * warnings, driver runs), how far to trust the numbers, one section per
+ * family (figures, key cells), the cells that did not run and why, the
+ * cross-check, and the full environment.
  */
 #include <errno.h>
 #include <limits.h>
@@ -90,69 +93,6 @@ size_t report_mechanisms(const struct evb_table *s, const char *family, const ch
 	return n;
 }
 
-static void header(const struct report_ctx *ctx, const struct harness_run *run)
-{
-	struct doc *d = ctx->doc;
-	static const char *const keys[][2] = {
-		{ "run_id", "run" }, { "kernel_release", "kernel" }, { "hostname", "host" },
-		{ "cpu_model", "CPU" }, { "cpus_online", "online CPUs" },
-		{ "virtualization", "virtualization" }, { "clocksource", "clocksource" },
-		{ "preempt_model", "preemption" }, { "governor", "cpufreq governor" },
-		{ "cpu_dma_latency_us", "cpu_dma_latency (us)" },
-		{ "tuning_cpu_dma_latency", "tuning" }, { "run_profile", "profile" },
-		{ "run_reps", "repetitions per cell" }, { "evbench_commit", "evbench commit" },
-		{ "compiler", "compiler" },
-	};
-
-	doc_h(d, 1, "evbench report: %s", harness_run_env(run, "run_id"));
-	doc_p(d, "Linux notification and multiplexing mechanisms measured on %s, kernel %s. "
-	      "Every number is a median over repetitions of a per-run figure; summary.csv has "
-	      "its 95%% confidence interval and results.csv every run.",
-	      harness_run_env(run, "hostname"), harness_run_env(run, "kernel_release"));
-	if (run->complete)
-		doc_p(d, "This run is complete: every planned driver run has its row.");
-	else
-		doc_note(d, "This run is %s. The tables hold what finished; cells after the "
-			 "interruption are missing.", run->state);
-	report_vm_header(ctx);
-
-	const char *const heads[] = { "what", "value" };
-
-	doc_table(d, 2, heads);
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		const char *row[] = { keys[i][1], harness_run_env(run, keys[i][0]) };
-
-		doc_row(d, row);
-	}
-	doc_table_end(d);
-
-	int env_key = evb_table_col(&run->env, "key"), env_value = evb_table_col(&run->env, "value");
-	int warnings = 0;
-
-	for (size_t r = 0; r < run->env.nrows; r++) {
-		if (strncmp(evb_table_get(&run->env, r, env_key), "warning_", 8))
-			continue;
-		if (!warnings++)
-			doc_p(d, "Warnings about this machine:");
-		doc_item(d, "%s", evb_table_get(&run->env, r, env_value));
-	}
-	if (warnings)
-		doc_list_end(d);
-
-	size_t counts[4] = { 0 };
-	static const char *const statuses[] = { "ok", "skipped", "failed", "timeout", NULL };
-
-	for (size_t r = 0; r < ctx->results->nrows; r++) {
-		int s = evb_parse_word(harness_str(ctx->results, r, "status"), statuses);
-
-		if (s >= 0)
-			counts[s]++;
-	}
-	doc_p(d, "%zu driver runs: %zu ok, %zu skipped (cannot run here, with the reason), "
-	      "%zu failed, %zu timed out.", ctx->results->nrows, counts[0], counts[1], counts[2],
-	      counts[3]);
-}
-
 void report_cell_label(const struct evb_table *s, size_t r, char *buf, size_t len)
 {
 	const char *values[EVB_NAXES];
@@ -160,87 +100,6 @@ void report_cell_label(const struct evb_table *s, size_t r, char *buf, size_t le
 	for (size_t i = 0; i < EVB_NAXES; i++)
 		values[i] = harness_str(s, r, harness_axis_columns[i]);
 	evb_axes_label(values, buf, len);
-}
-
-/* Every cell with a repetition that was not ok, from summary.csv. */
-static void not_run(const struct report_ctx *ctx)
-{
-	struct doc *d = ctx->doc;
-	const struct evb_table *s = ctx->summary;
-	const char *const heads[] = { "cell", "status", "reps ok", "reason" };
-	int rows = 0;
-
-	doc_h(d, 2, "Cells that did not run, or not every time");
-	for (size_t r = 0; r < s->nrows; r++) {
-		const char *status = harness_str(s, r, "status");
-		char label[512], reps[32];
-
-		if (!strcmp(status, "ok"))
-			continue;
-		if (!rows++)
-			doc_table(d, 4, heads);
-		report_cell_label(s, r, label, sizeof(label));
-		snprintf(reps, sizeof(reps), "%s/%s", harness_str(s, r, "reps_ok"),
-			 harness_str(s, r, "reps_total"));
-		const char *row[] = { label, status, reps, harness_str(s, r, "reason") };
-
-		doc_row(d, row);
-	}
-	if (rows)
-		doc_table_end(d);
-	else
-		doc_p(d, "None: every cell ran in every repetition.");
-}
-
-static void crosscheck(const struct report_ctx *ctx)
-{
-	struct doc *d = ctx->doc;
-	const struct evb_table *x = ctx->crosscheck;
-
-	doc_h(d, 2, "Cross-check: whole-process timing with hyperfine");
-	if (!x->nrows) {
-		doc_p(d, "Not run for this run (it is a stage of the standard profile; "
-		      "`evbench crosscheck RUN` runs it).");
-		return;
-	}
-	doc_p(d, "hyperfine times the whole driver process at N and 10N operations; the "
-	      "slope (t(10N) - t(N)) / 9N is the cost of one more operation, start-up and "
-	      "exit cancel out. Beside it the in-process figure the driver measured "
-	      "(the mean per operation). Disagreement over 15%% is flagged.");
-	const char *const heads[] = { "cell", "hyperfine slope", "in-process", "ratio", "agrees" };
-
-	doc_table(d, 5, heads);
-	for (size_t r = 0; r < x->nrows; r++) {
-		char slope[32], inproc[32], ratio[32];
-		const char *status = harness_str(x, r, "status");
-
-		report_fmt_ns(slope, sizeof(slope), harness_num(x, r, "slope_ns_per_op"));
-		report_fmt_ns(inproc, sizeof(inproc), harness_num(x, r, "inprocess_ns_per_op"));
-		snprintf(ratio, sizeof(ratio), "%.2f", harness_num(x, r, "ratio"));
-		const char *row[] = { harness_str(x, r, "cell"), slope, inproc,
-				      strcmp(status, "ok") ? "-" : ratio,
-				      strcmp(status, "ok") ? harness_str(x, r, "reason")
-							   : harness_str(x, r, "agrees") };
-
-		doc_row(d, row);
-	}
-	doc_table_end(d);
-}
-
-static void environment(const struct report_ctx *ctx, const struct harness_run *run)
-{
-	struct doc *d = ctx->doc;
-	int k = evb_table_col(&run->env, "key"), v = evb_table_col(&run->env, "value");
-	const char *const heads[] = { "key", "value" };
-
-	doc_h(d, 2, "Environment (env.csv)");
-	doc_table(d, 2, heads);
-	for (size_t r = 0; r < run->env.nrows; r++) {
-		const char *row[] = { evb_table_get(&run->env, r, k), evb_table_get(&run->env, r, v) };
-
-		doc_row(d, row);
-	}
-	doc_table_end(d);
 }
 
 /* The cell key of every results.csv row (NULL when out of memory). */
@@ -338,15 +197,18 @@ static void report_ctx_of(struct report_ctx *ctx, struct doc *d, struct report_r
 
 static void report_write(const struct report_ctx *ctx)
 {
-	header(ctx, ctx->run);
+	report_identity(ctx);
+	report_keys(ctx);
 	report_claims(ctx);
+	report_claim_details(ctx);
+	report_run_section(ctx);
 	report_trust_section(ctx);
 	for (size_t f = 0; f < harness_nfamilies; f++)
 		if (harness_families[f]->report)
 			harness_families[f]->report(ctx);
-	not_run(ctx);
-	crosscheck(ctx);
-	environment(ctx, ctx->run);
+	report_not_run(ctx);
+	report_crosscheck(ctx);
+	report_environment(ctx);
 }
 
 int harness_report_beside(const char *run_dir, const char *beside_dir, char *error,

@@ -11,6 +11,7 @@
 #ifndef HARNESS_REPORT_H
 #define HARNESS_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "doc.h"
@@ -90,11 +91,71 @@ void report_sentinel(const struct report_ctx *ctx);
 size_t report_mechanisms(const struct evb_table *summary, const char *family, const char *mode,
 			 char names[][2][64], size_t max);
 
+/* report_run.c: the title and the run's one-line identity (host, kernel,
+ * profile, complete or not, driver runs); "This run" (the machine, its
+ * warnings, the driver runs); the cells that did not run; the cross-check;
+ * env.csv. */
+void report_identity(const struct report_ctx *ctx);
+void report_run_section(const struct report_ctx *ctx);
+void report_not_run(const struct report_ctx *ctx);
+void report_crosscheck(const struct report_ctx *ctx);
+void report_environment(const struct report_ctx *ctx);
+
 /* "notify eventfd/counter pingpong thread same-cpu", numbers named. */
 void report_cell_label(const struct evb_table *summary, size_t row, char *buf, size_t len);
 
-/* The published claims evbench tests, beside what this run measured. */
+/*
+ * The published claims evbench tests, beside what this run measured
+ * (claims_table.c): report_claims the compact table, one line per claim
+ * (in HTML each opens onto its tests); report_claim_details how the tests
+ * are judged and, in Markdown, every test of every claim.
+ */
 void report_claims(const struct report_ctx *ctx);
+void report_claim_details(const struct report_ctx *ctx);
+
+/*
+ * A family's key result, on the report's first screen (report_keys.c): its
+ * headline figure ranked over the mechanisms of one cell (the fastest and
+ * the slowest, each with its interval), and how a figure grows along an
+ * axis the family scans.  Each family defines its own in family_<f>.c and
+ * says there why that cell.  A kv value "a|b" matches either ("" too:
+ * "|1" is empty or 1); a pair a key leaves out matches anything, and a
+ * mechanism with several such rows is ranked by its first.
+ */
+#define REPORT_KEY_CELLS 4
+struct report_key_cell {
+	const char *where;           /* "on two CPUs", said after what */
+	const char *const *kv;       /* column, value pairs; NULL-terminated */
+};
+
+struct report_key {
+	struct {
+		const char *name, *caption;
+	} figures[4];                /* its figure: the first of these drawn; NULL ends */
+	const char *what;            /* "round trip between two threads" */
+	const char *figure;          /* the summary figure ranked: "p50", "ops_per_s" */
+	bool higher_is_better;       /* the fastest has the most (a rate) */
+	/* tried in order: the first where a mechanism ran ok is ranked */
+	struct report_key_cell cells[REPORT_KEY_CELLS];
+	/* ok repetitions whose reason starts with one of these are a floor,
+	 * not the server (serve's "client-bound"); NULL-terminated, may be NULL */
+	const char *const *marks;
+	struct {
+		const char *axis;        /* "nfds"; NULL: the family scans nothing */
+		const char *unit;        /* " fds" after a count; NULL: the axis is in ns */
+		const char *figure;      /* "p50" */
+		const char *what;        /* "scan time" */
+		const char *const *kv;   /* every other axis that is fixed */
+	} scan;
+};
+
+/* The section "Key results": per family its figure and a few lines. */
+void report_keys(const struct report_ctx *ctx);
+/* Does summary row r match kv (a report_key's pairs, "a|b" either)? */
+bool report_key_matches(const struct evb_table *s, size_t r, const char *const *kv);
+/* The key's curve, one line: how its scan figure grows (report_keys_scan.c);
+ * nothing when no mechanism was measured at two sizes. */
+void report_key_scan(const struct report_ctx *ctx, const struct report_key *key);
 
 /*
  * report_beside.c: a run measured inside a VM, and a run shown beside

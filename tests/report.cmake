@@ -22,3 +22,9 @@ add_dependencies(test_hostile evbench)
 evb_test(test_claims_outcomes TIMEOUT 60 LABELS harness)
 target_sources(test_claims_outcomes PRIVATE report_fixture.c)
 add_dependencies(test_claims_outcomes evbench)
+# The report's first screen (tests/test_report_first.c): the identity line,
+# the key results (the fastest and slowest of each family's headline cell),
+# the compact claims table with a details element per claim.
+evb_test(test_report_first TIMEOUT 60 LABELS harness)
+target_sources(test_report_first PRIVATE report_fixture.c)
+add_dependencies(test_report_first evbench)

@@ -137,12 +137,29 @@ char *fx_line(const char *text, const char *needle)
 
 char *fx_claim_line(const char *report, const char *claim)
 {
+	const char *details = strstr(report, "\n## Claim details\n");
 	char needle[200];
 	char *line;
 
+	ck_assert_msg(details != NULL, "report.md has no \"Claim details\" section");
 	snprintf(needle, sizeof(needle), "| %s", claim);
-	line = fx_line(report, needle);
-	ck_assert_msg(line != NULL, "no claim row starting '%s' in report.md", claim);
+	line = fx_line(details, needle);
+	ck_assert_msg(line != NULL, "no claim row starting '%s' in report.md's details", claim);
+	return line;
+}
+
+char *fx_compact_claim_line(const char *report, const char *claim)
+{
+	const char *start = strstr(report, "\n## Claims put to the test\n");
+	const char *end = strstr(report, "\n## Claim details\n");
+	char needle[200];
+	char *line;
+
+	ck_assert_msg(start && end && start < end, "report.md: no claims table before its details");
+	snprintf(needle, sizeof(needle), "| %s |", claim);
+	line = fx_line(start, needle);
+	ck_assert_msg(line != NULL && strstr(start, needle) < end,
+		      "no line for claim '%s' in report.md's claims table", claim);
 	return line;
 }
 

@@ -40,9 +40,12 @@ char *fx_finish_env(FILE *f, const char *dir, const char *env_extra, char **html
 /* The line of text holding needle (a copy; free() it), or NULL. */
 char *fx_line(const char *text, const char *needle);
 
-/* A claim's first row in the claims table of report (a copy; free() it);
- * fails the test when there is none. */
+/* A claim's first row in the table of report's "Claim details" (a copy;
+ * free() it); fails the test when there is none. */
 char *fx_claim_line(const char *report, const char *claim);
+/* A claim's one line in the compact claims table (the whole claim text
+ * given); fails the test when there is none. */
+char *fx_compact_claim_line(const char *report, const char *claim);
 /* That row must give the claim's verdict. */
 void fx_expect_claim(const char *report, const char *claim, const char *verdict);
 

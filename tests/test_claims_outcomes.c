@@ -343,12 +343,12 @@ START_TEST(combining_rule_stated)
 	ck_assert(tu_contains(report[HOLDS], "How the tests combine: a claim holds when every "
 			      "test with a threshold holds, does not hold when any does not"));
 	/* scaling: two ratio tests at 5 per side, each tail 1 - (31/32)^2 */
-	char *line = fx_line(report[HOLDS], "| select/poll scan O(n)");
+	char *line = fx_claim_line(report[HOLDS], "select/poll scan O(n)");
 
 	ck_assert_msg(line && tu_contains(line, "A false \"does not hold\": at most 12.3%.") &&
 		      tu_contains(line, "(>= 87.9% order statistics)"), "%s", line);
 	free(line);
-	line = fx_line(report[HOLDS], "| io_uring ~1.5x epoll's req/s");
+	line = fx_claim_line(report[HOLDS], "io_uring ~1.5x epoll's req/s");
 	ck_assert_msg(line && tu_contains(line, "at most 12.3% per verdict."), "%s", line);
 	free(line);
 }
