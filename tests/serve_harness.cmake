@@ -3,6 +3,7 @@
 # on synthetic run directories (tests/report_fixture.c, as test_report).
 evb_test(test_serve_plan TIMEOUT 30 LABELS harness)
 target_sources(test_serve_plan PRIVATE ${PROJECT_SOURCE_DIR}/harness/plan_serve.c
+               ${PROJECT_SOURCE_DIR}/harness/plan_serve_presets.c ${PROJECT_SOURCE_DIR}/harness/claims_serve.c
                ${PROJECT_SOURCE_DIR}/harness/plan.c ${PROJECT_SOURCE_DIR}/harness/plan_uring.c)
 target_include_directories(test_serve_plan PRIVATE ${PROJECT_SOURCE_DIR}/harness
                            ${CMAKE_BINARY_DIR})
