@@ -351,9 +351,9 @@ static int latency_rate_figure(const struct harness_figctx *ctx)
 	fclose(out);
 	return draw(ctx, "serve_latency_rate.gp", path, "serve_latency_rate", labels, n,
 		    "open loop, 1,000 connections, 100 active, Poisson, 64 B: request latency "
-		    "from its due time against the offered rate.\nMedian over repetitions of each "
-		    "run's p50 (solid) and p99 (dashed), bars: their intervals; ringed: achieved "
-		    "< 95% of offered");
+		    "from its due time against the offered rate.\nMedian over repetitions of "
+		    "each run's p50 (solid) and p99 (dashed), bars: their intervals;\nringed: "
+		    "the achieved rate fell below 95% of the offered one");
 }
 
 int figures_serve(const struct harness_figctx *ctx)

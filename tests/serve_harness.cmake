@@ -10,3 +10,6 @@ target_include_directories(test_serve_plan PRIVATE ${PROJECT_SOURCE_DIR}/harness
 evb_test(test_serve_report TIMEOUT 60 LABELS harness)
 target_sources(test_serve_report PRIVATE report_fixture.c)
 add_dependencies(test_serve_report evbench)
+evb_test(test_serve_curve TIMEOUT 60 LABELS harness)
+target_sources(test_serve_curve PRIVATE report_fixture.c)
+add_dependencies(test_serve_curve evbench)
