@@ -101,6 +101,49 @@ static void label_of(char *buf, size_t len, const char *m, const char *v,
 		snprintf(buf, len, "%s%s%s", m, v[0] ? "/" : "", v);
 }
 
+/* A table's column: the cells of the curve's shape at rate (and col ==
+ * value unless col is NULL). */
+struct column {
+	const char *rate, *col, *value;
+};
+#define MAX_COLUMNS NCURVE
+
+typedef void (*cell_text_fn)(const struct report_ctx *ctx, struct report_trust *t, size_t r,
+			     char *buf, size_t len);
+
+/* The table: a row per mechanism of names, a cell per column (text of
+ * its summary row, "-" without one), the trust note under it. */
+static void mech_rows(const struct report_ctx *ctx, const char *mode, const struct column *cols,
+		      size_t ncols, const char *const *heads, char names[][2][64], size_t n,
+		      cell_text_fn text)
+{
+	const struct evb_table *s = ctx->summary;
+	struct report_trust trust = { 0 };
+
+	doc_table(ctx->doc, (int)ncols + 1, heads);
+	for (size_t i = 0; i < n; i++) {
+		char label[140], cells[MAX_COLUMNS][200];
+		const char *row[MAX_COLUMNS + 1] = { label };
+		long first = -1;
+
+		for (size_t k = 0; k < ncols; k++) {
+			long r = shape_row(s, mode, names[i][0], names[i][1], cols[k].rate,
+					   cols[k].col, cols[k].value);
+
+			row[k + 1] = cells[k];
+			snprintf(cells[k], sizeof(cells[k]), "-");
+			if (r < 0)
+				continue;
+			first = first < 0 ? r : first;
+			text(ctx, &trust, (size_t)r, cells[k], sizeof(cells[k]));
+		}
+		label_of(label, sizeof(label), names[i][0], names[i][1], s, first);
+		doc_row(ctx->doc, row);
+	}
+	doc_table_end(ctx->doc);
+	report_trust_note(ctx, &trust);
+}
+
 /* "84 us / 1.2 ms", ", achieved 210 k/s" when it fell behind. */
 static void curve_text(const struct report_ctx *ctx, struct report_trust *t, size_t r,
 		       char *buf, size_t len)
@@ -134,7 +177,7 @@ void report_serve_curve(const struct report_ctx *ctx)
 	const char *heads[NCURVE + 1] = { "mechanism" };
 	char names[MAX_MECHS][2][64], rate_heads[NCURVE][32];
 	size_t n = curve_mechs(s, "open", names);
-	struct report_trust trust = { 0 };
+	struct column cols[NCURVE];
 
 	if (!n)
 		return;
@@ -148,28 +191,9 @@ void report_serve_curve(const struct report_ctx *ctx)
 	      "over repetitions of each run's p50 / p99 latency from the due time. \"achieved "
 	      "X\": the cell answered below 95%% of the offered rate, so its latency is a "
 	      "growing queue's. The figure above draws the same cells with their intervals.");
-	doc_table(ctx->doc, NCURVE + 1, heads);
-	for (size_t i = 0; i < n; i++) {
-		char label[140], cells[NCURVE][96];
-		const char *row[NCURVE + 1] = { label };
-		long first = -1;
-
-		for (size_t k = 0; k < NCURVE; k++) {
-			long r = shape_row(s, "open", names[i][0], names[i][1], curve_rates[k],
-					   NULL, NULL);
-
-			row[k + 1] = cells[k];
-			snprintf(cells[k], sizeof(cells[k]), "-");
-			if (r < 0)
-				continue;
-			first = first < 0 ? r : first;
-			curve_text(ctx, &trust, (size_t)r, cells[k], sizeof(cells[k]));
-		}
-		label_of(label, sizeof(label), names[i][0], names[i][1], s, first);
-		doc_row(ctx->doc, row);
-	}
-	doc_table_end(ctx->doc);
-	report_trust_note(ctx, &trust);
+	for (size_t k = 0; k < NCURVE; k++)
+		cols[k] = (struct column){ .rate = curve_rates[k] };
+	mech_rows(ctx, "open", cols, NCURVE, heads, names, n, curve_text);
 }
 
 /* What the repetitions of one capacity cell found. */
@@ -243,7 +267,7 @@ void report_serve_capacity(const struct report_ctx *ctx)
 	const char *heads[NBOUNDS + 1] = { "mechanism" };
 	char names[MAX_MECHS][2][64];
 	size_t n = curve_mechs(s, "capacity", names);
-	struct report_trust trust = { 0 };
+	struct column cols[NBOUNDS];
 
 	if (!n)
 		return;
@@ -262,26 +286,7 @@ void report_serve_capacity(const struct report_ctx *ctx)
 	      "bound\": the search's first step already failed (k/n: in k of the n ok "
 	      "repetitions); \"client-bound or -lagged k/n\": k repetitions where the load "
 	      "generator ran out of CPU or sent late, shown but judged by nothing.");
-	doc_table(ctx->doc, NBOUNDS + 1, heads);
-	for (size_t i = 0; i < n; i++) {
-		char label[140], cells[NBOUNDS][200];
-		const char *row[NBOUNDS + 1] = { label };
-		long first = -1;
-
-		for (size_t b = 0; b < NBOUNDS; b++) {
-			long r = shape_row(s, "capacity", names[i][0], names[i][1], "", "slo_ns",
-					   bounds[b].slo_ns);
-
-			row[b + 1] = cells[b];
-			snprintf(cells[b], sizeof(cells[b]), "-");
-			if (r < 0)
-				continue;
-			first = first < 0 ? r : first;
-			capacity_text(ctx, &trust, (size_t)r, cells[b], sizeof(cells[b]));
-		}
-		label_of(label, sizeof(label), names[i][0], names[i][1], s, first);
-		doc_row(ctx->doc, row);
-	}
-	doc_table_end(ctx->doc);
-	report_trust_note(ctx, &trust);
+	for (size_t b = 0; b < NBOUNDS; b++)
+		cols[b] = (struct column){ .rate = "", .col = "slo_ns", .value = bounds[b].slo_ns };
+	mech_rows(ctx, "capacity", cols, NBOUNDS, heads, names, n, capacity_text);
 }
