@@ -9,6 +9,12 @@
  *                       closed maximum)
  *   serve_uring_epoll   io-uring-vs-epoll: closed-loop req/s and server CPU
  *                       per request, per mechanism/variant, 64 B and 4 KiB
+ *   serve_latency_rate  the latency-throughput curve (standard: open loop,
+ *                       1,000 connections, 100 active, Poisson, at a ladder
+ *                       of offered rates): p50 and p99 against the offered
+ *                       rate, medians over repetitions with their intervals,
+ *                       a point whose achieved rate fell below 95% of the
+ *                       offered one marked "achieved X"
  * Values are medians over repetitions (summary.csv); p99 pooled over every
  * ok repetition's samples where the summary has it.  A figure with no cells
  * in this run is not drawn (the report leaves it out).
@@ -243,6 +249,113 @@ static int uring_epoll_figure(const struct harness_figctx *ctx)
 		    "Bottom: the server process's CPU per request (every thread)");
 }
 
+/* A curve point: an open cell of the curve's shape at a numeric rate. */
+static bool curve_cell(const struct evb_table *s, size_t r)
+{
+	const char *rate = harness_str(s, r, "rate");
+
+	return is_serve(s, r, "open") && rate[0] && !strchr(rate, '%') &&
+	       harness_num(s, r, "connections") == 1000 && harness_num(s, r, "active") == 100 &&
+	       harness_num(s, r, "msg_size") == 64 && harness_num(s, r, "work_ns") == 0 &&
+	       !strcmp(harness_str(s, r, "placement"), "cross-cpu") &&
+	       !strcmp(harness_str(s, r, "arrival"), "poisson") &&
+	       isfinite(harness_num(s, r, "p50_median"));
+}
+
+#define CURVE_MAX_POINTS 32
+#define CURVE_BEHIND 0.95   /* achieved below this share of offered: marked */
+
+/* label's curve points, by offered rate; how many. */
+static size_t curve_points(const struct evb_table *s, const char *label, long *rows)
+{
+	size_t n = 0;
+
+	for (size_t r = 0; r < s->nrows && n < CURVE_MAX_POINTS; r++) {
+		char this_label[80];
+
+		if (!curve_cell(s, r))
+			continue;
+		harness_mech_label(s, r, this_label, sizeof(this_label));
+		if (strcmp(this_label, label))
+			continue;
+		size_t at = n++;
+
+		while (at > 0 && harness_num(s, (size_t)rows[at - 1], "rate") >
+					 harness_num(s, r, "rate")) {
+			rows[at] = rows[at - 1];
+			at--;
+		}
+		rows[at] = (long)r;
+	}
+	return n;
+}
+
+/* One curve line: offered, p50 and p99 with intervals, achieved, mark. */
+static void curve_line(FILE *out, const struct evb_table *s, long r)
+{
+	double offered = num(s, r, "rate"), achieved = num(s, r, "ops_per_s_median");
+	bool behind = isfinite(achieved) && achieved < CURVE_BEHIND * offered;
+
+	fprintf(out, "%.6g", offered);
+	harness_fig_put(out, num(s, r, "p50_median"));
+	harness_fig_put(out, num(s, r, "p50_ci_lo"));
+	harness_fig_put(out, num(s, r, "p50_ci_hi"));
+	harness_fig_put(out, num(s, r, "p99_median"));
+	harness_fig_put(out, num(s, r, "p99_ci_lo"));
+	harness_fig_put(out, num(s, r, "p99_ci_hi"));
+	harness_fig_put(out, achieved);
+	fprintf(out, "\t%d\t", behind);
+	if (!behind)
+		fputs("-", out);
+	else if (achieved >= 1e6)
+		fprintf(out, "achieved %.3gM/s", achieved / 1e6);
+	else
+		fprintf(out, "achieved %.3gk/s", achieved / 1e3);
+	fputc('\n', out);
+}
+
+/* One block per mechanism with at least 3 offered rates (a curve, not the
+ * standard open cell alone). */
+static int latency_rate_figure(const struct harness_figctx *ctx)
+{
+	const struct evb_table *s = ctx->summary;
+	char labels[MAX_LABELS][80], path[4096];
+	long rows[CURVE_MAX_POINTS];
+	size_t n = 0;
+	FILE *out;
+
+	for (size_t r = 0; r < s->nrows; r++) {
+		char label[80];
+
+		if (!curve_cell(s, r))
+			continue;
+		harness_mech_label(s, r, label, sizeof(label));
+		if (curve_points(s, label, rows) >= 3)
+			label_index(s, r, labels, &n);
+	}
+	if (!n)
+		return 0;
+	out = harness_fig_data(ctx, "serve_latency_rate", path, sizeof(path));
+	if (!out)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		size_t points = curve_points(s, labels[i], rows);
+
+		fprintf(out, "%s# ", i ? "\n\n" : "");
+		harness_fig_label(out, labels[i]);
+		fputs(": offered_per_s\tp50_ns\tp50_lo\tp50_hi\tp99_ns\tp99_lo\tp99_hi"
+		      "\tachieved_per_s\tbehind\tlabel\n", out);
+		for (size_t k = 0; k < points; k++)
+			curve_line(out, s, rows[k]);
+	}
+	fclose(out);
+	return draw(ctx, "serve_latency_rate.gp", path, "serve_latency_rate", labels, n,
+		    "open loop, 1,000 connections, 100 active, Poisson, 64 B: request latency "
+		    "from its due time against the offered rate.\nMedian over repetitions of "
+		    "each run's p50 (solid) and p99 (dashed), bars: their intervals;\nringed: "
+		    "the achieved rate fell below 95% of the offered one");
+}
+
 int figures_serve(const struct harness_figctx *ctx)
 {
 	int ret = 0;
@@ -252,6 +365,8 @@ int figures_serve(const struct harness_figctx *ctx)
 	if (saturation_figure(ctx))
 		ret = -1;
 	if (uring_epoll_figure(ctx))
+		ret = -1;
+	if (latency_rate_figure(ctx))
 		ret = -1;
 	return ret;
 }

@@ -14,52 +14,57 @@
  *   closed      100 conns, 10 active, depth 4, cross-cpu       -      5000   -         -
  *               1000 conns, 100 active, depth 1, cross-cpu     -      -      20000     20000
  *   open        1000 conns, 100 active, 5000 req/s, poisson,   -      -      5000      5000
- *               cross-cpu (1 s of schedule)
+ *               cross-cpu (1 s of schedule; also the server
+ *               table's 1,000-connection row)
+ *   seed 10k    the server table's 10,000-connection row:      -      -      5000      5000
+ *               10,000 conns, 1000 active, as the open cell;
+ *               select, poll, epoll/lt, io_uring
+ *   curve       open, 1000 conns, 100 active, poisson,         -      -      1000..    as
+ *               cross-cpu, at 2k 8k 32k 64k 128k 256k 512k            64000     standard
+ *               1M req/s; select, poll, epoll/lt,
+ *               io_uring/multishot on defer only
+ *   capacity    --mode capacity, the curve's shape,            -      -      20000     as
+ *               --slo-ns 1 ms and 10 ms; the curve's                             standard
+ *               mechanisms
  *   presets     seed-server-table, io-uring-vs-epoll,          -      -      -         all
- *               saturation (below)
+ *               saturation (below); a cell standard has
+ *               already is planned once
  *
  * An io_uring variant's cells run once per setup (plan_uring.h): default
  * and defer (full: coop too); in smoke default, and defer for multishot
- * only.
+ * only; the curve and capacity cells defer only.  The server table's
+ * claim (claims_serve.c) reads the open cells of poll and epoll/lt at
+ * 1,000 and 10,000 connections: standard has both.
  *
- * Time, standard, per mechanism and repetition (2-CPU VM): the round trip
- * ~5500 x 20-40 us = 0.1-0.2 s; the closed 1000-connection cell ~0.1 s to
- * connect plus ~21000 requests at 50-100k req/s = 0.3-0.5 s (select and
- * poll scan 1000 fds a wait: maybe 1 s); the open cell 0.1 s to connect plus
- * 5500 requests at 5000 req/s = 1.1 s.  With process start-up ~2-2.5 s for
- * the three, 8 mechanisms: ~20 s a repetition, ~100 s for the default 5.
+ * Time, standard, per repetition (2-CPU VM, one driver run each timed
+ * here: a run starts in ~50 ms, 1,000 connections connect in ~50 ms,
+ * 10,000 in ~0.5 s):
+ *
+ *   part         cells  each                                     a repetition
+ *   round trip   11     ~5500 x 20-40 us + start: 0.2-0.3 s      ~3 s
+ *   closed 1000  11     21000 requests at 50-100k req/s: 0.5 s   ~6 s (select, poll ~1 s)
+ *   open 1000    11     5500 at 5000 req/s: 1.2 s                ~13 s
+ *   seed 10k     9      connect + 1.1 s of schedule: 1.5-1.7 s   ~14 s
+ *   curve        32     2k: 0.6 s; 8k .. 256k: 0.32 s (a quarter ~10 s (2.6 s a mechanism)
+ *                       second of schedule); 512k, 1M: 0.2 s
+ *                       (64,000 requests, the achieved rate)
+ *   capacity     8      a search of <= 12 steps of ~0.1 s and    ~12 s
+ *                       the confirming 22,000 requests: ~1.5 s
+ *
+ * ~58 s a repetition, ~290 s for the default 5 (this round's cells: ~36 s,
+ * ~180 s).  The harness gives every cell of a run the same minimum
+ * repetitions (no per-cell count), so the curve keeps all 8 steps and 4
+ * mechanisms at 5; the run's precision loop then spends what is left of
+ * its budget (run.c: 450 s of cells in standard), so the whole run stays
+ * as long as before unless the minimum rounds of every family pass it.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "family.h"
-#include "plan.h"
+#include "plan_serve.h"
 #include "plan_uring.h"
-
-#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
-#define US 1000LL
-#define MS (1000 * US)
-#define S (1000 * MS)
-
-const char *const plan_serve_presets[] = { "seed-server-table", "io-uring-vs-epoll",
-					   "saturation", NULL };
-
-/* One cell's axes and counts; rate and arrival NULL for closed. */
-struct serve_axes {
-	const char *mode;
-	const char *placement;
-	int64_t connections;
-	int64_t active;
-	int64_t depth;                /* closed only (EVB_NA open: the row has none) */
-	int64_t msg_size;
-	int64_t work_ns;              /* the handler's busy work */
-	const char *rate;             /* "5000" req/s, or "30%" of the capacity */
-	const char *arrival;
-	int64_t iterations;
-	int64_t warmup;
-	const char *const *extra;     /* more driver options, or NULL */
-};
 
 /*
  * The driver's time limit, generous: 30 s, plus 0.5 ms a connection (10,000
@@ -97,13 +102,13 @@ static int64_t timeout_ns(const struct serve_axes *a)
  */
 #define CONNECTION_BYTES (32 * 1024LL)
 
-static bool is(const struct harness_mech *m, const char *mechanism, const char *variant)
+bool plan_serve_is(const struct harness_mech *m, const char *mechanism, const char *variant)
 {
 	return !strcmp(m->mechanism, mechanism) && (!variant || !strcmp(m->variant, variant));
 }
 
-static int add_cell(struct harness_plan *plan, const struct harness_mech *m,
-		    const struct serve_axes *a, enum harness_profile profile)
+int plan_serve_add_cell(struct harness_plan *plan, const struct harness_mech *m,
+			const struct serve_axes *a, enum harness_profile profile)
 {
 	struct harness_cell cell;
 
@@ -119,6 +124,7 @@ static int add_cell(struct harness_plan *plan, const struct harness_mech *m,
 	cell.axes.work_ns = a->work_ns;
 	evb_row_set(&cell.axes, rate, a->rate ? a->rate : "");
 	evb_row_set(&cell.axes, arrival, a->arrival ? a->arrival : "");
+	cell.axes.slo_ns = a->slo_ns > 0 ? a->slo_ns : EVB_NA;
 	cell.iterations = a->iterations;
 	cell.warmup = a->warmup;
 	cell.timeout_ns = timeout_ns(a);
@@ -126,12 +132,14 @@ static int add_cell(struct harness_plan *plan, const struct harness_mech *m,
 	cell.mem_bytes = a->connections * CONNECTION_BYTES;
 	for (size_t i = 0; a->extra && a->extra[i] && i + 1 < HARNESS_EXTRA_ARGS; i++)
 		cell.extra[i] = a->extra[i];
-	return plan_uring_add(plan, &cell, m, profile, is(m, "io_uring", "multishot"));
+	if (a->uring_setup)
+		return plan_uring_add_setup(plan, &cell, m, a->uring_setup);
+	return plan_uring_add(plan, &cell, m, profile, plan_serve_is(m, "io_uring", "multishot"));
 }
 
 /* Closed loop at depth d (open cells are built from it). */
-static struct serve_axes closed(const char *placement, int64_t conns, int64_t active,
-				int64_t depth, int64_t iterations)
+struct serve_axes plan_serve_closed(const char *placement, int64_t conns, int64_t active,
+				    int64_t depth, int64_t iterations)
 {
 	return (struct serve_axes){
 		.mode = "closed", .placement = placement, .connections = conns,
@@ -141,10 +149,10 @@ static struct serve_axes closed(const char *placement, int64_t conns, int64_t ac
 }
 
 /* Open loop: no depth axis (evb-serve's open rows leave it empty). */
-static struct serve_axes open_loop(int64_t conns, int64_t active, const char *rate,
-				   int64_t iterations)
+struct serve_axes plan_serve_open(int64_t conns, int64_t active, const char *rate,
+				  int64_t iterations)
 {
-	struct serve_axes a = closed("cross-cpu", conns, active, EVB_NA, iterations);
+	struct serve_axes a = plan_serve_closed("cross-cpu", conns, active, EVB_NA, iterations);
 
 	a.mode = "open";
 	a.rate = rate;
@@ -155,125 +163,133 @@ static struct serve_axes open_loop(int64_t conns, int64_t active, const char *ra
 static int plan_smoke(struct harness_plan *plan, const struct harness_mech *m,
 		      enum harness_profile profile)
 {
-	struct serve_axes a = closed("cross-cpu", 4, 2, 1, 500);
+	struct serve_axes a = plan_serve_closed("cross-cpu", 4, 2, 1, 500);
 
 	a.warmup = 100;
-	if (add_cell(plan, m, &a, profile))
+	if (plan_serve_add_cell(plan, m, &a, profile))
 		return -ENOMEM;
-	if (!is(m, "epoll", "lt"))
+	if (!plan_serve_is(m, "epoll", "lt"))
 		return 0;
-	a = open_loop(4, 2, "2000", 500);
+	a = plan_serve_open(4, 2, "2000", 500);
 	a.warmup = 100;
-	return add_cell(plan, m, &a, profile);
+	return plan_serve_add_cell(plan, m, &a, profile);
 }
 
 static int plan_quick(struct harness_plan *plan, const struct harness_mech *m,
 		      enum harness_profile profile)
 {
-	struct serve_axes rtt = closed("same-cpu", 1, 1, 1, 2000);
-	struct serve_axes many = closed("cross-cpu", 100, 10, 4, 5000);
+	struct serve_axes rtt = plan_serve_closed("same-cpu", 1, 1, 1, 2000);
+	struct serve_axes many = plan_serve_closed("cross-cpu", 100, 10, 4, 5000);
 
-	return add_cell(plan, m, &rtt, profile) || add_cell(plan, m, &many, profile) ? -ENOMEM
-										     : 0;
+	return plan_serve_add_cell(plan, m, &rtt, profile) ||
+		       plan_serve_add_cell(plan, m, &many, profile) ? -ENOMEM : 0;
+}
+
+/* The published server table's mechanisms (claims_serve.c's server table). */
+bool plan_serve_in_seed(const struct harness_mech *m)
+{
+	return plan_serve_is(m, "select", NULL) || plan_serve_is(m, "poll", NULL) ||
+	       plan_serve_is(m, "epoll", "lt") || plan_serve_is(m, "io_uring", NULL);
+}
+
+/*
+ * A seed-server-table cell: the published table's row at conns, 10%
+ * active, at a rate epoll sustains comfortably, so that the latency is the
+ * mechanism's and not a queue's.
+ */
+struct serve_axes plan_serve_seed_axes(int64_t conns)
+{
+	struct serve_axes a = plan_serve_open(conns, conns / 10, "5000", 5000);
+
+	a.warmup = 500;
+	return a;
+}
+
+/*
+ * The latency-throughput curve and the capacity cells: one mechanism of
+ * each kind (a scan of every fd, a readiness list, a completion ring),
+ * io_uring on the setup its authors advise for a server (defer).
+ */
+static bool on_curve(const struct harness_mech *m)
+{
+	return plan_serve_is(m, "select", NULL) || plan_serve_is(m, "poll", NULL) ||
+	       plan_serve_is(m, "epoll", "lt") || plan_serve_is(m, "io_uring", "multishot");
+}
+
+/*
+ * The curve's connections: 1,000 of which 100 carry requests, the shape of
+ * the standard closed and open cells and the server table's 10% active.
+ * With only 10 active each connection carries 100k req/s at 1M: the
+ * server reads hundreds of requests a wakeup and the curve stays flat into
+ * millions (TCP's batching, not the mechanism); with 100 the knee falls
+ * where the mechanism's cost per wakeup matters (between 128k and 256k
+ * req/s on this 2-CPU VM), and select and poll scan 1,000 fds a wait.
+ */
+#define CURVE_CONNECTIONS 1000
+#define CURVE_ACTIVE 100
+
+/* The curve's offered rates, req/s: geometric, past this VM's capacity. */
+static const char *const curve_rates[] = { "2000", "8000", "32000", "64000", "128000",
+					   "256000", "512000", "1024000" };
+/* A quarter second of schedule a step, at least 1,000 responses (a p99) and
+ * at most 64,000 (beyond the capacity the backlog, and the run, grow). */
+#define CURVE_MIN_REQUESTS 1000
+#define CURVE_MAX_REQUESTS 64000
+/* The capacity cells' p99 bounds. */
+static const int64_t capacity_slos[] = { 1 * MS, 10 * MS };
+/* The capacity search's confirming step (the row's figures). */
+#define CAPACITY_REQUESTS 20000
+
+static int plan_curve(struct harness_plan *plan, const struct harness_mech *m,
+		      enum harness_profile profile)
+{
+	for (size_t k = 0; k < COUNT_OF(curve_rates); k++) {
+		int64_t n = strtoll(curve_rates[k], NULL, 10) / 4;
+		struct serve_axes a;
+
+		n = n < CURVE_MIN_REQUESTS ? CURVE_MIN_REQUESTS
+		    : n > CURVE_MAX_REQUESTS ? CURVE_MAX_REQUESTS : n;
+		a = plan_serve_open(CURVE_CONNECTIONS, CURVE_ACTIVE, curve_rates[k], n);
+		a.warmup = n / 10 > 2 * CURVE_ACTIVE ? n / 10 : 2 * CURVE_ACTIVE;
+		a.uring_setup = "defer";
+		if (plan_serve_add_cell(plan, m, &a, profile))
+			return -ENOMEM;
+	}
+	for (size_t k = 0; k < COUNT_OF(capacity_slos); k++) {
+		struct serve_axes a = plan_serve_open(CURVE_CONNECTIONS, CURVE_ACTIVE, NULL,
+						      CAPACITY_REQUESTS);
+
+		a.mode = "capacity";
+		a.slo_ns = capacity_slos[k];
+		a.warmup = CAPACITY_REQUESTS / 10;
+		a.uring_setup = "defer";
+		if (plan_serve_add_cell(plan, m, &a, profile))
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 static int plan_standard(struct harness_plan *plan, const struct harness_mech *m,
 			 enum harness_profile profile)
 {
-	struct serve_axes rtt = closed("same-cpu", 1, 1, 1, 5000);
-	struct serve_axes many = closed("cross-cpu", 1000, 100, 1, 20000);
-	struct serve_axes fixed = open_loop(1000, 100, "5000", 5000);
+	struct serve_axes rtt = plan_serve_closed("same-cpu", 1, 1, 1, 5000);
+	struct serve_axes many = plan_serve_closed("cross-cpu", 1000, 100, 1, 20000);
+	/* every mechanism's: also the server table's 1,000-connection row */
+	struct serve_axes fixed = plan_serve_seed_axes(1000);
+	struct serve_axes seed10k = plan_serve_seed_axes(10000);
 
-	fixed.warmup = 500;
-	return add_cell(plan, m, &rtt, profile) || add_cell(plan, m, &many, profile) ||
-		       add_cell(plan, m, &fixed, profile) ? -ENOMEM : 0;
+	if (plan_serve_add_cell(plan, m, &rtt, profile) ||
+	    plan_serve_add_cell(plan, m, &many, profile) ||
+	    plan_serve_add_cell(plan, m, &fixed, profile))
+		return -ENOMEM;
+	if (plan_serve_in_seed(m) && plan_serve_add_cell(plan, m, &seed10k, profile))
+		return -ENOMEM;
+	return on_curve(m) ? plan_curve(plan, m, profile) : 0;
 }
 
-/*
- * seed-server-table: the published server table's rows, 10% active, at a
- * rate epoll sustains comfortably, so that the latency is the mechanism's
- * and not a queue's.  100,000 connections need more descriptors than this
- * machine's limit allows: a skipped row saying so is the point.
- */
-static int plan_seed(struct harness_plan *plan, const struct harness_mech *m,
-		     enum harness_profile profile)
-{
-	static const int64_t conns[] = { 1000, 10000, 100000 };
 
-	if (!is(m, "select", NULL) && !is(m, "poll", NULL) && !is(m, "epoll", "lt") &&
-	    !is(m, "io_uring", NULL))
-		return 0;
-	for (size_t k = 0; k < COUNT_OF(conns); k++) {
-		struct serve_axes a = open_loop(conns[k], conns[k] / 10, "5000", 5000);
-
-		a.warmup = 500;
-		if (add_cell(plan, m, &a, profile))
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-/* io-uring-vs-epoll: the closed-loop maximum and its CPU, 64 B and 4 KiB. */
-static int plan_uring_epoll(struct harness_plan *plan, const struct harness_mech *m,
-			    enum harness_profile profile)
-{
-	static const int64_t sizes[] = { 64, 4096 };
-
-	if (!is(m, "epoll", NULL) && !is(m, "io_uring", NULL))
-		return 0;
-	for (size_t k = 0; k < COUNT_OF(sizes); k++) {
-		struct serve_axes a = closed("cross-cpu", 1000, 100, 1, 20000);
-
-		a.msg_size = sizes[k];
-		if (add_cell(plan, m, &a, profile))
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-/*
- * saturation: the open loop at fractions of the maximum the driver measures
- * just before (closed, the same connections, depth 16: passed as an extra
- * option, since an open row has no depth axis), with a handler of 10 us
- * (work_ns) so that the server, not the load generator, is what saturates:
- * without it a 64-byte echo is as cheap for the server as for the client,
- * and the client runs out of CPU first (client-bound rows).  Beyond 100% the
- * backlog grows for the whole run, which lasts iterations / achieved rate
- * (20000 requests: about 0.3 s at the maximum, 3 s at 10%).
- */
-static int plan_saturation(struct harness_plan *plan, const struct harness_mech *m,
-			   enum harness_profile profile)
-{
-	static const char *const rates[] = { "10%", "30%", "50%", "70%", "90%", "110%",
-					     "150%", "300%" };
-	static const char *const calibration_depth[] = { "--depth", "16", NULL };
-
-	for (size_t k = 0; k < COUNT_OF(rates); k++) {
-		struct serve_axes a = open_loop(100, 10, rates[k], 20000);
-
-		a.extra = calibration_depth;
-		a.warmup = 2000;
-		a.work_ns = 10000;
-		if (add_cell(plan, m, &a, profile))
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-typedef int (*serve_part_fn)(struct harness_plan *plan, const struct harness_mech *m,
-			     enum harness_profile profile);
-
-static const struct {
-	const char *name;
-	serve_part_fn plan;
-} presets[] = {
-	{ "seed-server-table", plan_seed },
-	{ "io-uring-vs-epoll", plan_uring_epoll },
-	{ "saturation", plan_saturation },
-};
-
-static int plan_each(struct harness_plan *plan, serve_part_fn part,
-		     const struct harness_mech *mechs, size_t nmechs, enum harness_profile profile)
+int plan_serve_each(struct harness_plan *plan, plan_serve_part_fn part,
+		    const struct harness_mech *mechs, size_t nmechs, enum harness_profile profile)
 {
 	for (size_t m = 0; m < nmechs; m++)
 		if (part(plan, &mechs[m], profile))
@@ -281,25 +297,52 @@ static int plan_each(struct harness_plan *plan, serve_part_fn part,
 	return 0;
 }
 
+/*
+ * Drop the cells from index first on that repeat an earlier one's axes
+ * (full: standard holds the seed-server-table preset's 1,000- and
+ * 10,000-connection cells): one cell, one hist/<slug>.csv.  0 or -ENOMEM.
+ */
+static int drop_repeats(struct harness_plan *plan, size_t first)
+{
+	size_t n = plan->ncells - first, kept = 0;
+	char (*slugs)[HARNESS_SLUG_MAX + 1] = calloc(n ? n : 1, sizeof(*slugs));
+
+	if (!slugs)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+
+		harness_cell_slug(&plan->cells[first + i].axes, slugs[kept], sizeof(slugs[kept]));
+		for (size_t k = 0; k < kept && !seen; k++)
+			seen = !strcmp(slugs[k], slugs[kept]);
+		if (!seen)
+			plan->cells[first + kept++] = plan->cells[first + i];
+	}
+	plan->ncells = first + kept;
+	free(slugs);
+	return 0;
+}
+
 int plan_serve(struct harness_plan *plan, const struct harness_plan_req *req,
 	       const struct harness_mech *mechs, size_t nmechs)
 {
-	static const serve_part_fn profiles[] = {
+	size_t first = plan->ncells;
+
+	static const plan_serve_part_fn profiles[] = {
 		[HARNESS_SMOKE] = plan_smoke, [HARNESS_QUICK] = plan_quick,
 		[HARNESS_STANDARD] = plan_standard, [HARNESS_FULL] = plan_standard,
 	};
+	plan_serve_part_fn part;
 
 	if (req->preset) {
-		for (size_t p = 0; p < COUNT_OF(presets); p++)
-			if (!strcmp(req->preset, presets[p].name))
-				return plan_each(plan, presets[p].plan, mechs, nmechs,
-						 req->profile);
-		return 0;   /* another family's: run_plan refuses one nobody knows */
+		part = plan_serve_preset(req->preset);
+		/* another family's: run_plan refuses one nobody knows */
+		return part ? plan_serve_each(plan, part, mechs, nmechs, req->profile) : 0;
 	}
-	if (plan_each(plan, profiles[req->profile], mechs, nmechs, req->profile))
+	if (plan_serve_each(plan, profiles[req->profile], mechs, nmechs, req->profile))
 		return -ENOMEM;
-	for (size_t p = 0; req->profile == HARNESS_FULL && p < COUNT_OF(presets); p++)
-		if (plan_each(plan, presets[p].plan, mechs, nmechs, req->profile))
+	for (size_t p = 0; req->profile == HARNESS_FULL && (part = plan_serve_preset_at(p)); p++)
+		if (plan_serve_each(plan, part, mechs, nmechs, req->profile))
 			return -ENOMEM;
-	return 0;
+	return drop_repeats(plan, first);
 }

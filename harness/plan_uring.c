@@ -43,3 +43,11 @@ int plan_uring_add(struct harness_plan *plan, struct harness_cell *cell,
 	}
 	return added ? 0 : harness_plan_add(plan, cell);
 }
+
+int plan_uring_add_setup(struct harness_plan *plan, struct harness_cell *cell,
+			 const struct harness_mech *m, const char *setup)
+{
+	if (lists(m, setup))
+		evb_row_set(&cell->axes, uring_setup, setup);
+	return harness_plan_add(plan, cell);
+}

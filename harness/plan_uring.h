@@ -27,5 +27,13 @@
  */
 int plan_uring_add(struct harness_plan *plan, struct harness_cell *cell,
 		   const struct harness_mech *m, enum harness_profile profile, bool pick);
+/*
+ * Append cell once, over the one setup named (a part that measures one
+ * setup only: serve's latency-throughput curve on defer), when m's ring
+ * lists it; as it is (the driver's default setup) when m has no ring or
+ * lists no such setup.  0 or -ENOMEM.
+ */
+int plan_uring_add_setup(struct harness_plan *plan, struct harness_cell *cell,
+			 const struct harness_mech *m, const char *setup);
 
 #endif

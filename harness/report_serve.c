@@ -51,23 +51,37 @@ double serve_p99(const struct report_ctx *ctx, struct report_trust *t, size_t r)
 	return serve_value(ctx, t, r, isfinite(pooled) ? "p99_pooled" : "p99_median");
 }
 
-size_t serve_client_bound(const struct report_ctx *ctx, size_t r, size_t *ok)
+size_t serve_ok_reps(const struct report_ctx *ctx, size_t r, size_t *rows, size_t max)
 {
 	int cols[32];
 	char key[1024];
 	size_t n = 0;
 
-	*ok = 0;
 	harness_axis_cols(ctx->summary, cols);
 	harness_row_key(ctx->summary, r, cols, key, sizeof(key));
 	for (size_t i = 0; i < ctx->results->nrows; i++) {
 		if (strcmp(ctx->result_keys[i], key) ||
 		    strcmp(harness_str(ctx->results, i, "status"), "ok"))
 			continue;
-		(*ok)++;
-		n += !strncmp(harness_str(ctx->results, i, "reason"), SERVE_CLIENT_BOUND,
-			      strlen(SERVE_CLIENT_BOUND));
+		if (n < max)
+			rows[n] = i;
+		n++;
 	}
+	return n;
+}
+
+bool serve_reason_is(const struct report_ctx *ctx, size_t row, const char *prefix)
+{
+	return !strncmp(harness_str(ctx->results, row, "reason"), prefix, strlen(prefix));
+}
+
+size_t serve_client_bound(const struct report_ctx *ctx, size_t r, size_t *ok)
+{
+	size_t rows[SERVE_REPS_MAX], n = 0;
+
+	*ok = serve_ok_reps(ctx, r, rows, SERVE_REPS_MAX);
+	for (size_t i = 0; i < *ok && i < SERVE_REPS_MAX; i++)
+		n += serve_reason_is(ctx, rows[i], SERVE_CLIENT_BOUND);
 	return n;
 }
 
@@ -214,7 +228,8 @@ static void open_table(const struct report_ctx *ctx)
 	for (size_t r = 0; r < s->nrows; r++) {
 		char label[140], shape[200], c[5][64];
 
-		if (!serve_row(s, r, "open") || strchr(harness_str(s, r, "rate"), '%'))
+		if (!serve_row(s, r, "open") || strchr(harness_str(s, r, "rate"), '%') ||
+		    serve_curve_step(s, r))
 			continue;
 		if (!shown++) {
 			doc_h(ctx->doc, 3, "Open loop: request latency at a fixed rate");
@@ -310,15 +325,21 @@ void report_serve(const struct report_ctx *ctx)
 	      "`active` carry requests. closed: each active connection keeps `depth` requests "
 	      "outstanding, latency from the send, the rate is what the server sustains. "
 	      "open: requests are due at `rate` (req/s, or a %% of the closed-loop maximum "
-	      "measured just before), latency from the due time, so queueing shows. Figures "
+	      "measured just before), latency from the due time, so queueing shows. "
+	      "capacity: the load generator searches for the highest open-loop rate the "
+	      "server sustains, within a p99 bound (`slo_ns`). Figures "
 	      "whose cells this run did not measure are left out (the saturation curve needs "
-	      "the saturation preset, the connections figure seed-server-table or standard).");
+	      "the saturation preset, the connections figure seed-server-table or standard, "
+	      "the latency-throughput curve standard or full).");
 	doc_figure(d, "serve_connections", "Request latency vs connections: p50, whisker to p99");
 	doc_figure(d, "serve_saturation", "Saturation: p99 latency vs achieved req/s");
 	doc_figure(d, "serve_uring_epoll", "io_uring vs epoll: req/s and CPU per request");
+	doc_figure(d, "serve_latency_rate", "Latency against offered rate: p50 and p99");
 	round_trip_table(ctx);
 	closed_table(ctx);
 	open_table(ctx);
+	report_serve_curve(ctx);
+	report_serve_capacity(ctx);
 	report_serve_saturation(ctx);
 	memory_table(ctx);
 	report_serve_seed(ctx);

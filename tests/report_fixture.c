@@ -49,6 +49,7 @@ void fx_row(struct evb_row *row, const struct fx_cell *c, int rep)
 	evb_row_set(row, rate, c->rate ? c->rate : "");
 	evb_row_set(row, arrival, c->arrival ? c->arrival : "");
 	evb_row_set(row, uring_setup, c->uring_setup ? c->uring_setup : "");
+	set_num(&row->slo_ns, c->slo_ns);
 	row->rep = rep;
 	evb_row_set(row, status, EVB_STATUS_OK);
 	evb_row_set(row, metric, "latency_ns");

@@ -16,6 +16,7 @@ struct fx_cell {
 	const char *family, *mechanism, *variant, *mode, *ipc, *placement, *fd_type;
 	const char *nfds, *active, *period_ns, *timers, *timer_slack_ns, *sched, *load;
 	const char *connections, *depth, *msg_size, *work_ns, *rate, *arrival, *uring_setup;
+	const char *slo_ns;
 };
 
 /* Open DIR/results.csv and write the header. */

@@ -3,9 +3,13 @@
 # on synthetic run directories (tests/report_fixture.c, as test_report).
 evb_test(test_serve_plan TIMEOUT 30 LABELS harness)
 target_sources(test_serve_plan PRIVATE ${PROJECT_SOURCE_DIR}/harness/plan_serve.c
+               ${PROJECT_SOURCE_DIR}/harness/plan_serve_presets.c ${PROJECT_SOURCE_DIR}/harness/claims_serve.c
                ${PROJECT_SOURCE_DIR}/harness/plan.c ${PROJECT_SOURCE_DIR}/harness/plan_uring.c)
 target_include_directories(test_serve_plan PRIVATE ${PROJECT_SOURCE_DIR}/harness
                            ${CMAKE_BINARY_DIR})
 evb_test(test_serve_report TIMEOUT 60 LABELS harness)
 target_sources(test_serve_report PRIVATE report_fixture.c)
 add_dependencies(test_serve_report evbench)
+evb_test(test_serve_curve TIMEOUT 60 LABELS harness)
+target_sources(test_serve_curve PRIVATE report_fixture.c)
+add_dependencies(test_serve_curve evbench)

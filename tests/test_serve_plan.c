@@ -7,14 +7,31 @@
  * family does not know adds nothing.  With the traits evb-serve lists, each
  * io_uring cell is planned once per setup the profile asks for (smoke:
  * default, and defer for multishot; quick, standard: default and defer;
- * full: coop too), every other cell with the axis empty.
+ * full: coop too), every other cell with the axis empty.  Standard holds
+ * the cells the server-table claim reads (claims_serve.c's own, linked in),
+ * the latency-throughput curve (select, poll, epoll/lt, io_uring/multishot
+ * on defer only, a ladder of offered rates) and the capacity cells (--mode
+ * capacity at p99 bounds of 1 and 10 ms); full plans each cell once.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "claims.h"
 #include "family.h"
 #include "plan.h"
 #include "testutil.h"
+
+/* claims_serve.c's combined io_uring verdict needs these; its cells are
+ * what this test reads. */
+const char *const claim_verdict_names[] = { "holds", "does not hold", "inconclusive",
+					    "not measured", "info", NULL };
+enum claim_verdict claim_combine(const struct claim_outcome *outcomes, size_t n)
+{
+	(void)outcomes;
+	(void)n;
+	return CLAIM_INFO;
+}
 
 static const struct harness_mech mechs[] = {
 	{ .mechanism = "select", .supported = true },
@@ -51,6 +68,67 @@ static size_t count(const struct harness_plan *p, const char *mech, const char *
 		     (!mode || !strcmp(a->mode, mode));
 	}
 	return n;
+}
+
+/* Does cell c have exactly the axes of want (NULL: empty)? */
+#define WANT_AXIS(kind, name, flag, slug, label) want->name,
+static bool cell_is(const struct harness_cell *c, const struct claim_cell *want)
+{
+	const char *const values[] = { EVB_AXES(WANT_AXIS) };
+
+	for (size_t i = 0; i < EVB_NAXES; i++) {
+		char buf[32];
+
+		if (strcmp(evb_axis_value(&c->axes, i, buf, sizeof(buf)),
+			   values[i] ? values[i] : ""))
+			return false;
+	}
+	return true;
+}
+#undef WANT_AXIS
+
+static size_t count_cell(const struct harness_plan *p, const struct claim_cell *want)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->ncells; i++)
+		n += cell_is(&p->cells[i], want);
+	return n;
+}
+
+static bool same_axes(const struct harness_cell *a, const struct harness_cell *b)
+{
+	for (size_t i = 0; i < EVB_NAXES; i++) {
+		char x[32], y[32];
+
+		if (strcmp(evb_axis_value(&a->axes, i, x, sizeof(x)),
+			   evb_axis_value(&b->axes, i, y, sizeof(y))))
+			return false;
+	}
+	return true;
+}
+
+static bool every_cell_once(const struct harness_plan *p)
+{
+	for (size_t i = 0; i < p->ncells; i++)
+		for (size_t k = 0; k < i; k++)
+			if (same_axes(&p->cells[i], &p->cells[k]))
+				return false;
+	return true;
+}
+
+/* Every cell of part is a cell of whole. */
+static bool holds_all(const struct harness_plan *whole, const struct harness_plan *part)
+{
+	for (size_t i = 0; i < part->ncells; i++) {
+		bool found = false;
+
+		for (size_t k = 0; k < whole->ncells && !found; k++)
+			found = same_axes(&part->cells[i], &whole->cells[k]);
+		if (!found)
+			return false;
+	}
+	return true;
 }
 
 START_TEST(smoke_every_mechanism)
@@ -98,21 +176,26 @@ START_TEST(profiles)
 	struct harness_plan standard = plan_of(HARNESS_STANDARD, NULL, &ret);
 
 	ck_assert_int_eq(ret, 0);
-	ck_assert_uint_eq(standard.ncells, 3 * NMECHS);
-	ck_assert_uint_eq(count(&standard, NULL, NULL, "open"), NMECHS);
+	/* round trip, closed and open for every mechanism; 10,000 connections
+	 * for the 6 of the server table; 8 curve steps and 2 capacity cells
+	 * for 4 */
+	ck_assert_uint_eq(standard.ncells, 3 * NMECHS + 6 + 4 * (8 + 2));
+	ck_assert_uint_eq(count(&standard, NULL, NULL, "open"), NMECHS + 6 + 4 * 8);
+	ck_assert_uint_eq(count(&standard, NULL, NULL, "capacity"), 4 * 2);
 
 	struct harness_plan full = plan_of(HARNESS_FULL, NULL, &ret);
-	size_t presets = 0;
 
 	ck_assert_int_eq(ret, 0);
+	/* every standard cell and every preset's, each once */
+	ck_assert(every_cell_once(&full));
+	ck_assert(holds_all(&full, &standard));
 	for (int i = 0; plan_serve_presets[i]; i++) {
 		struct harness_plan p = plan_of(HARNESS_FULL, plan_serve_presets[i], &ret);
 
 		ck_assert_int_eq(ret, 0);
-		presets += p.ncells;
+		ck_assert_msg(holds_all(&full, &p), "full lacks cells of %s", plan_serve_presets[i]);
 		harness_plan_free(&p);
 	}
-	ck_assert_uint_eq(full.ncells, standard.ncells + presets);
 	harness_plan_free(&standard);
 	harness_plan_free(&full);
 }
@@ -219,6 +302,124 @@ START_TEST(uring_setups_per_profile)
 }
 END_TEST
 
+/* The server-table claim's cells, as claims_serve.c names them, are in
+ * the standard plan (once each) and in full's. */
+START_TEST(standard_has_server_table_cells)
+{
+	const struct claim *table = NULL;
+	int ret;
+	struct harness_plan standard = plan_of(HARNESS_STANDARD, NULL, &ret);
+	struct harness_plan full = plan_of(HARNESS_FULL, NULL, &ret);
+
+	for (size_t i = 0; claims_serve[i]; i++)
+		if (!strncmp(claims_serve[i]->text, "Published server table", 22))
+			table = claims_serve[i];
+	ck_assert_ptr_nonnull(table);
+	ck_assert_uint_ge(table->ntests, 2);
+	for (size_t t = 0; t < table->ntests; t++) {
+		const struct claim_test *test = &table->tests[t];
+
+		ck_assert_msg(count_cell(&standard, &test->num) == 1, "%s: numerator not planned",
+			      test->what);
+		ck_assert_msg(count_cell(&full, &test->num) == 1, "%s: full", test->what);
+		if (!test->den.family)
+			continue;
+		ck_assert_msg(count_cell(&standard, &test->den) == 1,
+			      "%s: denominator not planned", test->what);
+		ck_assert_msg(count_cell(&full, &test->den) == 1, "%s: full", test->what);
+	}
+	harness_plan_free(&standard);
+	harness_plan_free(&full);
+}
+END_TEST
+
+/* Cells of the curve's shape: open or capacity, 1000 connections, 100
+ * active, Poisson, cross-cpu, 64 B, no depth. */
+static bool curve_shape(const struct harness_cell *c)
+{
+	const struct evb_row *a = &c->axes;
+
+	return a->connections == 1000 && a->active == 100 && a->depth == EVB_NA &&
+	       a->msg_size == 64 && a->work_ns == 0 && !strcmp(a->placement, "cross-cpu") &&
+	       !strcmp(a->arrival, "poisson");
+}
+
+START_TEST(standard_curve_and_capacity)
+{
+	static const char *const rates[] = { "2000", "8000", "32000", "64000", "128000",
+					     "256000", "512000", "1024000" };
+	static const char *const curve[][2] = {
+		{ "select", "" }, { "poll", "" }, { "epoll", "lt" }, { "io_uring", "multishot" },
+	};
+	struct harness_plan p = { 0 };
+	struct harness_plan_req req = { .profile = HARNESS_STANDARD };
+
+	ck_assert_int_eq(plan_serve(&p, &req, listed, 4), 0);
+	for (size_t m = 0; m < 4; m++) {
+		size_t steps = 0, slo1 = 0, slo10 = 0;
+
+		for (size_t i = 0; i < p.ncells; i++) {
+			const struct harness_cell *c = &p.cells[i];
+			const struct evb_row *a = &c->axes;
+
+			/* (the open cell at 5000 req/s has the shape too, every setup) */
+			if (strcmp(a->mechanism, listed[m].mechanism) ||
+			    strcmp(a->variant, listed[m].variant) || !curve_shape(c) ||
+			    !strcmp(a->rate, "5000"))
+				continue;
+			/* io_uring: the defer setup only */
+			ck_assert_str_eq(a->uring_setup, m == 2 ? "defer" : "");
+			if (!strcmp(a->mode, "capacity")) {
+				ck_assert_str_eq(a->rate, "");
+				ck_assert(c->timeout_ns >= 30000000000LL);
+				slo1 += a->slo_ns == 1000000;
+				slo10 += a->slo_ns == 10000000;
+				continue;
+			}
+			ck_assert_str_eq(a->mode, "open");
+			ck_assert_int_eq(a->slo_ns, EVB_NA);
+			for (size_t k = 0; k < 8; k++)
+				if (!strcmp(a->rate, rates[k])) {
+					steps++;
+					/* a p99 per step; at most half a second of
+					 * schedule past the 1,000 a p99 needs */
+					ck_assert_int_ge(c->iterations, 1000);
+					ck_assert_int_le(c->iterations,
+							 strtoll(rates[k], NULL, 10) / 2 + 1000);
+				}
+		}
+		/* epoll/lt and io_uring/multishot are on it, io_uring/poll and threads not */
+		ck_assert_uint_eq(steps, m == 1 || m == 3 ? 0 : 8);
+		ck_assert_uint_eq(slo1, m == 1 || m == 3 ? 0 : 1);
+		ck_assert_uint_eq(slo10, m == 1 || m == 3 ? 0 : 1);
+	}
+	harness_plan_free(&p);
+
+	struct harness_plan all = plan_of(HARNESS_STANDARD, NULL, &(int){ 0 });
+
+	for (size_t m = 0; m < 4; m++) {
+		size_t steps = 0, caps = 0;
+
+		for (size_t i = 0; i < all.ncells; i++) {
+			const struct evb_row *a = &all.cells[i].axes;
+
+			if (strcmp(a->mechanism, curve[m][0]) || strcmp(a->variant, curve[m][1]) ||
+			    !curve_shape(&all.cells[i]))
+				continue;
+			caps += !strcmp(a->mode, "capacity");
+			steps += !strcmp(a->mode, "open") && strcmp(a->rate, "5000");
+		}
+		ck_assert_msg(steps == 8 && caps == 2, "%s/%s: %zu steps, %zu capacity cells",
+			      curve[m][0], curve[m][1], steps, caps);
+	}
+	/* the other mechanisms have none */
+	ck_assert_uint_eq(count(&all, "epoll", "et", "capacity"), 0);
+	ck_assert_uint_eq(count(&all, "threads", NULL, "capacity"), 0);
+	ck_assert_uint_eq(count(&all, "io_uring", "recv", "capacity"), 0);
+	harness_plan_free(&all);
+}
+END_TEST
+
 START_TEST(unknown_preset)
 {
 	int ret;
@@ -242,6 +443,8 @@ int main(void)
 	tcase_add_test(tc, presets);
 	tcase_add_test(tc, unknown_preset);
 	tcase_add_test(tc, uring_setups_per_profile);
+	tcase_add_test(tc, standard_has_server_table_cells);
+	tcase_add_test(tc, standard_curve_and_capacity);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }
