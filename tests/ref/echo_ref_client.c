@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -163,6 +164,16 @@ static void client_batch(struct client *cl)
 	io_uring_cq_advance(&cl->ring, seen);
 }
 
+/* This process's user + system CPU time so far. */
+static int64_t cpu_ns(void)
+{
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		ref_die("getrusage", errno);
+	return ((int64_t)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000 +
+	       ((int64_t)ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000;
+}
+
 static void client_alloc(struct client *cl, int conns, size_t size)
 {
 	cl->fds = calloc((size_t)conns, sizeof(int));
@@ -190,7 +201,7 @@ int ref_client(const struct ref_opts *o)
 	for (int c = 0; c < o->conns; c++)
 		cl.fds[c] = connect_one(o->port);
 	read_greeting(cl.fds[0], kind, sizeof(kind));
-	int64_t t0 = ref_now_ns(), t_end = 0;
+	int64_t t0 = ref_now_ns(), t_end = 0, cpu0 = cpu_ns(), cpu_end = 0;
 	unsigned long long in_window = 0;
 	for (int c = 0; c < o->conns; c++)
 		queue_request(&cl, c);
@@ -199,7 +210,7 @@ int ref_client(const struct ref_opts *o)
 		int64_t now = ref_now_ns();
 		if (!cl.stopped && now - t0 >= (int64_t)o->seconds * 1000000000) {
 			cl.stopped = 1, cl.in_flight = o->conns;
-			t_end = now, in_window = cl.done;
+			t_end = now, in_window = cl.done, cpu_end = cpu_ns();
 		}
 	}
 	io_uring_queue_exit(&cl.ring);
@@ -209,6 +220,8 @@ int ref_client(const struct ref_opts *o)
 	free(cl.fds);
 	free(cl.got);
 	free(cl.tx);
+	fprintf(stderr, "echo_ref: the client used %.0f%% of its CPU\n",
+	        100.0 * (double)(cpu_end - cpu0) / (double)(t_end - t0));
 	if (printf("req_per_s=%.0f conns=%d server=%s\n", (double)in_window * 1e9 /
 	           (double)(t_end - t0), o->conns, kind) < 0 || fflush(stdout) != 0)
 		ref_die("write stdout", errno);

@@ -1,3 +1,4 @@
+# shellcheck shell=sh disable=SC2034 # sets variables for the script that sources it
 # ref_pair: run one echo_ref server and one client against it (sourced by
 # smoke.sh and ratio.sh; POSIX sh).  The server takes a port the kernel picks
 # and says it on its first line ("listening port=<P>"), read through a FIFO:
@@ -11,7 +12,7 @@
 ref_pair() {
 	rp_ref=$1 rp_dir=$2 rp_kind=$3 rp_scpu=$4 rp_ccpu=$5 rp_conns=$6 rp_secs=$7
 	shift 7
-	ref_client_line= ref_server_line= ref_error=
+	ref_client_line='' ref_server_line='' ref_error=''
 	rm -f "$rp_dir/server.out"
 	mkfifo "$rp_dir/server.out" || { ref_error="mkfifo $rp_dir/server.out"; return 1; }
 	"$rp_ref" --server "$rp_kind" --port 0 --cpu "$rp_scpu" --conns "$rp_conns" "$@" \

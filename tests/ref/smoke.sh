@@ -51,7 +51,8 @@ for run in epoll uring-default uring-defer "uring-defer --bufs 4"; do
 		fail "server line '$last', want served_bytes=<n> conns=10 server=$kind enobufs=<n>"
 	[ "${line#req_per_s=0 }" = "$line" ] || fail "client against $run: no request answered"
 	bytes=${last#served_bytes=}; bytes=${bytes%% *}
-	[ $((bytes % 64)) -eq 0 ] && [ "$bytes" -gt 0 ] ||
+	if [ $((bytes % 64)) -ne 0 ] || [ "$bytes" -eq 0 ]; then
 		fail "server $run echoed $bytes bytes: not a positive multiple of 64"
+	fi
 done
 echo "ok"
