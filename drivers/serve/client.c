@@ -2,8 +2,8 @@
  * client.c - the load generator (serve.h, side B): its own process, pinned
  * by the caller, the same for every server mechanism.  It connects N
  * connections (at most CLIENT_CONNECT_AHEAD beyond what the server has
- * accepted, so the listen backlog never overflows), sends requests on the
- * first K, checks every response (client_loop.c), and closes them at most
+ * accepted, so the listen backlog never overflows), sends requests on K
+ * of them spread over the N (client_active_conn), checks every response (client_loop.c), and closes them at most
  * CLIENT_CLOSE_AHEAD beyond what the server has closed.
  *
  * One request's latency:
@@ -28,8 +28,9 @@
  * or the first measured request's due time (open), to the last response's
  * arrival.  At each edge the client reads the server's whole-process CPU
  * clock (every thread, io_uring's workers too), its /proc stat user and
- * system time, its own CPU clock, the machine's CPU (/proc/stat) and its
- * own context switches; sh gets the differences.
+ * system time, its own CPU clock, the machine's CPU (/proc/stat), its
+ * own context switches and the server's published served and wakeups
+ * counts (serve_live); sh gets the differences.
  *
  * --mode capacity, and a rate given in % (open), first search the capacity
  * on the same connections (client_search.c): R = the rate found
@@ -113,6 +114,8 @@ int client_edge_read(struct client *cl, struct client_edge *e)
 	if (ret)
 		return client_fail(cl, "read /proc/stat", ret);
 	evb_usage_thread(&e->usage);   /* the client has one thread */
+	e->server_served = atomic_load_explicit(&cl->sh->live.served, memory_order_relaxed);
+	e->server_wakeups = atomic_load_explicit(&cl->sh->live.wakeups, memory_order_relaxed);
 	return 0;
 }
 
@@ -174,7 +177,9 @@ static int client_setup(struct client *cl, const struct serve_cfg *cfg,
 	    (!cl->start && (!open_mode || search)) || (open_mode && !cl->due_off))
 		return client_fail(cl, "allocate the client's state", -ENOMEM);
 	for (int64_t i = 0; i < cl->nconns; i++)
-		cl->conns[i] = (struct client_conn){ .fd = -1, .index = (uint32_t)i };
+		cl->conns[i] = (struct client_conn){ .fd = -1, .index = (uint32_t)i, .slot = -1 };
+	for (int64_t k = 0; k < cl->active; k++)
+		cl->conns[client_active_conn(cl, k)].slot = k;
 
 	cl->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (cl->epfd < 0)
@@ -279,7 +284,7 @@ static int client_connect_one(struct client *cl, int64_t i)
 		return client_fail(cl, "setsockopt (TCP_NODELAY)", -errno);
 	if (fcntl(c->fd, F_SETFL, O_NONBLOCK))
 		return client_fail(cl, "fcntl (O_NONBLOCK)", -errno);
-	if (i < cl->active && epoll_ctl(cl->epfd, EPOLL_CTL_ADD, c->fd, &ev))
+	if (c->slot >= 0 && epoll_ctl(cl->epfd, EPOLL_CTL_ADD, c->fd, &ev))
 		return client_fail(cl, "epoll_ctl (a connection)", -errno);
 	return 0;
 }
@@ -316,6 +321,8 @@ static void client_window(struct client *cl)
 	sh->client_cpu_ns = e1->client_cpu_ns - e0->client_cpu_ns;
 	sh->machine_cpu_ns = evb_machine_cpu_delta(e0->machine_cpu_ns, e1->machine_cpu_ns);
 	sh->client_wall_ns = e1->wall_ns - e0->wall_ns;
+	sh->server_served = (int64_t)(e1->server_served - e0->server_served);
+	sh->server_wakeups = (int64_t)(e1->server_wakeups - e0->server_wakeups);
 	evb_driver_usage_delta(&sh->client_usage, &e1->usage, &e0->usage);
 }
 

@@ -26,6 +26,8 @@
 struct client_conn {
 	int fd;                 /* -1 once closed */
 	uint32_t index;
+	int64_t slot;           /* k when active (client_active_conn(cl, k) is
+				   this one), else -1 */
 	bool out_armed;         /* EPOLLOUT asked for: the socket was full */
 	bool dirty;             /* on the list of connections to write */
 	uint64_t next_send;     /* seq of the next request not fully written */
@@ -48,6 +50,8 @@ struct client_edge {
 	int64_t server_stime_ns;
 	int64_t client_cpu_ns;
 	int64_t machine_cpu_ns;
+	uint64_t server_served;         /* serve_live's, as published */
+	uint64_t server_wakeups;
 	struct evb_usage usage;
 };
 
@@ -69,7 +73,7 @@ struct client {
 	struct serve_shared *sh;
 	struct client_conn *conns;      /* N */
 	int64_t nconns;
-	int64_t active;                 /* K: conns[0 .. K-1] carry requests */
+	int64_t active;                 /* K carry requests, client_active_conn */
 	size_t msg_size;
 	int epfd;
 	int64_t wake_ns;                /* open: the next due time; 0 none */
@@ -92,6 +96,14 @@ struct client {
 	int64_t tick_ns;                /* its unit, a clock tick */
 	struct epoll_event events[CLIENT_EVENTS];
 };
+
+/* The k-th of the K active connections (0 <= k < K): spread evenly over
+ * the N, as mux spreads its active fds, so that a mechanism's walk of its
+ * table covers all of it. */
+static inline uint32_t client_active_conn(const struct client *cl, int64_t k)
+{
+	return (uint32_t)(k * cl->nconns / cl->active);
+}
 
 /* Record the client's first failure (side B); returns err (-errno). */
 int client_fail(struct client *cl, const char *call, int err);

@@ -27,14 +27,14 @@ static int64_t *start_slot(struct client *cl, const struct client_conn *c, uint6
 {
 	uint64_t depth = (uint64_t)cl->cfg->depth;
 
-	return &cl->start[(uint64_t)c->index * depth + seq % depth];
+	return &cl->start[(uint64_t)c->slot * depth + seq % depth];
 }
 
 /* The time request seq on c started: its send (closed) or due time (open). */
 static int64_t start_of(struct client *cl, const struct client_conn *c, uint64_t seq)
 {
 	if (cl->ph.open) {
-		uint64_t k = (seq - c->open_seq0) * (uint64_t)cl->active + c->index;
+		uint64_t k = (seq - c->open_seq0) * (uint64_t)cl->active + (uint64_t)c->slot;
 
 		return cl->t0 + cl->due_off[k];
 	}
@@ -246,7 +246,7 @@ int client_run_closed(struct client *cl)
 	int ret = 0;
 
 	for (int64_t k = 0; k < cl->active && !ret; k++) {
-		struct client_conn *c = &cl->conns[k];
+		struct client_conn *c = &cl->conns[client_active_conn(cl, k)];
 		int64_t n = MIN(cl->cfg->depth, ph->total - ph->queued);
 
 		c->pending += (uint64_t)n;
@@ -319,7 +319,7 @@ static int open_send_due(struct client *cl)
 	int ret = 0;
 
 	while (ph->queued < ph->total && cl->t0 + cl->due_off[ph->queued] <= now) {
-		struct client_conn *c = &cl->conns[ph->queued % cl->active];
+		struct client_conn *c = &cl->conns[client_active_conn(cl, ph->queued % cl->active)];
 
 		ret = open_edge(cl);
 		if (ret)
@@ -349,8 +349,11 @@ int client_run_open(struct client *cl, double rate)
 
 	ph->open = true;
 	open_schedule(cl, rate);
-	for (int64_t k = 0; k < cl->active; k++)
-		cl->conns[k].open_seq0 = cl->conns[k].next_send;
+	for (int64_t k = 0; k < cl->active; k++) {
+		struct client_conn *c = &cl->conns[client_active_conn(cl, k)];
+
+		c->open_seq0 = c->next_send;
+	}
 	if (ph->measure && !ph->warmup) {   /* the window starts at t0 */
 		ph->started = true;
 		ret = client_edge_read(cl, &cl->edge[0]);

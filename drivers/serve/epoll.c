@@ -59,14 +59,14 @@ static int epoll_loop(struct serve_srv *s, int epfd)
 		}
 		if (n == 0)
 			continue;
-		s->wakeups++;
+		serve_woke(s);
 		for (int i = 0; i < n; i++) {
 			struct serve_conn *c = &s->conns[events[i].data.u32];
 			int ret;
 
 			if (c->fd < 0)
 				continue;
-			ret = serve_conn_readable(s, c, edge);
+			ret = serve_conn_readable(s, c, edge ? SERVE_READ_EAGAIN : SERVE_READ_ONCE);
 			if (ret < 0)
 				return ret;
 		}

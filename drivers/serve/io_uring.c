@@ -7,9 +7,11 @@
  * Variants:
  *   poll       readiness: one multishot poll (IORING_POLL_ADD_MULTI, Linux
  *              5.13) per connection for POLLIN posts a CQE per wakeup; the
- *              loop then reads until EAGAIN and writes the responses with
- *              read()/write() as epoll's edge-triggered loop does
- *              (serve_conn_readable).  A poll the kernel ended (a CQE
+ *              loop then reads once and writes the responses with
+ *              read()/write() as epoll's level-triggered loop does
+ *              (serve_conn_readable), reading again only while a read
+ *              filled the buffer: bytes already there post no new CQE
+ *              (SERVE_READ_FULL).  A poll the kernel ended (a CQE
  *              without IORING_CQE_F_MORE) is re-armed; a closed
  *              connection's poll is removed (the request holds the socket).
  *   recv       completion: one IORING_OP_RECV per connection into a buffer
@@ -23,7 +25,7 @@
  *              buffers from a provided buffer ring (5.19); each buffer goes
  *              back to the ring as soon as its bytes were taken.  A recv
  *              that found the ring dry ends with -ENOBUFS and is posted
- *              again (counted, told on stderr).
+ *              again (counted: the row's enobufs).
  * Every variant names its connections by their index in the ring's table
  * of registered files (io_uring_register_files once every connection is
  * accepted, IOSQE_FIXED_FILE on each request): the kernel takes no file
@@ -42,7 +44,9 @@
  * fills), CQ 2 x connections (at most 65536, IORING_SETUP_CQSIZE): two
  * requests in flight per connection (recv and send, or poll and its
  * removal); beyond the CQ the kernel's overflow list keeps CQEs, and a
- * multishot request it ends that way is re-armed.  The multishot buffer
+ * multishot request it ends that way is re-armed.  The row's cq_overflows
+ * counts the turns that found CQEs in that list (IORING_SQ_CQ_OVERFLOW)
+ * and the CQEs the kernel dropped (the ring's overflow counter).  The multishot buffer
  * ring: 2 x active x depth buffers (a power of two, 64 .. 4096) of
  * max(msg_size, 4 KiB), at most 64 MiB.
  * Without liburing at build time, with kernel.io_uring_disabled = 2, or
@@ -164,7 +168,7 @@ static int poll_cqe(struct serve_srv *s, struct uring_srv *u, struct serve_conn 
 		return 0;               /* closed, its removal under way */
 	if (cqe->res < 0)
 		return serve_fail(s, "io_uring poll", -cqe->res);
-	ret = serve_conn_readable(s, c, true);
+	ret = serve_conn_readable(s, c, SERVE_READ_FULL);
 	if (ret < 0)
 		return ret;
 	if (ret == 1) {
@@ -276,6 +280,8 @@ static int io_uring_serve(struct serve_srv *s)
 			break;
 		}
 		ret = io_uring_submit_and_wait(&u.ring, 1);
+		/* CQEs waiting in the kernel's overflow list: the CQ was full */
+		s->cq_overflows += io_uring_cq_has_overflow(&u.ring);
 		if (ret == -EINTR) {
 			ret = 0;
 			continue;
@@ -286,13 +292,12 @@ static int io_uring_serve(struct serve_srv *s)
 		}
 		ret = reap(s, &u);
 		if (ret == 1) {
-			s->wakeups++;
+			serve_woke(s);
 			ret = 0;
 		}
 	}
-	if (u.dry)
-		fprintf(stderr, "evb-serve: io_uring multishot: %llu recvs posted again after the buffer ring ran dry\n",
-			(unsigned long long)u.dry);
+	s->enobufs = u.dry;
+	s->cq_overflows += *u.ring.cq.koverflow;   /* CQEs the kernel dropped */
 	io_uring_queue_exit(&u.ring);
 	if (u.variant != URING_POLL)
 		uring_io_free(s, &u);

@@ -220,6 +220,7 @@ static int accept_all(struct serve_run *r, char *why, size_t len)
 	}
 	s->open = s->nconns;
 	s->ended = &r->sh->ended;
+	s->live = &r->sh->live;
 	return 0;
 }
 
@@ -306,6 +307,7 @@ static int run_server(struct serve_run *r, char *why, size_t len)
 	usage_self(&before);
 	ret = r->ops->serve(&r->srv);
 	usage_self(&after);
+	serve_trace(&r->srv);
 	evb_driver_usage_delta(&r->server_usage, &after, &before);
 	return ret;
 }

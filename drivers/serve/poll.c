@@ -23,7 +23,7 @@ static int poll_walk(struct serve_srv *s, struct pollfd *pfds, int n)
 		if (!pfds[i].revents)
 			continue;
 		n--;
-		ret = serve_conn_readable(s, &s->conns[i], false);
+		ret = serve_conn_readable(s, &s->conns[i], SERVE_READ_ONCE);
 		if (ret < 0)
 			return ret;
 		if (ret == 1)
@@ -52,7 +52,7 @@ static int poll_serve(struct serve_srv *s)
 		}
 		if (n == 0)
 			continue;
-		s->wakeups++;
+		serve_woke(s);
 		ret = poll_walk(s, pfds, n);
 		if (ret)
 			break;

@@ -1,7 +1,9 @@
 /*
  * row.c - evb-serve's row from a finished run: the latency histogram and
  * window the client measured, the CPU of both processes over that window,
- * the server's wakeups, memory per connection, and the checks (counts,
+ * the server's wakeups in that window and its troubles (blocked writes, a
+ * ring's ENOBUFS re-posts and CQ overflows) over the run, memory per
+ * connection, and the checks (counts,
  * server answered == client sent, the client's own CPU share).
  */
 #include <math.h>
@@ -30,7 +32,14 @@ static void fill_figures(const struct serve_run *r, struct evb_row *row)
 	row->delivered = sh->received;
 	row->lost = sh->sent - sh->received;
 	row->spurious = sh->bad;
-	row->wakeups = (int64_t)r->srv.wakeups;
+	row->wakeups = sh->server_wakeups;     /* the window's */
+	/* The server's troubles over the whole run; an io_uring ring's own
+	 * only where there is a ring (else empty). */
+	row->blocked_writes = (int64_t)r->srv.blocked_writes;
+	if (r->ops->base.uring) {
+		row->enobufs = (int64_t)r->srv.enobufs;
+		row->cq_overflows = (int64_t)r->srv.cq_overflows;
+	}
 	row->rss_bytes_per_fd = r->rss_bytes_per_fd;
 	row->slab_bytes_per_fd = r->slab_bytes_per_fd;
 	/* Side A: the server process over its whole serve(), per request it

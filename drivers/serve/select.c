@@ -55,7 +55,7 @@ static int select_walk(struct serve_srv *s, struct select_loop *l)
 			int ret;
 
 			bits &= bits - 1;
-			ret = serve_conn_readable(s, c, false);
+			ret = serve_conn_readable(s, c, SERVE_READ_ONCE);
 			if (ret < 0)
 				return ret;
 			if (ret == 1)   /* closed: its fd number may come back */
@@ -87,7 +87,7 @@ static int select_serve(struct serve_srv *s)
 		}
 		if (n == 0)
 			continue;
-		s->wakeups++;
+		serve_woke(s);
 		ret = select_walk(s, &l);
 		if (ret)
 			break;

@@ -128,6 +128,25 @@ struct serve_conn {
 	uint64_t served;        /* requests answered on this connection */
 };
 
+/*
+ * The server's running counts, for the client's window edges: relaxed
+ * atomic stores (threads: adds, one per thread's request or wakeup),
+ * written by the server only, on a cache line of their own.
+ */
+struct serve_live {
+	_Alignas(64) _Atomic uint64_t served;   /* requests answered */
+	_Atomic uint64_t wakeups;               /* waits that returned with work */
+};
+
+/* How much a readiness mechanism reads per report (serve_conn_readable). */
+enum serve_read {
+	SERVE_READ_ONCE,        /* level-triggered: bytes left are reported again */
+	SERVE_READ_FULL,        /* a report per arrival (io_uring's multishot
+				   poll): once, again only while a read filled
+				   the buffer (bytes may be left, unreported) */
+	SERVE_READ_EAGAIN,      /* EPOLLET: until EAGAIN */
+};
+
 /* The server's state, handed to a mechanism's serve(). */
 struct serve_srv {
 	const struct serve_cfg *cfg;
@@ -138,7 +157,15 @@ struct serve_srv {
 	uint64_t served;                /* requests answered, all connections */
 	uint64_t wakeups;               /* waits that returned with work */
 	uint64_t blocked_writes;        /* responses finished by waiting for
-					   the socket to drain (serve_conn_flush) */
+					   the socket to drain (serve_conn_flush;
+					   io_uring: a send that completed short) */
+	uint64_t enobufs;               /* io_uring multishot: recvs posted again
+					   after the buffer ring ran dry */
+	uint64_t cq_overflows;          /* io_uring: turns that found the CQ
+					   overflowed, plus CQEs the kernel dropped */
+	uint64_t empty_reads;           /* reads that found nothing (EAGAIN) */
+	struct serve_live *live;        /* serve_shared's; NULL: not published */
+	bool live_add;                  /* threads: one of several writers */
 	uint64_t stall_at;              /* served count that triggers the
 					   injected stall; 0: none */
 	struct evb_side_errors *errors; /* side A's first failure goes here */
@@ -163,6 +190,7 @@ struct serve_shared {
 					   end of file (the client closes at most
 					   2048 ahead: orphaned sockets) */
 	pid_t server_pid;
+	struct serve_live live;         /* the server's, read at the window's edges */
 	/* the client's counts, over the measured responses only */
 	int64_t sent;                   /* requests sent (whole run) */
 	int64_t received;               /* good responses (whole run) */
@@ -180,6 +208,8 @@ struct serve_shared {
 	int64_t client_cpu_ns;          /* the client process's CPU clock */
 	int64_t machine_cpu_ns;         /* every CPU, /proc/stat */
 	int64_t client_wall_ns;         /* for the client's CPU share */
+	int64_t server_served;          /* requests the server answered, and */
+	int64_t server_wakeups;         /*   its wakeups, in the window */
 	struct evb_usage client_usage;  /* context switches, measured window */
 };
 
@@ -189,15 +219,18 @@ struct serve_shared {
 int serve_conns_alloc(struct serve_srv *s);
 void serve_conns_free(struct serve_srv *s);
 
+/* A wait returned with work: s->wakeups, published. */
+void serve_woke(struct serve_srv *s);
+
 /*
  * Readiness mechanisms: connection c is readable.  Reads what is there
- * (once, or until EAGAIN when until_eagain: edge-triggered), answers every
+ * (as much as how says), answers every
  * whole request (serve_conn_input) and writes the responses
  * (serve_conn_flush).  Returns 0; 1 when the client closed the connection
  * (the fd is closed and set to -1, s->open counts it: unregister it before
  * calling, or forget it after); -errno on failure (recorded in s->errors).
  */
-int serve_conn_readable(struct serve_srv *s, struct serve_conn *c, bool until_eagain);
+int serve_conn_readable(struct serve_srv *s, struct serve_conn *c, enum serve_read how);
 
 /*
  * Completion mechanisms: n bytes arrived for c.  Appends them, answers
@@ -219,6 +252,13 @@ void serve_conn_sent(struct serve_conn *c, size_t n);
 
 /* Close c at end of file: fd -1, s->open - 1. */
 void serve_conn_close(struct serve_srv *s, struct serve_conn *c);
+
+/*
+ * Tests: with EVB_SERVE_TRACE set in the environment, one line on stderr
+ * after serving, "evb-serve: trace: empty reads R; served by connection:
+ * I:COUNT ..." (the connections that answered any request).
+ */
+void serve_trace(const struct serve_srv *s);
 
 /* Record the first failure of side A. Returns -err. */
 int serve_fail(struct serve_srv *s, const char *call, int err);

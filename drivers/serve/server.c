@@ -73,6 +73,23 @@ int serve_fail(struct serve_srv *s, const char *call, int err)
 	return -abs(err);
 }
 
+/* Publish a running count: the server's one writer stores it, a thread of
+ * several adds its own step. */
+static void serve_publish(const struct serve_srv *s, _Atomic uint64_t *to, uint64_t total)
+{
+	if (s->live_add)
+		atomic_fetch_add_explicit(to, 1, memory_order_relaxed);
+	else
+		atomic_store_explicit(to, total, memory_order_relaxed);
+}
+
+void serve_woke(struct serve_srv *s)
+{
+	s->wakeups++;
+	if (s->live)
+		serve_publish(s, &s->live->wakeups, s->wakeups);
+}
+
 /* The test's injected stall: once, when the served count reaches stall_at. */
 static void serve_maybe_stall(struct serve_srv *s)
 {
@@ -129,6 +146,8 @@ static int serve_answer(struct serve_srv *s, struct serve_conn *c)
 		pos += msg;
 		c->served++;
 		s->served++;
+		if (s->live)
+			serve_publish(s, &s->live->served, s->served);
 		answered++;
 		serve_maybe_stall(s);
 	}
@@ -201,17 +220,20 @@ void serve_conn_close(struct serve_srv *s, struct serve_conn *c)
 		atomic_fetch_add(s->ended, 1);
 }
 
-int serve_conn_readable(struct serve_srv *s, struct serve_conn *c, bool until_eagain)
+int serve_conn_readable(struct serve_srv *s, struct serve_conn *c, enum serve_read how)
 {
 	for (;;) {
-		ssize_t n = read(c->fd, c->in + c->in_have, c->in_cap - c->in_have);
+		size_t room = c->in_cap - c->in_have;
+		ssize_t n = read(c->fd, c->in + c->in_have, room);
 		int ret;
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno == EAGAIN)
+			if (errno == EAGAIN) {
+				s->empty_reads++;
 				return 0;
+			}
 			return serve_fail(s, "read", errno);
 		}
 		if (n == 0) {
@@ -229,7 +251,21 @@ int serve_conn_readable(struct serve_srv *s, struct serve_conn *c, bool until_ea
 		ret = serve_conn_flush(s, c);
 		if (ret)
 			return ret;
-		if (!until_eagain)
+		if (how == SERVE_READ_ONCE || (how == SERVE_READ_FULL && (size_t)n < room))
 			return 0;
 	}
+}
+
+void serve_trace(const struct serve_srv *s)
+{
+	if (!getenv("EVB_SERVE_TRACE"))
+		return;
+	fprintf(stderr, "evb-serve: trace: empty reads %llu; served by connection:",
+		(unsigned long long)s->empty_reads);
+	for (int64_t i = 0; s->conns && i < s->nconns; i++) {
+		if (s->conns[i].served)
+			fprintf(stderr, " %lld:%llu", (long long)i,
+				(unsigned long long)s->conns[i].served);
+	}
+	fputc('\n', stderr);
 }

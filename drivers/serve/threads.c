@@ -6,7 +6,8 @@
  * reads what is there, answers every whole request and writes the
  * responses, until end of file.  The kernel's scheduler is the event loop:
  * a response costs a wakeup of that connection's thread.  wakeups counts
- * the blocking reads that returned data.  The main thread only starts and
+ * the blocking reads that returned data (each thread adds its own to the
+ * published count, serve_live).  The main thread only starts and
  * joins them; every thread's CPU is the process's (server_cpu_ns).  Each
  * thread answers into its own copy of the server's counters, summed at the
  * join; the injected stall (a test's) is connection 0's thread's, after its
@@ -55,7 +56,7 @@ static void *threads_main(void *arg)
 		return NULL;
 	}
 	for (;;) {
-		int ret = serve_conn_readable(&t->srv, c, false);
+		int ret = serve_conn_readable(&t->srv, c, SERVE_READ_ONCE);
 
 		if (ret == 1)
 			break;
@@ -65,7 +66,7 @@ static void *threads_main(void *arg)
 			t->ret = ret;
 			break;
 		}
-		t->srv.wakeups++;
+		serve_woke(&t->srv);
 	}
 	return NULL;
 }
@@ -88,6 +89,8 @@ static int threads_start(struct serve_srv *s, struct serve_thread *t, int64_t *s
 		t[i].srv.served = 0;
 		t[i].srv.wakeups = 0;
 		t[i].srv.blocked_writes = 0;
+		t[i].srv.empty_reads = 0;
+		t[i].srv.live_add = true;       /* each thread adds to s->live */
 		t[i].srv.open = 1;
 		/* The stall: connection 0's, after its share of the requests. */
 		t[i].srv.stall_at = i == 0 ? s->stall_at / (uint64_t)s->cfg->active : 0;
@@ -122,6 +125,7 @@ static int threads_serve(struct serve_srv *s)
 		s->served += t[i].srv.served;
 		s->wakeups += t[i].srv.wakeups;
 		s->blocked_writes += t[i].srv.blocked_writes;
+		s->empty_reads += t[i].srv.empty_reads;
 		s->open -= 1 - t[i].srv.open;
 		if (t[i].ret && !ret) {
 			evb_side_errors_set(s->errors, 0, t[i].errors.failed_call[0],

@@ -300,7 +300,8 @@ static int multishot_cqe(struct serve_srv *s, struct uring_srv *u, struct serve_
 
 /*
  * A send completed: the peer's close may fail a send still in flight, which
- * is no error; otherwise the rest, and what c held, go next.
+ * is no error; otherwise the rest (a short send, the socket full, counts as
+ * a blocked write), and what c held, go next.
  */
 static int send_cqe(struct serve_srv *s, struct uring_srv *u, struct serve_conn *c,
 		    struct uring_conn *uc, const struct io_uring_cqe *cqe)
@@ -312,6 +313,8 @@ static int send_cqe(struct serve_srv *s, struct uring_srv *u, struct serve_conn 
 		return 0;
 	if (cqe->res <= 0)
 		return serve_fail(s, "io_uring send", cqe->res ? -cqe->res : EIO);
+	if ((size_t)cqe->res < uc->send_len)
+		s->blocked_writes++;    /* the socket was full: the rest waits */
 	serve_conn_sent(c, (size_t)cqe->res);
 	ret = 0;
 	if (c->in_have >= (size_t)s->cfg->msg_size) {
