@@ -24,17 +24,8 @@
 static int run_traced(const struct tu_list_entry *e, const char *const *extra,
 		      struct evb_row *row)
 {
-	const char *args[40];
-	size_t n = 0;
-
-	tu_entry_args(e, args, &n);
-	while (*extra && n < EVB_ARRAY_SIZE(args) - 3)
-		args[n++] = *extra++;
-	args[n++] = "--timeout";
-	args[n++] = "20s";
-	args[n] = NULL;
 	ck_assert_int_eq(setenv("EVB_SERVE_TRACE", "1", 1), 0);
-	return tu_run_row("evb-serve", args, 30, row);
+	return tu_run_entry("evb-serve", e, extra, "20s", 30, row);
 }
 
 /* The trace line's empty reads, and which connections answered (mask). */
