@@ -74,7 +74,8 @@ enum claim_side {
  *   server_cpu_ns_per_op   serve: server_cpu_ns / samples (per measured request;
  *   client_cpu_ns_per_op   client_cpu_ns, wakeups likewise)
  *   wakeups_per_op
- * where operations is delivered, else samples (as summary.csv counts them).
+ * where operations is delivered, else samples (as summary.csv counts them);
+ * a serve row's are its samples (its CPU figures are the measured window's).
  */
 struct claim_test {
 	const char *what;           /* what is compared, for the table */

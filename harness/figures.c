@@ -51,8 +51,9 @@ static double row_ops(const struct evb_table *t, size_t row)
 
 /*
  * A serve figure per measured request: server_cpu_ns (or client_cpu_ns,
- * wakeups) over samples, the responses of the window the CPU clocks were
- * read over (ops_per_s x window); delivered also counts the warm-up.
+ * machine_cpu_ns, cpu_user_ns + cpu_sys_ns, wakeups) over samples, the
+ * responses of the window the clocks and counts were read over (ops_per_s
+ * x window); delivered also counts the warm-up and a calibration.
  */
 static double per_sample(const struct evb_table *t, size_t row, const char *name)
 {
@@ -63,8 +64,27 @@ static double per_sample(const struct evb_table *t, size_t row, const char *name
 	return samples > 0 ? harness_num(t, row, column) / samples : NAN;
 }
 
+/*
+ * Decided by family: a serve row reads every CPU figure over its measured
+ * window only, while mux and notify read theirs over the phase whose
+ * events delivered counts (mux's machine_cpu_ns over the loop's events).
+ */
+static bool per_window(const struct evb_table *t, size_t row)
+{
+	return !strcmp(harness_str(t, row, "family"), "serve");
+}
+
 double harness_row_value(const struct evb_table *t, size_t row, const char *name)
 {
+	if (per_window(t, row) && (!strcmp(name, "cpu_ns_per_op") ||
+				   !strcmp(name, "machine_cpu_ns_per_op"))) {
+		double samples = harness_num(t, row, "samples");
+		double cpu = !strcmp(name, "cpu_ns_per_op")
+			? harness_num(t, row, "cpu_user_ns") + harness_num(t, row, "cpu_sys_ns")
+			: harness_num(t, row, "machine_cpu_ns");
+
+		return samples > 0 ? cpu / samples : NAN;
+	}
 	if (!strcmp(name, "cpu_ns_per_op"))
 		return (harness_num(t, row, "cpu_user_ns") + harness_num(t, row, "cpu_sys_ns")) /
 		       row_ops(t, row);

@@ -45,6 +45,11 @@ size_t serve_client_bound(const struct report_ctx *ctx, size_t r, size_t *ok);
 /* A cell that did not run: "skipped: fd limit", "skipped: FD_SETSIZE" or its status. */
 void serve_status_text(const struct evb_table *s, size_t r, char *buf, size_t len);
 
+/* report_serve_trouble.c: under a table of mode's cells (NULL: every
+ * mode), a line per cell whose ok repetitions counted blocked writes,
+ * ENOBUFS re-posts or CQ overflows. */
+void serve_trouble_note(const struct report_ctx *ctx, const char *mode);
+
 /* report_serve_seed.c */
 void report_serve_seed(const struct report_ctx *ctx);
 void report_serve_saturation(const struct report_ctx *ctx);

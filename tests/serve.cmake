@@ -2,3 +2,8 @@
 # the limits, and coordinated omission.
 evb_test(test_serve TIMEOUT 120 LABELS driver)
 add_dependencies(test_serve evb-serve)
+# The server's side of the numbers: active connections spread over the
+# table, wakeups over the measured window, the trouble counts, io_uring/poll
+# reading once per CQE.
+evb_test(test_serve_server TIMEOUT 240 LABELS driver)
+add_dependencies(test_serve_server evb-serve)

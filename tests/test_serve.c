@@ -28,20 +28,9 @@
 static int run_serve(const struct tu_list_entry *e, const char *const *extra,
 		     struct evb_row *row)
 {
-	const char *args[40];
-	size_t n = 0;
-
-	tu_entry_args(e, args, &n);
-	while (*extra && n < EVB_ARRAY_SIZE(args) - 3)
-		args[n++] = *extra++;
-	args[n++] = "--timeout";
-	args[n++] = "20s";
-	args[n] = NULL;
-
-	int status = tu_run_row("evb-serve", args, 30, row);
+	int status = tu_run_entry("evb-serve", e, extra, "20s", 30, row);
 
 	ck_assert_str_eq(row->family, "serve");
-	tu_check_entry_row(e, row);
 	ck_assert_str_eq(row->ipc, "");
 	ck_assert_str_eq(row->metric, "latency_ns");
 	return status;

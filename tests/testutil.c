@@ -143,6 +143,24 @@ void tu_entry_args(const struct tu_list_entry *e, const char **args, size_t *n)
 	}
 }
 
+int tu_run_entry(const char *prog, const struct tu_list_entry *e, const char *const *extra,
+		 const char *timeout, double wait_s, struct evb_row *row)
+{
+	const char *args[40];
+	size_t n = 0;
+	int status;
+
+	tu_entry_args(e, args, &n);
+	while (*extra && n < sizeof(args) / sizeof(args[0]) - 3)
+		args[n++] = *extra++;
+	args[n++] = "--timeout";
+	args[n++] = timeout;
+	args[n] = NULL;
+	status = tu_run_row(prog, args, wait_s, row);
+	tu_check_entry_row(e, row);
+	return status;
+}
+
 void tu_check_entry_row(const struct tu_list_entry *e, const struct evb_row *row)
 {
 	ck_assert_str_eq(row->mechanism, e->mechanism);

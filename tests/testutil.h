@@ -60,6 +60,13 @@ size_t tu_list(const char *prog, struct tu_list_entry *out, size_t max);
  */
 void tu_entry_args(const struct tu_list_entry *e, const char **args, size_t *n);
 void tu_check_entry_row(const struct tu_list_entry *e, const struct evb_row *row);
+/*
+ * Run prog on entry e with the extra args (NULL-ended) and --timeout T
+ * (its own, e.g. "20s"), waiting up to wait_s: tu_run_row's row and exit
+ * status; the row checked to carry e's mechanism, variant and setup.
+ */
+int tu_run_entry(const char *prog, const struct tu_list_entry *e, const char *const *extra,
+		 const char *timeout, double wait_s, struct evb_row *row);
 
 /* Does haystack contain needle?  For error-message checks. */
 int tu_contains(const char *haystack, const char *needle);

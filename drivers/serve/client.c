@@ -3,8 +3,9 @@
  * by the caller, the same for every server mechanism.  It connects N
  * connections (at most CLIENT_CONNECT_AHEAD beyond what the server has
  * accepted, so the listen backlog never overflows), sends requests on K
- * of them spread over the N (client_active_conn), checks every response (client_loop.c), and closes them at most
- * CLIENT_CLOSE_AHEAD beyond what the server has closed.
+ * of them spread over the N (client_active_conn), checks every response
+ * (client_loop.c), and closes them at most CLIENT_CLOSE_AHEAD beyond what
+ * the server has closed.
  *
  * One request's latency:
  *
