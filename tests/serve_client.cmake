@@ -5,3 +5,8 @@ evb_test(test_serve_client TIMEOUT 120 LABELS driver)
 add_dependencies(test_serve_client evb-serve)
 evb_test(test_serve_capacity TIMEOUT 180 LABELS driver)
 add_dependencies(test_serve_capacity evb-serve)
+# The open loop's schedule itself (arrival.c): Poisson gaps' mean, CV and
+# Kolmogorov-Smirnov distance, per seed.
+evb_test(test_serve_arrival LABELS unit)
+target_sources(test_serve_arrival PRIVATE ${PROJECT_SOURCE_DIR}/drivers/serve/arrival.c)
+target_include_directories(test_serve_arrival PRIVATE ${PROJECT_SOURCE_DIR}/drivers/serve)

@@ -300,6 +300,10 @@ START_TEST(coordinated_omission)
 		      "open loop: %llu of %llu samples >= 100 ms, want >= 10%%",
 		      (unsigned long long)slow, (unsigned long long)total);
 	ck_assert_int_ge(row.p90, STALL_NS);
+	/* the server stalled, not the client: its requests left on time */
+	ck_assert_msg(strncmp(row.reason, "client-lagged", 13) != 0,
+		      "a server stall made the row client-lagged: %s", row.reason);
+	ck_assert_int_lt(row.send_lag_p99_ns, STALL_NS / 10);
 
 	status = run_serve(&epoll, closed_args, &row);
 	ck_assert_msg(status == 0, "closed: %s: %s", row.status, row.reason);

@@ -135,10 +135,11 @@ static int client_setup_sleep(struct client *cl)
 
 	cl->pwait2 = syscall(SYS_epoll_pwait2, -1, &ev, 1, &zero, NULL, 0) >= 0 ||
 		     errno != ENOSYS;
-	if (cl->pwait2) {
-		ret = evb_timer_slack_set(1);
-		return ret ? client_fail(cl, "prctl (PR_SET_TIMERSLACK)", ret) : 0;
-	}
+	ret = evb_timer_slack_set(1);   /* the pacing probe's sleeps too */
+	if (ret)
+		return client_fail(cl, "prctl (PR_SET_TIMERSLACK)", ret);
+	if (cl->pwait2)
+		return 0;
 	cl->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (cl->timerfd < 0)
 		return client_fail(cl, "timerfd_create", -errno);
@@ -160,6 +161,7 @@ static int client_setup(struct client *cl, const struct serve_cfg *cfg,
 		.cfg = cfg, .sh = sh, .nconns = cfg->connections, .active = cfg->active,
 		.msg_size = (size_t)cfg->msg_size, .epfd = -1, .timerfd = -1,
 		.server_stat_fd = -1, .tick_ns = EVB_NSEC_PER_SEC / sysconf(_SC_CLK_TCK),
+		.stall_pending = cfg->inject_client_stall_ns > 0,
 	};
 	cl->batch_max = CLIENT_IO_BYTES / cfg->msg_size;
 	if (cl->batch_max < 1)
@@ -300,13 +302,28 @@ static int client_connect_all(struct client *cl)
 		if (ret)
 			return ret;
 	}
-	atomic_store(&cl->sh->client_ready, 1);
+	return 0;
+}
+
+/* The barrier: wait (bounded) until the server serves (serve_ready). */
+static int client_wait_ready(struct client *cl)
+{
+	int64_t began = evb_now_ns();
+	struct timespec pause = evb_ns_timespec(CLIENT_WAIT_POLL_NS);
+
+	while (!atomic_load_explicit(&cl->sh->server_ready, memory_order_acquire)) {
+		if (evb_now_ns() - began > CLIENT_WAIT_TIMEOUT_NS)
+			return client_fail(cl, "wait for the server to serve (every connection "
+					   "registered)", -ETIMEDOUT);
+		nanosleep(&pause, NULL);
+	}
 	return 0;
 }
 
 void client_phase_begin(struct client *cl, int64_t total, int64_t warmup, bool measure)
 {
 	cl->ph = (struct client_phase){ .total = total, .warmup = warmup, .measure = measure };
+	cl->poll_ns = 0;
 }
 
 /* The measured window's differences into sh. */
@@ -319,8 +336,13 @@ static void client_window(struct client *cl)
 	sh->server_cpu_ns = e1->server_cpu_ns - e0->server_cpu_ns;
 	sh->server_utime_ns = e1->server_utime_ns - e0->server_utime_ns;
 	sh->server_stime_ns = e1->server_stime_ns - e0->server_stime_ns;
-	sh->client_cpu_ns = e1->client_cpu_ns - e0->client_cpu_ns;
+	/* the pacing's polling is idle time spent busy by choice
+	 * (client_pace.c): neither the client's work nor the machine's */
+	sh->client_poll_ns = cl->poll_ns;
+	sh->client_cpu_ns = e1->client_cpu_ns - e0->client_cpu_ns - cl->poll_ns;
 	sh->machine_cpu_ns = evb_machine_cpu_delta(e0->machine_cpu_ns, e1->machine_cpu_ns);
+	if (sh->machine_cpu_ns > 0)
+		sh->machine_cpu_ns -= cl->poll_ns;
 	sh->client_wall_ns = e1->wall_ns - e0->wall_ns;
 	sh->server_served = (int64_t)(e1->server_served - e0->server_served);
 	sh->server_wakeups = (int64_t)(e1->server_wakeups - e0->server_wakeups);
@@ -365,6 +387,8 @@ int serve_client_run(const struct serve_cfg *cfg, struct serve_shared *sh)
 
 	if (!ret)
 		ret = client_connect_all(&cl);
+	if (!ret)
+		ret = client_wait_ready(&cl);
 	if (!ret)
 		ret = client_measure(&cl);
 	client_teardown(&cl);   /* every connection: the server sees each end */

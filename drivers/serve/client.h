@@ -80,6 +80,15 @@ struct client {
 	bool pwait2;                    /* epoll_pwait2 sleeps until wake_ns */
 	int timerfd;                    /* else this wakes the loop at wake_ns */
 	int64_t timer_armed_ns;         /* its expiry; 0 disarmed */
+	int64_t margin_ns;              /* poll, not sleep, this near a due time
+					   (client_pace.c) */
+	bool poll_yield;                /* on the server's CPU: yield per poll */
+	bool spin;                      /* a dense schedule: poll, never sleep */
+	int64_t idle_since_ns;          /* the last empty poll's end (pace_clock);
+					   0: work since */
+	int64_t margin_probe_ns;        /* the sleep length it was measured for */
+	int64_t poll_ns;                /* the phase's window: CPU spent polling */
+	bool stall_pending;             /* --inject-client-stall-ns not yet done */
 	char *sendbuf;                  /* batch_max zeroed requests */
 	int64_t batch_max;
 	char *recvbuf;                  /* CLIENT_IO_BYTES */
@@ -120,6 +129,24 @@ void client_phase_begin(struct client *cl, int64_t total, int64_t warmup, bool m
 int client_run_closed(struct client *cl);
 /* The open loop at rate requests/s (arrival per cfg).  0 or -errno. */
 int client_run_open(struct client *cl, double rate);
+
+/* client_pace.c */
+
+/*
+ * The margin for an open loop at rate: how far a sleep of one schedule gap
+ * overshoots here (cl->margin_ns).  Measured again
+ * only when the gap moved by more than 2x.
+ */
+void client_pace_probe(struct client *cl, double rate);
+/*
+ * One wait of the open loop: until an event, or the next due time
+ * cl->wake_ns (0: none, block).  Sleeps until wake_ns - margin_ns, then
+ * polls with a zero timeout; the polling inside the measured window is
+ * counted in cl->poll_ns.  Returns epoll's count, or -1 with errno.
+ */
+int client_pace_wait(struct client *cl);
+/* The open loop's timerfd (no epoll_pwait2) armed for the next wake. */
+int client_pace_arm(struct client *cl);
 
 /* client_search.c */
 

@@ -3,22 +3,16 @@
  * requests that are due, reading and checking responses, and the closed
  * and open modes on top of them.  One epoll instance, level-triggered:
  * EPOLLIN on every active connection, EPOLLOUT only on one whose socket
- * filled up.  The open loop sleeps until the next due time with
- * epoll_pwait2's nanosecond timeout (the client's timer slack is 1 ns, see
- * client.c), or on a kernel without it (before 5.11) with a timerfd in the
- * set, armed at that time.
+ * filled up.  The open loop waits for the next due time as
+ * client_pace.c says: asleep until the margin before it, then polling.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdatomic.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include "client.h"
 #include "evb_clock.h"
-#include "evb_stats.h"
 
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 
@@ -202,26 +196,16 @@ static int conn_readable(struct client *cl, struct client_conn *c)
 	return ret ? ret : phase_edges(cl);
 }
 
-/* One wait, until an event or (open loop) the next due time, and what it
- * reported.  Without a due time it blocks: the server's watchdog ends a
- * hung run. */
+/* One wait, until an event or (open loop) the next due time (client_pace.c),
+ * and what it reported.  Without a due time it blocks: the server's
+ * watchdog ends a hung run. */
 static int client_events(struct client *cl)
 {
-	const char *call = "epoll_wait";
-	int n;
+	int n = client_pace_wait(cl);
 
-	if (cl->pwait2 && cl->wake_ns) {
-		int64_t left_ns = cl->wake_ns - evb_now_ns();
-		struct timespec timeout = evb_ns_timespec(left_ns > 0 ? left_ns : 0);
-
-		call = "epoll_pwait2";
-		n = (int)syscall(SYS_epoll_pwait2, cl->epfd, cl->events, CLIENT_EVENTS,
-				 &timeout, NULL, 0);
-	} else {
-		n = epoll_wait(cl->epfd, cl->events, CLIENT_EVENTS, -1);
-	}
 	if (n < 0 && errno != EINTR)
-		return client_fail(cl, call, -errno);
+		return client_fail(cl, cl->pwait2 && cl->wake_ns ? "epoll_pwait2" : "epoll_wait",
+				   -errno);
 	for (int i = 0; i < n; i++) {
 		const struct epoll_event *ev = &cl->events[i];
 		struct client_conn *c;
@@ -260,43 +244,29 @@ int client_run_closed(struct client *cl)
 
 /* --- open loop ---------------------------------------------------------- */
 
-/* Each request's due time after t0: k / rate, or Poisson gaps of mean
- * 1 / rate from the seeded generator. */
-static void open_schedule(struct client *cl, double rate)
-{
-	double gap_ns = 1e9 / rate;
-	double t_ns = 0;
-	struct evb_rng rng;
-
-	evb_rng_seed(&rng, cl->cfg->seed);
-	for (int64_t k = 0; k < cl->ph.total; k++) {
-		if (cl->cfg->arrival == SERVE_UNIFORM) {
-			cl->due_off[k] = (int64_t)((double)k * gap_ns);
-			continue;
-		}
-		cl->due_off[k] = (int64_t)t_ns;
-		/* u in (0, 1]: -log(u) is an exponential gap of mean 1 */
-		double u = (double)((evb_rng_next(&rng) >> 11) + 1) * 0x1p-53;
-
-		t_ns -= log(u) * gap_ns;
-	}
-}
-
 /* The next wait ends at the next due time (none when every request is
  * out): epoll_pwait2's timeout, or the timerfd (re)armed or disarmed. */
 static int open_timer(struct client *cl)
 {
 	const struct client_phase *ph = &cl->ph;
-	int64_t at = ph->queued < ph->total ? cl->t0 + cl->due_off[ph->queued] : 0;
-	struct itimerspec its = { .it_value = evb_ns_timespec(at) };
 
-	cl->wake_ns = at;
-	if (cl->pwait2 || at == cl->timer_armed_ns)
-		return 0;
-	if (timerfd_settime(cl->timerfd, TFD_TIMER_ABSTIME, &its, NULL))
-		return client_fail(cl, "timerfd_settime", -errno);
-	cl->timer_armed_ns = at;
-	return 0;
+	cl->wake_ns = ph->queued < ph->total ? cl->t0 + cl->due_off[ph->queued] : 0;
+	return client_pace_arm(cl);
+}
+
+/* --inject-client-stall-ns: once, the client itself sleeps when half the
+ * measured phase's requests are due (its requests leave late). */
+static void open_maybe_stall(struct client *cl)
+{
+	const struct client_phase *ph = &cl->ph;
+	struct timespec ts;
+
+	if (!cl->stall_pending || !ph->measure || ph->queued < ph->total / 2)
+		return;
+	cl->stall_pending = false;
+	ts = evb_ns_timespec(cl->cfg->inject_client_stall_ns);
+	while (clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) == EINTR)
+		;
 }
 
 /* The start edge, read once before the first measured request is sent. */
@@ -311,21 +281,33 @@ static int open_edge(struct client *cl)
 	return client_edge_read(cl, &cl->edge[0]);
 }
 
-/* Make every request due by now pending on its connection, then write. */
+/*
+ * Make every request due by now pending on its connection, then write.
+ * A measured request's send lag is now - its due time: when the client
+ * saw it due and went to write it.  A request behind a full socket waits
+ * for EPOLLOUT after that: the server's backpressure, in its latency, not
+ * the client's lag.
+ */
 static int open_send_due(struct client *cl)
 {
 	struct client_phase *ph = &cl->ph;
-	int64_t now = evb_now_ns();
+	int64_t now;
 	int ret = 0;
 
+	open_maybe_stall(cl);
+	now = evb_now_ns();
 	while (ph->queued < ph->total && cl->t0 + cl->due_off[ph->queued] <= now) {
 		struct client_conn *c = &cl->conns[client_active_conn(cl, ph->queued % cl->active)];
 
 		ret = open_edge(cl);
 		if (ret)
 			return ret;
+		if (ph->measure && ph->queued >= ph->warmup)
+			evb_hist_record(&cl->sh->send_lag,
+					now - (cl->t0 + cl->due_off[ph->queued]));
 		c->pending++;
 		ph->queued++;
+		cl->idle_since_ns = 0;   /* work: not the pacing's idle time */
 		if (!c->dirty) {
 			c->dirty = true;
 			cl->dirty[cl->ndirty++] = c->index;
@@ -348,7 +330,8 @@ int client_run_open(struct client *cl, double rate)
 	int ret = 0;
 
 	ph->open = true;
-	open_schedule(cl, rate);
+	serve_arrival_fill(cl->due_off, ph->total, rate, cl->cfg->arrival, cl->cfg->seed);
+	client_pace_probe(cl, rate);
 	for (int64_t k = 0; k < cl->active; k++) {
 		struct client_conn *c = &cl->conns[client_active_conn(cl, k)];
 

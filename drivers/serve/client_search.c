@@ -77,26 +77,25 @@ int client_due_reserve(struct client *cl, int64_t n)
 	return 0;
 }
 
-/*
- * Hook for the send-lag bound: the step's send lag p99 within the bound the
- * row's client-lagged check uses.  Always true until the client records its
- * send lag (a histogram beside the latency one, cleared with it in
- * search_step_clear).
- */
+/* The step's send lag p99 within the bound of the row's client-lagged
+ * check (serve_lag_bound_ns). */
 static bool client_step_lag_ok(const struct client *cl)
 {
-	(void)cl;
-	return true;
+	const struct serve_shared *sh = cl->sh;
+
+	return evb_hist_quantile(&sh->send_lag, 0.99) <=
+	       serve_lag_bound_ns(evb_hist_quantile(&sh->hist, 0.99));
 }
 
-/* The client's CPU share over the step's window below the bound. */
+/* The client's CPU share over the step's window (its polling for due
+ * times taken out, client_pace.c) below the bound. */
 static bool search_step_client_ok(const struct client *cl)
 {
 	const struct client_edge *e0 = &cl->edge[0], *e1 = &cl->edge[1];
 	int64_t wall_ns = e1->wall_ns - e0->wall_ns;
 
 	return wall_ns <= 0 ||
-	       (double)(e1->client_cpu_ns - e0->client_cpu_ns) <
+	       (double)(e1->client_cpu_ns - e0->client_cpu_ns - cl->poll_ns) <
 	       SERVE_CLIENT_BOUND * (double)wall_ns;
 }
 
@@ -104,6 +103,7 @@ static bool search_step_client_ok(const struct client *cl)
 static void search_step_clear(struct client *cl)
 {
 	evb_hist_init(&cl->sh->hist);
+	evb_hist_init(&cl->sh->send_lag);
 	cl->sh->measured = 0;
 }
 

@@ -13,6 +13,7 @@ struct serve_opts {
 	struct serve_cfg cfg;           /* all but the CPUs and the port */
 	char rate_text[32];             /* the rate axis: "20000" or "30%" */
 	bool slo_given;                 /* --slo-ns was on the command line */
+	bool seed_given;                /* --seed was */
 };
 
 extern const char *const serve_mode_names[];
@@ -37,6 +38,9 @@ struct serve_run {
 	struct evb_watchdog watchdog;
 	struct evb_driver_end end;
 };
+
+/* The row's identity: the driver's, the metric and serve's axes. */
+void serve_row_axes(const struct serve_run *r, struct evb_row *row);
 
 /*
  * The row of a run that served to the end: figures from the client's

@@ -82,8 +82,10 @@ static int epoll_serve(struct serve_srv *s)
 	if (epfd < 0)
 		return serve_fail(s, "epoll_create1", errno);
 	ret = epoll_register(s, epfd);
-	if (!ret)
+	if (!ret) {
+		serve_ready(s);
 		ret = epoll_loop(s, epfd);
+	}
 	close(epfd);
 	return ret;
 }

@@ -274,6 +274,12 @@ static int io_uring_serve(struct serve_srv *s)
 	if (ret)
 		return serve_fail(s, "io_uring setup", -ret);
 	ret = uring_start(s, &u);
+	if (!ret) {   /* armed in the kernel before the client measures */
+		ret = io_uring_submit(&u.ring);
+		ret = ret < 0 ? serve_fail(s, "io_uring_submit (arming)", -ret) : 0;
+	}
+	if (!ret)
+		serve_ready(s);
 	while (!ret && (s->open > 0 || u.inflight > 0)) {
 		if (u.inflight == 0) {
 			ret = serve_fail(s, "io_uring loop (open connections, no request)", EDEADLK);

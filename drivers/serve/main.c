@@ -108,21 +108,7 @@ static int refused(struct serve_run *r, struct evb_row *row, char *reason, size_
 	struct evb_cpus cpus;
 	char cpus_text[EVB_ROW_STR];
 
-	evb_driver_row_init(o, row);
-	evb_row_set(row, metric, "latency_ns");
-	evb_row_set(row, unit, "ns");
-	row->connections = cfg->connections;
-	row->active = cfg->active;
-	if (cfg->mode == SERVE_CLOSED)
-		row->depth = cfg->depth;
-	row->msg_size = cfg->msg_size;
-	row->work_ns = cfg->work_ns;
-	if (cfg->mode != SERVE_CLOSED) {
-		evb_row_set(row, rate, r->opts->rate_text);   /* "" in capacity mode */
-		evb_row_set(row, arrival, cfg->arrival == SERVE_POISSON ? "poisson" : "uniform");
-	}
-	if (cfg->mode == SERVE_CAPACITY && cfg->slo_ns > 0)
-		row->slo_ns = cfg->slo_ns;
+	serve_row_axes(r, row);
 	if (!r->ops->serve) {
 		snprintf(reason, len, "%s: not built in this evb-serve", r->ops->base.name);
 		return 1;
@@ -220,6 +206,7 @@ static int accept_all(struct serve_run *r, char *why, size_t len)
 	}
 	s->open = s->nconns;
 	s->ended = &r->sh->ended;
+	s->ready = &r->sh->server_ready;
 	s->live = &r->sh->live;
 	return 0;
 }
@@ -381,6 +368,7 @@ int main(int argc, char **argv)
 	if (!r.sh)
 		return evb_driver_fail(o, &row, "mmap shared state: %s", strerror(ENOMEM));
 	evb_hist_init(&r.sh->hist);
+	evb_hist_init(&r.sh->send_lag);
 	r.sh->server_pid = getpid();
 	r.sh->offered_per_s = NAN;
 	r.sh->capacity_per_s = NAN;

@@ -39,8 +39,10 @@ enum {
 	OPT_SEED,
 	OPT_THREADS_CAP,
 	OPT_SLO_NS,
-	/* test hook, not in --help */
+	OPT_CLIENT_THREADS,
+	/* test hooks, not in --help */
 	OPT_INJECT_STALL_MS,
+	OPT_INJECT_CLIENT_STALL_NS,
 };
 
 /* The common options' help without --ipc: the client is always a process. */
@@ -102,7 +104,9 @@ static void usage(const char *prog)
 	       "  --slo-ns T       capacity: the latency p99 bound (suffix us, ms, s;\n"
 	       "                   default 0: none)\n"
 	       "  --arrival A      open: uniform | poisson spacing (default uniform)\n"
-	       "  --seed S         poisson's generator (default 1)\n"
+	       "  --seed S         poisson's generator (default: the repetition, --rep)\n"
+	       "  --client-threads T  load generator threads (default and only value so\n"
+	       "                   far: 1, its own process on the other CPU)\n"
 	       "  --threads-cap C  threads: most connections it serves, one thread each\n"
 	       "                   (default 1000); above it the row is skipped\n"
 	       "  --placement P    same-cpu: server and load generator on one CPU;\n"
@@ -187,6 +191,15 @@ static bool family_opt(void *fopts, int opt, const char *arg)
 	case OPT_SEED:
 		cfg->seed = (uint64_t)evb_opt_i64(prog, "--seed", arg, EVB_UNIT_NONE, 0,
 						  INT64_MAX);
+		opts->seed_given = true;
+		return true;
+	case OPT_CLIENT_THREADS:
+		cfg->client_threads = evb_opt_i64(prog, "--client-threads", arg, EVB_UNIT_COUNT,
+						  1, 1024);
+		if (cfg->client_threads > 1)
+			evb_usage_error(prog, "--client-threads %s: this evb-serve's load "
+					"generator runs one thread (one process); more are not "
+					"built yet", arg);
 		return true;
 	case OPT_SLO_NS:
 		cfg->slo_ns = evb_opt_i64(prog, "--slo-ns", arg, EVB_UNIT_TIME, 0, SERVE_SLO_MAX);
@@ -199,6 +212,10 @@ static bool family_opt(void *fopts, int opt, const char *arg)
 	case OPT_INJECT_STALL_MS:
 		cfg->inject_stall_ns = evb_opt_i64(prog, "--inject-stall-ms", arg, EVB_UNIT_NONE,
 						   0, 60 * 1000) * 1000 * 1000;
+		return true;
+	case OPT_INJECT_CLIENT_STALL_NS:
+		cfg->inject_client_stall_ns = evb_opt_i64(prog, "--inject-client-stall-ns", arg,
+							  EVB_UNIT_TIME, 0, 60 * EVB_NSEC_PER_SEC);
 		return true;
 	}
 	return false;
@@ -240,7 +257,9 @@ void serve_parse(int argc, char **argv, struct serve_opts *opts)
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "threads-cap", required_argument, NULL, OPT_THREADS_CAP },
 		{ "slo-ns", required_argument, NULL, OPT_SLO_NS },
+		{ "client-threads", required_argument, NULL, OPT_CLIENT_THREADS },
 		{ "inject-stall-ms", required_argument, NULL, OPT_INJECT_STALL_MS },
+		{ "inject-client-stall-ns", required_argument, NULL, OPT_INJECT_CLIENT_STALL_NS },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct evb_driver_desc desc = {
@@ -261,6 +280,7 @@ void serve_parse(int argc, char **argv, struct serve_opts *opts)
 			.msg_size = 64,
 			.arrival = SERVE_UNIFORM,
 			.seed = 1,
+			.client_threads = 1,
 			.threads_cap = 1000,
 			.server_cpu = -1,
 			.client_cpu = -1,
@@ -275,5 +295,7 @@ void serve_parse(int argc, char **argv, struct serve_opts *opts)
 	opts->cfg.iterations = o->iterations;
 	opts->cfg.warmup = o->warmup;
 	opts->cfg.uring_setup = o->uring_setup;
+	if (!opts->seed_given)   /* each repetition its own arrivals */
+		opts->cfg.seed = (uint64_t)o->rep;
 	check_consistency(opts);
 }

@@ -41,6 +41,7 @@ static int poll_serve(struct serve_srv *s)
 		return serve_fail(s, "allocating the pollfd array", ENOMEM);
 	for (int64_t i = 0; i < s->nconns; i++)
 		pfds[i] = (struct pollfd){ .fd = s->conns[i].fd, .events = POLLIN };
+	serve_ready(s);
 	while (s->open > 0) {
 		int n = poll(pfds, (nfds_t)s->nconns, -1);
 

@@ -12,12 +12,42 @@
 
 #include "driver.h"
 
+void serve_row_axes(const struct serve_run *r, struct evb_row *row)
+{
+	const struct evb_driver_opts *o = &r->opts->common;
+	const struct serve_cfg *cfg = &r->cfg;
+
+	evb_driver_row_init(o, row);
+	evb_row_set(row, metric, "latency_ns");
+	evb_row_set(row, unit, "ns");
+	row->connections = cfg->connections;
+	row->active = cfg->active;
+	if (cfg->mode == SERVE_CLOSED)
+		row->depth = cfg->depth;
+	row->msg_size = cfg->msg_size;
+	row->work_ns = cfg->work_ns;
+	if (cfg->mode != SERVE_CLOSED) {
+		evb_row_set(row, rate, r->opts->rate_text);   /* "" in capacity mode */
+		evb_row_set(row, arrival, cfg->arrival == SERVE_POISSON ? "poisson" : "uniform");
+		if (cfg->arrival == SERVE_POISSON)
+			row->seed = (int64_t)cfg->seed;
+	}
+	row->client_threads = cfg->client_threads;
+	if (cfg->mode == SERVE_CAPACITY && cfg->slo_ns > 0)
+		row->slo_ns = cfg->slo_ns;
+}
+
 static void fill_figures(const struct serve_run *r, struct evb_row *row)
 {
 	const struct serve_shared *sh = r->sh;
 	double measured = (double)sh->measured;
 
 	evb_row_set_hist(row, &sh->hist);
+	if (r->cfg.mode != SERVE_CLOSED && sh->send_lag.count) {
+		row->send_lag_p50_ns = evb_row_quantile(&sh->send_lag, 0.50);
+		row->send_lag_p99_ns = evb_row_quantile(&sh->send_lag, 0.99);
+		row->send_lag_max_ns = sh->send_lag.max;
+	}
 	if (sh->window_ns > 0)
 		row->ops_per_s = measured * 1e9 / (double)sh->window_ns;
 	row->offered_per_s = sh->offered_per_s;
@@ -75,6 +105,14 @@ void serve_fill_row(const struct serve_run *r, struct evb_row *row)
 				       "CPU; not a measure of the server", share * 100);
 			return;
 		}
+	}
+	if (row->send_lag_p99_ns != EVB_NA && row->p99 != EVB_NA &&
+	    row->send_lag_p99_ns > serve_lag_bound_ns(row->p99)) {
+		evb_row_reason(row, "client-lagged: send lag p99 %.1f us above its bound "
+			       "%.1f us (max(50 us, latency p99 / 4)); the load generator's "
+			       "lateness, not only the server's", (double)row->send_lag_p99_ns / 1e3,
+			       (double)serve_lag_bound_ns(row->p99) / 1e3);
+		return;
 	}
 	if (r->cfg.mode == SERVE_CAPACITY && isnan(sh->capacity_per_s)) {
 		/* a result, not a failure: the server cannot meet the bound */

@@ -74,6 +74,7 @@ static int select_serve(struct serve_srv *s)
 		serve_fail(s, "allocating the select bitmaps", ret);
 		goto out;
 	}
+	serve_ready(s);
 	while (s->open > 0) {
 		int n;
 

@@ -81,6 +81,18 @@ enum serve_arrival {
  * itself, not the server: the row says so, a capacity search step fails. */
 #define SERVE_CLIENT_BOUND 0.95
 
+/*
+ * The client-lagged bound: a row whose send-lag p99 (how late its requests
+ * left, client_loop.c) is above max(50 us, a quarter of its latency p99)
+ * measured the client's lateness as much as the server: shown, not
+ * judged.  A capacity search step over it fails.
+ */
+#define SERVE_LAG_FLOOR_NS (50 * 1000LL)
+static inline int64_t serve_lag_bound_ns(int64_t latency_p99_ns)
+{
+	return latency_p99_ns / 4 > SERVE_LAG_FLOOR_NS ? latency_p99_ns / 4 : SERVE_LAG_FLOOR_NS;
+}
+
 /* The head of every request and response. */
 struct serve_msg {
 	uint64_t seq;           /* per connection, from 0 */
@@ -102,13 +114,17 @@ struct serve_cfg {
 	double rate;                    /* open: requests/s in total, or % */
 	int64_t slo_ns;                 /* capacity: p99 bound, 0 none */
 	enum serve_arrival arrival;
-	uint64_t seed;                  /* Poisson spacing's generator */
+	uint64_t seed;                  /* Poisson spacing's generator: --seed,
+					   else the repetition (--rep) */
+	int64_t client_threads;         /* load generator threads (1) */
 	int64_t iterations;             /* responses measured */
 	int64_t warmup;                 /* responses before measuring */
 	int64_t threads_cap;            /* threads: most connections it serves */
 	int uring_setup;                /* io_uring: enum evb_uring_setup */
 	int64_t inject_stall_ns;        /* test: the server sleeps once, this
 					   long, after half the requests */
+	int64_t inject_client_stall_ns; /* test: the client sleeps once, this
+					   long, after half the requests were due */
 	int server_cpu;                 /* CPUs the placement chose (-1: free) */
 	int client_cpu;
 	uint16_t port;                  /* the listener's, on INADDR_ANY */
@@ -170,6 +186,7 @@ struct serve_srv {
 					   injected stall; 0: none */
 	struct evb_side_errors *errors; /* side A's first failure goes here */
 	_Atomic int64_t *ended;         /* serve_shared's, counted by serve_conn_close */
+	_Atomic int *ready;             /* serve_shared's, set by serve_ready */
 	void *priv;                     /* the mechanism's */
 };
 
@@ -179,9 +196,12 @@ struct serve_srv {
  */
 struct serve_shared {
 	struct evb_hist hist;           /* latency of each measured response, ns */
+	struct evb_hist send_lag;       /* open: each measured request's send lag,
+					   ns (client_loop.c) */
 	struct evb_side_errors errors;  /* [0] server, [1] client */
 	_Atomic int emitted;
-	_Atomic int client_ready;       /* all N connected */
+	_Atomic int server_ready;       /* serve_ready(): every connection
+					   accepted and registered, rings armed */
 	_Atomic int64_t accepted;       /* server: connections accepted so far
 					   (the client connects at most 512
 					   ahead, never overflowing the backlog) */
@@ -208,6 +228,9 @@ struct serve_shared {
 	int64_t client_cpu_ns;          /* the client process's CPU clock */
 	int64_t machine_cpu_ns;         /* every CPU, /proc/stat */
 	int64_t client_wall_ns;         /* for the client's CPU share */
+	int64_t client_poll_ns;         /* of client_cpu_ns, polling for a due
+					   time (client_pace.c): subtracted */
+	int64_t pace_margin_ns;         /* the open loop's polling margin */
 	int64_t server_served;          /* requests the server answered, and */
 	int64_t server_wakeups;         /*   its wakeups, in the window */
 	struct evb_usage client_usage;  /* context switches, measured window */
@@ -218,6 +241,10 @@ struct serve_shared {
 /* Connection buffers sized for cfg; 0 or -ENOMEM. */
 int serve_conns_alloc(struct serve_srv *s);
 void serve_conns_free(struct serve_srv *s);
+
+/* The mechanism serves: every connection registered, its rings armed.
+ * The client's measuring starts only then (a barrier, serve_shared). */
+void serve_ready(struct serve_srv *s);
 
 /* A wait returned with work: s->wakeups, published. */
 void serve_woke(struct serve_srv *s);
@@ -263,6 +290,16 @@ void serve_trace(const struct serve_srv *s);
 /* Record the first failure of side A. Returns -err. */
 int serve_fail(struct serve_srv *s, const char *call, int err);
 
+/* --- arrival.c: the open loop's schedule ------------------------------------ */
+
+/*
+ * due_off[0 .. n): each request's due time after the loop's start, ns:
+ * uniform (k / rate) or Poisson (exponential gaps of mean 1 / rate, the
+ * generator started from seed).
+ */
+void serve_arrival_fill(int64_t *due_off, int64_t n, double rate, enum serve_arrival arrival,
+			uint64_t seed);
+
 /* --- the mechanisms ---------------------------------------------------------- */
 
 #define SERVE_VARIANTS_MAX 4
@@ -290,8 +327,8 @@ struct serve_ops {
 
 /*
  * The client process's whole life: connect N connections to cfg->port
- * (spread over 127.0.0.x, SERVE_CONNS_PER_ADDR each), set client_ready,
- * run the mode (searching the capacity first for --mode capacity or a
+ * (spread over 127.0.0.x, SERVE_CONNS_PER_ADDR each), wait for the
+ * server's serve_ready(), run the mode (searching the capacity first for --mode capacity or a
  * rate in %), fill sh, close every
  * connection.  Returns 0 or -errno (recorded in sh->errors side B).
  */

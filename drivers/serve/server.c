@@ -83,6 +83,12 @@ static void serve_publish(const struct serve_srv *s, _Atomic uint64_t *to, uint6
 		atomic_store_explicit(to, total, memory_order_relaxed);
 }
 
+void serve_ready(struct serve_srv *s)
+{
+	if (s->ready)
+		atomic_store_explicit(s->ready, 1, memory_order_release);
+}
+
 void serve_woke(struct serve_srv *s)
 {
 	s->wakeups++;

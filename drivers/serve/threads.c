@@ -115,6 +115,8 @@ static int threads_serve(struct serve_srv *s)
 	if (!t)
 		return serve_fail(s, "allocating the threads", ENOMEM);
 	ret = threads_start(s, t, &started);
+	if (!ret)   /* each thread's first read() follows at once */
+		serve_ready(s);
 	if (ret) {
 		/* End the ones running: their reads see end of file. */
 		for (int64_t i = 0; i < started; i++)
