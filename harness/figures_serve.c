@@ -188,9 +188,9 @@ static int saturation_figure(const struct harness_figctx *ctx)
 	}
 	fclose(out);
 	return draw(ctx, "serve_saturation.gp", path, "serve_saturation", labels, n,
-		    "open loop at 10% .. 300% of the closed-loop maximum the driver measured just "
+		    "open loop at 10% .. 300% of the capacity the driver's search found just "
 		    "before (100 connections,\n10 active): pooled p99 latency from the due time "
-		    "against the requests/s achieved; beyond the maximum the backlog grows");
+		    "against the requests/s achieved; beyond the capacity the backlog grows");
 }
 
 /* The io-uring-vs-epoll cell of label at msg_size m, or -1. */

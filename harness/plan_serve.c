@@ -157,6 +157,8 @@ struct serve_axes plan_serve_open(int64_t conns, int64_t active, const char *rat
 	a.mode = "open";
 	a.rate = rate;
 	a.arrival = "poisson";
+	if (a.warmup < 2 * active)   /* every active connection warm, twice */
+		a.warmup = 2 * active;
 	return a;
 }
 
@@ -201,7 +203,8 @@ struct serve_axes plan_serve_seed_axes(int64_t conns)
 {
 	struct serve_axes a = plan_serve_open(conns, conns / 10, "5000", 5000);
 
-	a.warmup = 500;
+	if (a.warmup < 500)
+		a.warmup = 500;
 	return a;
 }
 

@@ -5,7 +5,7 @@
  *                      100,000 connections, 10% active, open loop at 5000
  *                      req/s (standard and full have the first two)
  *   io-uring-vs-epoll  the closed-loop maximum and its CPU, 64 B and 4 KiB
- *   saturation         the open loop at fractions of the maximum
+ *   saturation         the open loop at fractions of the searched capacity
  * Full runs every one after standard's cells.
  */
 #include <errno.h>
@@ -57,9 +57,9 @@ static int plan_uring_epoll(struct harness_plan *plan, const struct harness_mech
 }
 
 /*
- * saturation: the open loop at fractions of the maximum the driver measures
- * just before (closed, the same connections, depth 16: passed as an extra
- * option, since an open row has no depth axis), with a handler of 10 us
+ * saturation: the open loop at fractions of the capacity the driver searches
+ * just before (its closed estimate at depth 16: passed as an extra option,
+ * since an open row has no depth axis), with a handler of 10 us
  * (work_ns) so that the server, not the load generator, is what saturates:
  * without it a 64-byte echo is as cheap for the server as for the client,
  * and the client runs out of CPU first (client-bound rows).  Beyond 100% the

@@ -81,7 +81,8 @@ size_t serve_client_bound(const struct report_ctx *ctx, size_t r, size_t *ok)
 
 	*ok = serve_ok_reps(ctx, r, rows, SERVE_REPS_MAX);
 	for (size_t i = 0; i < *ok && i < SERVE_REPS_MAX; i++)
-		n += serve_reason_is(ctx, rows[i], SERVE_CLIENT_BOUND);
+		n += serve_reason_is(ctx, rows[i], SERVE_CLIENT_BOUND) ||
+		     serve_reason_is(ctx, rows[i], SERVE_CLIENT_LAGGED);
 	return n;
 }
 
@@ -212,7 +213,7 @@ static void closed_table(const struct report_ctx *ctx)
 			report_fmt_rate(c[0], 64, serve_value(ctx, &trust, r, "ops_per_s_median"));
 			if (cb)
 				snprintf(c[0] + strlen(c[0]), 64 - strlen(c[0]),
-					 " (client-bound %zu/%zu)", cb, ok);
+					 " (client-bound or -lagged %zu/%zu)", cb, ok);
 			serve_cpu_text(ctx, &trust, r, c[1], 64);
 			snprintf(c[2], 64, "%.2f",
 				 serve_value(ctx, &trust, r, "wakeups_per_op_median"));
@@ -233,9 +234,11 @@ static void closed_table(const struct report_ctx *ctx)
 	report_trust_note(ctx, &trust);
 	serve_trouble_note(ctx, "closed");
 	if (bound)
-		doc_p(ctx->doc, "client-bound k/n: k of the n ok repetitions found the load "
-		      "generator, not the server, the bottleneck (its CPU saturated): their "
-		      "req/s is a floor of the server's, and no claim is judged from them.");
+		doc_p(ctx->doc, "client-bound or -lagged k/n: k of the n ok repetitions found the "
+		      "load generator, not the server, the bottleneck (its CPU saturated) or "
+		      "late (its send-lag p99 above max(50 us, latency p99 / 4)): their "
+		      "figures are the client's as much as the server's, and no claim is "
+		      "judged from them.");
 }
 
 /* Open loop at a fixed rate: latency from each request's due time. */
@@ -347,8 +350,8 @@ void report_serve(const struct report_ctx *ctx)
 	      "load generator in another process opens `connections` connections, of which "
 	      "`active` carry requests. closed: each active connection keeps `depth` requests "
 	      "outstanding, latency from the send, the rate is what the server sustains. "
-	      "open: requests are due at `rate` (req/s, or a %% of the closed-loop maximum "
-	      "measured just before), latency from the due time, so queueing shows. "
+	      "open: requests are due at `rate` (req/s, or a %% of the capacity a search "
+	      "found just before, see capacity), latency from the due time, so queueing shows. "
 	      "capacity: the load generator searches for the highest open-loop rate the "
 	      "server sustains, within a p99 bound (`slo_ns`). Figures "
 	      "whose cells this run did not measure are left out (the saturation curve needs "

@@ -111,7 +111,7 @@ static void seed_text(const struct report_ctx *ctx, struct report_trust *t,
 					 !isfinite(p99) ? "-" : p99 < 1e9 ? "%.3g" : "%.0f",
 					 p99 / 1e6);
 		if (cb)
-			used += (size_t)snprintf(buf + used, len - used, ", client-bound");
+			used += (size_t)snprintf(buf + used, len - used, ", client-bound or -lagged");
 		/* Below the offered rate the latency is a growing queue's. */
 		if (isfinite(got) && isfinite(offered) && got < 0.9 * offered)
 			used += (size_t)snprintf(buf + used, len - used,
@@ -253,10 +253,10 @@ void report_serve_saturation(const struct report_ctx *ctx)
 		if (!found)
 			continue;
 		if (!shown++) {
-			doc_h(ctx->doc, 3, "Saturation: the open loop at a fraction of the maximum");
+			doc_h(ctx->doc, 3, "Saturation: the open loop at a fraction of the capacity");
 			doc_p(ctx->doc, "100 connections, 10 active; the rate is a fraction of the "
-			      "closed-loop maximum (depth 4) the driver measured just before, in "
-			      "the same run. Each cell: achieved req/s, p99 latency from the due "
+			      "capacity the driver's search (open-loop steps, achieved within 5%% "
+			      "of offered) found just before, on the same connections. Each cell: achieved req/s, p99 latency from the due "
 			      "time. Beyond 100%% the backlog grows for the whole run: the p99 "
 			      "then measures how long the run was, not the server.");
 			doc_table(ctx->doc, NRATES + 1, heads);

@@ -1,6 +1,6 @@
 # serve_saturation.gp - the saturation curve: p99 request latency against
 # the requests per second achieved, one line per mechanism/variant, each
-# point one offered rate (a % of the closed-loop maximum).
+# point one offered rate (a % of the capacity the driver's search found).
 # Arguments (gnuplot -c script ARG1 ...; string values, never parsed as
 # gnuplot code):
 #   data, out, fmt ('svg'|'png'), title, titles (labels, space-separated, in

@@ -125,6 +125,14 @@ void serve_fill_row(const struct serve_run *r, struct evb_row *row)
 				       "95%% of its CPU)", sh->search_low_per_s);
 		return;
 	}
+	if (r->cfg.mode == SERVE_CAPACITY && r->cfg.slo_ns > 0 && row->p99 != EVB_NA &&
+	    row->p99 > r->cfg.slo_ns) {
+		/* the search's step met the bound, the longer measured run did not */
+		evb_row_reason(row, "unconfirmed: the measured run at the capacity found had "
+			       "p99 %lld ns, above the bound %lld ns its search step met",
+			       (long long)row->p99, (long long)r->cfg.slo_ns);
+		return;
+	}
 	if (r->slab_note[0])
 		evb_row_reason(row, "%s", r->slab_note);
 }
