@@ -308,16 +308,10 @@ static int client_connect_all(struct client *cl)
 /* The barrier: wait (bounded) until the server serves (serve_ready). */
 static int client_wait_ready(struct client *cl)
 {
-	int64_t began = evb_now_ns();
-	struct timespec pause = evb_ns_timespec(CLIENT_WAIT_POLL_NS);
+	int ret = client_wait_server(&cl->sh->server_ready, 1, 1);   /* ready >= 1 */
 
-	while (!atomic_load_explicit(&cl->sh->server_ready, memory_order_acquire)) {
-		if (evb_now_ns() - began > CLIENT_WAIT_TIMEOUT_NS)
-			return client_fail(cl, "wait for the server to serve (every connection "
-					   "registered)", -ETIMEDOUT);
-		nanosleep(&pause, NULL);
-	}
-	return 0;
+	return ret ? client_fail(cl, "wait for the server to serve (every connection "
+				 "registered)", ret) : 0;
 }
 
 void client_phase_begin(struct client *cl, int64_t total, int64_t warmup, bool measure)
@@ -338,7 +332,6 @@ static void client_window(struct client *cl)
 	sh->server_stime_ns = e1->server_stime_ns - e0->server_stime_ns;
 	/* the pacing's polling is idle time spent busy by choice
 	 * (client_pace.c): neither the client's work nor the machine's */
-	sh->client_poll_ns = cl->poll_ns;
 	sh->client_cpu_ns = e1->client_cpu_ns - e0->client_cpu_ns - cl->poll_ns;
 	sh->machine_cpu_ns = evb_machine_cpu_delta(e0->machine_cpu_ns, e1->machine_cpu_ns);
 	if (sh->machine_cpu_ns > 0)

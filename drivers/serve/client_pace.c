@@ -22,9 +22,9 @@
  * us asleep, against a 16 us closed round trip).  The polling is
  * the client's idle time spent busy, by choice: inside the measured window
  * it is counted (cl->poll_ns: the time in the polls that found nothing,
- * and in the loop between two of them when it sent nothing, pace_clock) and taken out of the client's and the
- * machine's CPU (client.c), so that neither the client-bound check nor CPU
- * per request charges it.
+ * and in the loop between two of them when it sent nothing, pace_clock)
+ * and taken out of the client's and the machine's CPU (client.c), so that
+ * neither the client-bound check nor CPU per request charges it.
  *
  * The sleep is epoll_pwait2's nanosecond timeout (timer slack 1 ns, set in
  * client.c), or on a kernel without it (before 5.11) a timerfd in the
@@ -91,7 +91,7 @@ void client_pace_probe(struct client *cl, double rate)
 	cl->poll_yield = cl->cfg->server_cpu >= 0 && cl->cfg->server_cpu == cl->cfg->client_cpu;
 	cl->spin = rate * PACE_SPIN_GAP_NS >= 1e9;
 	if (cl->spin) {
-		cl->margin_ns = cl->sh->pace_margin_ns = -1;
+		cl->margin_ns = -1;
 		return;
 	}
 	if (cl->margin_probe_ns && gap <= 2 * cl->margin_probe_ns &&
@@ -105,7 +105,6 @@ void client_pace_probe(struct client *cl, double rate)
 		cl->margin_ns = PACE_MARGIN_MAX_NS;
 	cl->margin_probe_ns = gap;
 
-	cl->sh->pace_margin_ns = cl->margin_ns;
 }
 
 int client_pace_arm(struct client *cl)

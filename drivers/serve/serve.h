@@ -186,7 +186,7 @@ struct serve_srv {
 					   injected stall; 0: none */
 	struct evb_side_errors *errors; /* side A's first failure goes here */
 	_Atomic int64_t *ended;         /* serve_shared's, counted by serve_conn_close */
-	_Atomic int *ready;             /* serve_shared's, set by serve_ready */
+	_Atomic int64_t *ready;         /* serve_shared's, set by serve_ready */
 	void *priv;                     /* the mechanism's */
 };
 
@@ -200,7 +200,7 @@ struct serve_shared {
 					   ns (client_loop.c) */
 	struct evb_side_errors errors;  /* [0] server, [1] client */
 	_Atomic int emitted;
-	_Atomic int server_ready;       /* serve_ready(): every connection
+	_Atomic int64_t server_ready;   /* serve_ready(): every connection
 					   accepted and registered, rings armed */
 	_Atomic int64_t accepted;       /* server: connections accepted so far
 					   (the client connects at most 512
@@ -228,9 +228,6 @@ struct serve_shared {
 	int64_t client_cpu_ns;          /* the client process's CPU clock */
 	int64_t machine_cpu_ns;         /* every CPU, /proc/stat */
 	int64_t client_wall_ns;         /* for the client's CPU share */
-	int64_t client_poll_ns;         /* of client_cpu_ns, polling for a due
-					   time (client_pace.c): subtracted */
-	int64_t pace_margin_ns;         /* the open loop's polling margin */
 	int64_t server_served;          /* requests the server answered, and */
 	int64_t server_wakeups;         /*   its wakeups, in the window */
 	struct evb_usage client_usage;  /* context switches, measured window */
