@@ -106,14 +106,6 @@ void serve_fill_row(const struct serve_run *r, struct evb_row *row)
 			return;
 		}
 	}
-	if (row->send_lag_p99_ns != EVB_NA && row->p99 != EVB_NA &&
-	    row->send_lag_p99_ns > serve_lag_bound_ns(row->p99)) {
-		evb_row_reason(row, "client-lagged: send lag p99 %.1f us above its bound "
-			       "%.1f us (max(50 us, latency p99 / 4)); the load generator's "
-			       "lateness, not only the server's", (double)row->send_lag_p99_ns / 1e3,
-			       (double)serve_lag_bound_ns(row->p99) / 1e3);
-		return;
-	}
 	if (r->cfg.mode == SERVE_CAPACITY && isnan(sh->capacity_per_s)) {
 		/* a result, not a failure: the server cannot meet the bound */
 		if (r->cfg.slo_ns > 0)
@@ -123,6 +115,14 @@ void serve_fill_row(const struct serve_run *r, struct evb_row *row)
 			evb_row_reason(row, "no offered rate >= %.0f req/s was sustained "
 				       "(achieved >= 95%% of offered, the load generator below "
 				       "95%% of its CPU)", sh->search_low_per_s);
+		return;
+	}
+	if (row->send_lag_p99_ns != EVB_NA && row->p99 != EVB_NA &&
+	    row->send_lag_p99_ns > serve_lag_bound_ns(row->p99)) {
+		evb_row_reason(row, "client-lagged: send lag p99 %.1f us above its bound "
+			       "%.1f us (max(50 us, latency p99 / 4)); the load generator's "
+			       "lateness, not only the server's", (double)row->send_lag_p99_ns / 1e3,
+			       (double)serve_lag_bound_ns(row->p99) / 1e3);
 		return;
 	}
 	if (r->cfg.mode == SERVE_CAPACITY && r->cfg.slo_ns > 0 && row->p99 != EVB_NA &&
