@@ -209,21 +209,35 @@ static int handle_cqe(struct serve_srv *s, struct uring_srv *u, const struct io_
 	return serve_fail(s, "io_uring cqe", EINVAL);
 }
 
-/* Every CQE waiting, in one pass; 1 when there was one. */
+/* A CQE that brings input: readiness or received bytes, what epoll's wait reports. */
+static bool is_input(const struct io_uring_cqe *cqe)
+{
+	enum uring_kind kind = (enum uring_kind)(io_uring_cqe_get_data64(cqe) >> 32);
+
+	return (kind == URING_OP_POLL || kind == URING_OP_RECV) && cqe->res > 0;
+}
+
+/*
+ * Every CQE waiting, in one pass; 1 when one of them brought input.  A pass
+ * that found only send completions is no wakeup: epoll's send posts no
+ * event, so counting those would charge io_uring a wakeup per response.
+ */
 static int reap(struct serve_srv *s, struct uring_srv *u)
 {
 	struct io_uring_cqe *cqe;
 	unsigned head, seen = 0;
+	bool input = false;
 	int ret = 0;
 
 	io_uring_for_each_cqe(&u->ring, head, cqe) {
 		seen++;
+		input = input || is_input(cqe);
 		ret = handle_cqe(s, u, cqe);
 		if (ret)
 			break;
 	}
 	io_uring_cq_advance(&u->ring, seen);
-	return ret ? ret : seen > 0;
+	return ret ? ret : input;
 }
 
 static int uring_setup(struct serve_srv *s, struct uring_srv *u)
