@@ -199,9 +199,11 @@ bool plan_serve_in_seed(const struct harness_mech *m)
  * active, at a rate epoll sustains comfortably, so that the latency is the
  * mechanism's and not a queue's.
  */
+#define SEED_REQUESTS 3000      /* 0.6 s of schedule */
+
 struct serve_axes plan_serve_seed_axes(int64_t conns)
 {
-	struct serve_axes a = plan_serve_open(conns, conns / 10, "5000", 5000);
+	struct serve_axes a = plan_serve_open(conns, conns / 10, "5000", SEED_REQUESTS);
 
 	if (a.warmup < 500)
 		a.warmup = 500;
@@ -232,8 +234,9 @@ static bool on_curve(const struct harness_mech *m)
 #define CURVE_ACTIVE 100
 
 /* The curve's offered rates, req/s: geometric, past this VM's capacity. */
-static const char *const curve_rates[] = { "2000", "8000", "32000", "64000", "128000",
-					   "256000", "512000", "1024000" };
+const char *const plan_serve_curve_rates[PLAN_SERVE_NCURVE + 1] = {
+	"2000", "8000", "32000", "64000", "128000", "256000", "512000", NULL,
+};
 /* A quarter second of schedule a step, at least 1,000 responses (a p99) and
  * at most 64,000 (beyond the capacity the backlog, and the run, grow). */
 #define CURVE_MIN_REQUESTS 1000
@@ -246,13 +249,13 @@ static const int64_t capacity_slos[] = { 1 * MS, 10 * MS };
 static int plan_curve(struct harness_plan *plan, const struct harness_mech *m,
 		      enum harness_profile profile)
 {
-	for (size_t k = 0; k < COUNT_OF(curve_rates); k++) {
-		int64_t n = strtoll(curve_rates[k], NULL, 10) / 4;
+	for (size_t k = 0; plan_serve_curve_rates[k]; k++) {
+		int64_t n = strtoll(plan_serve_curve_rates[k], NULL, 10) / 4;
 		struct serve_axes a;
 
 		n = n < CURVE_MIN_REQUESTS ? CURVE_MIN_REQUESTS
 		    : n > CURVE_MAX_REQUESTS ? CURVE_MAX_REQUESTS : n;
-		a = plan_serve_open(CURVE_CONNECTIONS, CURVE_ACTIVE, curve_rates[k], n);
+		a = plan_serve_open(CURVE_CONNECTIONS, CURVE_ACTIVE, plan_serve_curve_rates[k], n);
 		a.warmup = n / 10 > 2 * CURVE_ACTIVE ? n / 10 : 2 * CURVE_ACTIVE;
 		a.uring_setup = "defer";
 		if (plan_serve_add_cell(plan, m, &a, profile))
@@ -276,7 +279,8 @@ static int plan_standard(struct harness_plan *plan, const struct harness_mech *m
 			 enum harness_profile profile)
 {
 	struct serve_axes rtt = plan_serve_closed("same-cpu", 1, 1, 1, 5000);
-	struct serve_axes many = plan_serve_closed("cross-cpu", 1000, 100, 1, 20000);
+	struct serve_axes many = plan_serve_closed("cross-cpu", 1000, 100, 1,
+						   PLAN_SERVE_CLOSED_REQUESTS);
 	/* every mechanism's: also the server table's 1,000-connection row */
 	struct serve_axes fixed = plan_serve_seed_axes(1000);
 	struct serve_axes seed10k = plan_serve_seed_axes(10000);
@@ -285,9 +289,14 @@ static int plan_standard(struct harness_plan *plan, const struct harness_mech *m
 	    plan_serve_add_cell(plan, m, &many, profile) ||
 	    plan_serve_add_cell(plan, m, &fixed, profile))
 		return -ENOMEM;
-	if (plan_serve_in_seed(m) && plan_serve_add_cell(plan, m, &seed10k, profile))
+	if (!on_curve(m))
+		return 0;
+	/* the 10,000-connection row, io_uring on the curve's ring only (the
+	 * seed-server-table preset has every variant and setup) */
+	seed10k.uring_setup = "defer";
+	if (plan_serve_add_cell(plan, m, &seed10k, profile))
 		return -ENOMEM;
-	return on_curve(m) ? plan_curve(plan, m, profile) : 0;
+	return plan_curve(plan, m, profile);
 }
 
 

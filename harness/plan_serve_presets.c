@@ -47,7 +47,8 @@ static int plan_uring_epoll(struct harness_plan *plan, const struct harness_mech
 	if (!plan_serve_is(m, "epoll", NULL) && !plan_serve_is(m, "io_uring", NULL))
 		return 0;
 	for (size_t k = 0; k < COUNT_OF(sizes); k++) {
-		struct serve_axes a = plan_serve_closed("cross-cpu", 1000, 100, 1, 20000);
+		struct serve_axes a = plan_serve_closed("cross-cpu", 1000, 100, 1,
+							PLAN_SERVE_CLOSED_REQUESTS);
 
 		a.msg_size = sizes[k];
 		if (plan_serve_add_cell(plan, m, &a, profile))

@@ -21,13 +21,11 @@
 
 #include "evb_stats.h"
 #include "figures.h"
+#include "plan_serve.h"
 #include "precision.h"
 #include "report_serve.h"
 
-/* The standard profile's ladder (plan_serve.c). */
-static const char *const curve_rates[] = { "2000", "8000", "32000", "64000", "128000",
-					   "256000", "512000", "1024000" };
-#define NCURVE (sizeof(curve_rates) / sizeof(curve_rates[0]))
+/* The standard profile's ladder: plan_serve_curve_rates (plan_serve.c). */
 #define BEHIND 0.95    /* achieved below this share of offered: marked */
 
 static const struct {
@@ -57,9 +55,9 @@ static size_t curve_mechs(const struct evb_table *s, const char *mode, char name
 	for (size_t i = 0; i < n && kept < MAX_MECHS; i++) {
 		size_t found = 0;
 
-		for (size_t k = 0; k < NCURVE; k++) {
+		for (size_t k = 0; plan_serve_curve_rates[k]; k++) {
 			const char *const kv[] = CURVE_KV(mode, all[i][0], all[i][1],
-							  strcmp(mode, "open") ? "" : curve_rates[k],
+							  strcmp(mode, "open") ? "" : plan_serve_curve_rates[k],
 							  NULL, NULL);
 
 			found += harness_find_row(s, kv) >= 0;
@@ -83,9 +81,9 @@ static long shape_row(const struct evb_table *s, const char *mode, const char *m
 
 bool serve_curve_step(const struct evb_table *s, size_t r)
 {
-	for (size_t k = 0; k < NCURVE; k++)
+	for (size_t k = 0; plan_serve_curve_rates[k]; k++)
 		if (shape_row(s, "open", harness_str(s, r, "mechanism"),
-			      harness_str(s, r, "variant"), curve_rates[k], "uring_setup",
+			      harness_str(s, r, "variant"), plan_serve_curve_rates[k], "uring_setup",
 			      harness_str(s, r, "uring_setup")) == (long)r)
 			return true;
 	return false;
@@ -106,7 +104,7 @@ static void label_of(char *buf, size_t len, const char *m, const char *v,
 struct column {
 	const char *rate, *col, *value;
 };
-#define MAX_COLUMNS NCURVE
+#define MAX_COLUMNS PLAN_SERVE_NCURVE
 
 typedef void (*cell_text_fn)(const struct report_ctx *ctx, struct report_trust *t, size_t r,
 			     char *buf, size_t len);
@@ -174,15 +172,15 @@ static void curve_text(const struct report_ctx *ctx, struct report_trust *t, siz
 void report_serve_curve(const struct report_ctx *ctx)
 {
 	const struct evb_table *s = ctx->summary;
-	const char *heads[NCURVE + 1] = { "mechanism" };
-	char names[MAX_MECHS][2][64], rate_heads[NCURVE][32];
+	const char *heads[PLAN_SERVE_NCURVE + 1] = { "mechanism" };
+	char names[MAX_MECHS][2][64], rate_heads[PLAN_SERVE_NCURVE][32];
 	size_t n = curve_mechs(s, "open", names);
-	struct column cols[NCURVE];
+	struct column cols[PLAN_SERVE_NCURVE];
 
 	if (!n)
 		return;
-	for (size_t k = 0; k < NCURVE; k++) {
-		report_fmt_rate(rate_heads[k], sizeof(rate_heads[k]), atof(curve_rates[k]));
+	for (size_t k = 0; plan_serve_curve_rates[k]; k++) {
+		report_fmt_rate(rate_heads[k], sizeof(rate_heads[k]), atof(plan_serve_curve_rates[k]));
 		heads[k + 1] = rate_heads[k];
 	}
 	doc_h(ctx->doc, 3, "Latency against offered rate");
@@ -191,9 +189,9 @@ void report_serve_curve(const struct report_ctx *ctx)
 	      "over repetitions of each run's p50 / p99 latency from the due time. \"achieved "
 	      "X\": the cell answered below 95%% of the offered rate, so its latency is a "
 	      "growing queue's. The figure above draws the same cells with their intervals.");
-	for (size_t k = 0; k < NCURVE; k++)
-		cols[k] = (struct column){ .rate = curve_rates[k] };
-	mech_rows(ctx, "open", cols, NCURVE, heads, names, n, curve_text);
+	for (size_t k = 0; plan_serve_curve_rates[k]; k++)
+		cols[k] = (struct column){ .rate = plan_serve_curve_rates[k] };
+	mech_rows(ctx, "open", cols, PLAN_SERVE_NCURVE, heads, names, n, curve_text);
 }
 
 /* What the repetitions of one capacity cell found. */

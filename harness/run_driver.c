@@ -323,7 +323,8 @@ int run_cell_rep(struct run_state *st, size_t cell, int rep)
 	}
 	run_note_row(st, cell, &row);
 	st->done++;
-	run_log(st, "  -> %s%s%s\n", row.status, row.reason[0] ? ": " : "", row.reason);
+	run_log(st, "  -> %s%s%s (%.2f s)\n", row.status, row.reason[0] ? ": " : "", row.reason,
+		(double)wall_ns / 1e9);
 	if (st->log_errno) {
 		run_fail(st, "%s/run.log: %s (after the row of rep %d of cell %zu)", st->run_dir,
 			 strerror(st->log_errno), rep, cell + 1);
