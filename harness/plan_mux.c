@@ -78,7 +78,7 @@ static const struct mux_profile profiles[] = {
 		SWEEP(wakeup_nfds, sweep_wakeup),
 		SWEEP(loop_nfds, loop_1000), .loop_active = 0x7,
 		SWEEP(register_nfds, sweep_register),
-		.budget_ns = 40 * MS, .loop_events = 10000, .cpu_events = 300000, .seed = true,
+		.budget_ns = 40 * MS, .loop_events = 5000, .cpu_events = 150000, .seed = true,
 		.profile = HARNESS_STANDARD,
 	},
 	[HARNESS_FULL] = {

@@ -12,18 +12,19 @@
  *               poisson
  *   round trip  closed, 1 connection, depth 1, same-cpu        -      2000   5000      5000
  *   closed      100 conns, 10 active, depth 4, cross-cpu       -      5000   -         -
- *               1000 conns, 100 active, depth 1, cross-cpu     -      -      20000     20000
- *   open        1000 conns, 100 active, 5000 req/s, poisson,   -      -      5000      5000
- *               cross-cpu (1 s of schedule; also the server
+ *               1000 conns, 100 active, depth 1, cross-cpu     -      -      40000     40000
+ *   open        1000 conns, 100 active, 5000 req/s, poisson,   -      -      2000      2000
+ *               cross-cpu (0.4 s of schedule; also the server
  *               table's 1,000-connection row)
- *   seed 10k    the server table's 10,000-connection row:      -      -      5000      5000
+ *   seed 10k    the server table's 10,000-connection row:      -      -      2000      2000
  *               10,000 conns, 1000 active, as the open cell;
- *               select, poll, epoll/lt, io_uring
+ *               the curve's mechanisms (io_uring: multishot,
+ *               defer; the preset: every variant and setup)
  *   curve       open, 1000 conns, 100 active, poisson,         -      -      1000..    as
  *               cross-cpu, at 2k 8k 32k 64k 128k 256k 512k            64000     standard
- *               1M req/s; select, poll, epoll/lt,
+ *               req/s; select, poll, epoll/lt,
  *               io_uring/multishot on defer only
- *   capacity    --mode capacity, the curve's shape,            -      -      20000     as
+ *   capacity    --mode capacity, the curve's shape,            -      -      10000     as
  *               --slo-ns 1 ms and 10 ms; the curve's                             standard
  *               mechanisms
  *   presets     seed-server-table, io-uring-vs-epoll,          -      -      -         all
@@ -36,27 +37,28 @@
  * claim (claims_serve.c) reads the open cells of poll and epoll/lt at
  * 1,000 and 10,000 connections: standard has both.
  *
- * Time, standard, per repetition (2-CPU VM, one driver run each timed
- * here: a run starts in ~50 ms, 1,000 connections connect in ~50 ms,
- * 10,000 in ~0.5 s):
+ * Time, standard, per repetition (2-CPU VM, each driver run timed in
+ * run.log, 2026-12-02; a run starts in ~50 ms, 1,000 connections connect
+ * in ~50 ms, 10,000 in ~0.5 s):
  *
  *   part         cells  each                                     a repetition
- *   round trip   11     ~5500 x 20-40 us + start: 0.2-0.3 s      ~3 s
- *   closed 1000  11     21000 requests at 50-100k req/s: 0.5 s   ~6 s (select, poll ~1 s)
- *   open 1000    11     5500 at 5000 req/s: 1.2 s                ~13 s
- *   seed 10k     9      connect + 1.1 s of schedule: 1.5-1.7 s   ~14 s
- *   curve        32     2k: 0.6 s; 8k .. 256k: 0.32 s (a quarter ~10 s (2.6 s a mechanism)
- *                       second of schedule); 512k, 1M: 0.2 s
- *                       (64,000 requests, the achieved rate)
- *   capacity     8      a search of <= 12 steps of ~0.1 s and    ~12 s
- *                       the confirming 22,000 requests: ~1.5 s
+ *   round trip   11     ~5500 x 20-40 us + start: 0.1 s          ~1.3 s
+ *   closed 1000  11     41000 requests at 50-150k req/s: 0.5-1 s ~8 s
+ *   open 1000    11     2500 at 5000 req/s: 0.6 s                ~7 s
+ *   seed 10k     4      connect + 0.5 s of schedule: ~1.5 s      ~6 s
+ *   curve        28     2k: 0.6 s; 8k .. 512k: 0.2-0.3 s (an     ~7 s
+ *                       eighth of a second of schedule, at most
+ *                       64,000 requests)
+ *   capacity     8      a search of <= 12 steps of ~0.1 s and    ~9 s
+ *                       the confirming 11,000 requests: 0.5-2 s
  *
- * ~58 s a repetition, ~290 s for the default 5 (this round's cells: ~36 s,
- * ~180 s).  The harness gives every cell of a run the same minimum
- * repetitions (no per-cell count), so the curve keeps all 8 steps and 4
- * mechanisms at 5; the run's precision loop then spends what is left of
- * its budget (run.c: 450 s of cells in standard), so the whole run stays
- * as long as before unless the minimum rounds of every family pass it.
+ * ~40 s a repetition, ~200 s for the default 5.  Before this table's
+ * cuts (every io_uring variant and setup at 10,000 connections, 5,000
+ * requests per seed cell, a 1M step) a repetition took 65 s and the
+ * standard profile 12:41; the seed-server-table preset still has every
+ * variant.  The harness gives every cell of a run the same minimum
+ * repetitions (no per-cell count); the run's precision loop then spends
+ * what is left of its budget (run.c: 450 s of cells in standard).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -199,7 +201,7 @@ bool plan_serve_in_seed(const struct harness_mech *m)
  * active, at a rate epoll sustains comfortably, so that the latency is the
  * mechanism's and not a queue's.
  */
-#define SEED_REQUESTS 3000      /* 0.6 s of schedule */
+#define SEED_REQUESTS 2000      /* 0.4 s of schedule */
 
 struct serve_axes plan_serve_seed_axes(int64_t conns)
 {
@@ -237,20 +239,20 @@ static bool on_curve(const struct harness_mech *m)
 const char *const plan_serve_curve_rates[PLAN_SERVE_NCURVE + 1] = {
 	"2000", "8000", "32000", "64000", "128000", "256000", "512000", NULL,
 };
-/* A quarter second of schedule a step, at least 1,000 responses (a p99) and
+/* An eighth of a second of schedule a step, at least 1,000 responses (a p99) and
  * at most 64,000 (beyond the capacity the backlog, and the run, grow). */
 #define CURVE_MIN_REQUESTS 1000
 #define CURVE_MAX_REQUESTS 64000
 /* The capacity cells' p99 bounds. */
 static const int64_t capacity_slos[] = { 1 * MS, 10 * MS };
 /* The capacity search's confirming step (the row's figures). */
-#define CAPACITY_REQUESTS 20000
+#define CAPACITY_REQUESTS 10000
 
 static int plan_curve(struct harness_plan *plan, const struct harness_mech *m,
 		      enum harness_profile profile)
 {
 	for (size_t k = 0; plan_serve_curve_rates[k]; k++) {
-		int64_t n = strtoll(plan_serve_curve_rates[k], NULL, 10) / 4;
+		int64_t n = strtoll(plan_serve_curve_rates[k], NULL, 10) / 8;
 		struct serve_axes a;
 
 		n = n < CURVE_MIN_REQUESTS ? CURVE_MIN_REQUESTS

@@ -9,14 +9,14 @@
  * same key as the cell.
  *
  *   part        what                                          periods (smoke/quick/std/full)
- *   core        every mechanism x variant at 1 ms, slack        40 / 200 / 250 / 5000
+ *   core        every mechanism x variant at 1 ms, slack        40 / 200 / 200 / 5000
  *               default and 1 ns (smoke: default only),
  *               SCHED_OTHER, same-cpu (the note's p50/p99 table)
- *   fifo        every mechanism at 1 ms, SCHED_FIFO 80           - / 200 / 250 / 5000
+ *   fifo        every mechanism at 1 ms, SCHED_FIFO 80           - / 200 / 200 / 5000
  *               (full: with both slacks)
  *   periods     100 us and 10 ms for PERIOD_MECHS               - / 1000,40 / 3000,60 / 20000,500
  *               (full: every mechanism, both slacks)
- *   load        busy sibling on the waiter's CPU, other and      120 / 200 / 250 / 5000
+ *   load        busy sibling on the waiter's CPU, other and      120 / 200 / 200 / 5000
  *               fifo, for LOAD_MECHS (full: every mechanism,
  *               and cross-cpu, free)
  *   many        timerfd-epoll, timers 2..64 (full: ..1024)       40 / 200 / 300 / 2000
@@ -30,11 +30,11 @@
  * have been seen on a loaded 2-CPU VM), and a loaded cell, where a busy
  * sibling makes about half of them overrun (23 of 40), six times that.
  *
- * A p90 needs 100: standard's 250 keep it when half of a loaded cell's
- * periods overrun.  At 1 ms a standard repetition is about 19 s of schedule
+ * A p90 needs 100: standard's 200 keep it when half of a loaded cell's
+ * periods overrun.  At 1 ms a standard repetition is about 16 s of schedule
  * (measured 2026-12-02 at 400 periods: 28 s a repetition, 141 s of the
- * standard profile's 744; 250 brings it to ~95 s), quick about 13 s (2
- * reps), smoke under 1 s.
+ * standard profile's 744; at 250, 19 s), quick about 13 s (2 reps), smoke
+ * under 1 s.
  * Presets (any profile's counts): timer-slack = core, timer-many = many,
  * timer-cyclictest = the cyclictest twin at 10x the profile's count.
  * io_uring-timeout's cells run once per io_uring setup (plan_uring.h):
@@ -86,8 +86,8 @@ static const struct timer_profile profiles[] = {
 	},
 	[HARNESS_STANDARD] = {
 		.profile = HARNESS_STANDARD,
-		.core = 250, .slacks = 2, .fifo = 250, .short_periods = 3000, .long_periods = 60,
-		.load = 250, .many = 300, .many_max = 64, .twin = 1000, .warmup = 20,
+		.core = 200, .slacks = 2, .fifo = 200, .short_periods = 3000, .long_periods = 60,
+		.load = 200, .many = 300, .many_max = 64, .twin = 1000, .warmup = 20,
 	},
 	[HARNESS_FULL] = {
 		.profile = HARNESS_FULL,
