@@ -38,13 +38,24 @@
  */
 #define CLIENT_BOUND_RATE "client-bound"
 
+/*
+ * Judged on the median: one stall of a shared VM's vCPU (tens of ms, seen
+ * at 10,000 connections) in a window of 2,000 requests moves epoll's mean
+ * from ~60 us to ~2.5 ms and decides a mean ratio by itself, while the
+ * median stays the mechanism's.  A row only late in its tail
+ * (client-lagged) keeps its median; one late at its median is client-bound.
+ * The published table's mean stands beside it.
+ */
 static const struct claim_test table_tests[] = {
-	{ .what = "mean request latency at 10,000 connections, 1,000 active, poll / epoll/lt "
-		  "(published 150 / 1.2 ms = 125x)", .figure = "mean",
+	{ .what = "median request latency at 10,000 connections, 1,000 active, poll / "
+		  "epoll/lt (published means 150 / 1.2 ms = 125x)", .figure = "p50",
 	  .num = SEED("poll", NULL, "10000", "1000"), .den = SEED("epoll", "lt", "10000", "1000"),
-	  .side = CLAIM_AT_LEAST, .threshold = 10.0, .unjudged = CLIENT_BOUND },
-	{ .what = "the same at 1,000 connections, 100 active (published 12.8 / 0.8 ms = 16x)",
-	  .figure = "mean", .num = SEED("poll", NULL, "1000", "100"),
+	  .side = CLAIM_AT_LEAST, .threshold = 10.0, .unjudged = "client-bound" },
+	{ .what = "mean request latency, the same cells (the published figure)", .figure = "mean",
+	  .num = SEED("poll", NULL, "10000", "1000"), .den = SEED("epoll", "lt", "10000", "1000"),
+	  .side = CLAIM_NO_THRESHOLD },
+	{ .what = "median at 1,000 connections, 100 active (published means 12.8 / 0.8 ms = "
+		  "16x)", .figure = "p50", .num = SEED("poll", NULL, "1000", "100"),
 	  .den = SEED("epoll", "lt", "1000", "100"), .side = CLAIM_NO_THRESHOLD },
 };
 
@@ -55,9 +66,13 @@ static const struct claim server_table = {
 	.test = "serve seed-server-table (or full profile): a TCP loopback server answering "
 		"64 B requests, an open-loop load generator at 5000 req/s (Poisson) over 10% of "
 		"the connections, latency from each request's due time. The shape holds when "
-		"poll's mean latency is at least 10x epoll's at 10,000 connections (the whole "
-		"interval above an order of magnitude; published 125x), does not hold when the "
-		"interval lies below 10x; absolute milliseconds depend on the unstated load",
+		"poll's median latency is at least 10x epoll's at 10,000 connections (the whole "
+		"interval above an order of magnitude; the published means give 125x), does not "
+		"hold when the interval lies below 10x. Judged on the median, the mean beside "
+		"it: on a shared VM one vCPU stall of tens of ms decides a mean over a second "
+		"of requests. A repetition whose requests left late at the median is "
+		"client-bound and cannot decide; one late only in its tail (client-lagged) "
+		"keeps its median. Absolute milliseconds depend on the unstated load",
 	.tests = table_tests,
 	.ntests = CLAIM_COUNT(table_tests),
 };

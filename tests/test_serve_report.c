@@ -105,7 +105,9 @@ static void build_run(void)
 
 	serve_rows(f, &rtt, 30000, 33000, 20000, NULL);
 	serve_rows(f, &poll10k, 5e6, 5000, 90000, NULL);
-	serve_rows(f, &epoll10k, 1e5, 5000, 9000, NULL);
+	/* late in the tail only: the median, the claim's figure, still decides */
+	serve_rows(f, &epoll10k, 1e5, 5000, 9000,
+		   "client-lagged: send lag p99 900.0 us above its bound 75.0 us");
 	serve_rows(f, &poll1k, 1e6, 5000, 20000, NULL);
 	serve_rows(f, &epoll1k, 1e5, 5000, 8000, NULL);
 	serve_rows(f, &recv1k, 9e4, 5000, 7000, NULL);
@@ -169,7 +171,7 @@ START_TEST(seed_table)
 {
 	const char *const k1[] = { "1 / 3 (published 12.8 / 38)", "0.1 / 0.3 (published 0.8 / 2)",
 				   "(published 15.2 / 45)", "0.09 / 0.27", NULL };
-	const char *const k10[] = { "5 / 15 (published 150 / 450)", "0.1 / 0.3 (published 1.2 / 4)",
+	const char *const k10[] = { "5 / 15 (published 150 / 450)", "0.1 / 0.3, client-bound or -lagged (published 1.2 / 4)",
 				    "skipped: FD_SETSIZE (published 180 / 520)", NULL };
 	const char *const k100[] = { "skipped: fd limit (published 2800 / 8000)",
 				     "(published FAILED)", "(published 8.5 / 25)", NULL };

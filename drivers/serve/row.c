@@ -117,6 +117,15 @@ void serve_fill_row(const struct serve_run *r, struct evb_row *row)
 				       "95%% of its CPU)", sh->search_low_per_s);
 		return;
 	}
+	if (row->send_lag_p50_ns != EVB_NA && row->p50 != EVB_NA &&
+	    row->send_lag_p50_ns > serve_lag_bound_ns(row->p50)) {
+		/* late at the median: the schedule itself was the client's */
+		evb_row_reason(row, "client-bound: the load generator sent late, send lag p50 "
+			       "%.1f us above its bound %.1f us (max(50 us, latency p50 / 4)); "
+			       "not a measure of the server", (double)row->send_lag_p50_ns / 1e3,
+			       (double)serve_lag_bound_ns(row->p50) / 1e3);
+		return;
+	}
 	if (row->send_lag_p99_ns != EVB_NA && row->p99 != EVB_NA &&
 	    row->send_lag_p99_ns > serve_lag_bound_ns(row->p99)) {
 		evb_row_reason(row, "client-lagged: send lag p99 %.1f us above its bound "

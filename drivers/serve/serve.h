@@ -82,15 +82,17 @@ enum serve_arrival {
 #define SERVE_CLIENT_BOUND 0.95
 
 /*
- * The client-lagged bound: a row whose send-lag p99 (how late its requests
- * left, client_loop.c) is above max(50 us, a quarter of its latency p99)
- * measured the client's lateness as much as the server: shown, not
- * judged.  A capacity search step over it fails.
+ * The send-lag bound at a quantile: max(50 us, a quarter of the latency at
+ * that quantile).  A row whose send-lag p99 (how late its requests left,
+ * client_loop.c) is above the p99's bound is client-lagged: its tail is the
+ * client's lateness as much as the server's (shown, not judged on its
+ * tail; a capacity search step over it fails).  One whose send-lag p50 is
+ * above the p50's is client-bound: even its median is the client's.
  */
 #define SERVE_LAG_FLOOR_NS (50 * 1000LL)
-static inline int64_t serve_lag_bound_ns(int64_t latency_p99_ns)
+static inline int64_t serve_lag_bound_ns(int64_t latency_ns)
 {
-	return latency_p99_ns / 4 > SERVE_LAG_FLOOR_NS ? latency_p99_ns / 4 : SERVE_LAG_FLOOR_NS;
+	return latency_ns / 4 > SERVE_LAG_FLOOR_NS ? latency_ns / 4 : SERVE_LAG_FLOOR_NS;
 }
 
 /* The head of every request and response. */
