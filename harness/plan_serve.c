@@ -18,12 +18,12 @@
  *               table's 1,000-connection row)
  *   seed 10k    the server table's 10,000-connection row:      -      -      2000      2000
  *               10,000 conns, 1000 active, as the open cell;
- *               the curve's mechanisms (io_uring: multishot,
- *               defer; the preset: every variant and setup)
+ *               select, poll, epoll/lt, io_uring/multishot on
+ *               defer (the preset: every variant and setup)
  *   curve       open, 1000 conns, 100 active, poisson,         -      -      1000..    as
  *               cross-cpu, at 2k 8k 32k 64k 128k 256k 512k            64000     standard
- *               req/s; select, poll, epoll/lt,
- *               io_uring/multishot on defer only
+ *               req/s; poll, epoll/lt, io_uring/multishot
+ *               on defer only
  *   capacity    --mode capacity, the curve's shape,            -      -      10000     as
  *               --slo-ns 1 ms and 10 ms; the curve's                             standard
  *               mechanisms
@@ -46,10 +46,10 @@
  *   closed 1000  11     41000 requests at 50-150k req/s: 0.5-1 s ~8 s
  *   open 1000    11     2500 at 5000 req/s: 0.6 s                ~7 s
  *   seed 10k     4      connect + 0.5 s of schedule: ~1.5 s      ~6 s
- *   curve        28     2k: 0.6 s; 8k .. 512k: 0.2-0.3 s (an     ~7 s
+ *   curve        21     2k: 0.6 s; 8k .. 512k: 0.2-0.3 s (an     ~7 s
  *                       eighth of a second of schedule, at most
  *                       64,000 requests)
- *   capacity     8      a search of <= 12 steps of ~0.1 s and    ~9 s
+ *   capacity     6      a search of <= 12 steps of ~0.1 s and    ~9 s
  *                       the confirming 11,000 requests: 0.5-2 s
  *
  * ~40 s a repetition, ~200 s for the default 5.  Before this table's
@@ -215,12 +215,14 @@ struct serve_axes plan_serve_seed_axes(int64_t conns)
 /*
  * The latency-throughput curve and the capacity cells: one mechanism of
  * each kind (a scan of every fd, a readiness list, a completion ring),
- * io_uring on the setup its authors advise for a server (defer).
+ * io_uring on the setup its authors advise for a server (defer).  poll is
+ * the scan: select walks the same O(n) set (its bitmaps instead of
+ * pollfds) and has its fixed-rate and 10,000-connection cells.
  */
 static bool on_curve(const struct harness_mech *m)
 {
-	return plan_serve_is(m, "select", NULL) || plan_serve_is(m, "poll", NULL) ||
-	       plan_serve_is(m, "epoll", "lt") || plan_serve_is(m, "io_uring", "multishot");
+	return plan_serve_is(m, "poll", NULL) || plan_serve_is(m, "epoll", "lt") ||
+	       plan_serve_is(m, "io_uring", "multishot");
 }
 
 /*
@@ -291,14 +293,13 @@ static int plan_standard(struct harness_plan *plan, const struct harness_mech *m
 	    plan_serve_add_cell(plan, m, &many, profile) ||
 	    plan_serve_add_cell(plan, m, &fixed, profile))
 		return -ENOMEM;
-	if (!on_curve(m))
-		return 0;
 	/* the 10,000-connection row, io_uring on the curve's ring only (the
 	 * seed-server-table preset has every variant and setup) */
 	seed10k.uring_setup = "defer";
-	if (plan_serve_add_cell(plan, m, &seed10k, profile))
+	if (plan_serve_in_seed(m) && (!plan_serve_is(m, "io_uring", NULL) || on_curve(m)) &&
+	    plan_serve_add_cell(plan, m, &seed10k, profile))
 		return -ENOMEM;
-	return plan_curve(plan, m, profile);
+	return on_curve(m) ? plan_curve(plan, m, profile) : 0;
 }
 
 

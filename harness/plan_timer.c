@@ -14,7 +14,7 @@
  *               SCHED_OTHER, same-cpu (the note's p50/p99 table)
  *   fifo        every mechanism at 1 ms, SCHED_FIFO 80           - / 200 / 200 / 5000
  *               (full: with both slacks)
- *   periods     100 us and 10 ms for PERIOD_MECHS               - / 1000,40 / 3000,60 / 20000,500
+ *   periods     100 us and 10 ms for PERIOD_MECHS               - / 1000,40 / 2000,40 / 20000,500
  *               (full: every mechanism, both slacks)
  *   load        busy sibling on the waiter's CPU, other and      120 / 200 / 200 / 5000
  *               fifo, for LOAD_MECHS (full: every mechanism,
@@ -86,7 +86,7 @@ static const struct timer_profile profiles[] = {
 	},
 	[HARNESS_STANDARD] = {
 		.profile = HARNESS_STANDARD,
-		.core = 200, .slacks = 2, .fifo = 200, .short_periods = 3000, .long_periods = 60,
+		.core = 200, .slacks = 2, .fifo = 200, .short_periods = 2000, .long_periods = 40,
 		.load = 200, .many = 300, .many_max = 64, .twin = 1000, .warmup = 20,
 	},
 	[HARNESS_FULL] = {
