@@ -26,6 +26,9 @@
  *              estimate's round trip)
  *   bisect     the geometric middle of the last pass and the first fail,
  *              until they are within 5% of each other
+ *   retry      the first step that fails on the client's account (CPU-bound
+ *              or late) runs again at its rate: a stall of the load
+ *              generator's vCPU says nothing of the server
  *
  * At most SEARCH_STEPS_MAX steps, and none started after SEARCH_BUDGET_NS;
  * the capacity is the highest rate that passed (NAN: none did).  Each step
@@ -61,6 +64,7 @@ struct search_step {
 	double achieved;        /* offered x schedule span / window */
 	int64_t p99_ns;         /* latency from the due time */
 	bool passed;
+	bool client_failed;     /* failed on the client's account: CPU-bound or late */
 };
 
 int client_due_reserve(struct client *cl, int64_t n)
@@ -152,9 +156,9 @@ static int search_step_run(struct client *cl, int64_t slo_ns, struct search_step
 	window_ns = cl->ph.end_ns - cl->ph.start_ns;
 	st->achieved = window_ns > 0 ? st->rate * (double)span_ns / (double)window_ns : NAN;
 	st->p99_ns = evb_hist_quantile(&cl->sh->hist, 0.99);
+	st->client_failed = !search_step_client_ok(cl) || !client_step_lag_ok(cl);
 	st->passed = st->achieved >= SEARCH_SUSTAINED * st->rate &&
-		     (slo_ns <= 0 || st->p99_ns <= slo_ns) && search_step_client_ok(cl) &&
-		     client_step_lag_ok(cl);
+		     (slo_ns <= 0 || st->p99_ns <= slo_ns) && !st->client_failed;
 	search_step_clear(cl);
 	return 0;
 }
@@ -176,7 +180,7 @@ int client_search_capacity(struct client *cl, int64_t slo_ns, double *capacity,
 	int64_t began = evb_now_ns();
 	double lo = 0, hi = 0, estimate = 0, floor_rate;
 	struct search_step st = { 0 };
-	int steps = 0;
+	int steps = 0, retried = 0;
 	int ret = search_estimate(cl, &estimate);
 
 	if (ret)
@@ -190,6 +194,10 @@ int client_search_capacity(struct client *cl, int64_t slo_ns, double *capacity,
 			return ret;
 		if (st.rate < *lowest)
 			*lowest = st.rate;
+		/* a step the client failed says nothing of the server: once per
+		 * search (a vCPU stall of the load generator's), the same rate again */
+		if (!st.passed && st.client_failed && !retried++)
+			continue;
 		if (st.passed)
 			lo = st.rate;
 		else
