@@ -47,6 +47,10 @@
  *                                          (a response waited for the socket,
  *                                          a multishot re-post after ENOBUFS,
  *                                          completions the CQ dropped)
+ *   round                                  the boot of an interleaved kernel
+ *                                          comparison (evbench vm --rounds:
+ *                                          evbench run --round K/R) that ran
+ *                                          this row; empty outside one
  *
  * Percentiles are written only where the samples support them: quantile q
  * needs at least 10 / (1 - q) samples (p50 20, p90 100, p99 1000, p999
@@ -86,7 +90,8 @@
 	X(F64, offered_per_s) X(I64, server_cpu_ns) X(I64, client_cpu_ns)   \
 	X(I64, seed) X(I64, client_threads) X(I64, send_lag_p50_ns)          \
 	X(I64, send_lag_p99_ns) X(I64, send_lag_max_ns) X(F64, capacity_per_s) \
-	X(I64, blocked_writes) X(I64, enobufs) X(I64, cq_overflows)
+	X(I64, blocked_writes) X(I64, enobufs) X(I64, cq_overflows)          \
+	X(I64, round)
 
 #define EVB_ROW_FIELD_STR(name) char name[EVB_ROW_STR];
 #define EVB_ROW_FIELD_REASON(name) char name[EVB_ROW_REASON];

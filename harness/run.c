@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "compare.h"
 #include "evb_cli.h"
 #include "evb_clock.h"
 #include "evb_row.h"
@@ -58,7 +59,8 @@ static void usage(void)
 	       "                   [--precision PCT] [--budget T] [--out DIR]\n"
 	       "                   [--cpu-dma-latency US] [--max-timeout T] [--dry-run]\n"
 	       "                   [--no-figures] [--force]\n"
-	       "       evbench run --resume DIR [--no-figures] [--force]\n"
+	       "                   [--round K/R]\n"
+	       "       evbench run --resume DIR [--round K/R] [--no-figures] [--force]\n"
 	       "\n"
 	       "Runs every cell of the profile (default standard) at least --reps times,\n"
 	       "each driver run as its own process with a timeout, and writes a run\n"
@@ -96,6 +98,14 @@ static void usage(void)
 	       "  --timeout-scale N    multiply every driver run's planned time limit by N\n"
 	       "                       (1-100; recorded in env.csv): for a slower machine,\n"
 	       "                       e.g. an emulated one (evbench vm passes 10 under TCG)\n"
+	       "  --round K/R          round K of R of an interleaved comparison (evbench vm\n"
+	       "                       --rounds R boots each kernel R times in turn): run\n"
+	       "                       only repetitions K, K+R, K+2R, ... of every cell,\n"
+	       "                       with at least 4 (what compare needs a side) in all,\n"
+	       "                       rounded up to a multiple of R, and no adaptive ones;\n"
+	       "                       each row records K (results.csv round).  Round 1\n"
+	       "                       starts the run, --resume DIR --round K goes on with\n"
+	       "                       it; the run is complete after round R\n"
 	       "  --force              run even while another evbench run is in progress\n"
 	       "                       on this machine (both runs' figures suffer)\n"
 	       "  --dry-run            print the plan (cells, reps, drivers) and exit\n"
@@ -124,7 +134,7 @@ static void parse_family(const char *prog, const char *name)
 enum {
 	OPT_PROFILE = 0x100, OPT_FAMILY, OPT_MECHANISM, OPT_PRESET, OPT_REPS, OPT_MAXREPS,
 	OPT_PRECISION, OPT_BUDGET, OPT_OUT, OPT_RESUME, OPT_DMA, OPT_MAXTIME, OPT_TSCALE, OPT_DRY,
-	OPT_NOFIG,
+	OPT_NOFIG, OPT_ROUND,
 	OPT_FORCE, OPT_HELP,
 };
 
@@ -144,6 +154,7 @@ static const struct option run_options[] = {
 	{ "timeout-scale", required_argument, NULL, OPT_TSCALE },
 	{ "dry-run", no_argument, NULL, OPT_DRY },
 	{ "no-figures", no_argument, NULL, OPT_NOFIG },
+	{ "round", required_argument, NULL, OPT_ROUND },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -159,6 +170,29 @@ static double parse_pct(const char *prog, const char *text)
 	if (!*text || *end || errno || !(v >= 0 && v <= 100))
 		evb_usage_error(prog, "--precision '%s' is not a percentage from 0 to 100", text);
 	return v;
+}
+
+/* --round K/R: 1 <= K <= R <= RUN_MAX_ROUNDS. */
+static void parse_round(const char *prog, const char *text, struct run_opts *o)
+{
+	const char *after;
+	char *end;
+	long k, r;
+
+	errno = 0;
+	k = strtol(text, &end, 10);
+	if (end == text || *end != '/' || errno)
+		goto bad;
+	after = end + 1;
+	r = strtol(after, &end, 10);
+	if (end == after || *end || errno || k < 1 || r < 1 || k > r || r > RUN_MAX_ROUNDS)
+		goto bad;
+	o->round = (int)k;
+	o->rounds = (int)r;
+	return;
+bad:
+	evb_usage_error(prog, "--round '%s': expected K/R, round K of R (1 <= K <= R <= %d), "
+			"e.g. 2/3", text, RUN_MAX_ROUNDS);
 }
 
 /* One option; returns whether it may be given with --resume. */
@@ -220,6 +254,9 @@ static bool parse_one(const char *prog, int opt, struct run_opts *o)
 	case OPT_NOFIG:
 		o->no_figures = true;
 		return true;
+	case OPT_ROUND:
+		parse_round(prog, optarg, o);
+		return true;
 	case OPT_FORCE:
 		o->force = true;
 		return true;
@@ -268,11 +305,18 @@ static void settle_reps(struct run_state *st)
 
 	st->min_reps = o->reps ? (int)o->reps : profile_defaults[o->profile].min_reps;
 	st->max_reps = o->max_reps ? (int)o->max_reps : profile_defaults[o->profile].max_reps;
-	if (st->max_reps < st->min_reps)
-		st->max_reps = st->min_reps;
 	st->precision_pct = o->precision_pct >= 0 ? o->precision_pct
 						  : profile_defaults[o->profile].precision_pct;
 	st->budget_ns = o->budget_ns >= 0 ? o->budget_ns : budget_ns;
+	if (o->rounds) {
+		/* a side of compare needs CMP_MIN_REPS; every round the same share */
+		if (st->min_reps < CMP_MIN_REPS)
+			st->min_reps = CMP_MIN_REPS;
+		st->min_reps = (st->min_reps + o->rounds - 1) / o->rounds * o->rounds;
+		st->precision_pct = 0;
+	}
+	if (st->max_reps < st->min_reps)
+		st->max_reps = st->min_reps;
 }
 
 static int setup_signals(struct run_state *st)

@@ -24,6 +24,8 @@
 #include "precision.h"
 #include "runlock.h"
 
+#define RUN_MAX_ROUNDS 16
+
 struct run_opts {
 	enum harness_profile profile;
 	const char *family;
@@ -39,6 +41,7 @@ struct run_opts {
 	int64_t cpu_dma_latency;    /* < 0: leave it alone */
 	int64_t max_timeout_ns;     /* 0: the plan's per-cell timeouts */
 	int64_t timeout_scale;      /* every planned time limit times this (1) */
+	int round, rounds;          /* --round K/R: this boot's share (0/0: none) */
 	bool dry_run;
 	bool no_figures;
 	bool force;
@@ -130,6 +133,14 @@ int run_hist_rep_path(const struct run_state *st, size_t cell, int rep, char *bu
 
 /* run_cells.c */
 void run_rounds(struct run_state *st);
+/* Is rep this run's to run?  Every rep, or with --round K/R those with
+ * (rep - 1) % R == K - 1, so rounds share a cell's repetitions, and their
+ * numbers (and serve's Poisson seeds) never repeat across rounds. */
+bool run_rep_is_ours(const struct run_state *st, int rep);
+/* The driver runs this run plans: cells x its repetitions. */
+size_t run_planned_total(const struct run_state *st);
+/* This run's (cell, rep) pairs that have no row yet. */
+size_t run_missing_pairs(struct run_state *st);
 void run_fmt_duration(char *buf, size_t len, double seconds);
 
 /* run_sentinel.c */

@@ -77,10 +77,39 @@ static void run_one_pair(struct run_state *st, size_t cell, int rep)
 		progress(st, &st->plan.cells[cell], rep);
 }
 
+bool run_rep_is_ours(const struct run_state *st, int rep)
+{
+	const struct run_opts *o = st->opts;
+
+	return o->rounds <= 1 || (rep - 1) % o->rounds == o->round - 1;
+}
+
+size_t run_planned_total(const struct run_state *st)
+{
+	size_t reps = 0;
+
+	for (int rep = 1; rep <= st->min_reps; rep++)
+		reps += run_rep_is_ours(st, rep);
+	return st->plan.ncells * reps;
+}
+
+size_t run_missing_pairs(struct run_state *st)
+{
+	size_t n = 0;
+
+	for (int rep = 1; rep <= st->min_reps; rep++)
+		for (size_t i = 0; i < st->plan.ncells && run_rep_is_ours(st, rep); i++)
+			n += *run_pair(st, i, rep) == RUN_PAIR_NONE;
+	return n;
+}
+
 static void minimum_rounds(struct run_state *st)
 {
 	for (int rep = 1; rep <= st->min_reps && !stopping(st); rep++) {
 		bool any = false;
+
+		if (!run_rep_is_ours(st, rep))
+			continue;
 
 		for (size_t i = 0; i < st->plan.ncells && !any; i++)
 			any = *run_pair(st, i, rep) == RUN_PAIR_NONE;

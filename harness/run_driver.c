@@ -306,6 +306,8 @@ int run_cell_rep(struct run_state *st, size_t cell, int rep)
 		run_log(st, "interrupted: the run in progress was killed, no row for it\n");
 		return ret;
 	}
+	if (st->opts->rounds)
+		row.round = st->opts->round;
 	st->cells[cell].wall_ns += wall_ns;
 	st->cells[cell].runs++;
 	if (c->hist && strcmp(row.status, EVB_STATUS_OK) && unlink(hist) && errno != ENOENT)

@@ -69,6 +69,10 @@ static void set_run_keys(struct run_state *st, struct evb_env *env, const char *
 	evb_env_set(env, "run_precision_pct", "%g", st->precision_pct);
 	evb_env_set(env, "run_budget_s", "%.0f", (double)st->budget_ns / 1e9);
 	evb_env_set(env, "run_timeout_scale", "%lld", (long long)o->timeout_scale);
+	if (o->rounds) {
+		evb_env_set(env, "run_rounds", "%d", o->rounds);
+		evb_env_set(env, "run_round", "%d", o->round);
+	}
 	evb_env_set(env, "run_adaptive_stop", "%s", st->adaptive_stop ? st->adaptive_stop : "");
 	evb_env_set(env, "run_cells", "%zu", st->plan.ncells);
 	evb_env_set(env, "run_driver_runs_done", "%zu", st->done);
@@ -247,14 +251,32 @@ static void middle_stages(struct run_state *st)
 	}
 }
 
+/* Pairs of every round with no row (a round that did not come back). */
+static size_t all_missing(struct run_state *st)
+{
+	size_t n = 0;
+
+	for (int rep = 1; rep <= st->min_reps; rep++)
+		for (size_t i = 0; i < st->plan.ncells; i++)
+			n += *run_pair(st, i, rep) == RUN_PAIR_NONE;
+	return n;
+}
+
 /* The run's state as env.csv records it. */
-static void state_text(const struct run_state *st, char *state, size_t len)
+static void state_text(struct run_state *st, char *state, size_t len)
 {
 	if (st->failed)
 		snprintf(state, len, "failed: %s", st->fail_msg);
 	else if (st->interrupted)
 		snprintf(state, len, "incomplete: interrupted by signal %d during %s after %zu of "
 			 "%zu driver runs", st->interrupt_signal, st->stage, st->done, st->total);
+	else if (st->opts->round < st->opts->rounds)
+		snprintf(state, len, "partial: round %d of %d done (--resume DIR --round %d/%d "
+			 "goes on)", st->opts->round, st->opts->rounds, st->opts->round + 1,
+			 st->opts->rounds);
+	else if (st->opts->rounds && all_missing(st))
+		snprintf(state, len, "partial: %zu driver runs of the %d rounds have no row (a "
+			 "round's boot failed)", all_missing(st), st->opts->rounds);
 	else
 		snprintf(state, len, "complete");
 }

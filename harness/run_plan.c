@@ -140,6 +140,9 @@ void run_print_plan(const struct run_state *st)
 {
 	printf("# %zu cells x %d reps = %zu driver runs", st->plan.ncells, st->min_reps,
 	       st->plan.ncells * (size_t)st->min_reps);
+	if (st->opts->rounds)
+		printf(" (round %d of %d: %zu of them here)", st->opts->round, st->opts->rounds,
+		       st->total);
 	if (st->precision_pct > 0)
 		printf(" (then up to %d reps per cell until the median is within +-%g%%)",
 		       st->max_reps, st->precision_pct);

@@ -88,6 +88,24 @@ static int restore_options(struct run_state *st, const struct evb_table *env)
 	/* plan.csv holds the time limits already scaled; keep the record */
 	o->timeout_scale = env_number(env, "run_timeout_scale", &scale) || scale < 1 ? 1
 											 : (int64_t)scale;
+	double rounds, round;
+
+	if (!o->rounds && !env_number(env, "run_rounds", &rounds) &&
+	    !env_number(env, "run_round", &round) && round >= 1 && round <= rounds &&
+	    rounds <= RUN_MAX_ROUNDS) {
+		o->rounds = (int)rounds;   /* an interrupted round goes on */
+		o->round = (int)round;
+	}
+	if (o->rounds) {
+		if (env_number(env, "run_rounds", &rounds) || rounds != o->rounds) {
+			fprintf(stderr, "%s run: --round %d/%d: the run was started %s\n",
+				HARNESS_PROG, o->round, o->rounds,
+				env_get(env, "run_rounds") ? "with another number of rounds"
+							   : "without --round");
+			return -ERANGE;
+		}
+		precision = 0;
+	}
 	st->min_reps = (int)min_reps;
 	st->max_reps = (int)max_reps;
 	st->precision_pct = precision;
@@ -111,7 +129,9 @@ static int read_env(struct run_state *st)
 	}
 	state = env_get(&env, "run_state");
 	ret = restore_options(st, &env);
-	if (ret)
+	if (ret == -ERANGE)
+		ret = -EINVAL;      /* said */
+	else if (ret)
 		fprintf(stderr, "%s run: --resume %s: env.csv lacks the run's options (run_profile, "
 			"run_min_reps, ...): a run this evbench cannot resume\n", HARNESS_PROG,
 			st->run_dir);

@@ -111,7 +111,7 @@ int run_start_new(struct run_state *st)
 		ret = run_alloc_cells(st);
 	if (ret)
 		return ret;
-	st->total = st->plan.ncells * (size_t)st->min_reps;
+	st->total = run_planned_total(st);
 	if (st->opts->dry_run) {
 		run_print_plan(st);
 		return 1;
@@ -147,9 +147,11 @@ int run_start_resume(struct run_state *st)
 		ret = run_resume_open(st);
 	if (ret)
 		return ret;
-	st->total = st->plan.ncells * (size_t)st->min_reps;
+	st->total = run_planned_total(st);
 	if (st->total < st->done)
 		st->total = st->done;
+	if (st->opts->rounds)       /* the rounds before: done; this one's to do */
+		st->total = st->done + run_missing_pairs(st);
 	fprintf(stderr, "%s: resuming %s: %zu rows kept\n", HARNESS_PROG, st->run_dir, st->done);
 	return 0;
 }
