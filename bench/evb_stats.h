@@ -60,6 +60,9 @@ int evb_welch_log(const double *a, size_t na, const double *b, size_t nb, double
 /* Student t with df degrees of freedom: two-sided P(|T| > |t|). */
 double evb_student_t_2sided(double t, double df);
 
+/* Fisher's F with d1, d2 degrees of freedom: upper tail P(F > f). */
+double evb_f_sf(double f, double d1, double d2);
+
 /* Standard normal upper tail P(Z > z). */
 double evb_normal_sf(double z);
 

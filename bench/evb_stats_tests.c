@@ -223,6 +223,17 @@ double evb_student_t_2sided(double t, double df)
 	return beta_inc(df / 2.0, 0.5, df / (df + t * t));
 }
 
+double evb_f_sf(double f, double d1, double d2)
+{
+	if (isnan(f) || !(d1 > 0) || !(d2 > 0))
+		return NAN;
+	if (f <= 0.0)
+		return 1.0;
+	if (isinf(f))
+		return 0.0;
+	return beta_inc(d2 / 2.0, d1 / 2.0, d2 / (d2 + d1 * f));
+}
+
 static int log_mean_var(const double *v, size_t n, double *mean, double *var)
 {
 	double m = 0.0, m2 = 0.0;

@@ -34,6 +34,8 @@
 #define CMP_MAX_RUNS 32
 #define CMP_DETECT_MAX 100.0       /* detectable_ratio searched up to this */
 #define CMP_NSENTINELS 2           /* same-cpu, cross-cpu */
+#define CMP_TELL_RATIO 1.2         /* the heat map rings cells that could not
+				    * have shown a change this large */
 
 enum cmp_metric { CMP_P50, CMP_P99, CMP_OPS };
 
@@ -47,6 +49,7 @@ extern const char *const cmp_class_names[];   /* "faster", ..., "only in B" */
 struct cmp_side {
 	size_t first_row;       /* a row of the cell, for its axes */
 	double *values;         /* ok repetitions, sorted once judged */
+	int *rounds;            /* each value's round (results.csv round), 0 none */
 	size_t n, total, skipped;
 	bool present;
 	struct harness_precision precision;   /* of the compared figure */
@@ -60,6 +63,7 @@ struct cmp_cell {
 	double med[2], ratio, lo, hi, p, q;
 	double p_mwu;                   /* Mann-Whitney's p, shown beside p */
 	bool p_is_mwu;                  /* p fell back to Mann-Whitney (a value <= 0) */
+	bool blocked;                   /* p is compare_blocked.c's, by round */
 	double detect;                  /* detectable_ratio: NAN n/a, INFINITY none up
 					 * to CMP_DETECT_MAX (compare_detect.c) */
 	bool moved;                     /* a verdict within the sentinel's movement */
@@ -89,6 +93,7 @@ struct cmp {
 	int axis_cols[2][32];
 	struct cmp_sentinel sentinel[CMP_NSENTINELS];
 	size_t moved;                   /* verdicts marked "machine moved" */
+	size_t blocked;                 /* cells whose p is blocked by round */
 	char plan_note[256];    /* header line on the plans of A and B */
 	size_t plan_diffs;      /* cells whose plans differ */
 	size_t counts[CMP_NCLASSES];
@@ -187,6 +192,15 @@ void cmp_test_p(const double *a, size_t na, const double *b, size_t nb, double *
 /* The class a ratio B/A beyond the min-change band gets (q aside):
  * CMP_FASTER, CMP_SLOWER, or CMP_SAME within the band. */
 enum cmp_class cmp_band_class(const struct cmp *c, double ratio, bool higher_is_better);
+
+/* compare_blocked.c */
+/* Does every value of s carry a round? */
+bool cmp_side_rounds(const struct cmp_side *s);
+/* The stratified t's p of B against A over their rounds (values av, bv in
+ * the sides' order, e.g. B rescaled); false when it does not apply: a side
+ * without rounds, fewer than 2 rounds with both sides, a value <= 0. */
+bool cmp_blocked_p(const struct cmp_side *a, const double *av, const struct cmp_side *b,
+		   const double *bv, double *p);
 
 /* compare_detect.c */
 /* After the verdicts: every cell's detectable_ratio (cell->detect) over

@@ -113,15 +113,55 @@ static const char *figure_of(const struct evb_table *t, size_t row, enum cmp_met
 	return metric == CMP_P99 ? "p99" : "p50";
 }
 
-static int add_value(struct cmp_side *side, double v)
+static int add_value(struct cmp_side *side, double v, int round)
 {
 	double *values = realloc(side->values, (side->n + 1) * sizeof(double));
+	int *rounds;
 
 	if (!values)
 		return -ENOMEM;
 	side->values = values;
-	side->values[side->n++] = v;
+	rounds = realloc(side->rounds, (side->n + 1) * sizeof(int));
+	if (!rounds)
+		return -ENOMEM;
+	side->rounds = rounds;
+	side->values[side->n] = v;
+	side->rounds[side->n++] = round;
 	return 0;
+}
+
+struct value_round {
+	double v;
+	int round;
+};
+
+static int by_value(const void *a, const void *b)
+{
+	double x = ((const struct value_round *)a)->v, y = ((const struct value_round *)b)->v;
+
+	return (x > y) - (x < y);
+}
+
+/* Sort a side's values, each keeping its round. */
+static void sort_side(struct cmp_side *side)
+{
+	struct value_round *vr = malloc((side->n ? side->n : 1) * sizeof(*vr));
+
+	if (!vr || !side->rounds) {     /* no memory: rounds dropped, the test unblocked */
+		free(vr);
+		free(side->rounds);
+		side->rounds = NULL;
+		evb_sort_doubles(side->values, side->n);
+		return;
+	}
+	for (size_t i = 0; i < side->n; i++)
+		vr[i] = (struct value_round){ side->values[i], side->rounds[i] };
+	qsort(vr, side->n, sizeof(*vr), by_value);
+	for (size_t i = 0; i < side->n; i++) {
+		side->values[i] = vr[i].v;
+		side->rounds[i] = vr[i].round;
+	}
+	free(vr);
 }
 
 int cmp_add_side(struct cmp *c, int s)
@@ -150,8 +190,9 @@ int cmp_add_side(struct cmp *c, int s)
 		if (!cell->figure)
 			cell->figure = figure_of(t, r, c->metric, &cell->higher_is_better);
 		double v = harness_num(t, r, cell->figure);
+		double round = harness_num(t, r, "round");
 
-		if (isfinite(v) && add_value(side, v))
+		if (isfinite(v) && add_value(side, v, round >= 1 && round <= 1e6 ? (int)round : 0))
 			return -ENOMEM;
 	}
 	return 0;
@@ -174,11 +215,12 @@ static void measure(struct cmp *c, struct cmp_cell *cell)
 	cell->med[0] = cell->med[1] = cell->ratio = NAN;
 	cell->lo = cell->hi = cell->p = cell->q = cell->p_mwu = NAN;
 	cell->p_is_mwu = false;
+	cell->blocked = false;
 	cell->cls = CMP_SAME;
 	for (int s = 0; s < 2; s++) {
 		struct cmp_side *side = &cell->side[s];
 
-		evb_sort_doubles(side->values, side->n);
+		sort_side(side);
 		cell->med[s] = evb_median_sorted(side->values, side->n);
 		harness_precision_judge(side->values, side->n, c->target[s].pct,
 					c->target[s].max_reps, c->target[s].stopped,
@@ -199,6 +241,8 @@ static void measure(struct cmp *c, struct cmp_cell *cell)
 		return;
 	}
 	cmp_test_p(a->values, a->n, b->values, b->n, &cell->p, &cell->p_mwu, &cell->p_is_mwu);
+	if (!cell->p_is_mwu)
+		cell->blocked = cmp_blocked_p(a, a->values, b, b->values, &cell->p);
 	if (evb_bootstrap_ratio_ci(a->values, a->n, b->values, b->n, CMP_BOOTSTRAP_ROUNDS,
 				   0.95, 0x5eed, &cell->lo, &cell->hi))
 		cell->lo = cell->hi = NAN;
@@ -268,8 +312,10 @@ void cmp_decide_all(struct cmp *c)
 {
 	memset(c->counts, 0, sizeof(c->counts));
 	c->moved = 0;
+	c->blocked = 0;
 	for (size_t i = 0; i < c->ncells; i++) {
 		decide(c, c->cells[i]);
+		c->blocked += c->cells[i]->blocked;
 		c->counts[c->cells[i]->cls]++;
 		c->moved += c->cells[i]->moved;
 	}
@@ -309,8 +355,10 @@ double cmp_slowdown_pct(const struct cmp_cell *cell)
 void cmp_free_cells(struct cmp *c)
 {
 	for (size_t i = 0; i < c->ncells; i++) {
-		free(c->cells[i]->side[0].values);
-		free(c->cells[i]->side[1].values);
+		for (int s = 0; s < 2; s++) {
+			free(c->cells[i]->side[s].values);
+			free(c->cells[i]->side[s].rounds);
+		}
 		free(c->cells[i]);
 	}
 	free(c->cells);

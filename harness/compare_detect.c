@@ -96,6 +96,8 @@ static double trial_p(struct trial *t, double k, double *bk)
 	for (size_t i = 0; i < b->n; i++)
 		bk[i] = b->values[i] * factor;
 	t->ratio = evb_median_sorted(bk, b->n) / t->cell->med[0];
+	if (t->cell->blocked)
+		return cmp_blocked_p(a, a->values, b, bk, &p) ? p : NAN;
 	return evb_welch_log(a->values, a->n, bk, b->n, &p) ? NAN : p;
 }
 
@@ -228,10 +230,11 @@ void cmp_spread_text(const struct cmp_spread *s, char *buf, size_t len)
 	ratio_text(s->median, med, sizeof(med));
 	ratio_text(s->q1, q1, sizeof(q1));
 	ratio_text(s->q3, q3, sizeof(q3));
-	snprintf(buf, len, "%zu cells, median %s (quartiles %s .. %s); <= %gx: %.0f%%, "
-		 "<= %gx: %.0f%%, <= %gx: %.0f%%%s", s->n, med, q1, q3, cmp_spread_marks[0],
-		 100.0 * s->within[0], cmp_spread_marks[1], 100.0 * s->within[1],
-		 cmp_spread_marks[2], 100.0 * s->within[2],
+	snprintf(buf, len, "%zu cells, median %s (quartiles %s .. %s); changes above %.0f%% "
+		 "would have been seen in %.0f%% of cells, above %.0f%% in %.0f%%, above "
+		 "%.0f%% in %.0f%%%s", s->n, med, q1, q3, 100.0 * (cmp_spread_marks[0] - 1.0),
+		 100.0 * s->within[0], 100.0 * (cmp_spread_marks[1] - 1.0), 100.0 * s->within[1],
+		 100.0 * (cmp_spread_marks[2] - 1.0), 100.0 * s->within[2],
 		 s->none ? "; some cells: no change up to the maximum would show" : "");
 }
 

@@ -21,7 +21,8 @@ const char *const cmp_env_keys[] = {
 	"cpuidle_driver", "mitigations", "cpu_dma_latency_us", "tuning_cpu_dma_latency",
 	"timer_slack_ns", "thp", "io_uring_disabled", "rlimit_nofile_hard", "compiler", "cflags",
 	"liburing", "evbench_commit", "run_profile", "run_reps", "run_precision_pct",
-	"run_min_reps", "run_max_reps", "vm_accel", "vm_cpus", "vm_memory_mb", NULL,
+	"run_min_reps", "run_max_reps", "run_rounds", "vm_accel", "vm_cpus", "vm_memory_mb",
+	"vm_kernel_package", "vm_kernel_package_version", "vm_kernel_debian", "vm_append", NULL,
 };
 
 bool cmp_run_emulated(const struct harness_run *run)
@@ -156,4 +157,8 @@ void cmp_print_header(const struct cmp *c, FILE *out)
 	fprintf(out, "%s\n", c->plan_note);
 	fprintf(out, "verdict: faster/slower when q (Benjamini-Hochberg over Welch's t on logs) "
 		"< %.2f and B/A lies beyond 1 +- %.3g%%\n", CMP_ALPHA, 100.0 * c->min_change);
+	if (c->blocked)
+		fprintf(out, "rounds: %zu cells came in interleaved rounds on both sides: their t "
+			"is stratified by round (host drift shared by a round cancels; "
+			"compare_blocked.c)\n", c->blocked);
 }

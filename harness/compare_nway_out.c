@@ -79,6 +79,11 @@ static void print_header(const struct cmp_nway *nw, FILE *out)
 	fprintf(out, "verdict: faster/slower when q (Benjamini-Hochberg over Welch's t on logs, "
 		"every cell x run) < %.2f and run/baseline lies beyond 1 +- %.3g%%\n", CMP_ALPHA,
 		100.0 * nw->pair[0]->min_change);
+	for (size_t p = 0; p < nw->npairs; p++)
+		if (nw->pair[p]->blocked)
+			fprintf(out, "run %zu against 1: %zu cells came in interleaved rounds on "
+				"both sides: their t is stratified by round (host drift shared by a "
+				"round cancels)\n", p + 2, nw->pair[p]->blocked);
 }
 
 void cmp_nway_print(const struct cmp_nway *nw, FILE *out)

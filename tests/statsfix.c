@@ -44,7 +44,8 @@ static void fill_row(struct evb_row *row, size_t cell, int rep, const struct sf_
 		     struct evb_rng *rng)
 {
 	bool throughput = cell % 10 == 9;
-	double noise = exp(spec->cv * normal(rng));
+	int round = spec->rounds > 1 ? (rep - 1) % spec->rounds + 1 : 1;
+	double noise = exp(spec->cv * normal(rng)) * pow(1.0 + spec->round_drift, round - 1);
 	double base = 10000.0 + 250.0 * (double)cell;
 
 	evb_row_init(row);
@@ -56,6 +57,8 @@ static void fill_row(struct evb_row *row, size_t cell, int rep, const struct sf_
 	evb_row_set(row, placement, "same-cpu");
 	row->nfds = (int64_t)cell;
 	row->rep = rep;
+	if (spec->record_rounds)
+		row->round = round;
 	evb_row_set(row, status, "ok");
 	evb_row_set(row, metric, throughput ? "throughput" : "latency");
 	evb_row_set(row, unit, throughput ? "ops/s" : "ns");

@@ -23,6 +23,9 @@ struct sf_run {
 	bool plan;              /* write plan.csv */
 	long plan_iterations;   /* iterations in plan.csv for the even cells */
 	const char *env_extra;  /* more "key,value\n" lines for env.csv, or NULL */
+	int rounds;             /* rep r came in round (r - 1) % rounds + 1 (0: 1) */
+	bool record_rounds;     /* ... and results.csv's round says so */
+	double round_drift;     /* round k's values x (1 + drift)^(k - 1): the host */
 };
 
 /* Write dir/results.csv, dir/env.csv and what spec asks for; fails the test

@@ -177,6 +177,13 @@ START_TEST(student_t_and_welch)
 	ck_assert_double_eq_tol(evb_student_t_2sided(2.776445105, 4), 0.05, 1e-8);
 	ck_assert_double_eq_tol(evb_student_t_2sided(-2.228138852, 10), 0.05, 1e-8);
 	ck_assert_double_eq_tol(evb_student_t_2sided(0.0, 7), 1.0, 1e-12);
+	/* Upper 5% points of F (tables): F(1, 4) = 7.7086, F(3, 10) = 3.7083,
+	 * F(2, 20) = 3.4928; F(1, d) is t squared. */
+	ck_assert_double_eq_tol(evb_f_sf(7.70865, 1, 4), 0.05, 1e-5);
+	ck_assert_double_eq_tol(evb_f_sf(3.70826, 3, 10), 0.05, 1e-5);
+	ck_assert_double_eq_tol(evb_f_sf(3.49283, 2, 20), 0.05, 1e-5);
+	ck_assert_double_eq_tol(evb_f_sf(2.5 * 2.5, 1, 9), evb_student_t_2sided(2.5, 9), 1e-12);
+	ck_assert_double_eq_tol(evb_f_sf(0.0, 2, 5), 1.0, 1e-12);
 
 	/* Welch on logs, checked against a numerical integration of the t density:
 	 * t = 1.73135, df = 7.99684, p = 0.121647. */
