@@ -31,14 +31,15 @@ struct vm_opts {
 	int64_t cpus;
 	int64_t memory_mb;
 	int64_t timeout_s;
+	int64_t rounds;
 	const char *out;
 };
 
 static void vm_usage(void)
 {
 	printf("Usage: evbench vm --kernel K [--kernel K2 ...] [--accel auto|kvm|tcg]\n"
-	       "                  [--cpus N] [--memory M] [--timeout T] [--out DIR]\n"
-	       "                  [-- evbench run options]\n\n"
+	       "                  [--cpus N] [--memory M] [--timeout T] [--rounds R]\n"
+	       "                  [--out DIR] [-- evbench run options]\n\n"
 	       "Boots each kernel under qemu-system-x86_64 with an initramfs holding\n"
 	       "busybox, evbench, its drivers and their libraries, runs `evbench run`\n"
 	       "inside with the options after --, and brings the run directory back\n"
@@ -46,9 +47,15 @@ static void vm_usage(void)
 	       "figures and the report are drawn here.  With several kernels the runs\n"
 	       "are compared at the end.\n\n"
 	       "  --kernel K     a kernel image (vmlinuz) path; a Debian kernel package\n"
-	       "                 name (e.g. linux-image-cloud-amd64), downloaded with\n"
-	       "                 apt-get download into ~/.cache/evbench, never installed;\n"
-	       "                 or host (/boot/vmlinuz-$(uname -r)).  Repeatable\n"
+	       "                 name (e.g. linux-image-cloud-amd64), looked up in the\n"
+	       "                 system's apt lists, then bullseye's, bookworm's and\n"
+	       "                 trixie's (each in evbench's own apt state in the cache,\n"
+	       "                 the system's sources untouched), downloaded into\n"
+	       "                 ~/.cache/evbench, never installed; a version line, 5.10,\n"
+	       "                 6.1 or 6.12: the newest cloud image of bullseye, bookworm\n"
+	       "                 or trixie; or host (/boot/vmlinuz-$(uname -r)).  Boot\n"
+	       "                 parameters after a space make a variant of it:\n"
+	       "                 --kernel '6.1 preempt=none'.  Repeatable\n"
 	       "  --accel A      auto (default: kvm when /dev/kvm works, tcg when a kvm\n"
 	       "                 boot shows no progress), kvm or tcg.  Under tcg every\n"
 	       "                 figure is emulated: compare tcg runs only with tcg runs\n"
@@ -57,6 +64,11 @@ static void vm_usage(void)
 	       "                 sized from the plan, 1 GiB plus 1.5 times what the\n"
 	       "                 largest cell's descriptors take, at least 2G)\n"
 	       "  --timeout T    per kernel, boot to power-off (default 1800s; e.g. 300s)\n"
+	       "  --rounds R     boot the kernels in turn R times, A B A B ..., each boot\n"
+	       "                 running its share of every cell's repetitions (at least\n"
+	       "                 4 in all, a multiple of R); each kernel's rounds make one\n"
+	       "                 run directory, results.csv's round says which boot ran a\n"
+	       "                 row, and compare tests within rounds (default 1)\n"
 	       "  --out DIR      where the run directories land (default results)\n\n"
 	       "Inside the VM RLIMIT_NOFILE is raised to 1048576, net.core.somaxconn\n"
 	       "and net.ipv4.ip_local_port_range are widened; env.csv records them with\n"
@@ -65,6 +77,26 @@ static void vm_usage(void)
 	       "and the reason; the other kernels go on.  Needs qemu-system-x86 and\n"
 	       "busybox-static (installed when running as root with apt-get, else the\n"
 	       "apt-get line is printed).\n");
+}
+
+/* --kernel's boot parameters: words of [A-Za-z0-9_.,:=+/-], one space
+ * apart, at most 256 bytes: what a kernel command line needs, and nothing
+ * a shell, qemu's -append or a directory name would read otherwise. */
+static void check_kernel(const char *k)
+{
+	const char *params = strchr(k, ' ');
+	size_t n;
+
+	if (!params)
+		return;
+	n = strlen(params + 1);
+	if (params == k || n == 0 || n > 256 ||
+	    strspn(params + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			       "0123456789_.,:=+/- ") != n || strstr(params, "  ") ||
+	    params[n] == ' ')
+		evb_usage_error(VM_PROG, "--kernel '%s': expected SPEC or 'SPEC param ...' "
+				"(parameters of letters, digits and _.,:=+/-, one space "
+				"apart, at most 256 bytes), e.g. '6.1 preempt=none'", k);
 }
 
 /* --memory: MiB, or a number with a M or G suffix (binary units). */
@@ -91,14 +123,15 @@ static int64_t parse_memory_mb(const char *text)
 
 static void vm_parse(int argc, char **argv, struct vm_opts *o)
 {
-	enum { OPT_KERNEL = 0x100, OPT_ACCEL, OPT_CPUS, OPT_MEMORY, OPT_TIMEOUT, OPT_OUT,
-	       OPT_HELP };
+	enum { OPT_KERNEL = 0x100, OPT_ACCEL, OPT_CPUS, OPT_MEMORY, OPT_TIMEOUT, OPT_ROUNDS,
+	       OPT_OUT, OPT_HELP };
 	static const struct option long_options[] = {
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
 		{ "accel", required_argument, NULL, OPT_ACCEL },
 		{ "cpus", required_argument, NULL, OPT_CPUS },
 		{ "memory", required_argument, NULL, OPT_MEMORY },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "rounds", required_argument, NULL, OPT_ROUNDS },
 		{ "out", required_argument, NULL, OPT_OUT },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
@@ -115,6 +148,7 @@ static void vm_parse(int argc, char **argv, struct vm_opts *o)
 			if (o->nkernels == VM_MAX_KERNELS)
 				evb_usage_error(VM_PROG, "--kernel '%s': at most %d kernels",
 						optarg, VM_MAX_KERNELS);
+			check_kernel(optarg);
 			o->kernels[o->nkernels++] = optarg;
 			break;
 		case OPT_ACCEL:
@@ -130,6 +164,9 @@ static void vm_parse(int argc, char **argv, struct vm_opts *o)
 			o->timeout_s = evb_opt_i64(VM_PROG, "--timeout", optarg, EVB_UNIT_TIME,
 						   1000000000LL, 7 * 86400 * 1000000000LL) /
 				       1000000000LL;
+			break;
+		case OPT_ROUNDS:
+			o->rounds = evb_opt_i64(VM_PROG, "--rounds", optarg, EVB_UNIT_NONE, 1, 16);
 			break;
 		case OPT_OUT:
 			if (!optarg[0])
@@ -156,11 +193,11 @@ static void vm_parse(int argc, char **argv, struct vm_opts *o)
 
 int harness_cmd_vm(int argc, char **argv)
 {
-	struct vm_opts o = { .cpus = 2, .memory_mb = 0, .timeout_s = 1800,
+	struct vm_opts o = { .cpus = 2, .memory_mb = 0, .timeout_s = 1800, .rounds = 1,
 			     .out = "results" };
 	char script[PATH_MAX], bin_dir[PATH_MAX];
-	char cpus[24], memory[24], timeout[24];
-	char *args[8 + 2 * VM_MAX_KERNELS + 8 + 1 + VM_MAX_RUN_ARGS + 1];
+	char cpus[24], memory[24], timeout[24], rounds[24];
+	char *args[8 + 2 * VM_MAX_KERNELS + 10 + 1 + VM_MAX_RUN_ARGS + 1];
 	int n = 0;
 
 	vm_parse(argc, argv, &o);
@@ -180,6 +217,7 @@ int harness_cmd_vm(int argc, char **argv)
 	else
 		snprintf(memory, sizeof(memory), "plan");
 	snprintf(timeout, sizeof(timeout), "%lld", (long long)o.timeout_s);
+	snprintf(rounds, sizeof(rounds), "%lld", (long long)o.rounds);
 	args[n++] = "bash";
 	args[n++] = script;
 	args[n++] = "--accel";
@@ -194,6 +232,8 @@ int harness_cmd_vm(int argc, char **argv)
 	args[n++] = memory;
 	args[n++] = "--timeout";
 	args[n++] = timeout;
+	args[n++] = "--rounds";
+	args[n++] = rounds;
 	args[n++] = "--out";
 	args[n++] = (char *)o.out;
 	args[n++] = "--";

@@ -87,9 +87,9 @@ receive_run_dir() {
 	why=$(evb_untar "$work/back.tar.gz" "$dir" R) ||
 		{ echo "its archive was refused: $why"; return 1; }
 	# The console log is the host's; a guest that sent one is not believed.
-	if [ -e "$dir/vm-console.log" ]; then
+	if compgen -G "$dir/vm-console*.log" >/dev/null; then
 		rm -rf "$dir"
-		echo "its archive was refused: it holds R/vm-console.log, which only the host writes"
+		echo "its archive was refused: it holds R/vm-console*.log, which only the host writes"
 		return 1
 	fi
 	head -c "$vm_cap_bytes" "$work/console.log" >"$dir/vm-console.log"

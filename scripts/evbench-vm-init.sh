@@ -14,6 +14,9 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
 mount -t tmpfs run /run
+# debugfs: sched/preempt, the preemption mode a preempt= parameter chose
+# (env.csv preempt_model)
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mkdir -p /run/lock
 hostname evbench-vm     # env.csv's hostname, and compare's header
 echo "EVB-VM: userspace up, kernel $(uname -r)"
@@ -36,7 +39,17 @@ grep -q '^vm_accel=tcg' /evb/vm.env && scale="--timeout-scale 10"
 # by then is lost: stop the run (SIGTERM: evbench keeps every finished row
 # and marks the run interrupted) early enough to send what there is.
 timeout_s=$(sed -n 's/^vm_timeout_s=//p' /evb/vm.env)
-evbench run --out /run/R $scale "$@" &
+# Interleaved rounds (evbench vm --rounds): round 1 starts the run, a later
+# one goes on with the run directory the rounds before left (its options,
+# the time-limit scale among them, are the run's own).
+round=
+[ -f /evb/round ] && round="--round $(cat /evb/round)"
+if [ -d /evb/prev/R ]; then
+	cp -a /evb/prev/R /run/R
+	evbench run --resume /run/R $round &
+else
+	evbench run --out /run/R $scale $round "$@" &
+fi
 run_pid=$!
 watchdog=
 if [ -n "$timeout_s" ]; then
@@ -62,6 +75,7 @@ if [ -f "$env_csv" ]; then
 		echo "$key,$(evb_csv_field "$value")" >>"$env_csv"
 	done </evb/vm.env
 	echo "vm_guest_kernel,$(evb_csv_field "$(uname -r)")" >>"$env_csv"
+	echo "vm_guest_cmdline,$(evb_csv_field "$(cat /proc/cmdline)")" >>"$env_csv"
 	echo "vm_nr_open,$(cat /proc/sys/fs/nr_open)" >>"$env_csv"
 	echo "vm_somaxconn,$(cat /proc/sys/net/core/somaxconn)" >>"$env_csv"
 	echo "vm_epoll_max_user_watches,$(cat /proc/sys/fs/epoll/max_user_watches)" >>"$env_csv"

@@ -1,6 +1,16 @@
 # evbench-vm-kernel.sh - sourced by evbench-vm.sh: the cache, and a --kernel
-# argument (image path, Debian package name, or host) to a kernel image, on
-# stdout, or a reason on stderr (say, cache and prog are evbench-vm.sh's).
+# argument (image path, Debian package name, a version line such as 5.10, or
+# host) to a kernel image, on stdout, or a reason on stderr (say, cache and
+# prog are evbench-vm.sh's).
+#
+# Debian releases: a package name is looked up in the system's apt lists
+# first, then in bullseye's, bookworm's and trixie's; a version line (5.10,
+# 6.1, 6.12) is the newest cloud image of the release that carries it, its
+# linux-image-cloud-amd64.  Each release's lists live in an apt state of
+# evbench's own, $cache/apt/<release>/ (sources.list, lists/, cache/),
+# refreshed when a day old; the system's apt sources are never touched.
+# A package's entry records where it came from (kernels/<package>/origin:
+# debian=<release>, package=, version=), for env.csv.
 #
 # The cache ($XDG_CACHE_HOME/evbench, else ~/.cache/evbench) is trusted only
 # when it and its kernels/ and initramfs/ are directories of this user (of
@@ -33,12 +43,61 @@ prepare_cache() {
 	local d
 	mkdir -p "$(dirname "$cache")" && { [ -d "$cache" ] || mkdir -m 700 "$cache"; } ||
 		{ say "cannot create the cache $cache"; return 1; }
-	for d in "$cache" "$cache/kernels" "$cache/initramfs"; do
+	for d in "$cache" "$cache/kernels" "$cache/initramfs" "$cache/apt"; do
 		[ -e "$d" ] || [ -L "$d" ] || mkdir -m 700 "$d" ||
 			{ say "cannot create $d"; return 1; }
 		cache_dir_trusted "$d" || return 1
 	done
 }
+
+# The releases evbench reads, in the order a package name is looked up, and
+# the version line each one's cloud kernel is.
+vm_releases=(bullseye bookworm trixie)
+release_of_line() {
+	case $1 in
+	5.10) echo bullseye ;;
+	6.1) echo bookworm ;;
+	6.12) echo trixie ;;
+	*) return 1 ;;
+	esac
+}
+
+# apt's options for release $1 ("" : the system's own apt), in apt_args.
+apt_args=()
+use_release() {
+	apt_release=$1
+	apt_args=(-o APT::Sandbox::User=root)
+	[ -z "$1" ] && return 0
+	local d="$cache/apt/$1"
+	apt_args+=(-o "Dir::Etc::SourceList=$d/sources.list"
+		-o "Dir::Etc::SourceParts=$d/sources.list.d" -o "Dir::State::Lists=$d/lists"
+		-o "Dir::Cache=$d/cache" -o "Dir::Etc::PreferencesParts=$d/preferences.d"
+		-o "Acquire::Languages=none")
+}
+
+# Release $1's private apt state, its lists fetched when missing or a day
+# old (kept when a refresh fails: offline, the old lists still resolve).
+release_lists() {
+	local rel=$1 d="$cache/apt/$1" key=/usr/share/keyrings/debian-archive-keyring.gpg
+	use_release "$rel"
+	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/sources.list.d" \
+		"$d/preferences.d" || { say "cannot create $d"; return 1; }
+	cat >"$d/sources.list" <<-EOF || return 1
+	deb [signed-by=$key] http://deb.debian.org/debian $rel main
+	deb [signed-by=$key] http://deb.debian.org/debian $rel-updates main
+	deb [signed-by=$key] http://deb.debian.org/debian-security $rel-security main
+	EOF
+	if [ -z "$(find "$d/lists" -maxdepth 1 -name '*_Packages*' -mmin -1440 2>/dev/null)" ]; then
+		say "reading Debian $rel's package lists (into $d, the system's apt untouched)"
+		apt-get "${apt_args[@]}" -qq update >&2 ||
+			say "apt-get update of $rel failed${rel:+ (going on with the lists there are)}"
+	fi
+	ls "$d/lists/"*_Packages* >/dev/null 2>&1 ||
+		{ say "no package lists of Debian $rel (no network?)"; return 1; }
+}
+
+# Does the current apt know package $1?
+apt_knows() { apt-cache "${apt_args[@]}" show -- "$1" >/dev/null 2>&1; }
 
 # Debian's package-name grammar (Policy 5.6.1), which keeps a leading -,
 # a / and .. out of apt-get's arguments and the cache's paths.
@@ -57,13 +116,15 @@ fetch_package() {
 	part=$(mktemp -d "$cache/kernels/.part-$$-XXXXXX") || return 1
 	# As root, apt would hand the download to its _apt user, who cannot
 	# write to root's cache: download as root, quietly.
-	if ! (cd "$part" && apt-get download -q -o APT::Sandbox::User=root -- "$pkg" >&2); then
+	if ! (cd "$part" && apt-get download -q "${apt_args[@]}" -- "$pkg" >&2); then
 		rm -rf "$part"
 		return 1
 	fi
 	if ! dpkg-deb -x "$part"/*.deb "$part/root"; then
 		say "dpkg-deb -x of $pkg failed"
 	elif ls "$part"/root/boot/vmlinuz-* >/dev/null 2>&1; then
+		printf 'debian=%s\npackage=%s\nversion=%s\n' "${apt_release:-system}" "$pkg" \
+			"$(dpkg-deb -f "$part"/*.deb Version)" >"$part/origin"
 		rm -f "$part"/*.deb
 		: >"$part/complete"
 		# a leftover without the mark (an interrupted older evbench)
@@ -93,7 +154,7 @@ kernel_from_package() {
 		image=$(cached_image "$dir")
 	fi
 	if [ -z "$image" ]; then
-		dep=$(apt-cache depends --important -- "$pkg" 2>/dev/null |
+		dep=$(apt-cache "${apt_args[@]}" depends --important -- "$pkg" 2>/dev/null |
 			sed -n 's/^ *Depends: \(linux-image-[^ ]*\)$/\1/p' | head -n1)
 		if [ "$downloaded" = no ] && { [ -z "$dep" ] || [ "$depth" -ge 3 ]; }; then
 			say "apt-get download $pkg failed (no such package, or no network)"
@@ -111,12 +172,33 @@ kernel_from_package() {
 		say "package $pkg holds no /boot/vmlinuz-*"
 		return 1
 	fi
+	# an entry cached before origins were recorded: apt's lists say
+	if [ ! -f "$dir/origin" ] && [ -O "$dir" ]; then
+		printf 'debian=%s\npackage=%s\nversion=%s\n' "${apt_release:-system}" "$pkg" \
+			"$(apt-cache "${apt_args[@]}" show --no-all-versions -- "$pkg" 2>/dev/null |
+			   sed -n 's/^Version: //p' | head -n1)" >"$dir/origin" 2>/dev/null
+	fi
 	echo "$image"
 }
 
-# $1 (path | package | host) -> image path on stdout, or a reason on stderr.
+# A package name: the system's lists, else the first release that has it.
+kernel_from_any_release() {
+	local pkg=$1 rel
+	use_release ""
+	if ! apt_knows "$pkg" && ! [ -f "$cache/kernels/$pkg/complete" ]; then
+		for rel in "${vm_releases[@]}"; do
+			release_lists "$rel" 2>/dev/null || continue
+			apt_knows "$pkg" && break
+			use_release ""
+		done
+	fi
+	kernel_from_package "$pkg"
+}
+
+# $1 (path | package | version line | host) -> image path on stdout, or a
+# reason on stderr.
 resolve_kernel() {
-	local k=$1
+	local k=$1 rel
 	if [ "$k" = host ]; then
 		if [ -r "/boot/vmlinuz-$(uname -r)" ]; then
 			echo "/boot/vmlinuz-$(uname -r)"
@@ -130,5 +212,28 @@ resolve_kernel() {
 		say "kernel image $k: not a readable file"
 		return 1
 	fi
-	kernel_from_package "$k"
+	if [[ "$k" =~ ^[0-9]+\.[0-9]+$ ]]; then
+		if ! rel=$(release_of_line "$k"); then
+			say "kernel $k: no Debian release evbench reads carries that line (5.10: bullseye, 6.1: bookworm, 6.12: trixie); give a package name or an image path"
+			return 1
+		fi
+		release_lists "$rel" || return 1
+		say "kernel $k: Debian $rel's linux-image-cloud-amd64"
+		kernel_from_package linux-image-cloud-amd64
+		return
+	fi
+	kernel_from_any_release "$k"
+}
+
+# The origin of image $1 (a cache entry's), as vm.env lines.
+kernel_origin() {
+	local f="${1%/root/boot/*}/origin" key value
+	[ "$f" != "$1/origin" ] && [ -f "$f" ] || return 0
+	while IFS='=' read -r key value; do
+		case $key in
+		debian) echo "vm_kernel_debian=$value" ;;
+		package) echo "vm_kernel_package=$value" ;;
+		version) echo "vm_kernel_package_version=$value" ;;
+		esac
+	done <"$f"
 }

@@ -20,7 +20,7 @@ scripts_dir="${EVB_SCRIPTS_DIR:?EVB_SCRIPTS_DIR is set by evbench vm}"
 plots_dir="${EVB_PLOTS_DIR:?EVB_PLOTS_DIR is set by evbench vm}"
 kvm_boot_wait=8
 
-accel=auto cpus=2 memory=plan timeout=1800 out=results
+accel=auto cpus=2 memory=plan timeout=1800 out=results rounds=1
 memory_source=option
 kernels=()
 run_args=()
@@ -31,6 +31,7 @@ while [ $# -gt 0 ]; do
 	--cpus) cpus=$2; shift 2 ;;
 	--memory) memory=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
+	--rounds) rounds=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--) shift; run_args=("$@"); break ;;
 	*) echo "$prog: internal: unknown option '$1'" >&2; exit 2 ;;
@@ -162,6 +163,7 @@ size_memory() {
 # stops its run before vm_timeout_s so that what it has comes back).
 build_run_cpio() {
 	local stage=$1 accel_used=$2 a
+	rm -rf "$stage"
 	mkdir -p "$stage/evb"
 	{
 		printf 'set --'
@@ -172,6 +174,15 @@ build_run_cpio() {
 	} >"$stage/evb/args"
 	printf 'vm_accel=%s\nvm_cpus=%s\nvm_memory_mb=%s\nvm_memory_from=%s\nvm_timeout_s=%s\n' \
 		"$accel_used" "$cpus" "$memory" "$memory_source" "$timeout" >"$stage/evb/vm.env"
+	printf 'vm_append=%s\nvm_rounds=%s\n%s\n' "$append" "$rounds" "$origin" >>"$stage/evb/vm.env"
+	# /evb/round: this boot's round; a later round goes on with the run
+	# directory the rounds before left (/evb/prev/R)
+	[ "$rounds" -gt 1 ] && printf '%s/%s\n' "$round" "$rounds" >"$stage/evb/round"
+	if [ -n "$prev_dir" ]; then
+		mkdir -p "$stage/evb/prev" && cp -a "$prev_dir" "$stage/evb/prev/R" || return 1
+		rm -rf "$stage/evb/prev/R/figures" "$stage/evb/prev/R/report."* \
+			"$stage/evb/prev/R/"vm-console*.log
+	fi
 	(cd "$stage" && find evb | /bin/busybox cpio -o -H newc 2>/dev/null | gzip -1)
 }
 
@@ -204,7 +215,7 @@ boot() {
 		-display none -vga none -nic none -monitor none -no-reboot \
 		-serial "file:$work/console.log" -serial "file:$work/data.b64" \
 		-kernel "$image" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 oops=panic loglevel=4" \
+		-append "console=ttyS0 panic=-1 oops=panic loglevel=4${append:+ $append}" \
 		2>"$work/qemu.log" &
 	qemu_pid=$!
 	while kill -0 "$qemu_pid" 2>/dev/null; do
@@ -242,25 +253,54 @@ boot() {
 	return 0
 }
 
-# One kernel, start to end; sets run_dir when the run directory came back.
-# Runs in the main shell (not a command substitution), so its trap sees Ctrl-C.
+# Kernel variant i: its spec (--kernel: SPEC [boot parameters]), image,
+# label, extra boot parameters, origin (vm.env lines) and run directory.
+kspec=() kimage=() klabel=() kappend=() korigin=() kdir=() kstamp=()
+
+# Resolves every --kernel before the first boot; 1 when one cannot be.
+resolve_all() {
+	local i k spec image bad=0 work
+	for i in "${!kernels[@]}"; do
+		k=${kernels[$i]}
+		spec=${k%% *}
+		kspec[$i]=$spec
+		kappend[$i]=
+		[ "$spec" != "$k" ] && kappend[$i]=${k#* }
+		if ! image=$(resolve_kernel "$spec"); then
+			work=$(mktemp -d "$tmp_root/work.XXXXXX") || return 1
+			failed_dir "$out/$(date -u +%Y%m%dT%H%M%SZ)-vm-$(dir_word "$k")-failed" "$k" \
+				"kernel $spec not available (see above)" "$work" "$accel"
+			rm -rf "$work"
+			kimage[$i]=
+			bad=1
+			continue
+		fi
+		kimage[$i]=$image
+		klabel[$i]=$(basename "$image"); klabel[$i]=${klabel[$i]#vmlinuz-}
+		korigin[$i]=$(kernel_origin "$image")
+	done
+	return $bad
+}
+
+# Kernel variant $1's round $2, start to end; kdir[$1] is its run directory
+# once one came back (round 1 names it; later rounds go on with it, --resume
+# in the guest, and replace it when theirs comes back).  Runs in the main
+# shell (not a command substitution), so its trap sees Ctrl-C.
 run_kernel() {
-	local k=$1 initrd=$2 image label work used status dir stamp reason
-	stamp=$(date -u +%Y%m%dT%H%M%SZ)
+	local i=$1 round=$2 initrd=$3 image=${kimage[$1]} label=${klabel[$1]}
+	local append=${kappend[$1]} origin=${korigin[$1]} prev_dir=${kdir[$1]:-}
+	local work used status dir reason name what
 	work=$(mktemp -d "$tmp_root/work.XXXXXX") || return 1
-	if ! image=$(resolve_kernel "$k"); then
-		failed_dir "$out/$stamp-vm-$(dir_word "$k")-failed" "$k" \
-			"kernel $k not available (see above)" "$work" "$accel"
-		rm -rf "$work"; return 1
-	fi
-	label=$(basename "$image"); label=${label#vmlinuz-}
+	[ -n "${kstamp[$i]:-}" ] || kstamp[$i]=$(date -u +%Y%m%dT%H%M%SZ)
 	build_run_cpio "$work/stage" tcg >"$work/run-tcg.cpio.gz" || return 1
 	build_run_cpio "$work/stage" kvm >"$work/run-kvm.cpio.gz" || return 1
 	used=$accel
 	if [ "$accel" = auto ]; then
 		if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then used=kvm; else used=tcg; fi
 	fi
-	say "$label: booting under $used ($cpus CPUs, $memory MiB, timeout ${timeout} s)"
+	what="$label${append:+ ($append)}"
+	[ "$rounds" -gt 1 ] && what="$what, round $round of $rounds"
+	say "$what: booting under $used ($cpus CPUs, $memory MiB, timeout ${timeout} s)"
 	cat "$initrd" "$work/run-$used.cpio.gz" >"$work/initrd.gz"
 	boot "$image" "$work/initrd.gz" "$used" "$work"
 	status=$?
@@ -274,21 +314,35 @@ run_kernel() {
 		fi
 		[ $status -eq 3 ] && status=6
 	fi
-	dir="$out/$stamp-vm-$(dir_word "$label")-$used"
+	name="${kstamp[$i]}-vm-$(dir_word "$label")${append:+-$(dir_word "$append")}"
+	dir=${prev_dir:-$out/$name-$used}
+	[ "$rounds" -gt 1 ] && name="$name-round$round"
 	if [ $status -eq 0 ] && grep -aq '^EVB-DATA-END' "$work/data.b64"; then
-		if ! reason=$(receive_run_dir "$work" "$dir"); then
-			failed_dir "$dir-damaged" "$label" "the run directory came back damaged: $reason" \
-				"$work" "$used" damaged
+		if ! reason=$(receive_run_dir "$work" "$work/back"); then
+			failed_dir "$out/$name-$used-damaged" "$label" \
+				"the run directory came back damaged: $reason" "$work" "$used" damaged
 			rm -rf "$work"; return 1
 		fi
-		say "$label: run directory back: $dir"
+		# the rounds before are in what came back: it replaces them whole
+		# (their console logs are the host's, kept beside this one's)
+		if [ "$rounds" -gt 1 ]; then
+			mv "$work/back/vm-console.log" "$work/back/vm-console-round$round.log"
+			[ -n "$prev_dir" ] && cp "$prev_dir"/vm-console-round*.log "$work/back/" 2>/dev/null
+		fi
+		if [ -n "$prev_dir" ]; then
+			mv "$prev_dir" "$work/before" && mv "$work/back" "$prev_dir" ||
+				{ say "$prev_dir: cannot replace it with round $round's"; rm -rf "$work"; return 1; }
+		else
+			mv "$work/back" "$dir" || { say "cannot create $dir"; rm -rf "$work"; return 1; }
+		fi
+		say "$what: run directory back: $dir"
 		rm -rf "$work"
-		run_dir=$dir
+		kdir[$i]=$dir
 		return 0
 	fi
 	[ $status -eq 6 ] && reason="kvm: no kernel output within ${kvm_boot_wait} s" ||
 		reason=$(failure_reason "$work" "$status")
-	failed_dir "$dir-failed" "$label" "$reason" "$work" "$used"
+	failed_dir "$out/$name-$used-failed" "$label" "$reason" "$work" "$used"
 	rm -rf "$work"
 	[ $status -eq 5 ] && return 130
 	return 1
@@ -297,7 +351,7 @@ run_kernel() {
 # The whole run, called from the last line: bash has read the entire
 # script before any of it runs.
 main() {
-	local initrd own runs=() failed=0 dir k
+	local initrd own runs=() failed=0 dir
 	need_packages || return 1
 	[ "$memory" = plan ] && size_memory
 	mkdir -p "$out" || { say "cannot create $out"; return 1; }
@@ -308,18 +362,25 @@ main() {
 	own=$(mktemp "$tmp_root/initrd.XXXXXX") && cp "$initrd" "$own" ||
 		{ say "cannot copy $initrd"; return 1; }
 	initrd=$own
-	for k in "${kernels[@]}"; do
-		if [ "$interrupted" = 1 ]; then
-			say "interrupted: kernel $k not run"
-			continue
-		fi
-		run_dir=
-		run_kernel "$k" "$initrd"
-		case $? in
-		0) runs+=("$run_dir") ;;
-		130) interrupted=1; failed=$((failed + 1)) ;;
-		*) failed=$((failed + 1)) ;;
-		esac
+	resolve_all || failed=1
+	local round i
+	for round in $(seq 1 "$rounds"); do
+		for i in "${!kernels[@]}"; do
+			[ -n "${kimage[$i]:-}" ] || continue
+			if [ "$interrupted" = 1 ]; then
+				say "interrupted: kernel ${kernels[$i]} round $round not run"
+				continue
+			fi
+			run_kernel "$i" "$round" "$initrd"
+			case $? in
+			0) ;;
+			130) interrupted=1; failed=$((failed + 1)) ;;
+			*) failed=$((failed + 1)) ;;
+			esac
+		done
+	done
+	for i in "${!kernels[@]}"; do
+		[ -n "${kdir[$i]:-}" ] && runs+=("${kdir[$i]}")
 	done
 	for dir in "${runs[@]}"; do
 		"$bin_dir/evbench" plot "$dir" >&2 || say "$dir: figures not drawn"
