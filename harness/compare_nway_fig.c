@@ -2,8 +2,9 @@
  * compare_nway_fig.c - the figures of an N-way comparison, per family:
  *   heatmap_<family>   cells x runs, colour = log2 of the cost ratio to the
  *                      baseline (time per op; ops/s inverted), so red is
- *                      slower and blue faster whatever the figure
- *                      (plots/compare_heatmap.gp)
+ *                      slower and blue faster whatever the figure; a ring
+ *                      on a cell that could not have shown a CMP_TELL_RATIO
+ *                      change (plots/compare_heatmap.gp)
  *   lines_<family>     one line per mechanism across the runs: the
  *                      geometric mean of its cells' cost ratios, over the
  *                      cells whose label contains --cells (all without it)
@@ -82,6 +83,13 @@ static void fig_name(char *buf, size_t len, const char *prefix, const char *fami
 	buf[n] = '\0';
 }
 
+/* A cell that would not have shown a CMP_TELL_RATIO change (no
+ * detectable ratio at all, or a larger one): marked on the heat map. */
+static int could_not_tell(const struct cmp_cell *c)
+{
+	return c && (isnan(c->detect) || c->detect > CMP_TELL_RATIO);
+}
+
 static int heatmap(const struct cmp_nway *nw, const char *dir, const char *family)
 {
 	struct harness_figctx ctx = { .run_dir = dir, .cancel_fd = -1 };
@@ -93,7 +101,7 @@ static int heatmap(const struct cmp_nway *nw, const char *dir, const char *famil
 	f = harness_fig_data(&ctx, name, path, sizeof(path));
 	if (!f)
 		return -EIO;
-	fprintf(f, "# row\trun\tlog2_cost_ratio\tlabel\n");
+	fprintf(f, "# row\trun\tlog2_cost_ratio\tlabel\tcould_not_tell\n");
 	for (size_t k = 0; k < nw->nkeys; k++) {
 		const struct cmp *any;
 		const struct cmp_cell *cell = cmp_nway_any(nw, k, &any);
@@ -115,7 +123,7 @@ static int heatmap(const struct cmp_nway *nw, const char *dir, const char *famil
 			harness_fig_label(f, shown);
 			fputs(" (", f);
 			harness_fig_label(f, fig);
-			fputs(")\n", f);
+			fprintf(f, ")\t%d\n", could_not_tell(nw->at[k * nw->npairs + p]));
 		}
 		row++;
 	}

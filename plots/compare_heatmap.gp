@@ -7,7 +7,8 @@
 # gnuplot code):
 #   data, out, fmt ('svg'|'png'), rows (cells), runs ('1:name ...'), mechs
 #   (unused), label_chars (the longest row label, for the left margin).
-# Data: row, run, log2_cost_ratio ('-' when none), label.
+# Data: row, run, log2_cost_ratio ('-' when none), label, could_not_tell
+# (1: the cell's detectable ratio is above 1.2x or none: a ring marks it).
 # The run names are long (a run directory's: time, host or kernel): they
 # stand under their columns at an angle, and the margins grow with them.
 data = ARG1
@@ -41,4 +42,7 @@ set rmargin 14
 set cbrange [-1:1]
 set cblabel 'log2(run / run 1), time per op'
 set palette defined (-1 '#2166ac', 0 '#f7f7f7', 1 '#b2182b')
-plot data using 2:1:(0.5):(0.5):3:ytic(4) with boxxy fs solid 1.0 noborder fc palette notitle
+set key bmargin left horizontal noenhanced font ',8'
+plot data using 2:1:(0.5):(0.5):3:ytic(4) with boxxy fs solid 1.0 noborder fc palette notitle, \
+     '' using 2:($5 > 0 ? $1 : NaN) with points pt 6 ps 0.7 lc rgb '#333333' \
+        title 'ring: this comparison could not have shown a 1.2x change in the cell'
