@@ -16,7 +16,7 @@
 #include <stdatomic.h>
 
 #include "evb_clock.h"
-#include "modes.h"
+#include "driver.h"
 
 int mux_loop_b(struct mux_side_ctx *s)
 {

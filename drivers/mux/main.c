@@ -24,7 +24,7 @@
 #include "evb_cli.h"
 #include "evb_clock.h"
 #include "evb_driver.h"
-#include "modes.h"
+#include "driver.h"
 
 static const char *const mode_metric[] = { "scan_ns", "wakeup_ns", "events_per_s",
 					   "register_ns_per_fd" };

@@ -2,9 +2,9 @@
  * mechanisms.h - evb-mux's mechanisms, in --list order.
  *
  * One line per mechanism: X(m) names the file m.c that defines
- * mux_<m>_ops.  The list makes both the declarations below and the
- * registry in main.c, so adding a mechanism is its file, one line here and
- * one in CMakeLists.txt.
+ * mux_<m>_ops.  The list makes the declarations below, the
+ * registry in opts.c and the driver's build (drivers/mechanisms.cmake reads
+ * it), so adding a mechanism is its file and one line here.
  */
 #ifndef MUX_MECHANISMS_H
 #define MUX_MECHANISMS_H

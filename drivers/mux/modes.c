@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 
 #include "evb_clock.h"
-#include "modes.h"
+#include "driver.h"
 
 int mux_side_fail(struct mux_side_ctx *s, enum mux_side self, const char *call, int err)
 {

@@ -9,7 +9,7 @@
 
 #include "evb_cli.h"
 #include "evb_clock.h"
-#include "modes.h"
+#include "driver.h"
 
 const char *const mux_mode_names[] = { "scan", "wakeup", "loop", "register", NULL };
 

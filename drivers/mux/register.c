@@ -22,7 +22,7 @@
 
 #include "evb_clock.h"
 #include "evb_slab.h"
-#include "modes.h"
+#include "driver.h"
 
 /* The untimed first round: memory per fd.  0 or -errno. */
 static int measure_memory(struct mux_side_ctx *s)

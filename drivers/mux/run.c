@@ -14,7 +14,7 @@
 
 #include "evb_slab.h"
 #include "evb_sys.h"
-#include "modes.h"
+#include "driver.h"
 
 static void fill_row(const struct mux_side_ctx *s, struct evb_row *row)
 {

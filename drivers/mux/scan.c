@@ -21,7 +21,7 @@
 #include <stdatomic.h>
 
 #include "evb_clock.h"
-#include "modes.h"
+#include "driver.h"
 
 /*
  * Count the entries of the sample's list that are correct (made ready,

@@ -17,7 +17,7 @@
 
 #include "evb_clock.h"
 #include "evb_stats.h"
-#include "modes.h"
+#include "driver.h"
 
 /* B: one round: wait for A's previous ack, for A asleep, then write.
  * 1 written, 0 A stopped, -errno. */

@@ -26,7 +26,7 @@
 #include "evb_clock.h"
 #include "evb_driver.h"
 #include "evb_placement.h"
-#include "modes.h"
+#include "driver.h"
 #include "notify.h"
 
 /* The registry, in --list order: mechanisms.h. */

@@ -2,9 +2,9 @@
  * mechanisms.h - evb-notify's mechanisms, in --list order.
  *
  * One line per mechanism: X(m) names the file m.c that defines
- * notify_<m>_ops.  The list makes both the declarations below and the
- * registry in main.c, so adding a mechanism is its file, one line here and
- * one in CMakeLists.txt.
+ * notify_<m>_ops.  The list makes the declarations below, the
+ * registry in main.c and the driver's build (drivers/mechanisms.cmake reads
+ * it), so adding a mechanism is its file and one line here.
  */
 #ifndef NOTIFY_MECHANISMS_H
 #define NOTIFY_MECHANISMS_H

@@ -10,7 +10,7 @@
 
 #include "evb_clock.h"
 #include "evb_row.h"
-#include "modes.h"
+#include "driver.h"
 
 /* Burst: how long B's bounded wait sleeps before it looks at the stop fd. */
 #define BURST_IDLE_NS (10 * 1000 * 1000LL)

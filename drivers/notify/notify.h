@@ -23,7 +23,7 @@
  *                 posted and nothing more is pending        ops_per_s, sent,
  *                                                           delivered, lost
  *
- * Counts decide the status (README, "Driver contract"): every row is checked
+ * Counts decide the status (docs/design.md, "Driver contract"): every row is checked
  * -- pingpong and wakeup: delivered == acks == iterations; burst: delivered
  * == sent unless the variant may merge (may_merge below), when lost is the
  * measured phenomenon; a blocking wait that returns with nothing is a

@@ -6,7 +6,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
-#include "modes.h"
+#include "driver.h"
 
 void notify_fill_row(const struct notify_side_ctx *s, struct evb_row *row)
 {

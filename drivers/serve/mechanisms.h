@@ -2,9 +2,9 @@
  * mechanisms.h - evb-serve's mechanisms, in --list order.
  *
  * One line per mechanism: X(m) names the file m.c that defines
- * serve_<m>_ops.  The list makes the declarations below and the registry
- * in main.c; adding a mechanism is its file, one line here and one in
- * CMakeLists.txt.
+ * serve_<m>_ops.  The list makes the declarations below, the
+ * registry in opts.c and the driver's build (drivers/mechanisms.cmake reads
+ * it), so adding a mechanism is its file and one line here.
  */
 #ifndef SERVE_MECHANISMS_H
 #define SERVE_MECHANISMS_H

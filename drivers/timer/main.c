@@ -89,7 +89,7 @@
 #include "evb_clock.h"
 #include "evb_driver.h"
 #include "evb_placement.h"
-#include "run.h"
+#include "driver.h"
 #include "timer.h"
 
 /* The registry, in --list order: mechanisms.h. */

@@ -13,7 +13,7 @@
 #include "evb_sched.h"
 #include "evb_watchdog.h"
 #include "load.h"
-#include "run.h"
+#include "driver.h"
 
 /* How far a run got, for the reason of one the watchdog ends. */
 static void progress(const void *arg, char *buf, size_t len)

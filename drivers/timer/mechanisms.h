@@ -2,9 +2,9 @@
  * mechanisms.h - evb-timer's mechanisms, in --list order.
  *
  * One line per mechanism: X(m) names the file m.c that defines
- * timer_<m>_ops.  The list makes both the declarations below and the
- * registry in main.c, so adding a mechanism is its file, one line here and
- * one in CMakeLists.txt.
+ * timer_<m>_ops.  The list makes the declarations below, the
+ * registry in main.c and the driver's build (drivers/mechanisms.cmake reads
+ * it), so adding a mechanism is its file and one line here.
  */
 #ifndef TIMER_MECHANISMS_H
 #define TIMER_MECHANISMS_H

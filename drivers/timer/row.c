@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "run.h"
+#include "driver.h"
 
 void timer_fill_row(const struct timer_run *r, struct evb_row *row)
 {

@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "evb_clock.h"
-#include "run.h"
+#include "driver.h"
 
 static int64_t deadline_of(const struct timer_run *r, int64_t timer)
 {

@@ -1,10 +1,10 @@
 /*
- * modes.h - the notify modes (pingpong, wakeup, burst) as the two sides run
+ * driver.h - the notify modes (pingpong, wakeup, burst) as the two sides run
  * them, and the state both sides share.  notify.h draws the modes; main.c
  * starts the sides and turns what they counted into the row.
  */
-#ifndef NOTIFY_MODES_H
-#define NOTIFY_MODES_H
+#ifndef NOTIFY_DRIVER_H
+#define NOTIFY_DRIVER_H
 
 #include <stdatomic.h>
 #include <stdint.h>

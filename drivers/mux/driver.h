@@ -1,9 +1,9 @@
 /*
- * modes.h - what main.c and modes.c share: the options, the state both
+ * driver.h - what main.c and modes.c share: the options, the state both
  * sides of a run touch, and the four modes (pictured in mux.h).
  */
-#ifndef MUX_MODES_H
-#define MUX_MODES_H
+#ifndef MUX_DRIVER_H
+#define MUX_DRIVER_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,11 +1,11 @@
 /*
- * run.h - one evb-timer run: the options, the schedule being served
+ * driver.h - one evb-timer run: the options, the schedule being served
  * (schedule.c), the measurement around it (measure.c) and the row it gives
  * (row.c).  main.c's opening comment says what is measured and how the
  * schedule, overruns and skip-ahead work.
  */
-#ifndef TIMER_RUN_H
-#define TIMER_RUN_H
+#ifndef TIMER_DRIVER_H
+#define TIMER_DRIVER_H
 
 #include <stdatomic.h>
 #include <stdbool.h>
