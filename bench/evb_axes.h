@@ -2,7 +2,7 @@
  * evb_axes.h - the axes of a cell, in one list.
  *
  * A cell is one point of the space family x mechanism x variant x mode x
- * the axes below (README, "Driver contract").  Everything that names the
+ * the axes below (docs/design.md, "Driver contract").  Everything that names the
  * axes expands this list: the axis columns of results.csv (evb_row.h, in
  * this order between run_id and rep), summary.csv's cell key and plan.csv
  * (harness_axis_columns), a cell's slug (hist/<slug>.csv), the driver
@@ -81,5 +81,8 @@ extern const struct evb_axis evb_axes[];   /* EVB_NAXES, in column order */
  * values of a row: evb_axis_value (evb_row.h).
  */
 void evb_axes_label(const char *const *values, char *buf, size_t len);
+
+/* "mechanism/variant", or "mechanism" without a variant, into buf; buf. */
+const char *evb_mech_label(char *buf, size_t len, const char *mechanism, const char *variant);
 
 #endif

@@ -81,6 +81,19 @@ static const char *unit_hint(enum evb_unit unit)
 	}
 }
 
+double evb_opt_pct(const char *prog, const char *opt, const char *text, double max)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(text, &end);
+	if (end == text || *end || errno || !(v >= 0.0 && v <= max))
+		evb_usage_error(prog, "%s '%s': expected a percentage from 0 to %g", opt, text,
+				max);
+	return v;
+}
+
 int64_t evb_opt_i64(const char *prog, const char *opt, const char *text,
 		    enum evb_unit unit, int64_t min, int64_t max)
 {

@@ -32,6 +32,9 @@ int evb_parse_word(const char *text, const char *const *words);
 int64_t evb_opt_i64(const char *prog, const char *opt, const char *text,
 		    enum evb_unit unit, int64_t min, int64_t max);
 /* Match one of words for option `opt` or exit 2 listing the choices. */
+/* A percentage from 0 to max (strtod, the whole text), or exit 2 naming
+ * the option and the value. */
+double evb_opt_pct(const char *prog, const char *opt, const char *text, double max);
 int evb_opt_word(const char *prog, const char *opt, const char *text,
 		 const char *const *words);
 

@@ -32,7 +32,7 @@ const char evb_driver_common_help[] =
 	"                       variant cannot run here\n"
 	"  --help               this text\n"
 	"\n"
-	"Output: one CSV row on stdout (schema: README, results.csv).\n"
+	"Output: one CSV row on stdout (schema: docs/design.md, results.csv).\n"
 	"Exit: 0 ok, 1 failed (row status=failed), 2 bad usage, 3 unsupported here\n"
 	"(row status=skipped with the reason).\n";
 

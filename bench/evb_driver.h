@@ -3,7 +3,7 @@
  * share: the mechanism base struct and registry lookup, the common options,
  * --list, and writing the one result row.
  *
- * The driver contract (README, "Driver contract"):
+ * The driver contract (docs/design.md, "Driver contract"):
  *   stdout  exactly one CSV row (after the header with --header)
  *   exit    0 ok, 1 runtime failure (row status=failed when possible),
  *           2 usage error (message on stderr, no row), 3 unsupported here

@@ -1,7 +1,7 @@
 /*
  * evb_env.h - what the machine was while it was measured.
  *
- * Captures every environment key the README's env.csv row lists that this
+ * Captures every environment key docs/methodology.md's env.csv row lists that this
  * machine exposes; a key it does not expose is still written, as "unavailable", so a
  * reader sees the hole.  Warnings name what skews results (a governor that
  * is not "performance", load, a VM, a debug kernel, a clocksource that is

@@ -1,6 +1,6 @@
 /*
- * evb_stats_tests.c - tests of a difference between two samples and their
- * correction for many cells: Mann-Whitney U, Welch's t on logs (with the
+ * evb_hypothesis.c - hypothesis tests of a difference between two samples
+ * and their correction for many cells: Mann-Whitney U, Welch's t on logs (with the
  * Student t distribution), Benjamini-Hochberg; see evb_stats.h.
  */
 #include <errno.h>

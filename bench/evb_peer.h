@@ -65,7 +65,7 @@ int evb_barrier_wait(struct evb_barrier *b);
 void evb_barrier_abort(struct evb_barrier *b);
 
 /*
- * Verified asleep: what "wakeup" means in every driver (README, "Reading the
+ * Verified asleep: what "wakeup" means in every driver (docs/methodology.md, "Reading the
  * numbers").  Before the notifier reads its clock, the waiter's thread must
  * show state S (interruptible sleep) in /proc/PID/task/TID/stat -- it has
  * entered its wait and the kernel has put it to sleep, so the sample is a

@@ -46,6 +46,12 @@ const char *evb_axis_value(const struct evb_row *row, enum evb_axis_index i, cha
 	return buf;
 }
 
+const char *evb_mech_label(char *buf, size_t len, const char *mechanism, const char *variant)
+{
+	snprintf(buf, len, "%s%s%s", mechanism, variant[0] ? "/" : "", variant);
+	return buf;
+}
+
 void evb_axes_label(const char *const *values, char *buf, size_t len)
 {
 	size_t used = 0;

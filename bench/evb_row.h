@@ -6,7 +6,7 @@
  * does not use stay empty, as do figures a mode does not produce (a burst
  * has no percentiles).  Integers that are empty hold EVB_NA, doubles NAN.
  *
- * Columns added since the first schema (README, "results.csv"):
+ * Columns added since the first schema (docs/design.md, "results.csv"):
  *   timers, timer_slack_ns, sched, load   axes of the timer family
  *   spurious                               events reported that were not made
  *                                          ready (mux verifies every call)
@@ -149,7 +149,7 @@ void evb_row_set_hist_early(struct evb_row *row, const struct evb_hist *all,
 			    const struct evb_hist *early);
 
 /*
- * A row is ok only when its counts check out (README, "Driver contract").
+ * A row is ok only when its counts check out (docs/design.md, "Driver contract").
  * evb_row_count_fail marks the row failed with a reason naming the count
  * ("lost 3 of 100000 sent"); a row that already failed keeps its first
  * reason.  Returns -EPROTO.

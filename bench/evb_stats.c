@@ -1,6 +1,6 @@
 /* evb_stats.c - median, its CI and precision, the CI of a ratio of medians,
  * bimodality, bootstrap; see evb_stats.h (the tests of a difference are in
- * evb_stats_tests.c). */
+ * evb_hypothesis.c). */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>

@@ -13,6 +13,15 @@
 
 #include "evb_sys.h"
 
+unsigned evb_str_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
 void evb_strlcpy(char *dst, const char *src, size_t size)
 {
 	size_t len;

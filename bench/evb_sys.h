@@ -89,6 +89,9 @@ int evb_proc_stat_fields(int fd, char *buf, size_t len, const char **fields);
 
 /* Copy src (NULL: "") into dst of size bytes, truncating, always terminated. */
 void evb_strlcpy(char *dst, const char *src, size_t size);
+
+/* FNV-1a of a string: the hash of the harness's cell tables. */
+unsigned evb_str_hash(const char *s);
 /*
  * Control characters (below 0x20, and 0x7f) in text replaced by '?', in
  * place: for text read from elsewhere (a run directory's labels, a lock

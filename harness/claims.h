@@ -22,7 +22,7 @@
  *                  fewer than CLAIM_MIN_REPS repetitions, or a repetition
  *                  cannot decide (claim_test.unjudged, .partial)
  *   not measured   a cell did not run, was never ok, or recorded no value
- * Values come from results.csv's ok rows only (the README's claims rule),
+ * Values come from results.csv's ok rows only (docs/methodology.md's claims rule),
  * except in a test that counts every run (claim_test.every_run).
  * claims.c holds the engine, claims_table.c the report's table;
  * claims_<family>.c the claims themselves, which the engine reaches

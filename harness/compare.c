@@ -2,7 +2,7 @@
  * compare.c - `evbench compare A B [C ...]`: what changed between two runs
  * (three or more: compare_nway.c).
  *
- * The stages: load both run directories (runread.c), join their cells and
+ * The stages: load both run directories (rundir_read.c), join their cells and
  * judge each (compare_cells.c), read the sentinel and the plans
  * (compare_header.c), print the header and the table and write
  * compare.csv, the figure and what the options ask for (compare_out.c).
@@ -56,24 +56,11 @@ static void usage(void)
 	       "with one Benjamini-Hochberg correction over every cell x run; compare.csv\n"
 	       "has one record per cell x run, compare_runs.csv the runs' environments,\n"
 	       "figures/ a heat map and mechanism lines per family, and `evbench report\n"
-	       "DIR` writes the page (README, \"Three or more runs\").\n"
+	       "DIR` writes the page (docs/compare.md, \"Three or more runs\").\n"
 	       "  --cells TEXT          mechanism lines over the cells whose label has TEXT\n"
 	       "  --nway                that form for two runs as well (what `evbench vm`\n"
 	       "                        writes for its kernels)\n",
 	       CMP_MIN_REPS, MIN_CHANGE_PCT);
-}
-
-/* A percentage in [0, 1000]: strict, or exit 2 naming the option and value. */
-static double parse_pct(const char *prog, const char *opt, const char *text)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(text, &end);
-	if (end == text || *end || errno || !(v >= 0.0 && v <= 1000.0))
-		evb_usage_error(prog, "%s '%s': expected a percentage from 0 to 1000", opt, text);
-	return v;
 }
 
 static void parse_args(int argc, char **argv, struct cmp *c, struct cmp_opts *o)
@@ -118,10 +105,10 @@ static void parse_args(int argc, char **argv, struct cmp *c, struct cmp_opts *o)
 			o->out = optarg;
 			break;
 		case OPT_MIN_CHANGE:
-			c->min_change = parse_pct(prog, "--min-change", optarg) / 100.0;
+			c->min_change = evb_opt_pct(prog, "--min-change", optarg, 1000) / 100.0;
 			break;
 		case OPT_FAIL_ON_SLOWER:
-			o->fail_on_slower_pct = parse_pct(prog, "--fail-on-slower", optarg);
+			o->fail_on_slower_pct = evb_opt_pct(prog, "--fail-on-slower", optarg, 1000);
 			break;
 		case OPT_CELLS:
 			o->cells = optarg;

@@ -14,7 +14,7 @@
  *                      called (detectable_ratio), and its spread per family
  *   compare_out.c      the table on stdout, compare.csv, --json, benchstat,
  *                      the figure
- * The verdict rule is described in compare_cells.c and the README
+ * The verdict rule is described in compare_cells.c and docs/compare.md
  * ("Comparing two runs").
  */
 #ifndef HARNESS_COMPARE_H
@@ -25,7 +25,7 @@
 #include <stdio.h>
 
 #include "precision.h"
-#include "runread.h"
+#include "rundir_read.h"
 
 #define CMP_MIN_REPS 4             /* fewer ok repetitions on a side: insufficient */
 #define CMP_ALPHA 0.05             /* false discovery rate over the compared cells */

@@ -20,7 +20,7 @@
  *                        or slower at most 5% are expected to be false alarms
  *   verdict              faster / slower only when q < 0.05 and the ratio
  *                        is beyond 1 + min-change or 1 / (1 + min-change)
- *                        (README, "Comparing two runs", says why the ratio
+ *                        (docs/compare.md, "Comparing two runs", says why the ratio
  *                        and not the whole CI); "~" otherwise; "insufficient" with
  *                        fewer than CMP_MIN_REPS ok repetitions on a side;
  *                        "skipped" when neither run could measure the cell.
@@ -56,11 +56,7 @@ const char *const cmp_class_names[] = {
 
 static unsigned hash_key(const char *key)
 {
-	unsigned h = 2166136261u;
-
-	for (; *key; key++)
-		h = (h ^ (unsigned char)*key) * 16777619u;
-	return h % CMP_NBUCKETS;
+	return evb_str_hash(key) % CMP_NBUCKETS;
 }
 
 struct cmp_cell *cmp_cell_find(const struct cmp *c, const char *key)

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "evb_axes.h"
 #include "compare.h"
 #include "figures.h"
 #include "harness.h"
@@ -144,8 +145,7 @@ static size_t mechanisms(const struct cmp_nway *nw, const char *family,
 
 		if (strcmp(axis_of(nw, k, 0), family))
 			continue;
-		snprintf(mech, sizeof(mech), "%s%s%s", axis_of(nw, k, 1),
-			 axis_of(nw, k, 2)[0] ? "/" : "", axis_of(nw, k, 2));
+		evb_mech_label(mech, sizeof(mech), axis_of(nw, k, 1), axis_of(nw, k, 2));
 		while (i < n && strcmp(names[i], mech))
 			i++;
 		if (i == n && n < max)
@@ -169,8 +169,7 @@ static double mech_ratio(const struct cmp_nway *nw, const char *family, const ch
 
 		if (strcmp(axis_of(nw, k, 0), family) || !isfinite(v))
 			continue;
-		snprintf(m, sizeof(m), "%s%s%s", axis_of(nw, k, 1), axis_of(nw, k, 2)[0] ? "/" : "",
-			 axis_of(nw, k, 2));
+		evb_mech_label(m, sizeof(m), axis_of(nw, k, 1), axis_of(nw, k, 2));
 		cmp_cell_label(any, cell, label, sizeof(label));
 		if (strcmp(m, mech) || (nw->cells && !strstr(label, nw->cells)))
 			continue;

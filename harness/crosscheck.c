@@ -46,25 +46,14 @@
 #include "harness.h"
 #include "report.h"
 #include "rundir.h"
+#include "crosscheck.h"
 
-#define AGREE_WITHIN 0.15
 #define HYPERFINE_RUNS "10"
 #define HYPERFINE_WARMUP "2"
 #define SCALE 10
 #define INPROCESS_RUNS 5        /* the driver's own figure: median of these */
 #define INPROCESS_BEFORE 3      /* ... run before hyperfine, the rest after */
 
-struct xc_result {
-	char cell[256];
-	const struct harness_cell *c;
-	int64_t n_small, n_large;
-	double t_small_s, t_large_s;
-	double slope_ns, inprocess_ns;
-	const char *inprocess_figure;
-	double ratio;
-	const char *status;
-	char reason[400];
-};
 
 static int find_hyperfine(char *path, size_t len)
 {
@@ -197,65 +186,6 @@ out:
 	return ret;
 }
 
-static int write_csv(FILE *f, const struct xc_result *x, size_t n, const char *checked_at)
-{
-	fprintf(f, "cell,family,mechanism,variant,mode,ipc,placement,fd_type,nfds,active,"
-		   "period_ns,n_small,n_large,t_small_s,t_large_s,slope_ns_per_op,"
-		   "inprocess_ns_per_op,inprocess_figure,ratio,agrees,status,reason,checked_at,"
-		   "evbench_commit\n");
-	for (size_t i = 0; i < n; i++) {
-		const struct evb_row *a = &x[i].c->axes;
-		char nums[3][32];
-
-		snprintf(nums[0], 32, "%lld", (long long)a->nfds);
-		snprintf(nums[1], 32, "%lld", (long long)a->active);
-		snprintf(nums[2], 32, "%lld", (long long)a->period_ns);
-		const char *fields[] = { x[i].cell, a->family, a->mechanism, a->variant, a->mode,
-					 a->ipc, a->placement, a->fd_type,
-					 a->nfds == EVB_NA ? "" : nums[0],
-					 a->active == EVB_NA ? "" : nums[1],
-					 a->period_ns == EVB_NA ? "" : nums[2] };
-
-		for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
-			evb_csv_field(f, fields[k]);
-			fputc(',', f);
-		}
-		fprintf(f, "%lld,%lld", (long long)x[i].n_small, (long long)x[i].n_large);
-		if (!strcmp(x[i].status, "ok"))
-			fprintf(f, ",%.6f,%.6f,%.1f,%.1f,%s,%.3f,%s", x[i].t_small_s, x[i].t_large_s,
-				x[i].slope_ns, x[i].inprocess_ns, x[i].inprocess_figure, x[i].ratio,
-				fabs(x[i].ratio - 1.0) <= AGREE_WITHIN ? "yes" : "NO (> 15%)");
-		else
-			fputs(",,,,,,,", f);
-		fprintf(f, ",%s,", x[i].status);
-		evb_csv_field(f, x[i].reason);
-		fprintf(f, ",%s,", checked_at);
-		evb_csv_field(f, EVB_GIT_COMMIT);
-		fputc('\n', f);
-	}
-	return fflush(f) || ferror(f) ? -EIO : 0;
-}
-
-/* crosscheck, or crosscheck-<UTC time>[-N] when the run already has a check. */
-static void output_stem(const char *run_dir, char *stem, size_t len, char *checked_at,
-			size_t at_len)
-{
-	char path[PATH_MAX], stamp[32];
-	time_t now = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	strftime(checked_at, at_len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	snprintf(stem, len, "crosscheck");
-	for (int k = 1; k < 1000; k++) {
-		snprintf(path, sizeof(path), "%s/%s.csv", run_dir, stem);
-		if (access(path, F_OK))
-			return;
-		snprintf(stem, len, k == 1 ? "crosscheck-%s" : "crosscheck-%s-%d", stamp, k);
-	}
-}
-
 /*
  * One representative cell: the driver's own figure around hyperfine's
  * stopwatch.  r->status says how it went; returns 0, or -EINTR when
@@ -291,25 +221,6 @@ static int check_cell(const char *hyperfine_path, const char *driver, const char
 	r->status = "ok";
 	r->ratio = r->slope_ns / r->inprocess_ns;
 	return 0;
-}
-
-static int write_file(const char *path, const struct xc_result *x, size_t n,
-		      const char *checked_at, char *error, size_t len)
-{
-	FILE *f = fopen(path, "w");
-	int ret;
-
-	if (!f) {
-		ret = -errno;
-		snprintf(error, len, "%s: %s", path, strerror(errno));
-		return ret;
-	}
-	ret = write_csv(f, x, n, checked_at);
-	if (fclose(f) && !ret)
-		ret = -errno;
-	if (ret)
-		snprintf(error, len, "%s: %s", path, strerror(-ret));
-	return ret;
 }
 
 int harness_crosscheck(const char *run_dir, const char *family, FILE *log, int cancel_fd,
@@ -348,7 +259,7 @@ int harness_crosscheck(const char *run_dir, const char *family, FILE *log, int c
 		ret = -ENOMEM;
 		goto out;
 	}
-	output_stem(run_dir, stem, sizeof(stem), checked_at, sizeof(checked_at));
+	xc_output_stem(run_dir, stem, sizeof(stem), checked_at, sizeof(checked_at));
 	if (evb_fmt(dir, sizeof(dir), "%s/%s", run_dir, stem) ||
 	    evb_fmt(csv_path, csv_len, "%s/%s.csv", run_dir, stem)) {
 		ret = -ENAMETOOLONG;
@@ -389,10 +300,45 @@ int harness_crosscheck(const char *run_dir, const char *family, FILE *log, int c
 	if (ret == -EINTR)   /* interrupted: no half a check */
 		snprintf(error, len, "interrupted");
 	else
-		ret = write_file(csv_path, x, n, checked_at, error, len);
+		ret = xc_write_file(csv_path, x, n, checked_at, error, len);
 out:
 	free(x);
 	free(family_of);
 	harness_plan_free(&plan);
 	return ret;
+}
+
+/* `evbench crosscheck RUN` (the check itself: crosscheck.c). */
+int harness_cmd_crosscheck(int argc, char **argv)
+{
+	char error[600], path[PATH_MAX], csv[PATH_MAX];
+
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("Usage: evbench crosscheck RUN\n\nTimes representative driver runs as "
+		       "whole processes with hyperfine at N and 10N operations and writes "
+		       "RUN/crosscheck.csv: the slope per operation beside the driver's own "
+		       "figure, flagged when they differ by more than 15%%, with the time and "
+		       "the evbench commit of the check.  The hyperfine exports are kept in "
+		       "RUN/crosscheck/.  A run's crosscheck.csv is never overwritten: when it "
+		       "exists, the check goes to RUN/crosscheck-<UTC time>.csv (and its "
+		       "directory) and the report keeps showing the run's own.\n");
+		return 0;
+	}
+	if (argc != 2)
+		evb_usage_error(HARNESS_PROG " crosscheck", "expected one argument: a run directory");
+	if (harness_run_dir_check("RUN", argv[1], error, sizeof(error)))
+		evb_usage_error(HARNESS_PROG " crosscheck", "%s", error);
+	harness_run_path(path, sizeof(path), argv[1], "results.csv");
+	if (access(path, R_OK))
+		evb_usage_error(HARNESS_PROG " crosscheck", "%s is not a run directory (%s: %s)",
+				argv[1], path, strerror(errno));
+	if (harness_crosscheck(argv[1], NULL, NULL, -1, csv, sizeof(csv), error,
+			       sizeof(error))) {
+		fprintf(stderr, "%s crosscheck: %s\n", HARNESS_PROG, error);
+		return 1;
+	}
+	printf("%s\n", csv);
+	if (harness_report(argv[1], error, sizeof(error)))
+		fprintf(stderr, "%s crosscheck: report: %s\n", HARNESS_PROG, error);
+	return 0;
 }

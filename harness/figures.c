@@ -12,6 +12,8 @@
 #include "evb_spawn.h"
 #include "evb_sys.h"
 #include "figures.h"
+#include "rundir.h"
+#include "harness.h"
 
 double harness_num(const struct evb_table *t, size_t row, const char *col)
 {
@@ -50,10 +52,10 @@ static double row_ops(const struct evb_table *t, size_t row)
 }
 
 /*
- * A serve figure per measured request: server_cpu_ns (or client_cpu_ns,
- * machine_cpu_ns, cpu_user_ns + cpu_sys_ns, wakeups) over samples, the
- * responses of the window the clocks and counts were read over (ops_per_s
- * x window); delivered also counts the warm-up and a calibration.
+ * A figure per measured request: a column (server_cpu_ns, client_cpu_ns,
+ * wakeups) over samples, the responses of the window the clocks and
+ * counts were read over (ops_per_s x window); delivered also counts the
+ * warm-up and a calibration.
  */
 static double per_sample(const struct evb_table *t, size_t row, const char *name)
 {
@@ -64,20 +66,37 @@ static double per_sample(const struct evb_table *t, size_t row, const char *name
 	return samples > 0 ? harness_num(t, row, column) / samples : NAN;
 }
 
-/*
- * Decided by family: a serve row reads every CPU figure over its measured
- * window only, while mux and notify read theirs over the phase whose
- * events delivered counts (mux's machine_cpu_ns over the loop's events).
- */
-static bool per_window(const struct evb_table *t, size_t row)
+/* The row's family, by name (NULL: none of this build's). */
+static const struct harness_family *family_of(const struct evb_table *t, size_t row)
 {
-	return !strcmp(harness_str(t, row, "family"), "serve");
+	return harness_family_find(harness_str(t, row, "family"));
+}
+
+/* Is name a per-sample figure (<column>_per_op) some family puts in
+ * summary.csv (struct harness_family's summary_figures)?  Such a figure is
+ * that column over samples in every row that has the column. */
+static bool per_sample_figure(const char *name)
+{
+	size_t n = strlen(name), suffix = strlen("_per_op");
+
+	if (n <= suffix || strcmp(name + n - suffix, "_per_op"))
+		return false;
+	for (size_t f = 0; f < harness_nfamilies; f++) {
+		const char *const *own = harness_families[f]->summary_figures;
+
+		for (size_t i = 0; own && own[i]; i++)
+			if (!strcmp(own[i], name))
+				return true;
+	}
+	return false;
 }
 
 double harness_row_value(const struct evb_table *t, size_t row, const char *name)
 {
-	if (per_window(t, row) && (!strcmp(name, "cpu_ns_per_op") ||
-				   !strcmp(name, "machine_cpu_ns_per_op"))) {
+	const struct harness_family *f = family_of(t, row);
+
+	if (f && f->cpu_per_window && (!strcmp(name, "cpu_ns_per_op") ||
+				       !strcmp(name, "machine_cpu_ns_per_op"))) {
 		double samples = harness_num(t, row, "samples");
 		double cpu = !strcmp(name, "cpu_ns_per_op")
 			? harness_num(t, row, "cpu_user_ns") + harness_num(t, row, "cpu_sys_ns")
@@ -90,8 +109,7 @@ double harness_row_value(const struct evb_table *t, size_t row, const char *name
 		       row_ops(t, row);
 	if (!strcmp(name, "machine_cpu_ns_per_op"))
 		return harness_num(t, row, "machine_cpu_ns") / row_ops(t, row);
-	if (!strcmp(name, "server_cpu_ns_per_op") || !strcmp(name, "client_cpu_ns_per_op") ||
-	    !strcmp(name, "wakeups_per_op"))
+	if (per_sample_figure(name))
 		return per_sample(t, row, name);
 	return harness_num(t, row, name);
 }
@@ -110,21 +128,19 @@ size_t harness_ok_values(const struct evb_table *t, const char *col, double **va
 	return n;
 }
 
+bool harness_row_matches(const struct evb_table *t, size_t row, const char *const *kv)
+{
+	for (int i = 0; kv[2 * i]; i++)
+		if (strcmp(evb_table_get(t, row, evb_table_col(t, kv[2 * i])), kv[2 * i + 1]))
+			return false;
+	return true;
+}
+
 long harness_find_row(const struct evb_table *t, const char *const *kv)
 {
-	int cols[32];
-	int n = 0;
-
-	for (; kv[2 * n] && n < 32; n++)
-		cols[n] = evb_table_col(t, kv[2 * n]);
-	for (size_t r = 0; r < t->nrows; r++) {
-		int i = 0;
-
-		while (i < n && !strcmp(evb_table_get(t, r, cols[i]), kv[2 * i + 1]))
-			i++;
-		if (i == n)
+	for (size_t r = 0; r < t->nrows; r++)
+		if (harness_row_matches(t, r, kv))
 			return (long)r;
-	}
 	return -1;
 }
 
@@ -268,4 +284,69 @@ void harness_fig_put(FILE *f, double v)
 		fprintf(f, "\t%.6g", v);
 	else
 		fputs("\t-", f);
+}
+
+int harness_render_figures(const char *run_dir, FILE *log, int cancel_fd)
+{
+	char summary_path[PATH_MAX], results_path[PATH_MAX], plots[PATH_MAX];
+	struct evb_table summary, results;
+	int ret = 0;
+
+	harness_run_path(summary_path, sizeof(summary_path), run_dir, "summary.csv");
+	harness_run_path(results_path, sizeof(results_path), run_dir, "results.csv");
+	harness_plots_dir(plots, sizeof(plots));
+	if (evb_table_load(&summary, summary_path)) {
+		fprintf(stderr, "%s: %s\n", HARNESS_PROG, summary.error);
+		return -EINVAL;
+	}
+	if (evb_table_load(&results, results_path)) {
+		fprintf(stderr, "%s: %s\n", HARNESS_PROG, results.error);
+		evb_table_free(&summary);
+		return -EINVAL;
+	}
+
+	struct harness_figctx ctx = {
+		.run_dir = run_dir,
+		.plots_dir = plots,
+		.summary = &summary,
+		.results = &results,
+		.log = log,
+		.cancel_fd = cancel_fd,
+	};
+
+	for (size_t i = 0; i < harness_nfamilies; i++) {
+		const struct harness_family *family = harness_families[i];
+		int r;
+
+		if (!family->figures)
+			continue;
+		r = family->figures(&ctx);
+		if (r == -ENOENT) {
+			fprintf(stderr, "%s: gnuplot not found: figures skipped (the CSV is "
+				"complete; apt-get install gnuplot-nox)\n", HARNESS_PROG);
+			if (log)
+				fprintf(log, "figures skipped: gnuplot not found\n");
+			ret = r;
+			break;
+		}
+		if (r == -EINTR) {   /* interrupted: the caller's stage check says so */
+			ret = r;
+			break;
+		}
+		if (r && !ret)
+			ret = r;
+	}
+	evb_table_free(&summary);
+	evb_table_free(&results);
+	return ret;
+}
+
+/* `evbench plot RUN`. */
+int harness_cmd_plot(int argc, char **argv)
+{
+	const char *run = harness_run_arg(argc, argv, HARNESS_PROG " plot",
+				  "Usage: evbench plot RUN\n\nRedraws RUN/figures/*.svg and "
+				  "*.png from RUN/summary.csv and results.csv with gnuplot.\n");
+
+	return harness_render_figures(run, NULL, -1) ? 1 : 0;
 }

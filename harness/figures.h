@@ -17,7 +17,7 @@
  * gnuplot, figures are skipped with one line in run.log and on stderr; the
  * CSV is complete either way.
  *
- * summary.csv, one row per cell (what figure code reads; README, "summary.csv,
+ * summary.csv, one row per cell (what figure code reads; docs/methodology.md, "summary.csv,
  * and how the interval is computed"):
  *   the axis columns of results.csv (family .. load), metric, unit,
  *   reps_total, reps_ok, reps_not_ok,
@@ -45,6 +45,7 @@
 #ifndef HARNESS_FIGURES_H
 #define HARNESS_FIGURES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -127,5 +128,7 @@ size_t harness_ok_values(const struct evb_table *t, const char *col, double **va
  * NULL-terminated list of column, value pairs.  -1 when none matches.
  */
 long harness_find_row(const struct evb_table *t, const char *const *kv);
+/* Does row match every key-value pair of kv (as harness_find_row)? */
+bool harness_row_matches(const struct evb_table *t, size_t row, const char *const *kv);
 
 #endif

@@ -1,5 +1,6 @@
 /* plan.c - cells, slugs and the profile names; see plan.h. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "harness.h"
 
 const char *const harness_profile_names[] = { "smoke", "quick", "standard", "full", NULL };
 

@@ -171,6 +171,18 @@ struct harness_family {
 	 * across two.  The first family that has them provides them.
 	 */
 	void (*sentinel)(struct harness_cell cells[HARNESS_NSENTINELS]);
+	/*
+	 * Its rows read every CPU figure (cpu_user_ns, machine_cpu_ns) over the
+	 * measured window, whose responses are samples (serve); false: over
+	 * the phase whose events delivered counts (notify, mux).
+	 */
+	bool cpu_per_window;
+	/*
+	 * Figures of its own in summary.csv, after the shared ones (their
+	 * median over repetitions), NULL-terminated; NULL: none.  A name
+	 * <column>_per_op is that column of results.csv per sample.
+	 */
+	const char *const *summary_figures;
 };
 
 /* The families, in run order. */

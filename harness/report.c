@@ -1,6 +1,6 @@
 /*
- * report.c - `evbench report RUN`, also the last stage of `evbench run`
- * (its command line, and --beside RUN2, in report_beside.c).
+ * report.c - `evbench report RUN [--beside RUN2]`, also the last stage of
+ * `evbench run` (a run shown beside another: report_beside.c).
  *
  * Order: first what to take away: the run's one-line identity, the key
  * results per family (report_keys.c) and the claims, one line each; then
@@ -17,12 +17,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compare.h"
 #include "evb_cli.h"
 #include "figures.h"
 #include "harness.h"
 #include "report.h"
-#include "runread.h"
+#include "rundir_read.h"
 #include "summary.h"
+#include "rundir.h"
 
 void report_fmt_ns(char *buf, size_t len, double ns)
 {
@@ -256,4 +258,68 @@ out_run:
 int harness_report(const char *run_dir, char *error, size_t error_len)
 {
 	return harness_report_beside(run_dir, NULL, error, error_len);
+}
+
+static void check_beside(const char *prog, const char *run, const char *beside)
+{
+	char run_real[PATH_MAX], beside_real[PATH_MAX], path[PATH_MAX];
+
+	if (cmp_is_nway_dir(run))
+		evb_usage_error(prog, "--beside %s: %s is a compare directory; --beside shows a "
+				"run beside a run", beside, run);
+	harness_run_path(path, sizeof(path), beside, "results.csv");
+	if (access(path, R_OK))
+		evb_usage_error(prog, "--beside %s: not a run directory (%s: %s)", beside, path,
+				strerror(errno));
+	if (realpath(run, run_real) && realpath(beside, beside_real) &&
+	    !strcmp(run_real, beside_real))
+		evb_usage_error(prog, "--beside %s: the same run as %s; name another run", beside,
+				run);
+}
+
+int harness_cmd_report(int argc, char **argv)
+{
+	const char *prog = HARNESS_PROG " report", *run = NULL, *beside = NULL;
+	char error[1200];
+
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("Usage: evbench report RUN [--beside RUN2]\n\nWrites RUN/report.html "
+		       "(self-contained: figures inlined as SVG) and RUN/report.md (figures as "
+		       "PNG links) from the run's CSV files.  An interrupted run is reported as "
+		       "incomplete.\nRUN may also be the directory of a compare of three or more "
+		       "runs.\n\n  --beside RUN2  in the seed tables, a cell that is not ok in "
+		       "RUN but is in RUN2\n                shows RUN2's value, marked with RUN2's "
+		       "label (\"vm tcg <guest kernel>\"\n                for a run inside a VM, "
+		       "else RUN2's directory name); RUN's own\n                ok cells are "
+		       "never replaced.  E.g. a VM's 100,000-connection cells\n"
+		       "                beside a host that refuses them.\n");
+		return 0;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--beside")) {
+			if (i + 1 == argc)
+				evb_usage_error(prog, "--beside: expected a run directory after it");
+			beside = argv[++i];
+		} else if (!strncmp(argv[i], "--beside=", 9)) {
+			beside = argv[i] + 9;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			evb_usage_error(prog, "unknown option '%s'", argv[i]);
+		} else if (run) {
+			evb_usage_error(prog, "expected one run directory, got '%s' and '%s'", run,
+					argv[i]);
+		} else {
+			run = argv[i];
+		}
+	}
+	if (!run)
+		evb_usage_error(prog, "expected one argument: a run directory");
+	if (beside)
+		check_beside(prog, run, beside);
+	if (cmp_is_nway_dir(run) ? cmp_nway_report(run, error, sizeof(error)) :
+	    harness_report_beside(run, beside, error, sizeof(error))) {
+		fprintf(stderr, "%s: %s\n", prog, error);
+		return 2;
+	}
+	printf("%s/report.html\n%s/report.md\n", run, run);
+	return 0;
 }

@@ -10,7 +10,7 @@
 #include "evb_cli.h"
 #include "figures.h"
 #include "report.h"
-#include "runread.h"
+#include "rundir_read.h"
 
 static void status_counts(const struct evb_table *results, size_t counts[4])
 {

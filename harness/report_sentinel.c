@@ -15,7 +15,7 @@
 #include "evb_stats.h"
 #include "figures.h"
 #include "report.h"
-#include "runread.h"
+#include "rundir_read.h"
 #include "summary.h"
 
 static const char *const placements[] = { "same-cpu", "cross-cpu", NULL };

@@ -24,7 +24,7 @@
 #include "figures.h"
 #include "precision.h"
 #include "report.h"
-#include "runread.h"
+#include "rundir_read.h"
 #include "summary.h"
 
 static const char *const percentiles[] = { "p50", "p90", "p99", "p999", NULL };

@@ -1,7 +1,8 @@
 /*
  * run.h - the parts of `evbench run`, shared by its files:
  *
- *   run.c           the command: options, profile defaults, exit status
+ *   run.c           the command: profile defaults, the stages, exit status
+ *   run_opts.c      its options and usage
  *   run_start.c     locks, a new run directory or a resumed one
  *   run_plan.c      planning a new run, the dry-run listing
  *   run_cells.c     the rounds: minimum repetitions, then adaptive ones
@@ -9,7 +10,7 @@
  *   run_sentinel.c  the fixed cell that watches the machine move
  *   run_finish.c    histograms, summary, figures, cross-check, report, env.csv
  *   run_resume.c    --resume: the plan, options and rows an earlier run left
- *   runlock.c       one run at a time per machine and per run directory
+ *   rundir_lock.c       one run at a time per machine and per run directory
  */
 #ifndef HARNESS_RUN_H
 #define HARNESS_RUN_H
@@ -22,7 +23,7 @@
 #include "evb_row.h"
 #include "plan.h"
 #include "precision.h"
-#include "runlock.h"
+#include "rundir_lock.h"
 
 #define RUN_MAX_ROUNDS 16
 
@@ -104,6 +105,9 @@ struct run_state {
 	char fail_msg[1024];
 	struct run_sentinel sentinel;
 };
+
+/* run_opts.c: the options into o (defaults for the rest); exits 2 on a bad one. */
+void run_parse_opts(int argc, char **argv, struct run_opts *o);
 
 /* run_start.c: 0, 1 (a dry run, done), -EINVAL / -EBUSY (exit 2), -EALREADY
  * (a complete run: nothing to resume), -errno */

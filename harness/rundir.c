@@ -3,12 +3,14 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "evb_cli.h"
 #include "evb_sys.h"
 #include "rundir.h"
 
@@ -178,4 +180,34 @@ int harness_rundir_link_latest(const char *base, const char *path)
 		return ret;
 	}
 	return 0;
+}
+
+bool harness_want_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	return false;
+}
+
+const char *harness_run_arg(int argc, char **argv, const char *prog, const char *help)
+{
+	char path[PATH_MAX], error[300];
+	FILE *f;
+
+	if (harness_want_help(argc, argv)) {
+		printf("%s", help);
+		exit(0);
+	}
+	if (argc != 2)
+		evb_usage_error(prog, "expected one argument: a run directory");
+	if (harness_run_dir_check("RUN", argv[1], error, sizeof(error)))
+		evb_usage_error(prog, "%s", error);
+	harness_run_path(path, sizeof(path), argv[1], "results.csv");
+	f = fopen(path, "r");
+	if (!f)
+		evb_usage_error(prog, "%s is not a run directory (%s: %s)", argv[1], path,
+				strerror(errno));
+	fclose(f);
+	return argv[1];
 }

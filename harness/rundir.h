@@ -11,6 +11,7 @@
 #define HARNESS_RUNDIR_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -43,5 +44,11 @@ int harness_run_dir_check(const char *what, const char *path, char *error, size_
 
 /* A path inside a run directory: 0, or -ENAMETOOLONG (buf holds it cut). */
 int harness_run_path(char *buf, size_t len, const char *run_dir, const char *name);
+
+/* Is --help or -h among a command's arguments? */
+bool harness_want_help(int argc, char **argv);
+/* The one RUN argument of a command (summarize, plot): help printed and
+ * exit 0 when asked, exit 2 unless it is a run directory (results.csv). */
+const char *harness_run_arg(int argc, char **argv, const char *prog, const char *help);
 
 #endif

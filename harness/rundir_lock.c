@@ -1,4 +1,4 @@
-/* runlock.c - one run at a time; see runlock.h. */
+/* rundir_lock.c - one run at a time; see rundir_lock.h. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "evb_sys.h"
-#include "runlock.h"
+#include "rundir_lock.h"
 
 void harness_boot_id(char *buf, size_t len)
 {

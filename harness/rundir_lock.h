@@ -1,5 +1,5 @@
 /*
- * runlock.h - two runs at once disturb each other's figures, and two
+ * rundir_lock.h - two runs at once disturb each other's figures, and two
  * processes appending to one run directory would duplicate its rows.
  *
  * A lock is a file held with flock(LOCK_EX) for as long as the run lasts;
@@ -16,8 +16,8 @@
  * evbench.lock in the first writable of /run/lock, $XDG_RUNTIME_DIR, /tmp.
  * Each run directory has its own, RUN/run.lock.
  */
-#ifndef HARNESS_RUNLOCK_H
-#define HARNESS_RUNLOCK_H
+#ifndef HARNESS_RUNDIR_LOCK_H
+#define HARNESS_RUNDIR_LOCK_H
 
 #include <stddef.h>
 

@@ -1,4 +1,4 @@
-/* runread.c - loading a run directory back; see runread.h. */
+/* rundir_read.c - loading a run directory back; see rundir_read.h. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include "evb_row.h"
 #include "harness.h"
 #include "rundir.h"
-#include "runread.h"
+#include "rundir_read.h"
 
 const char *const harness_newer_columns[] = {
 	"early", "machine_cpu_ns", "vcsw_a_per_op", "ivcsw_a_per_op", "vcsw_b_per_op",

@@ -1,9 +1,9 @@
 /*
- * runread.h - reading a finished (or interrupted) run directory back:
+ * rundir_read.h - reading a finished (or interrupted) run directory back:
  * results.csv, env.csv, and plan.csv and sentinel.csv when the run wrote
  * them, checked, for summarize, report and compare.
  *
- * What a reader accepts (README, "Reading a run back"):
+ * What a reader accepts (docs/methodology.md, "Reading a run back"):
  *   - a results.csv (or sentinel.csv) whose last line was cut off by an
  *     interrupted run: that line is dropped with a warning naming file:line;
  *     damage anywhere else is refused with file:line;
@@ -11,8 +11,8 @@
  *     since (harness_newer_columns): they read as empty, with one warning;
  *     any other column missing is refused.
  */
-#ifndef HARNESS_RUNREAD_H
-#define HARNESS_RUNREAD_H
+#ifndef HARNESS_RUNDIR_READ_H
+#define HARNESS_RUNDIR_READ_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,6 +3,7 @@
  * axis column equal), one summary row each (summary_cell.c), written to a
  * temporary file and renamed into place.
  */
+#include <limits.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,8 +16,9 @@
 #include "evb_csv.h"
 #include "evb_sys.h"
 #include "harness.h"
-#include "runread.h"
+#include "rundir_read.h"
 #include "summary.h"
+#include "rundir.h"
 
 #define AXIS_NAME(kind, name, flag, slug, label) #name,
 const char *const harness_axis_columns[] = { EVB_AXES(AXIS_NAME) NULL };
@@ -59,11 +61,7 @@ struct cell {
 
 static unsigned hash_key(const char *key)
 {
-	unsigned h = 2166136261u;
-
-	for (; *key; key++)
-		h = (h ^ (unsigned char)*key) * 16777619u;
-	return h % NBUCKETS;
+	return evb_str_hash(key) % NBUCKETS;
 }
 
 struct grouping {
@@ -255,5 +253,22 @@ int harness_summarize(const char *results_path, const char *summary_path, char *
 			"%zu failed or timed out); every figure comes from ok rows only\n",
 			HARNESS_PROG, info.rows_not_ok, info.rows, info.rows_skipped,
 			info.rows_not_ok - info.rows_skipped);
+	return 0;
+}
+
+/* `evbench summarize RUN`. */
+int harness_cmd_summarize(int argc, char **argv)
+{
+	const char *run = harness_run_arg(argc, argv, HARNESS_PROG " summarize",
+				  "Usage: evbench summarize RUN\n\nRebuilds RUN/summary.csv "
+				  "from RUN/results.csv.\n");
+	char results[PATH_MAX], summary[PATH_MAX], error[600];
+
+	harness_run_path(results, sizeof(results), run, "results.csv");
+	harness_run_path(summary, sizeof(summary), run, "summary.csv");
+	if (harness_summarize(results, summary, error, sizeof(error))) {
+		fprintf(stderr, "%s summarize: %s\n", HARNESS_PROG, error);
+		return 2;
+	}
 	return 0;
 }

@@ -12,7 +12,7 @@
  *                         achieved) and
  *                         halfwidth_pct, and harness_precision_judge gives
  *                         precision and the bimodal columns, against the
- *                         target env.csv records (README, "How the interval
+ *                         target env.csv records (docs/methodology.md, "How the interval
  *                         is computed")
  *   other figures         median only
  * The cell's status is ok when every repetition was, partial when some
@@ -28,19 +28,48 @@
 #include "evb_csv.h"
 #include "evb_stats.h"
 #include "figures.h"
+#include "harness.h"
 #include "precision.h"
-#include "runread.h"
+#include "rundir_read.h"
 #include "summary.h"
 
 /* Figures with a CI, then figures with a median only (summary.csv order). */
 static const char *const ci_stats[] = { "p50", "p99", "ops_per_s", NULL };
-static const char *const median_stats[] = {
+static const char *const shared_median_stats[] = {
 	"min", "p90", "p999", "max", "mean", "sent", "delivered", "lost", "spurious", "wakeups",
 	"overruns", "cpu_ns_per_op", "rss_bytes_per_fd", "slab_bytes_per_fd", "wall_ns",
 	"early", "machine_cpu_ns_per_op", "vcsw_a_per_op", "ivcsw_a_per_op", "vcsw_b_per_op",
-	"ivcsw_b_per_op", "offered_per_s", "server_cpu_ns_per_op", "client_cpu_ns_per_op",
-	"wakeups_per_op", NULL,
+	"ivcsw_b_per_op", NULL,
 };
+
+#define MAX_MEDIAN_STATS 64
+
+/* The median-only figures: the shared ones, then each family's own
+ * (struct harness_family's summary_figures), in family order, once each. */
+static const char *const *median_stats(void)
+{
+	static const char *list[MAX_MEDIAN_STATS + 1];
+	size_t n = 0;
+
+	if (list[0])
+		return list;
+	for (size_t i = 0; shared_median_stats[i]; i++)
+		list[n++] = shared_median_stats[i];
+	for (size_t f = 0; f < harness_nfamilies; f++) {
+		const char *const *own = harness_families[f]->summary_figures;
+
+		for (size_t i = 0; own && own[i] && n < MAX_MEDIAN_STATS; i++) {
+			size_t k = 0;
+
+			while (k < n && strcmp(list[k], own[i]))
+				k++;
+			if (k == n)
+				list[n++] = own[i];
+		}
+	}
+	list[n] = NULL;
+	return list;
+}
 
 static void put_num(FILE *out, double v)
 {
@@ -84,8 +113,8 @@ void harness_summary_header(FILE *out)
 			ci_stats[s], ci_stats[s]);
 	fputs(",ci_level,figure,halfwidth_pct,precision,bimodal,low_mode,high_mode,low_reps,"
 	      "high_reps", out);
-	for (int s = 0; median_stats[s]; s++)
-		fprintf(out, ",%s_median", median_stats[s]);
+	for (const char *const *m = median_stats(); *m; m++)
+		fprintf(out, ",%s_median", *m);
 	fputs(",samples_pooled,p90_pooled,p99_pooled,p999_pooled\n", out);
 }
 
@@ -189,8 +218,8 @@ int harness_summary_row(FILE *out, const struct evb_table *t,
 	info->cells_bimodal += prec.bimodal;
 	info->cells_missed += prec.state == HARNESS_PREC_MAX_REPS ||
 			      prec.state == HARNESS_PREC_BUDGET || prec.state == HARNESS_PREC_BIMODAL;
-	for (int s = 0; median_stats[s]; s++) {
-		n = ok_values(t, c, status_col, median_stats[s], values);
+	for (const char *const *m = median_stats(); *m; m++) {
+		n = ok_values(t, c, status_col, *m, values);
 		put_num(out, n ? evb_median_sorted(values, n) : NAN);
 	}
 	struct harness_pooled pooled;

@@ -1,7 +1,7 @@
 /*
  * summary_pooled.c - a cell's tail percentiles from all its ok samples.
  *
- * A repetition writes p99 only with 1,000 samples of its own (README,
+ * A repetition writes p99 only with 1,000 samples of its own (docs/methodology.md,
  * "Reading the numbers"), and many cells take fewer per repetition: a timer
  * cell at 1 ms serves 400 periods, a poll scan over 10,000 fds a few hundred
  * calls.  The run merges the ok repetitions' histograms into

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "evb_axes.h"
 #include "evb_peer.h"
 #include "evb_placement.h"
 #include "figures.h"
@@ -36,8 +37,7 @@ static size_t collect_labels(const struct evb_table *s, char labels[][96], size_
 
 		if (strcmp(harness_str(s, r, "family"), "notify") != 0)
 			continue;
-		snprintf(label, sizeof(label), "%s%s%s", harness_str(s, r, "mechanism"),
-			 variant[0] ? "/" : "", variant);
+		evb_mech_label(label, sizeof(label), harness_str(s, r, "mechanism"), variant);
 		size_t i = 0;
 
 		while (i < n && strcmp(labels[i], label) != 0)
@@ -61,8 +61,8 @@ static long find_cell(const struct evb_table *s, const char *label, const char *
 		    strcmp(harness_str(s, r, "ipc"), ipc) != 0 ||
 		    strcmp(harness_str(s, r, "placement"), placement) != 0)
 			continue;
-		snprintf(this_label, sizeof(this_label), "%s%s%s",
-			 harness_str(s, r, "mechanism"), variant[0] ? "/" : "", variant);
+		evb_mech_label(this_label, sizeof(this_label), harness_str(s, r, "mechanism"),
+			       variant);
 		if (strcmp(this_label, label) == 0)
 			return (long)r;
 	}

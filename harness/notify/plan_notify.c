@@ -10,7 +10,7 @@
  *   profile   pingpong  wakeup  burst    placements            reps
  *   smoke        100      50     1000    cross-cpu, thread        1
  *   quick        500     200    10000    same-cpu, cross-cpu      2
- *   standard    2000    1000    10000    all three                5
+ *   standard    1000     500    10000    all three                5
  *   full       20000   10000   100000    all three               10
  *
  * The burst cells with --ipc process --placement free send 100,000 in every

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "evb_axes.h"
 #include "figures.h"
 #include "report.h"
 #include "family.h"
@@ -66,7 +67,7 @@ void report_notify(const struct report_ctx *ctx)
 		double sent = cell(ctx, &trust, m, v, "burst", "process", "free", "sent_median");
 		double got = cell(ctx, &trust, m, v, "burst", "process", "free", "delivered_median");
 
-		snprintf(label, sizeof(label), "%s%s%s", m, v[0] ? "/" : "", v);
+		evb_mech_label(label, sizeof(label), m, v);
 		for (size_t k = 0; k < 5; k++)
 			report_fmt_ns(c[k], 32, cell(ctx, &trust, m, v, latency_cols[k].mode,
 						     latency_cols[k].ipc, latency_cols[k].placement,

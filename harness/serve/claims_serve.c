@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "claims.h"
+#include "plan_serve.h"
 #include "family.h"
 
 #define SERVE_SETUP(mode_, mech, var, conns, active_, depth_, msg, rate_, arrival_, setup_) \
@@ -20,7 +21,8 @@
 /* The seed-server-table cells: open loop at 5000 req/s, Poisson, 10% active
  * (an open cell has no depth). */
 #define SEED(mech, var, conns, active) \
-	SERVE("open", mech, var, conns, active, NULL, "64", "5000", "poisson")
+	SERVE("open", mech, var, conns, active, NULL, PLAN_SERVE_SEED_MSG, PLAN_SERVE_SEED_RATE, \
+	      PLAN_SERVE_SEED_ARRIVAL)
 /* The io-uring-vs-epoll cells: closed, 1000 connections, 100 active. */
 #define CLOSED(mech, var, msg) SERVE("closed", mech, var, "1000", "100", "1", msg, NULL, NULL)
 /* The same over an io_uring ring set up as setup_ (default, defer). */

@@ -43,6 +43,12 @@ static const struct report_key serve_key = {
 					      "arrival", "poisson", "msg_size", "64", NULL } },
 };
 
+/* Beside summary.csv's shared figures: the offered rate, and the server's,
+ * the load generator's CPU and the wakeups per answered request. */
+static const char *const serve_summary_figures[] = {
+	"offered_per_s", "server_cpu_ns_per_op", "client_cpu_ns_per_op", "wakeups_per_op", NULL,
+};
+
 const struct harness_family serve_family = {
 	.name = "serve",
 	.driver = "evb-serve",
@@ -52,4 +58,6 @@ const struct harness_family serve_family = {
 	.presets = plan_serve_presets,
 	.claims = claims_serve,
 	.key = &serve_key,
+	.cpu_per_window = true,
+	.summary_figures = serve_summary_figures,
 };

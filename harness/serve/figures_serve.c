@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "figures.h"
+#include "plan_serve.h"
 #include "family.h"
 
 #define MAX_LABELS 16
@@ -85,15 +86,17 @@ static int draw(const struct harness_figctx *ctx, const char *script, const char
 	return harness_gnuplot(ctx, script, path, name, args) ? -1 : 0;
 }
 
-/* The seed-server-table cells of label at connections c, or -1. */
+/* The seed-server-table cells (plan_serve.h's definition) of label at
+ * connections c, or -1. */
 static long seed_cell(const struct evb_table *s, const char *label, double c)
 {
 	for (size_t r = 0; r < s->nrows; r++) {
-		char this_label[80];
+		const char *kv[PLAN_SERVE_SEED_KV];
+		char nums[2][24], this_label[80];
 
-		if (!is_serve(s, r, "open") || strcmp(harness_str(s, r, "rate"), "5000") ||
-		    harness_num(s, r, "connections") != c ||
-		    harness_num(s, r, "active") * 10 != c)
+		plan_serve_seed_kv(kv, nums, harness_str(s, r, "mechanism"),
+				   harness_str(s, r, "variant"), (int64_t)c, NULL);
+		if (!harness_row_matches(s, r, kv))
 			continue;
 		harness_mech_label(s, r, this_label, sizeof(this_label));
 		if (!strcmp(this_label, label))

@@ -205,11 +205,37 @@ bool plan_serve_in_seed(const struct harness_mech *m)
 
 struct serve_axes plan_serve_seed_axes(int64_t conns)
 {
-	struct serve_axes a = plan_serve_open(conns, conns / 10, "5000", SEED_REQUESTS);
+	struct serve_axes a = plan_serve_open(conns, PLAN_SERVE_SEED_ACTIVE(conns),
+					      PLAN_SERVE_SEED_RATE, SEED_REQUESTS);
 
 	if (a.warmup < 500)
 		a.warmup = 500;
 	return a;
+}
+
+void plan_serve_seed_kv(const char *kv[PLAN_SERVE_SEED_KV], char nums[2][24], const char *m,
+			const char *v, int64_t conns, const char *setup)
+{
+	size_t n = 0;
+
+	snprintf(nums[0], 24, "%lld", (long long)conns);
+	snprintf(nums[1], 24, "%lld", (long long)PLAN_SERVE_SEED_ACTIVE(conns));
+#define KV(k, val) (kv[n++] = (k), kv[n++] = (val))
+	KV("family", "serve");
+	KV("mode", "open");
+	KV("mechanism", m);
+	KV("variant", v);
+	KV("placement", PLAN_SERVE_SEED_PLACEMENT);
+	KV("connections", nums[0]);
+	KV("active", nums[1]);
+	KV("depth", "");
+	KV("msg_size", PLAN_SERVE_SEED_MSG);
+	KV("rate", PLAN_SERVE_SEED_RATE);
+	KV("arrival", PLAN_SERVE_SEED_ARRIVAL);
+	if (setup)
+		KV("uring_setup", setup);
+#undef KV
+	kv[n] = NULL;
 }
 
 /*

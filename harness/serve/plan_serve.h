@@ -57,8 +57,26 @@ bool plan_serve_in_seed(const struct harness_mech *m);
 /* The curve's offered rates, NULL-terminated (the report reads them too). */
 #define PLAN_SERVE_NCURVE 7
 extern const char *const plan_serve_curve_rates[PLAN_SERVE_NCURVE + 1];
-/* Its row at conns connections, 10% active, 5000 req/s. */
+/*
+ * The published server table's cells (the seed-server-table preset, the
+ * standard profile's 10,000-connection row): open loop at 5000 req/s,
+ * Poisson, 64 B, cross-cpu, 10% of the connections active.  This is their
+ * one definition: the plan, the claim, the report's table and the figure
+ * all take them from here.
+ */
+#define PLAN_SERVE_SEED_RATE "5000"
+#define PLAN_SERVE_SEED_ARRIVAL "poisson"
+#define PLAN_SERVE_SEED_MSG "64"
+#define PLAN_SERVE_SEED_PLACEMENT "cross-cpu"
+#define PLAN_SERVE_SEED_ACTIVE(conns) ((conns) / 10)
+/* Its row at conns connections. */
 struct serve_axes plan_serve_seed_axes(int64_t conns);
+/* The seed cell of mechanism/variant at conns as harness_find_row's kv
+ * (NULL-terminated; uring_setup only when setup is not NULL); its numbers
+ * are written into nums. */
+#define PLAN_SERVE_SEED_KV 27
+void plan_serve_seed_kv(const char *kv[PLAN_SERVE_SEED_KV], char nums[2][24], const char *m,
+			const char *v, int64_t conns, const char *setup);
 
 /* A part of a profile or preset: m's cells. */
 typedef int (*plan_serve_part_fn)(struct harness_plan *plan, const struct harness_mech *m,

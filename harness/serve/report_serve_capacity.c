@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evb_axes.h"
 #include "evb_stats.h"
 #include "figures.h"
 #include "plan_serve.h"
@@ -96,7 +97,7 @@ static void label_of(char *buf, size_t len, const char *m, const char *v,
 	if (r >= 0)
 		harness_mech_label(s, (size_t)r, buf, len);
 	else
-		snprintf(buf, len, "%s%s%s", m, v[0] ? "/" : "", v);
+		evb_mech_label(buf, len, m, v);
 }
 
 /* A table's column: the cells of the curve's shape at rate (and col ==

@@ -8,14 +8,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "evb_axes.h"
 #include "figures.h"
+#include "plan_serve.h"
 #include "report_serve.h"
 
 #define NCONNS 3
 #define MAX_MECHS 8
 
-static const char *const seed_conns[NCONNS] = { "1000", "10000", "100000" };
-static const char *const seed_active[NCONNS] = { "100", "1000", "10000" };
+static const int64_t seed_conns[NCONNS] = { 1000, 10000, 100000 };
 static const char *const seed_rows[NCONNS] = { "1,000", "10,000", "100,000" };
 
 /* The published table: avg and p99 in ms; NAN: FAILED. */
@@ -28,16 +29,17 @@ static const struct {
 	{ "epoll", "lt", { 0.8, 1.2, 8.5 }, { 2, 4, 25 } },
 };
 
-/* The seed cell of mechanism/variant at connections[k], as harness_find_row's kv. */
+/* The seed cell of mechanism/variant at connections[k], as harness_find_row's
+ * kv (plan_serve.h's one definition), in kv and nums. */
 #define SEED_KV(m, v, k) \
-	{ "family", "serve", "mode", "open", "mechanism", m, "variant", v, \
-	  "placement", "cross-cpu", "connections", seed_conns[k], "active", seed_active[k], \
-	  "depth", "", "msg_size", "64", "rate", "5000", "arrival", "poisson", NULL }
+	const char *kv[PLAN_SERVE_SEED_KV]; \
+	char kv_nums[2][24]; \
+	plan_serve_seed_kv(kv, kv_nums, m, v, seed_conns[k], NULL)
 
 /* The seed cell of mechanism/variant at connections[k], or -1. */
 static long seed_cell(const struct evb_table *s, const char *m, const char *v, int k)
 {
-	const char *const kv[] = SEED_KV(m, v, k);
+	SEED_KV(m, v, k);
 
 	return harness_find_row(s, kv);
 }
@@ -76,7 +78,7 @@ static void seed_text(const struct report_ctx *ctx, struct report_trust *t,
 		      struct report_beside *b, size_t mech, const char *m, const char *v, int k,
 		      char *buf, size_t len)
 {
-	const char *const kv[] = SEED_KV(m, v, k);
+	SEED_KV(m, v, k);
 	char pub[64] = "", what[160];
 	size_t used;
 
@@ -134,7 +136,7 @@ static void seed_refused(const struct report_ctx *ctx, char names[][2][64], size
 	char from[200];
 
 	for (size_t i = 0; i < n && ctx->beside && !shown[0]; i++) {
-		const char *const kv[] = SEED_KV(names[i][0], names[i][1], NCONNS - 1);
+		SEED_KV(names[i][0], names[i][1], NCONNS - 1);
 
 		if (report_beside_pick(ctx, kv, NULL, NULL) != ctx) {
 			snprintf(from, sizeof(from), " The row shows instead the cells of the run "
@@ -261,8 +263,7 @@ void report_serve_saturation(const struct report_ctx *ctx)
 			      "then measures how long the run was, not the server.");
 			doc_table(ctx->doc, NRATES + 1, heads);
 		}
-		snprintf(label, sizeof(label), "%s%s%s", names[i][0], names[i][1][0] ? "/" : "",
-			 names[i][1]);
+		evb_mech_label(label, sizeof(label), names[i][0], names[i][1]);
 		doc_row(ctx->doc, row);
 	}
 	if (!shown)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "evb_axes.h"
 #include "figures.h"
 #include "report.h"
 #include "family.h"
@@ -79,7 +80,7 @@ static void lateness_table(const struct report_ctx *ctx, char names[][2][64], si
 		double sent = cell(ctx, &trust, m, v, "", "other", "none", "same-cpu",
 				   "sent_median");
 
-		snprintf(label, sizeof(label), "%s%s%s", m, v[0] ? "/" : "", v);
+		evb_mech_label(label, sizeof(label), m, v);
 		for (size_t k = 0; k < 6; k++)
 			report_fmt_ns(c[k], 32, col_value(ctx, &trust, m, v, &lateness_cols[k]));
 		if (sent > 0)
@@ -118,7 +119,7 @@ static void load_table(const struct report_ctx *ctx, char names[][2][64], size_t
 
 		if (isnan(col_value(ctx, NULL, m, v, &load_cols[1])))
 			continue;
-		snprintf(label, sizeof(label), "%s%s%s", m, v[0] ? "/" : "", v);
+		evb_mech_label(label, sizeof(label), m, v);
 		for (size_t k = 0; k < 4; k++)
 			report_fmt_ns(c[k], 32, col_value(ctx, &trust, m, v, &load_cols[k]));
 		const char *row[] = { label, c[0], c[1], c[2], c[3] };
