@@ -1,4 +1,4 @@
-/* statsfix.c - synthetic run directories; see statsfix.h. */
+/* fixture_results.c - synthetic run directories; see fixture.h. */
 #include <check.h>
 #include <ctype.h>
 #include <math.h>
@@ -10,10 +10,10 @@
 #include "evb_csv.h"
 #include "evb_row.h"
 #include "evb_stats.h"
-#include "statsfix.h"
+#include "fixture.h"
 #include "testutil.h"
 
-void sf_write_file(const char *path, const char *text)
+void fx_write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
 
@@ -22,7 +22,7 @@ void sf_write_file(const char *path, const char *text)
 	ck_assert_int_eq(fclose(f), 0);
 }
 
-char *sf_read_file(const char *path, size_t *len)
+char *fx_read_file(const char *path, size_t *len)
 {
 	char *buf = tu_slurp(path);   /* text files: no NUL inside */
 
@@ -40,7 +40,7 @@ static double normal(struct evb_rng *rng)
 	return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
 }
 
-static void fill_row(struct evb_row *row, size_t cell, int rep, const struct sf_run *spec,
+static void fill_row(struct evb_row *row, size_t cell, int rep, const struct fx_run *spec,
 		     struct evb_rng *rng)
 {
 	bool throughput = cell % 10 == 9;
@@ -77,17 +77,17 @@ static void fill_row(struct evb_row *row, size_t cell, int rep, const struct sf_
 	}
 }
 
-static void write_env(const char *dir, const struct sf_run *spec)
+static void write_env(const char *dir, const struct fx_run *spec)
 {
 	char path[1024], text[2048];
 
 	snprintf(path, sizeof(path), "%s/env.csv", dir);
 	snprintf(text, sizeof(text), "key,value\nrun_state,complete\nrun_id,synthetic-%llu\n%s",
 		 (unsigned long long)spec->seed, spec->env_extra ? spec->env_extra : "");
-	sf_write_file(path, text);
+	fx_write_file(path, text);
 }
 
-static void write_sentinel(const char *dir, const struct sf_run *spec, struct evb_rng *rng)
+static void write_sentinel(const char *dir, const struct fx_run *spec, struct evb_rng *rng)
 {
 	char path[1024];
 	FILE *f;
@@ -96,7 +96,7 @@ static void write_sentinel(const char *dir, const struct sf_run *spec, struct ev
 	f = fopen(path, "w");
 	ck_assert(f != NULL);
 	ck_assert_int_eq(evb_row_write_header(f), 0);
-	struct sf_run same = *spec;
+	struct fx_run same = *spec;
 
 	if (spec->sentinel_scale > 0)
 		same.scale = spec->sentinel_scale;
@@ -113,7 +113,7 @@ static void write_sentinel(const char *dir, const struct sf_run *spec, struct ev
 	ck_assert_int_eq(fclose(f), 0);
 }
 
-static void write_plan(const char *dir, const struct sf_run *spec)
+static void write_plan(const char *dir, const struct fx_run *spec)
 {
 	char path[1024];
 	FILE *f;
@@ -130,7 +130,7 @@ static void write_plan(const char *dir, const struct sf_run *spec)
 	ck_assert_int_eq(fclose(f), 0);
 }
 
-void sf_write_run(const char *dir, const struct sf_run *spec)
+void fx_write_run(const char *dir, const struct fx_run *spec)
 {
 	char path[1024];
 	struct evb_rng rng;
@@ -157,7 +157,7 @@ void sf_write_run(const char *dir, const struct sf_run *spec)
 		write_plan(dir, spec);
 }
 
-void sf_drop_columns(const char *path, const char *const *names)
+void fx_drop_columns(const char *path, const char *const *names)
 {
 	struct evb_table t;
 	bool keep[256];
@@ -191,7 +191,7 @@ void sf_drop_columns(const char *path, const char *const *names)
 	evb_table_free(&t);
 }
 
-size_t sf_count(const char *path, const char *column, const char *value, bool prefix)
+size_t fx_count(const char *path, const char *column, const char *value, bool prefix)
 {
 	struct evb_table t;
 	size_t n = 0;
@@ -301,14 +301,14 @@ static const char *json_value(const char *s, int depth)
 	return json_number(s);
 }
 
-bool sf_json_valid(const char *text)
+bool fx_json_valid(const char *text)
 {
 	const char *end = json_value(text, 0);
 
 	return end && !*skip_ws(end);
 }
 
-void sf_make_pair(struct sf_pair *p, const struct sf_run *a, const struct sf_run *b)
+void fx_make_pair(struct fx_pair *p, const struct fx_run *a, const struct fx_run *b)
 {
 	tu_tmpdir(p->tmp, sizeof(p->tmp));
 	snprintf(p->a, sizeof(p->a), "%s/a", p->tmp);
@@ -317,11 +317,11 @@ void sf_make_pair(struct sf_pair *p, const struct sf_run *a, const struct sf_run
 	snprintf(p->csv, sizeof(p->csv), "%s/cmp/compare.csv", p->tmp);
 	ck_assert_int_eq(mkdir(p->a, 0755), 0);
 	ck_assert_int_eq(mkdir(p->b, 0755), 0);
-	sf_write_run(p->a, a);
-	sf_write_run(p->b, b);
+	fx_write_run(p->a, a);
+	fx_write_run(p->b, b);
 }
 
-int sf_compare_dirs(const char *const *dirs, const char *out_dir, const char *const *extra,
+int fx_compare_dirs(const char *const *dirs, const char *out_dir, const char *const *extra,
 		    char **out)
 {
 	const char *args[24] = { "compare" };
@@ -343,7 +343,7 @@ int sf_compare_dirs(const char *const *dirs, const char *out_dir, const char *co
 	return res.exit_status;
 }
 
-int sf_compare(const struct sf_pair *p, const char *const *extra, char **out)
+int fx_compare(const struct fx_pair *p, const char *const *extra, char **out)
 {
-	return sf_compare_dirs((const char *const[]){ p->a, p->b, NULL }, p->out, extra, out);
+	return fx_compare_dirs((const char *const[]){ p->a, p->b, NULL }, p->out, extra, out);
 }

@@ -1,10 +1,10 @@
-/* report_fixture.c - synthetic run directories; see report_fixture.h. */
+/* fixture_summary.c - synthetic run directories; see fixture.h. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "report_fixture.h"
+#include "fixture.h"
 #include "testutil.h"
 
 FILE *fx_open(const char *dir)
@@ -28,28 +28,13 @@ void fx_row(struct evb_row *row, const struct fx_cell *c, int rep)
 {
 	evb_row_init(row);
 	evb_row_set(row, run_id, "fixture");
-	evb_row_set(row, family, c->family);
-	evb_row_set(row, mechanism, c->mechanism ? c->mechanism : "");
-	evb_row_set(row, variant, c->variant ? c->variant : "");
-	evb_row_set(row, mode, c->mode ? c->mode : "");
-	evb_row_set(row, ipc, c->ipc ? c->ipc : "");
-	evb_row_set(row, placement, c->placement ? c->placement : "");
-	evb_row_set(row, fd_type, c->fd_type ? c->fd_type : "");
-	set_num(&row->nfds, c->nfds);
-	set_num(&row->active, c->active);
-	set_num(&row->period_ns, c->period_ns);
-	set_num(&row->timers, c->timers);
-	set_num(&row->timer_slack_ns, c->timer_slack_ns);
-	evb_row_set(row, sched, c->sched ? c->sched : "");
-	evb_row_set(row, load, c->load ? c->load : "");
-	set_num(&row->connections, c->connections);
-	set_num(&row->depth, c->depth);
-	set_num(&row->msg_size, c->msg_size);
-	set_num(&row->work_ns, c->work_ns);
-	evb_row_set(row, rate, c->rate ? c->rate : "");
-	evb_row_set(row, arrival, c->arrival ? c->arrival : "");
-	evb_row_set(row, uring_setup, c->uring_setup ? c->uring_setup : "");
-	set_num(&row->slo_ns, c->slo_ns);
+#define FX_SET_STR(name) evb_row_set(row, name, c->name ? c->name : "");
+#define FX_SET_I64(name) set_num(&row->name, c->name);
+#define FX_SET(kind, name, flag, slug, label) FX_SET_##kind(name)
+	EVB_AXES(FX_SET)
+#undef FX_SET
+#undef FX_SET_I64
+#undef FX_SET_STR
 	row->rep = rep;
 	evb_row_set(row, status, EVB_STATUS_OK);
 	evb_row_set(row, metric, "latency_ns");

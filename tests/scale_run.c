@@ -2,7 +2,7 @@
  * scale_run.c - `scale_run SRC DST K`: a copy of run directory SRC in DST
  * (new) that is K times slower, for checking what compare calls: in
  * results.csv the latency columns (min, p50, p90, p99, p999, max, mean,
- * stddev) are multiplied by K and ops_per_s divided by K, as statsfix.c
+ * stddev) are multiplied by K and ops_per_s divided by K, as fixture_results.c
  * scales a synthetic run.  env.csv, plan.csv and sentinel.csv are copied
  * unchanged: the sentinels watch the machine, which a slower build does
  * not move.  Exit 0, 1 on an I/O error, 2 on bad usage.

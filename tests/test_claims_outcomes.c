@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report_fixture.h"
+#include "fixture.h"
 #include "testutil.h"
 
 enum scenario { HOLDS, FAILS, STRADDLES, PARTIAL, NSCEN };

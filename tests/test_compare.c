@@ -13,25 +13,25 @@
 #include <unistd.h>
 
 #include "evb_stats.h"
-#include "statsfix.h"
+#include "fixture.h"
 #include "testutil.h"
 
 #define NCELLS 300
 
-static size_t verdicts(const struct sf_pair *p, const char *verdict)
+static size_t verdicts(const struct fx_pair *p, const char *verdict)
 {
-	return sf_count(p->csv, "verdict", verdict, true);
+	return fx_count(p->csv, "verdict", verdict, true);
 }
 
 START_TEST(aa_gives_no_verdicts)
 {
-	struct sf_run a = { .ncells = NCELLS, .reps = 5, .scale = 1.0, .cv = 0.05, .seed = 1 };
-	struct sf_run b = a;
-	struct sf_pair p;
+	struct fx_run a = { .ncells = NCELLS, .reps = 5, .scale = 1.0, .cv = 0.05, .seed = 1 };
+	struct fx_run b = a;
+	struct fx_pair p;
 
 	b.seed = 2;
-	sf_make_pair(&p, &a, &b);
-	ck_assert_int_eq(sf_compare(&p, NULL, NULL), 0);
+	fx_make_pair(&p, &a, &b);
+	ck_assert_int_eq(fx_compare(&p, NULL, NULL), 0);
 	size_t called = verdicts(&p, "faster") + verdicts(&p, "slower");
 
 	ck_assert_msg(called * 100 <= NCELLS, "A/A: %zu of %d cells called", called, NCELLS);
@@ -42,14 +42,14 @@ END_TEST
 
 START_TEST(slower_copy_is_called_slower)
 {
-	struct sf_run a = { .ncells = NCELLS, .reps = 5, .scale = 1.0, .cv = 0.05, .seed = 3 };
-	struct sf_run b = a;
-	struct sf_pair p;
+	struct fx_run a = { .ncells = NCELLS, .reps = 5, .scale = 1.0, .cv = 0.05, .seed = 3 };
+	struct fx_run b = a;
+	struct fx_pair p;
 
 	b.seed = 4;
 	b.scale = 1.5;
-	sf_make_pair(&p, &a, &b);
-	ck_assert_int_eq(sf_compare(&p, NULL, NULL), 0);
+	fx_make_pair(&p, &a, &b);
+	ck_assert_int_eq(fx_compare(&p, NULL, NULL), 0);
 	size_t slower = verdicts(&p, "slower");
 
 	ck_assert_msg(slower * 100 >= 80 * NCELLS, "x1.5: only %zu of %d slower", slower, NCELLS);
@@ -61,16 +61,16 @@ END_TEST
 /* A x1.5 copy run under qemu tcg: no cell is called, and the header says why. */
 START_TEST(emulated_against_hardware_is_not_judged)
 {
-	struct sf_run a = { .ncells = 40, .reps = 5, .scale = 1.0, .cv = 0.02, .seed = 7 };
-	struct sf_run b = a;
-	struct sf_pair p;
+	struct fx_run a = { .ncells = 40, .reps = 5, .scale = 1.0, .cv = 0.02, .seed = 7 };
+	struct fx_run b = a;
+	struct fx_pair p;
 	char *out = NULL;
 
 	b.seed = 8;
 	b.scale = 1.5;
 	b.env_extra = "vm_accel,tcg\n";
-	sf_make_pair(&p, &a, &b);
-	ck_assert_int_eq(sf_compare(&p, (const char *const[]){ "--fail-on-slower", "20", NULL },
+	fx_make_pair(&p, &a, &b);
+	ck_assert_int_eq(fx_compare(&p, (const char *const[]){ "--fail-on-slower", "20", NULL },
 				 &out), 0);
 	ck_assert_msg(tu_contains(out, "no faster/slower: B ran emulated (vm_accel=tcg)"),
 		      "header without the emulation note");
@@ -80,8 +80,8 @@ START_TEST(emulated_against_hardware_is_not_judged)
 	tu_rmtree(p.out);
 	/* Both emulated: judged as usual. */
 	a.env_extra = "vm_accel,tcg\n";
-	sf_write_run(p.a, &a);
-	ck_assert_int_eq(sf_compare(&p, NULL, NULL), 0);
+	fx_write_run(p.a, &a);
+	ck_assert_int_eq(fx_compare(&p, NULL, NULL), 0);
 	ck_assert_uint_ge(verdicts(&p, "slower"), 32);
 	tu_rmtree(p.tmp);
 }
@@ -126,29 +126,29 @@ END_TEST
 
 START_TEST(fail_on_slower_exit_codes)
 {
-	struct sf_run a = { .ncells = 40, .reps = 5, .scale = 1.0, .cv = 0.02, .seed = 5 };
-	struct sf_run b = a;
-	struct sf_pair p;
+	struct fx_run a = { .ncells = 40, .reps = 5, .scale = 1.0, .cv = 0.02, .seed = 5 };
+	struct fx_run b = a;
+	struct fx_pair p;
 
 	b.seed = 6;
 	b.scale = 1.5;
-	sf_make_pair(&p, &a, &b);
-	ck_assert_int_eq(sf_compare(&p, (const char *const[]){ "--fail-on-slower", "20", NULL },
+	fx_make_pair(&p, &a, &b);
+	ck_assert_int_eq(fx_compare(&p, (const char *const[]){ "--fail-on-slower", "20", NULL },
 				 NULL), 1);
 	ck_assert_msg(tu_contains(tu_stderr(), "slower by"), "%s", tu_stderr());
 	tu_rmtree(p.out);
-	ck_assert_int_eq(sf_compare(&p, (const char *const[]){ "--fail-on-slower", "80", NULL },
+	ck_assert_int_eq(fx_compare(&p, (const char *const[]){ "--fail-on-slower", "80", NULL },
 				 NULL), 0);
 	tu_rmtree(p.out);
 	/* A against itself: nothing slower, exit 0 even at 0%. */
 	snprintf(p.b, sizeof(p.b), "%s", p.a);
-	ck_assert_int_eq(sf_compare(&p, (const char *const[]){ "--fail-on-slower", "0", NULL },
+	ck_assert_int_eq(fx_compare(&p, (const char *const[]){ "--fail-on-slower", "0", NULL },
 				 NULL), 0);
 	tu_rmtree(p.out);
-	ck_assert_int_eq(sf_compare(&p, (const char *const[]){ "--fail-on-slower", "x", NULL },
+	ck_assert_int_eq(fx_compare(&p, (const char *const[]){ "--fail-on-slower", "x", NULL },
 				 NULL), 2);
 	ck_assert_msg(tu_contains(tu_stderr(), "'x'"), "%s", tu_stderr());
-	ck_assert_int_eq(sf_compare(&p, (const char *const[]){ "--min-change", "-1", NULL },
+	ck_assert_int_eq(fx_compare(&p, (const char *const[]){ "--min-change", "-1", NULL },
 				 NULL), 2);
 	tu_rmtree(p.tmp);
 }
@@ -156,20 +156,20 @@ END_TEST
 
 START_TEST(json_parses)
 {
-	struct sf_run a = { .ncells = 30, .reps = 5, .scale = 1.0, .cv = 0.05, .seed = 7,
+	struct fx_run a = { .ncells = 30, .reps = 5, .scale = 1.0, .cv = 0.05, .seed = 7,
 			    .sentinel = true };
-	struct sf_run b = a;
-	struct sf_pair p;
+	struct fx_run b = a;
+	struct fx_pair p;
 	char json[700];
 
 	b.seed = 8;
 	b.scale = 1.5;
-	sf_make_pair(&p, &a, &b);
+	fx_make_pair(&p, &a, &b);
 	snprintf(json, sizeof(json), "%s/out.json", p.tmp);
-	ck_assert_int_eq(sf_compare(&p, (const char *const[]){ "--json", json, NULL }, NULL), 0);
-	char *text = sf_read_file(json, NULL);
+	ck_assert_int_eq(fx_compare(&p, (const char *const[]){ "--json", json, NULL }, NULL), 0);
+	char *text = fx_read_file(json, NULL);
 
-	ck_assert_msg(sf_json_valid(text), "not JSON: %.400s", text);
+	ck_assert_msg(fx_json_valid(text), "not JSON: %.400s", text);
 	ck_assert(tu_contains(text, "\"q_value\":"));
 	ck_assert(tu_contains(text, "\"precision_a\":\"no target\""));
 	ck_assert(tu_contains(text, "\"sentinel\":{\"in_a\":true"));
@@ -187,43 +187,43 @@ END_TEST
 
 START_TEST(imprecise_side_is_named)
 {
-	struct sf_run a = { .ncells = 60, .reps = 5, .scale = 1.0, .cv = 0.10, .seed = 9,
+	struct fx_run a = { .ncells = 60, .reps = 5, .scale = 1.0, .cv = 0.10, .seed = 9,
 			    .env_extra = "run_precision_pct,0.5\nrun_max_reps,5\n"
 					 "run_adaptive_stop,max reps\n" };
-	struct sf_run b = a;
-	struct sf_pair p;
+	struct fx_run b = a;
+	struct fx_pair p;
 
 	b.seed = 10;
 	b.scale = 2.0;
 	b.env_extra = NULL;
-	sf_make_pair(&p, &a, &b);
-	ck_assert_int_eq(sf_compare(&p, NULL, NULL), 0);
+	fx_make_pair(&p, &a, &b);
+	ck_assert_int_eq(fx_compare(&p, NULL, NULL), 0);
 	ck_assert_uint_gt(verdicts(&p, "slower (A imprecise)"), 0);
-	ck_assert_uint_eq(sf_count(p.csv, "precision_a", "max reps", false) +
-			  sf_count(p.csv, "precision_a", "bimodal", false), 60);
-	ck_assert_uint_eq(sf_count(p.csv, "precision_b", "no target", false), 60);
+	ck_assert_uint_eq(fx_count(p.csv, "precision_a", "max reps", false) +
+			  fx_count(p.csv, "precision_a", "bimodal", false), 60);
+	ck_assert_uint_eq(fx_count(p.csv, "precision_b", "no target", false), 60);
 	tu_rmtree(p.tmp);
 }
 END_TEST
 
 START_TEST(header_sentinel_and_plan)
 {
-	struct sf_run a = { .ncells = 20, .reps = 5, .scale = 1.0, .cv = 0.02, .seed = 11,
+	struct fx_run a = { .ncells = 20, .reps = 5, .scale = 1.0, .cv = 0.02, .seed = 11,
 			    .sentinel = true, .plan = true };
-	struct sf_run b = a;
-	struct sf_pair p;
+	struct fx_run b = a;
+	struct fx_pair p;
 	char *out = NULL;
 
 	b.seed = 12;
 	b.scale = 1.2;
 	b.plan_iterations = 5000;
-	sf_make_pair(&p, &a, &b);
-	ck_assert_int_eq(sf_compare(&p, NULL, &out), 0);
+	fx_make_pair(&p, &a, &b);
+	ck_assert_int_eq(fx_compare(&p, NULL, &out), 0);
 	ck_assert_msg(tu_contains(out, "the machine itself moved by +"), "%s", out);
 	ck_assert_msg(tu_contains(out, "plan: A and B measured 10 cells with different"), "%s",
 		      out);
 	ck_assert_msg(tu_contains(out, "plan iterations 2000 -> 5000"), "%s", out);
-	ck_assert_uint_eq(sf_count(p.csv, "warning", "plan iterations 2000 -> 5000", false),
+	ck_assert_uint_eq(fx_count(p.csv, "warning", "plan iterations 2000 -> 5000", false),
 			  10);
 	free(out);
 	tu_rmtree(p.out);
@@ -232,9 +232,9 @@ START_TEST(header_sentinel_and_plan)
 	char path[700];
 
 	snprintf(path, sizeof(path), "%s/plan.csv", p.b);
-	sf_write_file(path, "family,mechanism,variant,mode,ipc,placement,fd_type,nfds,active,"
+	fx_write_file(path, "family,mechanism,variant,mode,ipc,placement,fd_type,nfds,active,"
 			    "period_ns,timers,timer_slack_ns,sched,load,iterations\n");
-	ck_assert_int_eq(sf_compare(&p, NULL, &out), 0);
+	ck_assert_int_eq(fx_compare(&p, NULL, &out), 0);
 	ck_assert_msg(tu_contains(out, "plan unknown (no compared cell found"), "%s", out);
 	free(out);
 	tu_rmtree(p.out);
@@ -245,7 +245,7 @@ START_TEST(header_sentinel_and_plan)
 	ck_assert_int_eq(unlink(path), 0);
 	snprintf(path, sizeof(path), "%s/sentinel.csv", p.a);
 	ck_assert_int_eq(unlink(path), 0);
-	ck_assert_int_eq(sf_compare(&p, NULL, &out), 0);
+	ck_assert_int_eq(fx_compare(&p, NULL, &out), 0);
 	ck_assert_msg(tu_contains(out, "plan unknown (no plan.csv in A)"), "%s", out);
 	ck_assert_msg(tu_contains(out, "sentinel same-cpu: not recorded in A"), "%s", out);
 	free(out);

@@ -15,7 +15,7 @@
 
 #include "evb_csv.h"
 #include "evb_stats.h"
-#include "statsfix.h"
+#include "fixture.h"
 #include "testutil.h"
 
 #define NCELLS 200
@@ -41,14 +41,14 @@ static size_t detectable(const char *csv, double *v, size_t max)
 
 static double median_detectable(double cv, uint64_t seed)
 {
-	struct sf_run a = { .ncells = NCELLS, .reps = 5, .scale = 1.0, .cv = cv, .seed = seed };
-	struct sf_run b = a;
-	struct sf_pair p;
+	struct fx_run a = { .ncells = NCELLS, .reps = 5, .scale = 1.0, .cv = cv, .seed = seed };
+	struct fx_run b = a;
+	struct fx_pair p;
 	double v[NCELLS];
 
 	b.seed = seed + 1;
-	sf_make_pair(&p, &a, &b);
-	ck_assert_int_eq(sf_compare(&p, NULL, NULL), 0);
+	fx_make_pair(&p, &a, &b);
+	ck_assert_int_eq(fx_compare(&p, NULL, NULL), 0);
 	size_t n = detectable(p.csv, v, NCELLS);
 
 	ck_assert_uint_eq(n, NCELLS);
@@ -71,18 +71,18 @@ END_TEST
 /* Every ~ says what would not have shown; the spread is under the table. */
 START_TEST(tilde_carries_it)
 {
-	struct sf_run a = { .ncells = 40, .reps = 5, .scale = 1.0, .cv = 0.05, .seed = 41 };
-	struct sf_run b = a;
-	struct sf_pair p;
+	struct fx_run a = { .ncells = 40, .reps = 5, .scale = 1.0, .cv = 0.05, .seed = 41 };
+	struct fx_run b = a;
+	struct fx_pair p;
 	char *out = NULL;
 
 	b.seed = 42;
-	sf_make_pair(&p, &a, &b);
-	ck_assert_int_eq(sf_compare(&p, NULL, &out), 0);
-	size_t same = sf_count(p.csv, "verdict", "~", true);
+	fx_make_pair(&p, &a, &b);
+	ck_assert_int_eq(fx_compare(&p, NULL, &out), 0);
+	size_t same = fx_count(p.csv, "verdict", "~", true);
 
 	ck_assert_uint_gt(same, 0);
-	ck_assert_uint_eq(sf_count(p.csv, "verdict", "~: a change under ", true), same);
+	ck_assert_uint_eq(fx_count(p.csv, "verdict", "~: a change under ", true), same);
 	ck_assert_msg(tu_contains(out, "would not show"), "%.2000s", out);
 	ck_assert_msg(tu_contains(out, "what compare could not have seen"), "%.2000s", out);
 	ck_assert_msg(tu_contains(out, "notify   40 cells, median "), "%.2000s", out);
@@ -96,21 +96,21 @@ END_TEST
 START_TEST(new_run_above_claim_is_called)
 {
 	const double k = 1.3;
-	struct sf_run a = { .ncells = NCELLS, .reps = 5, .scale = 1.0, .cv = 0.04, .seed = 51 };
-	struct sf_run b = a;
-	struct sf_pair p;
+	struct fx_run a = { .ncells = NCELLS, .reps = 5, .scale = 1.0, .cv = 0.04, .seed = 51 };
+	struct fx_run b = a;
+	struct fx_pair p;
 	double claim[NCELLS];
 	size_t claimed = 0, called = 0;
 
 	b.seed = 52;
-	sf_make_pair(&p, &a, &b);
-	ck_assert_int_eq(sf_compare(&p, NULL, NULL), 0);
+	fx_make_pair(&p, &a, &b);
+	ck_assert_int_eq(fx_compare(&p, NULL, NULL), 0);
 	ck_assert_uint_eq(detectable(p.csv, claim, NCELLS), NCELLS);
 	tu_rmtree(p.out);
 	b.seed = 53;
 	b.scale = k;
-	sf_write_run(p.b, &b);
-	ck_assert_int_eq(sf_compare(&p, NULL, NULL), 0);
+	fx_write_run(p.b, &b);
+	ck_assert_int_eq(fx_compare(&p, NULL, NULL), 0);
 
 	struct evb_table t;
 
@@ -131,26 +131,26 @@ END_TEST
 /* B 15% slower everywhere; its same-cpu sentinel moved by sentinel_scale. */
 static size_t moved(double sentinel_scale, bool cross_moves, char **out)
 {
-	struct sf_run a = { .ncells = 40, .reps = 5, .scale = 1.0, .cv = 0.01, .seed = 61,
+	struct fx_run a = { .ncells = 40, .reps = 5, .scale = 1.0, .cv = 0.01, .seed = 61,
 			    .sentinel = true, .sentinel_cross = true };
-	struct sf_run b = a;
-	struct sf_pair p;
+	struct fx_run b = a;
+	struct fx_pair p;
 
 	b.seed = 62;
 	b.scale = cross_moves ? 1.3 : 1.15;     /* the cross-cpu sentinel follows scale */
 	b.sentinel_scale = sentinel_scale;
-	sf_make_pair(&p, &a, &b);
+	fx_make_pair(&p, &a, &b);
 	if (cross_moves) {
 		b.scale = 1.15;
 		b.sentinel_scale = sentinel_scale;
-		struct sf_run results = b;
+		struct fx_run results = b;
 
 		results.sentinel = false;
-		sf_write_run(p.b, &results);   /* results at 1.15, sentinels from before */
+		fx_write_run(p.b, &results);   /* results at 1.15, sentinels from before */
 	}
-	ck_assert_int_eq(sf_compare(&p, NULL, out), 0);
-	ck_assert_uint_ge(sf_count(p.csv, "verdict", "slower", true), 32);
-	size_t n = sf_count(p.csv, "verdict", "slower (machine moved)", true);
+	ck_assert_int_eq(fx_compare(&p, NULL, out), 0);
+	ck_assert_uint_ge(fx_count(p.csv, "verdict", "slower", true), 32);
+	size_t n = fx_count(p.csv, "verdict", "slower (machine moved)", true);
 
 	tu_rmtree(p.tmp);
 	return n;
@@ -175,27 +175,27 @@ END_TEST
 /* A run from before the cross-cpu sentinel: compared, the second named missing. */
 START_TEST(single_sentinel_run)
 {
-	struct sf_run a = { .ncells = 30, .reps = 5, .scale = 1.0, .cv = 0.01, .seed = 71,
+	struct fx_run a = { .ncells = 30, .reps = 5, .scale = 1.0, .cv = 0.01, .seed = 71,
 			    .sentinel = true };
-	struct sf_run b = a;
-	struct sf_pair p;
+	struct fx_run b = a;
+	struct fx_pair p;
 	char *out = NULL, json[700];
 
 	b.seed = 72;
 	b.scale = 1.15;
 	b.sentinel_scale = 1.3;
 	b.sentinel_cross = true;
-	sf_make_pair(&p, &a, &b);
+	fx_make_pair(&p, &a, &b);
 	snprintf(json, sizeof(json), "%s/out.json", p.tmp);
-	ck_assert_int_eq(sf_compare(&p, (const char *const[]){ "--json", json, NULL }, &out), 0);
+	ck_assert_int_eq(fx_compare(&p, (const char *const[]){ "--json", json, NULL }, &out), 0);
 	ck_assert_msg(tu_contains(out, "sentinel cross-cpu: missing in A (a run from before"),
 		      "%.3000s", out);
 	ck_assert_msg(tu_contains(out, "sentinel same-cpu: p50 A"), "%.3000s", out);
 	/* The same-cpu one still judges the same-cpu cells. */
-	ck_assert_uint_ge(sf_count(p.csv, "verdict", "slower (machine moved)", true), 24);
-	char *text = sf_read_file(json, NULL);
+	ck_assert_uint_ge(fx_count(p.csv, "verdict", "slower (machine moved)", true), 24);
+	char *text = fx_read_file(json, NULL);
 
-	ck_assert_msg(sf_json_valid(text), "not JSON: %.400s", text);
+	ck_assert_msg(fx_json_valid(text), "not JSON: %.400s", text);
 	ck_assert(tu_contains(text, "\"sentinel_cross_cpu\":{\"in_a\":false,\"in_b\":true"));
 	ck_assert(tu_contains(text, "\"detectable_ratio\":"));
 	free(text);

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "statsfix.h"
+#include "fixture.h"
 #include "testutil.h"
 
 #define NCELLS 60
@@ -21,7 +21,7 @@ struct trio {
 	char tmp[512], run[3][600], out[600], csv[700];
 };
 
-static void make_trio(struct trio *t, const struct sf_run *specs)
+static void make_trio(struct trio *t, const struct fx_run *specs)
 {
 	tu_tmpdir(t->tmp, sizeof(t->tmp));
 	snprintf(t->out, sizeof(t->out), "%s/cmp", t->tmp);
@@ -29,21 +29,21 @@ static void make_trio(struct trio *t, const struct sf_run *specs)
 	for (int r = 0; r < 3; r++) {
 		snprintf(t->run[r], sizeof(t->run[r]), "%s/run%d", t->tmp, r + 1);
 		ck_assert_int_eq(mkdir(t->run[r], 0755), 0);
-		sf_write_run(t->run[r], &specs[r]);
+		fx_write_run(t->run[r], &specs[r]);
 	}
 }
 
 /* compare RUN1 RUN2 RUN3 --out OUT plus extra args; its exit status. */
 static int compare3(const struct trio *t, const char *const *extra, char **out)
 {
-	return sf_compare_dirs((const char *const[]){ t->run[0], t->run[1], t->run[2], NULL },
+	return fx_compare_dirs((const char *const[]){ t->run[0], t->run[1], t->run[2], NULL },
 			       t->out, extra, out);
 }
 
 /* Records of run r (2 or 3) with this verdict. */
 static size_t count_run(const char *csv, int r, const char *verdict)
 {
-	char *text = sf_read_file(csv, NULL), needle[64];
+	char *text = fx_read_file(csv, NULL), needle[64];
 	size_t n = 0;
 
 	/* run is the column after figure: ",p50,3,run3," */
@@ -62,7 +62,7 @@ static size_t count_run(const char *csv, int r, const char *verdict)
 
 START_TEST(copy_same_scaled_slower)
 {
-	struct sf_run spec[3] = {
+	struct fx_run spec[3] = {
 		{ .ncells = NCELLS, .reps = 5, .scale = 1.0, .cv = 0.03, .seed = 21 },
 		{ .ncells = NCELLS, .reps = 5, .scale = 1.0, .cv = 0.03, .seed = 21 },
 		{ .ncells = NCELLS, .reps = 5, .scale = 1.5, .cv = 0.03, .seed = 22 },
@@ -74,9 +74,9 @@ START_TEST(copy_same_scaled_slower)
 	ck_assert_int_eq(compare3(&t, NULL, &out), 0);
 	ck_assert_msg(tu_contains(out, "(baseline)"), "%s", out);
 	/* One record per cell x run (2 and 3). */
-	ck_assert_uint_eq(sf_count(t.csv, "present_in", "all", false), 2 * NCELLS);
-	ck_assert_uint_eq(sf_count(t.csv, "run", "2", false), NCELLS);
-	ck_assert_uint_eq(sf_count(t.csv, "run", "3", false), NCELLS);
+	ck_assert_uint_eq(fx_count(t.csv, "present_in", "all", false), 2 * NCELLS);
+	ck_assert_uint_eq(fx_count(t.csv, "run", "2", false), NCELLS);
+	ck_assert_uint_eq(fx_count(t.csv, "run", "3", false), NCELLS);
 	ck_assert_uint_eq(count_run(t.csv, 2, ",slower,") + count_run(t.csv, 2, ",faster,"), 0);
 	size_t slower = count_run(t.csv, 3, ",slower,");
 
@@ -97,7 +97,7 @@ END_TEST
 
 START_TEST(cell_in_one_run_is_marked)
 {
-	struct sf_run spec[3] = {
+	struct fx_run spec[3] = {
 		{ .ncells = 10, .reps = 5, .scale = 1.0, .cv = 0.03, .seed = 23 },
 		{ .ncells = 10, .reps = 5, .scale = 1.0, .cv = 0.03, .seed = 24 },
 		{ .ncells = 12, .reps = 5, .scale = 1.0, .cv = 0.03, .seed = 25 },
@@ -107,17 +107,17 @@ START_TEST(cell_in_one_run_is_marked)
 	make_trio(&t, spec);
 	ck_assert_int_eq(compare3(&t, NULL, NULL), 0);
 	/* The two extra cells of run 3: "3" present, not in baseline, in neither for run 2. */
-	ck_assert_uint_eq(sf_count(t.csv, "present_in", "3", false), 4);
-	ck_assert_uint_eq(sf_count(t.csv, "verdict", "not in baseline", false), 2);
-	ck_assert_uint_eq(sf_count(t.csv, "verdict", "in neither", false), 2);
-	ck_assert_uint_eq(sf_count(t.csv, "present_in", "all", false), 20);
+	ck_assert_uint_eq(fx_count(t.csv, "present_in", "3", false), 4);
+	ck_assert_uint_eq(fx_count(t.csv, "verdict", "not in baseline", false), 2);
+	ck_assert_uint_eq(fx_count(t.csv, "verdict", "in neither", false), 2);
+	ck_assert_uint_eq(fx_count(t.csv, "present_in", "all", false), 20);
 	tu_rmtree(t.tmp);
 }
 END_TEST
 
 START_TEST(csv_and_json_shapes)
 {
-	struct sf_run spec[3] = {
+	struct fx_run spec[3] = {
 		{ .ncells = 20, .reps = 5, .scale = 1.0, .cv = 0.03, .seed = 26, .sentinel = true },
 		{ .ncells = 20, .reps = 5, .scale = 1.0, .cv = 0.03, .seed = 27, .sentinel = true },
 		{ .ncells = 20, .reps = 5, .scale = 1.5, .cv = 0.03, .seed = 28, .sentinel = true },
@@ -130,16 +130,16 @@ START_TEST(csv_and_json_shapes)
 	snprintf(csv, sizeof(csv), "%s/out.csv", t.tmp);
 	ck_assert_int_eq(compare3(&t, (const char *const[]){ "--json", json, "--csv", csv,
 							     NULL }, NULL), 0);
-	char *a = sf_read_file(csv, NULL), *b = sf_read_file(t.csv, NULL);
+	char *a = fx_read_file(csv, NULL), *b = fx_read_file(t.csv, NULL);
 
 	ck_assert_str_eq(a, b);
 	ck_assert(tu_contains(a, ",figure,run,run_name,present_in,reps_ok_base,"));
 	free(a);
 	free(b);
-	char *text = sf_read_file(json, NULL);
+	char *text = fx_read_file(json, NULL);
 	size_t records = 0;
 
-	ck_assert_msg(sf_json_valid(text), "not JSON: %.400s", text);
+	ck_assert_msg(fx_json_valid(text), "not JSON: %.400s", text);
 	ck_assert(tu_contains(text, "\"runs\":["));
 	ck_assert(tu_contains(text, "\"verdict\":\"slower\""));
 	ck_assert(tu_contains(text, "\"run\":3,"));
@@ -153,7 +153,7 @@ END_TEST
 
 START_TEST(emulated_against_hardware_refused)
 {
-	struct sf_run spec[3] = {
+	struct fx_run spec[3] = {
 		{ .ncells = 20, .reps = 5, .scale = 1.0, .cv = 0.03, .seed = 29 },
 		{ .ncells = 20, .reps = 5, .scale = 1.5, .cv = 0.03, .seed = 30,
 		  .env_extra = "vm_accel,tcg\n" },
@@ -181,7 +181,7 @@ START_TEST(emulated_against_hardware_refused)
 
 	ck_assert_int_eq(res.exit_status, 0);
 	ck_assert_msg(tu_contains(res.out, "no faster/slower: B ran emulated"), "%s", res.out);
-	ck_assert_uint_eq(sf_count(t.csv, "verdict", "no verdict: emulated vs hardware", false),
+	ck_assert_uint_eq(fx_count(t.csv, "verdict", "no verdict: emulated vs hardware", false),
 			  20);
 	evb_spawn_result_free(&res);
 	tu_rmtree(t.tmp);
@@ -190,7 +190,7 @@ END_TEST
 
 START_TEST(report_of_compare_dir)
 {
-	struct sf_run spec[3] = {
+	struct fx_run spec[3] = {
 		{ .ncells = 20, .reps = 5, .scale = 1.0, .cv = 0.03, .seed = 32,
 		  .env_extra = "vm_accel,tcg\n" },
 		{ .ncells = 20, .reps = 5, .scale = 1.0, .cv = 0.03, .seed = 33,
@@ -213,7 +213,7 @@ START_TEST(report_of_compare_dir)
 	ck_assert_msg(res.exit_status == 0, "report: %s", tu_stderr());
 	evb_spawn_result_free(&res);
 	snprintf(path, sizeof(path), "%s/report.md", t.out);
-	char *md = sf_read_file(path, NULL);
+	char *md = fx_read_file(path, NULL);
 
 	ck_assert_msg(tu_contains(md, "mitigations"), "%s", md);
 	ck_assert_msg(tu_contains(md, "off"), "%s", md);
@@ -233,7 +233,7 @@ END_TEST
  * environments and a heat map), as `evbench vm` writes for two kernels. */
 START_TEST(two_runs_nway_form)
 {
-	struct sf_run spec[3] = {
+	struct fx_run spec[3] = {
 		{ .ncells = 10, .reps = 5, .scale = 1.0, .cv = 0.03, .seed = 41 },
 		{ .ncells = 10, .reps = 5, .scale = 1.5, .cv = 0.03, .seed = 42 },
 		{ .ncells = 10, .reps = 5, .scale = 1.0, .cv = 0.03, .seed = 43 },

@@ -12,35 +12,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "statsfix.h"
+#include "fixture.h"
 #include "testutil.h"
 
 #define NCELLS 100
 
-static size_t slower_of(const struct sf_run *a, const struct sf_run *b, char **out)
+static size_t slower_of(const struct fx_run *a, const struct fx_run *b, char **out)
 {
-	struct sf_pair p;
+	struct fx_pair p;
 	size_t n;
 
-	sf_make_pair(&p, a, b);
-	ck_assert_int_eq(sf_compare(&p, NULL, out), 0);
-	n = sf_count(p.csv, "verdict", "slower", true);
+	fx_make_pair(&p, a, b);
+	ck_assert_int_eq(fx_compare(&p, NULL, out), 0);
+	n = fx_count(p.csv, "verdict", "slower", true);
 	tu_rmtree(p.tmp);
 	return n;
 }
 
 /* 6 reps in 2 rounds, the second round 25% slower on both sides. */
-static struct sf_run drifting(bool record, uint64_t seed, double scale)
+static struct fx_run drifting(bool record, uint64_t seed, double scale)
 {
-	return (struct sf_run){ .ncells = NCELLS, .reps = 6, .scale = scale, .cv = 0.02,
+	return (struct fx_run){ .ncells = NCELLS, .reps = 6, .scale = scale, .cv = 0.02,
 				.seed = seed, .rounds = 2, .record_rounds = record,
 				.round_drift = 0.25 };
 }
 
 START_TEST(blocking_cancels_drift)
 {
-	struct sf_run a = drifting(true, 11, 1.0), b = drifting(true, 12, 1.10);
-	struct sf_run a0 = drifting(false, 11, 1.0), b0 = drifting(false, 12, 1.10);
+	struct fx_run a = drifting(true, 11, 1.0), b = drifting(true, 12, 1.10);
+	struct fx_run a0 = drifting(false, 11, 1.0), b0 = drifting(false, 12, 1.10);
 	char *out = NULL;
 	size_t blocked = slower_of(&a, &b, &out), welch = slower_of(&a0, &b0, NULL);
 
@@ -56,14 +56,14 @@ END_TEST
 
 START_TEST(aa_with_drift_flags_nothing)
 {
-	struct sf_run a = drifting(true, 21, 1.0), b = drifting(true, 22, 1.0);
+	struct fx_run a = drifting(true, 21, 1.0), b = drifting(true, 22, 1.0);
 	char *out = NULL;
-	struct sf_pair p;
+	struct fx_pair p;
 
-	sf_make_pair(&p, &a, &b);
-	ck_assert_int_eq(sf_compare(&p, NULL, &out), 0);
-	ck_assert_uint_eq(sf_count(p.csv, "verdict", "slower", true) +
-				  sf_count(p.csv, "verdict", "faster", true),
+	fx_make_pair(&p, &a, &b);
+	ck_assert_int_eq(fx_compare(&p, NULL, &out), 0);
+	ck_assert_uint_eq(fx_count(p.csv, "verdict", "slower", true) +
+				  fx_count(p.csv, "verdict", "faster", true),
 			  0);
 	free(out);
 	tu_rmtree(p.tmp);
@@ -74,7 +74,7 @@ END_TEST
  * takes the rounds' own spread (1 df) rather than the repetitions'. */
 START_TEST(round_effect_is_not_a_change)
 {
-	struct sf_run a = drifting(true, 31, 1.0), b = drifting(true, 32, 1.0);
+	struct fx_run a = drifting(true, 31, 1.0), b = drifting(true, 32, 1.0);
 
 	b.round_drift = 0.5;    /* 1.25 x 1.2 = 1.5 */
 	ck_assert_uint_le(slower_of(&a, &b, NULL), NCELLS / 10);

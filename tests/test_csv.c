@@ -154,7 +154,7 @@ END_TEST
 
 START_TEST(header_matches_design_order)
 {
-	/* The original columns (README, "results.csv"), in order, come first
+	/* The original columns (docs/design.md, "results.csv"), in order, come first
 	 * among the schema's. */
 	static const char *const design[] = {
 		"run_id", "family", "mechanism", "variant", "mode", "ipc", "placement",

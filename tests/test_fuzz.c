@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "evb_stats.h"
-#include "statsfix.h"
+#include "fixture.h"
 #include "testutil.h"
 
 #define ROUNDS 150
@@ -140,7 +140,7 @@ static void write_mutant(const char *base, const char *dir, const char *name,
 	char *original, *text;
 
 	snprintf(path, sizeof(path), "%s/%s", base, name);
-	original = sf_read_file(path, &len);
+	original = fx_read_file(path, &len);
 	text = malloc(len + 4096 + 1);
 	ck_assert(text != NULL);
 	memcpy(text, original, len);
@@ -160,7 +160,7 @@ static void write_mutant(const char *base, const char *dir, const char *name,
 
 START_TEST(mutated_results_never_crash)
 {
-	struct sf_run spec = { .ncells = 20, .reps = 3, .scale = 1.0, .cv = 0.05, .seed = 21,
+	struct fx_run spec = { .ncells = 20, .reps = 3, .scale = 1.0, .cv = 0.05, .seed = 21,
 			       .sentinel = true, .plan = true,
 			       .env_extra = "run_precision_pct,3\nrun_max_reps,5\n" };
 	char tmp[512], base[600], dir[600], out[700], path[700];
@@ -172,7 +172,7 @@ START_TEST(mutated_results_never_crash)
 	snprintf(dir, sizeof(dir), "%s/mutant", tmp);
 	ck_assert_int_eq(mkdir(base, 0755), 0);
 	ck_assert_int_eq(mkdir(dir, 0755), 0);
-	sf_write_run(base, &spec);
+	fx_write_run(base, &spec);
 	evb_rng_seed(&rng, 0xf022);
 	for (int round = 0; round < ROUNDS; round++) {
 		write_mutant(base, dir, "results.csv", &rng, true);

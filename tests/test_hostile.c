@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "evb_csv.h"
-#include "report_fixture.h"
+#include "fixture.h"
 #include "testutil.h"
 
 /* Each would touch a file in the current directory if parsed as code. */

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report_fixture.h"
+#include "fixture.h"
 #include "testutil.h"
 
 #define MUX_SEED(mech, var, nfds_, act) \

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report_fixture.h"
+#include "fixture.h"
 #include "testutil.h"
 
 #define HOSTILE "<img src=x onerror=alert(1)>"

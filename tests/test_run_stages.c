@@ -4,8 +4,8 @@
  * SIGINT while the figures are drawn stops the run there (exit 130, no
  * report, run_state saying where); a full disk (a 64 KiB tmpfs when this
  * process may mount one, else $EVB_FAIL_WRITE) ends the run with exit 1 and
- * a message naming the file, and the rows written stay readable; `evbench
- * crosscheck` on a run that has a crosscheck.csv writes a new file beside it.
+ * a message naming the file, and the rows written stay readable.
+ * (`evbench crosscheck`: test_crosscheck.c.)
  */
 #include <errno.h>
 #include <signal.h>
@@ -120,45 +120,6 @@ START_TEST(full_disk_ends_the_run_and_keeps_the_rows)
 }
 END_TEST
 
-
-START_TEST(crosscheck_never_overwrites_the_runs_own)
-{
-	struct tr_fixture fx;
-	const char *args[] = { "run", "--family", "notify", "--profile", "smoke", "--out", fx.run,
-			       "--no-figures", NULL };
-	const char *check[] = { "crosscheck", fx.run, NULL };
-	char path[700], nohf[700];
-
-	tr_setup(&fx, "ok");
-	struct evb_spawn_result res = tu_run("evbench", args, 60);
-
-	ck_assert_msg(res.exit_status == 0, "exit %d: %s", res.exit_status, tu_stderr());
-	evb_spawn_result_free(&res);
-	/* No hyperfine on PATH: every cell is a skipped row, nothing is timed. */
-	snprintf(nohf, sizeof(nohf), "%s/empty", fx.tmp);
-	ck_assert_int_eq(mkdir(nohf, 0755), 0);
-	setenv("PATH", nohf, 1);
-	res = tu_run("evbench", check, 60);
-	ck_assert_int_eq(res.exit_status, 0);
-	ck_assert(tu_contains(res.out, "/crosscheck.csv"));
-	evb_spawn_result_free(&res);
-	snprintf(path, sizeof(path), "%s/crosscheck.csv", fx.run);
-	char *first = tu_slurp(path);
-
-	ck_assert(tu_contains(first, "checked_at,evbench_commit"));
-	res = tu_run("evbench", check, 60);
-	ck_assert_int_eq(res.exit_status, 0);
-	ck_assert_msg(tu_contains(res.out, "/crosscheck-"), "%s", res.out);
-	evb_spawn_result_free(&res);
-	char *again = tu_slurp(path);
-
-	ck_assert_str_eq(first, again);
-	free(first);
-	free(again);
-	tu_rmtree(fx.tmp);
-}
-END_TEST
-
 int main(void)
 {
 	Suite *s = suite_create("run_stages");
@@ -167,7 +128,6 @@ int main(void)
 	tcase_set_timeout(tc, 150);
 	tcase_add_test(tc, sigint_during_figures_stops_there);
 	tcase_add_test(tc, full_disk_ends_the_run_and_keeps_the_rows);
-	tcase_add_test(tc, crosscheck_never_overwrites_the_runs_own);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report_fixture.h"
+#include "fixture.h"
 #include "testutil.h"
 
 #define CURVE(mech, var, setup, rate_) \

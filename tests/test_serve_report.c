@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report_fixture.h"
+#include "fixture.h"
 #include "testutil.h"
 
 #define SERVE(mode_, mech, var, where, conns, act, depth_, rate_, arrival_) \

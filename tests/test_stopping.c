@@ -23,7 +23,7 @@
 #include "precision.h"
 #include "testutil.h"
 
-/* Fewer cells under the sanitizers (tests/stats.cmake sets it). */
+/* Fewer cells under the sanitizers (tests/summary_compare.cmake sets it). */
 #ifndef STOPPING_CELLS
 #define STOPPING_CELLS 20000
 #endif

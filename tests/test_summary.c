@@ -13,7 +13,7 @@
 
 #include "evb_csv.h"
 #include "evb_row.h"
-#include "statsfix.h"
+#include "fixture.h"
 #include "testutil.h"
 
 static void base_row(struct evb_row *row, long nfds, const char *unit)
@@ -87,7 +87,7 @@ static void write_known(const char *dir, bool with_target)
 	ck_assert_int_eq(evb_row_write(f, &row), 0);
 	ck_assert_int_eq(fclose(f), 0);
 	snprintf(path, sizeof(path), "%s/env.csv", dir);
-	sf_write_file(path, with_target ? "key,value\nrun_state,complete\nrun_precision_pct,3\n"
+	fx_write_file(path, with_target ? "key,value\nrun_state,complete\nrun_precision_pct,3\n"
 					  "run_max_reps,9\nrun_adaptive_stop,max reps\n"
 					: "key,value\nrun_state,complete\n");
 }
@@ -200,9 +200,9 @@ static void cut_last_line(const char *dir)
 	char *text;
 
 	snprintf(path, sizeof(path), "%s/results.csv", dir);
-	text = sf_read_file(path, &len);
+	text = fx_read_file(path, &len);
 	text[len - 10] = '\0';
-	sf_write_file(path, text);
+	fx_write_file(path, text);
 	free(text);
 }
 
@@ -244,11 +244,11 @@ START_TEST(damage_mid_file_refused)
 	tu_tmpdir(dir, sizeof(dir));
 	write_known(dir, true);
 	snprintf(path, sizeof(path), "%s/results.csv", dir);
-	char *text = sf_read_file(path, &len);
+	char *text = fx_read_file(path, &len);
 	char *line3 = strchr(strchr(text, '\n') + 1, '\n') + 1;
 
 	memmove(line3 + 5, strchr(line3, '\n'), strlen(strchr(line3, '\n')) + 1);
-	sf_write_file(path, text);
+	fx_write_file(path, text);
 	free(text);
 	ck_assert_int_eq(summarize(dir), 2);
 	ck_assert_msg(tu_contains(tu_stderr(), "results.csv:3:"), "%s", tu_stderr());
@@ -268,7 +268,7 @@ START_TEST(older_schema_accepted)
 	tu_tmpdir(dir, sizeof(dir));
 	write_known(dir, true);
 	snprintf(path, sizeof(path), "%s/results.csv", dir);
-	sf_drop_columns(path, newer);
+	fx_drop_columns(path, newer);
 	ck_assert_int_eq(summarize(dir), 0);
 	ck_assert_msg(tu_contains(tu_stderr(), "written by an older evbench") &&
 		      tu_contains(tu_stderr(), "machine_cpu_ns"), "%s", tu_stderr());
@@ -276,7 +276,7 @@ START_TEST(older_schema_accepted)
 	ck_assert_str_eq(cell(&t, "1", "machine_cpu_ns_per_op_median"), "");
 	ck_assert_double_eq(cell_num(&t, "1", "p50_median"), 104);
 	evb_table_free(&t);
-	sf_drop_columns(path, older);
+	fx_drop_columns(path, older);
 	ck_assert_int_eq(summarize(dir), 2);
 	ck_assert_msg(tu_contains(tu_stderr(), "results.csv:1: column 'p50' missing"), "%s",
 		      tu_stderr());
