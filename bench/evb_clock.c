@@ -3,15 +3,9 @@
 #include <stdlib.h>
 
 #include "evb_clock.h"
+#include "evb_stats.h"
 
 #define EVB_CLOCK_CALIB_READS 2001
-
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
 
 int64_t evb_clock_overhead_ns(void)
 {
@@ -24,7 +18,7 @@ int64_t evb_clock_overhead_ns(void)
 		deltas[i] = now - prev;
 		prev = now;
 	}
-	qsort(deltas, EVB_CLOCK_CALIB_READS, sizeof(deltas[0]), cmp_i64);
+	qsort(deltas, EVB_CLOCK_CALIB_READS, sizeof(deltas[0]), evb_cmp_i64);
 	return deltas[EVB_CLOCK_CALIB_READS / 2];
 }
 

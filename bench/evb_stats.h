@@ -13,6 +13,8 @@
 
 /* qsort comparator for doubles, ascending. */
 int evb_cmp_double(const void *a, const void *b);
+/* qsort's comparison of int64_t. */
+int evb_cmp_i64(const void *a, const void *b);
 void evb_sort_doubles(double *v, size_t n);
 
 /* Median of sorted v (mean of the two middle values for even n). */

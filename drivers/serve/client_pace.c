@@ -39,19 +39,13 @@
 
 #include "client.h"
 #include "evb_clock.h"
+#include "evb_stats.h"
 
 #define PACE_PROBES 50
 #define PACE_PROBE_MAX_NS (1000 * 1000LL)
 #define PACE_MARGIN_MAX_NS (1000 * 1000LL)
 /* A schedule this dense (1,000 req/s and up) is never slept through. */
 #define PACE_SPIN_GAP_NS (1000 * 1000LL)
-
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
 
 /*
  * The clock the polling is counted on: the wall clock on a CPU of the
@@ -99,7 +93,7 @@ void client_pace_probe(struct client *cl, double rate)
 		return;
 	for (int i = 0; i < PACE_PROBES; i++)
 		late[i] = pace_overshoot(gap);
-	qsort(late, PACE_PROBES, sizeof(late[0]), cmp_i64);
+	qsort(late, PACE_PROBES, sizeof(late[0]), evb_cmp_i64);
 	cl->margin_ns = late[PACE_PROBES - 2] < 0 ? 0 : late[PACE_PROBES - 2];
 	if (cl->margin_ns > PACE_MARGIN_MAX_NS)
 		cl->margin_ns = PACE_MARGIN_MAX_NS;
