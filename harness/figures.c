@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "evb_axes.h"
 #include "evb_spawn.h"
 #include "evb_sys.h"
 #include "figures.h"
@@ -141,6 +142,27 @@ long harness_find_row(const struct evb_table *t, const char *const *kv)
 	for (size_t r = 0; r < t->nrows; r++)
 		if (harness_row_matches(t, r, kv))
 			return (long)r;
+	return -1;
+}
+
+long harness_find_labelled(const struct evb_table *t, const char *const *kv, const char *label,
+			   size_t label_len, bool with_setup)
+{
+	char this_label[256];
+
+	if (label_len > sizeof(this_label))
+		label_len = sizeof(this_label);
+	for (size_t r = 0; r < t->nrows; r++) {
+		if (!harness_row_matches(t, r, kv))
+			continue;
+		if (with_setup)
+			harness_mech_label(t, r, this_label, label_len);
+		else
+			evb_mech_label(this_label, label_len, harness_str(t, r, "mechanism"),
+				       harness_str(t, r, "variant"));
+		if (!strcmp(this_label, label))
+			return (long)r;
+	}
 	return -1;
 }
 

@@ -128,6 +128,12 @@ size_t harness_ok_values(const struct evb_table *t, const char *col, double **va
  * NULL-terminated list of column, value pairs.  -1 when none matches.
  */
 long harness_find_row(const struct evb_table *t, const char *const *kv);
+/* The first row matching kv whose mechanism label is label: "mechanism/
+ * variant", with its io_uring setup when with_setup (harness_mech_label),
+ * made in a buffer of label_len bytes as the caller's label was (a long
+ * name is cut alike); -1 when none. */
+long harness_find_labelled(const struct evb_table *t, const char *const *kv, const char *label,
+			   size_t label_len, bool with_setup);
 /* Does row match every key-value pair of kv (as harness_find_row)? */
 bool harness_row_matches(const struct evb_table *t, size_t row, const char *const *kv);
 

@@ -22,7 +22,8 @@
  * us asleep, against a 16 us closed round trip).  The polling is
  * the client's idle time spent busy, by choice: inside the measured window
  * it is counted (cl->poll_ns: the time in the polls that found nothing,
- * and in the loop between two of them when it sent nothing, pace_clock)
+ * and in the loop between two of them when it sent nothing, on the
+ * thread's CPU clock: pace_clock)
  * and taken out of the client's and the machine's CPU (client.c), so that
  * neither the client-bound check nor CPU per request charges it.
  *
@@ -48,17 +49,18 @@
 #define PACE_SPIN_GAP_NS (1000 * 1000LL)
 
 /*
- * The clock the polling is counted on: the wall clock on a CPU of the
- * client's own (cheap, and the same as its CPU time there); on the
- * server's CPU the client thread's CPU clock, which leaves out the time
- * the server ran in a sched_yield.
+ * The clock the polling is counted on: the client thread's CPU clock, on
+ * its own CPU as on the server's.  The wall clock would be cheaper (vDSO,
+ * where the thread's CPU clock is a system call) but counts the time
+ * another task ran on the client's CPU while it polled: under a second
+ * load the polls then outgrew the client's whole CPU time and its CPU per
+ * request came out negative.  On the server's CPU it also leaves out the
+ * time the server ran in a sched_yield.
  */
-static int64_t pace_clock(const struct client *cl)
+static int64_t pace_clock(void)
 {
 	struct timespec ts;
 
-	if (!cl->poll_yield)
-		return evb_now_ns();
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return evb_timespec_ns(&ts);
 }
@@ -123,7 +125,7 @@ int client_pace_wait(struct client *cl)
 	int n;
 
 	if (cl->ph.open && (cl->spin || awaiting || (cl->wake_ns && left <= cl->margin_ns))) {
-		int64_t start = cl->idle_since_ns ? cl->idle_since_ns : pace_clock(cl), end;
+		int64_t start = cl->idle_since_ns ? cl->idle_since_ns : pace_clock(), end;
 
 		n = epoll_wait(cl->epfd, cl->events, CLIENT_EVENTS, 0);
 		if (n == 0 && cl->poll_yield)
@@ -133,7 +135,7 @@ int client_pace_wait(struct client *cl)
 			return n;
 		}
 		/* idle since the last poll that found nothing (or this one's start) */
-		end = pace_clock(cl);
+		end = pace_clock();
 		if (cl->ph.measure && cl->ph.started)
 			cl->poll_ns += end - start;
 		cl->idle_since_ns = end;

@@ -19,6 +19,8 @@
 #include "figures.h"
 #include "family.h"
 
+#define LABEL_LEN 96     /* a mechanism/variant label, cut alike everywhere */
+
 /* The shared name tables, in their order (evb_placement.h, evb_peer.h). */
 static const char *const *const placements = evb_placement_names;
 static const char *const *const ipcs = evb_ipc_names;
@@ -27,12 +29,12 @@ static const char *const *const ipcs = evb_ipc_names;
 enum { BURST_COLS = 2 * EVB_NPLACEMENTS * 2 };
 
 /* Distinct mechanism/variant labels of the notify rows, in first-seen order. */
-static size_t collect_labels(const struct evb_table *s, char labels[][96], size_t max)
+static size_t collect_labels(const struct evb_table *s, char labels[][LABEL_LEN], size_t max)
 {
 	size_t n = 0;
 
 	for (size_t r = 0; r < s->nrows; r++) {
-		char label[96];
+		char label[LABEL_LEN];
 		const char *variant = harness_str(s, r, "variant");
 
 		if (strcmp(harness_str(s, r, "family"), "notify") != 0)
@@ -52,21 +54,10 @@ static size_t collect_labels(const struct evb_table *s, char labels[][96], size_
 static long find_cell(const struct evb_table *s, const char *label, const char *mode,
 		      const char *ipc, const char *placement)
 {
-	for (size_t r = 0; r < s->nrows; r++) {
-		char this_label[96];
-		const char *variant = harness_str(s, r, "variant");
+	const char *const kv[] = { "family", "notify", "mode", mode, "ipc", ipc,
+				   "placement", placement, NULL };
 
-		if (strcmp(harness_str(s, r, "family"), "notify") != 0 ||
-		    strcmp(harness_str(s, r, "mode"), mode) != 0 ||
-		    strcmp(harness_str(s, r, "ipc"), ipc) != 0 ||
-		    strcmp(harness_str(s, r, "placement"), placement) != 0)
-			continue;
-		evb_mech_label(this_label, sizeof(this_label), harness_str(s, r, "mechanism"),
-			       variant);
-		if (strcmp(this_label, label) == 0)
-			return (long)r;
-	}
-	return -1;
+	return harness_find_labelled(s, kv, label, LABEL_LEN, false);
 }
 
 static void put(FILE *f, double v, double scale)
@@ -77,7 +68,7 @@ static void put(FILE *f, double v, double scale)
 		fputs("\t-", f);
 }
 
-static int latency_figure(const struct harness_figctx *ctx, char labels[][96], size_t n,
+static int latency_figure(const struct harness_figctx *ctx, char labels[][LABEL_LEN], size_t n,
 			  const char *mode, const char *ipc)
 {
 	char name[64], path[4096], title[256];
@@ -151,7 +142,7 @@ static int latency_figure(const struct harness_figctx *ctx, char labels[][96], s
 	return harness_gnuplot(ctx, "notify_latency.gp", path, name, args);
 }
 
-static int burst_figure(const struct harness_figctx *ctx, char labels[][96], size_t n)
+static int burst_figure(const struct harness_figctx *ctx, char labels[][LABEL_LEN], size_t n)
 {
 	char path[4096];
 	int rows = 0;
@@ -198,7 +189,7 @@ static int burst_figure(const struct harness_figctx *ctx, char labels[][96], siz
 
 int figures_notify(const struct harness_figctx *ctx)
 {
-	char labels[64][96];
+	char labels[64][LABEL_LEN];
 	size_t n = collect_labels(ctx->summary, labels, 64);
 	int ret = 0, r;
 

@@ -29,6 +29,7 @@
 #include "family.h"
 
 #define MAX_LABELS 16
+#define LABEL_LEN 80     /* a mechanism label, cut alike everywhere */
 
 static bool is_serve(const struct evb_table *s, size_t r, const char *mode)
 {
@@ -39,7 +40,7 @@ static bool is_serve(const struct evb_table *s, size_t r, const char *mode)
 /* Add r's label to labels (first-seen order); its index, or -1 when full. */
 static int label_index(const struct evb_table *s, size_t r, char labels[][80], size_t *n)
 {
-	char label[80];
+	char label[LABEL_LEN];
 	size_t i = 0;
 
 	harness_mech_label(s, r, label, sizeof(label));
@@ -86,35 +87,27 @@ static int draw(const struct harness_figctx *ctx, const char *script, const char
 	return harness_gnuplot(ctx, script, path, name, args) ? -1 : 0;
 }
 
-/* The seed-server-table cells (plan_serve.h's definition) of label at
+/* The seed-server-table cell (plan_serve.h's definition) of label at
  * connections c, or -1. */
 static long seed_cell(const struct evb_table *s, const char *label, double c)
 {
-	for (size_t r = 0; r < s->nrows; r++) {
-		const char *kv[PLAN_SERVE_SEED_KV];
-		char nums[2][24], this_label[80];
+	const char *kv[PLAN_SERVE_SEED_KV];
+	char nums[2][24];
 
-		plan_serve_seed_kv(kv, nums, harness_str(s, r, "mechanism"),
-				   harness_str(s, r, "variant"), (int64_t)c, NULL);
-		if (!harness_row_matches(s, r, kv))
-			continue;
-		harness_mech_label(s, r, this_label, sizeof(this_label));
-		if (!strcmp(this_label, label))
-			return (long)r;
-	}
-	return -1;
+	plan_serve_seed_kv(kv, nums, NULL, NULL, (int64_t)c, NULL);
+	return harness_find_labelled(s, kv, label, LABEL_LEN, true);
 }
 
 static int connections_figure(const struct harness_figctx *ctx)
 {
 	static const double conns[] = { 1000, 10000, 100000 };
 	const struct evb_table *s = ctx->summary;
-	char labels[MAX_LABELS][80], path[4096];
+	char labels[MAX_LABELS][LABEL_LEN], path[4096];
 	size_t n = 0;
 	FILE *out;
 
 	for (size_t r = 0; r < s->nrows; r++) {
-		char label[80];
+		char label[LABEL_LEN];
 
 		harness_mech_label(s, r, label, sizeof(label));
 		for (size_t k = 0; k < 3; k++)
@@ -157,7 +150,7 @@ static int connections_figure(const struct harness_figctx *ctx)
 static int saturation_figure(const struct harness_figctx *ctx)
 {
 	const struct evb_table *s = ctx->summary;
-	char labels[MAX_LABELS][80], path[4096];
+	char labels[MAX_LABELS][LABEL_LEN], path[4096];
 	size_t n = 0;
 	FILE *out;
 
@@ -175,7 +168,7 @@ static int saturation_figure(const struct harness_figctx *ctx)
 		harness_fig_label(out, labels[i]);
 		fputs(": achieved_per_s\tp99_ns\trate\n", out);
 		for (size_t r = 0; r < s->nrows; r++) {
-			char label[80];
+			char label[LABEL_LEN];
 
 			if (!is_serve(s, r, "open") || !strchr(harness_str(s, r, "rate"), '%'))
 				continue;
@@ -199,24 +192,19 @@ static int saturation_figure(const struct harness_figctx *ctx)
 /* The io-uring-vs-epoll cell of label at msg_size m, or -1. */
 static long closed_cell(const struct evb_table *s, const char *label, double m)
 {
-	for (size_t r = 0; r < s->nrows; r++) {
-		char this_label[80];
+	char msg[24];
+	const char *const kv[] = { "family", "serve", "mode", "closed", "connections", "1000",
+				   "active", "100", "msg_size", msg, "placement", "cross-cpu",
+				   NULL };
 
-		if (!is_serve(s, r, "closed") || harness_num(s, r, "connections") != 1000 ||
-		    harness_num(s, r, "active") != 100 || harness_num(s, r, "msg_size") != m ||
-		    strcmp(harness_str(s, r, "placement"), "cross-cpu"))
-			continue;
-		harness_mech_label(s, r, this_label, sizeof(this_label));
-		if (!strcmp(this_label, label))
-			return (long)r;
-	}
-	return -1;
+	snprintf(msg, sizeof(msg), "%.0f", m);
+	return harness_find_labelled(s, kv, label, LABEL_LEN, true);
 }
 
 static int uring_epoll_figure(const struct harness_figctx *ctx)
 {
 	const struct evb_table *s = ctx->summary;
-	char labels[MAX_LABELS][80], path[4096];
+	char labels[MAX_LABELS][LABEL_LEN], path[4096];
 	size_t n = 0;
 	FILE *out;
 
@@ -322,13 +310,13 @@ static void curve_line(FILE *out, const struct evb_table *s, long r)
 static int latency_rate_figure(const struct harness_figctx *ctx)
 {
 	const struct evb_table *s = ctx->summary;
-	char labels[MAX_LABELS][80], path[4096];
+	char labels[MAX_LABELS][LABEL_LEN], path[4096];
 	long rows[CURVE_MAX_POINTS];
 	size_t n = 0;
 	FILE *out;
 
 	for (size_t r = 0; r < s->nrows; r++) {
-		char label[80];
+		char label[LABEL_LEN];
 
 		if (!curve_cell(s, r))
 			continue;

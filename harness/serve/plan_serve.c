@@ -223,8 +223,10 @@ void plan_serve_seed_kv(const char *kv[PLAN_SERVE_SEED_KV], char nums[2][24], co
 #define KV(k, val) (kv[n++] = (k), kv[n++] = (val))
 	KV("family", "serve");
 	KV("mode", "open");
-	KV("mechanism", m);
-	KV("variant", v);
+	if (m) {
+		KV("mechanism", m);
+		KV("variant", v);
+	}
 	KV("placement", PLAN_SERVE_SEED_PLACEMENT);
 	KV("connections", nums[0]);
 	KV("active", nums[1]);

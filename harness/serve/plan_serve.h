@@ -72,8 +72,8 @@ extern const char *const plan_serve_curve_rates[PLAN_SERVE_NCURVE + 1];
 /* Its row at conns connections. */
 struct serve_axes plan_serve_seed_axes(int64_t conns);
 /* The seed cell of mechanism/variant at conns as harness_find_row's kv
- * (NULL-terminated; uring_setup only when setup is not NULL); its numbers
- * are written into nums. */
+ * (NULL-terminated; every mechanism when m is NULL; uring_setup only when
+ * setup is not NULL); its numbers are written into nums. */
 #define PLAN_SERVE_SEED_KV 27
 void plan_serve_seed_kv(const char *kv[PLAN_SERVE_SEED_KV], char nums[2][24], const char *m,
 			const char *v, int64_t conns, const char *setup);
