@@ -185,6 +185,8 @@ kernel_from_package() {
 kernel_from_any_release() {
 	local pkg=$1 rel
 	use_release ""
+	# (a name outside the grammar is refused there, before any apt call)
+	package_name_ok "$pkg" || { kernel_from_package "$pkg"; return; }
 	if ! apt_knows "$pkg" && ! [ -f "$cache/kernels/$pkg/complete" ]; then
 		for rel in "${vm_releases[@]}"; do
 			release_lists "$rel" 2>/dev/null || continue

@@ -12,6 +12,9 @@
 #   - a cache of another user, or writable by others: refused
 #   - kernel names outside Debian's grammar never reach apt-get; good ones
 #     come after --; a cache entry without its completion mark is not reused
+#   - boot parameters and --rounds: the boots go A B A B, each with its
+#     parameters and round, a later round given the run directory so far;
+#     one run directory per variant with each round's console
 set -uo pipefail
 bin=$1/evbench
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_vm_host.XXXXXX") || exit 1
@@ -29,11 +32,26 @@ mkdir -p "$tmp/fakebin" "$tmp/tmpdir"
 cat >"$tmp/fakebin/qemu-system-x86_64" <<'EOF'
 #!/bin/bash
 # plays the guest: FAKE_QEMU_MODE hang | panic | flood | bigdata | archive
-console= data=
+console= data= append= initrd=
 while [ $# -gt 0 ]; do
-	case $1 in -serial) [ -z "$console" ] && console=${2#file:} || data=${2#file:}; shift ;; esac
+	case $1 in
+	-serial) [ -z "$console" ] && console=${2#file:} || data=${2#file:}; shift ;;
+	-append) append=$2; shift ;;
+	-initrd) initrd=$2; shift ;;
+	esac
 	shift
 done
+# what this boot was given: its command line, its round, a previous run
+if [ -n "${FAKE_QEMU_BOOTS:-}" ]; then
+	# the initrd is gzip'd cpio archives one after the other (a cpio
+	# reader stops at the first's trailer): read the names (each right
+	# after its 110-byte newc header) and the round from the stream itself
+	stream=$(zcat "$initrd" | tr '\0' '\n')
+	round=$(grep -a -A3 'evb/round$' <<<"$stream" | grep -a -m1 -E '^[0-9]+/[0-9]+$')
+	prev=no
+	grep -aq 'evb/prev/R/env.csv$' <<<"$stream" && prev=yes
+	echo "append=$append round=${round:-none} prev=$prev" >>"$FAKE_QEMU_BOOTS"
+fi
 echo $$ >"$FAKE_QEMU_PIDFILE"
 echo "Linux version 9.9-fake" >>"$console"
 case $FAKE_QEMU_MODE in
@@ -104,6 +122,26 @@ FAKE_QEMU_MODE=archive FAKE_QEMU_ARCHIVE=$tmp/good.tar.gz vm --kernel "$image" -
 dir=$(ls -d "$tmp"/out-good/*-vm-9.9_fake-tcg 2>/dev/null | head -n1)
 [ -n "$dir" ] && [ -f "$dir/env.csv" ] && [ -f "$dir/vm-console.log" ] ||
 	fail "good archive: no run directory: $(cat "$tmp/good.log")"
+
+# Boot parameters and interleaved rounds: A B A B, each boot with its
+# parameters and round, the second round given the first's run directory;
+# one run directory per variant, named for its parameters, with each
+# round's console.
+FAKE_QEMU_BOOTS=$tmp/boots.log FAKE_QEMU_MODE=archive FAKE_QEMU_ARCHIVE=$tmp/good.tar.gz \
+	vm --kernel "$image preempt=none" --kernel "$image preempt=full" --rounds 2 \
+	--out "$tmp/out-rounds" >"$tmp/rounds.log" 2>&1
+expected="append=console=ttyS0 panic=-1 oops=panic loglevel=4 preempt=none round=1/2 prev=no
+append=console=ttyS0 panic=-1 oops=panic loglevel=4 preempt=full round=1/2 prev=no
+append=console=ttyS0 panic=-1 oops=panic loglevel=4 preempt=none round=2/2 prev=yes
+append=console=ttyS0 panic=-1 oops=panic loglevel=4 preempt=full round=2/2 prev=yes"
+[ "$(cat "$tmp/boots.log" 2>/dev/null)" = "$expected" ] ||
+	fail "rounds: the boots were not A B A B with their parameters: $(cat "$tmp/boots.log") $(cat "$tmp/rounds.log")"
+for p in none full; do
+	dir=$(ls -d "$tmp"/out-rounds/*-vm-9.9_fake-preempt_$p-tcg 2>/dev/null)
+	[ "$(echo "$dir" | grep -c .)" = 1 ] && [ -f "$dir/vm-console-round1.log" ] &&
+		[ -f "$dir/vm-console-round2.log" ] ||
+		fail "rounds: preempt=$p: not one run directory with both rounds' consoles: $(ls -R "$tmp/out-rounds") $(cat "$tmp/rounds.log")"
+done
 
 # Escape sequences from the console are removed; the name is quoted in CSV.
 FAKE_QEMU_MODE=panic vm --kernel "$image" --out "$tmp/out-panic" >"$tmp/panic.log" 2>&1
