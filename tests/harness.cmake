@@ -6,8 +6,9 @@ evb_test(test_plan_dry TIMEOUT 120 LABELS harness)
 add_dependencies(test_plan_dry evbench evb-notify evb-mux evb-serve)
 # Resume, locks, adaptive repetitions; interrupted stages, a full disk; a
 # refused or busy lock, a driver that closes its output and hangs; exit
-# status and the state a report states; the cross-check's files.
-foreach(t test_run test_run_stages test_run_guard test_run_status test_crosscheck)
+# status and the state a report states; interleaved rounds; the
+# cross-check's files.
+foreach(t test_run test_run_stages test_run_guard test_run_status test_run_rounds test_crosscheck)
   evb_test(${t} TIMEOUT 300 LABELS harness)
   target_sources(${t} PRIVATE test_run_util.c)
   add_dependencies(${t} fake_driver evbench)
