@@ -26,8 +26,8 @@
  *              estimate's round trip)
  *   bisect     the geometric middle of the last pass and the first fail,
  *              until they are within 5% of each other
- *   retry      the first step that fails on the client's account (CPU-bound
- *              or late) runs again at its rate: a stall of the load
+ *   retry      a step that fails on the client's account (CPU-bound or
+ *              late) runs once more at its rate: a stall of the load
  *              generator's vCPU says nothing of the server
  *
  * At most SEARCH_STEPS_MAX steps, and none started after SEARCH_BUDGET_NS;
@@ -180,7 +180,8 @@ int client_search_capacity(struct client *cl, int64_t slo_ns, double *capacity,
 	int64_t began = evb_now_ns();
 	double lo = 0, hi = 0, estimate = 0, floor_rate;
 	struct search_step st = { 0 };
-	int steps = 0, retried = 0;
+	int steps = 0;
+	double retried = 0;         /* the rate last run again */
 	int ret = search_estimate(cl, &estimate);
 
 	if (ret)
@@ -194,10 +195,12 @@ int client_search_capacity(struct client *cl, int64_t slo_ns, double *capacity,
 			return ret;
 		if (st.rate < *lowest)
 			*lowest = st.rate;
-		/* a step the client failed says nothing of the server: once per
-		 * search (a vCPU stall of the load generator's), the same rate again */
-		if (!st.passed && st.client_failed && !retried++)
+		/* a step the client failed says nothing of the server (a vCPU
+		 * stall of the load generator's): the same rate once more */
+		if (!st.passed && st.client_failed && retried != st.rate) {
+			retried = st.rate;
 			continue;
+		}
 		if (st.passed)
 			lo = st.rate;
 		else
