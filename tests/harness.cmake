@@ -4,11 +4,11 @@ add_dependencies(test_harness fake_driver evbench evb-notify)
 # The dry run's plan: --timeout-scale, the largest cell's memory.
 evb_test(test_plan_dry TIMEOUT 120 LABELS harness)
 add_dependencies(test_plan_dry evbench evb-notify evb-mux evb-serve)
-# Resume, locks, adaptive repetitions; interrupted stages, a full disk; a
-# refused or busy lock, a driver that closes its output and hangs; exit
-# status and the state a report states; interleaved rounds; the
-# cross-check's files.
-foreach(t test_run test_run_stages test_run_guard test_run_status test_run_rounds test_crosscheck)
+# evbench run, a test file per part: resume, the machine lock, adaptive
+# repetitions, interrupted stages and a full disk, exit status and a driver
+# that hangs, interleaved rounds; and `evbench crosscheck`.
+foreach(t test_run_resume test_rundir_lock test_run_adaptive test_run_stages test_run_status test_run_rounds
+    test_crosscheck)
   evb_test(${t} TIMEOUT 300 LABELS harness)
   target_sources(${t} PRIVATE test_run_util.c)
   add_dependencies(${t} fake_driver evbench)

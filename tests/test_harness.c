@@ -6,9 +6,9 @@
  * goes on.  A second run never overwrites the first.  SIGINT keeps the rows
  * already written and marks the run incomplete.  Bad input exits 2.  Then a
  * real smoke run of every built family into an --out of 200+ characters,
- * checked against the schema and the counts: no row failed.  (Resume, locks,
- * adaptive repetitions: test_run.c; a 64-character host name:
- * test_long_host.sh.)
+ * checked against the schema and the counts: no row failed.  (Resume:
+ * test_run_resume.c; locks: test_rundir_lock.c; adaptive repetitions:
+ * test_run_adaptive.c; a 64-character host name: test_long_host.sh.)
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,18 +1,23 @@
 /*
- * test_run_guard.c - what a run does with files and children it does not
- * control: the machine lock sits in a directory every user can write to,
- * so a symbolic link there is refused (its target is neither created nor
- * truncated) and a lock someone holds is reported with the holder's pid,
- * command and start; a driver that closes its output and hangs is still
- * killed at --max-timeout and recorded as a timeout.
+ * test_rundir_lock.c - one run at a time (harness/rundir_lock.c), with the
+ * fake evb-notify: a second run is refused while one holds the machine
+ * lock, and runs with --force; the lock sits in a directory every user can
+ * write to, so a symbolic link there is refused (its target is neither
+ * created nor truncated); a lock someone holds is reported with the
+ * holder's pid, command and start.  Every test has its own machine lock
+ * ($EVB_LOCK_FILE).
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "evb_csv.h"
+#include "evb_row.h"
 #include "test_run_util.h"
 #include "testutil.h"
 
@@ -27,6 +32,54 @@ static struct evb_spawn_result run_smoke(const struct tr_fixture *fx)
 	args[6] = fx->run;
 	return tu_run("evbench", args, 60);
 }
+
+START_TEST(second_run_is_refused_unless_forced)
+{
+	struct tr_fixture fx;
+	const char *args[] = { "run", "--family", "notify", "--profile", "smoke", "--out", fx.run,
+			       "--no-figures", NULL };
+	const char *forced[] = { "run", "--family", "notify", "--profile", "smoke", "--out",
+				 fx.run, "--no-figures", "--force", NULL };
+	const char *resume[] = { "run", "--resume", fx.run, NULL };
+	char path[700];
+
+	tr_setup(&fx, "ok");
+	/* Another run holds the machine lock. */
+	int fd = open(fx.lock, O_RDWR | O_CREAT, 0644);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(flock(fd, LOCK_EX), 0);
+	ck_assert_int_gt(dprintf(fd, "4242\nboot\n/elsewhere/run-a\n"), 0);
+
+	struct evb_spawn_result res = tu_run("evbench", args, 60);
+
+	ck_assert_int_eq(res.exit_status, 2);
+	/* The run directory from the file, the pid from the kernel's lock table. */
+	char holder[64];
+
+	snprintf(holder, sizeof(holder), "/elsewhere/run-a (pid %d, ", (int)getpid());
+	ck_assert_msg(tu_contains(tu_stderr(), holder), "%s", tu_stderr());
+	evb_spawn_result_free(&res);
+	ck_assert_int_ne(access(fx.run, F_OK), 0);   /* nothing was created */
+
+	res = tu_run("evbench", forced, 60);
+	ck_assert_msg(res.exit_status == 0, "exit %d: %s", res.exit_status, tu_stderr());
+	evb_spawn_result_free(&res);
+	close(fd);
+
+	/* A run directory some process holds is not resumed under it. */
+	snprintf(path, sizeof(path), "%s/run.lock", fx.run);
+	fd = open(path, O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(flock(fd, LOCK_EX), 0);
+	res = tu_run("evbench", resume, 60);
+	ck_assert_int_eq(res.exit_status, 2);
+	ck_assert(tu_contains(tu_stderr(), "is in progress"));
+	evb_spawn_result_free(&res);
+	close(fd);
+	tu_rmtree(fx.tmp);
+}
+END_TEST
 
 START_TEST(symlink_lock_is_refused)
 {
@@ -83,7 +136,7 @@ START_TEST(busy_lock_names_its_holder)
 	ck_assert_int_eq(res.exit_status, 2);
 	snprintf(pid, sizeof(pid), "(pid %d, command: ", (int)getpid());
 	ck_assert_msg(tu_contains(tu_stderr(), pid), "%s", tu_stderr());
-	ck_assert_msg(tu_contains(tu_stderr(), "test_run_guard"), "%s", tu_stderr());
+	ck_assert_msg(tu_contains(tu_stderr(), "test_rundir_lock"), "%s", tu_stderr());
 	ck_assert_msg(tu_contains(tu_stderr(), ", since 2"), "%s", tu_stderr());
 	evb_spawn_result_free(&res);
 	close(fd);
@@ -91,43 +144,15 @@ START_TEST(busy_lock_names_its_holder)
 }
 END_TEST
 
-START_TEST(driver_that_closes_its_output_times_out)
-{
-	struct tr_fixture fx;
-	struct evb_row *rows;
-	char path[700];
-
-	tr_setup(&fx, "closehang");
-	const char *args[] = { "run", "--family", "notify", "--profile", "smoke", "--max-timeout",
-			       "300ms", "--out", fx.run, "--no-figures", NULL };
-	struct evb_spawn_result res = tu_run("evbench", args, 60);
-
-	ck_assert_int_eq(res.end, EVB_SPAWN_EXITED);   /* not killed by tu_run's own limit */
-	/* Timed-out rows make the run's exit status 1, with their count. */
-	ck_assert_msg(res.exit_status == 1, "exit %d: %s", res.exit_status, tu_stderr());
-	ck_assert_msg(tu_contains(tu_stderr(), "2 timed out"), "%s", tu_stderr());
-	evb_spawn_result_free(&res);
-	snprintf(path, sizeof(path), "%s/results.csv", fx.run);
-	size_t n = tr_load_rows(path, &rows);
-
-	ck_assert_int_ge(n, 2);   /* pingpong and burst */
-	for (size_t i = 0; i < n; i++)
-		ck_assert_msg(!strcmp(rows[i].status, "timeout"), "row %zu: %s (%s)", i,
-			      rows[i].status, rows[i].reason);
-	free(rows);
-	tu_rmtree(fx.tmp);
-}
-END_TEST
-
 int main(void)
 {
-	Suite *s = suite_create("run_guard");
-	TCase *tc = tcase_create("guard");
+	Suite *s = suite_create("rundir_lock");
+	TCase *tc = tcase_create("fake");
 
 	tcase_set_timeout(tc, 150);
+	tcase_add_test(tc, second_run_is_refused_unless_forced);
 	tcase_add_test(tc, symlink_lock_is_refused);
 	tcase_add_test(tc, busy_lock_names_its_holder);
-	tcase_add_test(tc, driver_that_closes_its_output_times_out);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }
