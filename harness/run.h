@@ -143,8 +143,9 @@ void run_rounds(struct run_state *st);
 bool run_rep_is_ours(const struct run_state *st, int rep);
 /* The driver runs this run plans: cells x its repetitions. */
 size_t run_planned_total(const struct run_state *st);
-/* This run's (cell, rep) pairs that have no row yet. */
-size_t run_missing_pairs(struct run_state *st);
+/* This run's (cell, rep) pairs that have no row yet; every_round: those
+ * of every round's repetitions (a round that did not come back). */
+size_t run_missing_pairs(struct run_state *st, bool every_round);
 void run_fmt_duration(char *buf, size_t len, double seconds);
 
 /* run_sentinel.c */

@@ -93,12 +93,13 @@ size_t run_planned_total(const struct run_state *st)
 	return st->plan.ncells * reps;
 }
 
-size_t run_missing_pairs(struct run_state *st)
+size_t run_missing_pairs(struct run_state *st, bool every_round)
 {
 	size_t n = 0;
 
 	for (int rep = 1; rep <= st->min_reps; rep++)
-		for (size_t i = 0; i < st->plan.ncells && run_rep_is_ours(st, rep); i++)
+		for (size_t i = 0; i < st->plan.ncells && (every_round || run_rep_is_ours(st, rep));
+		     i++)
 			n += *run_pair(st, i, rep) == RUN_PAIR_NONE;
 	return n;
 }

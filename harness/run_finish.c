@@ -251,20 +251,11 @@ static void middle_stages(struct run_state *st)
 	}
 }
 
-/* Pairs of every round with no row (a round that did not come back). */
-static size_t all_missing(struct run_state *st)
-{
-	size_t n = 0;
-
-	for (int rep = 1; rep <= st->min_reps; rep++)
-		for (size_t i = 0; i < st->plan.ncells; i++)
-			n += *run_pair(st, i, rep) == RUN_PAIR_NONE;
-	return n;
-}
-
 /* The run's state as env.csv records it. */
 static void state_text(struct run_state *st, char *state, size_t len)
 {
+	size_t missing;
+
 	if (st->failed)
 		snprintf(state, len, "failed: %s", st->fail_msg);
 	else if (st->interrupted)
@@ -274,9 +265,9 @@ static void state_text(struct run_state *st, char *state, size_t len)
 		snprintf(state, len, "partial: round %d of %d done (--resume DIR --round %d/%d "
 			 "goes on)", st->opts->round, st->opts->rounds, st->opts->round + 1,
 			 st->opts->rounds);
-	else if (st->opts->rounds && all_missing(st))
+	else if (st->opts->rounds && (missing = run_missing_pairs(st, true)))
 		snprintf(state, len, "partial: %zu driver runs of the %d rounds have no row (a "
-			 "round's boot failed)", all_missing(st), st->opts->rounds);
+			 "round's boot failed)", missing, st->opts->rounds);
 	else
 		snprintf(state, len, "complete");
 }

@@ -151,7 +151,7 @@ int run_start_resume(struct run_state *st)
 	if (st->total < st->done)
 		st->total = st->done;
 	if (st->opts->rounds)       /* the rounds before: done; this one's to do */
-		st->total = st->done + run_missing_pairs(st);
+		st->total = st->done + run_missing_pairs(st, false);
 	fprintf(stderr, "%s: resuming %s: %zu rows kept\n", HARNESS_PROG, st->run_dir, st->done);
 	return 0;
 }

@@ -22,24 +22,6 @@
 
 #define COMPLETE "This run is complete"
 
-/* Does RUN/name exist and contain text (NULL: only exist)? */
-static int run_file_has(const struct tr_fixture *fx, const char *name, const char *text)
-{
-	char path[800];
-	char *body;
-	int has;
-
-	snprintf(path, sizeof(path), "%s/%s", fx->run, name);
-	if (access(path, R_OK))
-		return 0;
-	if (!text)
-		return 1;
-	body = tu_slurp(path);
-	has = tu_contains(body, text);
-	free(body);
-	return has;
-}
-
 START_TEST(resume_after_sigkill_has_one_row_per_pair)
 {
 	struct tr_fixture fx;
@@ -115,7 +97,7 @@ START_TEST(resume_counts_the_failed_rows_it_kept)
 	ck_assert_msg(tu_contains(tu_stderr(), "12 of 24 rows failed and 0 timed out"), "%s",
 		      tu_stderr());
 	evb_spawn_result_free(&res);
-	ck_assert(run_file_has(&fx, "report.md", COMPLETE));
+	ck_assert(tr_file_has(&fx, "report.md", COMPLETE));
 	tu_rmtree(fx.tmp);
 }
 END_TEST
@@ -140,8 +122,8 @@ START_TEST(interrupted_runs_report_says_so)
 
 	ck_assert_msg(res.exit_status == 0, "exit %d: %s", res.exit_status, tu_stderr());
 	evb_spawn_result_free(&res);
-	ck_assert(run_file_has(&fx, "report.md", "This run is incomplete: interrupted by signal 2"));
-	ck_assert(!run_file_has(&fx, "report.md", COMPLETE));
+	ck_assert(tr_file_has(&fx, "report.md", "This run is incomplete: interrupted by signal 2"));
+	ck_assert(!tr_file_has(&fx, "report.md", COMPLETE));
 	tu_rmtree(fx.tmp);
 }
 END_TEST

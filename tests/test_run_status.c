@@ -23,24 +23,6 @@
 
 #define COMPLETE "This run is complete"
 
-/* Does RUN/name exist and contain text (NULL: only exist)? */
-static int run_file_has(const struct tr_fixture *fx, const char *name, const char *text)
-{
-	char path[800];
-	char *body;
-	int has;
-
-	snprintf(path, sizeof(path), "%s/%s", fx->run, name);
-	if (access(path, R_OK))
-		return 0;
-	if (!text)
-		return 1;
-	body = tu_slurp(path);
-	has = tu_contains(body, text);
-	free(body);
-	return has;
-}
-
 START_TEST(only_skipped_rows_exit_0)
 {
 	struct tr_fixture fx;
@@ -54,9 +36,9 @@ START_TEST(only_skipped_rows_exit_0)
 	ck_assert(tu_contains(tu_stderr(), "(0 failed, 0 timed out)"));
 	evb_spawn_result_free(&res);
 	ck_assert(tr_env_has(&fx, "run_state,complete"));
-	ck_assert_msg(run_file_has(&fx, "report.md", COMPLETE), "report.md does not say complete");
-	ck_assert(run_file_has(&fx, "report.html", COMPLETE));
-	ck_assert(!run_file_has(&fx, "report.md", "interruption"));
+	ck_assert_msg(tr_file_has(&fx, "report.md", COMPLETE), "report.md does not say complete");
+	ck_assert(tr_file_has(&fx, "report.html", COMPLETE));
+	ck_assert(!tr_file_has(&fx, "report.md", "interruption"));
 	tu_rmtree(fx.tmp);
 }
 END_TEST
@@ -74,10 +56,10 @@ START_TEST(crashing_driver_writes_everything_then_exits_1)
 	ck_assert_msg(tu_contains(tu_stderr(), "2 of 4 rows failed and 0 timed out"), "%s",
 		      tu_stderr());
 	evb_spawn_result_free(&res);
-	ck_assert(run_file_has(&fx, "summary.csv", "crash"));
-	ck_assert(run_file_has(&fx, "figures", NULL));
-	ck_assert(run_file_has(&fx, "report.md", "signal 11"));
-	ck_assert(run_file_has(&fx, "report.md", COMPLETE));
+	ck_assert(tr_file_has(&fx, "summary.csv", "crash"));
+	ck_assert(tr_file_has(&fx, "figures", NULL));
+	ck_assert(tr_file_has(&fx, "report.md", "signal 11"));
+	ck_assert(tr_file_has(&fx, "report.md", COMPLETE));
 	ck_assert(tr_env_has(&fx, "run_state,complete"));
 	tu_rmtree(fx.tmp);
 }

@@ -123,3 +123,20 @@ int tr_wait_exit(pid_t pid)
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
+
+int tr_file_has(const struct tr_fixture *fx, const char *name, const char *text)
+{
+	char path[800];
+	char *body;
+	int has;
+
+	snprintf(path, sizeof(path), "%s/%s", fx->run, name);
+	if (access(path, R_OK))
+		return 0;
+	if (!text)
+		return 1;
+	body = tu_slurp(path);
+	has = tu_contains(body, text);
+	free(body);
+	return has;
+}

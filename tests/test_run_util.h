@@ -17,6 +17,8 @@ struct tr_fixture {
 /* A temporary directory with the fake driver offering fake_list's mechanisms. */
 void tr_setup(struct tr_fixture *fx, const char *fake_list);
 /* A whole file, NUL-terminated; free() it. */
+/* Does RUN/name exist and contain text (NULL: only exist)? */
+int tr_file_has(const struct tr_fixture *fx, const char *name, const char *text);
 /* Does the run's env.csv contain text? */
 int tr_env_has(const struct tr_fixture *fx, const char *text);
 /* A results.csv-schema file as rows (every row must parse); free() *out. */
