@@ -259,13 +259,21 @@ kspec=() kimage=() klabel=() kappend=() korigin=() kdir=() kstamp=()
 
 # Resolves every --kernel before the first boot; 1 when one cannot be.
 resolve_all() {
-	local i k spec image bad=0 work
+	local i j k spec image bad=0 work
 	for i in "${!kernels[@]}"; do
 		k=${kernels[$i]}
 		spec=${k%% *}
 		kspec[$i]=$spec
 		kappend[$i]=
 		[ "$spec" != "$k" ] && kappend[$i]=${k#* }
+		# variants of one image (other boot parameters) resolve it once
+		for ((j = 0; j < i; j++)); do
+			[ "${kspec[$j]}" = "$spec" ] && [ -n "${kimage[$j]:-}" ] && break
+		done
+		if [ "$j" -lt "$i" ]; then
+			kimage[$i]=${kimage[$j]} klabel[$i]=${klabel[$j]} korigin[$i]=${korigin[$j]}
+			continue
+		fi
 		if ! image=$(resolve_kernel "$spec"); then
 			work=$(mktemp -d "$tmp_root/work.XXXXXX") || return 1
 			failed_dir "$out/$(date -u +%Y%m%dT%H%M%SZ)-vm-$(dir_word "$k")-failed" "$k" \
