@@ -176,6 +176,12 @@ struct evb_driver_desc {
 		     size_t reason_len);
 };
 
+/* A driver's evb_driver_desc: its options, handlers and registry array. */
+#define EVB_DRIVER_DESC(options_, family_opt_, usage_, registry_, probe_)  \
+	{ .options = (options_), .family_opt = (family_opt_), .usage = (usage_), \
+	  .registry = (registry_), .nmechs = EVB_ARRAY_SIZE(registry_),       \
+	  .probe = (probe_) }
+
 /*
  * The option loop of every driver: the common options into o (already
  * initialised and given the family's defaults), the family's through

@@ -26,30 +26,39 @@
 #include "summary.h"
 #include "rundir.h"
 
+/* A value in the first unit it reaches (scales largest first; the last at 0). */
+struct fmt_scale {
+	double at;
+	const char *fmt;
+};
+
+static void fmt_scaled(char *buf, size_t len, double v, const struct fmt_scale *sc)
+{
+	if (!isfinite(v)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	while (v < sc->at && sc->at > 1)
+		sc++;
+	snprintf(buf, len, sc->fmt, v / sc->at);
+}
+
 void report_fmt_ns(char *buf, size_t len, double ns)
 {
-	if (!isfinite(ns))
-		snprintf(buf, len, "-");
-	else if (ns >= 1e9)
-		snprintf(buf, len, "%.2f s", ns / 1e9);
-	else if (ns >= 1e6)
-		snprintf(buf, len, "%.2f ms", ns / 1e6);
-	else if (ns >= 1e3)
-		snprintf(buf, len, "%.1f us", ns / 1e3);
-	else
-		snprintf(buf, len, "%.0f ns", ns);
+	static const struct fmt_scale ns_scale[] = {
+		{ 1e9, "%.2f s" }, { 1e6, "%.2f ms" }, { 1e3, "%.1f us" }, { 1, "%.0f ns" },
+	};
+
+	fmt_scaled(buf, len, ns, ns_scale);
 }
 
 void report_fmt_rate(char *buf, size_t len, double per_s)
 {
-	if (!isfinite(per_s))
-		snprintf(buf, len, "-");
-	else if (per_s >= 1e6)
-		snprintf(buf, len, "%.2f M/s", per_s / 1e6);
-	else if (per_s >= 1e3)
-		snprintf(buf, len, "%.1f k/s", per_s / 1e3);
-	else
-		snprintf(buf, len, "%.0f /s", per_s);
+	static const struct fmt_scale rate_scale[] = {
+		{ 1e6, "%.2f M/s" }, { 1e3, "%.1f k/s" }, { 1, "%.0f /s" },
+	};
+
+	fmt_scaled(buf, len, per_s, rate_scale);
 }
 
 void report_fmt_pct(char *buf, size_t len, double pct)

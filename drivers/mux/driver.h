@@ -13,6 +13,7 @@
 #include "evb_hist.h"
 #include "evb_peer.h"
 #include "evb_sys.h"
+#include "evb_sides.h"
 #include "evb_watchdog.h"
 #include "fdset.h"
 #include "mux.h"
@@ -93,9 +94,9 @@ struct mux_side_ctx {
 	const struct mux_ops *ops;
 	struct mux_ctx *ctx;              /* A's mechanism */
 	struct mux_run *run;
-	struct evb_watchdog *watchdog;
+	struct evb_watchdog *watchdog;    /* sides.watchdog */
 	struct evb_row *row;
-	struct evb_driver_end end;        /* the one row: main's or the watchdog's */
+	struct evb_sides sides;           /* the run's order and its one row */
 	bool process;                     /* B is a fork()ed process */
 	bool has_b;                       /* a side B runs at all */
 	int ctl[2];                       /* process: control socket, [SIDE_A]
@@ -166,7 +167,7 @@ void mux_check_counts(struct evb_row *row);
 /* run.c: side A's part of a run (see there), and its row. */
 int mux_run_a(struct mux_side_ctx *s, struct mux_fdset *fds, int cpu_a, char *why,
 	      size_t why_len, bool *measured);
-int mux_finish(struct mux_side_ctx *s, struct evb_peer *peer, struct mux_fdset *fds, int ret,
+int mux_finish(struct mux_side_ctx *s, struct mux_fdset *fds, int ret,
 	       bool measured, const char *why);
 /* How far a run got (arg: the mux_side_ctx), for evb_driver_end. */
 void mux_progress(const void *arg, char *buf, size_t len);

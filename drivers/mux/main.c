@@ -210,44 +210,42 @@ int main(int argc, char **argv)
 	struct mux_run *run = alloc_run(&opts);
 	struct mux_fdset fds = { .max_fd = -1 };
 	struct mux_ctx ctx = { .cfg = &cfg, .fds = &fds };
-	struct evb_watchdog watchdog;
 	struct mux_side_ctx side = {
-		.opts = &opts, .ops = ops, .ctx = &ctx, .run = run, .watchdog = &watchdog,
+		.opts = &opts, .ops = ops, .ctx = &ctx, .run = run, .watchdog = &side.sides.watchdog,
 		.row = &row, .process = process, .has_b = has_b,
 		.ctl = { -1, -1 },
 		.may_report = ops->may_report[cfg.variant_index],
 		.inject_spurious = opts.inject_spurious,
 		.inject_lost = opts.inject_lost,
 	};
-	struct evb_peer peer;
 
 	if (!run)
 		return evb_driver_fail(o, &row, "mmap shared state: %s", strerror(ENOMEM));
-	side.end = (struct evb_driver_end){
+	side.sides.end = (struct evb_driver_end){
 		.opts = o, .row = &row, .hist = &run->hist, .errors = &run->errors,
 		.emitted = &run->emitted, .progress = mux_progress, .arg = &side,
 	};
 	if (process && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, side.ctl))
 		return evb_driver_fail(o, &row, "socketpair (control): %s", strerror(errno));
-	ret = evb_watchdog_start(&watchdog, o->timeout_ns, evb_driver_end_fire, &side.end);
+	ret = evb_sides_watch(&side.sides, &row);
 	if (ret)
-		return evb_driver_fail(o, &row, "watchdog thread: %s", strerror(-ret));
+		return ret;
 
 	/* With the driver's own fds open, the watched ones' numbers are exact. */
 	cfg.max_fd = fdset_predict_max_fd(opts.nfds);
 	if (ops->supported && ops->supported(&cfg, reason, sizeof(reason))) {
-		evb_watchdog_stop(&watchdog);
+		evb_sides_unwatch(&side.sides);
 		return evb_driver_skip(o, &row, reason);
 	}
 	if (has_b) {
-		ret = evb_peer_start(&peer, o->ipc, cpus.b, side_b_main, &side);
+		ret = evb_sides_start_b(&side.sides, o->ipc, cpus.b, side_b_main, &side);
 		if (ret) {
-			evb_watchdog_stop(&watchdog);
-			return evb_driver_fail(o, &row, "starting side B: %s", strerror(-ret));
+			snprintf(why, sizeof(why), "starting side B: %s", strerror(-ret));
+			return mux_finish(&side, NULL, ret, false, why);
 		}
 		if (process)
 			close(side.ctl[SIDE_B]);
 	}
 	ret = mux_run_a(&side, &fds, cpus.a, why, sizeof(why), &measured);
-	return mux_finish(&side, &peer, &fds, ret, measured, why);
+	return mux_finish(&side, &fds, ret, measured, why);
 }

@@ -152,14 +152,8 @@ void mux_parse(int argc, char **argv, struct mux_opts *opts)
 		{ "slabinfo", required_argument, NULL, OPT_SLABINFO },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const struct evb_driver_desc desc = {
-		.options = long_options,
-		.family_opt = family_opt,
-		.usage = usage,
-		.registry = mux_registry,
-		.nmechs = EVB_ARRAY_SIZE(mux_registry),
-		.probe = probe,
-	};
+	static const struct evb_driver_desc desc =
+		EVB_DRIVER_DESC(long_options, family_opt, usage, mux_registry, probe);
 	struct evb_driver_opts *o = &opts->common;
 	const char *active_arg;
 

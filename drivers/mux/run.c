@@ -181,16 +181,7 @@ int mux_run_a(struct mux_side_ctx *s, struct mux_fdset *fds, int cpu_a, char *wh
 /* The row of a run that failed before measuring: a limit is a skip. */
 static void setup_failed(struct evb_row *row, int ret, const char *why)
 {
-	if (ret == -EMFILE || ret == -ENFILE) {
-		/* The count said it fits, the kernel disagreed: still a limit,
-		 * so a skipped row that names it, not a crash. */
-		int64_t soft, hard;
-
-		evb_nofile_get(&soft, &hard);
-		evb_row_set(row, status, EVB_STATUS_SKIPPED);
-		evb_row_reason(row, "%s (RLIMIT_NOFILE soft %lld, hard %lld)", why,
-			       (long long)soft, (long long)hard);
-	} else if (ret == -ENOSPC) {
+	if (ret == -ENOSPC) {
 		/* epoll's limit on registrations per user, sized from memory. */
 		int64_t watches;
 
@@ -200,46 +191,34 @@ static void setup_failed(struct evb_row *row, int ret, const char *why)
 		evb_row_reason(row, "%s (fs.epoll.max_user_watches %lld: a kernel limit)", why,
 			       (long long)watches);
 	} else {
-		evb_row_set(row, status, EVB_STATUS_FAILED);
-		evb_row_reason(row, "%s", why);
+		evb_row_setup_failed(row, ret, why);
 	}
 }
 
-int mux_finish(struct mux_side_ctx *s, struct evb_peer *peer, struct mux_fdset *fds, int ret,
-	       bool measured, const char *why)
+/* The row of a run both sides finished (evb_sides_end). */
+static void fill(void *arg, struct evb_row *row)
 {
-	const struct evb_driver_opts *o = &s->opts->common;
-	struct mux_run *run = s->run;
-	struct evb_row *row = s->row;
+	struct mux_side_ctx *s = arg;
 
-	if (s->has_b) {
-		int b_ret = evb_peer_join(peer, run->errors.peer_reason,
-					  sizeof(run->errors.peer_reason));
+	fill_row(s, row);
+	if (s->run->not_asleep)
+		fprintf(stderr, "%s: %lld rounds written before A showed as asleep\n",
+			s->opts->common.prog, (long long)s->run->not_asleep);
+	mux_check_counts(row);
+}
 
-		if (measured && b_ret && !evb_side_errors_any(&run->errors) && b_ret != -ECANCELED)
-			mux_side_fail(s, SIDE_B, "exit", b_ret);
-	}
-	evb_watchdog_stop(s->watchdog);
+int mux_finish(struct mux_side_ctx *s, struct mux_fdset *fds, int ret, bool measured,
+	       const char *why)
+{
+	evb_sides_join(&s->sides, !measured);
 	if (measured) {
 		s->ops->teardown(s->ctx);
 		free_working(s);
 		fdset_close(fds);
-	}
-	if (!measured) {
-		setup_failed(row, ret, why);
-	} else if (evb_side_errors_any(&run->errors) || ret) {
-		evb_row_set(row, status, EVB_STATUS_FAILED);
-		evb_driver_end_reason(&s->end, row, "failed");
 	} else {
-		fill_row(s, row);
-		if (run->not_asleep)
-			fprintf(stderr, "%s: %lld rounds written before A showed as asleep\n",
-				o->prog, (long long)run->not_asleep);
-		mux_check_counts(row);
+		setup_failed(s->row, ret, why);
 	}
-	if (strcmp(row->status, EVB_STATUS_OK) != 0)
-		fprintf(stderr, "%s: %s\n", o->prog, row->reason);
 	if (s->process)
 		close(s->ctl[SIDE_A]);
-	return evb_driver_end_emit(&s->end, row);
+	return evb_sides_end(&s->sides, s->row, ret != 0, fill, s);
 }

@@ -26,6 +26,7 @@
 #include "evb_clock.h"
 #include "evb_driver.h"
 #include "evb_placement.h"
+#include "evb_sides.h"
 #include "driver.h"
 #include "notify.h"
 
@@ -104,14 +105,8 @@ static void parse(int argc, char **argv, struct notify_opts *opts)
 		{ "inject-loss", required_argument, NULL, OPT_INJECT_LOSS },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const struct evb_driver_desc desc = {
-		.options = long_options,
-		.family_opt = family_opt,
-		.usage = usage,
-		.registry = registry,
-		.nmechs = EVB_ARRAY_SIZE(registry),
-		.probe = probe,
-	};
+	static const struct evb_driver_desc desc =
+		EVB_DRIVER_DESC(long_options, family_opt, usage, registry, probe);
 	struct evb_driver_opts *o = &opts->common;
 
 	evb_driver_opts_init(o, "evb-notify", "notify", notify_modes);
@@ -124,6 +119,22 @@ static void parse(int argc, char **argv, struct notify_opts *opts)
 	if (opts->inject_loss > o->iterations)
 		evb_usage_error(o->prog, "--inject-loss %lld: beyond --iterations %lld",
 				(long long)opts->inject_loss, (long long)o->iterations);
+}
+
+/* The row of a run whose sides both finished (evb_sides_end). */
+static void fill(void *arg, struct evb_row *row)
+{
+	const struct notify_side_ctx *side = arg;
+	const char *prog = side->opts->common.prog;
+
+	notify_fill_row(side, row);
+	notify_check_counts(side, row);
+	if (side->run->send_retries)
+		fprintf(stderr, "%s: the sender found the queue full %lld times (retried each)\n",
+			prog, (long long)side->run->send_retries);
+	if (row->lost)
+		fprintf(stderr, "%s: %lld of %lld notifications not delivered (merged or lost)\n",
+			prog, (long long)row->lost, (long long)row->sent);
 }
 
 int main(int argc, char **argv)
@@ -158,22 +169,18 @@ int main(int argc, char **argv)
 
 	struct notify_run *run = evb_shared_alloc(sizeof(*run));
 	struct notify_ctx ctx = { .cfg = &cfg };
-	struct evb_watchdog watchdog;
+	struct evb_sides sides;
 	struct notify_side_ctx side = {
 		.opts = &opts, .ops = ops, .ctx = &ctx, .run = run,
-		.watchdog = &watchdog,
+		.watchdog = &sides.watchdog,
 	};
-	struct evb_peer peer;
 
 	if (!run)
 		return evb_driver_fail(o, &row, "mmap shared state: %s", strerror(ENOMEM));
-
-	/* Exactly one row leaves the process, from main or from the watchdog. */
-	struct evb_driver_end end = {
+	sides = (struct evb_sides){ .end = {
 		.opts = o, .row = &row, .hist = &run->hist, .errors = &run->errors,
 		.emitted = &run->emitted, .progress = notify_progress, .arg = &side,
-	};
-
+	} };
 	ctx.ids = &run->ids;
 	run->machine_cpu_ns = EVB_NA;
 	evb_hist_init(&run->hist);
@@ -185,42 +192,18 @@ int main(int argc, char **argv)
 	ret = ops->setup(&ctx);     /* blocks the mechanism's signals, if any */
 	if (ret)
 		return evb_driver_fail(o, &row, "%s setup: %s", ops->base.name, strerror(-ret));
-	ret = evb_watchdog_start(&watchdog, o->timeout_ns, evb_driver_end_fire, &end);
+	ret = evb_sides_watch(&sides, &row);
 	if (ret)
-		return evb_driver_fail(o, &row, "watchdog thread: %s", strerror(-ret));
-	ret = evb_peer_start(&peer, o->ipc, cpus.b, notify_side_b_main, &side);
-	if (ret) {
-		evb_watchdog_stop(&watchdog);
-		return evb_driver_fail(o, &row, "starting side B: %s", strerror(-ret));
-	}
-	ret = evb_pin_self(cpus.a);
+		return ret;
+	ret = evb_sides_start_b(&sides, o->ipc, cpus.b, notify_side_b_main, &side);
 	if (ret)
+		evb_row_failed(&row, "starting side B: %s", strerror(-ret));
+	else if ((ret = evb_pin_self(cpus.a)))
 		notify_side_fail(&side, SIDE_A, "sched_setaffinity", ret);
 	else
 		notify_side_run(&side, SIDE_A);
-
-	ret = evb_peer_join(&peer, run->errors.peer_reason, sizeof(run->errors.peer_reason));
-	if (ret)
-		evb_side_errors_set(&run->errors, SIDE_B, "exit", ret);
-	evb_watchdog_stop(&watchdog);
-
-	if (evb_side_errors_any(&run->errors)) {
-		evb_row_set(&row, status, EVB_STATUS_FAILED);
-		evb_driver_end_reason(&end, &row, "failed");
-		fprintf(stderr, "%s: %s\n", o->prog, row.reason);
-	} else {
-		notify_fill_row(&side, &row);
-		notify_check_counts(&side, &row);
-		if (run->send_retries)
-			fprintf(stderr, "%s: the sender found the queue full %lld times "
-				"(retried each)\n", o->prog, (long long)run->send_retries);
-		if (row.lost)
-			fprintf(stderr, "%s: %lld of %lld notifications not delivered (merged "
-				"or lost)\n", o->prog, (long long)row.lost, (long long)row.sent);
-		if (strcmp(row.status, EVB_STATUS_OK) != 0)
-			fprintf(stderr, "%s: %s\n", o->prog, row.reason);
-	}
+	evb_sides_join(&sides, false);
 	ops->teardown(&ctx);
 	close(side.stop_fd);
-	return evb_driver_end_emit(&end, &row);
+	return evb_sides_end(&sides, &row, false, fill, &side);
 }

@@ -5,7 +5,7 @@
 #ifndef SERVE_DRIVER_H
 #define SERVE_DRIVER_H
 
-#include "evb_watchdog.h"
+#include "evb_sides.h"
 #include "serve.h"
 
 struct serve_opts {
@@ -29,14 +29,11 @@ struct serve_run {
 	struct serve_shared *sh;
 	struct serve_srv srv;
 	int listen_fd;
-	struct evb_peer client;
-	bool client_started;
 	struct evb_usage server_usage;  /* the whole process, over serve() */
 	double rss_bytes_per_fd;        /* NAN: not measured */
 	double slab_bytes_per_fd;
 	char slab_note[160];            /* why slab_bytes_per_fd is empty */
-	struct evb_watchdog watchdog;
-	struct evb_driver_end end;
+	struct evb_sides sides;         /* watchdog, the client (side B), the one row */
 };
 
 /* The row's identity: the driver's, the metric and serve's axes. */

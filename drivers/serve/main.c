@@ -164,7 +164,7 @@ static int accept_wait(struct serve_run *r)
 
 	if (evb_side_errors_any(&r->sh->errors))
 		return -ECONNABORTED;
-	if (!waitid(P_PID, (id_t)r->client.pid, &ended, WEXITED | WNOHANG | WNOWAIT) &&
+	if (!waitid(P_PID, (id_t)r->sides.peer.pid, &ended, WEXITED | WNOHANG | WNOWAIT) &&
 	    ended.si_pid)
 		return -ECONNABORTED;
 	if (poll(&pfd, 1, SERVE_ACCEPT_POLL_MS) < 0 && errno != EINTR)
@@ -269,12 +269,11 @@ static int run_server(struct serve_run *r, char *why, size_t len)
 			 strerror(-ret));
 		return ret;
 	}
-	ret = evb_peer_start(&r->client, EVB_IPC_PROCESS, r->cfg.client_cpu, client_main, r);
+	ret = evb_sides_start_b(&r->sides, EVB_IPC_PROCESS, r->cfg.client_cpu, client_main, r);
 	if (ret) {
 		snprintf(why, len, "starting the client process: %s", strerror(-ret));
 		return ret;
 	}
-	r->client_started = true;
 	ret = evb_pin_self(r->cfg.server_cpu);
 	if (ret) {
 		snprintf(why, len, "sched_setaffinity: %s", strerror(-ret));
@@ -299,46 +298,29 @@ static int run_server(struct serve_run *r, char *why, size_t len)
 	return ret;
 }
 
+/* The row of a run that served to the end (evb_sides_end). */
+static void fill(void *arg, struct evb_row *row)
+{
+	const struct serve_run *r = arg;
+
+	serve_fill_row(r, row);
+	if (strcmp(row->status, EVB_STATUS_OK) == 0 && row->reason[0])
+		fprintf(stderr, "%s: %s\n", r->opts->common.prog, row->reason);
+}
+
 /* The client and the server are done (or one failed): the row. */
 static int finish(struct serve_run *r, struct evb_row *row, int ret, const char *why)
 {
-	const struct evb_driver_opts *o = &r->opts->common;
-	struct serve_shared *sh = r->sh;
-
-	if (r->client_started) {
-		/* A server that failed leaves the client waiting for answers. */
-		if (ret)
-			kill(r->client.pid, SIGKILL);
-		int client_ret = evb_peer_join(&r->client, sh->errors.peer_reason,
-					       sizeof(sh->errors.peer_reason));
-
-		if (client_ret && !ret && !sh->errors.error[1])
-			evb_side_errors_set(&sh->errors, 1, "client exit", client_ret);
-	}
-	evb_watchdog_stop(&r->watchdog);
+	/* A server that failed leaves the client waiting for answers. */
+	if (ret && r->sides.b_started)
+		kill(r->sides.peer.pid, SIGKILL);
+	evb_sides_join(&r->sides, ret != 0);
 	serve_conns_free(&r->srv);
 	if (r->listen_fd >= 0)
 		close(r->listen_fd);
-	if (why[0] && (ret == -EMFILE || ret == -ENFILE)) {
-		/* The budget said it fits, the kernel disagreed: still a limit. */
-		int64_t soft, hard;
-
-		evb_nofile_get(&soft, &hard);
-		evb_row_set(row, status, EVB_STATUS_SKIPPED);
-		evb_row_reason(row, "%s (RLIMIT_NOFILE soft %lld, hard %lld)", why,
-			       (long long)soft, (long long)hard);
-	} else if (why[0] && !evb_side_errors_any(&sh->errors)) {
-		evb_row_set(row, status, EVB_STATUS_FAILED);
-		evb_row_reason(row, "%s", why);
-	} else if (evb_side_errors_any(&sh->errors) || ret) {
-		evb_row_set(row, status, EVB_STATUS_FAILED);
-		evb_driver_end_reason(&r->end, row, "failed");
-	} else {
-		serve_fill_row(r, row);
-	}
-	if (strcmp(row->status, EVB_STATUS_OK) != 0 || row->reason[0])
-		fprintf(stderr, "%s: %s\n", o->prog, row->reason);
-	return evb_driver_end_emit(&r->end, row);
+	if (why[0] && (ret == -EMFILE || ret == -ENFILE || !evb_side_errors_any(&r->sh->errors)))
+		evb_row_setup_failed(row, ret, why);
+	return evb_sides_end(&r->sides, row, ret != 0, fill, r);
 }
 
 int main(int argc, char **argv)
@@ -374,13 +356,13 @@ int main(int argc, char **argv)
 	r.sh->capacity_per_s = NAN;
 	r.sh->search_low_per_s = NAN;
 	r.srv = (struct serve_srv){ .cfg = &r.cfg, .errors = &r.sh->errors, .max_fd = -1 };
-	r.end = (struct evb_driver_end){
+	r.sides.end = (struct evb_driver_end){
 		.opts = o, .row = &row, .hist = &r.sh->hist, .errors = &r.sh->errors,
 		.emitted = &r.sh->emitted, .progress = progress, .arg = &r,
 	};
-	ret = evb_watchdog_start(&r.watchdog, o->timeout_ns, evb_driver_end_fire, &r.end);
+	ret = evb_sides_watch(&r.sides, &row);
 	if (ret)
-		return evb_driver_fail(o, &row, "watchdog thread: %s", strerror(-ret));
+		return ret;
 	ret = run_server(&r, why, sizeof(why));
 	return finish(&r, &row, ret, why);
 }

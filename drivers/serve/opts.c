@@ -263,14 +263,8 @@ void serve_parse(int argc, char **argv, struct serve_opts *opts)
 		{ "inject-client-stall-ns", required_argument, NULL, OPT_INJECT_CLIENT_STALL_NS },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const struct evb_driver_desc desc = {
-		.options = long_options,
-		.family_opt = family_opt,
-		.usage = usage,
-		.registry = serve_registry,
-		.nmechs = EVB_ARRAY_SIZE(serve_registry),
-		.probe = probe,
-	};
+	static const struct evb_driver_desc desc =
+		EVB_DRIVER_DESC(long_options, family_opt, usage, serve_registry, probe);
 	struct evb_driver_opts *o = &opts->common;
 
 	*opts = (struct serve_opts){

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "evb_driver.h"
+#include "evb_sides.h"
 #include "evb_hist.h"
 #include "evb_placement.h"
 #include "evb_sys.h"
@@ -74,7 +74,8 @@ struct timer_run {
 	_Atomic int64_t progress;   /* measured samples, for the watchdog */
 	_Atomic int emitted;        /* the row was written (main or watchdog) */
 	struct evb_row axes;        /* the row as it stands before the run */
-	struct evb_driver_end end;  /* the one row: main's or the watchdog's (axes) */
+	struct evb_sides sides;     /* the watchdog and the one row: main's or the
+				       watchdog's (axes); no side B */
 	char failed_call[64];
 };
 

@@ -284,14 +284,8 @@ static void parse(int argc, char **argv, struct timer_opts *opts)
 		{ "inject-miss", required_argument, NULL, OPT_INJECT_MISS },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const struct evb_driver_desc desc = {
-		.options = long_options,
-		.family_opt = family_opt,
-		.usage = usage,
-		.registry = registry,
-		.nmechs = EVB_ARRAY_SIZE(registry),
-		.probe = probe,
-	};
+	static const struct evb_driver_desc desc =
+		EVB_DRIVER_DESC(long_options, family_opt, usage, registry, probe);
 	struct evb_driver_opts *o = &opts->common;
 
 	*opts = (struct timer_opts){

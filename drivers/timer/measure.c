@@ -11,7 +11,7 @@
 
 #include "evb_clock.h"
 #include "evb_sched.h"
-#include "evb_watchdog.h"
+#include "evb_sides.h"
 #include "load.h"
 #include "driver.h"
 
@@ -205,14 +205,22 @@ static const char *run_loaded(struct timer_run *r, const struct evb_cpus *cpus, 
 	return status;
 }
 
+/* The row of a run that went to the end (evb_sides_end). */
+static void fill(void *arg, struct evb_row *row)
+{
+	const struct timer_run *r = arg;
+
+	timer_fill_row(r, row);
+	timer_check_counts(r, row);
+}
+
 int timer_measure(const struct timer_opts *opts, const struct timer_ops *ops,
 		  struct timer_cfg *cfg, const struct evb_cpus *cpus, struct evb_row *row)
 {
 	const struct evb_driver_opts *o = &opts->common;
 	struct timer_ctx ctx = { .cfg = cfg };
-	struct evb_watchdog watchdog;
 	char reason[EVB_ROW_REASON] = "";
-	const char *status;
+	const char *status = EVB_STATUS_FAILED;
 	struct timer_run *r = calloc(1, sizeof(*r));
 	int ret;
 
@@ -226,7 +234,7 @@ int timer_measure(const struct timer_opts *opts, const struct timer_ops *ops,
 	r->ctx = &ctx;
 	r->axes = *row;
 	/* Exactly one row leaves the process, from main or from the watchdog. */
-	r->end = (struct evb_driver_end){
+	r->sides.end = (struct evb_driver_end){
 		.opts = o, .row = &r->axes, .emitted = &r->emitted,
 		.progress = progress, .arg = r,
 	};
@@ -243,32 +251,27 @@ int timer_measure(const struct timer_opts *opts, const struct timer_ops *ops,
 		free_run(r);
 		return evb_driver_fail(o, row, "%s setup: %s", ops->base.name, strerror(-ret));
 	}
-	ret = evb_watchdog_start(&watchdog, o->timeout_ns, evb_driver_end_fire, &r->end);
-	if (ret) {
-		snprintf(reason, sizeof(reason), "watchdog thread: %s", strerror(-ret));
-		status = EVB_STATUS_FAILED;
-	} else {
+	ret = evb_sides_watch(&r->sides, row);
+	if (!ret) {
 		status = run_loaded(r, cpus, reason, sizeof(reason));
-		evb_watchdog_stop(&watchdog);
+		evb_sides_unwatch(&r->sides);
 	}
 	if (ops->teardown)
 		ops->teardown(&ctx);
+	if (ret) {
+		free_run(r);
+		return ret;
+	}
 
 	bool ok = strcmp(status, EVB_STATUS_OK) == 0;
 
-	if (ok) {
-		timer_fill_row(r, row);
-		timer_check_counts(r, row);
-		if (strcmp(row->status, EVB_STATUS_OK) != 0)
-			fprintf(stderr, "%s: %s\n", o->prog, row->reason);
-	} else {
+	if (!ok) {
 		evb_row_set(row, status, status);
 		evb_row_set(row, reason, reason);
-		fprintf(stderr, "%s: %s\n", o->prog, reason);
 	}
 	/* a partial run's samples stay out of the --hist file */
-	r->end.hist = ok ? &r->hist : NULL;
-	ret = evb_driver_end_emit(&r->end, row);
+	r->sides.end.hist = ok ? &r->hist : NULL;
+	ret = evb_sides_end(&r->sides, row, false, fill, r);
 	free_run(r);
 	return ret;
 }
