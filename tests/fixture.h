@@ -10,6 +10,10 @@
  *                      one field per axis of EVB_AXES), then `evbench
  *                      summarize` and `evbench report`, and the report read
  *                      back: the claims and report tests
+ *   fixture_run.c      `evbench run` in a temporary directory whose
+ *                      evb-notify is tests/fake_driver (struct
+ *                      fx_fake_run), and the files it leaves read back:
+ *                      the run tests
  */
 #ifndef EVB_FIXTURE_H
 #define EVB_FIXTURE_H
@@ -18,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "evb_axes.h"
 #include "evb_row.h"
@@ -110,5 +115,32 @@ char *fx_claim_line(const char *report, const char *claim);
 char *fx_compact_claim_line(const char *report, const char *claim);
 /* That row must give the claim's verdict. */
 void fx_expect_claim(const char *report, const char *claim, const char *verdict);
+
+/* --- fixture_run.c: evbench run with the fake driver --------------------- */
+
+struct fx_fake_run {
+	char tmp[512];
+	char fake[600];     /* EVB_DRIVER_DIR: evb-notify -> fake_driver */
+	char run[600];
+	char lock[600];     /* EVB_LOCK_FILE: this test's own machine lock */
+};
+
+/* A temporary directory with the fake driver offering fake_list's mechanisms. */
+void fx_fake_setup(struct fx_fake_run *fx, const char *fake_list);
+/* A whole file, NUL-terminated; free() it. */
+/* Does RUN/name exist and contain text (NULL: only exist)? */
+int fx_fake_file_has(const struct fx_fake_run *fx, const char *name, const char *text);
+/* Does the run's env.csv contain text? */
+int fx_fake_env_has(const struct fx_fake_run *fx, const char *text);
+/* A results.csv-schema file as rows (every row must parse); free() *out. */
+size_t fx_load_rows(const char *path, struct evb_row **out);
+/* Rows of mechanism x mode x rep. */
+int fx_count_rows(const struct evb_row *rows, size_t n, const char *mech, const char *mode, int rep);
+/* `evbench run --family notify --profile smoke --out RUN extra...` in the background. */
+pid_t fx_fake_start_run(const struct fx_fake_run *fx, const char *const *extra);
+/* Wait until path holds at least lines lines. */
+void fx_wait_lines(const char *path, int lines);
+/* Exit status, or 128 + signal. */
+int fx_wait_exit(pid_t pid);
 
 #endif

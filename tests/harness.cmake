@@ -10,7 +10,6 @@ add_dependencies(test_plan_dry evbench evb-notify evb-mux evb-serve)
 foreach(t test_run_resume test_rundir_lock test_run_adaptive test_run_stages test_run_status test_run_rounds
     test_crosscheck)
   evb_test(${t} TIMEOUT 300 LABELS harness)
-  target_sources(${t} PRIVATE test_run_util.c)
   add_dependencies(${t} fake_driver evbench)
 endforeach()
 # The smoke profile under a 64-character host name, in the default directory

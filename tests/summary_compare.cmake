@@ -1,8 +1,7 @@
 # Summary, compare and the run readers, on synthetic run directories
-# (fixture_results.c), and a fuzz test of the three commands that read a run.
+# (tests/fixture.h), and a fuzz test of the three commands that read a run.
 foreach(name test_summary test_compare test_compare_detect test_compare_rounds test_compare_nway test_fuzz)
   evb_test(${name} TIMEOUT 120 LABELS harness)
-  target_sources(${name} PRIVATE fixture_results.c)
   add_dependencies(${name} evbench)
 endforeach()
 

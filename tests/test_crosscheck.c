@@ -9,18 +9,18 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "test_run_util.h"
+#include "fixture.h"
 #include "testutil.h"
 
 START_TEST(crosscheck_never_overwrites_the_runs_own)
 {
-	struct tr_fixture fx;
+	struct fx_fake_run fx;
 	const char *args[] = { "run", "--family", "notify", "--profile", "smoke", "--out", fx.run,
 			       "--no-figures", NULL };
 	const char *check[] = { "crosscheck", fx.run, NULL };
 	char path[700], nohf[700];
 
-	tr_setup(&fx, "ok");
+	fx_fake_setup(&fx, "ok");
 	struct evb_spawn_result res = tu_run("evbench", args, 60);
 
 	ck_assert_msg(res.exit_status == 0, "exit %d: %s", res.exit_status, tu_stderr());

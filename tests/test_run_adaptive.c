@@ -14,12 +14,12 @@
 
 #include "evb_csv.h"
 #include "evb_row.h"
-#include "test_run_util.h"
+#include "fixture.h"
 #include "testutil.h"
 
 START_TEST(adaptive_reps_go_to_the_noisy_cell)
 {
-	struct tr_fixture fx;
+	struct fx_fake_run fx;
 	const char *args[] = { "run", "--family", "notify", "--profile", "smoke", "--reps", "3",
 			       "--max-reps", "8", "--precision", "3", "--out", fx.run,
 			       "--no-figures", NULL };
@@ -33,29 +33,29 @@ START_TEST(adaptive_reps_go_to_the_noisy_cell)
 	tu_expect_usage_error("evbench", bad_pct, "3%");
 	tu_expect_usage_error("evbench", bad_max, "--max-reps");
 	tu_expect_usage_error("evbench", bad_budget, "soon");
-	tr_setup(&fx, "ok,noisy");
+	fx_fake_setup(&fx, "ok,noisy");
 	struct evb_spawn_result res = tu_run("evbench", args, 120);
 
 	ck_assert_msg(res.exit_status == 0, "exit %d: %s", res.exit_status, tu_stderr());
 	evb_spawn_result_free(&res);
 	snprintf(path, sizeof(path), "%s/results.csv", fx.run);
-	size_t n = tr_load_rows(path, &rows);
+	size_t n = fx_load_rows(path, &rows);
 
 	/* a run up to 8 first looks at 7: the steady cells stop there */
 	ck_assert_int_eq(n, 2 * 7 + 2 * 8);
 	for (int rep = 1; rep <= 8; rep++) {
-		ck_assert_int_eq(tr_count(rows, n, "ok", "pingpong", rep), rep <= 7);
-		ck_assert_int_eq(tr_count(rows, n, "noisy", "pingpong", rep), 1);
-		ck_assert_int_eq(tr_count(rows, n, "noisy", "burst", rep), 1);
+		ck_assert_int_eq(fx_count_rows(rows, n, "ok", "pingpong", rep), rep <= 7);
+		ck_assert_int_eq(fx_count_rows(rows, n, "noisy", "pingpong", rep), 1);
+		ck_assert_int_eq(fx_count_rows(rows, n, "noisy", "burst", rep), 1);
 	}
 	free(rows);
-	ck_assert(tr_env_has(&fx, "run_adaptive_stop,max reps"));
-	ck_assert(tr_env_has(&fx, "run_precision_pct,3\n"));
-	ck_assert(tr_env_has(&fx, "run_min_reps,3\n"));
-	ck_assert(tr_env_has(&fx, "run_max_reps,8\n"));
+	ck_assert(fx_fake_env_has(&fx, "run_adaptive_stop,max reps"));
+	ck_assert(fx_fake_env_has(&fx, "run_precision_pct,3\n"));
+	ck_assert(fx_fake_env_has(&fx, "run_min_reps,3\n"));
+	ck_assert(fx_fake_env_has(&fx, "run_max_reps,8\n"));
 	/* Both sentinels (one CPU, two) ran at every round's start, into their own file. */
 	snprintf(path, sizeof(path), "%s/sentinel.csv", fx.run);
-	n = tr_load_rows(path, &rows);
+	n = fx_load_rows(path, &rows);
 	ck_assert_int_ge(n, 12);
 	ck_assert_str_eq(rows[0].mechanism, "pipe");
 	ck_assert_str_eq(rows[0].placement, "same-cpu");
@@ -70,15 +70,15 @@ START_TEST(adaptive_reps_go_to_the_noisy_cell)
 				 "--max-reps", "6", "--precision", "3", "--budget", "1ms", "--out",
 				 fx.run, "--no-figures", NULL };
 
-	tr_setup(&fx, "noisy");
+	fx_fake_setup(&fx, "noisy");
 	res = tu_run("evbench", budget, 120);
 	ck_assert_msg(res.exit_status == 0, "exit %d: %s", res.exit_status, tu_stderr());
 	evb_spawn_result_free(&res);
 	snprintf(path, sizeof(path), "%s/results.csv", fx.run);
-	n = tr_load_rows(path, &rows);
+	n = fx_load_rows(path, &rows);
 	ck_assert_int_eq(n, 2 * 3);
 	free(rows);
-	ck_assert(tr_env_has(&fx, "run_adaptive_stop,budget"));
+	ck_assert(fx_fake_env_has(&fx, "run_adaptive_stop,budget"));
 	tu_rmtree(fx.tmp);
 }
 END_TEST

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "evb_row.h"
-#include "test_run_util.h"
+#include "fixture.h"
 #include "testutil.h"
 
 /* Rows of mechanism ok, mode pingpong, repetition rep, round round. */
@@ -27,7 +27,7 @@ static int count_round(const struct evb_row *rows, size_t n, int rep, int round)
 
 START_TEST(rounds_share_the_repetitions)
 {
-	struct tr_fixture fx;
+	struct fx_fake_run fx;
 	char path[700];
 	const char *first[] = { "--round", "1/2", "--no-figures", NULL };
 	const char *second[] = { "run", "--resume", fx.run, "--round", "2/2", NULL };
@@ -35,18 +35,18 @@ START_TEST(rounds_share_the_repetitions)
 	const char *other[] = { "run", "--resume", fx.run, "--round", "2/3", NULL };
 	struct evb_row *rows;
 
-	tr_setup(&fx, "ok");
-	ck_assert_int_eq(tr_wait_exit(tr_start_run(&fx, first)), 0);
+	fx_fake_setup(&fx, "ok");
+	ck_assert_int_eq(fx_wait_exit(fx_fake_start_run(&fx, first)), 0);
 	snprintf(path, sizeof(path), "%s/results.csv", fx.run);
-	size_t n = tr_load_rows(path, &rows);
+	size_t n = fx_load_rows(path, &rows);
 
 	ck_assert_int_eq(n, 2 * 2);    /* ok x pingpong, burst x reps 1 and 3 */
 	ck_assert_int_eq(count_round(rows, n, 1, 1), 1);
 	ck_assert_int_eq(count_round(rows, n, 3, 1), 1);
 	free(rows);
-	ck_assert(tr_env_has(&fx, "run_state,partial: round 1 of 2 done"));
-	ck_assert(tr_env_has(&fx, "run_rounds,2"));
-	ck_assert(tr_env_has(&fx, "run_min_reps,4"));
+	ck_assert(fx_fake_env_has(&fx, "run_state,partial: round 1 of 2 done"));
+	ck_assert(fx_fake_env_has(&fx, "run_rounds,2"));
+	ck_assert(fx_fake_env_has(&fx, "run_min_reps,4"));
 
 	tu_expect_usage_error("evbench", third, "--round");
 	struct evb_spawn_result res = tu_run("evbench", other, 60);
@@ -58,12 +58,12 @@ START_TEST(rounds_share_the_repetitions)
 	res = tu_run("evbench", second, 60);
 	ck_assert_msg(res.exit_status == 0, "exit %d: %s", res.exit_status, tu_stderr());
 	evb_spawn_result_free(&res);
-	n = tr_load_rows(path, &rows);
+	n = fx_load_rows(path, &rows);
 	ck_assert_int_eq(n, 2 * 4);
 	for (int rep = 1; rep <= 4; rep++)
 		ck_assert_int_eq(count_round(rows, n, rep, rep % 2 ? 1 : 2), 1);
 	free(rows);
-	ck_assert(tr_env_has(&fx, "run_state,complete"));
+	ck_assert(fx_fake_env_has(&fx, "run_state,complete"));
 	tu_rmtree(fx.tmp);
 }
 END_TEST

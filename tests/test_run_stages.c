@@ -18,17 +18,17 @@
 
 #include "evb_csv.h"
 #include "evb_clock.h"
-#include "test_run_util.h"
+#include "fixture.h"
 #include "testutil.h"
 
 START_TEST(sigint_during_figures_stops_there)
 {
-	struct tr_fixture fx;
+	struct fx_fake_run fx;
 	char bin[700], script[800], marker[700], path[900];
 	const char *none[] = { NULL };
 	FILE *f;
 
-	tr_setup(&fx, "ok");
+	fx_fake_setup(&fx, "ok");
 	/* A gnuplot that would take a minute and says when it started: the
 	 * run must kill it on SIGINT, not wait for it (each gnuplot has a 60 s
 	 * limit and a figure pass runs several). */
@@ -44,16 +44,16 @@ START_TEST(sigint_during_figures_stops_there)
 	snprintf(path, sizeof(path), "%s:%s", bin, getenv("PATH") ? getenv("PATH") : "/usr/bin");
 	setenv("PATH", path, 1);
 
-	pid_t pid = tr_start_run(&fx, none);
+	pid_t pid = fx_fake_start_run(&fx, none);
 
-	tr_wait_lines(marker, 1);
+	fx_wait_lines(marker, 1);
 	ck_assert_int_eq(kill(pid, SIGINT), 0);
 	int64_t t0 = evb_now_ns();
 
-	ck_assert_int_eq(tr_wait_exit(pid), 130);
+	ck_assert_int_eq(fx_wait_exit(pid), 130);
 	/* gnuplot was killed, not waited for (it would have slept 60 s) */
 	ck_assert_msg(evb_now_ns() - t0 < 30 * EVB_NSEC_PER_SEC, "the run waited for gnuplot");
-	ck_assert(tr_env_has(&fx, "run_state,incomplete: interrupted by signal 2 during figures"));
+	ck_assert(fx_fake_env_has(&fx, "run_state,incomplete: interrupted by signal 2 during figures"));
 	snprintf(path, sizeof(path), "%s/report.html", fx.run);
 	ck_assert_int_ne(access(path, F_OK), 0);   /* the report stage never started */
 	snprintf(path, sizeof(path), "%s/summary.csv", fx.run);
@@ -72,13 +72,13 @@ static int mount_tiny(const char *dir)
 
 START_TEST(full_disk_ends_the_run_and_keeps_the_rows)
 {
-	struct tr_fixture fx;
+	struct fx_fake_run fx;
 	char disk[700], path[800], cut[800];
 	const char *args[] = { "run", "--family", "notify", "--profile", "smoke", "--reps", "400",
 			       "--out", path, "--no-figures", NULL };
 	struct evb_row *rows;
 
-	tr_setup(&fx, "ok");
+	fx_fake_setup(&fx, "ok");
 	snprintf(disk, sizeof(disk), "%s/disk", fx.tmp);
 	if (mount_tiny(disk)) {
 		/* Not root, or no mount here: the injected failure stands in. */
@@ -108,7 +108,7 @@ START_TEST(full_disk_ends_the_run_and_keeps_the_rows)
 	fputs(text, f);
 	ck_assert_int_eq(fclose(f), 0);
 	free(text);
-	size_t n = tr_load_rows(cut, &rows);
+	size_t n = fx_load_rows(cut, &rows);
 
 	ck_assert_int_gt(n, 5);
 	ck_assert_int_lt(n, 800);

@@ -18,60 +18,60 @@
 
 #include "evb_csv.h"
 #include "evb_row.h"
-#include "test_run_util.h"
+#include "fixture.h"
 #include "testutil.h"
 
 #define COMPLETE "This run is complete"
 
 START_TEST(only_skipped_rows_exit_0)
 {
-	struct tr_fixture fx;
+	struct fx_fake_run fx;
 	const char *args[] = { "run", "--family", "notify", "--profile", "smoke", "--out", fx.run,
 			       "--no-figures", NULL };
 
-	tr_setup(&fx, "ok,skip");
+	fx_fake_setup(&fx, "ok,skip");
 	struct evb_spawn_result res = tu_run("evbench", args, 60);
 
 	ck_assert_msg(res.exit_status == 0, "exit %d: %s", res.exit_status, tu_stderr());
 	ck_assert(tu_contains(tu_stderr(), "(0 failed, 0 timed out)"));
 	evb_spawn_result_free(&res);
-	ck_assert(tr_env_has(&fx, "run_state,complete"));
-	ck_assert_msg(tr_file_has(&fx, "report.md", COMPLETE), "report.md does not say complete");
-	ck_assert(tr_file_has(&fx, "report.html", COMPLETE));
-	ck_assert(!tr_file_has(&fx, "report.md", "interruption"));
+	ck_assert(fx_fake_env_has(&fx, "run_state,complete"));
+	ck_assert_msg(fx_fake_file_has(&fx, "report.md", COMPLETE), "report.md does not say complete");
+	ck_assert(fx_fake_file_has(&fx, "report.html", COMPLETE));
+	ck_assert(!fx_fake_file_has(&fx, "report.md", "interruption"));
 	tu_rmtree(fx.tmp);
 }
 END_TEST
 
 START_TEST(crashing_driver_writes_everything_then_exits_1)
 {
-	struct tr_fixture fx;
+	struct fx_fake_run fx;
 	const char *args[] = { "run", "--family", "notify", "--profile", "smoke", "--out", fx.run,
 			       NULL };
 
-	tr_setup(&fx, "ok,crash");
+	fx_fake_setup(&fx, "ok,crash");
 	struct evb_spawn_result res = tu_run("evbench", args, 120);
 
 	ck_assert_msg(res.exit_status == 1, "exit %d: %s", res.exit_status, tu_stderr());
 	ck_assert_msg(tu_contains(tu_stderr(), "2 of 4 rows failed and 0 timed out"), "%s",
 		      tu_stderr());
 	evb_spawn_result_free(&res);
-	ck_assert(tr_file_has(&fx, "summary.csv", "crash"));
-	ck_assert(tr_file_has(&fx, "figures", NULL));
-	ck_assert(tr_file_has(&fx, "report.md", "signal 11"));
-	ck_assert(tr_file_has(&fx, "report.md", COMPLETE));
-	ck_assert(tr_env_has(&fx, "run_state,complete"));
+	ck_assert(fx_fake_file_has(&fx, "summary.csv", "crash"));
+	ck_assert(fx_fake_file_has(&fx, "figures", NULL));
+	ck_assert(fx_fake_file_has(&fx, "report.md", "signal 11"));
+	ck_assert(fx_fake_file_has(&fx, "report.md", COMPLETE));
+	ck_assert(fx_fake_env_has(&fx, "run_state,complete"));
 	tu_rmtree(fx.tmp);
 }
 END_TEST
 
 START_TEST(driver_that_closes_its_output_times_out)
 {
-	struct tr_fixture fx;
+	struct fx_fake_run fx;
 	struct evb_row *rows;
 	char path[700];
 
-	tr_setup(&fx, "closehang");
+	fx_fake_setup(&fx, "closehang");
 	const char *args[] = { "run", "--family", "notify", "--profile", "smoke", "--max-timeout",
 			       "300ms", "--out", fx.run, "--no-figures", NULL };
 	struct evb_spawn_result res = tu_run("evbench", args, 60);
@@ -82,7 +82,7 @@ START_TEST(driver_that_closes_its_output_times_out)
 	ck_assert_msg(tu_contains(tu_stderr(), "2 timed out"), "%s", tu_stderr());
 	evb_spawn_result_free(&res);
 	snprintf(path, sizeof(path), "%s/results.csv", fx.run);
-	size_t n = tr_load_rows(path, &rows);
+	size_t n = fx_load_rows(path, &rows);
 
 	ck_assert_int_ge(n, 2);   /* pingpong and burst */
 	for (size_t i = 0; i < n; i++)

@@ -18,13 +18,13 @@
 
 #include "evb_csv.h"
 #include "evb_row.h"
-#include "test_run_util.h"
+#include "fixture.h"
 #include "testutil.h"
 
 static const char *const smoke_args[] = { "run", "--family", "notify", "--profile", "smoke",
 					  "--out", NULL, "--no-figures", NULL };
 
-static struct evb_spawn_result run_smoke(const struct tr_fixture *fx)
+static struct evb_spawn_result run_smoke(const struct fx_fake_run *fx)
 {
 	const char *args[sizeof(smoke_args) / sizeof(smoke_args[0])];
 
@@ -35,7 +35,7 @@ static struct evb_spawn_result run_smoke(const struct tr_fixture *fx)
 
 START_TEST(second_run_is_refused_unless_forced)
 {
-	struct tr_fixture fx;
+	struct fx_fake_run fx;
 	const char *args[] = { "run", "--family", "notify", "--profile", "smoke", "--out", fx.run,
 			       "--no-figures", NULL };
 	const char *forced[] = { "run", "--family", "notify", "--profile", "smoke", "--out",
@@ -43,7 +43,7 @@ START_TEST(second_run_is_refused_unless_forced)
 	const char *resume[] = { "run", "--resume", fx.run, NULL };
 	char path[700];
 
-	tr_setup(&fx, "ok");
+	fx_fake_setup(&fx, "ok");
 	/* Another run holds the machine lock. */
 	int fd = open(fx.lock, O_RDWR | O_CREAT, 0644);
 
@@ -83,10 +83,10 @@ END_TEST
 
 START_TEST(symlink_lock_is_refused)
 {
-	struct tr_fixture fx;
+	struct fx_fake_run fx;
 	char victim[700], absent[700];
 
-	tr_setup(&fx, "ok");
+	fx_fake_setup(&fx, "ok");
 	snprintf(victim, sizeof(victim), "%s/victim", fx.tmp);
 	snprintf(absent, sizeof(absent), "%s/absent", fx.tmp);
 	FILE *f = fopen(victim, "w");
@@ -120,10 +120,10 @@ END_TEST
 
 START_TEST(busy_lock_names_its_holder)
 {
-	struct tr_fixture fx;
+	struct fx_fake_run fx;
 	char pid[64];
 
-	tr_setup(&fx, "ok");
+	fx_fake_setup(&fx, "ok");
 	/* Held by this process, with nothing written in it: the message comes
 	 * from the kernel's lock table, not from the file. */
 	int fd = open(fx.lock, O_RDWR | O_CREAT, 0644);

@@ -39,11 +39,10 @@ struct mux_filter {
 
 static bool is_mux_row(const struct evb_table *s, size_t r, const struct mux_filter *f)
 {
-	return !strcmp(harness_str(s, r, "family"), "mux") &&
-	       !strcmp(harness_str(s, r, "mode"), f->mode) &&
-	       !strcmp(harness_str(s, r, "fd_type"), f->fd_type) &&
-	       !strcmp(harness_str(s, r, "ipc"), f->ipc) &&
-	       !strcmp(harness_str(s, r, "placement"), f->placement) &&
+	const char *const kv[] = { "family", "mux", "mode", f->mode, "fd_type", f->fd_type,
+				   "ipc", f->ipc, "placement", f->placement, NULL };
+
+	return harness_row_matches(s, r, kv) &&
 	       (isnan(f->nfds) || harness_num(s, r, "nfds") == f->nfds);
 }
 
@@ -74,7 +73,8 @@ static double want_active(const struct mux_filter *f, double nfds)
 	return 1;
 }
 
-/* Summary row of label at (nfds, active), or -1. */
+/* Summary row of label at (nfds, active), or -1.  Not harness_find_labelled:
+ * the label carries the re-arm mark, and register rows match any active. */
 static long find(const struct evb_table *s, const struct mux_filter *f, const char *label,
 		 double nfds, double active)
 {

@@ -72,15 +72,18 @@ static bool matches(const struct evb_table *s, size_t r, const struct cell_query
 	if (col_i64(s, r, "period_ns") != q->period_ns ||
 	    col_i64(s, r, "timer_slack_ns") != q->slack_ns)
 		return false;
-	if (strcmp(harness_str(s, r, "sched"), q->sched) ||
-	    strcmp(harness_str(s, r, "load"), q->load) ||
-	    strcmp(harness_str(s, r, "placement"), q->placement))
+	const char *const kv[] = { "sched", q->sched, "load", q->load, "placement", q->placement,
+				   NULL };
+
+	if (!harness_row_matches(s, r, kv))
 		return false;
 	if (q->timers == EVB_NA)
 		return timers == EVB_NA || timers == 1;
 	return timers == q->timers;
 }
 
+/* The first row q matches, or -1.  Not harness_find_row: numbers compare as
+ * numbers, and one timer is written as empty or as 1. */
 static long find_cell(const struct evb_table *s, const struct cell_query *q)
 {
 	for (size_t r = 0; r < s->nrows; r++)

@@ -1,4 +1,4 @@
-/* test_run_util.c - see test_run_util.h. */
+/* fixture_run.c - evbench run with the fake driver, and its files read back (fixture.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -9,10 +9,10 @@
 #include <unistd.h>
 
 #include "evb_csv.h"
-#include "test_run_util.h"
+#include "fixture.h"
 #include "testutil.h"
 
-void tr_setup(struct tr_fixture *fx, const char *fake_list)
+void fx_fake_setup(struct fx_fake_run *fx, const char *fake_list)
 {
 	char link[700], target[700];
 
@@ -30,7 +30,7 @@ void tr_setup(struct tr_fixture *fx, const char *fake_list)
 }
 
 
-int tr_env_has(const struct tr_fixture *fx, const char *text)
+int fx_fake_env_has(const struct fx_fake_run *fx, const char *text)
 {
 	char path[700];
 	char *env;
@@ -44,7 +44,7 @@ int tr_env_has(const struct tr_fixture *fx, const char *text)
 }
 
 /* results.csv as rows; every row must parse. */
-size_t tr_load_rows(const char *path, struct evb_row **out)
+size_t fx_load_rows(const char *path, struct evb_row **out)
 {
 	struct evb_table t;
 	struct evb_row *rows;
@@ -65,7 +65,7 @@ size_t tr_load_rows(const char *path, struct evb_row **out)
 }
 
 /* How many rows of mechanism x mode x rep. */
-int tr_count(const struct evb_row *rows, size_t n, const char *mech, const char *mode,
+int fx_count_rows(const struct evb_row *rows, size_t n, const char *mech, const char *mode,
 		 int rep)
 {
 	int k = 0;
@@ -76,7 +76,7 @@ int tr_count(const struct evb_row *rows, size_t n, const char *mech, const char 
 	return k;
 }
 
-pid_t tr_start_run(const struct tr_fixture *fx, const char *const *extra)
+pid_t fx_fake_start_run(const struct fx_fake_run *fx, const char *const *extra)
 {
 	const char *argv[32] = { tu_bin("evbench"), "run", "--family", "notify", "--profile",
 				 "smoke", "--out", fx->run };
@@ -99,7 +99,7 @@ pid_t tr_start_run(const struct tr_fixture *fx, const char *const *extra)
 }
 
 /* Wait until file holds at least lines lines (test code: polling). */
-void tr_wait_lines(const char *path, int lines)
+void fx_wait_lines(const char *path, int lines)
 {
 	for (int i = 0; i < 1500; i++) {
 		FILE *f = fopen(path, "r");
@@ -116,7 +116,7 @@ void tr_wait_lines(const char *path, int lines)
 	ck_abort_msg("%s never reached %d lines", path, lines);
 }
 
-int tr_wait_exit(pid_t pid)
+int fx_wait_exit(pid_t pid)
 {
 	int status;
 
@@ -124,7 +124,7 @@ int tr_wait_exit(pid_t pid)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-int tr_file_has(const struct tr_fixture *fx, const char *name, const char *text)
+int fx_fake_file_has(const struct fx_fake_run *fx, const char *name, const char *text)
 {
 	char path[800];
 	char *body;
