@@ -1,5 +1,5 @@
 /*
- * evb_driver.h - what the three drivers (evb-notify, evb-mux, evb-timer)
+ * evb_driver.h - what the drivers (evb-notify, evb-mux, evb-timer, evb-serve)
  * share: the mechanism base struct and registry lookup, the common options,
  * --list, and writing the one result row.
  *

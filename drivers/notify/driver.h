@@ -68,7 +68,7 @@ void notify_progress(const void *arg, char *buf, size_t len);
 
 /* One side's whole run: ids, warmup, the measured phase.  0 or -errno. */
 int notify_side_run(struct notify_side_ctx *s, enum notify_side self);
-/* Side B's entry, for evb_peer_start. */
+/* Side B's entry, for evb_sides_start_b. */
 int notify_side_b_main(void *arg);
 
 #endif
