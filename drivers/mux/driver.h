@@ -37,6 +37,7 @@ struct mux_opts {
 	 * another file as /proc/slabinfo. */
 	int64_t inject_spurious;  /* list this many fds that were not ready */
 	int64_t inject_lost;      /* scan: drop this many listed fds */
+	int64_t inject_stale;     /* loop: report this many handled fds again */
 	const char *slabinfo;
 	const char *active_arg;   /* --active as given; NULL: not given */
 };
@@ -80,6 +81,7 @@ struct mux_run {
 	struct evb_usage usage_b;         /* B's thread over A's measured phase */
 	bool b_measured;                  /* usage_b holds it */
 	int64_t count_sent, delivered, lost, spurious, wakeups, samples;
+	int64_t stale;                    /* of spurious: allowed (MUX_MAY_STALE) */
 	double ops_per_s;
 	double mean_override;             /* register: exact mean per fd, else NAN */
 	double rss_bytes_per_fd, slab_bytes_per_fd;
@@ -103,7 +105,7 @@ struct mux_side_ctx {
 					     is A's end; -1 in thread mode */
 	int *peer;                        /* B: the writable ends */
 	unsigned may_report;              /* ops->may_report of this variant */
-	int64_t inject_spurious, inject_lost;   /* test hooks still to apply */
+	int64_t inject_spurious, inject_lost, inject_stale;   /* test hooks still to apply */
 	/* A's working memory, sized by nfds, allocated before the mechanism */
 	struct mux_ready ready;           /* nfds + min(maxevents, nfds) + 2
 					     entries: one scan sample's calls
@@ -162,7 +164,7 @@ void mux_inject(struct mux_side_ctx *s, struct mux_ready *ready);
 bool mux_inject_spurious(struct mux_side_ctx *s);
 
 /* The row's counts: failed, naming them, unless they check out. */
-void mux_check_counts(struct evb_row *row);
+void mux_check_counts(struct evb_row *row, int64_t stale);
 
 /* run.c: side A's part of a run (see there), and its row. */
 int mux_run_a(struct mux_side_ctx *s, struct mux_fdset *fds, int cpu_a, char *why,

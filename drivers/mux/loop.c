@@ -54,43 +54,64 @@ out:
 }
 
 /*
- * Handle what one wait listed: read each fd (level-triggered: one read, as
- * a loop would; edge: until EAGAIN) and note it in s->handled.  Returns the
- * number handled, or -errno.
+ * Read the listed active fd idx (level-triggered: one read, as a loop
+ * would; edge: until EAGAIN).  1 when its unit was there; 0 when nothing
+ * was (spurious, and stale where the variant may report so); -errno.
  */
-static int64_t handle_listed(struct mux_side_ctx *s, int64_t *spurious)
+static int take(struct mux_side_ctx *s, int32_t idx, int64_t *spurious, int64_t *stale)
 {
 	const struct mux_opts *o = s->opts;
-	const struct mux_fdset *fds = s->ctx->fds;
+	int fd = s->ctx->fds->fd[idx];
+	int64_t got = s->ctx->edge ? fdset_drain(o->fd_type, fd) : fdset_take(o->fd_type, fd);
+
+	if (got < 0)
+		return mux_side_fail(s, SIDE_A, "read", (int)got);
+	if (got > 1)
+		return mux_side_fail(s, SIDE_A, "read: more than the one unit outstanding",
+				     -EPROTO);
+	if (got == 0) {
+		(*spurious)++;   /* listed, but nothing was there */
+		*stale += (s->may_report & MUX_MAY_STALE) != 0;
+	}
+	return (int)got;
+}
+
+/*
+ * Handle what one wait listed: take each active fd and note it in
+ * s->handled.  --inject-stale reports a handled fd once more, as a late
+ * wake-up would.  Returns the number handled, or -errno.
+ */
+static int64_t handle_listed(struct mux_side_ctx *s, int64_t *spurious, int64_t *stale)
+{
+	const struct mux_opts *o = s->opts;
 	int64_t handled = 0;
+	int got;
 
 	for (int64_t i = 0; i < s->ready.n; i++) {
 		int32_t idx = s->ready.idx[i];
-		int64_t got;
 
 		if (idx < 0 || idx >= o->nfds || !s->is_active[idx]) {
 			(*spurious)++;
 			continue;
 		}
-		got = s->ctx->edge ? fdset_drain(o->fd_type, fds->fd[idx])
-				   : fdset_take(o->fd_type, fds->fd[idx]);
+		got = take(s, idx, spurious, stale);
 		if (got < 0)
-			return mux_side_fail(s, SIDE_A, "read", (int)got);
-		if (got == 0) {
-			(*spurious)++;   /* listed, but nothing was there */
-			continue;
-		}
-		if (got > 1)
-			return mux_side_fail(s, SIDE_A, "read: more than the one unit outstanding",
-					     -EPROTO);
-		s->handled[handled++] = idx;
+			return got;
+		if (got)
+			s->handled[handled++] = idx;
+	}
+	if (handled && s->inject_stale > 0 && atomic_load(&s->run->phase) == MUX_PHASE_MEASURED) {
+		s->inject_stale--;
+		got = take(s, s->handled[0], spurious, stale);
+		if (got)
+			return got < 0 ? got : mux_side_fail(s, SIDE_A, "--inject-stale read", -EPROTO);
 	}
 	return handled;
 }
 
 /* The counts of the measured phase, once A stopped. */
 static void loop_counts(struct mux_run *run, int64_t delivered, int64_t delivered_before,
-			int64_t spurious, int64_t wakeups)
+			int64_t spurious, int64_t stale, int64_t wakeups)
 {
 	/*
 	 * Units in flight when the phase began were sent in it.  B counts a
@@ -101,6 +122,7 @@ static void loop_counts(struct mux_run *run, int64_t delivered, int64_t delivere
 	run->delivered = delivered - delivered_before;
 	run->lost = run->count_sent - run->delivered;
 	run->spurious = spurious;
+	run->stale = stale;
 	run->wakeups = wakeups;
 	run->samples = run->delivered;
 	if (run->measured_ns > 0)
@@ -112,7 +134,7 @@ int mux_loop_a(struct mux_side_ctx *s)
 	const struct mux_opts *o = s->opts;
 	struct mux_run *run = s->run;
 	int64_t total = o->common.warmup + o->common.iterations;
-	int64_t delivered = 0, spurious = 0, wakeups = 0, delivered_before = 0;
+	int64_t delivered = 0, spurious = 0, stale = 0, wakeups = 0, delivered_before = 0;
 	int64_t last_progress = evb_now_ns();
 	uint64_t tail = 0;
 	struct mux_phase phase;
@@ -127,7 +149,7 @@ int mux_loop_a(struct mux_side_ctx *s)
 			/* The measured phase: its counts start from here. */
 			started = true;
 			delivered_before = delivered;
-			spurious = wakeups = 0;
+			spurious = stale = wakeups = 0;
 			mux_phase_start(s, &phase);
 		}
 		s->ready.n = 0;
@@ -135,7 +157,7 @@ int mux_loop_a(struct mux_side_ctx *s)
 		if (n < 0)
 			return mux_side_fail(s, SIDE_A, "wait", (int)n);
 		wakeups += n > 0;
-		handled = handle_listed(s, &spurious);
+		handled = handle_listed(s, &spurious, &stale);
 		if (handled < 0)
 			return (int)handled;
 		if (started && mux_inject_spurious(s))
@@ -165,6 +187,6 @@ int mux_loop_a(struct mux_side_ctx *s)
 		mux_phase_start(s, &phase);
 	}
 	mux_phase_end(s, &phase);
-	loop_counts(run, delivered, delivered_before, spurious, wakeups);
+	loop_counts(run, delivered, delivered_before, spurious, stale, wakeups);
 	return 0;
 }

@@ -217,6 +217,7 @@ int main(int argc, char **argv)
 		.may_report = ops->may_report[cfg.variant_index],
 		.inject_spurious = opts.inject_spurious,
 		.inject_lost = opts.inject_lost,
+		.inject_stale = opts.inject_stale,
 	};
 
 	if (!run)

@@ -142,6 +142,18 @@ enum mux_may {
 	 * and then the first ones again.  Not spurious.
 	 */
 	MUX_MAY_RELIST = 1 << 0,
+	/*
+	 * A loop-mode completion may report an fd whose unit it already
+	 * delivered: a pipe's writer makes its data visible, drops the pipe
+	 * lock, and only then wakes the waiters.  A re-armed single-shot
+	 * io_uring poll can find the data in that window at its arming check
+	 * and complete at once; the loop reads the unit and arms the next
+	 * request, which the writer's late wake-up then completes with the
+	 * wake-up's mask, nothing to read behind it (io_uring takes the mask
+	 * as given; epoll polls the fd again before listing it).  Counted
+	 * in spurious, named in the row's reason, not a failure.
+	 */
+	MUX_MAY_STALE = 1 << 1,
 };
 
 #define MUX_VARIANTS_MAX 4

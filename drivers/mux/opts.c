@@ -29,6 +29,7 @@ enum {
 	OPT_MAXEVENTS,
 	/* test hooks, not in --help */
 	OPT_INJECT_SPURIOUS,
+	OPT_INJECT_STALE,
 	OPT_INJECT_LOST,
 	OPT_SLABINFO,
 };
@@ -126,6 +127,10 @@ static bool family_opt(void *fopts, int opt, const char *arg)
 		opts->inject_spurious = evb_opt_i64(prog, "--inject-spurious", arg,
 						    EVB_UNIT_COUNT, 0, MUX_NFDS_MAX);
 		return true;
+	case OPT_INJECT_STALE:
+		opts->inject_stale = evb_opt_i64(prog, "--inject-stale", arg, EVB_UNIT_COUNT, 0,
+						 MUX_NFDS_MAX);
+		return true;
 	case OPT_INJECT_LOST:
 		opts->inject_lost = evb_opt_i64(prog, "--inject-lost", arg, EVB_UNIT_COUNT, 0,
 						MUX_NFDS_MAX);
@@ -149,6 +154,7 @@ void mux_parse(int argc, char **argv, struct mux_opts *opts)
 		{ "maxevents", required_argument, NULL, OPT_MAXEVENTS },
 		{ "inject-spurious", required_argument, NULL, OPT_INJECT_SPURIOUS },
 		{ "inject-lost", required_argument, NULL, OPT_INJECT_LOST },
+		{ "inject-stale", required_argument, NULL, OPT_INJECT_STALE },
 		{ "slabinfo", required_argument, NULL, OPT_SLABINFO },
 		{ NULL, 0, NULL, 0 },
 	};

@@ -204,7 +204,9 @@ static void fill(void *arg, struct evb_row *row)
 	if (s->run->not_asleep)
 		fprintf(stderr, "%s: %lld rounds written before A showed as asleep\n",
 			s->opts->common.prog, (long long)s->run->not_asleep);
-	mux_check_counts(row);
+	mux_check_counts(row, s->run->stale);
+	if (s->run->stale && strcmp(row->status, EVB_STATUS_OK) == 0)
+		fprintf(stderr, "%s: %s\n", s->opts->common.prog, row->reason);
 }
 
 int mux_finish(struct mux_side_ctx *s, struct mux_fdset *fds, int ret, bool measured,
