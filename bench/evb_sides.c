@@ -48,7 +48,7 @@ int evb_sides_join(struct evb_sides *s, bool a_failed)
 		ret = evb_peer_join(&s->peer, reason, e ? sizeof(e->peer_reason) : 0);
 		s->b_started = false;
 		if (e && ret && !a_failed && !evb_side_errors_any(e) && ret != -ECANCELED)
-			evb_side_errors_set(e, EVB_SIDE_B, "exit", ret);
+			evb_side_errors_set(e, EVB_SIDE_B, s->b_exit ? s->b_exit : "exit", ret);
 	}
 	evb_sides_unwatch(s);
 	return ret;

@@ -24,6 +24,8 @@ struct evb_sides {
 	struct evb_driver_end end;     /* filled by the caller before evb_sides_watch */
 	struct evb_watchdog watchdog;  /* a failing side trips it */
 	struct evb_peer peer;          /* side B, once b_started */
+	const char *b_exit;            /* the call B's failed end is named as;
+					  NULL: "exit" */
 	bool b_started;
 	bool watching;
 };
@@ -38,7 +40,7 @@ int evb_sides_start_b(struct evb_sides *s, enum evb_ipc ipc, int cpu, evb_peer_f
 		      void *arg);
 /*
  * Wait for side B (when it started), then stop the watchdog.  B's failure
- * is recorded as side B's "exit" only when it is the run's first: neither
+ * is recorded as side B's "exit" (or s->b_exit) only when it is the run's first: neither
  * side has failed, a_failed is false, and B was not released by an aborted
  * barrier (-ECANCELED): a side that ended because the other failed is not a
  * second cause.  Returns B's result (0 when there was no B).

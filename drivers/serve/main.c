@@ -360,6 +360,7 @@ int main(int argc, char **argv)
 		.opts = o, .row = &row, .hist = &r.sh->hist, .errors = &r.sh->errors,
 		.emitted = &r.sh->emitted, .progress = progress, .arg = &r,
 	};
+	r.sides.b_exit = "client exit";
 	ret = evb_sides_watch(&r.sides, &row);
 	if (ret)
 		return ret;
