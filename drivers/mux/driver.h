@@ -96,7 +96,6 @@ struct mux_side_ctx {
 	const struct mux_ops *ops;
 	struct mux_ctx *ctx;              /* A's mechanism */
 	struct mux_run *run;
-	struct evb_watchdog *watchdog;    /* sides.watchdog */
 	struct evb_row *row;
 	struct evb_sides sides;           /* the run's order and its one row */
 	bool process;                     /* B is a fork()ed process */

@@ -41,16 +41,12 @@
  * sized for the requests in flight, as io_uring_setup(2) advises, so unlike
  * the CQE batch it is memory per fd of io_uring's design (16 bytes a CQE,
  * mapped into the process and counted in its RSS once touched).
- * What it may report: exactly the ready set, but for poll in loop mode a
- * stale completion now and then (MUX_MAY_STALE: a writer's late wake-up
- * completes the request armed after its unit was read; seen on pipes, about
- * one run in 200 of 400 events under a second process's load).  A
- * single-shot request completes once and is gone until re-armed; a
- * multishot request posts one CQE per wakeup of the fd, and every fd gets
- * one write per scan sample (or one unit in flight in loop mode), so one
- * CQE.
- * Without liburing at build time, with kernel.io_uring_disabled set, or
- * when uring_setup fails, every cell is a skipped row saying which.
+ * What it may report: the ready set, and for poll in loop mode now and then
+ * a stale completion (MUX_MAY_STALE, mux.h).  A request completes once
+ * (single-shot) or once per wakeup (multishot), and every fd gets one write
+ * per scan sample or one unit in flight in loop mode: one CQE.  Without
+ * liburing at build time, with kernel.io_uring_disabled set, or when
+ * uring_setup fails, every cell is a skipped row saying which.
  */
 #include <errno.h>
 #include <limits.h>

@@ -211,7 +211,7 @@ int main(int argc, char **argv)
 	struct mux_fdset fds = { .max_fd = -1 };
 	struct mux_ctx ctx = { .cfg = &cfg, .fds = &fds };
 	struct mux_side_ctx side = {
-		.opts = &opts, .ops = ops, .ctx = &ctx, .run = run, .watchdog = &side.sides.watchdog,
+		.opts = &opts, .ops = ops, .ctx = &ctx, .run = run,
 		.row = &row, .process = process, .has_b = has_b,
 		.ctl = { -1, -1 },
 		.may_report = ops->may_report[cfg.variant_index],
