@@ -51,6 +51,21 @@
  *                                          comparison (evbench vm --rounds:
  *                                          evbench run --round K/R) that ran
  *                                          this row; empty outside one
+ *   cpu_a_ns, cpu_b_ns                     CPU time of side A's thread (the
+ *                                          waiter, the loop) and of side B's
+ *                                          (the notifier, the writer) over the
+ *                                          measured window, from each thread's
+ *                                          CPU clock (CLOCK_THREAD_CPUTIME_ID:
+ *                                          exact, unlike /proc/stat's ticks);
+ *                                          empty where a side did no work in it
+ *   syscalls                               mux scan: system calls the samples'
+ *                                          wait made (select, poll, epoll_wait,
+ *                                          io_uring_enter), to check what a
+ *                                          sample times against its label
+ *   threads                                axis of mux scan: threads in the
+ *                                          scanning process (1: nothing else
+ *                                          shares its fd table; 2: one idle
+ *                                          thread beside it)
  *
  * Percentiles are written only where the samples support them: quantile q
  * needs at least 10 / (1 - q) samples (p50 20, p90 100, p99 1000, p999
@@ -91,7 +106,7 @@
 	X(I64, seed) X(I64, client_threads) X(I64, send_lag_p50_ns)          \
 	X(I64, send_lag_p99_ns) X(I64, send_lag_max_ns) X(F64, capacity_per_s) \
 	X(I64, blocked_writes) X(I64, enobufs) X(I64, cq_overflows)          \
-	X(I64, round)
+	X(I64, round) X(I64, cpu_a_ns) X(I64, cpu_b_ns) X(I64, syscalls)
 
 #define EVB_ROW_FIELD_STR(name) char name[EVB_ROW_STR];
 #define EVB_ROW_FIELD_REASON(name) char name[EVB_ROW_REASON];

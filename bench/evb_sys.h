@@ -31,6 +31,8 @@ struct evb_usage {
 	int64_t max_rss_kb;
 	int64_t vcsw;              /* voluntary context switches */
 	int64_t ivcsw;             /* involuntary context switches */
+	int64_t cpu_ns;            /* CLOCK_THREAD_CPUTIME_ID: the thread's
+				      exact run time (user + system) */
 };
 
 /* RUSAGE_THREAD of the calling thread (max_rss_kb is the process's). */

@@ -342,7 +342,7 @@ START_TEST(help_and_list)
 		{ "ppoll/", "cost=scan" },          { "epoll/lt", "cost=ready" },
 		{ "epoll/et", "cost=edge" },        { "epoll/oneshot", "cost=rearm" },
 		{ "epoll-pwait2/lt", "cost=ready" },
-		{ "io_uring/poll", "cost=rearm files=fixed uring_setup=default,coop,defer" },
+		{ "io_uring/poll", "cost=rearm files=fixed may=stale uring_setup=default,coop,defer" },
 		{ "io_uring/multishot", "cost=edge files=fixed uring_setup=default,coop,defer" },
 	};
 	struct tu_list_entry entries[MAX_ENTRIES];

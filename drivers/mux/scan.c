@@ -127,8 +127,10 @@ int mux_scan_a(struct mux_side_ctx *s)
 		int64_t correct, spurious, ns, reporting;
 		const char *call = "wait";
 
-		if (c == o->common.warmup)
+		if (c == o->common.warmup) {
 			mux_phase_start(s, &phase);
+			s->ctx->syscalls = 0;
+		}
 		if (s->ctx->edge && c > 0) {
 			/* Outside the sample: a fresh arrival on every active fd. */
 			ret = mux_poke_active(s);
@@ -153,5 +155,6 @@ int mux_scan_a(struct mux_side_ctx *s)
 				      memory_order_relaxed);
 	}
 	mux_phase_end(s, &phase);
+	run->syscalls = s->ctx->syscalls;
 	return 0;
 }
