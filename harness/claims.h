@@ -69,6 +69,8 @@ enum claim_side {
  * Figures of one repetition: any numeric results.csv column, or
  *   cpu_ns_per_op          (cpu_user_ns + cpu_sys_ns) / operations
  *   machine_cpu_ns_per_op  machine_cpu_ns / operations
+ *   cpu_ab_ns_per_op       (cpu_a_ns + cpu_b_ns) / operations: both sides'
+ *                          threads, from their CPU clocks
  *   mem_bytes_per_fd       rss_bytes_per_fd + slab_bytes_per_fd
  *   delivered_share        delivered / sent
  *   server_cpu_ns_per_op   serve: server_cpu_ns / samples (per measured request;

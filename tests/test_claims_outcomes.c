@@ -40,13 +40,17 @@ struct spec {
 	  .ipc = ipc_, .placement = where }
 #define RTT(mech, var) NOTIFY(mech, var, "pingpong", "thread", "same-cpu")
 #define BURST(mech, var) NOTIFY(mech, var, "burst", "thread", "cross-cpu")
-#define MUX(mode_, mech, var, ipc_, where, fds, nfds_, active_) \
+#define MUX(mode_, mech, var, ipc_, where, fds, nfds_, active_, threads_) \
 	{ .family = "mux", .mechanism = mech, .variant = var, .mode = mode_, .ipc = ipc_, \
-	  .placement = where, .fd_type = fds, .nfds = nfds_, .active = active_ }
-#define SCAN(mech, var, n) MUX("scan", mech, var, "thread", "same-cpu", "eventfd", n, "1")
-#define MSEED(mech, var, n, act) MUX("scan", mech, var, "process", "same-cpu", "tcp", n, act)
-#define REG(mech, var) MUX("register", mech, var, "thread", "same-cpu", "eventfd", "10000", NULL)
-#define LOOP(mech, var) MUX("loop", mech, var, "thread", "cross-cpu", "eventfd", "1000", "100")
+	  .placement = where, .fd_type = fds, .nfds = nfds_, .active = active_, \
+	  .threads = threads_ }
+#define SCAN(mech, var, n) MUX("scan", mech, var, "thread", "same-cpu", "eventfd", n, "1", "1")
+#define MSEED(mech, var, n, act) \
+	MUX("scan", mech, var, "process", "same-cpu", "tcp", n, act, "1")
+#define REG(mech, var) \
+	MUX("register", mech, var, "thread", "same-cpu", "eventfd", "10000", NULL, NULL)
+#define LOOP(mech, var) \
+	MUX("loop", mech, var, "thread", "cross-cpu", "eventfd", "1000", "100", NULL)
 #define LATE(mech, var) \
 	{ .family = "timer", .mechanism = mech, .variant = var, .mode = "lateness", \
 	  .placement = "same-cpu", .period_ns = "1000000", .sched = "other", .load = "none" }
@@ -125,6 +129,9 @@ static void set_fig(struct evb_row *row, enum fig f, double v)
 	case MACHINE_CPU:   /* per operation: delivered (serve: measured, samples) */
 		row->machine_cpu_ns = (int64_t)(v * (double)(strcmp(row->family, "serve")
 							     ? row->delivered : row->samples));
+		/* and the two sides' threads (mux loop): 60% the loop's, 40% the writer's */
+		row->cpu_a_ns = (int64_t)(0.6 * v * (double)row->delivered);
+		row->cpu_b_ns = (int64_t)(0.4 * v * (double)row->delivered);
 		break;
 	case SERVER_CPU:    /* per measured request: samples */
 		row->server_cpu_ns = (int64_t)(v * (double)row->samples);

@@ -7,18 +7,23 @@
 #include "claims.h"
 #include "family.h"
 
-#define MUX(mode_, mech, var, ipc_, where, fds, nfds_, active_) \
+#define MUX(mode_, mech, var, ipc_, where, fds, nfds_, active_, threads_) \
 	{ .family = "mux", .mechanism = mech, .variant = var, .mode = mode_, .ipc = ipc_, \
-	  .placement = where, .fd_type = fds, .nfds = nfds_, .active = active_ }
-/* One wait call with timeout 0 over nfds eventfds, one of them ready. */
-#define SCAN(mech, var, nfds) MUX("scan", mech, var, "thread", "same-cpu", "eventfd", nfds, "1")
+	  .placement = where, .fd_type = fds, .nfds = nfds_, .active = active_, \
+	  .threads = threads_ }
+/* One wait call with timeout 0 over nfds eventfds, one of them ready, in a
+ * single-threaded process. */
+#define SCAN(mech, var, nfds) \
+	MUX("scan", mech, var, "thread", "same-cpu", "eventfd", nfds, "1", "1")
 /* The seed-table cells: tcp loopback pairs, clients in another process. */
 #define SEED(mech, var, nfds, active) \
-	MUX("scan", mech, var, "process", "same-cpu", "tcp", nfds, active)
+	MUX("scan", mech, var, "process", "same-cpu", "tcp", nfds, active, "1")
 /* Register 10,000 eventfds: memory per registered fd. */
-#define REG(mech, var) MUX("register", mech, var, "thread", "same-cpu", "eventfd", "10000", NULL)
+#define REG(mech, var) \
+	MUX("register", mech, var, "thread", "same-cpu", "eventfd", "10000", NULL, NULL)
 /* An event loop over 1,000 eventfds, 100 kept busy by a writer on another CPU. */
-#define LOOP(mech, var) MUX("loop", mech, var, "thread", "cross-cpu", "eventfd", "1000", "100")
+#define LOOP(mech, var) \
+	MUX("loop", mech, var, "thread", "cross-cpu", "eventfd", "1000", "100", NULL)
 /* The same loop over an io_uring ring set up as setup_ (default, defer). */
 #define URING_LOOP(var, setup_) \
 	{ .family = "mux", .mechanism = "io_uring", .variant = var, .mode = "loop", \
@@ -121,10 +126,15 @@ static const struct claim_test io_uring_tests[] = {
 	{ .what = "events per second, io_uring/multishot (defer setup) / epoll/lt",
 	  .figure = "ops_per_s", .num = URING_LOOP("multishot", "defer"), .den = LOOP("epoll", "lt"),
 	  .side = CLAIM_AT_LEAST, .threshold = 1.3 },
-	{ .what = "whole-machine CPU per event (every CPU, /proc/stat), io_uring/multishot "
-		  "(defer setup) / epoll/lt", .figure = "machine_cpu_ns_per_op",
-	  .num = URING_LOOP("multishot", "defer"), .den = LOOP("epoll", "lt"),
-	  .side = CLAIM_AT_MOST, .threshold = 1.0,
+	{ .what = "CPU per event of the loop and the writer (each thread's CPU clock: "
+		  "epoll's wakeup work in the writer's write, io_uring's task work in the "
+		  "loop), io_uring/multishot (defer setup) / epoll/lt",
+	  .figure = "cpu_ab_ns_per_op", .num = URING_LOOP("multishot", "defer"),
+	  .den = LOOP("epoll", "lt"), .side = CLAIM_AT_MOST, .threshold = 1.0 },
+	{ .what = "whole-machine CPU per event (every CPU, /proc/stat: adds softirqs and "
+		  "kernel threads, 10 ms ticks), io_uring/multishot (defer setup) / epoll/lt",
+	  .figure = "machine_cpu_ns_per_op", .num = URING_LOOP("multishot", "defer"),
+	  .den = LOOP("epoll", "lt"), .side = CLAIM_NO_THRESHOLD,
 	  .if_empty = "machine_cpu_ns is empty in these rows (a driver leaves it empty when its window held fewer than 20 /proc/stat ticks per CPU)" },
 	{ .what = "events per second, io_uring/multishot (default setup) / epoll/lt",
 	  .figure = "ops_per_s", .num = URING_LOOP("multishot", "default"),
@@ -139,13 +149,15 @@ static const struct claim io_uring = {
 	.text = "io_uring serves ~1.5x epoll's requests per second at lower CPU (readiness "
 		"only, here: the loop over eventfds).",
 	.test = "mux loop, 1,000 eventfds of which 100 are kept busy by a writer on another "
-		"CPU: events handled per second, and CPU per event counted over the whole "
-		"machine. The io_uring path measured is readiness only (multishot "
+		"CPU: events handled per second, and CPU per event of the loop's and the "
+		"writer's threads (their CPU clocks; the writer sleeps while it has nothing to "
+		"send, so the figure is the work itself). The io_uring path measured is readiness only (multishot "
 		"IORING_OP_POLL_ADD, then one read(2) per event, as epoll does); io_uring's own "
 		"I/O path (reads submitted through the ring) is measured by the serve family's "
 		"io_uring claim, over TCP requests and responses. Judged on the defer setup "
 		"(SINGLE_ISSUER|DEFER_TASKRUN), the default flags shown beside it. Holds at "
-		">= 1.3x the events with less machine CPU per event",
+		">= 1.3x the events with less CPU per event (loop + writer); the whole "
+		"machine's CPU per event is shown beside it",
 	.tests = io_uring_tests,
 	.ntests = CLAIM_COUNT(io_uring_tests),
 };
