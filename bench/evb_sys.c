@@ -108,6 +108,21 @@ int evb_nofile_check(int64_t need, char *reason, size_t reason_len)
 	return 0;
 }
 
+int evb_thread_count(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	int threads = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Threads: %d", &threads) == 1)
+			break;
+	fclose(f);
+	return threads;
+}
+
 void evb_usage_thread(struct evb_usage *u)
 {
 	struct rusage ru = { 0 };

@@ -35,6 +35,9 @@ struct evb_usage {
 				      exact run time (user + system) */
 };
 
+/* Threads of the calling process now (/proc/self/status), or -errno. */
+int evb_thread_count(void);
+
 /* RUSAGE_THREAD of the calling thread (max_rss_kb is the process's). */
 void evb_usage_thread(struct evb_usage *u);
 
