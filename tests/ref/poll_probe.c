@@ -115,5 +115,7 @@ int main(int argc, char **argv)
 	}
 	qsort(ns, (size_t)calls, sizeof(*ns), cmp);
 	printf("p50_ns=%lld calls=%ld ready=%d\n", (long long)ns[calls / 2], calls, ready);
+	free(ns);
+	free(pfd);
 	return ready == 1 ? 0 : 1;
 }
