@@ -197,10 +197,12 @@ enum cmp_class cmp_band_class(const struct cmp *c, double ratio, bool higher_is_
 /* Does every value of s carry a round? */
 bool cmp_side_rounds(const struct cmp_side *s);
 /* The stratified t's p of B against A over their rounds (values av, bv in
- * the sides' order, e.g. B rescaled); false when it does not apply: a side
- * without rounds, fewer than 2 rounds with both sides, a value <= 0. */
+ * the sides' order, e.g. B rescaled), its error the rounds' own spread,
+ * and the standard error of its log ratio (*se; se may be NULL); false
+ * when it does not apply: a side without rounds, fewer than 2 rounds with
+ * both sides, a value <= 0, rounds that agree exactly. */
 bool cmp_blocked_p(const struct cmp_side *a, const double *av, const struct cmp_side *b,
-		   const double *bv, double *p);
+		   const double *bv, double *p, double *se);
 
 /* compare_detect.c */
 /* After the verdicts: every cell's detectable_ratio (cell->detect) over
@@ -232,6 +234,9 @@ void cmp_json_sentinels(const struct cmp *c, FILE *f);
 /* Fills plan_note, plan_diffs and each cell's warning. */
 void cmp_plans(struct cmp *c);
 void cmp_print_header(const struct cmp *c, FILE *out);
+/* The header's words on the test within rounds (after "N cells came in
+ * interleaved rounds on both sides: "). */
+extern const char cmp_rounds_note[];
 extern const char *const cmp_env_keys[];
 
 /* compare_out.c */

@@ -238,7 +238,7 @@ static void measure(struct cmp *c, struct cmp_cell *cell)
 	}
 	cmp_test_p(a->values, a->n, b->values, b->n, &cell->p, &cell->p_mwu, &cell->p_is_mwu);
 	if (!cell->p_is_mwu)
-		cell->blocked = cmp_blocked_p(a, a->values, b, b->values, &cell->p);
+		cell->blocked = cmp_blocked_p(a, a->values, b, b->values, &cell->p, NULL);
 	if (evb_bootstrap_ratio_ci(a->values, a->n, b->values, b->n, CMP_BOOTSTRAP_ROUNDS,
 				   0.95, 0x5eed, &cell->lo, &cell->hi))
 		cell->lo = cell->hi = NAN;

@@ -158,7 +158,11 @@ void cmp_print_header(const struct cmp *c, FILE *out)
 	fprintf(out, "verdict: faster/slower when q (Benjamini-Hochberg over Welch's t on logs) "
 		"< %.2f and B/A lies beyond 1 +- %.3g%%\n", CMP_ALPHA, 100.0 * c->min_change);
 	if (c->blocked)
-		fprintf(out, "rounds: %zu cells came in interleaved rounds on both sides: their t "
-			"is stratified by round (host drift shared by a round cancels; "
-			"compare_blocked.c)\n", c->blocked);
+		fprintf(out, "rounds: %zu cells came in interleaved rounds on both sides: %s\n",
+			c->blocked, cmp_rounds_note);
 }
+
+const char cmp_rounds_note[] = "their t is stratified by round (host drift shared by a "
+			       "round cancels) and its error is the rounds' own disagreement, "
+			       "with rounds - 1 degrees of freedom (a boot's own effect is not "
+			       "taken for a change; compare_blocked.c)";

@@ -82,8 +82,7 @@ static void print_header(const struct cmp_nway *nw, FILE *out)
 	for (size_t p = 0; p < nw->npairs; p++)
 		if (nw->pair[p]->blocked)
 			fprintf(out, "run %zu against 1: %zu cells came in interleaved rounds on "
-				"both sides: their t is stratified by round (host drift shared by a "
-				"round cancels)\n", p + 2, nw->pair[p]->blocked);
+				"both sides: %s\n", p + 2, nw->pair[p]->blocked, cmp_rounds_note);
 }
 
 void cmp_nway_print(const struct cmp_nway *nw, FILE *out)
