@@ -29,7 +29,6 @@
 
 #define CMP_MIN_REPS 4             /* fewer ok repetitions on a side: insufficient */
 #define CMP_ALPHA 0.05             /* false discovery rate over the compared cells */
-#define CMP_BOOTSTRAP_ROUNDS 2000
 #define CMP_CI_CONF 0.95           /* asked of a ratio's interval; it states what
 				    * it reaches (evb_ratio_median_ci) */
 #define CMP_NBUCKETS 4096
@@ -84,6 +83,7 @@ struct cmp_sentinel {
 	size_t n[2];                    /* ok ones */
 	char reason[2][128];            /* why none was ok (a skipped row's reason) */
 	double med[2], ratio, lo, hi;   /* of the sentinel's p50 */
+	double level;                   /* [lo, hi]'s coverage, at least (cmp_ratio_ci) */
 };
 
 struct cmp {
