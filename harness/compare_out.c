@@ -348,19 +348,21 @@ int cmp_draw(const struct cmp *c, const char *dir)
 	if (ret || !n)
 		return ret;
 
-	char rows_text[32], title[1200];
-	double least = 1.0;     /* the lowest coverage an interval drawn states */
+	char rows_text[32], title[1200], coverage[64] = "no interval";
+	double least = INFINITY;        /* the lowest coverage an interval drawn states */
 
 	for (size_t i = 0; i < c->ncells; i++)
 		if (isfinite(c->cells[i]->ratio) && c->cells[i]->level < least)
 			least = c->cells[i]->level;
+	if (isfinite(least))
+		snprintf(coverage, sizeof(coverage), "order-statistic interval, coverage >= %.1f%%",
+			 100.0 * least);
 	harness_plots_dir(plots, sizeof(plots));
 	snprintf(rows_text, sizeof(rows_text), "%zu", n);
 	/* the run_ids come from the runs' env.csv: a string value, drawn noenhanced */
 	snprintf(title, sizeof(title),
-		 "B/A per cell (median over reps; order-statistic interval, coverage >= %.1f%%); "
-		 "grey: no verdict (q >= %.2f or B/A within 1 +- %.3g%%)\nA: %s   B: %s",
-		 100.0 * least, CMP_ALPHA, 100.0 * c->min_change,
+		 "B/A per cell (median over reps; %s)\ngrey: no verdict (q >= %.2f or B/A "
+		 "within 1 +- %.3g%%)   A: %s   B: %s", coverage, CMP_ALPHA, 100.0 * c->min_change,
 		 harness_run_env(&c->run[0], "run_id"),
 		 harness_run_env(&c->run[1], "run_id"));
 	const char *args[] = { rows_text, title, NULL };
