@@ -22,6 +22,7 @@
 
 #include "compare.h"
 #include "evb_cli.h"
+#include "evb_sb.h"
 #include "figures.h"
 #include "harness.h"
 #include "report.h"
@@ -122,10 +123,10 @@ const struct report_ctx *report_beside_pick(const struct report_ctx *ctx, const 
 	    !row_ok(o->summary, harness_find_row(o->summary, kv)))
 		return ctx;
 	if (b) {
-		size_t used = strlen(b->cells);
+		struct evb_sb sb;
 
-		snprintf(b->cells + used, sizeof(b->cells) - used, "%s%s", used ? ", " : "",
-			 what);
+		evb_sb_resume(&sb, b->cells, sizeof(b->cells));
+		evb_sb_printf(&sb, "%s%s", sb.used ? ", " : "", what);
 		b->ncells++;
 	}
 	return o;
@@ -133,10 +134,11 @@ const struct report_ctx *report_beside_pick(const struct report_ctx *ctx, const 
 
 void report_beside_mark(const struct report_ctx *from, char *buf, size_t len)
 {
-	size_t used = strlen(buf);
+	struct evb_sb sb;
 
-	if (from->label && used < len)
-		snprintf(buf + used, len - used, " [%s]", from->label);
+	evb_sb_resume(&sb, buf, len);
+	if (from->label)
+		evb_sb_printf(&sb, " [%s]", from->label);
 }
 
 void report_beside_note(const struct report_ctx *ctx, const struct report_beside *b)

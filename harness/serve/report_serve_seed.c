@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "evb_axes.h"
+#include "evb_sb.h"
 #include "figures.h"
 #include "plan_serve.h"
 #include "report_serve.h"
@@ -80,7 +81,7 @@ static void seed_text(const struct report_ctx *ctx, struct report_trust *t,
 {
 	SEED_KV(m, v, k);
 	char pub[64] = "", what[160];
-	size_t used;
+	struct evb_sb sb;
 
 	snprintf(what, sizeof(what), "%s%s%s at %s connections", m, v[0] ? "/" : "", v,
 		 seed_rows[k]);
@@ -97,8 +98,9 @@ static void seed_text(const struct report_ctx *ctx, struct report_trust *t,
 		else
 			snprintf(pub, sizeof(pub), " (published FAILED)");
 	}
+	evb_sb_init(&sb, buf, len);
 	if (r < 0)
-		used = (size_t)snprintf(buf, len, "not run");
+		evb_sb_puts(&sb, "not run");
 	else if (!strcmp(harness_str(c->summary, (size_t)r, "status"), "ok") ||
 		 !strcmp(harness_str(c->summary, (size_t)r, "status"), "partial")) {
 		double avg = serve_value(c, t, (size_t)r, "mean_median");
@@ -108,24 +110,22 @@ static void seed_text(const struct report_ctx *ctx, struct report_trust *t,
 		double got = report_value(c->summary, kv, "ops_per_s_median");
 		double offered = report_value(c->summary, kv, "offered_per_s_median");
 
-		used = (size_t)snprintf(buf, len, avg < 1e9 ? "%.3g / " : "%.0f / ", avg / 1e6);
-		used += (size_t)snprintf(buf + used, len - used,
-					 !isfinite(p99) ? "-" : p99 < 1e9 ? "%.3g" : "%.0f",
-					 p99 / 1e6);
+		evb_sb_printf(&sb, avg < 1e9 ? "%.3g / " : "%.0f / ", avg / 1e6);
+		if (isfinite(p99))
+			evb_sb_printf(&sb, p99 < 1e9 ? "%.3g" : "%.0f", p99 / 1e6);
+		else
+			evb_sb_puts(&sb, "-");
 		if (cb)
-			used += (size_t)snprintf(buf + used, len - used, ", client-bound or -lagged");
+			evb_sb_puts(&sb, ", client-bound or -lagged");
 		/* Below the offered rate the latency is a growing queue's. */
 		if (isfinite(got) && isfinite(offered) && got < 0.9 * offered)
-			used += (size_t)snprintf(buf + used, len - used,
-						 ", saturated: %.0f of %.0f req/s", got, offered);
+			evb_sb_printf(&sb, ", saturated: %.0f of %.0f req/s", got, offered);
 		report_beside_mark(c, buf, len);
-		used = strlen(buf);
 	} else {
 		serve_status_text(c->summary, (size_t)r, buf, len);
-		used = strlen(buf);
 	}
-	if (used < len)
-		snprintf(buf + used, len - used, "%s", pub);
+	evb_sb_resume(&sb, buf, len);
+	evb_sb_puts(&sb, pub);
 }
 
 /* Why the 100,000 row did not run here, and what it needs. */
@@ -246,11 +246,14 @@ void report_serve_saturation(const struct report_ctx *ctx)
 				serve_status_text(s, (size_t)r, cells[k], 64);
 				continue;
 			}
-			report_fmt_rate(cells[k], 64,
+			char rate[64], p99[64];
+			struct evb_sb sb;
+
+			report_fmt_rate(rate, sizeof(rate),
 					serve_value(ctx, &trust, (size_t)r, "ops_per_s_median"));
-			strcat(cells[k], ", ");
-			report_fmt_ns(cells[k] + strlen(cells[k]), 64 - strlen(cells[k]),
-				      serve_p99(ctx, &trust, (size_t)r));
+			report_fmt_ns(p99, sizeof(p99), serve_p99(ctx, &trust, (size_t)r));
+			evb_sb_init(&sb, cells[k], sizeof(cells[k]));
+			evb_sb_printf(&sb, "%s, %s", rate, p99);
 		}
 		if (!found)
 			continue;
