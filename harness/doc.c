@@ -18,7 +18,7 @@ static const char css[] =
 	"th{background:#f0f0f0}td.n{text-align:right;white-space:nowrap}"
 	"tr:nth-child(even) td{background:#fafafa}"
 	".note{background:#fff4e5;border-left:4px solid #f0a030;padding:.5em .8em;margin:1em 0}"
-	"figure{margin:1.2em 0}figure svg{max-width:100%;height:auto}"
+	"figure{margin:1.2em 0}figure img{max-width:100%;height:auto}"
 	"figcaption{font-size:.9em;color:#555}"
 	".holds{color:#1a7f37;font-weight:600}.fails{color:#c62828;font-weight:600}"
 	".na{color:#777}.inc{color:#9a6700;font-weight:600}code{background:#f3f3f3;padding:0 .2em}"

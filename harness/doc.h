@@ -1,7 +1,8 @@
 /*
  * doc.h - one writer, two documents: every call writes the same content to
- * report.html (self-contained: CSS inline, figures inlined as SVG, no
- * network) and to report.md (figures as PNG links, for pasting elsewhere).
+ * report.html (self-contained: CSS inline, figures as SVG images in data:
+ * URIs, no network) and to report.md (figures as PNG links, for pasting
+ * elsewhere).
  */
 #ifndef HARNESS_DOC_H
 #define HARNESS_DOC_H
@@ -16,7 +17,6 @@ struct doc {
 	const char *run_dir;   /* figures/ are read from here */
 	int table_cols;
 	int in_list;
-	int figures;           /* inlined so far: prefixes their SVG ids */
 	int dtable_cols;       /* doc_dtable's columns */
 };
 
@@ -72,8 +72,9 @@ void doc_md_escaped(FILE *f, const char *text, int cell);
 /* A table cell's text in HTML: escaped, verdict words coloured. */
 void doc_html_cell(FILE *f, const char *text);
 
-/* figures/<name>.svg inline (HTML) and figures/<name>.png (Markdown); a
- * figure that was not drawn is skipped silently. */
+/* figures/<name>.svg as an <img> whose src is a data: URI (HTML: the
+ * browser runs no script an SVG image holds) and figures/<name>.png
+ * (Markdown); a figure that was not drawn is skipped silently. */
 void doc_figure(struct doc *d, const char *name, const char *caption);
 
 #endif

@@ -1,5 +1,5 @@
-/* doc_figure.c - a figure in both documents: its SVG inlined in report.html,
- * its PNG linked from report.md; see doc.h. */
+/* doc_figure.c - a figure in both documents: its SVG embedded in report.html
+ * as an image, its PNG linked from report.md; see doc.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,29 +7,29 @@
 #include "doc.h"
 
 /*
- * Several gnuplot SVGs in one page share element ids (clip paths, point
- * symbols); give each figure's ids, and the references to them, a prefix.
+ * The SVG as the base64 of a data: URI.  A figure may have come with the
+ * run directory (report never redraws it), so it is data like any label:
+ * shown through <img>, an SVG is an image to the browser, which runs none
+ * of its script or event handlers and fetches nothing it names, where the
+ * same SVG inlined into the page would run them.
  */
-static void write_svg_prefixed(FILE *f, const char *svg, int n)
+static void write_base64(FILE *f, const unsigned char *data, size_t len)
 {
-	static const char *const refs[] = { "id=\"", "id='", "url(#", "href=\"#", "href='#",
-					    NULL };
+	static const char digits[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-	while (*svg) {
-		int matched = 0;
+	for (size_t i = 0; i < len; i += 3) {
+		unsigned long group = (unsigned long)data[i] << 16;
+		size_t n = len - i < 3 ? len - i : 3;
 
-		for (int i = 0; refs[i]; i++) {
-			size_t len = strlen(refs[i]);
-
-			if (strncmp(svg, refs[i], len) == 0) {
-				fprintf(f, "%sf%d_", refs[i], n);
-				svg += len;
-				matched = 1;
-				break;
-			}
-		}
-		if (!matched)
-			fputc(*svg++, f);
+		if (n > 1)
+			group |= (unsigned long)data[i + 1] << 8;
+		if (n > 2)
+			group |= data[i + 2];
+		fputc(digits[(group >> 18) & 63], f);
+		fputc(digits[(group >> 12) & 63], f);
+		fputc(n > 1 ? digits[(group >> 6) & 63] : '=', f);
+		fputc(n > 2 ? digits[group & 63] : '=', f);
 	}
 }
 
@@ -44,8 +44,10 @@ void doc_figure(struct doc *d, const char *name, const char *caption)
 	svg = fopen(path, "r");
 	if (!svg)
 		return;
-	fseek(svg, 0, SEEK_END);
-	len = ftell(svg);
+	if (fseek(svg, 0, SEEK_END) || (len = ftell(svg)) < 0) {
+		fclose(svg);
+		return;
+	}
 	rewind(svg);
 	buf = malloc((size_t)len + 1);
 	if (!buf || fread(buf, 1, (size_t)len, svg) != (size_t)len) {
@@ -53,16 +55,13 @@ void doc_figure(struct doc *d, const char *name, const char *caption)
 		fclose(svg);
 		return;
 	}
-	buf[len] = '\0';
 	fclose(svg);
 
-	/* Inline from the <svg element on: the XML prolog and doctype cannot
-	 * stand inside HTML. */
-	const char *start = strstr(buf, "<svg");
-
-	fputs("<figure>", d->html);
-	write_svg_prefixed(d->html, start ? start : "", ++d->figures);
-	fputs("<figcaption>", d->html);
+	fputs("<figure><img alt=\"", d->html);
+	doc_html_escaped(d->html, caption);
+	fputs("\" src=\"data:image/svg+xml;base64,", d->html);
+	write_base64(d->html, (const unsigned char *)buf, (size_t)len);
+	fputs("\"><figcaption>", d->html);
 	doc_html_escaped(d->html, caption);
 	fprintf(d->html, " (<a href=\"figures/%s.png\">PNG</a>, <a href=\"figures/%s.svg\">SVG</a>)"
 			 "</figcaption></figure>\n", name, name);

@@ -293,7 +293,7 @@ int harness_cmd_report(int argc, char **argv)
 
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("Usage: evbench report RUN [--beside RUN2]\n\nWrites RUN/report.html "
-		       "(self-contained: figures inlined as SVG) and RUN/report.md (figures as "
+		       "(self-contained: figures embedded as SVG images) and RUN/report.md (figures as "
 		       "PNG links) from the run's CSV files.  An interrupted run is reported as "
 		       "incomplete.\nRUN may also be the directory of a compare of three or more "
 		       "runs.\n\n  --beside RUN2  in the seed tables, a cell that is not ok in "
