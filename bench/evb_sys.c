@@ -35,13 +35,6 @@ void evb_strlcpy(char *dst, const char *src, size_t size)
 	dst[len] = '\0';
 }
 
-void evb_printable(char *text)
-{
-	for (; *text; text++)
-		if ((unsigned char)*text < 0x20 || *text == 0x7f)
-			*text = '?';
-}
-
 int evb_fmt(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;

@@ -98,12 +98,6 @@ void evb_strlcpy(char *dst, const char *src, size_t size);
 /* FNV-1a of a string: the hash of the harness's cell tables. */
 unsigned evb_str_hash(const char *s);
 /*
- * Control characters (below 0x20, and 0x7f) in text replaced by '?', in
- * place: for text read from elsewhere (a run directory's labels, a lock
- * file) before it reaches a terminal, where an escape sequence would act.
- */
-void evb_printable(char *text);
-/*
  * snprintf into buf that says when it cut: 0 when the whole text fit,
  * -ENAMETOOLONG when it did not (buf then holds the text cut short, for a
  * message).  For paths, slugs and names, which must never be cut silently.

@@ -48,6 +48,7 @@
 #include "evb_cli.h"
 #include "evb_stats.h"
 #include "evb_sys.h"
+#include "evb_text.h"
 #include "figures.h"
 #include "summary.h"
 

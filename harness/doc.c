@@ -2,11 +2,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "doc.h"
+#include "evb_text.h"
 
 static const char css[] =
 	"body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1180px;"
@@ -24,16 +26,41 @@ static const char css[] =
 	".na{color:#777}.inc{color:#9a6700;font-weight:600}code{background:#f3f3f3;padding:0 .2em}"
 	"p.trust{font-size:.85em;color:#555;margin-top:-.5em}";
 
+/*
+ * The next character of text, when evb_text_char says it may be shown;
+ * else a space for what may not be (controls, C1, bytes that are not
+ * UTF-8; a line break too, so that no text starts a block of its own).
+ * Its length; *ch gets its first byte, or ' '.
+ */
+static size_t shown_char(FILE *f, const char *text, unsigned char *ch)
+{
+	bool shown;
+	size_t n = evb_text_char(text, strnlen(text, 4), &shown);
+
+	if (!n)
+		n = 1;   /* the text ends inside a sequence: not UTF-8 */
+	*ch = shown ? (unsigned char)*text : ' ';
+	if (shown && n > 1)
+		fwrite(text, 1, n, f);
+	return n;
+}
+
 void doc_html_escaped(FILE *f, const char *text)
 {
-	for (; *text; text++) {
-		switch (*text) {
+	while (*text) {
+		unsigned char ch;
+		size_t n = shown_char(f, text, &ch);
+
+		text += n;
+		if (n > 1)
+			continue;
+		switch (ch) {
 		case '<': fputs("&lt;", f); break;
 		case '>': fputs("&gt;", f); break;
 		case '&': fputs("&amp;", f); break;
 		case '"': fputs("&quot;", f); break;
 		case '\'': fputs("&#39;", f); break;
-		default: fputc(*text, f);
+		default: fputc(ch, f);
 		}
 	}
 }
@@ -42,20 +69,26 @@ void doc_html_escaped(FILE *f, const char *text)
  * Markdown text that stays text, whatever a label holds: '<' before a
  * letter, '/', '!' or '?' (raw HTML, an autolink), ']' before '(' (a link
  * or image), every '\\', a '#' at the start and, in a table cell, '|' are
- * backslash-escaped; line breaks and other control characters become
- * spaces, so no label starts a block of its own.
+ * backslash-escaped; line breaks and every other character that may not be
+ * shown (evb_text_char: controls, C1, bytes that are not UTF-8) become
+ * spaces, so no label starts a block of its own or reaches a terminal that
+ * shows the file as an escape sequence.
  */
 void doc_md_escaped(FILE *f, const char *text, int cell)
 {
 	if (*text == '#')
 		fputc('\\', f);
-	for (; *text; text++) {
-		unsigned char ch = (unsigned char)*text, next = (unsigned char)text[1];
+	while (*text) {
+		unsigned char ch, next = (unsigned char)text[1];
+		size_t n = shown_char(f, text, &ch);
 
+		text += n;
+		if (n > 1)
+			continue;
 		if (ch == '\\' || (ch == '|' && cell) || (ch == ']' && next == '(') ||
 		    (ch == '<' && (isalpha(next) || next == '/' || next == '!' || next == '?')))
 			fputc('\\', f);
-		fputc(ch < 0x20 || ch == 0x7f ? ' ' : ch, f);
+		fputc(ch, f);
 	}
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "evb_text.h"
 #include "harness.h"
 
 struct command {
@@ -44,6 +45,15 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	/* Labels, host names and reasons come from run directories and guests:
+	 * no byte of them may reach the terminal as a control sequence. */
+	int ret = evb_printable_stdio();
+
+	if (ret) {
+		fprintf(stderr, "%s: cannot filter stdout and stderr: %s\n", HARNESS_PROG,
+			strerror(-ret));
+		return 1;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "evb_clock.h"
 #include "harness.h"
@@ -57,8 +58,12 @@ static void progress(struct run_state *st, const struct harness_cell *c, int rep
 	if (st->sentinel.seq > 0 && !isnan(st->sentinel.last_value))
 		snprintf(sentinel, sizeof(sentinel), "  sentinel %.1f us",
 			 st->sentinel.last_value / 1e3);
-	fprintf(stderr, "%s[%*zu/%zu] %s elapsed, ETA %s, rep %d  %-40.40s%s%s",
-		st->tty ? "\r" : "", (int)snprintf(NULL, 0, "%zu", st->total), st->done,
+	/* stderr turns control characters into '?' (evb_printable_stdio): the
+	 * carriage return that redraws the line is written past it. */
+	if (st->tty && write(STDERR_FILENO, "\r", 1) < 0)
+		st->tty = false;
+	fprintf(stderr, "[%*zu/%zu] %s elapsed, ETA %s, rep %d  %-40.40s%s%s",
+		(int)snprintf(NULL, 0, "%zu", st->total), st->done,
 		st->total, e, r, rep, label, sentinel, st->tty ? "" : "\n");
 	fflush(stderr);
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "evb_sys.h"
+#include "evb_text.h"
 #include "rundir_lock.h"
 
 void harness_boot_id(char *buf, size_t len)
