@@ -22,3 +22,9 @@ add_dependencies(test_claims_outcomes evbench)
 # the compact claims table with a details element per claim.
 evb_test(test_report_first TIMEOUT 60 LABELS harness)
 add_dependencies(test_report_first evbench)
+# Extreme run directories (tests/test_extreme.c): numbers such as 1e308, nan
+# and 20-digit integers in every numeric field, 10 kB labels, escape
+# sequences in labels and env.csv, script in figures; report and compare
+# exit cleanly and print nothing a terminal would act on.
+evb_test(test_extreme TIMEOUT 600 LABELS harness)
+add_dependencies(test_extreme evbench)
