@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "evb_cli.h"
+#include "evb_sb.h"
 
 struct suffix {
 	const char *text;
@@ -115,12 +116,12 @@ int evb_opt_word(const char *prog, const char *opt, const char *text,
 	int index = evb_parse_word(text, words);
 
 	if (index < 0) {
-		char choices[512] = "";
-		size_t used = 0;
+		char choices[512];
+		struct evb_sb sb;
 
-		for (int i = 0; words[i] && used < sizeof(choices); i++)
-			used += (size_t)snprintf(choices + used, sizeof(choices) - used,
-						 "%s%s", i ? ", " : "", words[i]);
+		evb_sb_init(&sb, choices, sizeof(choices));
+		for (int i = 0; words[i]; i++)
+			evb_sb_printf(&sb, "%s%s", i ? ", " : "", words[i]);
 		evb_usage_error(prog, "%s '%s' is not one of: %s", opt, text ? text : "",
 				choices);
 	}

@@ -11,6 +11,7 @@
 #include "evb_clock.h"
 #include "evb_csv.h"
 #include "evb_driver.h"
+#include "evb_sb.h"
 #include "evb_uring.h"
 
 const char evb_driver_common_help[] =
@@ -134,19 +135,18 @@ bool evb_driver_common_opt(struct evb_driver_opts *o, int opt, const char *arg,
 
 static void names_joined(const char *const *words, char *out, size_t len)
 {
-	size_t used = 0;
+	struct evb_sb sb;
 
-	out[0] = '\0';
-	for (int i = 0; words && words[i] && used < len; i++)
-		used += (size_t)snprintf(out + used, len - used, "%s%s", i ? ", " : "",
-					 words[i]);
+	evb_sb_init(&sb, out, len);
+	for (int i = 0; words && words[i]; i++)
+		evb_sb_printf(&sb, "%s%s", i ? ", " : "", words[i]);
 }
 
 void evb_driver_resolve(struct evb_driver_opts *o, const struct evb_mech *const *registry,
 			size_t nmechs)
 {
 	char names[1024];
-	size_t used = 0;
+	struct evb_sb sb;
 
 	if (!o->mech_arg)
 		evb_usage_error(o->prog, "--mechanism is required (see --list)");
@@ -154,9 +154,9 @@ void evb_driver_resolve(struct evb_driver_opts *o, const struct evb_mech *const 
 		if (strcmp(registry[i]->name, o->mech_arg) == 0)
 			o->mech = registry[i];
 	if (!o->mech) {
-		for (size_t i = 0; i < nmechs && used < sizeof(names); i++)
-			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
-						 i ? ", " : "", registry[i]->name);
+		evb_sb_init(&sb, names, sizeof(names));
+		for (size_t i = 0; i < nmechs; i++)
+			evb_sb_printf(&sb, "%s%s", i ? ", " : "", registry[i]->name);
 		evb_usage_error(o->prog, "--mechanism '%s' is not one of: %s", o->mech_arg,
 				names);
 	}
@@ -230,13 +230,14 @@ int evb_driver_variant_index(const struct evb_driver_opts *o)
 static void list_traits(const struct evb_mech *mech, int v)
 {
 	const char *traits = mech->traits && mech->traits[v] ? mech->traits[v] : "";
-	char setups[128] = "", words[320];
+	char words[320];
+	struct evb_sb sb;
 
+	evb_sb_init(&sb, words, sizeof(words));
+	evb_sb_puts(&sb, traits);
 	for (int i = 0; mech->uring && evb_uring_setup_names[i]; i++)
-		snprintf(setups + strlen(setups), sizeof(setups) - strlen(setups), "%s%s",
-			 i ? "," : "uring_setup=", evb_uring_setup_names[i]);
-	snprintf(words, sizeof(words), "%s%s%s", traits, traits[0] && setups[0] ? " " : "",
-		 setups);
+		evb_sb_printf(&sb, "%s%s", i ? "," : traits[0] ? " uring_setup=" : "uring_setup=",
+			      evb_uring_setup_names[i]);
 	evb_csv_field(stdout, words);
 }
 

@@ -16,6 +16,7 @@
 #include "evb_csv.h"
 #include "evb_env.h"
 #include "evb_placement.h"
+#include "evb_sb.h"
 #include "evb_sys.h"
 
 /* A one-line file as a key's value, or "unavailable". */
@@ -111,9 +112,11 @@ static void capture_kernel(struct evb_env *env)
 		"CONFIG_LOCKDEP", "CONFIG_DEBUG_PAGEALLOC", "CONFIG_KCSAN", "CONFIG_UBSAN",
 		"CONFIG_DEBUG_ATOMIC_SLEEP", NULL,
 	};
-	char debug[512] = "";
-	size_t used = 0;
+	char debug[512];
+	struct evb_sb sb;
 	int readable = 1;
+
+	evb_sb_init(&sb, debug, sizeof(debug));
 
 	for (int i = 0; debug_options[i]; i++) {
 		int on = kernel_config_has(uts.release, debug_options[i]);
@@ -123,12 +126,11 @@ static void capture_kernel(struct evb_env *env)
 			break;
 		}
 		if (on)
-			used += (size_t)snprintf(debug + used, sizeof(debug) - used, "%s%s",
-						 used ? " " : "", debug_options[i]);
+			evb_sb_printf(&sb, "%s%s", sb.used ? " " : "", debug_options[i]);
 	}
 	evb_env_set(env, "kernel_debug_options", "%s",
-		    !readable ? EVB_ENV_UNAVAILABLE : used ? debug : "none");
-	if (readable && used)
+		    !readable ? EVB_ENV_UNAVAILABLE : sb.used ? debug : "none");
+	if (readable && sb.used)
 		evb_env_warn(env, "debug kernel (%s): timings are slower than production", debug);
 	if (readable)
 		evb_env_set(env, "kernel_hz", "%s",
@@ -197,9 +199,11 @@ static void capture_cpu(struct evb_env *env)
 static void capture_mitigations(struct evb_env *env)
 {
 	glob_t g;
-	char summary[4096] = "";
-	size_t used = 0;
+	char summary[4096];
+	struct evb_sb sb;
 	int affected = 0;
+
+	evb_sb_init(&sb, summary, sizeof(summary));
 
 	if (glob("/sys/devices/system/cpu/vulnerabilities/*", 0, NULL, &g) != 0) {
 		evb_env_set(env, "mitigations", EVB_ENV_UNAVAILABLE);
@@ -214,11 +218,7 @@ static void capture_mitigations(struct evb_env *env)
 		if (strncmp(line, "Not affected", 12) == 0)
 			continue;
 		affected++;
-		used += (size_t)snprintf(summary + used, used < sizeof(summary) ?
-					 sizeof(summary) - used : 0,
-					 "%s%s: %s", used ? "; " : "", name, line);
-		if (used >= sizeof(summary))
-			used = sizeof(summary) - 1;
+		evb_sb_printf(&sb, "%s%s: %s", sb.used ? "; " : "", name, line);
 	}
 	globfree(&g);
 	evb_env_set(env, "mitigations", "%s", affected ? summary : "none needed");

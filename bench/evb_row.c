@@ -10,6 +10,7 @@
 
 #include "evb_csv.h"
 #include "evb_row.h"
+#include "evb_sb.h"
 
 #define EVB_ROW_NAME(kind, name) #name,
 const char *const evb_row_column_names[] = { EVB_ROW_COLUMNS(EVB_ROW_NAME) NULL };
@@ -54,18 +55,17 @@ const char *evb_mech_label(char *buf, size_t len, const char *mechanism, const c
 
 void evb_axes_label(const char *const *values, char *buf, size_t len)
 {
-	size_t used = 0;
+	struct evb_sb sb;
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < EVB_NAXES && used < len; i++) {
+	evb_sb_init(&sb, buf, len);
+	for (size_t i = 0; i < EVB_NAXES; i++) {
 		const char *label = evb_axes[i].label;
 		bool join = label[0] == '/';
 
 		if (!values[i][0])
 			continue;
-		used += (size_t)snprintf(buf + used, len - used, "%s%s%s",
-					 used ? (join ? "/" : " ") : "", join ? "" : label,
-					 values[i]);
+		evb_sb_printf(&sb, "%s%s%s", sb.used ? (join ? "/" : " ") : "", join ? "" : label,
+			      values[i]);
 	}
 }
 

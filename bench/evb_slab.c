@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "evb_sb.h"
 #include "evb_slab.h"
 
 int64_t evb_slab_bytes(const char *path, const char *const *caches, char *missing,
@@ -12,10 +13,10 @@ int64_t evb_slab_bytes(const char *path, const char *const *caches, char *missin
 	char line[512];
 	int64_t total = 0;
 	unsigned found_mask = 0;
+	struct evb_sb sb;
 	int i;
 
-	if (missing_len)
-		missing[0] = '\0';
+	evb_sb_init(&sb, missing, missing_len);
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
@@ -33,12 +34,8 @@ int64_t evb_slab_bytes(const char *path, const char *const *caches, char *missin
 		}
 	}
 	fclose(f);
-	for (i = 0; caches[i] && i < 32; i++) {
-		size_t used = strlen(missing);
-
-		if (!(found_mask & (1u << i)) && used < missing_len)
-			snprintf(missing + used, missing_len - used, "%s%s", used ? ", " : "",
-				 caches[i]);
-	}
+	for (i = 0; caches[i] && i < 32; i++)
+		if (!(found_mask & (1u << i)))
+			evb_sb_printf(&sb, "%s%s", sb.used ? ", " : "", caches[i]);
 	return found_mask ? total : -ENODATA;
 }
