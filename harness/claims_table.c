@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "claims.h"
+#include "evb_sb.h"
 #include "plan.h"
 #include "report.h"
 
@@ -129,9 +130,10 @@ static void test_cells(const struct claim_test *t, const struct claim_outcome *o
 	else
 		snprintf(reps, 64, "%zu", o->num_reps);
 	if (o->not_ok) {
-		size_t used = strlen(reps);
+		struct evb_sb sb;
 
-		snprintf(reps + used, 64 - used, " (%zu not ok)", o->not_ok);
+		evb_sb_resume(&sb, reps, 64);
+		evb_sb_printf(&sb, " (%zu not ok)", o->not_ok);
 	}
 }
 
@@ -185,13 +187,12 @@ static void compact_row(struct doc *d, const struct claim_result *res)
 	char measured[200] = "-";
 
 	if (k >= 0) {
-		size_t used;
+		struct evb_sb sb;
 
 		fmt_interval(&c->tests[k], &res->out[k], measured, sizeof(measured));
-		used = strlen(measured);
+		evb_sb_resume(&sb, measured, sizeof(measured));
 		if (res->n > 1)
-			snprintf(measured + used, sizeof(measured) - used, ", test %ld of %zu",
-				 k + 1, res->n);
+			evb_sb_printf(&sb, ", test %ld of %zu", k + 1, res->n);
 	}
 
 	const char *row[] = { c->text, res->overall, measured };

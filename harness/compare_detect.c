@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "evb_sb.h"
 #include "evb_stats.h"
 
 #define DETECT_Z 0.8416        /* one-sided normal quantile of 0.8 */
@@ -157,16 +158,15 @@ out_free:
 
 static void detect_verdict(struct cmp_cell *cell)
 {
-	size_t used = strlen(cell->verdict);
+	struct evb_sb sb;
 
-	if (cell->cls != CMP_SAME || isnan(cell->detect) || used >= sizeof(cell->verdict))
+	if (cell->cls != CMP_SAME || isnan(cell->detect))
 		return;
+	evb_sb_resume(&sb, cell->verdict, sizeof(cell->verdict));
 	if (isinf(cell->detect))
-		snprintf(cell->verdict + used, sizeof(cell->verdict) - used,
-			 ": no change up to %gx would show", CMP_DETECT_MAX);
+		evb_sb_printf(&sb, ": no change up to %gx would show", CMP_DETECT_MAX);
 	else
-		snprintf(cell->verdict + used, sizeof(cell->verdict) - used,
-			 ": a change under %.3gx would not show", cell->detect);
+		evb_sb_printf(&sb, ": a change under %.3gx would not show", cell->detect);
 }
 
 int cmp_detect_all(struct cmp *const *pairs, size_t npairs)

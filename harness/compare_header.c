@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "evb_sb.h"
 #include "evb_stats.h"
 #include "figures.h"
 #include "summary.h"
@@ -64,19 +65,17 @@ static long plan_row(char **keys, size_t n, const char *key)
 /* The cell's plan columns that differ, as "iterations 2000 -> 5000; ...". */
 static void plan_diff(const struct cmp *c, struct cmp_cell *cell, long ra, long rb)
 {
-	size_t used = 0;
+	struct evb_sb sb;
 
-	cell->warning[0] = '\0';
+	evb_sb_init(&sb, cell->warning, sizeof(cell->warning));
 	for (size_t i = 0; plan_columns[i]; i++) {
 		const struct evb_table *pa = &c->run[0].plan, *pb = &c->run[1].plan;
 		const char *va = evb_table_get(pa, (size_t)ra, evb_table_col(pa, plan_columns[i]));
 		const char *vb = evb_table_get(pb, (size_t)rb, evb_table_col(pb, plan_columns[i]));
 
-		if (!strcmp(va, vb) || used >= sizeof(cell->warning))
-			continue;
-		used += (size_t)snprintf(cell->warning + used, sizeof(cell->warning) - used,
-					 "%splan %s %s -> %s", used ? "; " : "", plan_columns[i],
-					 va[0] ? va : "(none)", vb[0] ? vb : "(none)");
+		if (strcmp(va, vb))
+			evb_sb_printf(&sb, "%splan %s %s -> %s", sb.used ? "; " : "",
+				      plan_columns[i], va[0] ? va : "(none)", vb[0] ? vb : "(none)");
 	}
 }
 

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "evb_sb.h"
 #include "evb_stats.h"
 #include "harness.h"
 #include "rundir.h"
@@ -136,9 +137,10 @@ const struct cmp_cell *cmp_nway_any(const struct cmp_nway *nw, size_t k, const s
 
 void cmp_nway_present(const struct cmp_nway *nw, size_t k, char *buf, size_t len)
 {
-	size_t used = 0, n = 0;
+	size_t n = 0;
+	struct evb_sb sb;
 
-	buf[0] = '\0';
+	evb_sb_init(&sb, buf, len);
 	for (size_t r = 0; r < nw->nruns; r++) {
 		const struct cmp_cell *cell;
 		bool has = false;
@@ -152,13 +154,15 @@ void cmp_nway_present(const struct cmp_nway *nw, size_t k, char *buf, size_t len
 			cell = nw->at[k * nw->npairs + r - 1];
 			has = cell && cell->side[1].present;
 		}
-		if (!has || used >= len)
+		if (!has)
 			continue;
 		n++;
-		used += (size_t)snprintf(buf + used, len - used, "%s%zu", used ? " " : "", r + 1);
+		evb_sb_printf(&sb, "%s%zu", sb.used ? " " : "", r + 1);
 	}
-	if (n == nw->nruns)
-		snprintf(buf, len, "all");
+	if (n == nw->nruns) {
+		evb_sb_init(&sb, buf, len);
+		evb_sb_puts(&sb, "all");
+	}
 }
 
 static void free_nway(struct cmp_nway *nw)
@@ -178,10 +182,17 @@ static void free_nway(struct cmp_nway *nw)
 static int new_dir(const struct cmp_nway *nw, const struct cmp_opts *o, char *dir, size_t len)
 {
 	char stem[PATH_MAX], error[600];
-	size_t used = (size_t)snprintf(stem, sizeof(stem), "results/compare-%s", nw->names[0]);
+	struct evb_sb sb;
 
-	for (size_t r = 1; r < nw->nruns && used < sizeof(stem); r++)
-		used += (size_t)snprintf(stem + used, sizeof(stem) - used, "-vs-%s", nw->names[r]);
+	evb_sb_init(&sb, stem, sizeof(stem));
+	evb_sb_printf(&sb, "results/compare-%s", nw->names[0]);
+	for (size_t r = 1; r < nw->nruns; r++)
+		evb_sb_printf(&sb, "-vs-%s", nw->names[r]);
+	if (!o->out && sb.truncated) {
+		fprintf(stderr, "%s compare: the runs' names make a directory name longer than "
+			"%zu bytes: give one with --out\n", HARNESS_PROG, sizeof(stem) - 1);
+		return -EINVAL;
+	}
 	if (harness_newdir(o->out, stem, dir, len, error, sizeof(error))) {
 		fprintf(stderr, "%s compare: %s\n", HARNESS_PROG, error);
 		return -EINVAL;

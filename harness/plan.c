@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "evb_sb.h"
 #include "evb_sys.h"
 #include <string.h>
 
@@ -46,25 +47,22 @@ void harness_plan_free(struct harness_plan *plan)
 /* Each non-empty axis in column order, with its slug prefix (evb_axes.h). */
 int harness_cell_slug(const struct evb_row *axes, char *buf, size_t len)
 {
-	size_t used = 0;
-	int ret = 0;
+	struct evb_sb sb;
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < EVB_NAXES && !ret; i++) {
+	evb_sb_init(&sb, buf, len);
+	for (size_t i = 0; i < EVB_NAXES && !sb.truncated; i++) {
 		char text[32];
 		const char *value = evb_axis_value(axes, i, text, sizeof(text));
 
 		if (!value[0])
 			continue;
-		ret = evb_fmt(buf + used, len - used, "%s%s%s", used ? "_" : "", evb_axes[i].slug,
-			      value);
-		used += strlen(buf + used);
+		evb_sb_printf(&sb, "%s%s%s", sb.used ? "_" : "", evb_axes[i].slug, value);
 	}
 	for (char *c = buf; *c; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
 		      (*c >= '0' && *c <= '9') || *c == '-' || *c == '_'))
 			*c = '-';
-	return ret;
+	return sb.truncated ? -ENAMETOOLONG : 0;
 }
 
 /* --- the driver command line of a cell ------------------------------------ */
@@ -169,8 +167,9 @@ char *harness_cell_command(const char *driver, const struct harness_cell *c, con
 			   int rep)
 {
 	struct harness_argv b;
-	size_t len = 1, used = 0;
+	size_t len = 1;
 	char *line = NULL;
+	struct evb_sb sb;
 
 	if (harness_cell_argv(&b, driver, c, run_id, rep, NULL))
 		goto out;
@@ -179,9 +178,9 @@ char *harness_cell_command(const char *driver, const struct harness_cell *c, con
 	line = malloc(len);
 	if (!line)
 		goto out;
-	line[0] = '\0';
+	evb_sb_init(&sb, line, len);
 	for (int i = 0; i < b.n; i++)
-		used += (size_t)snprintf(line + used, len - used, "%s%s", i ? " " : "", b.argv[i]);
+		evb_sb_printf(&sb, "%s%s", i ? " " : "", b.argv[i]);
 out:
 	harness_argv_free(&b);
 	return line;

@@ -13,6 +13,7 @@
 
 #include "evb_csv.h"
 #include "evb_row.h"
+#include "evb_sb.h"
 #include "evb_sys.h"
 #include "figures.h"
 #include "plan.h"
@@ -76,8 +77,8 @@ static int axes_fields(const struct harness_cell *c, struct evb_csv_record *rec)
 static int write_cell(FILE *f, const struct harness_cell *c)
 {
 	struct evb_csv_record rec = { 0 };
-	char extra[512] = "";
-	size_t used = 0;
+	char extra[512];
+	struct evb_sb sb;
 	int ret = axes_fields(c, &rec);
 
 	if (ret)
@@ -87,12 +88,14 @@ static int write_cell(FILE *f, const struct harness_cell *c)
 		fputc(',', f);
 	}
 	evb_csv_record_free(&rec);
+	evb_sb_init(&sb, extra, sizeof(extra));
 	for (int i = 0; i < HARNESS_EXTRA_ARGS && c->extra[i]; i++) {
-		if (strchr(c->extra[i], ' ') || used >= sizeof(extra))
+		if (strchr(c->extra[i], ' '))
 			return -EINVAL;
-		used += (size_t)snprintf(extra + used, sizeof(extra) - used, "%s%s",
-					 i ? " " : "", c->extra[i]);
+		evb_sb_printf(&sb, "%s%s", i ? " " : "", c->extra[i]);
 	}
+	if (sb.truncated)
+		return -EINVAL;   /* a cut option list would run another cell */
 	fprintf(f, "%lld,", (long long)c->iterations);
 	if (c->warmup >= 0)
 		fprintf(f, "%lld", (long long)c->warmup);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "evb_sb.h"
 #include "evb_stats.h"
 #include "figures.h"
 #include "plan.h"
@@ -186,7 +187,8 @@ static void fmt_entry(const struct report_ctx *ctx, const struct report_key *key
 	const struct evb_table *s = ctx->summary;
 	char v[96], lo_col[64], hi_col[64];
 	double reps = harness_num(s, e->row, "reps_ok"), level = NAN;
-	size_t ok, marked = marked_reps(ctx, key, e->row, &ok), used;
+	size_t ok, marked = marked_reps(ctx, key, e->row, &ok);
+	struct evb_sb sb;
 
 	snprintf(lo_col, sizeof(lo_col), "%s_ci_lo", key->figure);
 	snprintf(hi_col, sizeof(hi_col), "%s_ci_hi", key->figure);
@@ -205,14 +207,14 @@ static void fmt_entry(const struct report_ctx *ctx, const struct report_key *key
 		if (!evb_median_precision(zeros, reps < 64 ? (size_t)reps : 64, HARNESS_CI_CONF, &p))
 			level = p.level;
 	}
+	evb_sb_init(&sb, buf, len);
 	if (!(reps >= 2))
-		used = (size_t)snprintf(buf, len, "%s (1 rep: no interval)", v);
+		evb_sb_printf(&sb, "%s (1 rep: no interval)", v);
 	else
-		used = (size_t)snprintf(buf, len, "%s at %.1f%% coverage, %.0f reps", v,
-					100.0 * level, reps);
-	if (marked && used < len)
-		snprintf(buf + used, len - used, "; %zu of %zu repetitions %s: a floor", marked,
-			 ok, key->marks[0]);
+		evb_sb_printf(&sb, "%s at %.1f%% coverage, %.0f reps", v, 100.0 * level, reps);
+	if (marked)
+		evb_sb_printf(&sb, "; %zu of %zu repetitions %s: a floor", marked, ok,
+			      key->marks[0]);
 }
 
 static void key_ranking(const struct report_ctx *ctx, const struct report_key *key)

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evb_sb.h"
 #include "evb_stats.h"
 #include "figures.h"
 #include "precision.h"
@@ -68,10 +69,11 @@ static void note_percentile(struct report_trust *t, const char *column)
 			continue;
 		t->pct_missing++;
 		if (!strstr(t->pct_names, percentiles[i])) {
-			size_t used = strlen(t->pct_names);
+			struct evb_sb sb;
 
-			snprintf(t->pct_names + used, sizeof(t->pct_names) - used, "%s%s (%s)",
-				 used ? ", " : "", percentiles[i], percentile_needs[i]);
+			evb_sb_resume(&sb, t->pct_names, sizeof(t->pct_names));
+			evb_sb_printf(&sb, "%s%s (%s)", sb.used ? ", " : "", percentiles[i],
+				      percentile_needs[i]);
 		}
 		return;
 	}
@@ -136,7 +138,8 @@ static void fmt_range(char *buf, size_t len, double lo, double hi, double scale,
 static void fmt_precision(const struct evb_table *s, const long *rows, size_t n, char *buf,
 			  size_t len)
 {
-	size_t counts[16] = { 0 }, used = 0;
+	size_t counts[16] = { 0 };
+	struct evb_sb sb;
 
 	if (evb_table_col(s, "precision") < 0) {
 		snprintf(buf, len, "not available (summary.csv has no precision column)");
@@ -147,14 +150,13 @@ static void fmt_precision(const struct evb_table *s, const long *rows, size_t n,
 			if (!strcmp(harness_str(s, (size_t)rows[i], "precision"),
 				    harness_precision_names[k]))
 				counts[k]++;
-	buf[0] = '\0';
-	for (size_t k = 0; harness_precision_names[k] && k < 16 && used < len; k++)
+	evb_sb_init(&sb, buf, len);
+	for (size_t k = 0; harness_precision_names[k] && k < 16; k++)
 		if (counts[k])
-			used += (size_t)snprintf(buf + used, len - used, "%s%zu %s",
-						 used ? ", " : "", counts[k],
-						 harness_precision_names[k]);
-	if (!buf[0])
-		snprintf(buf, len, "none judged");
+			evb_sb_printf(&sb, "%s%zu %s", sb.used ? ", " : "", counts[k],
+				      harness_precision_names[k]);
+	if (!sb.used)
+		evb_sb_puts(&sb, "none judged");
 }
 
 static void fmt_halfwidths(const struct report_trust *t, char *buf, size_t len)

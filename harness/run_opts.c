@@ -11,6 +11,7 @@
 
 #include "evb_cli.h"
 #include "evb_clock.h"
+#include "evb_sb.h"
 #include "harness.h"
 #include "run.h"
 
@@ -82,14 +83,14 @@ static void usage(void)
 
 static void parse_family(const char *prog, const char *name)
 {
-	char names[256] = "";
-	size_t used = 0;
+	char names[256];
+	struct evb_sb sb;
 
 	if (harness_family_find(name))
 		return;
+	evb_sb_init(&sb, names, sizeof(names));
 	for (size_t i = 0; i < harness_nfamilies; i++)
-		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
-					 i ? ", " : "", harness_families[i]->name);
+		evb_sb_printf(&sb, "%s%s", i ? ", " : "", harness_families[i]->name);
 	evb_usage_error(prog, "--family '%s' is not one of: %s", name, names);
 }
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "evb_row.h"
+#include "evb_sb.h"
 #include "harness.h"
 #include "rundir.h"
 #include "rundir_read.h"
@@ -27,10 +28,12 @@ static bool is_newer_column(const char *name)
 int harness_results_load(struct evb_table *t, const char *path, char *warning,
 			 size_t warning_len, char *error, size_t error_len)
 {
-	char missing[256] = "";
-	size_t used = 0, nmissing = 0;
+	char missing[256];
+	size_t nmissing = 0;
+	struct evb_sb sb;
 	int ret = evb_table_load_cut(t, path);
 
+	evb_sb_init(&sb, missing, sizeof(missing));
 	warning[0] = '\0';
 	if (ret) {
 		snprintf(error, error_len, "%s", t->error);
@@ -47,9 +50,7 @@ int harness_results_load(struct evb_table *t, const char *path, char *warning,
 			evb_table_free(t);
 			return -EINVAL;
 		}
-		if (used < sizeof(missing))
-			used += (size_t)snprintf(missing + used, sizeof(missing) - used, "%s%s",
-						 nmissing ? ", " : "", name);
+		evb_sb_printf(&sb, "%s%s", nmissing ? ", " : "", name);
 		nmissing++;
 	}
 	if (t->cut_line)

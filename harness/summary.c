@@ -14,6 +14,7 @@
 
 #include "evb_axes.h"
 #include "evb_csv.h"
+#include "evb_sb.h"
 #include "evb_sys.h"
 #include "harness.h"
 #include "rundir_read.h"
@@ -42,12 +43,11 @@ void harness_axis_cols(const struct evb_table *t, int *cols)
 void harness_row_key(const struct evb_table *t, size_t row, const int *axis_cols, char *key,
 		     size_t len)
 {
-	size_t used = 0;
+	struct evb_sb sb;
 
-	key[0] = '\0';
-	for (size_t i = 0; harness_axis_columns[i] && used < len; i++)
-		used += (size_t)snprintf(key + used, len - used, "%s%s", i ? "\x1f" : "",
-					 evb_table_get(t, row, axis_cols[i]));
+	evb_sb_init(&sb, key, len);
+	for (size_t i = 0; harness_axis_columns[i]; i++)
+		evb_sb_printf(&sb, "%s%s", i ? "\x1f" : "", evb_table_get(t, row, axis_cols[i]));
 }
 
 struct cell {

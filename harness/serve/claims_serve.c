@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "claims.h"
+#include "evb_sb.h"
 #include "plan_serve.h"
 #include "family.h"
 
@@ -117,13 +118,12 @@ static const struct claim_test uring_tests[] = {
 static void uring_verdict(const struct claim_outcome *o, char *buf, size_t len)
 {
 	static const char *const names[] = { "poll", "recv", "multishot" };
-	size_t used = 0;
+	struct evb_sb sb;
 
-	buf[0] = '\0';
-	for (size_t v = 0; v < 3 && used < len; v++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s: %s", v ? "; " : "",
-					 names[v], claim_verdict_names[claim_combine(&o[URING_GROUP * v],
-										URING_GROUP)]);
+	evb_sb_init(&sb, buf, len);
+	for (size_t v = 0; v < 3; v++)
+		evb_sb_printf(&sb, "%s%s: %s", v ? "; " : "", names[v],
+			      claim_verdict_names[claim_combine(&o[URING_GROUP * v], URING_GROUP)]);
 }
 
 static const struct claim uring = {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evb_sb.h"
 #include "figures.h"
 #include "report.h"
 #include "report_serve.h"
@@ -166,14 +167,14 @@ static void serve_cpu_text(const struct report_ctx *ctx, struct report_trust *t,
 	static const char *const cols[] = { "machine_cpu_ns_per_op_median",
 					    "server_cpu_ns_per_op_median",
 					    "client_cpu_ns_per_op_median" };
-	size_t used = 0;
+	struct evb_sb sb;
 
-	buf[0] = '\0';
-	for (size_t k = 0; k < 3 && used < len; k++) {
+	evb_sb_init(&sb, buf, len);
+	for (size_t k = 0; k < 3; k++) {
 		char ns[32];
 
 		report_fmt_ns(ns, sizeof(ns), serve_value(ctx, t, r, cols[k]));
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", k ? " / " : "", ns);
+		evb_sb_printf(&sb, "%s%s", k ? " / " : "", ns);
 	}
 }
 

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "evb_axes.h"
+#include "evb_sb.h"
 #include "evb_stats.h"
 #include "figures.h"
 #include "plan_serve.h"
@@ -150,23 +151,21 @@ static void curve_text(const struct report_ctx *ctx, struct report_trust *t, siz
 	const struct evb_table *s = ctx->summary;
 	double offered = harness_num(s, r, "rate");
 	double achieved = serve_value(ctx, t, r, "ops_per_s_median");
-	size_t used;
+	char p50[32], p99[32], rate[32];
+	struct evb_sb sb;
 
 	if (strcmp(harness_str(s, r, "status"), "ok") &&
 	    strcmp(harness_str(s, r, "status"), "partial")) {
 		serve_status_text(s, r, buf, len);
 		return;
 	}
-	report_fmt_ns(buf, len, serve_value(ctx, t, r, "p50_median"));
-	used = strlen(buf);
-	snprintf(buf + used, len - used, " / ");
-	used = strlen(buf);
-	report_fmt_ns(buf + used, len - used, serve_value(ctx, t, r, "p99_median"));
-	used = strlen(buf);
+	report_fmt_ns(p50, sizeof(p50), serve_value(ctx, t, r, "p50_median"));
+	report_fmt_ns(p99, sizeof(p99), serve_value(ctx, t, r, "p99_median"));
+	evb_sb_init(&sb, buf, len);
+	evb_sb_printf(&sb, "%s / %s", p50, p99);
 	if (isfinite(achieved) && achieved < BEHIND * offered) {
-		snprintf(buf + used, len - used, ", achieved ");
-		used = strlen(buf);
-		report_fmt_rate(buf + used, len - used, achieved);
+		report_fmt_rate(rate, sizeof(rate), achieved);
+		evb_sb_printf(&sb, ", achieved %s", rate);
 	}
 }
 
@@ -230,8 +229,8 @@ static void capacity_text(const struct report_ctx *ctx, struct report_trust *t, 
 			  char *buf, size_t len)
 {
 	struct capacity c;
-	char lo[32], hi[32];
-	size_t used;
+	char median[32], lo[32], hi[32];
+	struct evb_sb sb;
 
 	if (t->nrows < REPORT_TRUST_MAX)
 		t->rows[t->nrows++] = (long)r;
@@ -240,28 +239,26 @@ static void capacity_text(const struct report_ctx *ctx, struct report_trust *t, 
 		serve_status_text(ctx->summary, r, buf, len);
 		return;
 	}
+	evb_sb_init(&sb, buf, len);
 	if (!c.found) {
-		used = (size_t)snprintf(buf, len, "no rate met the bound (%zu/%zu)", c.ok, c.ok);
+		evb_sb_printf(&sb, "no rate met the bound (%zu/%zu)", c.ok, c.ok);
 	} else {
-		report_fmt_rate(buf, len, c.ci.median);
+		report_fmt_rate(median, sizeof(median), c.ci.median);
 		report_fmt_rate(lo, sizeof(lo), c.ci.lo);
 		report_fmt_rate(hi, sizeof(hi), c.ci.hi);
-		used = strlen(buf);
+		evb_sb_puts(&sb, median);
 		if (c.found >= 2) {
-			used += (size_t)snprintf(buf + used, len - used, " (%s - %s, %.1f%%)", lo, hi,
-						 100 * c.ci.level);
+			evb_sb_printf(&sb, " (%s - %s, %.1f%%)", lo, hi, 100 * c.ci.level);
 			if (isfinite(c.ci.halfwidth_pct) && t->nhalfwidth < REPORT_TRUST_MAX)
 				t->halfwidth[t->nhalfwidth++] = c.ci.halfwidth_pct;
 		}
-		if (c.found < c.ok && used < len)
-			used += (size_t)snprintf(buf + used, len - used, "; no rate met in %zu/%zu",
-						 c.ok - c.found, c.ok);
+		if (c.found < c.ok)
+			evb_sb_printf(&sb, "; no rate met in %zu/%zu", c.ok - c.found, c.ok);
 	}
-	if (c.unjudged && used < len)
-		used += (size_t)snprintf(buf + used, len - used, "; client-bound or -lagged %zu/%zu",
-					 c.unjudged, c.ok);
-	if (c.unconfirmed && used < len)
-		snprintf(buf + used, len - used, "; unconfirmed %zu/%zu", c.unconfirmed, c.ok);
+	if (c.unjudged)
+		evb_sb_printf(&sb, "; client-bound or -lagged %zu/%zu", c.unjudged, c.ok);
+	if (c.unconfirmed)
+		evb_sb_printf(&sb, "; unconfirmed %zu/%zu", c.unconfirmed, c.ok);
 }
 
 void report_serve_capacity(const struct report_ctx *ctx)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evb_sb.h"
 #include "evb_stats.h"
 #include "figures.h"
 #include "report_serve.h"
@@ -79,22 +80,20 @@ void serve_trouble_note(const struct report_ctx *ctx, const char *mode)
 
 	for (size_t r = 0; r < s->nrows; r++) {
 		char label[140], line[600];
-		size_t used = 0;
+		struct evb_sb sb;
 
 		if (!serve_row(s, r, mode))
 			continue;
 		harness_mech_label(s, r, label, sizeof(label));
-		line[0] = '\0';
+		evb_sb_init(&sb, line, sizeof(line));
 		for (size_t t = 0; t < sizeof(troubles) / sizeof(troubles[0]); t++) {
 			size_t n;
 			double median;
 			size_t above = trouble_count(ctx, r, troubles[t].column, &n, &median);
 
-			if (!above || used >= sizeof(line))
-				continue;
-			used += (size_t)snprintf(line + used, sizeof(line) - used,
-						 "%s%s in %zu of %zu repetitions (median %.0f)",
-						 used ? "; " : "", troubles[t].what, above, n, median);
+			if (above)
+				evb_sb_printf(&sb, "%s%s in %zu of %zu repetitions (median %.0f)",
+					      sb.used ? "; " : "", troubles[t].what, above, n, median);
 		}
 		if (line[0])
 			doc_trust(ctx->doc, "%s %s conns: %s.", label,
