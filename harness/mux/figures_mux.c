@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "evb_placement.h"
+#include "evb_sb.h"
 #include "figures.h"
 #include "family.h"
 
@@ -62,9 +63,11 @@ static void row_label(const struct evb_table *s, size_t r, char *label, size_t l
 		if (!strcmp(harness_str(s, r, "mode"), "scan") && !strcmp(mech, rearm_timed[i][0]) &&
 		    !strcmp(variant, rearm_timed[i][1]))
 			mark = "*";
+	struct evb_sb sb;
+
 	harness_mech_label(s, r, label, len);
-	snprintf(label + strlen(label), len - strlen(label), "%s%s", mark,
-		 harness_num(s, r, "threads") == 2 ? "[2thr]" : "");
+	evb_sb_resume(&sb, label, len);
+	evb_sb_printf(&sb, "%s%s", mark, harness_num(s, r, "threads") == 2 ? "[2thr]" : "");
 }
 
 /* The active count a sweep figure wants at nfds. */

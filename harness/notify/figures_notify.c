@@ -16,6 +16,7 @@
 #include "evb_axes.h"
 #include "evb_peer.h"
 #include "evb_placement.h"
+#include "evb_sb.h"
 #include "figures.h"
 #include "family.h"
 
@@ -89,15 +90,16 @@ static int latency_figure(const struct harness_figctx *ctx, char labels[][LABEL_
 	f = harness_fig_data(ctx, name, path, sizeof(path));
 	if (!f)
 		return -1;
-	char titles[64] = "";
+	char titles[64];
+	struct evb_sb sb;
 
+	evb_sb_init(&sb, titles, sizeof(titles));
 	fprintf(f, "# label");
 	for (int p = 0; p < EVB_NPLACEMENTS; p++) {
 		if (!present[p])
 			continue;
 		fprintf(f, "\t%s_p50_us\t%s_p99_us", placements[p], placements[p]);
-		snprintf(titles + strlen(titles), sizeof(titles) - strlen(titles), "%s%s",
-			 titles[0] ? " " : "", placements[p]);
+		evb_sb_printf(&sb, "%s%s", sb.used ? " " : "", placements[p]);
 	}
 	fputc('\n', f);
 	for (size_t i = 0; i < n; i++) {

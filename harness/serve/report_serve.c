@@ -190,6 +190,7 @@ static void closed_table(const struct report_ctx *ctx)
 
 	for (size_t r = 0; r < s->nrows; r++) {
 		char label[140], shape[160], c[4][64];
+		struct evb_sb sb;
 		size_t ok, cb;
 
 		if (!serve_row(s, r, "closed") || !(harness_num(s, r, "connections") > 1))
@@ -212,9 +213,10 @@ static void closed_table(const struct report_ctx *ctx)
 		bound += cb > 0;
 		if (is_ok(s, r)) {
 			report_fmt_rate(c[0], 64, serve_value(ctx, &trust, r, "ops_per_s_median"));
-			if (cb)
-				snprintf(c[0] + strlen(c[0]), 64 - strlen(c[0]),
-					 " (client-bound or -lagged %zu/%zu)", cb, ok);
+			if (cb) {
+				evb_sb_resume(&sb, c[0], 64);
+				evb_sb_printf(&sb, " (client-bound or -lagged %zu/%zu)", cb, ok);
+			}
 			serve_cpu_text(ctx, &trust, r, c[1], 64);
 			snprintf(c[2], 64, "%.2f",
 				 serve_value(ctx, &trust, r, "wakeups_per_op_median"));
@@ -253,6 +255,7 @@ static void open_table(const struct report_ctx *ctx)
 
 	for (size_t r = 0; r < s->nrows; r++) {
 		char label[140], shape[200], c[5][64];
+		struct evb_sb sb;
 
 		if (!serve_row(s, r, "open") || strchr(harness_str(s, r, "rate"), '%') ||
 		    serve_curve_step(s, r))
@@ -278,8 +281,9 @@ static void open_table(const struct report_ctx *ctx)
 			double pooled = harness_num(s, r, "samples_pooled");
 
 			report_fmt_ns(c[4], 48, serve_p99(ctx, &trust, r));
+			evb_sb_resume(&sb, c[4], 64);
 			if (isfinite(pooled))
-				snprintf(c[4] + strlen(c[4]), 64 - strlen(c[4]), " (%.0f)", pooled);
+				evb_sb_printf(&sb, " (%.0f)", pooled);
 		} else {
 			serve_status_text(s, r, c[0], 64);
 			for (int k = 1; k < 5; k++)
@@ -306,7 +310,8 @@ static void memory_table(const struct report_ctx *ctx)
 	size_t shown = 0;
 
 	for (size_t r = 0; r < s->nrows; r++) {
-		char label[140], shape[160], rss[48], slab[48];
+		char label[140], shape[160], shape_only[160], rss[48], slab[48];
+		struct evb_sb sb;
 		double v;
 
 		if (!serve_row(s, r, NULL) || !(harness_num(s, r, "connections") >= 1000) ||
@@ -320,8 +325,9 @@ static void memory_table(const struct report_ctx *ctx)
 			doc_table(ctx->doc, 4, heads);
 		}
 		harness_mech_label(s, r, label, sizeof(label));
-		snprintf(shape, sizeof(shape), "%s, ", harness_str(s, r, "mode"));
-		shape_label(s, r, shape + strlen(shape), sizeof(shape) - strlen(shape));
+		shape_label(s, r, shape_only, sizeof(shape_only));
+		evb_sb_init(&sb, shape, sizeof(shape));
+		evb_sb_printf(&sb, "%s, %s", harness_str(s, r, "mode"), shape_only);
 		v = serve_value(ctx, &trust, r, "rss_bytes_per_fd_median");
 		snprintf(rss, sizeof(rss), isfinite(v) ? "%.0f B" : "-", v);
 		v = serve_value(ctx, &trust, r, "slab_bytes_per_fd_median");
