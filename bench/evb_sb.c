@@ -110,3 +110,15 @@ void evb_sb_printf(struct evb_sb *sb, const char *fmt, ...)
 	evb_sb_vprintf(sb, fmt, ap);
 	va_end(ap);
 }
+
+bool evb_sb_fmt(char *buf, size_t len, const char *fmt, ...)
+{
+	struct evb_sb sb;
+	va_list ap;
+
+	evb_sb_init(&sb, buf, len);
+	va_start(ap, fmt);
+	evb_sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	return sb.truncated;
+}

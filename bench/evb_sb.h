@@ -43,4 +43,12 @@ void evb_sb_printf(struct evb_sb *sb, const char *fmt, ...) __attribute__((forma
 void evb_sb_vprintf(struct evb_sb *sb, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 
+/*
+ * buf = the formatted text, cut with the mark when it does not fit: the
+ * one-piece form, for text shown to a reader (a table cell, a value with
+ * its unit).  Returns true when it cut.  A path or a name that must never
+ * be cut is evb_fmt's (evb_sys.h), which refuses instead.
+ */
+bool evb_sb_fmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif

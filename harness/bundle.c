@@ -52,7 +52,8 @@ static void bundle_check_parent(const char *what, const char *out)
 
 	if (!slash)
 		return;
-	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - out) + (slash == out), out);
+	if (evb_fmt(dir, sizeof(dir), "%.*s", (int)(slash - out) + (slash == out), out))
+		evb_usage_error(BUNDLE_PROG, "%s '%s': the name is too long", what, out);
 	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
 		evb_usage_error(BUNDLE_PROG, "%s '%s': directory %s does not exist", what, out, dir);
 	if (access(dir, W_OK))
@@ -120,7 +121,8 @@ int harness_cmd_bundle(int argc, char **argv)
 		bundle_check_out(argv[1]);
 	}
 	harness_scripts_dir(bin, sizeof(bin));
-	snprintf(script, sizeof(script), "%s/bundle.sh", bin);
+	if (evb_fmt(script, sizeof(script), "%s/bundle.sh", bin))
+		evb_die(BUNDLE_PROG, "the scripts' directory %s is too long a path", bin);
 	if (access(script, R_OK))
 		evb_die(BUNDLE_PROG, "cannot pack: %s (of the source tree this evbench was "
 			"built from, or of its bundle) is not readable: %s", script,

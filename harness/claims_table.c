@@ -26,7 +26,7 @@ static void fmt_share(char *buf, size_t len, double share)
 	while (digits < 9 && share < 1.0 &&
 	       100.0 - 100.0 * share < 0.5 * pow(10.0, -digits))
 		digits++;
-	snprintf(buf, len, "%.*f%%", digits, 100.0 * share);
+	evb_sb_fmt(buf, len, "%.*f%%", digits, 100.0 * share);
 }
 
 /* A value of figure in its unit. */
@@ -37,7 +37,7 @@ static void fmt_figure(char *buf, size_t len, const char *figure, double v)
 	else if (strstr(figure, "ops_per_s"))
 		report_fmt_rate(buf, len, v);
 	else if (strstr(figure, "bytes"))
-		snprintf(buf, len, "%.1f B", v);
+		evb_sb_fmt(buf, len, "%.1f B", v);
 	else if (strstr(figure, "share"))
 		fmt_share(buf, len, v);
 	else
@@ -54,7 +54,7 @@ static void fmt_test(const struct claim_test *t, char *buf, size_t len)
 		return;
 	}
 	if (t->den.family)
-		snprintf(thr, sizeof(thr), "%.2fx", t->threshold);
+		evb_sb_fmt(thr, sizeof(thr), "%.2fx", t->threshold);
 	else
 		fmt_figure(thr, sizeof(thr), t->figure, t->threshold);
 	snprintf(buf, len, "%s; holds at %s %s%s", t->what, rel[t->side], thr,
@@ -72,13 +72,13 @@ static void fmt_interval(const struct claim_test *t, const struct claim_outcome 
 		return;
 	}
 	if (t->den.family) {
-		snprintf(buf, len, "%.2fx [%.2f, %.2f] (>= %.1f%% order statistics)", o->value,
-			 o->lo, o->hi, 100.0 * o->level);
+		evb_sb_fmt(buf, len, "%.2fx [%.2f, %.2f] (>= %.1f%% order statistics)", o->value,
+			   o->lo, o->hi, 100.0 * o->level);
 		return;
 	}
 	fmt_figure(a, sizeof(a), t->figure, o->lo);
 	fmt_figure(b, sizeof(b), t->figure, o->hi);
-	snprintf(buf, len, "[%s, %s] (%.2f%% order statistics)", a, b, 100.0 * o->level);
+	evb_sb_fmt(buf, len, "[%s, %s] (%.2f%% order statistics)", a, b, 100.0 * o->level);
 }
 
 /* A claim put to its tests: each test's outcome and the claim's verdict. */
@@ -107,8 +107,8 @@ static void claim_result(const struct evb_table *results, const struct claim *c,
 	double false_fail = claim_false_fail(res->out, res->n, c->group);
 
 	if (isfinite(false_fail))
-		snprintf(res->bound, sizeof(res->bound), " A false \"does not hold\": at most "
-			 "%.1f%%%s.", 100.0 * false_fail, c->group ? " per verdict" : "");
+		evb_sb_fmt(res->bound, sizeof(res->bound), " A false \"does not hold\": at most "
+			   "%.1f%%%s.", 100.0 * false_fail, c->group ? " per verdict" : "");
 }
 
 /* The test's columns: what, measured medians, ratio or level, reps, verdict. */

@@ -237,12 +237,12 @@ void cmp_spread_text(const struct cmp_spread *s, char *buf, size_t len)
 	ratio_text(s->median, med, sizeof(med));
 	ratio_text(s->q1, q1, sizeof(q1));
 	ratio_text(s->q3, q3, sizeof(q3));
-	snprintf(buf, len, "%zu cells, median %s (quartiles %s .. %s); changes above %.0f%% "
-		 "would have been seen in %.0f%% of cells, above %.0f%% in %.0f%%, above "
-		 "%.0f%% in %.0f%%%s", s->n, med, q1, q3, 100.0 * (cmp_spread_marks[0] - 1.0),
-		 100.0 * s->within[0], 100.0 * (cmp_spread_marks[1] - 1.0), 100.0 * s->within[1],
-		 100.0 * (cmp_spread_marks[2] - 1.0), 100.0 * s->within[2],
-		 s->none ? "; some cells: no change up to the maximum would show" : "");
+	evb_sb_fmt(buf, len, "%zu cells, median %s (quartiles %s .. %s); changes above %.0f%% "
+		   "would have been seen in %.0f%% of cells, above %.0f%% in %.0f%%, above "
+		   "%.0f%% in %.0f%%%s", s->n, med, q1, q3, 100.0 * (cmp_spread_marks[0] - 1.0),
+		   100.0 * s->within[0], 100.0 * (cmp_spread_marks[1] - 1.0), 100.0 * s->within[1],
+		   100.0 * (cmp_spread_marks[2] - 1.0), 100.0 * s->within[2],
+		   s->none ? "; some cells: no change up to the maximum would show" : "");
 }
 
 /* The detectable ratios of one family in one pair, into v; their count. */

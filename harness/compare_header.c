@@ -169,9 +169,9 @@ const char cmp_rounds_note[] = "their t is stratified by round (host drift share
 
 void cmp_coverage_text(char *buf, size_t len)
 {
-	snprintf(buf, len, "at least %.1f%% at 4 repetitions a side, %.1f%% at 5, 95%% from 7",
-		 100.0 * evb_median_ci_level(4, 1) * evb_median_ci_level(4, 1),
-		 100.0 * evb_median_ci_level(5, 1) * evb_median_ci_level(5, 1));
+	evb_sb_fmt(buf, len, "at least %.1f%% at 4 repetitions a side, %.1f%% at 5, 95%% from 7",
+		   100.0 * evb_median_ci_level(4, 1) * evb_median_ci_level(4, 1),
+		   100.0 * evb_median_ci_level(5, 1) * evb_median_ci_level(5, 1));
 }
 
 void cmp_print_interval_note(FILE *out)

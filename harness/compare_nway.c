@@ -221,8 +221,9 @@ static int write_outputs(const struct cmp_nway *nw, const struct cmp_opts *o, co
 		ret = 1;
 	}
 	for (size_t r = 0; o->benchstat && r < nw->nruns; r++) {
-		snprintf(path, sizeof(path), "%s/run%zu.bench.txt", dir, r + 1);
-		err = cmp_write_benchstat(nw->pair[r ? r - 1 : 0], r ? 1 : 0, path);
+		err = evb_fmt(path, sizeof(path), "%s/run%zu.bench.txt", dir, r + 1);
+		if (!err)
+			err = cmp_write_benchstat(nw->pair[r ? r - 1 : 0], r ? 1 : 0, path);
 		if (err) {
 			fprintf(stderr, "%s compare: %s: %s\n", HARNESS_PROG, path, strerror(-err));
 			ret = 1;

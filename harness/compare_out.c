@@ -11,6 +11,7 @@
 
 #include "compare.h"
 #include "evb_csv.h"
+#include "evb_sb.h"
 #include "figures.h"
 #include "harness.h"
 #include "summary.h"
@@ -28,8 +29,8 @@ void cmp_print_num(FILE *out, double v)
 void cmp_ci_text(const struct cmp_cell *cell, char *buf, size_t len)
 {
 	if (isfinite(cell->lo) && isfinite(cell->level))
-		snprintf(buf, len, "[%.3f, %.3f] >=%.1f%%", cell->lo, cell->hi,
-			 100.0 * cell->level);
+		evb_sb_fmt(buf, len, "[%.3f, %.3f] >=%.1f%%", cell->lo, cell->hi,
+			   100.0 * cell->level);
 	else
 		snprintf(buf, len, "-");
 }
@@ -355,8 +356,8 @@ int cmp_draw(const struct cmp *c, const char *dir)
 		if (isfinite(c->cells[i]->ratio) && c->cells[i]->level < least)
 			least = c->cells[i]->level;
 	if (isfinite(least))
-		snprintf(coverage, sizeof(coverage), "order-statistic interval, coverage >= %.1f%%",
-			 100.0 * least);
+		evb_sb_fmt(coverage, sizeof(coverage), "order-statistic interval, coverage >= %.1f%%",
+			   100.0 * least);
 	harness_plots_dir(plots, sizeof(plots));
 	snprintf(rows_text, sizeof(rows_text), "%zu", n);
 	/* the run_ids come from the runs' env.csv: a string value, drawn noenhanced */

@@ -17,6 +17,7 @@
 #include "compare.h"
 #include "doc.h"
 #include "evb_csv.h"
+#include "evb_sb.h"
 
 #define REPORT_MAX_LISTED 40
 
@@ -112,8 +113,8 @@ static void interval_text(const struct evb_table *t, size_t i, char *buf, size_t
 	const char *level = evb_table_get(t, i, evb_table_col(t, "ci_coverage"));
 
 	if (lo[0] && hi[0] && level[0])
-		snprintf(buf, len, "[%.3f, %.3f] >=%.1f%%", strtod(lo, NULL), strtod(hi, NULL),
-			 100.0 * strtod(level, NULL));
+		evb_sb_fmt(buf, len, "[%.3f, %.3f] >=%.1f%%", strtod(lo, NULL), strtod(hi, NULL),
+			   100.0 * strtod(level, NULL));
 	else
 		snprintf(buf, len, "-");
 }

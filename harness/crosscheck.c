@@ -39,6 +39,7 @@
 #include "evb_config.h"
 #include "evb_csv.h"
 #include "evb_row.h"
+#include "evb_sb.h"
 #include "evb_spawn.h"
 #include "evb_stats.h"
 #include "evb_sys.h"
@@ -97,7 +98,7 @@ static int inprocess(const char *driver, const struct harness_cell *c, int64_t n
 	    evb_csv_parse_line(res.out, &rec, error, sizeof(error)) != 1 ||
 	    evb_row_parse(&row, rec.fields, rec.nfields, error, sizeof(error)) ||
 	    strcmp(row.status, "ok")) {
-		snprintf(x->reason, sizeof(x->reason), "driver run failed: %s", res.last_err);
+		evb_sb_fmt(x->reason, sizeof(x->reason), "driver run failed: %s", res.last_err);
 		goto out;
 	}
 	if (!strcmp(row.metric, "lateness_ns")) {
@@ -152,7 +153,7 @@ static int hyperfine(const char *hyperfine_path, const char *driver, const struc
 	if (!ret)
 		ret = evb_fmt(json, sizeof(json), "%s/%s.json", dir, slug);
 	if (ret) {
-		snprintf(x->reason, sizeof(x->reason), "hyperfine export path too long: %s", json);
+		evb_sb_fmt(x->reason, sizeof(x->reason), "hyperfine export path too long: %s", json);
 		goto out;
 	}
 	if (log)
@@ -162,7 +163,7 @@ static int hyperfine(const char *hyperfine_path, const char *driver, const struc
 		goto out;
 	ret = res.end == EVB_SPAWN_CANCELED ? -EINTR : 0;
 	if (!ret && (res.end != EVB_SPAWN_EXITED || res.exit_status)) {
-		snprintf(x->reason, sizeof(x->reason), "hyperfine failed: %s", res.last_err);
+		evb_sb_fmt(x->reason, sizeof(x->reason), "hyperfine failed: %s", res.last_err);
 		ret = -EIO;
 	}
 	evb_spawn_result_free(&res);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "evb_axes.h"
+#include "evb_sb.h"
 #include "evb_spawn.h"
 #include "evb_sys.h"
 #include "figures.h"
@@ -63,7 +64,7 @@ static double per_sample(const struct evb_table *t, size_t row, const char *name
 	char column[64];
 	double samples = harness_num(t, row, "samples");
 
-	snprintf(column, sizeof(column), "%.*s", (int)(strlen(name) - strlen("_per_op")), name);
+	evb_sb_fmt(column, sizeof(column), "%.*s", (int)(strlen(name) - strlen("_per_op")), name);
 	return samples > 0 ? harness_num(t, row, column) / samples : NAN;
 }
 

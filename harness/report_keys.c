@@ -93,10 +93,10 @@ static void fmt_value(char *buf, size_t len, const char *figure, double v, doubl
 	figure_unit(figure, v, &scale, &unit);
 	dec = decimals(v, scale);
 	if (isfinite(lo) && isfinite(hi))
-		snprintf(buf, len, "%.*f %s [%.*f, %.*f %s]", dec, v / scale, unit, dec, lo / scale,
-			 dec, hi / scale, unit);
+		evb_sb_fmt(buf, len, "%.*f %s [%.*f, %.*f %s]", dec, v / scale, unit, dec, lo / scale,
+			   dec, hi / scale, unit);
 	else
-		snprintf(buf, len, "%.*f %s", dec, v / scale, unit);
+		evb_sb_fmt(buf, len, "%.*f %s", dec, v / scale, unit);
 }
 
 /* One mechanism's ranked cell. */

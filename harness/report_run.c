@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "evb_cli.h"
+#include "evb_sb.h"
 #include "figures.h"
 #include "report.h"
 #include "rundir_read.h"
@@ -175,7 +176,7 @@ void report_crosscheck(const struct report_ctx *ctx)
 
 		report_fmt_ns(slope, sizeof(slope), harness_num(x, r, "slope_ns_per_op"));
 		report_fmt_ns(inproc, sizeof(inproc), harness_num(x, r, "inprocess_ns_per_op"));
-		snprintf(ratio, sizeof(ratio), "%.2f", harness_num(x, r, "ratio"));
+		evb_sb_fmt(ratio, sizeof(ratio), "%.2f", harness_num(x, r, "ratio"));
 		const char *row[] = { harness_str(x, r, "cell"), slope, inproc,
 				      strcmp(status, "ok") ? "-" : ratio,
 				      strcmp(status, "ok") ? harness_str(x, r, "reason")

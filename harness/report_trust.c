@@ -40,8 +40,9 @@ static double halfwidth_of(const struct evb_table *s, size_t r, const char *colu
 
 	if (n < 8 || strcmp(column + n - 7, "_median"))
 		return NAN;
-	snprintf(lo_col, sizeof(lo_col), "%.*s_ci_lo", (int)(n - 7), column);
-	snprintf(hi_col, sizeof(hi_col), "%.*s_ci_hi", (int)(n - 7), column);
+	if (evb_fmt(lo_col, sizeof(lo_col), "%.*s_ci_lo", (int)(n - 7), column) ||
+	    evb_fmt(hi_col, sizeof(hi_col), "%.*s_ci_hi", (int)(n - 7), column))
+		return NAN;   /* no such column */
 
 	double v = harness_num(s, r, column), lo = harness_num(s, r, lo_col);
 	double hi = harness_num(s, r, hi_col);
@@ -128,10 +129,10 @@ static void fmt_range(char *buf, size_t len, double lo, double hi, double scale,
 	if (!isfinite(lo))
 		snprintf(buf, len, "-");
 	else if (lo == hi)
-		snprintf(buf, len, "%.*f%s", scale == 1 ? 0 : 1, lo * scale, unit);
+		evb_sb_fmt(buf, len, "%.*f%s", scale == 1 ? 0 : 1, lo * scale, unit);
 	else
-		snprintf(buf, len, "%.*f-%.*f%s", scale == 1 ? 0 : 1, lo * scale,
-			 scale == 1 ? 0 : 1, hi * scale, unit);
+		evb_sb_fmt(buf, len, "%.*f-%.*f%s", scale == 1 ? 0 : 1, lo * scale,
+			   scale == 1 ? 0 : 1, hi * scale, unit);
 }
 
 /* "10 met, 2 max reps" from summary's precision column, over rows. */
@@ -169,8 +170,8 @@ static void fmt_halfwidths(const struct report_trust *t, char *buf, size_t len)
 	}
 	memcpy(hw, t->halfwidth, t->nhalfwidth * sizeof(double));
 	evb_sort_doubles(hw, t->nhalfwidth);
-	snprintf(buf, len, "median %.1f%%, widest %.1f%% of the value",
-		 evb_median_sorted(hw, t->nhalfwidth), hw[t->nhalfwidth - 1]);
+	evb_sb_fmt(buf, len, "median %.1f%%, widest %.1f%% of the value",
+		   evb_median_sorted(hw, t->nhalfwidth), hw[t->nhalfwidth - 1]);
 }
 
 void report_trust_note(const struct report_ctx *ctx, const struct report_trust *t)
@@ -208,11 +209,11 @@ void report_trust_note(const struct report_ctx *ctx, const struct report_trust *
 	fmt_halfwidths(t, hw, sizeof(hw));
 	fmt_precision(s, t->rows, t->nrows, prec, sizeof(prec));
 	if (t->pct_missing)
-		snprintf(pct, sizeof(pct), " \"-\" in a percentile column of a cell that ran (%zu "
-			 "value%s): too few samples to support that percentile, so none was written "
-			 "(samples it needs: %s; p50 per repetition, p90 and beyond over every ok "
-			 "sample of the cell pooled); it is never shown as 0.",
-			 t->pct_missing, t->pct_missing == 1 ? "" : "s", t->pct_names);
+		evb_sb_fmt(pct, sizeof(pct), " \"-\" in a percentile column of a cell that ran (%zu "
+			   "value%s): too few samples to support that percentile, so none was written "
+			   "(samples it needs: %s; p50 per repetition, p90 and beyond over every ok "
+			   "sample of the cell pooled); it is never shown as 0.",
+			   t->pct_missing, t->pct_missing == 1 ? "" : "s", t->pct_names);
 	/* a beside run's cells (ctx->label) are noted apart; its runs not ok are in its report */
 	doc_trust(ctx->doc, "How far to trust %s%s%s: %zu cells; ok repetitions per cell %s "
 		  "of %s; interval: %s; half-width %s; precision target: %s; driver runs not ok "
@@ -263,7 +264,7 @@ static void family_trust(const struct evb_table *s, const char *family, struct f
 static void share(char *buf, size_t len, size_t k, size_t n)
 {
 	if (n)
-		snprintf(buf, len, "%zu (%.0f%%)", k, 100.0 * (double)k / (double)n);
+		evb_sb_fmt(buf, len, "%zu (%.0f%%)", k, 100.0 * (double)k / (double)n);
 	else
 		snprintf(buf, len, "-");
 }

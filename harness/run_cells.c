@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "evb_clock.h"
+#include "evb_sb.h"
 #include "harness.h"
 #include "run.h"
 
@@ -53,11 +54,11 @@ static void progress(struct run_state *st, const struct harness_cell *c, int rep
 	st->last_progress_ns = now;
 	run_fmt_duration(e, sizeof(e), elapsed);
 	run_fmt_duration(r, sizeof(r), eta);
-	snprintf(label, sizeof(label), "%s %s%s%s %s", c->axes.family, c->axes.mechanism,
-		 c->axes.variant[0] ? "/" : "", c->axes.variant, c->axes.mode);
+	evb_sb_fmt(label, sizeof(label), "%s %s%s%s %s", c->axes.family, c->axes.mechanism,
+		   c->axes.variant[0] ? "/" : "", c->axes.variant, c->axes.mode);
 	if (st->sentinel.seq > 0 && !isnan(st->sentinel.last_value))
-		snprintf(sentinel, sizeof(sentinel), "  sentinel %.1f us",
-			 st->sentinel.last_value / 1e3);
+		evb_sb_fmt(sentinel, sizeof(sentinel), "  sentinel %.1f us",
+			   st->sentinel.last_value / 1e3);
 	/* stderr turns control characters into '?' (evb_printable_stdio): the
 	 * carriage return that redraws the line is written past it. */
 	if (st->tty && write(STDERR_FILENO, "\r", 1) < 0)

@@ -66,7 +66,10 @@ int run_sentinel_open(struct run_state *st)
 	s->available = family && harness_driver_path(family, s->driver, sizeof(s->driver)) == 0;
 	if (!s->available)
 		return 0;
-	snprintf(path, sizeof(path), "%s/sentinel.csv", st->run_dir);
+	if (evb_fmt(path, sizeof(path), "%s/sentinel.csv", st->run_dir)) {
+		run_fail(st, "%s/sentinel.csv: too long a path", st->run_dir);
+		return -ENAMETOOLONG;
+	}
 	exists = access(path, F_OK) == 0;
 	s->seq = exists ? last_seq(path) : 0;
 	s->out = fopen(path, "a");

@@ -124,8 +124,8 @@ int harness_run_load(struct harness_run *run, const char *dir, char *error, size
 	snprintf(path, sizeof(path), "%s/results.csv", dir);
 	if (access(path, R_OK)) {
 		ret = -errno;
-		snprintf(error, error_len, "%s is not a run directory (%s: %s)", dir, path,
-			 strerror(errno));
+		evb_sb_fmt(error, error_len, "%s is not a run directory (%s: %s)", dir, path,
+			   strerror(errno));
 		return ret;
 	}
 	ret = harness_results_load(&run->results, path, warning, sizeof(warning), error,

@@ -140,12 +140,9 @@ static void load_target(const char *results_path, struct harness_target *target)
 	const char *slash = strrchr(results_path, '/');
 	struct evb_table env = { 0 };
 
-	if (slash)
-		snprintf(path, sizeof(path), "%.*s/env.csv", (int)(slash - results_path),
-			 results_path);
-	else
-		snprintf(path, sizeof(path), "env.csv");
-	if (evb_table_load_cut(&env, path))
+	if (evb_fmt(path, sizeof(path), "%.*s%senv.csv", slash ? (int)(slash - results_path) : 0,
+		    results_path, slash ? "/" : "") ||
+	    evb_table_load_cut(&env, path))
 		memset(&env, 0, sizeof(env));
 	harness_env_target(&env, target);
 	evb_table_free(&env);
@@ -164,7 +161,7 @@ static int write_summary(const char *path, const struct evb_table *t, const stru
 	out = fopen(tmp, "w");
 	if (!out) {
 		ret = -errno;
-		snprintf(error, error_len, "%s: %s", tmp, strerror(errno));
+		evb_sb_fmt(error, error_len, "%s: %s", tmp, strerror(errno));
 		return ret;
 	}
 	harness_summary_header(out);
@@ -176,7 +173,7 @@ static int write_summary(const char *path, const struct evb_table *t, const stru
 		ret = harness_summary_row(out, t, &cell, axis_cols, target, info);
 	}
 	if (ret) {
-		snprintf(error, error_len, "%s: %s", tmp, strerror(-ret));
+		evb_sb_fmt(error, error_len, "%s: %s", tmp, strerror(-ret));
 		fclose(out);
 		unlink(tmp);
 		return ret;
@@ -225,8 +222,12 @@ int harness_summarize_info(const char *results_path, const char *summary_path,
 	char hist_dir[4200];
 	const char *slash = strrchr(results_path, '/');
 
-	snprintf(hist_dir, sizeof(hist_dir), "%.*s%shist", slash ? (int)(slash - results_path) : 0,
-		 results_path, slash ? "/" : "");
+	if (evb_fmt(hist_dir, sizeof(hist_dir), "%.*s%shist",
+		    slash ? (int)(slash - results_path) : 0, results_path, slash ? "/" : "")) {
+		evb_sb_fmt(error, error_len, "%s: too long a path for its hist/", results_path);
+		ret = -ENAMETOOLONG;
+		goto out_free;
+	}
 	ret = write_summary(summary_path, &t, g, axis_cols, &target, hist_dir, info, error,
 			    error_len);
 out_free:

@@ -204,7 +204,8 @@ int harness_cmd_vm(int argc, char **argv)
 
 	vm_parse(argc, argv, &o);
 	harness_scripts_dir(bin_dir, sizeof(bin_dir));
-	snprintf(script, sizeof(script), "%s/evbench-vm.sh", bin_dir);
+	if (evb_fmt(script, sizeof(script), "%s/evbench-vm.sh", bin_dir))
+		evb_die(VM_PROG, "the scripts' directory %s is too long a path", bin_dir);
 	if (setenv("EVB_SCRIPTS_DIR", bin_dir, 1))
 		evb_die_errno(VM_PROG, "setenv");
 	harness_plots_dir(bin_dir, sizeof(bin_dir));

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "evb_sb.h"
 #include "evb_stats.h"
 #include "fixture.h"
 #include "testutil.h"
@@ -75,7 +76,7 @@ static void mutate(char *text, size_t *len, size_t cap, struct evb_rng *rng)
 		*len = l - (to - from);
 		break;
 	case 2:   /* duplicate a field */
-		snprintf(piece, sizeof(piece), "%.*s,", (int)(to - from), text + from);
+		evb_sb_fmt(piece, sizeof(piece), "%.*s,", (int)(to - from), text + from);
 		goto insert;
 	case 3:   /* replace a field with garbage */
 		snprintf(piece, sizeof(piece), "%s",

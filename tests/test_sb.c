@@ -47,6 +47,17 @@ START_TEST(cut_with_mark)
 }
 END_TEST
 
+START_TEST(one_piece)
+{
+	char buf[8];
+
+	ck_assert(!evb_sb_fmt(buf, sizeof(buf), "%d ns", 12));
+	ck_assert_str_eq(buf, "12 ns");
+	ck_assert(evb_sb_fmt(buf, sizeof(buf), "%.0f", -1e308));
+	ck_assert_str_eq(buf, "-100...");
+}
+END_TEST
+
 START_TEST(cut_at_character)
 {
 	char buf[8];
@@ -93,6 +104,7 @@ int main(void)
 
 	tcase_add_test(tc, fits_whole);
 	tcase_add_test(tc, cut_with_mark);
+	tcase_add_test(tc, one_piece);
 	tcase_add_test(tc, cut_at_character);
 	tcase_add_test(tc, tiny_buffers);
 	suite_add_tcase(s, tc);

@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 
 #include "evb_driver.h"
+#include "evb_sb.h"
 #include "testutil.h"
 
 #define MAX_ENTRIES 24
@@ -61,8 +62,8 @@ START_TEST(list_names_every_mechanism)
 		for (size_t i = 0; i < n; i++) {
 			char name[160];
 
-			snprintf(name, sizeof(name), "%s/%s", entries[i].mechanism,
-				 entries[i].variant);
+			evb_sb_fmt(name, sizeof(name), "%s/%s", entries[i].mechanism,
+				   entries[i].variant);
 			if (strncmp(name, want[w], strlen(want[w])) == 0)
 				found = 1;
 			ck_assert_msg(entries[i].supported || entries[i].reason[0],
@@ -148,8 +149,8 @@ START_TEST(io_uring_variants_loaded)
 
 	snprintf(e.variant, sizeof(e.variant), "%s", variants[_i / 4]);
 	snprintf(e.uring_setup, sizeof(e.uring_setup), "%s", setups[_i / 2 % 2]);
-	snprintf(what, sizeof(what), "io_uring/%s %s %s", e.variant, e.uring_setup,
-		 _i % 2 ? "open" : "deep");
+	evb_sb_fmt(what, sizeof(what), "io_uring/%s %s %s", e.variant, e.uring_setup,
+		   _i % 2 ? "open" : "deep");
 
 	int status = run_serve(&e, _i % 2 ? open_cell : deep_cell, &row);
 

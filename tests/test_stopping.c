@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "evb_sb.h"
 #include "evb_stats.h"
 #include "precision.h"
 #include "testutil.h"
@@ -159,13 +160,14 @@ static double margin(double level)
 
 static void print(const struct scenario *s, const struct outcome *o)
 {
-	char stops[256] = "";
-	size_t used = 0;
+	char stops[256];
+	struct evb_sb sb;
 
-	for (size_t n = 0; n <= MAX_N && used < sizeof(stops); n++)
+	evb_sb_init(&sb, stops, sizeof(stops));
+	for (size_t n = 0; n <= MAX_N; n++)
 		if (o->stops[n])
-			used += (size_t)snprintf(stops + used, sizeof(stops) - used, " %zu:%.1f%%",
-						 n, 100.0 * (double)o->stops[n] / STOPPING_CELLS);
+			evb_sb_printf(&sb, " %zu:%.1f%%", n,
+				      100.0 * (double)o->stops[n] / STOPPING_CELLS);
 	printf("%-34s reps %2zu, +-%4.1f%%, max %zu: coverage %.2f%% of %d cells, stated "
 	       "%.2f%% (lowest %.2f%%); stopped at%s\n", s->name, s->min_reps, s->target_pct,
 	       s->max_reps, 100.0 * o->coverage, STOPPING_CELLS, 100.0 * o->stated,

@@ -10,6 +10,7 @@
 
 #include "evb_cli.h"
 #include "evb_csv.h"
+#include "evb_sb.h"
 #include "evb_uring.h"
 #include "testutil.h"
 
@@ -25,10 +26,11 @@ static char stderr_text[16384];
 
 static void collect_stderr(void *arg, const char *line)
 {
-	size_t used = strlen(stderr_text);
+	struct evb_sb sb;
 
 	(void)arg;
-	snprintf(stderr_text + used, sizeof(stderr_text) - used, "%s\n", line);
+	evb_sb_resume(&sb, stderr_text, sizeof(stderr_text));
+	evb_sb_printf(&sb, "%s\n", line);
 }
 
 const char *tu_stderr(void)
@@ -112,7 +114,7 @@ static size_t list_setups(struct tu_list_entry *out, size_t n, size_t max)
 		int setup;
 
 		*e = listed;
-		snprintf(e->uring_setup, sizeof(e->uring_setup), "%.*s", (int)len, setups);
+		evb_sb_fmt(e->uring_setup, sizeof(e->uring_setup), "%.*s", (int)len, setups);
 		setup = evb_parse_word(e->uring_setup, evb_uring_setup_names);
 		ck_assert_msg(setup >= 0, "%s/%s: unknown setup '%s'", e->mechanism, e->variant,
 			      e->uring_setup);

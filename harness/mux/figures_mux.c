@@ -22,6 +22,7 @@
 
 #include "evb_placement.h"
 #include "evb_sb.h"
+#include "evb_sys.h"
 #include "figures.h"
 #include "family.h"
 
@@ -321,16 +322,16 @@ static int loop_figures(const struct harness_figctx *ctx)
 		fd.f.nfds = xs[k];
 		if (k == 0)
 			snprintf(name, sizeof(name), "mux_loop");
-		else
-			snprintf(name, sizeof(name), "mux_loop_n%.0f", xs[k]);
-		snprintf(title, sizeof(title),
-			 "loop: events handled per second by one event loop over %.0f eventfds, a "
-			 "writer\nthread on another CPU keeping some of them busy (one unit in "
-			 "flight per fd; the loop\nwaits, reads, re-arms).  Top: median over "
-			 "repetitions, whisker its CI.  Bottom: CPU per event (thread CPU clocks), "
-			 "loop + writer\n(solid) and the loop thread's own (dashed): epoll's wakeup "
-			 "work runs in the writer's write; the writer sleeps while it has nothing "
-			 "to send", xs[k]);
+		else if (evb_fmt(name, sizeof(name), "mux_loop_n%.0f", xs[k]))
+			continue;   /* an nfds no plan makes: no file name for it */
+		evb_sb_fmt(title, sizeof(title),
+			   "loop: events handled per second by one event loop over %.0f eventfds, a "
+			   "writer\nthread on another CPU keeping some of them busy (one unit in "
+			   "flight per fd; the loop\nwaits, reads, re-arms).  Top: median over "
+			   "repetitions, whisker its CI.  Bottom: CPU per event (thread CPU clocks), "
+			   "loop + writer\n(solid) and the loop thread's own (dashed): epoll's wakeup "
+			   "work runs in the writer's write; the writer sleeps while it has nothing "
+			   "to send", xs[k]);
 		if (figure(ctx, &fd, "mux_loop.gp", name, title, NULL) < 0)
 			ret = -1;
 	}

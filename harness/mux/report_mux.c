@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "evb_sb.h"
 #include "figures.h"
 #include "report.h"
 #include "family.h"
@@ -244,7 +245,7 @@ static void seed_scan_table(const struct report_ctx *ctx)
 			else
 				snprintf(meas, sizeof(meas), "%s", p50[0] ? p50 : "not run");
 			if (isfinite(m50) && m50 > 0 && isfinite(seed[i].avg_ms[k]))
-				snprintf(ratio, sizeof(ratio), "%.0fx", seed[i].avg_ms[k] * 1e6 / m50);
+				evb_sb_fmt(ratio, sizeof(ratio), "%.0fx", seed[i].avg_ms[k] * 1e6 / m50);
 			else
 				snprintf(ratio, sizeof(ratio), "-");
 			report_beside_mark(c, meas, sizeof(meas));
@@ -281,14 +282,14 @@ static void seed_memory_table(const struct report_ctx *ctx)
 		double rss = report_cell(c, t, kv, "rss_bytes_per_fd_median");
 		double slab = report_cell(c, t, kv, "slab_bytes_per_fd_median");
 
-		snprintf(pub, sizeof(pub), "%.0f B%s", seed_bytes[i],
-			 !strcmp(seed[i].mechanism, "epoll") ? " + kernel state" : "");
+		evb_sb_fmt(pub, sizeof(pub), "%.0f B%s", seed_bytes[i],
+			   !strcmp(seed[i].mechanism, "epoll") ? " + kernel state" : "");
 		if (isfinite(rss))
-			snprintf(r, sizeof(r), "%.0f B (%.1f B/fd)", rss * 10000, rss);
+			evb_sb_fmt(r, sizeof(r), "%.0f B (%.1f B/fd)", rss * 10000, rss);
 		else
 			snprintf(r, sizeof(r), "-");
 		if (isfinite(slab))
-			snprintf(k, sizeof(k), "%.0f B (%.1f B/fd)", slab * 10000, slab);
+			evb_sb_fmt(k, sizeof(k), "%.0f B (%.1f B/fd)", slab * 10000, slab);
 		else
 			snprintf(k, sizeof(k), "not measured");
 		report_beside_mark(c, r, sizeof(r));

@@ -218,8 +218,8 @@ static void closed_table(const struct report_ctx *ctx)
 				evb_sb_printf(&sb, " (client-bound or -lagged %zu/%zu)", cb, ok);
 			}
 			serve_cpu_text(ctx, &trust, r, c[1], 64);
-			snprintf(c[2], 64, "%.2f",
-				 serve_value(ctx, &trust, r, "wakeups_per_op_median"));
+			evb_sb_fmt(c[2], 64, "%.2f",
+				   serve_value(ctx, &trust, r, "wakeups_per_op_median"));
 			report_fmt_ns(c[3], 64, serve_p99(ctx, &trust, r));
 		} else {
 			serve_status_text(s, r, c[0], 64);
@@ -329,7 +329,7 @@ static void memory_table(const struct report_ctx *ctx)
 		evb_sb_init(&sb, shape, sizeof(shape));
 		evb_sb_printf(&sb, "%s, %s", harness_str(s, r, "mode"), shape_only);
 		v = serve_value(ctx, &trust, r, "rss_bytes_per_fd_median");
-		snprintf(rss, sizeof(rss), isfinite(v) ? "%.0f B" : "-", v);
+		evb_sb_fmt(rss, sizeof(rss), isfinite(v) ? "%.0f B" : "-", v);
 		v = serve_value(ctx, &trust, r, "slab_bytes_per_fd_median");
 		snprintf(slab, sizeof(slab), isfinite(v) ? "%.0f B" : "not measured", v);
 		const char *row[] = { label, shape, rss, slab };

@@ -83,8 +83,8 @@ static void seed_text(const struct report_ctx *ctx, struct report_trust *t,
 	char pub[64] = "", what[160];
 	struct evb_sb sb;
 
-	snprintf(what, sizeof(what), "%s%s%s at %s connections", m, v[0] ? "/" : "", v,
-		 seed_rows[k]);
+	evb_sb_fmt(what, sizeof(what), "%s%s%s at %s connections", m, v[0] ? "/" : "", v,
+		   seed_rows[k]);
 
 	const struct report_ctx *c = report_beside_pick(ctx, kv, b, what);
 	long r = harness_find_row(c->summary, kv);
