@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "evb_sys.h"
 #include "figures.h"
 #include "plan_serve.h"
 #include "family.h"
@@ -197,7 +198,8 @@ static long closed_cell(const struct evb_table *s, const char *label, double m)
 				   "active", "100", "msg_size", msg, "placement", "cross-cpu",
 				   NULL };
 
-	snprintf(msg, sizeof(msg), "%.0f", m);
+	if (evb_fmt(msg, sizeof(msg), "%.0f", m))
+		return -1;   /* no cell has such a size */
 	return harness_find_labelled(s, kv, label, LABEL_LEN, true);
 }
 

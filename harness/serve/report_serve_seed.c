@@ -190,8 +190,8 @@ void report_serve_seed(const struct report_ctx *ctx)
 	      "not the milliseconds. \"saturated: X of Y req/s\": the cell answered below "
 	      "90%% of the offered rate, so its latency is mostly a growing queue's.");
 	for (size_t i = 0; i < n; i++) {
-		snprintf(heads_text[i], sizeof(heads_text[i]), "%s%s%s avg / p99 ms", names[i][0],
-			 names[i][1][0] ? "/" : "", names[i][1]);
+		evb_sb_fmt(heads_text[i], sizeof(heads_text[i]), "%s%s%s avg / p99 ms",
+			   names[i][0], names[i][1][0] ? "/" : "", names[i][1]);
 		heads[i + 1] = heads_text[i];
 	}
 	doc_table(ctx->doc, (int)n + 1, heads);
