@@ -139,37 +139,30 @@ static ssize_t filter_write(void *cookie, const char *buf, size_t size)
 static int filter_close(void *cookie)
 {
 	struct filter *f = cookie;
-	int ret = f->npending ? write_all(f->fd, "?", 1) : 0;
 
-	free(f);
-	return ret;
+	return f->npending ? write_all(f->fd, "?", 1) : 0;
 }
 
-static FILE *filter_open(int fd)
+static FILE *filter_open(struct filter *f, int fd)
 {
 	static const cookie_io_functions_t io = { .write = filter_write, .close = filter_close };
-	struct filter *f = calloc(1, sizeof(*f));
-	FILE *stream;
 
-	if (!f)
-		return NULL;
-	f->fd = fd;
-	stream = fopencookie(f, "w", io);
-	if (!stream)
-		free(f);
-	return stream;
+	*f = (struct filter){ .fd = fd };
+	return fopencookie(f, "w", io);
 }
 
 int evb_printable_stdio(void)
 {
+	/* The standard streams' filters live as long as the process. */
+	static struct filter out_filter, err_filter;
 	FILE *out, *err;
 
 	fflush(stdout);
 	fflush(stderr);
-	out = filter_open(STDOUT_FILENO);
+	out = filter_open(&out_filter, STDOUT_FILENO);
 	if (!out)
 		return -errno;
-	err = filter_open(STDERR_FILENO);
+	err = filter_open(&err_filter, STDERR_FILENO);
 	if (!err) {
 		int ret = -errno;
 
