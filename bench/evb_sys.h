@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* --- RLIMIT_NOFILE ------------------------------------------------------ */
 
@@ -55,6 +56,24 @@ int evb_machine_cpu_ns(int64_t *ns);
  */
 #define EVB_MACHINE_CPU_MIN_TICKS 20
 int64_t evb_machine_cpu_delta(int64_t before, int64_t after);
+/*
+ * The same for one CPU: its busy time (user, nice, system, irq, softirq)
+ * from its "cpuN" line of /proc/stat, in ns.  It holds the interrupt and
+ * softirq work that ran on that CPU whatever task it interrupted, which a
+ * task's CPU clock leaves out on kernels with CONFIG_IRQ_TIME_ACCOUNTING
+ * (loopback TCP's receive inside a send).  0, -ENOENT when the CPU has no
+ * line (offline), or -errno.
+ */
+int evb_cpu_busy_ns(int cpu, int64_t *ns);
+/*
+ * The parse, of a /proc/stat text: cpu -1 is the machine's "cpu " line,
+ * else "cpuN".  *ticks gets the busy ticks.  0, -ENOENT (no such line) or
+ * -EINVAL (a short line).
+ */
+int evb_cpu_busy_parse(FILE *in, int cpu, int64_t *ticks);
+/* Two readings' difference over ncpus CPUs, under evb_machine_cpu_delta's
+ * rule (EVB_MACHINE_CPU_MIN_TICKS per CPU, else INT64_MIN). */
+int64_t evb_cpu_busy_delta(int64_t before, int64_t after, long ncpus);
 /*
  * Resident set size of this process now, in bytes: exact from
  * /proc/self/smaps_rollup (a page-table walk; statm's counters are per-CPU
