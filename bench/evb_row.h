@@ -51,6 +51,10 @@
  *                                          comparison (evbench vm --rounds:
  *                                          evbench run --round K/R) that ran
  *                                          this row; empty outside one
+ *   cpu_distance                           how far apart the cpus are
+ *                                          (evb_topology.h): same, smt, llc,
+ *                                          package, socket, numa or unknown;
+ *                                          "" when free or one side
  *
  * Percentiles are written only where the samples support them: quantile q
  * needs at least 10 / (1 - q) samples (p50 20, p90 100, p99 1000, p999
@@ -91,7 +95,7 @@
 	X(I64, seed) X(I64, client_threads) X(I64, send_lag_p50_ns)          \
 	X(I64, send_lag_p99_ns) X(I64, send_lag_max_ns) X(F64, capacity_per_s) \
 	X(I64, blocked_writes) X(I64, enobufs) X(I64, cq_overflows)          \
-	X(I64, round)
+	X(I64, round) X(STR, cpu_distance)
 
 #define EVB_ROW_FIELD_STR(name) char name[EVB_ROW_STR];
 #define EVB_ROW_FIELD_REASON(name) char name[EVB_ROW_REASON];

@@ -106,7 +106,6 @@ static int refused(struct serve_run *r, struct evb_row *row, char *reason, size_
 	const struct evb_driver_opts *o = &r->opts->common;
 	const struct serve_cfg *cfg = &r->cfg;
 	struct evb_cpus cpus;
-	char cpus_text[EVB_ROW_STR];
 
 	serve_row_axes(r, row);
 	if (!r->ops->serve) {
@@ -119,8 +118,7 @@ static int refused(struct serve_run *r, struct evb_row *row, char *reason, size_
 		return 1;
 	r->cfg.server_cpu = cpus.a;
 	r->cfg.client_cpu = cpus.b;
-	evb_cpus_format(&cpus, cpus_text, sizeof(cpus_text));
-	evb_row_set(row, cpus, cpus_text);
+	evb_driver_row_cpus(row, &cpus);
 	return fd_budget_refused(cfg, r->ops, reason, len);
 }
 
