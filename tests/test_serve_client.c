@@ -136,6 +136,33 @@ START_TEST(client_stall_lagged)
 }
 END_TEST
 
+/*
+ * The server's backpressure is latency, not the client's lag: a 300 ms
+ * server stall under 64 KiB requests at 2000/s fills the connection (600
+ * requests, 39 MB, fall due meanwhile), and the requests that wait for the
+ * socket to drain were late only by the server.  Their send lag ends when
+ * the client finds the socket full (client_loop.c), so the row's send-lag
+ * p99 stays far below the stall and the row is not client-lagged.
+ */
+START_TEST(backpressure_is_not_lag)
+{
+	const char *args[] = {
+		"--mechanism", "epoll", "--mode", "open", "--rate", "2000", "--iterations",
+		"2000", "--warmup", "0", "--msg-size", "65536", "--inject-stall-ms", "300",
+		"--timeout", "20s", NULL,
+	};
+	struct evb_row row;
+	int status = tu_run_row("evb-serve", args, 30, &row);
+
+	tu_check_ok_exact(&row, status, 2000, 2000, "server stall, 64 KiB");
+	ck_assert_int_ge(row.p99, 100 * 1000 * 1000);
+	ck_assert_msg(row.send_lag_p99_ns < 30 * 1000 * 1000 &&
+		      strncmp(row.reason, "client-", 7) != 0,
+		      "send lag p99 %lld (latency p99 %lld): %s", (long long)row.send_lag_p99_ns,
+		      (long long)row.p99, row.reason);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("serve_client");
@@ -147,6 +174,7 @@ int main(void)
 	tcase_add_test(tc, poisson_arrival);
 	tcase_add_test(tc, send_lag_and_seed);
 	tcase_add_test(tc, client_stall_lagged);
+	tcase_add_test(tc, backpressure_is_not_lag);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }

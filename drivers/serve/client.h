@@ -35,6 +35,8 @@ struct client_conn {
 	size_t out_off;         /* bytes of request next_send already written */
 	uint64_t next_recv;     /* seq the next response must carry */
 	uint64_t open_seq0;     /* open: next_send when the schedule began */
+	uint64_t lag_seq;       /* open: the first request whose send lag is
+				   not yet stamped (client_loop.c) */
 	size_t in_got;          /* bytes of the current response received */
 	union {
 		struct serve_msg msg;
