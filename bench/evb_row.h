@@ -51,6 +51,11 @@
  *                                          comparison (evbench vm --rounds:
  *                                          evbench run --round K/R) that ran
  *                                          this row; empty outside one
+ *   closed_rtt_ns                          serve, open loop: the closed round
+ *                                          trip p50 the load generator
+ *                                          measured first at the same
+ *                                          placement, the floor of its
+ *                                          send-lag bound
  *   cpu_distance                           how far apart the cpus are
  *                                          (evb_topology.h): same, smt, llc,
  *                                          package, socket, numa or unknown;
@@ -95,7 +100,7 @@
 	X(I64, seed) X(I64, client_threads) X(I64, send_lag_p50_ns)          \
 	X(I64, send_lag_p99_ns) X(I64, send_lag_max_ns) X(F64, capacity_per_s) \
 	X(I64, blocked_writes) X(I64, enobufs) X(I64, cq_overflows)          \
-	X(I64, round) X(STR, cpu_distance)
+	X(I64, round) X(I64, closed_rtt_ns) X(STR, cpu_distance)
 
 #define EVB_ROW_FIELD_STR(name) char name[EVB_ROW_STR];
 #define EVB_ROW_FIELD_REASON(name) char name[EVB_ROW_REASON];

@@ -3,6 +3,7 @@
 # capacity search (--mode capacity, --slo-ns, a rate in %).
 evb_test(test_serve_client TIMEOUT 120 LABELS driver)
 add_dependencies(test_serve_client evb-serve)
+target_include_directories(test_serve_client PRIVATE ${PROJECT_SOURCE_DIR}/drivers/serve)
 evb_test(test_serve_capacity TIMEOUT 180 LABELS driver)
 add_dependencies(test_serve_capacity evb-serve)
 # The open loop's schedule itself (arrival.c): Poisson gaps' mean, CV and

@@ -33,6 +33,9 @@
  * own context switches and the server's published served and wakeups
  * counts (serve_live); sh gets the differences.
  *
+ * Open and capacity first measure the closed round trip (client_probe_rtt,
+ * serve.h): the floor of the send-lag bound.
+ *
  * --mode capacity, and a rate given in % (open), first search the capacity
  * on the same connections (client_search.c): R = the rate found
  * (capacity), or rate% x it (sh->capacity_per_s).
@@ -153,7 +156,6 @@ static int client_setup(struct client *cl, const struct serve_cfg *cfg,
 			struct serve_shared *sh)
 {
 	bool open_mode = cfg->mode != SERVE_CLOSED;
-	bool search = cfg->mode == SERVE_CAPACITY || cfg->rate_pct;   /* client_search.c */
 	char path[64];
 	int ret;
 
@@ -161,7 +163,7 @@ static int client_setup(struct client *cl, const struct serve_cfg *cfg,
 		.cfg = cfg, .sh = sh, .nconns = cfg->connections, .active = cfg->active,
 		.msg_size = (size_t)cfg->msg_size, .epfd = -1, .timerfd = -1,
 		.server_stat_fd = -1, .tick_ns = EVB_NSEC_PER_SEC / sysconf(_SC_CLK_TCK),
-		.stall_pending = cfg->inject_client_stall_ns > 0,
+		.stall_pending = cfg->inject_client_stall_ns > 0, .closed_rtt_ns = EVB_NA,
 	};
 	cl->batch_max = CLIENT_IO_BYTES / cfg->msg_size;
 	if (cl->batch_max < 1)
@@ -170,14 +172,14 @@ static int client_setup(struct client *cl, const struct serve_cfg *cfg,
 	cl->sendbuf = calloc((size_t)cl->batch_max, cl->msg_size);
 	cl->recvbuf = malloc(CLIENT_IO_BYTES);
 	cl->dirty = calloc((size_t)cl->active, sizeof(*cl->dirty));
-	if (!open_mode || search)
-		cl->start = calloc((size_t)(cl->active * cfg->depth), sizeof(*cl->start));
+	/* closed, the capacity search's estimate, the open loop's round trip */
+	cl->start = calloc((size_t)(cl->active * cfg->depth), sizeof(*cl->start));
 	if (open_mode) {
 		cl->due_cap = cfg->warmup + cfg->iterations;
 		cl->due_off = calloc((size_t)cl->due_cap, sizeof(*cl->due_off));
 	}
-	if (!cl->conns || !cl->sendbuf || !cl->recvbuf || !cl->dirty ||
-	    (!cl->start && (!open_mode || search)) || (open_mode && !cl->due_off))
+	if (!cl->conns || !cl->sendbuf || !cl->recvbuf || !cl->dirty || !cl->start ||
+	    (open_mode && !cl->due_off))
 		return client_fail(cl, "allocate the client's state", -ENOMEM);
 	for (int64_t i = 0; i < cl->nconns; i++)
 		cl->conns[i] = (struct client_conn){ .fd = -1, .index = (uint32_t)i, .slot = -1 };
@@ -342,6 +344,32 @@ static void client_window(struct client *cl)
 	evb_driver_usage_delta(&sh->client_usage, &e1->usage, &e0->usage);
 }
 
+void client_figures_clear(struct client *cl)
+{
+	evb_hist_init(&cl->sh->hist);
+	evb_hist_init(&cl->sh->send_lag);
+	cl->sh->measured = 0;
+}
+
+/*
+ * Before an open loop: the closed round trip at this placement, one
+ * request at a time on the first active connection (SERVE_RTT_*), its p50
+ * into cl->closed_rtt_ns and sh.  0 or -errno.
+ */
+static int client_probe_rtt(struct client *cl)
+{
+	int ret;
+
+	client_phase_begin(cl, SERVE_RTT_REQUESTS, SERVE_RTT_WARMUP, true);
+	ret = client_run_closed(cl, 1, 1);
+	if (ret)
+		return ret;
+	cl->closed_rtt_ns = evb_hist_quantile(&cl->sh->hist, 0.50);
+	cl->sh->closed_rtt_ns = cl->closed_rtt_ns;
+	client_figures_clear(cl);
+	return 0;
+}
+
 /* The mode: the capacity search first where it needs one, then the
  * measured run. */
 static int client_measure(struct client *cl)
@@ -357,9 +385,11 @@ static int client_measure(struct client *cl)
 	sh->search_low_per_s = NAN;
 	if (cfg->mode == SERVE_CLOSED) {
 		client_phase_begin(cl, total, cfg->warmup, true);
-		ret = client_run_closed(cl);
+		ret = client_run_closed(cl, cl->active, cfg->depth);
 	} else {
-		ret = client_open_rate(cl, &rate);   /* client_search.c */
+		ret = client_probe_rtt(cl);
+		if (!ret)
+			ret = client_open_rate(cl, &rate);   /* client_search.c */
 		if (ret)
 			return ret;
 		if (!(rate > 0))

@@ -90,6 +90,8 @@ struct client {
 					   0: work since */
 	int64_t margin_probe_ns;        /* the sleep length it was measured for */
 	int64_t poll_ns;                /* the phase's window: CPU spent polling */
+	int64_t closed_rtt_ns;          /* open: the closed round trip measured
+					   before (client_probe_rtt); EVB_NA none */
 	bool stall_pending;             /* --inject-client-stall-ns not yet done */
 	char *sendbuf;                  /* batch_max zeroed requests */
 	int64_t batch_max;
@@ -120,15 +122,19 @@ static inline uint32_t client_active_conn(const struct client *cl, int64_t k)
 int client_fail(struct client *cl, const char *call, int err);
 /* Read every figure of one window edge into e.  0 or -errno. */
 int client_edge_read(struct client *cl, struct client_edge *e);
+/* The latency and send-lag figures a phase that is not the row's recorded
+ * (sh->hist, send_lag, measured), cleared. */
+void client_figures_clear(struct client *cl);
 /* cl->ph starts over: total requests, the first warmup responses not
  * measured; measure: record latencies into sh and read the edges. */
 void client_phase_begin(struct client *cl, int64_t total, int64_t warmup, bool measure);
 
 /* client_loop.c */
 
-/* The closed loop: depth requests outstanding per active connection until
- * ph->total were sent, then every response.  0 or -errno. */
-int client_run_closed(struct client *cl);
+/* The closed loop on the first conns active connections, depth (<= the
+ * cfg's) requests outstanding on each until ph->total were sent, then
+ * every response.  0 or -errno. */
+int client_run_closed(struct client *cl, int64_t conns, int64_t depth);
 /* The open loop at rate requests/s (arrival per cfg).  0 or -errno. */
 int client_run_open(struct client *cl, double rate);
 

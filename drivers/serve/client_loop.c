@@ -259,14 +259,14 @@ static int client_events(struct client *cl)
 	return 0;
 }
 
-int client_run_closed(struct client *cl)
+int client_run_closed(struct client *cl, int64_t conns, int64_t depth)
 {
 	struct client_phase *ph = &cl->ph;
 	int ret = 0;
 
-	for (int64_t k = 0; k < cl->active && !ret; k++) {
+	for (int64_t k = 0; k < conns && !ret; k++) {
 		struct client_conn *c = &cl->conns[client_active_conn(cl, k)];
-		int64_t n = MIN(cl->cfg->depth, ph->total - ph->queued);
+		int64_t n = MIN(depth, ph->total - ph->queued);
 
 		c->pending += (uint64_t)n;
 		ph->queued += n;

@@ -48,6 +48,7 @@ static void fill_figures(const struct serve_run *r, struct evb_row *row)
 		row->send_lag_p99_ns = evb_row_quantile(&sh->send_lag, 0.99);
 		row->send_lag_max_ns = sh->send_lag.max;
 	}
+	row->closed_rtt_ns = sh->closed_rtt_ns;
 	if (sh->window_ns > 0)
 		row->ops_per_s = measured * 1e9 / (double)sh->window_ns;
 	row->offered_per_s = sh->offered_per_s;
@@ -118,20 +119,24 @@ void serve_fill_row(const struct serve_run *r, struct evb_row *row)
 		return;
 	}
 	if (row->send_lag_p50_ns != EVB_NA && row->p50 != EVB_NA &&
-	    row->send_lag_p50_ns > serve_lag_bound_ns(row->p50)) {
+	    row->send_lag_p50_ns > serve_lag_bound_ns(row->p50, sh->closed_rtt_ns)) {
 		/* late at the median: the schedule itself was the client's */
 		evb_row_reason(row, "client-bound: the load generator sent late, send lag p50 "
-			       "%.1f us above its bound %.1f us (max(50 us, latency p50 / 4)); "
-			       "not a measure of the server", (double)row->send_lag_p50_ns / 1e3,
-			       (double)serve_lag_bound_ns(row->p50) / 1e3);
+			       "%.1f us above its bound %.1f us (max(latency p50, closed round "
+			       "trip %.1f us) / 4); not a measure of the server",
+			       (double)row->send_lag_p50_ns / 1e3,
+			       (double)serve_lag_bound_ns(row->p50, sh->closed_rtt_ns) / 1e3,
+			       (double)sh->closed_rtt_ns / 1e3);
 		return;
 	}
 	if (row->send_lag_p99_ns != EVB_NA && row->p99 != EVB_NA &&
-	    row->send_lag_p99_ns > serve_lag_bound_ns(row->p99)) {
+	    row->send_lag_p99_ns > serve_lag_bound_ns(row->p99, sh->closed_rtt_ns)) {
 		evb_row_reason(row, "client-lagged: send lag p99 %.1f us above its bound "
-			       "%.1f us (max(50 us, latency p99 / 4)); the load generator's "
-			       "lateness, not only the server's", (double)row->send_lag_p99_ns / 1e3,
-			       (double)serve_lag_bound_ns(row->p99) / 1e3);
+			       "%.1f us (max(latency p99, closed round trip %.1f us) / 4); the "
+			       "load generator's lateness, not only the server's",
+			       (double)row->send_lag_p99_ns / 1e3,
+			       (double)serve_lag_bound_ns(row->p99, sh->closed_rtt_ns) / 1e3,
+			       (double)sh->closed_rtt_ns / 1e3);
 		return;
 	}
 	if (r->cfg.mode == SERVE_CAPACITY && r->cfg.slo_ns > 0 && row->p99 != EVB_NA &&
