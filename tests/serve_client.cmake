@@ -11,3 +11,7 @@ add_dependencies(test_serve_capacity evb-serve)
 evb_test(test_serve_arrival LABELS unit)
 target_sources(test_serve_arrival PRIVATE ${PROJECT_SOURCE_DIR}/drivers/serve/arrival.c)
 target_include_directories(test_serve_arrival PRIVATE ${PROJECT_SOURCE_DIR}/drivers/serve)
+# The generator's verdicts on itself (serve.h): the send-lag bound and its
+# CPU share, which of its two CPU figures decided.
+evb_test(test_serve_bounds LABELS unit)
+target_include_directories(test_serve_bounds PRIVATE ${PROJECT_SOURCE_DIR}/drivers/serve)

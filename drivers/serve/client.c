@@ -29,9 +29,9 @@
  * or the first measured request's due time (open), to the last response's
  * arrival.  At each edge the client reads the server's whole-process CPU
  * clock (every thread, io_uring's workers too), its /proc stat user and
- * system time, its own CPU clock, the machine's CPU (/proc/stat), its
- * own context switches and the server's published served and wakeups
- * counts (serve_live); sh gets the differences.
+ * system time, its own CPU clock, its own CPU's and the machine's busy
+ * time (/proc/stat), its own context switches and the server's published
+ * served and wakeups counts (serve_live); sh gets the differences.
  *
  * Open and capacity first measure the closed round trip (client_probe_rtt,
  * serve.h): the floor of the send-lag bound.
@@ -117,10 +117,26 @@ int client_edge_read(struct client *cl, struct client_edge *e)
 	ret = evb_machine_cpu_ns(&e->machine_cpu_ns);
 	if (ret)
 		return client_fail(cl, "read /proc/stat", ret);
+	/* unpinned, or a CPU without a line: the process clock alone */
+	if (cl->cfg->client_cpu < 0 || evb_cpu_busy_ns(cl->cfg->client_cpu, &e->client_busy_ns))
+		e->client_busy_ns = EVB_NA;
 	evb_usage_thread(&e->usage);   /* the client has one thread */
 	e->server_served = atomic_load_explicit(&cl->sh->live.served, memory_order_relaxed);
 	e->server_wakeups = atomic_load_explicit(&cl->sh->live.wakeups, memory_order_relaxed);
 	return 0;
+}
+
+int64_t client_busy_ns(const struct client *cl, const struct client_edge *e0,
+		       const struct client_edge *e1)
+{
+	int64_t busy = evb_cpu_busy_delta(e0->client_busy_ns, e1->client_busy_ns, 1);
+
+	if (busy == EVB_NA)
+		return EVB_NA;
+	busy -= cl->poll_ns;
+	if (cl->cfg->server_cpu == cl->cfg->client_cpu)   /* same-cpu: the server's too */
+		busy -= e1->server_cpu_ns - e0->server_cpu_ns;
+	return busy > 0 ? busy : 0;
 }
 
 /*
@@ -335,6 +351,7 @@ static void client_window(struct client *cl)
 	/* the pacing's polling is idle time spent busy by choice
 	 * (client_pace.c): neither the client's work nor the machine's */
 	sh->client_cpu_ns = e1->client_cpu_ns - e0->client_cpu_ns - cl->poll_ns;
+	sh->client_busy_ns = client_busy_ns(cl, e0, e1);
 	sh->machine_cpu_ns = evb_machine_cpu_delta(e0->machine_cpu_ns, e1->machine_cpu_ns);
 	if (sh->machine_cpu_ns > 0)
 		sh->machine_cpu_ns -= cl->poll_ns;

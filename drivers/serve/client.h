@@ -51,6 +51,8 @@ struct client_edge {
 	int64_t server_utime_ns;
 	int64_t server_stime_ns;
 	int64_t client_cpu_ns;
+	int64_t client_busy_ns;         /* the client's CPU's /proc/stat busy
+					   time; EVB_NA unpinned or unreadable */
 	int64_t machine_cpu_ns;
 	uint64_t server_served;         /* serve_live's, as published */
 	uint64_t server_wakeups;
@@ -122,6 +124,15 @@ static inline uint32_t client_active_conn(const struct client *cl, int64_t k)
 int client_fail(struct client *cl, const char *call, int err);
 /* Read every figure of one window edge into e.  0 or -errno. */
 int client_edge_read(struct client *cl, struct client_edge *e);
+/*
+ * The client's own CPU over the window e0 .. e1, from its CPU's /proc/stat
+ * busy time: less its polling (cl->poll_ns) and, on the server's CPU
+ * (same-cpu), less the server's process clock; at least 0.  EVB_NA when
+ * the client is not pinned, or the window holds fewer than
+ * EVB_MACHINE_CPU_MIN_TICKS ticks of that CPU.
+ */
+int64_t client_busy_ns(const struct client *cl, const struct client_edge *e0,
+		       const struct client_edge *e1);
 /* The latency and send-lag figures a phase that is not the row's recorded
  * (sh->hist, send_lag, measured), cleared. */
 void client_figures_clear(struct client *cl);

@@ -92,15 +92,18 @@ static bool client_step_lag_ok(const struct client *cl)
 }
 
 /* The client's CPU share over the step's window (its polling for due
- * times taken out, client_pace.c) below the bound. */
+ * times taken out, client_pace.c; the larger of its clock and its CPU's
+ * busy time, serve_client_share) below the bound. */
 static bool search_step_client_ok(const struct client *cl)
 {
 	const struct client_edge *e0 = &cl->edge[0], *e1 = &cl->edge[1];
 	int64_t wall_ns = e1->wall_ns - e0->wall_ns;
+	bool by_busy;
 
 	return wall_ns <= 0 ||
-	       (double)(e1->client_cpu_ns - e0->client_cpu_ns - cl->poll_ns) <
-	       SERVE_CLIENT_BOUND * (double)wall_ns;
+	       serve_client_share(e1->client_cpu_ns - e0->client_cpu_ns - cl->poll_ns,
+				  client_busy_ns(cl, e0, e1), wall_ns, &by_busy) <
+	       SERVE_CLIENT_BOUND;
 }
 
 /* The first step's rate: what a closed loop reaches, > 0. */

@@ -354,6 +354,7 @@ int main(int argc, char **argv)
 	r.sh->capacity_per_s = NAN;
 	r.sh->search_low_per_s = NAN;
 	r.sh->closed_rtt_ns = EVB_NA;
+	r.sh->client_busy_ns = EVB_NA;
 	r.srv = (struct serve_srv){ .cfg = &r.cfg, .errors = &r.sh->errors, .max_fd = -1 };
 	r.sides.end = (struct evb_driver_end){
 		.opts = o, .row = &row, .hist = &r.sh->hist, .errors = &r.sh->errors,

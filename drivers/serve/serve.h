@@ -89,9 +89,30 @@ enum serve_arrival {
 #define SERVE_RTT_ROUNDS 200
 #define SERVE_RTT_REQUESTS (SERVE_RTT_WARMUP + SERVE_RTT_ROUNDS)
 
-/* A load generator this busy (its CPU / wall time over a window) measured
- * itself, not the server: the row says so, a capacity search step fails. */
+/*
+ * A load generator this busy over a window measured itself, not the
+ * server: the row says so, a capacity search step fails.  Its share is the
+ * larger of two figures (serve_client_share): its process CPU clock, and
+ * its CPU's whole busy time in /proc/stat (client_busy_ns), which also
+ * holds the softirq work (loopback TCP's receive, run inside its sends)
+ * that a kernel with CONFIG_IRQ_TIME_ACCOUNTING leaves out of the clock.
+ */
 #define SERVE_CLIENT_BOUND 0.95
+
+/*
+ * The load generator's share of its CPU over a window of wall_ns > 0: the
+ * larger of its process clock (clock_ns) and its CPU's busy time (busy_ns,
+ * EVB_NA when not measured); *by_busy is true when the busy time decided.
+ */
+static inline double serve_client_share(int64_t clock_ns, int64_t busy_ns, int64_t wall_ns,
+					bool *by_busy)
+{
+	double clock = (double)clock_ns / (double)wall_ns;
+	double busy = busy_ns == EVB_NA ? -1 : (double)busy_ns / (double)wall_ns;
+
+	*by_busy = busy > clock;
+	return *by_busy ? busy : clock;
+}
 
 /*
  * The send-lag bound at a quantile: a quarter of the latency at that
@@ -248,6 +269,8 @@ struct serve_shared {
 	int64_t server_utime_ns;        /* its /proc stat user and system time */
 	int64_t server_stime_ns;        /*   (clock ticks) */
 	int64_t client_cpu_ns;          /* the client process's CPU clock */
+	int64_t client_busy_ns;         /* its CPU's busy time (client_busy_ns);
+					   EVB_NA not measured */
 	int64_t machine_cpu_ns;         /* every CPU, /proc/stat */
 	int64_t client_wall_ns;         /* for the client's CPU share */
 	int64_t server_served;          /* requests the server answered, and */
