@@ -150,7 +150,10 @@ END_TEST
  * requests, 39 MB, fall due meanwhile), and the requests that wait for the
  * socket to drain were late only by the server.  Their send lag ends when
  * the client finds the socket full (client_loop.c), so the row's send-lag
- * p99 stays far below the stall.
+ * p99 stays far below the stall: under a third of it, where charging the
+ * wait (a fifth of the requests or more: the sockets hold about 150 of
+ * 600) puts it near the whole 300 ms, and a noisy machine's preemptions
+ * of the generator (tens of ms at worst here) do not reach it.
  */
 START_TEST(backpressure_is_not_lag)
 {
@@ -164,7 +167,7 @@ START_TEST(backpressure_is_not_lag)
 
 	tu_check_ok_exact(&row, status, SERVE_RTT_REQUESTS + 2000, 2000, "server stall, 64 KiB");
 	ck_assert_int_ge(row.p99, 100 * 1000 * 1000);
-	ck_assert_msg(row.send_lag_p99_ns < 30 * 1000 * 1000, "send lag p99 %lld (latency p99 "
+	ck_assert_msg(row.send_lag_p99_ns < 100 * 1000 * 1000, "send lag p99 %lld (latency p99 "
 		      "%lld): %s", (long long)row.send_lag_p99_ns, (long long)row.p99, row.reason);
 }
 END_TEST
