@@ -286,6 +286,8 @@ static int run_server(struct serve_run *r, char *why, size_t len)
 	if (r->cfg.inject_stall_ns > 0) {
 		int64_t half = (o->warmup + o->iterations) / 2;
 
+		if (r->cfg.mode == SERVE_OPEN)   /* after the closed round trip's requests */
+			half += SERVE_RTT_REQUESTS;
 		r->srv.stall_at = (uint64_t)(half > 0 ? half : 1);
 	}
 	usage_self(&before);
