@@ -29,7 +29,10 @@ struct client_conn {
 	int64_t slot;           /* k when active (client_active_conn(cl, k) is
 				   this one), else -1 */
 	bool out_armed;         /* EPOLLOUT asked for: the socket was full */
-	bool dirty;             /* on the list of connections to write */
+	bool backlog;           /* open: the socket was found full and requests
+				   are still unwritten; one due meanwhile waits
+				   for the server (client_loop.c) */
+	bool dirty;             /* on the queue of connections to write */
 	uint64_t next_send;     /* seq of the next request not fully written */
 	uint64_t pending;       /* requests due, not yet fully written */
 	size_t out_off;         /* bytes of request next_send already written */
@@ -102,7 +105,9 @@ struct client {
 	int64_t *due_off;               /* open: each request's due time - t0 */
 	int64_t due_cap;                /* its length (client_due_reserve) */
 	int64_t t0;                     /* open: the schedule's origin */
-	uint32_t *dirty;                /* connections with requests to write */
+	uint32_t *dirty;                /* connections with requests to write: a
+					   ring of K, each at most once */
+	int64_t dirty_head;
 	int64_t ndirty;
 	struct client_phase ph;
 	struct client_edge edge[2];     /* window start, end */

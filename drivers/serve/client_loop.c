@@ -74,12 +74,64 @@ static int conn_want_out(struct client *cl, struct client_conn *c, bool on)
 }
 
 /* c's socket is full: the requests due on it wait for EPOLLOUT (their send
- * lag ends here, conn_stamp_lag). */
+ * lag ends here, conn_stamp_lag), and so does every request due on it
+ * until all are written (c->backlog). */
 static int conn_socket_full(struct client *cl, struct client_conn *c)
 {
-	if (cl->ph.open)
+	if (cl->ph.open) {
+		c->backlog = true;
 		conn_stamp_lag(cl, c, c->next_send + c->pending, evb_now_ns());
+	}
 	return conn_want_out(cl, c, true);
+}
+
+/* The start edge, read once before the first measured request is sent. */
+static int open_edge(struct client *cl)
+{
+	struct client_phase *ph = &cl->ph;
+
+	if (!ph->measure || ph->started || ph->queued != ph->warmup)
+		return 0;
+	ph->started = true;
+	ph->start_ns = cl->t0 + cl->due_off[ph->warmup];
+	return client_edge_read(cl, &cl->edge[0]);
+}
+
+/* Open: queue c to be written, after those queued before it. */
+static void conn_mark_dirty(struct client *cl, struct client_conn *c)
+{
+	if (c->dirty)
+		return;
+	c->dirty = true;
+	cl->dirty[(cl->dirty_head + cl->ndirty) % cl->active] = c->index;
+	cl->ndirty++;
+}
+
+/*
+ * Open: make every request due by now pending on its connection, and queue
+ * the connection to be written.  A request due on a backlogged connection
+ * waits behind requests the server has not taken: its send lag ends now.
+ * 0 or -errno (the window's start edge).
+ */
+static int open_take_due(struct client *cl)
+{
+	struct client_phase *ph = &cl->ph;
+	int64_t now = evb_now_ns();
+
+	while (ph->queued < ph->total && cl->t0 + cl->due_off[ph->queued] <= now) {
+		struct client_conn *c = &cl->conns[client_active_conn(cl, ph->queued % cl->active)];
+		int ret = open_edge(cl);
+
+		if (ret)
+			return ret;
+		c->pending++;
+		ph->queued++;
+		cl->idle_since_ns = 0;   /* work: not the pacing's idle time */
+		if (c->backlog)
+			conn_stamp_lag(cl, c, c->next_send + c->pending, now);
+		conn_mark_dirty(cl, c);
+	}
+	return 0;
 }
 
 /*
@@ -87,18 +139,31 @@ static int conn_socket_full(struct client *cl, struct client_conn *c)
  * offset on.  A closed-loop request's start, and an open-loop request's
  * send lag, are stamped just before the write() that carries its first
  * byte; an open-loop request the socket has no room for, when the write
- * comes back short.  0 or -errno.
+ * comes back short.  While c is backlogged (its socket was full) the
+ * requests that fall due between two writes are taken then, so a request
+ * due while the server's backlog is written waits for the server, not for
+ * the end of this loop.  0 or -errno.
  */
 static int conn_flush(struct client *cl, struct client_conn *c)
 {
 	size_t msg_size = cl->msg_size;
 
 	while (c->pending) {
-		uint64_t batch = MIN(c->pending, (uint64_t)cl->batch_max);
-		size_t len = batch * msg_size - c->out_off;
-		int64_t now = evb_now_ns();
+		uint64_t batch;
+		size_t len;
+		int64_t now;
 		ssize_t written;
 		size_t done;
+
+		if (cl->ph.open && c->backlog) {
+			int ret = open_take_due(cl);
+
+			if (ret)
+				return ret;
+		}
+		batch = MIN(c->pending, (uint64_t)cl->batch_max);
+		len = batch * msg_size - c->out_off;
+		now = evb_now_ns();
 
 		for (uint64_t j = 0; j < batch; j++) {
 			struct serve_msg head = {
@@ -129,6 +194,7 @@ static int conn_flush(struct client *cl, struct client_conn *c)
 		if ((size_t)written < len)
 			return conn_socket_full(cl, c);
 	}
+	c->backlog = false;
 	return conn_want_out(cl, c, false);
 }
 
@@ -304,60 +370,31 @@ static void open_maybe_stall(struct client *cl)
 		;
 }
 
-/* The start edge, read once before the first measured request is sent. */
-static int open_edge(struct client *cl)
-{
-	struct client_phase *ph = &cl->ph;
-
-	if (!ph->measure || ph->started || ph->queued != ph->warmup)
-		return 0;
-	ph->started = true;
-	ph->start_ns = cl->t0 + cl->due_off[ph->warmup];
-	return client_edge_read(cl, &cl->edge[0]);
-}
-
 /*
- * Make every request due by now pending on its connection, then write,
- * one write() per connection.  Each request's send lag is stamped as it is
- * written (conn_flush), so a request on the last of several connections
- * counts the writes before it.  A request behind a full socket waits for
- * EPOLLOUT: the server's backpressure, in its latency, not the client's
- * lag (conn_stamp_lag).
+ * Make every request due by now pending on its connection, then write the
+ * connections queued by then, one write() each (those queued meanwhile
+ * wait for the next turn, after the responses are read).  Each request's
+ * send lag is stamped as it is written (conn_flush), so a request on the
+ * last of several connections counts the writes before it.  A request
+ * behind a full socket waits for EPOLLOUT: the server's backpressure, in
+ * its latency, not the client's lag (conn_socket_full, open_take_due).
  */
 static int open_send_due(struct client *cl)
 {
-	struct client_phase *ph = &cl->ph;
-	int64_t now;
-	int ret = 0;
+	int64_t turn;
+	int ret;
 
 	open_maybe_stall(cl);
-	now = evb_now_ns();
-	while (ph->queued < ph->total && cl->t0 + cl->due_off[ph->queued] <= now) {
-		struct client_conn *c = &cl->conns[client_active_conn(cl, ph->queued % cl->active)];
+	ret = open_take_due(cl);
+	for (turn = cl->ndirty; turn > 0; turn--) {
+		struct client_conn *c = &cl->conns[cl->dirty[cl->dirty_head]];
 
-		ret = open_edge(cl);
-		if (ret)
-			return ret;
-		c->pending++;
-		ph->queued++;
-		cl->idle_since_ns = 0;   /* work: not the pacing's idle time */
-		if (!c->dirty) {
-			c->dirty = true;
-			cl->dirty[cl->ndirty++] = c->index;
-		}
-	}
-	for (int64_t i = 0; i < cl->ndirty; i++) {
-		struct client_conn *c = &cl->conns[cl->dirty[i]];
-
+		cl->dirty_head = (cl->dirty_head + 1) % cl->active;
+		cl->ndirty--;
 		c->dirty = false;
-		if (ret)
-			continue;
-		if (c->out_armed)   /* EPOLLOUT will write; the socket was full */
-			conn_stamp_lag(cl, c, c->next_send + c->pending, evb_now_ns());
-		else
+		if (!ret && !c->out_armed)   /* armed: EPOLLOUT will write */
 			ret = conn_flush(cl, c);
 	}
-	cl->ndirty = 0;
 	return ret;
 }
 
@@ -374,6 +411,7 @@ int client_run_open(struct client *cl, double rate)
 
 		c->open_seq0 = c->next_send;
 		c->lag_seq = c->next_send;
+		c->backlog = false;
 	}
 	if (ph->measure && !ph->warmup) {   /* the window starts at t0 */
 		ph->started = true;
