@@ -156,7 +156,11 @@ START_TEST(holds)
 
 	ck_assert_msg(tu_contains(line, "x [") && tu_contains(line, "(>= 87.9% order statistics)") &&
 		      tu_contains(line, "| 5 / 5 |"), "no ratio with CI and reps: %s", line);
+	/* and how far it lies from its threshold: 1.00x / 1.2 */
+	ck_assert_msg(tu_contains(line, "order statistics) | 0.833x | 5 / 5 |"), "no margin: %s",
+		      line);
 	free(line);
+	ck_assert(tu_contains(report, "| margin (measured / threshold) |"));
 }
 END_TEST
 
