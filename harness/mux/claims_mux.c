@@ -116,7 +116,9 @@ static const struct claim_test memory_tests[] = {
 	  .figure = "rss_bytes_per_fd", .num = REG("epoll", "lt"), .side = CLAIM_WITHIN,
 	  .threshold = 12.0, .factor = 2.0 },
 	{ .what = "epoll/lt: kernel bytes per fd (slab: eventpoll_epi, eventpoll_pwq; published: "
-		  "plus kernel state; poll keeps none)", .figure = "slab_bytes_per_fd",
+		  "plus kernel state, which poll does not keep; 8 B is a pointer's worth, the "
+		  "least a record per fd holds, where none would give 0)",
+	  .figure = "slab_bytes_per_fd",
 	  .num = REG("epoll", "lt"), .side = CLAIM_AT_LEAST, .threshold = 8.0,
 	  .if_empty = NO_SLAB, .partial = SLAB_PARTIAL },
 	{ .what = "select/bigset at 10,000 fds: user bytes in all (a heap bitmap past "
