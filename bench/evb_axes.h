@@ -51,7 +51,8 @@
 	M(X, STR, rate, "--rate", "r", "rate=")                               \
 	M(X, STR, arrival, "--arrival", "", "")                               \
 	M(X, STR, uring_setup, "--uring-setup", "setup-", "uring_setup=")     \
-	M(X, I64, slo_ns, "--slo-ns", "slo", "slo_ns=")
+	M(X, I64, slo_ns, "--slo-ns", "slo", "slo_ns=")                       \
+	M(X, I64, threads, "--threads", "th", "threads=")
 
 #define EVB_AXES_CALL(X, kind, name, flag, slug, label) X(kind, name, flag, slug, label)
 #define EVB_AXES(X) EVB_AXES_WITH(EVB_AXES_CALL, X)

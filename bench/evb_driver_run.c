@@ -76,4 +76,5 @@ void evb_driver_usage_delta(struct evb_usage *d, const struct evb_usage *now,
 	d->sys_ns = now->sys_ns - before->sys_ns;
 	d->vcsw = now->vcsw - before->vcsw;
 	d->ivcsw = now->ivcsw - before->ivcsw;
+	d->cpu_ns = now->cpu_ns - before->cpu_ns;
 }

@@ -79,9 +79,47 @@ int evb_peer_join(struct evb_peer *peer, char *reason, size_t reason_len)
 	return -WEXITSTATUS(status);
 }
 
+static long futex_timed(_Atomic unsigned *word, int op, unsigned value,
+			const struct timespec *timeout)
+{
+	return syscall(SYS_futex, word, op, value, timeout, NULL, 0);
+}
+
 static long futex(_Atomic unsigned *word, int op, unsigned value)
 {
-	return syscall(SYS_futex, word, op, value, NULL, NULL, 0);
+	return futex_timed(word, op, value, NULL);
+}
+
+unsigned evb_signal_word_prepare(struct evb_signal_word *w)
+{
+	unsigned seq = atomic_load(&w->seq);
+
+	atomic_store(&w->sleeping, 1);
+	return seq;
+}
+
+void evb_signal_word_sleep(struct evb_signal_word *w, unsigned seq, int64_t timeout_ns)
+{
+	struct timespec timeout = {
+		.tv_sec = timeout_ns / 1000000000LL,
+		.tv_nsec = timeout_ns % 1000000000LL,
+	};
+
+	/* EAGAIN (seq moved on), EINTR and ETIMEDOUT all mean: look again. */
+	futex_timed(&w->seq, FUTEX_WAIT, seq, &timeout);
+	atomic_store(&w->sleeping, 0);
+}
+
+void evb_signal_word_cancel(struct evb_signal_word *w)
+{
+	atomic_store(&w->sleeping, 0);
+}
+
+void evb_signal_word_post(struct evb_signal_word *w)
+{
+	atomic_fetch_add(&w->seq, 1);
+	if (atomic_load(&w->sleeping))
+		futex(&w->seq, FUTEX_WAKE, 1);
 }
 
 void evb_barrier_init(struct evb_barrier *b, unsigned count)

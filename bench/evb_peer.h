@@ -65,6 +65,34 @@ int evb_barrier_wait(struct evb_barrier *b);
 void evb_barrier_abort(struct evb_barrier *b);
 
 /*
+ * A word one side sleeps on until another side posts it: the waiter of a
+ * condition that another thread or process (in shared memory) makes true,
+ * without spinning and without a system call on the poster's side while
+ * nobody sleeps.  The waiter:
+ *
+ *   while (!condition) {
+ *           unsigned seq = evb_signal_word_prepare(w);
+ *           if (condition) { evb_signal_word_cancel(w); break; }
+ *           evb_signal_word_sleep(w, seq, bound_ns);
+ *   }
+ *
+ * the poster makes the condition true, then evb_signal_word_post(w).  All
+ * accesses are sequentially consistent, so either the waiter sees the
+ * condition after announcing its sleep, or the poster sees the announcement
+ * and wakes it (a post before the sleep changes seq: the futex wait returns
+ * at once).  The sleep is bounded: a lost post costs bound_ns, not a hang.
+ */
+struct evb_signal_word {
+	_Atomic unsigned seq;
+	_Atomic int sleeping;
+};
+
+unsigned evb_signal_word_prepare(struct evb_signal_word *w);
+void evb_signal_word_cancel(struct evb_signal_word *w);
+void evb_signal_word_sleep(struct evb_signal_word *w, unsigned seq, int64_t timeout_ns);
+void evb_signal_word_post(struct evb_signal_word *w);
+
+/*
  * Verified asleep: what "wakeup" means in every driver (docs/methodology.md, "Reading the
  * numbers").  Before the notifier reads its clock, the waiter's thread must
  * show state S (interruptible sleep) in /proc/PID/task/TID/stat -- it has

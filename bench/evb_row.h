@@ -51,6 +51,21 @@
  *                                          comparison (evbench vm --rounds:
  *                                          evbench run --round K/R) that ran
  *                                          this row; empty outside one
+ *   cpu_a_ns, cpu_b_ns                     CPU time of side A's thread (the
+ *                                          waiter, the loop) and of side B's
+ *                                          (the notifier, the writer) over the
+ *                                          measured window, from each thread's
+ *                                          CPU clock (CLOCK_THREAD_CPUTIME_ID:
+ *                                          exact, unlike /proc/stat's ticks);
+ *                                          empty where a side did no work in it
+ *   syscalls                               mux scan: system calls the samples'
+ *                                          wait made (select, poll, epoll_wait,
+ *                                          io_uring_enter), to check what a
+ *                                          sample times against its label
+ *   threads                                axis of mux scan: threads in the
+ *                                          scanning process (1: nothing else
+ *                                          shares its fd table; 2: one idle
+ *                                          thread beside it)
  *   closed_rtt_ns                          serve, open loop: the closed round
  *                                          trip p50 the load generator
  *                                          measured first at the same
@@ -100,7 +115,8 @@
 	X(I64, seed) X(I64, client_threads) X(I64, send_lag_p50_ns)          \
 	X(I64, send_lag_p99_ns) X(I64, send_lag_max_ns) X(F64, capacity_per_s) \
 	X(I64, blocked_writes) X(I64, enobufs) X(I64, cq_overflows)          \
-	X(I64, round) X(I64, closed_rtt_ns) X(STR, cpu_distance)
+	X(I64, round) X(I64, cpu_a_ns) X(I64, cpu_b_ns) X(I64, syscalls)      \
+	X(I64, closed_rtt_ns) X(STR, cpu_distance)
 
 #define EVB_ROW_FIELD_STR(name) char name[EVB_ROW_STR];
 #define EVB_ROW_FIELD_REASON(name) char name[EVB_ROW_REASON];

@@ -12,11 +12,15 @@
 
 int evb_sides_watch(struct evb_sides *s, struct evb_row *row)
 {
-	int ret = evb_watchdog_start(&s->watchdog, s->end.opts->timeout_ns, evb_driver_end_fire,
+	int ret = s->watch_from_process
+		? evb_watchdog_start_process(&s->watchdog, s->end.opts->timeout_ns,
+					     evb_driver_end_fire, &s->end)
+		: evb_watchdog_start(&s->watchdog, s->end.opts->timeout_ns, evb_driver_end_fire,
 				     &s->end);
 
 	if (ret)
-		return evb_driver_fail(s->end.opts, row, "watchdog thread: %s", strerror(-ret));
+		return evb_driver_fail(s->end.opts, row, "watchdog %s: %s",
+				       s->watch_from_process ? "process" : "thread", strerror(-ret));
 	s->watching = true;
 	return 0;
 }

@@ -28,6 +28,10 @@ struct evb_sides {
 					  NULL: "exit" */
 	bool b_started;
 	bool watching;
+	bool watch_from_process;       /* set by the caller: the watchdog is a
+					  process (evb_watchdog_start_process),
+					  and the driver's process keeps one
+					  thread */
 };
 
 /*

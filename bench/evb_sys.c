@@ -108,11 +108,29 @@ int evb_nofile_check(int64_t need, char *reason, size_t reason_len)
 	return 0;
 }
 
+int evb_thread_count(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	int threads = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Threads: %d", &threads) == 1)
+			break;
+	fclose(f);
+	return threads;
+}
+
 void evb_usage_thread(struct evb_usage *u)
 {
 	struct rusage ru = { 0 };
+	struct timespec cpu = { 0 };
 
 	getrusage(RUSAGE_THREAD, &ru);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+	u->cpu_ns = (int64_t)cpu.tv_sec * 1000000000LL + cpu.tv_nsec;
 	u->user_ns = (int64_t)ru.ru_utime.tv_sec * 1000000000LL + ru.ru_utime.tv_usec * 1000LL;
 	u->sys_ns = (int64_t)ru.ru_stime.tv_sec * 1000000000LL + ru.ru_stime.tv_usec * 1000LL;
 	u->max_rss_kb = ru.ru_maxrss;

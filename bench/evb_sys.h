@@ -32,7 +32,12 @@ struct evb_usage {
 	int64_t max_rss_kb;
 	int64_t vcsw;              /* voluntary context switches */
 	int64_t ivcsw;             /* involuntary context switches */
+	int64_t cpu_ns;            /* CLOCK_THREAD_CPUTIME_ID: the thread's
+				      exact run time (user + system) */
 };
+
+/* Threads of the calling process now (/proc/self/status), or -errno. */
+int evb_thread_count(void);
 
 /* RUSAGE_THREAD of the calling thread (max_rss_kb is the process's). */
 void evb_usage_thread(struct evb_usage *u);

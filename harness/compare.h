@@ -29,7 +29,8 @@
 
 #define CMP_MIN_REPS 4             /* fewer ok repetitions on a side: insufficient */
 #define CMP_ALPHA 0.05             /* false discovery rate over the compared cells */
-#define CMP_BOOTSTRAP_ROUNDS 2000
+#define CMP_CI_CONF 0.95           /* asked of a ratio's interval; it states what
+				    * it reaches (evb_ratio_median_ci) */
 #define CMP_NBUCKETS 4096
 #define CMP_MAX_RUNS 32
 #define CMP_DETECT_MAX 100.0       /* detectable_ratio searched up to this */
@@ -61,6 +62,8 @@ struct cmp_cell {
 	const char *figure;     /* column compared */
 	bool higher_is_better;
 	double med[2], ratio, lo, hi, p, q;
+	double level;                   /* [lo, hi] covers the true ratio with at
+					 * least this chance (ci_coverage) */
 	double p_mwu;                   /* Mann-Whitney's p, shown beside p */
 	bool p_is_mwu;                  /* p fell back to Mann-Whitney (a value <= 0) */
 	bool blocked;                   /* p is compare_blocked.c's, by round */
@@ -80,6 +83,7 @@ struct cmp_sentinel {
 	size_t n[2];                    /* ok ones */
 	char reason[2][128];            /* why none was ok (a skipped row's reason) */
 	double med[2], ratio, lo, hi;   /* of the sentinel's p50 */
+	double level;                   /* [lo, hi]'s coverage, at least (cmp_ratio_ci) */
 };
 
 struct cmp {
@@ -140,6 +144,10 @@ void cmp_nway_present(const struct cmp_nway *nw, size_t k, char *buf, size_t len
 /* compare_out.c, shared with compare_nway_out.c */
 /* A median in a 12-column field ("-" when not finite). */
 void cmp_print_num(FILE *out, double v);
+/* A cell's interval and its coverage, "[0.912, 1.201] >=87.9%", or "-";
+ * CMP_CI_WIDTH is the table's column for it. */
+void cmp_ci_text(const struct cmp_cell *cell, char *buf, size_t len);
+#define CMP_CI_WIDTH "24"
 /* fclose after checking the stream: 0, or -errno / -EIO. */
 int cmp_close_checked(FILE *f);
 /* A JSON string: quotes, backslashes and control characters escaped. */
@@ -184,6 +192,11 @@ void cmp_cell_label(const struct cmp *c, const struct cmp_cell *cell, char *buf,
 /* A cell's axis value, from whichever run has it. */
 const char *cmp_cell_axis(const struct cmp *c, const struct cmp_cell *cell, size_t axis);
 
+/* compare's interval of median(b) / median(a), a and b sorted: the
+ * order-statistic one of evb_ratio_median_ci at CMP_CI_CONF, and the
+ * coverage it reaches (at least); NAN where there is none. */
+void cmp_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double *lo,
+		  double *hi, double *level);
 /* The p of compare's test for a against b (values sorted or not), as
  * measure() takes it: Welch on logs, or Mann-Whitney when a value is <= 0
  * (*is_mwu).  p_mwu may be NULL. */
@@ -197,10 +210,12 @@ enum cmp_class cmp_band_class(const struct cmp *c, double ratio, bool higher_is_
 /* Does every value of s carry a round? */
 bool cmp_side_rounds(const struct cmp_side *s);
 /* The stratified t's p of B against A over their rounds (values av, bv in
- * the sides' order, e.g. B rescaled); false when it does not apply: a side
- * without rounds, fewer than 2 rounds with both sides, a value <= 0. */
+ * the sides' order, e.g. B rescaled), its error the rounds' own spread,
+ * and the standard error of its log ratio (*se; se may be NULL); false
+ * when it does not apply: a side without rounds, fewer than 2 rounds with
+ * both sides, a value <= 0, rounds that agree exactly. */
 bool cmp_blocked_p(const struct cmp_side *a, const double *av, const struct cmp_side *b,
-		   const double *bv, double *p);
+		   const double *bv, double *p, double *se);
 
 /* compare_detect.c */
 /* After the verdicts: every cell's detectable_ratio (cell->detect) over
@@ -232,6 +247,13 @@ void cmp_json_sentinels(const struct cmp *c, FILE *f);
 /* Fills plan_note, plan_diffs and each cell's warning. */
 void cmp_plans(struct cmp *c);
 void cmp_print_header(const struct cmp *c, FILE *out);
+/* The header's line on what a cell's interval is and covers. */
+void cmp_print_interval_note(FILE *out);
+/* "at least 76.6% at 4 repetitions a side, 87.9% at 5, 95% from 7". */
+void cmp_coverage_text(char *buf, size_t len);
+/* The header's words on the test within rounds (after "N cells came in
+ * interleaved rounds on both sides: "). */
+extern const char cmp_rounds_note[];
 extern const char *const cmp_env_keys[];
 
 /* compare_out.c */

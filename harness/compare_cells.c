@@ -6,8 +6,12 @@
  *   median A, median B   of the compared figure (the headline figure: p50 of
  *                        latency cells, ops_per_s of throughput cells; p99
  *                        with --metric p99)
- *   ratio B/A            with a 95% percentile-bootstrap CI (each side's
- *                        repetitions resampled independently)
+ *   ratio B/A            with the claims' order-statistic interval of a
+ *                        ratio of medians (evb_ratio_median_ci: each side's
+ *                        median interval at sqrt(95%), ends divided) and
+ *                        the coverage it reaches at the repetitions it has,
+ *                        a bound for any distributions (level: >= 76.6%
+ *                        at 4 a side, >= 87.9% at 5, >= 95% from 7)
  *   p                    two-sided Welch t-test on the logs of the per-rep
  *                        values (evb_welch_log: a ratio on logs is a
  *                        difference; Mann-Whitney's p cannot go below 0.008
@@ -209,7 +213,7 @@ static void measure(struct cmp *c, struct cmp_cell *cell)
 	cell->detect = NAN;
 	cell->moved = false;
 	cell->med[0] = cell->med[1] = cell->ratio = NAN;
-	cell->lo = cell->hi = cell->p = cell->q = cell->p_mwu = NAN;
+	cell->lo = cell->hi = cell->level = cell->p = cell->q = cell->p_mwu = NAN;
 	cell->p_is_mwu = false;
 	cell->blocked = false;
 	cell->cls = CMP_SAME;
@@ -238,10 +242,22 @@ static void measure(struct cmp *c, struct cmp_cell *cell)
 	}
 	cmp_test_p(a->values, a->n, b->values, b->n, &cell->p, &cell->p_mwu, &cell->p_is_mwu);
 	if (!cell->p_is_mwu)
-		cell->blocked = cmp_blocked_p(a, a->values, b, b->values, &cell->p);
-	if (evb_bootstrap_ratio_ci(a->values, a->n, b->values, b->n, CMP_BOOTSTRAP_ROUNDS,
-				   0.95, 0x5eed, &cell->lo, &cell->hi))
-		cell->lo = cell->hi = NAN;
+		cell->blocked = cmp_blocked_p(a, a->values, b, b->values, &cell->p, NULL);
+	cmp_ratio_ci(a->values, a->n, b->values, b->n, &cell->lo, &cell->hi, &cell->level);
+}
+
+void cmp_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double *lo,
+		  double *hi, double *level)
+{
+	struct evb_ratio_ci ci;
+
+	if (evb_ratio_median_ci(a, na, b, nb, CMP_CI_CONF, &ci)) {
+		*lo = *hi = *level = NAN;
+		return;
+	}
+	*lo = ci.lo;
+	*hi = ci.hi;
+	*level = ci.level;
 }
 
 void cmp_test_p(const double *a, size_t na, const double *b, size_t nb, double *p,

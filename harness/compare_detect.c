@@ -16,10 +16,13 @@
  *   2. slowed by k;
  *   3. set back by DETECT_Z standard errors of the log ratio, taken with
  *      the larger of the two sides' spreads on both (a new run may be as
- *      noisy as the noisier side): a new run that falls that far short of
- *      its true shift, about one in DETECT_MISS_IN, is still called.
+ *      noisy as the noisier side), or for a cell tested within rounds the
+ *      standard error of that test (the rounds' own spread): a new run
+ *      that falls that far short of its true shift, about one in
+ *      DETECT_MISS_IN, is still called.
  * Then the whole table is judged as measure() and decide() judge it:
- * Welch's t on logs per cell, one Benjamini-Hochberg correction over every
+ * Welch's t on logs per cell (within rounds: compare_blocked.c's test, with
+ * its R - 1 degrees of freedom), one Benjamini-Hochberg correction over every
  * p-value of the comparison (cells that cannot be rescaled keep theirs),
  * q < alpha and the ratio of medians beyond 1 + min-change.  The cell's
  * detectable_ratio is the grid's k from which on it is called slower at
@@ -80,10 +83,14 @@ static void trial_init(struct trial *t, const struct cmp *c, struct cmp_cell *ce
 	log_mean_var(a->values, a->n, &ma, &va);
 	log_mean_var(b->values, b->n, &mb, &vb);
 
-	double spread = va > vb ? va : vb;
+	double spread = va > vb ? va : vb, p, se;
 
 	t->centre = exp(ma - mb);
-	t->margin = exp(DETECT_Z * sqrt(spread * (1.0 / (double)a->n + 1.0 / (double)b->n)));
+	if (cell->blocked && cmp_blocked_p(a, a->values, b, b->values, &p, &se))
+		t->margin = exp(DETECT_Z * se);   /* the rounds' spread: the same test's error */
+	else
+		t->margin = exp(DETECT_Z * sqrt(spread * (1.0 / (double)a->n +
+							  1.0 / (double)b->n)));
 }
 
 /* The p of B(k) against A; t->ratio set.  bk: room for B's values. */
@@ -97,7 +104,7 @@ static double trial_p(struct trial *t, double k, double *bk)
 		bk[i] = b->values[i] * factor;
 	t->ratio = evb_median_sorted(bk, b->n) / t->cell->med[0];
 	if (t->cell->blocked)
-		return cmp_blocked_p(a, a->values, b, bk, &p) ? p : NAN;
+		return cmp_blocked_p(a, a->values, b, bk, &p, NULL) ? p : NAN;
 	return evb_welch_log(a->values, a->n, bk, b->n, &p) ? NAN : p;
 }
 

@@ -157,8 +157,30 @@ void cmp_print_header(const struct cmp *c, FILE *out)
 	fprintf(out, "%s\n", c->plan_note);
 	fprintf(out, "verdict: faster/slower when q (Benjamini-Hochberg over Welch's t on logs) "
 		"< %.2f and B/A lies beyond 1 +- %.3g%%\n", CMP_ALPHA, 100.0 * c->min_change);
+	cmp_print_interval_note(out);
 	if (c->blocked)
-		fprintf(out, "rounds: %zu cells came in interleaved rounds on both sides: their t "
-			"is stratified by round (host drift shared by a round cancels; "
-			"compare_blocked.c)\n", c->blocked);
+		fprintf(out, "rounds: %zu cells came in interleaved rounds on both sides: %s\n",
+			c->blocked, cmp_rounds_note);
+}
+
+const char cmp_rounds_note[] = "their t is stratified by round (host drift shared by a "
+			       "round cancels) and its error is the rounds' own disagreement, "
+			       "with rounds - 1 degrees of freedom (a boot's own effect is not "
+			       "taken for a change; compare_blocked.c)";
+
+void cmp_coverage_text(char *buf, size_t len)
+{
+	snprintf(buf, len, "at least %.1f%% at 4 repetitions a side, %.1f%% at 5, 95%% from 7",
+		 100.0 * evb_median_ci_level(4, 1) * evb_median_ci_level(4, 1),
+		 100.0 * evb_median_ci_level(5, 1) * evb_median_ci_level(5, 1));
+}
+
+void cmp_print_interval_note(FILE *out)
+{
+	char levels[128];
+
+	cmp_coverage_text(levels, sizeof(levels));
+	fprintf(out, "interval: the ratio's order-statistic interval (each side's median "
+		"interval, ends divided) covers the true ratio with the coverage shown, for "
+		"any distributions: %s\n", levels);
 }

@@ -79,18 +79,18 @@ static void print_header(const struct cmp_nway *nw, FILE *out)
 	fprintf(out, "verdict: faster/slower when q (Benjamini-Hochberg over Welch's t on logs, "
 		"every cell x run) < %.2f and run/baseline lies beyond 1 +- %.3g%%\n", CMP_ALPHA,
 		100.0 * nw->pair[0]->min_change);
+	cmp_print_interval_note(out);
 	for (size_t p = 0; p < nw->npairs; p++)
 		if (nw->pair[p]->blocked)
 			fprintf(out, "run %zu against 1: %zu cells came in interleaved rounds on "
-				"both sides: their t is stratified by round (host drift shared by a "
-				"round cancels)\n", p + 2, nw->pair[p]->blocked);
+				"both sides: %s\n", p + 2, nw->pair[p]->blocked, cmp_rounds_note);
 }
 
 void cmp_nway_print(const struct cmp_nway *nw, FILE *out)
 {
 	print_header(nw, out);
-	fprintf(out, "\n%-70s %-10s %4s %12s %8s %-17s %7s %7s %s\n", "cell", "figure", "run",
-		"median", "ratio", "95% CI", "p", "q", "verdict");
+	fprintf(out, "\n%-70s %-10s %4s %12s %8s %-" CMP_CI_WIDTH "s %7s %7s %s\n", "cell",
+		"figure", "run", "median", "ratio", "interval, coverage", "p", "q", "verdict");
 	for (size_t k = 0; k < nw->nkeys; k++) {
 		const struct cmp *any;
 		const struct cmp_cell *cell = cmp_nway_any(nw, k, &any), *base = base_cell(nw, k);
@@ -102,16 +102,15 @@ void cmp_nway_print(const struct cmp_nway *nw, FILE *out)
 		fprintf(out, "%s\n", base ? "" : " (not in baseline)");
 		for (size_t p = 0; p < nw->npairs; p++) {
 			const struct cmp_cell *c = nw->at[k * nw->npairs + p];
-			char ci[64] = "-", pv[16] = "-", q[16] = "-";
+			char ci[64], pv[16] = "-", q[16] = "-";
 
 			fprintf(out, "%-70s %-10s %4zu", "", "", p + 2);
 			if (!c) {
-				fprintf(out, " %12s %8s %-17s %7s %7s in neither\n", "-", "-", "-", "-",
-					"-");
+				fprintf(out, " %12s %8s %-" CMP_CI_WIDTH "s %7s %7s in neither\n",
+					"-", "-", "-", "-", "-");
 				continue;
 			}
-			if (isfinite(c->lo))
-				snprintf(ci, sizeof(ci), "[%.3f, %.3f]", c->lo, c->hi);
+			cmp_ci_text(c, ci, sizeof(ci));
 			if (isfinite(c->p))
 				snprintf(pv, sizeof(pv), "%.3g", c->p);
 			if (isfinite(c->q))
@@ -122,7 +121,7 @@ void cmp_nway_print(const struct cmp_nway *nw, FILE *out)
 				fprintf(out, " %8.3f", c->ratio);
 			else
 				fprintf(out, " %8s", "-");
-			fprintf(out, " %-17s %7s %7s %s\n", ci, pv, q, c->verdict);
+			fprintf(out, " %-" CMP_CI_WIDTH "s %7s %7s %s\n", ci, pv, q, c->verdict);
 		}
 	}
 }
@@ -138,9 +137,9 @@ static const char *precision_of(const struct cmp_cell *cell, int s)
 #define NWAY_FIELDS(X)                                                               \
 	X(figure, 0) X(run, 1) X(run_name, 0) X(present_in, 0) X(reps_ok_base, 1)    \
 	X(reps_total_base, 1) X(reps_ok, 1) X(reps_total, 1) X(median_base, 1)       \
-	X(median, 1) X(ratio, 1) X(ratio_ci_lo, 1) X(ratio_ci_hi, 1) X(p_value, 1)   \
-	X(p_mwu, 1) X(q_value, 1) X(detectable_ratio, 1) X(precision_base, 0)        \
-	X(precision, 0) X(verdict, 0) X(warning, 0)
+	X(median, 1) X(ratio, 1) X(ratio_ci_lo, 1) X(ratio_ci_hi, 1) X(ci_coverage, 1) \
+	X(p_value, 1) X(p_mwu, 1) X(q_value, 1) X(detectable_ratio, 1)                 \
+	X(precision_base, 0) X(precision, 0) X(verdict, 0) X(warning, 0)
 #define NWAY_ENUM(name, num) NF_##name,
 enum { NWAY_FIELDS(NWAY_ENUM) NF_COUNT };
 #define NWAY_NAME(name, num) #name,
@@ -176,6 +175,7 @@ static void record(const struct cmp_nway *nw, size_t k, size_t p, char v[][280])
 	put_num(v[NF_ratio], 280, c ? c->ratio : NAN);
 	put_num(v[NF_ratio_ci_lo], 280, c ? c->lo : NAN);
 	put_num(v[NF_ratio_ci_hi], 280, c ? c->hi : NAN);
+	put_num(v[NF_ci_coverage], 280, c ? c->level : NAN);
 	put_num(v[NF_p_value], 280, c ? c->p : NAN);
 	put_num(v[NF_p_mwu], 280, c ? c->p_mwu : NAN);
 	put_num(v[NF_q_value], 280, c ? c->q : NAN);

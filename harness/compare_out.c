@@ -25,19 +25,27 @@ void cmp_print_num(FILE *out, double v)
 		fprintf(out, "%12.1f", v);
 }
 
+void cmp_ci_text(const struct cmp_cell *cell, char *buf, size_t len)
+{
+	if (isfinite(cell->lo) && isfinite(cell->level))
+		snprintf(buf, len, "[%.3f, %.3f] >=%.1f%%", cell->lo, cell->hi,
+			 100.0 * cell->level);
+	else
+		snprintf(buf, len, "-");
+}
+
 void cmp_print_table(const struct cmp *c, FILE *out)
 {
 	size_t warned = 0;
 
-	fprintf(out, "\n%-78s %-10s %12s %12s %8s %-17s %7s %7s %s\n", "cell", "figure",
-		"median A", "median B", "B/A", "95% CI", "p", "q", "verdict");
+	fprintf(out, "\n%-78s %-10s %12s %12s %8s %-" CMP_CI_WIDTH "s %7s %7s %s\n", "cell",
+		"figure", "median A", "median B", "B/A", "interval, coverage", "p", "q", "verdict");
 	for (size_t i = 0; i < c->ncells; i++) {
 		const struct cmp_cell *cell = c->cells[i];
-		char label[512], ci[64] = "-", p[16] = "-", q[16] = "-";
+		char label[512], ci[64], p[16] = "-", q[16] = "-";
 
 		cmp_cell_label(c, cell, label, sizeof(label));
-		if (isfinite(cell->lo))
-			snprintf(ci, sizeof(ci), "[%.3f, %.3f]", cell->lo, cell->hi);
+		cmp_ci_text(cell, ci, sizeof(ci));
 		if (isfinite(cell->p))
 			snprintf(p, sizeof(p), "%.3g", cell->p);
 		if (isfinite(cell->q))
@@ -49,7 +57,7 @@ void cmp_print_table(const struct cmp *c, FILE *out)
 			fprintf(out, " %8.3f", cell->ratio);
 		else
 			fprintf(out, " %8s", "-");
-		fprintf(out, " %-17s %7s %7s %s\n", ci, p, q, cell->verdict);
+		fprintf(out, " %-" CMP_CI_WIDTH "s %7s %7s %s\n", ci, p, q, cell->verdict);
 	}
 	for (size_t i = 0; i < c->ncells; i++) {
 		const struct cmp_cell *cell = c->cells[i];
@@ -101,8 +109,8 @@ int cmp_write_csv(const struct cmp *c, const char *path)
 	for (size_t i = 0; harness_axis_columns[i]; i++)
 		fprintf(f, "%s,", harness_axis_columns[i]);
 	fprintf(f, "figure,reps_ok_a,reps_total_a,reps_ok_b,reps_total_b,median_a,median_b,"
-		   "ratio,ratio_ci_lo,ratio_ci_hi,p_value,p_mwu,q_value,detectable_ratio,"
-		   "precision_a,precision_b,verdict,warning\n");
+		   "ratio,ratio_ci_lo,ratio_ci_hi,ci_coverage,p_value,p_mwu,q_value,"
+		   "detectable_ratio,precision_a,precision_b,verdict,warning\n");
 	for (size_t i = 0; i < c->ncells; i++) {
 		const struct cmp_cell *cell = c->cells[i];
 
@@ -118,6 +126,7 @@ int cmp_write_csv(const struct cmp *c, const char *path)
 		put_csv_num(f, cell->ratio);
 		put_csv_num(f, cell->lo);
 		put_csv_num(f, cell->hi);
+		put_csv_num(f, cell->level);
 		put_csv_num(f, cell->p);
 		put_csv_num(f, cell->p_mwu);
 		put_csv_num(f, cell->q);
@@ -201,6 +210,7 @@ static void json_cell(const struct cmp *c, const struct cmp_cell *cell, FILE *f)
 	cmp_json_num(f, "ratio", cell->ratio);
 	cmp_json_num(f, "ratio_ci_lo", cell->lo);
 	cmp_json_num(f, "ratio_ci_hi", cell->hi);
+	cmp_json_num(f, "ci_coverage", cell->level);
 	cmp_json_num(f, "p_value", cell->p);
 	cmp_json_num(f, "p_mwu", cell->p_mwu);
 	cmp_json_num(f, "q_value", cell->q);
@@ -338,15 +348,22 @@ int cmp_draw(const struct cmp *c, const char *dir)
 	if (ret || !n)
 		return ret;
 
-	char rows_text[32], title[1200];
+	char rows_text[32], title[1200], coverage[64] = "no interval";
+	double least = INFINITY;        /* the lowest coverage an interval drawn states */
 
+	for (size_t i = 0; i < c->ncells; i++)
+		if (isfinite(c->cells[i]->ratio) && c->cells[i]->level < least)
+			least = c->cells[i]->level;
+	if (isfinite(least))
+		snprintf(coverage, sizeof(coverage), "order-statistic interval, coverage >= %.1f%%",
+			 100.0 * least);
 	harness_plots_dir(plots, sizeof(plots));
 	snprintf(rows_text, sizeof(rows_text), "%zu", n);
 	/* the run_ids come from the runs' env.csv: a string value, drawn noenhanced */
 	snprintf(title, sizeof(title),
-		 "B/A per cell (median over reps, 95%% bootstrap CI); grey: no verdict "
-		 "(q >= %.2f or CI within 1 +- %.3g%%)\nA: %s   B: %s", CMP_ALPHA,
-		 100.0 * c->min_change, harness_run_env(&c->run[0], "run_id"),
+		 "B/A per cell (median over reps; %s)\ngrey: no verdict (q >= %.2f or B/A "
+		 "within 1 +- %.3g%%)   A: %s   B: %s", coverage, CMP_ALPHA, 100.0 * c->min_change,
+		 harness_run_env(&c->run[0], "run_id"),
 		 harness_run_env(&c->run[1], "run_id"));
 	const char *args[] = { rows_text, title, NULL };
 

@@ -104,20 +104,34 @@ static size_t verdicts(struct doc *d, const struct evb_table *t, const struct ev
 	return nfam;
 }
 
+/* Record i's interval and its coverage, "[0.912, 1.201] >=87.9%", or "-". */
+static void interval_text(const struct evb_table *t, size_t i, char *buf, size_t len)
+{
+	const char *lo = evb_table_get(t, i, evb_table_col(t, "ratio_ci_lo"));
+	const char *hi = evb_table_get(t, i, evb_table_col(t, "ratio_ci_hi"));
+	const char *level = evb_table_get(t, i, evb_table_col(t, "ci_coverage"));
+
+	if (lo[0] && hi[0] && level[0])
+		snprintf(buf, len, "[%.3f, %.3f] >=%.1f%%", strtod(lo, NULL), strtod(hi, NULL),
+			 100.0 * strtod(level, NULL));
+	else
+		snprintf(buf, len, "-");
+}
+
 /* The cells called faster or slower, at most REPORT_MAX_LISTED. */
 static void changed_cells(struct doc *d, const struct evb_table *t)
 {
 	static const char *const headers[] = { "cell", "run", "median 1", "median", "ratio",
-					       "q", "verdict" };
-	static const char *const cols[] = { "run", "median_base", "median", "ratio", "q_value",
-					    "verdict" };
+					       "interval, coverage", "q", "verdict" };
+	static const char *const cols[] = { "run", "median_base", "median", "ratio", NULL,
+					    "q_value", "verdict" };
 	size_t listed = 0;
 
 	doc_h(d, 2, "Cells called faster or slower");
 	for (size_t i = 0; i < t->nrows; i++) {
 		const char *v = evb_table_get(t, i, evb_table_col(t, "verdict"));
-		char label[600];
-		const char *cells[7] = { label };
+		char label[600], interval[80];
+		const char *cells[8] = { label };
 
 		if (strncmp(v, "slower", 6) && strncmp(v, "faster", 6))
 			continue;
@@ -125,15 +139,24 @@ static void changed_cells(struct doc *d, const struct evb_table *t)
 			doc_trust(d, "... and more: see compare.csv");
 			break;
 		}
-		if (listed == 1)
-			doc_table(d, 7, headers);
+		if (listed == 1) {
+			char levels[128];
+
+			cmp_coverage_text(levels, sizeof(levels));
+			doc_p(d, "Each ratio with its order-statistic interval and the coverage "
+			      "that interval reaches at its repetitions, for any distributions "
+			      "(%s; compare.csv's ci_coverage).", levels);
+			doc_table(d, 8, headers);
+		}
 		snprintf(label, sizeof(label), "%s %s %s nfds=%s",
 			 evb_table_get(t, i, evb_table_col(t, "family")),
 			 evb_table_get(t, i, evb_table_col(t, "mechanism")),
 			 evb_table_get(t, i, evb_table_col(t, "mode")),
 			 evb_table_get(t, i, evb_table_col(t, "nfds")));
-		for (size_t c = 0; c < 6; c++)
-			cells[c + 1] = evb_table_get(t, i, evb_table_col(t, cols[c]));
+		interval_text(t, i, interval, sizeof(interval));
+		for (size_t c = 0; c < 7; c++)
+			cells[c + 1] = cols[c] ? evb_table_get(t, i, evb_table_col(t, cols[c]))
+					       : interval;
 		doc_row(d, cells);
 	}
 	if (!listed)

@@ -110,6 +110,9 @@ double harness_row_value(const struct evb_table *t, size_t row, const char *name
 		       row_ops(t, row);
 	if (!strcmp(name, "machine_cpu_ns_per_op"))
 		return harness_num(t, row, "machine_cpu_ns") / row_ops(t, row);
+	if (!strcmp(name, "cpu_ab_ns_per_op"))
+		return (harness_num(t, row, "cpu_a_ns") + harness_num(t, row, "cpu_b_ns")) /
+		       row_ops(t, row);
 	if (per_sample_figure(name))
 		return per_sample(t, row, name);
 	return harness_num(t, row, name);

@@ -1,7 +1,8 @@
-# compare.gp - B/A per cell with its 95% bootstrap CI, one line per cell,
-# families in blocks.  Green: judged faster (better latency / more ops),
-# red: judged slower, grey: no verdict ("~": q >= 0.05 or the CI reaches
-# into 1 +- min-change; insufficient).
+# compare.gp - B/A per cell with its order-statistic interval (the title
+# says the lowest coverage drawn), one line per cell, families in blocks.
+# Green: judged faster (better latency / more ops), red: judged slower,
+# grey: no verdict ("~": q >= 0.05 or B/A within 1 +- min-change;
+# insufficient).
 # Arguments (gnuplot -c script ARG1 ...; string values, never parsed as
 # gnuplot code):
 #   data, out, fmt ('svg'|'png'), rows (cells incl. gaps), title.

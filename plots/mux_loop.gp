@@ -1,14 +1,15 @@
 # mux_loop.gp - an event loop's throughput against the share of its fds
 # that are busy, one line per mechanism/variant.
 # Top: events handled per second (median over repetitions, whisker: its CI).
-# Bottom: CPU time per event of the whole machine (every CPU, /proc/stat:
-# solid) and of the loop thread alone (dashed, open circles), in the line's colour.
+# Bottom: CPU time per event of the loop and writer threads together (their
+# CPU clocks: solid) and of the loop thread alone (dashed, open circles), in
+# the line's colour.
 # Arguments (gnuplot -c script ARG1 ...; string values, never parsed as
 # gnuplot code):
 #   data, out, fmt ('svg'|'png'), title, titles (labels with columns,
 #   space-separated, in order).
 # Data: active fraction, then per label events/s, CI low, CI high, loop
-# thread CPU ns per event, machine CPU ns per event ('-' where missing).
+# thread CPU ns per event, loop + writer CPU ns per event ('-' where missing).
 data = ARG1
 out = ARG2
 fmt = ARG3

@@ -42,10 +42,16 @@ struct fx_run {
 	int rounds;             /* rep r came in round (r - 1) % rounds + 1 (0: 1) */
 	bool record_rounds;     /* ... and results.csv's round says so */
 	double round_drift;     /* round k's values x (1 + drift)^(k - 1): the host */
+	double boot_sd;         /* each cell's values in a round x exp(boot_sd Z), Z
+				 * ~ N(0, 1) drawn once per cell and round: what one
+				 * boot of this kernel does to it alone */
 };
 
 /* Write dir/results.csv, dir/env.csv and what spec asks for; fails the test
  * on any error. */
+struct evb_rng;
+/* A standard normal draw (Box-Muller), for the simulations. */
+double fx_normal(struct evb_rng *rng);
 void fx_write_run(const char *dir, const struct fx_run *spec);
 
 /* Write path from text. */

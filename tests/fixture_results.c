@@ -31,8 +31,7 @@ char *fx_read_file(const char *path, size_t *len)
 	return buf;
 }
 
-/* Standard normal from two uniforms (Box-Muller). */
-static double normal(struct evb_rng *rng)
+double fx_normal(struct evb_rng *rng)
 {
 	double u1 = ((double)(evb_rng_next(rng) >> 11) + 1.0) / 9007199254740993.0;
 	double u2 = (double)(evb_rng_next(rng) >> 11) / 9007199254740992.0;
@@ -40,12 +39,28 @@ static double normal(struct evb_rng *rng)
 	return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
 }
 
+/* splitmix64's finaliser: nearby keys, unrelated seeds. */
+static uint64_t mix64(uint64_t z)
+{
+	z += 0x9e3779b97f4a7c15ULL;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
 static void fill_row(struct evb_row *row, size_t cell, int rep, const struct fx_run *spec,
 		     struct evb_rng *rng)
 {
 	bool throughput = cell % 10 == 9;
 	int round = spec->rounds > 1 ? (rep - 1) % spec->rounds + 1 : 1;
-	double noise = exp(spec->cv * normal(rng)) * pow(1.0 + spec->round_drift, round - 1);
+	double noise = exp(spec->cv * fx_normal(rng)) * pow(1.0 + spec->round_drift, round - 1);
+
+	if (spec->boot_sd > 0) {        /* the same for every rep of this cell and round */
+		struct evb_rng boot;
+
+		evb_rng_seed(&boot, mix64((spec->seed * 1000003 + cell) * 64 + (uint64_t)round));
+		noise *= exp(spec->boot_sd * fx_normal(&boot));
+	}
 	double base = 10000.0 + 250.0 * (double)cell;
 
 	evb_row_init(row);

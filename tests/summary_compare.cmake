@@ -30,3 +30,9 @@ add_dependencies(test_compare scale_run)
 
 # The claims' interval of a ratio of medians and its coverage, simulated.
 evb_test(test_ratio_ci TIMEOUT 120 LABELS unit)
+
+# The level of compare's test within rounds when every boot has an effect of
+# its own (harness/compare_blocked.c, linked in), simulated.
+evb_test(test_compare_boots LABELS unit)
+target_sources(test_compare_boots PRIVATE ${CMAKE_SOURCE_DIR}/harness/compare_blocked.c)
+target_include_directories(test_compare_boots PRIVATE ${CMAKE_SOURCE_DIR}/harness)

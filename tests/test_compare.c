@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "evb_csv.h"
 #include "evb_stats.h"
 #include "fixture.h"
 #include "testutil.h"
@@ -173,7 +174,13 @@ START_TEST(json_parses)
 	ck_assert(tu_contains(text, "\"q_value\":"));
 	ck_assert(tu_contains(text, "\"precision_a\":\"no target\""));
 	ck_assert(tu_contains(text, "\"sentinel\":{\"in_a\":true"));
-	ck_assert(tu_contains(text, "\"verdict\":\"slower\""));
+	/* B's sentinels moved as much as its cells: "slower (machine moved)" */
+	ck_assert(tu_contains(text, "\"verdict\":\"slower"));
+	/* 5 repetitions a side: [min, max] of each, 93.75% squared */
+	ck_assert(tu_contains(text, "\"ratio_ci_hi\":"));
+	ck_assert(tu_contains(text, "\"ci_coverage\":0.87890625,"));
+	/* the sentinel's 20 a side: [x(5), x(16)] of each, 97.65% in all */
+	ck_assert(tu_contains(text, "\"ci_coverage\":0.97650"));
 	/* 30 cells, one object each. */
 	size_t cells = 0;
 
@@ -253,6 +260,72 @@ START_TEST(header_sentinel_and_plan)
 }
 END_TEST
 
+/*
+ * The interval's stated coverage is real: lognormal repetitions with a
+ * known true ratio B/A = 1.1 (throughput cells 1 / 1.1), 4 and 5 a side,
+ * sides of one spread and of very different spreads (the case nearest the
+ * bound: one side's interval then decides alone); 1,000 cells each.  The
+ * share of intervals that cover the true ratio must reach the stated
+ * ci_coverage less a binomial margin (tu_binom_least(1,000, coverage,
+ * 1e-3): an interval that covers as often as it states falls below it in
+ * fewer than one seed in 1,000).
+ */
+START_TEST(interval_covers_as_stated)
+{
+	static const struct {
+		int reps_a, reps_b;
+		double cv_a, cv_b;
+	} cases[] = {
+		{ 4, 4, 0.05, 0.05 }, { 5, 5, 0.05, 0.05 }, { 4, 5, 0.05, 0.05 },
+		{ 4, 4, 0.005, 0.10 }, { 5, 5, 0.10, 0.005 },
+	};
+	const size_t ncells = 1000;
+
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct fx_run a = { .ncells = ncells, .reps = cases[k].reps_a, .scale = 1.0,
+				    .cv = cases[k].cv_a, .seed = 100 + k };
+		struct fx_run b = { .ncells = ncells, .reps = cases[k].reps_b, .scale = 1.1,
+				    .cv = cases[k].cv_b, .seed = 200 + k };
+		struct fx_pair p;
+		struct evb_table t;
+		size_t covered = 0;
+		double level = NAN;
+
+		fx_make_pair(&p, &a, &b);
+		ck_assert_int_eq(fx_compare(&p, NULL, NULL), 0);
+		ck_assert_int_eq(evb_table_load(&t, p.csv), 0);
+		ck_assert_uint_eq(t.nrows, ncells);
+		for (size_t r = 0; r < t.nrows; r++) {
+			double cell = strtod(evb_table_get(&t, r, evb_table_col(&t, "nfds")), NULL);
+			double lo = strtod(evb_table_get(&t, r, evb_table_col(&t, "ratio_ci_lo")),
+					   NULL);
+			double hi = strtod(evb_table_get(&t, r, evb_table_col(&t, "ratio_ci_hi")),
+					   NULL);
+			double base = 10000.0 + 250.0 * cell;   /* fixture_results.c's */
+			bool ops = !strcmp(evb_table_get(&t, r, evb_table_col(&t, "figure")),
+					   "ops_per_s");
+			/* p50 is written in whole ns: its median is llround(base x 1.1) */
+			double truth = ops ? 1.0 / 1.1 : (double)llround(base * 1.1) / base;
+
+			level = strtod(evb_table_get(&t, r, evb_table_col(&t, "ci_coverage")),
+				       NULL);
+			covered += lo <= truth && truth <= hi;
+		}
+		evb_table_free(&t);
+		tu_rmtree(p.tmp);
+
+		size_t least = tu_binom_least(ncells, level, 1e-3);
+
+		printf("%d / %d repetitions, spread %.3f / %.3f: %zu of %zu intervals cover "
+		       "(%.1f%%; stated >= %.1f%%, at least %zu needed)\n", cases[k].reps_a,
+		       cases[k].reps_b, cases[k].cv_a, cases[k].cv_b, covered, ncells,
+		       100.0 * (double)covered / (double)ncells, 100.0 * level, least);
+		ck_assert_msg(covered >= least, "%zu of %zu cover, stated %.4f", covered, ncells,
+			      level);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("compare");
@@ -267,6 +340,7 @@ int main(void)
 	tcase_add_test(tc, imprecise_side_is_named);
 	tcase_add_test(tc, header_sentinel_and_plan);
 	tcase_add_test(tc, emulated_against_hardware_is_not_judged);
+	tcase_add_test(tc, interval_covers_as_stated);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }

@@ -134,6 +134,7 @@ START_TEST(csv_and_json_shapes)
 
 	ck_assert_str_eq(a, b);
 	ck_assert(tu_contains(a, ",figure,run,run_name,present_in,reps_ok_base,"));
+	ck_assert(tu_contains(a, ",ratio_ci_lo,ratio_ci_hi,ci_coverage,p_value,"));
 	free(a);
 	free(b);
 	char *text = fx_read_file(json, NULL);
@@ -141,7 +142,9 @@ START_TEST(csv_and_json_shapes)
 
 	ck_assert_msg(fx_json_valid(text), "not JSON: %.400s", text);
 	ck_assert(tu_contains(text, "\"runs\":["));
-	ck_assert(tu_contains(text, "\"verdict\":\"slower\""));
+	/* "slower (machine moved)": run 3's sentinel moved as much */
+	ck_assert(tu_contains(text, "\"verdict\":\"slower"));
+	ck_assert(tu_contains(text, "\"ci_coverage\":0.87890625,"));
 	ck_assert(tu_contains(text, "\"run\":3,"));
 	for (const char *s = text; (s = strstr(s, "\"figure\":")); s++)
 		records++;

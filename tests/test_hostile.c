@@ -37,7 +37,7 @@ static void write_run(const char *dir, double scale)
 					       .ipc = "thread", .placement = "cross-cpu" };
 	struct fx_cell mux = { .family = "mux", .mechanism = MUX_MECH, .mode = "scan",
 			       .ipc = "thread", .placement = "same-cpu", .fd_type = "eventfd",
-			       .active = "1" };
+			       .active = "1", .threads = "1" };
 	const double values[] = { 1000 * scale, 1010 * scale, 990 * scale, 1005 * scale,
 				  995 * scale };
 	char path[1200];

@@ -12,6 +12,10 @@
  *   memory   register: epoll's user memory does not grow with nfds, poll's
  *            does; an unreadable slabinfo leaves the column empty and says
  *            "slab not measured"
+ *   threads  scan runs with 1 thread (the watchdog a parent process) or 2
+ *            (an idle thread beside it), as the row's threads says and the
+ *            driver checks; either watchdog still ends a run that overstays
+ *            --timeout with a timeout row that says how far it got
  * plus fd limits (a cell they refuse is a skipped row naming RLIMIT_NOFILE,
  * never EMFILE), bad input (exit 2 naming the value), --help, --list, --hist.
  */
@@ -288,6 +292,38 @@ static void expect_message(const char *const *args, const char *needle)
 	tu_expect_usage_error("evb-mux", args, needle);
 }
 
+START_TEST(scan_threads_and_their_watchdog)
+{
+	for (int threads = 1; threads <= 2; threads++) {
+		char n[8], what[64];
+		const char *const ok[] = { "--mechanism", "poll", "--fd-type", "pipe", "--nfds", "100",
+					   "--threads", n, "--iterations", "200", NULL };
+		const char *const hang[] = { "--mechanism", "poll", "--nfds", "10", "--threads", n,
+					     "--iterations", "1G", "--timeout", "300ms", NULL };
+		struct evb_row row;
+		int status;
+		long long done = -1, of = -1;
+
+		snprintf(n, sizeof(n), "%d", threads);
+		snprintf(what, sizeof(what), "poll scan, --threads %d", threads);
+		status = run(ok, &row);
+		ck_assert_msg(status == 0 && !strcmp(row.status, "ok"), "%s: %s: %s", what,
+			      row.status, row.reason);
+		ck_assert_int_eq(row.threads, threads);
+		ck_assert_msg(row.syscalls == row.samples, "%s: %lld system calls, %lld samples",
+			      what, (long long)row.syscalls, (long long)row.samples);
+
+		status = run(hang, &row);
+		ck_assert_msg(status == 1 && !strcmp(row.status, "timeout"), "%s: exit %d, %s: %s",
+			      what, status, row.status, row.reason);
+		ck_assert_msg(sscanf(row.reason, "still running after the 0.3 s timeout (%lld of %lld",
+				     &done, &of) == 2 && done > 0 && of == 1000000000LL,
+			      "%s: the reason should say how far it got: \"%s\"", what, row.reason);
+		ck_assert_int_eq(row.threads, threads);
+	}
+}
+END_TEST
+
 START_TEST(bad_input_exits_2)
 {
 	static const char *const nfds_zero[] = { "--mechanism", "poll", "--nfds", "0", NULL };
@@ -306,6 +342,9 @@ START_TEST(bad_input_exits_2)
 	static const char *const maxevents_huge[] = { "--mechanism", "epoll", "--maxevents",
 						      "2M", NULL };
 	static const char *const bad_mech[] = { "--mechanism", "kqueue", NULL };
+	static const char *const threads_3[] = { "--mechanism", "poll", "--threads", "3", NULL };
+	static const char *const threads_loop[] = { "--mechanism", "poll", "--mode", "loop",
+						    "--threads", "2", NULL };
 	static const char *const bad_variant[] = { "--mechanism", "epoll", "--variant", "xt", NULL };
 	static const char *const bad_mode[] = { "--mechanism", "poll", "--mode", "sprint", NULL };
 	static const char *const unknown[] = { "--mechanism", "poll", "--frobnicate", NULL };
@@ -317,6 +356,8 @@ START_TEST(bad_input_exits_2)
 	expect_message(bad_setup, "--uring-setup 'sqpoll'");
 	expect_message(setup_no_ring, "--uring-setup defer: mechanism epoll");
 	expect_message(nfds_zero, "--nfds");
+	expect_message(threads_3, "--threads");
+	expect_message(threads_loop, "--threads 2: only scan mode");
 	expect_message(nfds_junk, "10x");
 	expect_message(active_big, "--active");
 	expect_message(active_zero, "--active");
@@ -342,7 +383,7 @@ START_TEST(help_and_list)
 		{ "ppoll/", "cost=scan" },          { "epoll/lt", "cost=ready" },
 		{ "epoll/et", "cost=edge" },        { "epoll/oneshot", "cost=rearm" },
 		{ "epoll-pwait2/lt", "cost=ready" },
-		{ "io_uring/poll", "cost=rearm files=fixed uring_setup=default,coop,defer" },
+		{ "io_uring/poll", "cost=rearm files=fixed may=stale uring_setup=default,coop,defer" },
 		{ "io_uring/multishot", "cost=edge files=fixed uring_setup=default,coop,defer" },
 	};
 	struct tu_list_entry entries[MAX_ENTRIES];
@@ -384,6 +425,7 @@ int main(void)
 	tcase_add_test(tc, register_memory_per_fd);
 	tcase_add_test(tc, hist_file_is_written);
 	tcase_add_test(tc, fd_limit_is_a_skipped_row);
+	tcase_add_test(tc, scan_threads_and_their_watchdog);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("usage");
 	tcase_add_test(tc, bad_input_exits_2);

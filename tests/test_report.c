@@ -20,7 +20,8 @@ static char *md, *html, *dir_path;
 	  .ipc = "thread", .placement = "same-cpu" }
 #define SCAN(mech, var, n) \
 	{ .family = "mux", .mechanism = mech, .variant = var, .mode = "scan", .ipc = "thread", \
-	  .placement = "same-cpu", .fd_type = "eventfd", .nfds = n, .active = "1" }
+	  .placement = "same-cpu", .fd_type = "eventfd", .nfds = n, .active = "1", \
+	  .threads = "1" }
 
 static const double values[] = { 5000, 5100, 4900, 5050, 4950, 5020 };
 

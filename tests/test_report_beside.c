@@ -16,7 +16,7 @@
 
 #define MUX_SEED(mech, var, nfds_, act) \
 	{ .family = "mux", .mechanism = mech, .variant = var, .mode = "scan", .ipc = "process", \
-	  .placement = "same-cpu", .fd_type = "tcp", .nfds = nfds_, .active = act }
+	  .placement = "same-cpu", .fd_type = "tcp", .nfds = nfds_, .active = act, .threads = "1" }
 /* evb-serve's open rows have no depth */
 #define SERVE_SEED(mech, var, conns, act) \
 	{ .family = "serve", .mechanism = mech, .variant = var, .mode = "open", \

@@ -26,7 +26,8 @@
 	  .ipc = "thread", .placement = where }
 #define SCAN(mech, var, n) \
 	{ .family = "mux", .mechanism = mech, .variant = var, .mode = "scan", .ipc = "thread", \
-	  .placement = "same-cpu", .fd_type = "eventfd", .nfds = n, .active = "1" }
+	  .placement = "same-cpu", .fd_type = "eventfd", .nfds = n, .active = "1", \
+	  .threads = "1" }
 #define CLOSED(mech, var) \
 	{ .family = "serve", .mechanism = mech, .variant = var, .mode = "closed", \
 	  .placement = "cross-cpu", .connections = "4", .active = "2", .depth = "1", \

@@ -1,6 +1,7 @@
 /* testutil.c - helpers for the Check suites; see testutil.h. */
 #include <errno.h>
 #include <ftw.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,6 +254,27 @@ int tu_main(Suite *suite)
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+size_t tu_binom_most(size_t n, double p, double tail)
+{
+	double above = 1.0;     /* P(X > k), X ~ Bin(n, p), for k from -1 up */
+	size_t k = 0;
+
+	for (; k <= n; k++) {
+		above -= exp(lgamma((double)n + 1) - lgamma((double)k + 1) -
+			     lgamma((double)(n - k) + 1) + (double)k * log(p) +
+			     (double)(n - k) * log1p(-p));
+		if (above <= tail)
+			break;
+	}
+	return k;
+}
+
+size_t tu_binom_least(size_t n, double p, double tail)
+{
+	/* fewer than k successes = more than n - k failures */
+	return n - tu_binom_most(n, 1.0 - p, tail);
 }
 
 char *tu_slurp(const char *path)

@@ -79,6 +79,18 @@ void tu_rmtree(const char *path);
 /* Run one suite with CK_NORMAL output; returns the process exit status. */
 int tu_main(Suite *suite);
 
+/*
+ * Binomial bounds for simulations: how many of n trials may go a way whose
+ * chance is at most p, so that a rate of p exceeds the count only with a
+ * chance of at most tail: the smallest k with P(Bin(n, p) > k) <= tail.
+ * A false-call count above tu_binom_most(n, 0.05, tail) says the rate is
+ * above 5%, wrongly with a chance of at most tail.
+ */
+size_t tu_binom_most(size_t n, double p, double tail);
+/* The other side: how few of n trials may go a way whose chance is at
+ * least p, the largest k with P(Bin(n, p) < k) <= tail. */
+size_t tu_binom_least(size_t n, double p, double tail);
+
 /* The whole file, NUL-terminated (free() it); fails the test when unreadable. */
 char *tu_slurp(const char *path);
 /* A row's min, percentiles and max: present exactly where the samples

@@ -33,6 +33,8 @@ struct mux_opts {
 	int64_t active;           /* EVB_NA for register */
 	int64_t gap_ns;           /* wakeup: B's pause once A is asleep */
 	int64_t maxevents;        /* epoll events array, io_uring CQE batch */
+	int64_t threads;          /* scan: 1 or 2 threads in A's process;
+				     EVB_NA in the other modes */
 	/* Test hooks (hidden options): corrupt the counts on purpose, read
 	 * another file as /proc/slabinfo. */
 	int64_t inject_spurious;  /* list this many fds that were not ready */
@@ -71,6 +73,8 @@ struct mux_run {
 	_Atomic int64_t sent;
 	_Atomic uint64_t token_head;      /* B takes here */
 	_Atomic uint64_t token_tail;      /* A puts here */
+	struct evb_signal_word token_back; /* posted by A after it puts tokens:
+					     B sleeps on it when it holds none */
 	uint64_t token_mask;
 	int32_t *token;                   /* token_mask + 1 slots, after this struct */
 	/* results, written by A */
@@ -78,9 +82,11 @@ struct mux_run {
 	int64_t measured_ns;
 	struct evb_usage usage;           /* A's thread, measured phase */
 	int64_t machine_cpu_ns;           /* every CPU, measured phase; EVB_NA */
-	struct evb_usage usage_b;         /* B's thread over A's measured phase */
+	struct evb_usage usage_b;         /* B's thread over A's measured phase
+					     (cpu_ns: its exact CPU clock) */
 	bool b_measured;                  /* usage_b holds it */
 	int64_t count_sent, delivered, lost, spurious, wakeups, samples;
+	int64_t syscalls;                 /* scan: the measured samples' waits' */
 	int64_t stale;                    /* of spurious: allowed (MUX_MAY_STALE) */
 	double ops_per_s;
 	double mean_override;             /* register: exact mean per fd, else NAN */

@@ -88,6 +88,7 @@ int64_t epset_wait(struct mux_ctx *ctx, int64_t timeout_ns, struct mux_ready *re
 	if (max <= 0)
 		return 0;
 	n = e->call(e->epfd, e->events, max, timeout_ns, &e->mask);
+	ctx->syscalls++;
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
 	for (int i = 0; i < n; i++)

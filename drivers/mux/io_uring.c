@@ -14,8 +14,10 @@
  *              IORING_CQE_F_MORE, e.g. after a CQ overflow)
  * The watched fds are the ring's registered files (io_uring_register_files
  * at setup, slot = the fd's index; every POLL_ADD carries IOSQE_FIXED_FILE).
- * One scan sample: io_uring_submit_and_get_events() (one io_uring_enter:
- * submits the re-arms, whose polls on ready fds complete at once), reaping
+ * One scan sample: io_uring_submit_and_get_events() (one io_uring_enter
+ * with GETEVENTS, made even when CQEs already wait: it submits the re-arms,
+ * whose polls on ready fds complete at once, and runs pending completion
+ * work), reaping
  * the CQEs into the ready list in batches of at most --maxevents (a fixed
  * array of CQE pointers, as a real loop has; a full batch is followed by
  * another peek, without a system call while CQEs are waiting), for
@@ -23,7 +25,8 @@
  * re-arm SQEs.  The completion work of a wakeup runs as task work of the
  * waiting thread when the wakeup happens (see evb_uring.h): for multishot in
  * scan mode, that is during the untimed fresh arrivals, so its sample is
- * the enter, the reaping and the reads; loop mode's CPU per event (and the
+ * one enter that finds the CQEs posted, the reaping and the reads (the row's
+ * syscalls says 1 a sample); loop mode's CPU per event (and the
  * machine's) counts everything.  That is the default setup (--uring-setup,
  * evb_uring.h); coop leaves the work for the loop's next enter, and defer
  * runs it only when the loop asks: its scan sample holds the completion
@@ -64,7 +67,7 @@ enum io_uring_variant {
 
 static const char *const io_uring_variants[] = { "poll", "multishot", NULL };
 static const char *const io_uring_traits[] = {
-	[URING_POLL] = MUX_COST_REARM " files=fixed",
+	[URING_POLL] = MUX_COST_REARM " files=fixed " MUX_TRAIT_MAY_STALE,
 	[URING_MULTISHOT] = MUX_COST_EDGE " files=fixed",
 };
 /* Each armed poll request is an io_kiocb (plus its poll state). */
@@ -263,11 +266,14 @@ static int uring_del(struct mux_ctx *ctx)
 }
 
 /*
- * Enter the kernel only when there is something to submit or no CQE is
- * waiting (a follow-up call of a scan sample, after a full batch, only
- * peeks, as a real loop's next io_uring_peek_batch_cqe does); under defer
- * also while the batch has room (the kernel may hold completion work back
- * until asked); then reap one batch of at most maxevents CQEs.
+ * Enter the kernel when there is something to submit, when no CQE is
+ * waiting, under defer also while the batch has room (the kernel may hold
+ * completion work back until asked), and always on a scan sample's first
+ * call (timeout 0, nothing listed yet): a scan sample is a wait call, so it
+ * asks the kernel (io_uring_enter with GETEVENTS) even when completions
+ * already wait in the ring.  A follow-up call of a scan sample, after a full
+ * batch, only peeks, as a real loop's next io_uring_peek_batch_cqe does.
+ * Then reap one batch of at most maxevents CQEs.
  */
 static int64_t uring_wait(struct mux_ctx *ctx, int64_t timeout_ns, struct mux_ready *ready)
 {
@@ -278,9 +284,12 @@ static int64_t uring_wait(struct mux_ctx *ctx, int64_t timeout_ns, struct mux_re
 
 	if (!max)
 		return 0;
-	if (io_uring_sq_ready(&u->ring) || io_uring_cq_ready(&u->ring) < (u->defer ? max : 1)) {
+	if (io_uring_sq_ready(&u->ring) || io_uring_cq_ready(&u->ring) < (u->defer ? max : 1) ||
+	    (timeout_ns == 0 && start == 0)) {
 		if (timeout_ns == 0) {
 			ret = evb_uring_get_events(&u->ring, max);
+			if (ret > 0)
+				ctx->syscalls += ret;
 		} else {
 			struct __kernel_timespec ts = {
 				.tv_sec = timeout_ns / 1000000000LL,
@@ -289,6 +298,7 @@ static int64_t uring_wait(struct mux_ctx *ctx, int64_t timeout_ns, struct mux_re
 			struct io_uring_cqe *first;
 
 			ret = io_uring_submit_and_wait_timeout(&u->ring, &first, 1, &ts, NULL);
+			ctx->syscalls++;
 			if (ret == -ETIME || ret == -EINTR)
 				ret = 0;
 		}

@@ -152,6 +152,7 @@ static int refused(const struct mux_opts *opts, const struct mux_cfg *cfg, struc
 	evb_row_set(row, fd_type, mux_fd_type_names[opts->fd_type]);
 	row->nfds = opts->nfds;
 	row->active = opts->active;
+	row->threads = opts->threads;
 	if (ops->supported && ops->supported(cfg, reason, len))
 		return 1;
 	if (evb_placement_choose(o->placement, cpus, reason, len))
@@ -225,9 +226,14 @@ int main(int argc, char **argv)
 	};
 	if (process && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, side.ctl))
 		return evb_driver_fail(o, &row, "socketpair (control): %s", strerror(errno));
+	/* Scan with one thread: the watchdog is a process, and this process
+	 * (its child) measures; with two, the watchdog is the idle thread. */
+	side.sides.watch_from_process = mode == MUX_SCAN && opts.threads == 1;
 	ret = evb_sides_watch(&side.sides, &row);
 	if (ret)
 		return ret;
+	run->a_pid = getpid();
+	run->a_tid = gettid();
 
 	/* With the driver's own fds open, the watched ones' numbers are exact. */
 	cfg.max_fd = fdset_predict_max_fd(opts.nfds);

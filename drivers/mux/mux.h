@@ -125,6 +125,13 @@ struct mux_ctx {
 	/* Set by setup: most fds one wait lists (cfg->maxevents), or 0 when a
 	 * call lists every ready fd (select, poll). */
 	int64_t max_listed;
+	/*
+	 * Added to by wait: every system call it made (select, poll,
+	 * epoll_wait, io_uring_enter), so that a scan row can say how many
+	 * calls one sample holds (syscalls) and a test can check it against
+	 * what the sample is said to time.
+	 */
+	int64_t syscalls;
 	void *priv;                     /* the mechanism's state */
 };
 
@@ -155,6 +162,12 @@ enum mux_may {
 	 */
 	MUX_MAY_STALE = 1 << 1,
 };
+
+/*
+ * The trait a variant with MUX_MAY_STALE lists (--list), so that a reader
+ * of the list (the tests) knows the contract without knowing the name.
+ */
+#define MUX_TRAIT_MAY_STALE "may=stale"
 
 #define MUX_VARIANTS_MAX 4
 

@@ -27,6 +27,7 @@ enum {
 	OPT_ACTIVE,
 	OPT_GAP,
 	OPT_MAXEVENTS,
+	OPT_THREADS,
 	/* test hooks, not in --help */
 	OPT_INJECT_SPURIOUS,
 	OPT_INJECT_STALE,
@@ -67,6 +68,11 @@ static void usage(const char *prog)
 	       "  --maxevents N  epoll's events array and io_uring's CQE batch: a call\n"
 	       "                 lists at most N fds, more are fetched by calling again\n"
 	       "                 (default 1024)\n"
+	       "  --threads 1|2  scan: threads in the scanning process (default 1).  1: none\n"
+	       "                 beside it (the watchdog is a process of its own), as in a\n"
+	       "                 single-threaded event loop; 2: one idle thread beside it,\n"
+	       "                 as in a multi-threaded server, whose shared fd table makes\n"
+	       "                 the kernel take a reference on every fd a call looks up\n"
 	       "  --ipc thread|process\n"
 	       "                 side B (the writer, holding the other ends) is a thread,\n"
 	       "                 or a process that keeps those ends out of this one's fd\n"
@@ -123,6 +129,9 @@ static bool family_opt(void *fopts, int opt, const char *arg)
 		opts->maxevents = evb_opt_i64(prog, "--maxevents", arg, EVB_UNIT_COUNT, 1,
 					      MUX_MAXEVENTS_MAX);
 		return true;
+	case OPT_THREADS:
+		opts->threads = evb_opt_i64(prog, "--threads", arg, EVB_UNIT_COUNT, 1, 2);
+		return true;
 	case OPT_INJECT_SPURIOUS:
 		opts->inject_spurious = evb_opt_i64(prog, "--inject-spurious", arg,
 						    EVB_UNIT_COUNT, 0, MUX_NFDS_MAX);
@@ -152,6 +161,7 @@ void mux_parse(int argc, char **argv, struct mux_opts *opts)
 		{ "active", required_argument, NULL, OPT_ACTIVE },
 		{ "gap-ns", required_argument, NULL, OPT_GAP },
 		{ "maxevents", required_argument, NULL, OPT_MAXEVENTS },
+		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ "inject-spurious", required_argument, NULL, OPT_INJECT_SPURIOUS },
 		{ "inject-lost", required_argument, NULL, OPT_INJECT_LOST },
 		{ "inject-stale", required_argument, NULL, OPT_INJECT_STALE },
@@ -169,6 +179,7 @@ void mux_parse(int argc, char **argv, struct mux_opts *opts)
 		.active = 1,
 		.gap_ns = EVB_WAKEUP_GAP_NS,
 		.maxevents = MUX_MAXEVENTS_DEFAULT,
+		.threads = EVB_NA,
 		.slabinfo = "/proc/slabinfo",
 	};
 	evb_driver_opts_init(o, "evb-mux", "mux", mux_mode_names);
@@ -177,6 +188,12 @@ void mux_parse(int argc, char **argv, struct mux_opts *opts)
 	if (opts->active > opts->nfds)
 		evb_usage_error(o->prog, "--active %s is more than --nfds %lld", active_arg,
 				(long long)opts->nfds);
+	if ((enum mux_mode)o->mode == MUX_SCAN && opts->threads == EVB_NA)
+		opts->threads = 1;
+	else if ((enum mux_mode)o->mode != MUX_SCAN && opts->threads != EVB_NA)
+		evb_usage_error(o->prog, "--threads %lld: only scan mode has a threads axis "
+				"(wakeup and loop run two sides, register one)",
+				(long long)opts->threads);
 	switch ((enum mux_mode)o->mode) {
 	case MUX_WAKEUP:
 		if (opts->active != 1)

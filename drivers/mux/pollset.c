@@ -59,6 +59,7 @@ int64_t pollset_wait(struct mux_ctx *ctx, int64_t timeout_ns, struct mux_ready *
 	int n = p->call(p->pfd, p->n, timeout_ns, &p->mask);
 	int64_t start = ready->n, found = 0;
 
+	ctx->syscalls++;
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
 	for (nfds_t i = 0; i < p->n && found < n; i++) {

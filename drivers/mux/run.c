@@ -23,6 +23,8 @@ static void fill_row(const struct mux_side_ctx *s, struct evb_row *row)
 
 	if (mode != MUX_LOOP)
 		evb_row_set_hist(row, &run->hist);
+	if (mode == MUX_SCAN)
+		row->syscalls = run->syscalls;
 	row->samples = run->samples;
 	if (mode != MUX_REGISTER) {
 		row->sent = run->count_sent;
@@ -43,6 +45,9 @@ static void fill_row(const struct mux_side_ctx *s, struct evb_row *row)
 	row->cpu_user_ns = run->usage.user_ns;
 	row->cpu_sys_ns = run->usage.sys_ns;
 	row->machine_cpu_ns = run->machine_cpu_ns;
+	row->cpu_a_ns = run->usage.cpu_ns;
+	if (run->b_measured)
+		row->cpu_b_ns = run->usage_b.cpu_ns;
 	/* per operation of the measured phase; empty without operations */
 	evb_driver_row_switches(row, &run->usage, run->b_measured ? &run->usage_b : NULL,
 				(double)run->samples);

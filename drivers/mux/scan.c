@@ -18,7 +18,9 @@
  * is still ready (nothing reads level-triggered fds here) would have the
  * next call of the same sample list it again.
  */
+#include <errno.h>
 #include <stdatomic.h>
+#include <stdio.h>
 
 #include "evb_clock.h"
 #include "driver.h"
@@ -116,6 +118,15 @@ int mux_scan_a(struct mux_side_ctx *s)
 	struct mux_phase phase;
 	int ret;
 
+	/* The threads axis is what the process has: checked, not assumed. */
+	ret = evb_thread_count();
+	if (ret != o->threads) {
+		char call[96];
+
+		snprintf(call, sizeof(call), "the process has %d threads, the cell says %lld", ret,
+			 (long long)o->threads);
+		return mux_side_fail(s, SIDE_A, call, ret < 0 ? ret : -EPROTO);
+	}
 	for (int64_t k = 0; k < o->active; k++)
 		s->is_active[mux_active_index(o, k)] = 1;
 	ret = mux_poke_active(s);
@@ -127,8 +138,10 @@ int mux_scan_a(struct mux_side_ctx *s)
 		int64_t correct, spurious, ns, reporting;
 		const char *call = "wait";
 
-		if (c == o->common.warmup)
+		if (c == o->common.warmup) {
 			mux_phase_start(s, &phase);
+			s->ctx->syscalls = 0;
+		}
 		if (s->ctx->edge && c > 0) {
 			/* Outside the sample: a fresh arrival on every active fd. */
 			ret = mux_poke_active(s);
@@ -153,5 +166,6 @@ int mux_scan_a(struct mux_side_ctx *s)
 				      memory_order_relaxed);
 	}
 	mux_phase_end(s, &phase);
+	run->syscalls = s->ctx->syscalls;
 	return 0;
 }

@@ -117,6 +117,7 @@ int64_t selset_wait(struct mux_ctx *ctx, int64_t timeout_ns, struct mux_ready *r
 		return 0;
 	memcpy(s->work, s->master, s->copy_words * sizeof(unsigned long));
 	n = s->call(s->maxfd + 1, (fd_set *)s->work, timeout_ns, &s->mask);
+	ctx->syscalls++;
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
 	/* The kernel cleared every bit that is not ready; find the others. */

@@ -37,6 +37,8 @@ void notify_fill_row(const struct notify_side_ctx *s, struct evb_row *row)
 	row->machine_cpu_ns = run->machine_cpu_ns;
 	row->cpu_user_ns = run->usage[SIDE_A].user_ns + run->usage[SIDE_B].user_ns;
 	row->cpu_sys_ns = run->usage[SIDE_A].sys_ns + run->usage[SIDE_B].sys_ns;
+	row->cpu_a_ns = run->usage[SIDE_A].cpu_ns;
+	row->cpu_b_ns = run->usage[SIDE_B].cpu_ns;
 	evb_driver_row_rss(row, o->ipc == EVB_IPC_PROCESS);
 }
 

@@ -19,7 +19,8 @@
  */
 #define MUX_KEY_KV(...) \
 	(const char *const[]){ "family", "mux", "mode", "scan", "fd_type", "eventfd", "ipc", \
-			       "thread", "placement", "same-cpu", "active", "1", __VA_ARGS__ NULL }
+			       "thread", "placement", "same-cpu", "active", "1", "threads", "1", \
+			       __VA_ARGS__ NULL }
 
 static const struct report_key mux_key = {
 	.figures = { { "mux_scan", "Scan: ns per call vs registered fds, 1 ready (log-log)" } },
@@ -32,6 +33,12 @@ static const struct report_key mux_key = {
 		  .kv = MUX_KEY_KV() },
 };
 
+/* summary.csv's own mux figures: each side's CPU per event (loop, wakeup),
+ * both together, and a scan sample's system calls. */
+static const char *const mux_summary_figures[] = {
+	"cpu_a_ns_per_op", "cpu_b_ns_per_op", "cpu_ab_ns_per_op", "syscalls_per_op", NULL,
+};
+
 const struct harness_family mux_family = {
 	.name = "mux",
 	.driver = "evb-mux",
@@ -41,4 +48,5 @@ const struct harness_family mux_family = {
 	.presets = plan_mux_presets,
 	.claims = claims_mux,
 	.key = &mux_key,
+	.summary_figures = mux_summary_figures,
 };

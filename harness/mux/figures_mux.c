@@ -2,10 +2,13 @@
  * figures_mux.c - the mux family's figures, one line per mechanism/variant.
  *
  *   mux_scan[_a10pct|_a100pct][_<fd type>]   scan: p50 vs nfds, log-log,
- *                       whisker up to p99; active = 1 (default), 10%, 100%
+ *                       whisker up to p99; active = 1 (default), 10%, 100%;
+ *                       the scanning process alone, and "[2thr]" lines with an
+ *                       idle second thread in it (threads=2)
  *   mux_wakeup[_<fd type>]   the same for wakeup (B on another CPU)
- *   mux_loop[_n<nfds>]  events/s (CI whisker) and CPU per event, whole machine
- *                       and loop thread, vs the active fraction, at one nfds
+ *   mux_loop[_n<nfds>]  events/s (CI whisker) and CPU per event, loop + writer
+ *                       and loop thread (thread CPU clocks), vs the active
+ *                       fraction, at one nfds
  *   mux_register[_<fd type>]   ns per fd to add + remove, and RSS and kernel
  *                       slab bytes per registered fd, vs nfds
  * Values are medians over repetitions (summary.csv).  The default figures
@@ -60,7 +63,8 @@ static void row_label(const struct evb_table *s, size_t r, char *label, size_t l
 		    !strcmp(variant, rearm_timed[i][1]))
 			mark = "*";
 	harness_mech_label(s, r, label, len);
-	snprintf(label + strlen(label), len - strlen(label), "%s", mark);
+	snprintf(label + strlen(label), len - strlen(label), "%s%s", mark,
+		 harness_num(s, r, "threads") == 2 ? "[2thr]" : "");
 }
 
 /* The active count a sweep figure wants at nfds. */
@@ -255,8 +259,9 @@ static int scan_figures(const struct harness_figctx *ctx)
 				 "scan: one sample = the wait calls (select, poll, epoll_wait, "
 				 "io_uring_enter...) with timeout 0\nover N registered %ss, %s, "
 				 "with the set copy and re-arm a loop does (*: et drain or\n"
-				 "multishot re-arm timed too). Point: median over repetitions "
-				 "of each run's p50; whisker: pooled p99",
+				 "multishot re-arm timed too), one thread in the process "
+				 "([2thr]: an idle second one, a shared fd table).\nPoint: "
+				 "median over repetitions of each run's p50; whisker: pooled p99",
 				 fd_types[t], active_words(pcts[p]));
 			if (figure(ctx, &fd, "mux_scan.gp", name, title,
 				   "ns per call (log scale)") < 0)
@@ -293,10 +298,11 @@ static int wakeup_figures(const struct harness_figctx *ctx)
 static int loop_figures(const struct harness_figctx *ctx)
 {
 	static const char *const cols[] = { "ops_per_s_median", "ops_per_s_ci_lo",
-					    "ops_per_s_ci_hi", "cpu_ns_per_op_median",
-					    "machine_cpu_ns_per_op_median", NULL };
+					    "ops_per_s_ci_hi", "cpu_a_ns_per_op_median",
+					    "cpu_ab_ns_per_op_median", NULL };
 	static const char *const heads[] = { "events_per_s", "ci_lo", "ci_hi",
-					     "cpu_ns_per_event", "machine_cpu_ns_per_event" };
+					     "loop_cpu_ns_per_event",
+					     "loop_writer_cpu_ns_per_event" };
 	struct mux_filter any = { .mode = "loop", .fd_type = "eventfd", .ipc = "thread",
 				  .placement = "cross-cpu", .nfds = NAN };
 	char labels[MAX_LABELS][160];
@@ -318,9 +324,10 @@ static int loop_figures(const struct harness_figctx *ctx)
 			 "loop: events handled per second by one event loop over %.0f eventfds, a "
 			 "writer\nthread on another CPU keeping some of them busy (one unit in "
 			 "flight per fd; the loop\nwaits, reads, re-arms).  Top: median over "
-			 "repetitions, whisker its CI.  Bottom: CPU per event, the whole machine "
-			 "(solid)\nand the loop thread's own (dashed): epoll's wakeup work runs on "
-			 "the writer's CPU", xs[k]);
+			 "repetitions, whisker its CI.  Bottom: CPU per event (thread CPU clocks), "
+			 "loop + writer\n(solid) and the loop thread's own (dashed): epoll's wakeup "
+			 "work runs in the writer's write; the writer sleeps while it has nothing "
+			 "to send", xs[k]);
 		if (figure(ctx, &fd, "mux_loop.gp", name, title, NULL) < 0)
 			ret = -1;
 	}

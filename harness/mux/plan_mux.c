@@ -14,6 +14,8 @@
  *   wakeup     nfds sweep, one fd per round                100       1,1k,10k    1..100k             1..1M; 3 placements, 2 ipc, fd types
  *   loop       nfds 1000, active 1 / 10% / 100%            100, 10   1000: 1,100 1000: all three     + nfds 10k; placements, ipc, fd types
  *   register   nfds sweep: ns and bytes per fd             100       100, 10k    100..100k           1..1M, every fd type
+ *   2 threads  scan, select/bigset, poll, epoll/lt, active  -         1..10k      1..10k              1..10k
+ *              1, eventfd, with an idle thread beside
  *   seed-table select, poll, epoll; tcp; --ipc process;    -         -           yes                 yes
  *              1k/10k/100k fds, 10% active; scan and
  *              register (the published table's cells)
@@ -71,6 +73,7 @@ static const struct mux_profile profiles[] = {
 		SWEEP(loop_nfds, loop_1000), .loop_active = 0x3,
 		SWEEP(register_nfds, quick_register),
 		.budget_ns = 30 * MS, .loop_events = 5000, .cpu_events = 300000,
+		.scan_two_threads = true,
 		.profile = HARNESS_QUICK,
 	},
 	[HARNESS_STANDARD] = {
@@ -79,6 +82,7 @@ static const struct mux_profile profiles[] = {
 		SWEEP(loop_nfds, loop_1000), .loop_active = 0x7,
 		SWEEP(register_nfds, sweep_register),
 		.budget_ns = 40 * MS, .loop_events = 5000, .cpu_events = 150000, .seed = true,
+		.scan_two_threads = true,
 		.profile = HARNESS_STANDARD,
 	},
 	[HARNESS_FULL] = {
@@ -87,7 +91,7 @@ static const struct mux_profile profiles[] = {
 		SWEEP(loop_nfds, loop_full), .loop_active = 0x7,
 		SWEEP(register_nfds, sweep),
 		.budget_ns = 500 * MS, .loop_events = 100000, .cpu_events = 300000, .seed = true,
-		.every_axis = true,
+		.every_axis = true, .scan_two_threads = true,
 		.profile = HARNESS_FULL,
 	},
 };
@@ -200,6 +204,7 @@ int plan_mux_add_cell(struct harness_plan *plan, const struct mux_profile *p,
 	evb_row_set(&cell.axes, fd_type, a->fd_type);
 	cell.axes.nfds = a->nfds;
 	cell.axes.active = a->active;
+	cell.axes.threads = mode == SCAN ? (a->threads ? a->threads : 1) : EVB_NA;
 	cell.mem_bytes = a->nfds * fd_bytes(a->fd_type);
 	switch (mode) {
 	case SCAN:
@@ -245,6 +250,33 @@ int plan_mux_add_cell(struct harness_plan *plan, const struct mux_profile *p,
 			      !strcmp(m->mechanism, "io_uring") && !strcmp(m->variant, "multishot"));
 }
 
+/* The scan's two-thread cells: the O(n) scans and epoll (plan_mux.h). */
+static const char *const two_thread_mechs[][2] = {
+	{ "select", "bigset" }, { "poll", "" }, { "epoll", "lt" },
+};
+
+static int plan_two_threads(struct harness_plan *plan, const struct mux_profile *p,
+			    const struct harness_mech *m)
+{
+	bool listed = false;
+
+	for (size_t i = 0; i < COUNT_OF(two_thread_mechs); i++)
+		listed |= !strcmp(m->mechanism, two_thread_mechs[i][0]) &&
+			  !strcmp(m->variant, two_thread_mechs[i][1]);
+	if (!p->scan_two_threads || !listed)
+		return 0;
+	for (size_t k = 0; k < p->n_scan_nfds; k++) {
+		struct mux_axes a = {
+			.fd_type = "eventfd", .ipc = "thread", .placement = "same-cpu",
+			.nfds = p->scan_nfds[k], .active = 1, .threads = 2,
+		};
+
+		if (p->scan_nfds[k] <= 10000 && plan_mux_add_cell(plan, p, m, SCAN, &a))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int plan_mux_scan(struct harness_plan *plan, const struct mux_profile *p,
 		  const struct harness_mech *m)
 {
@@ -266,7 +298,7 @@ int plan_mux_scan(struct harness_plan *plan, const struct mux_profile *p,
 					return -ENOMEM;
 			}
 		}
-	return 0;
+	return plan_two_threads(plan, p, m);
 }
 
 /* wakeup and loop: B on another CPU; full: every placement x ipc x fd type. */

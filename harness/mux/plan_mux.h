@@ -38,6 +38,13 @@ struct mux_profile {
 	 */
 	int64_t cpu_events;
 	bool seed;                      /* the seed-table cells too */
+	/*
+	 * The scan sweep up to 10,000 fds once more with an idle second thread
+	 * in the scanning process (threads=2), active 1, eventfd, for the
+	 * mechanisms of plan_mux.c's two_thread_mechs: what a multi-threaded
+	 * server's loop pays for its shared fd table.
+	 */
+	bool scan_two_threads;
 	bool every_axis;                /* fd types, placements, ipc kinds */
 	enum harness_profile profile;   /* which io_uring setups (plan_uring.h) */
 };
@@ -49,6 +56,7 @@ struct mux_axes {
 	const char *placement;
 	int64_t nfds;
 	int64_t active;       /* EVB_NA: register */
+	int64_t threads;      /* scan: threads in the scanning process (0: 1) */
 };
 
 
