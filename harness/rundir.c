@@ -13,6 +13,7 @@
 #include "evb_cli.h"
 #include "evb_sys.h"
 #include "rundir.h"
+#include "rundir_fs.h"
 
 int harness_run_path(char *buf, size_t len, const char *run_dir, const char *name)
 {
@@ -80,8 +81,15 @@ static int create_exact(const char *out, char *path, size_t len, char *error, si
 		return 0;
 	if (ret == 0)
 		ret = -errno;
-	if (ret == -EEXIST && dir_is_empty(path))
-		return 0;
+	if (ret == -EEXIST && dir_is_empty(path)) {
+		int dirfd = harness_rundir_open(path, error, error_len);
+
+		if (dirfd < 0)
+			return dirfd;
+		ret = harness_rundir_check_own("--out", dirfd, out, error, error_len);
+		close(dirfd);
+		return ret;
+	}
 
 	snprintf(error, error_len, "--out %s: %s", out,
 		 ret == -EEXIST ? "already exists and is not empty; evbench never "
