@@ -255,11 +255,12 @@ int run_resume_open(struct run_state *st)
 		return ret;
 	harness_run_path(path, sizeof(path), st->run_dir, "plan.csv");
 	ret = harness_plan_read(&st->plan, path, error, sizeof(error));
-	if (!ret && st->plan.ncells == 0)
+	if (!ret && st->plan.ncells == 0) {
+		snprintf(error, sizeof(error), "plan.csv has no cells");
 		ret = -EINVAL;
+	}
 	if (ret) {
-		fprintf(stderr, "%s run: --resume: %s\n", HARNESS_PROG,
-			ret == -EINVAL && !st->plan.ncells ? "plan.csv has no cells" : error);
+		fprintf(stderr, "%s run: --resume: %s\n", HARNESS_PROG, error);
 		return ret == -ENOENT || ret == -ELOOP || ret == -EVB_ENOTREG ? -EINVAL : ret;
 	}
 	ret = run_family_table(st);

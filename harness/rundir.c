@@ -1,6 +1,7 @@
 /* rundir.c - creating run directories without ever reusing one. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,7 +202,7 @@ bool harness_want_help(int argc, char **argv)
 const char *harness_run_arg(int argc, char **argv, const char *prog, const char *help)
 {
 	char path[PATH_MAX], error[300];
-	FILE *f;
+	int fd;
 
 	if (harness_want_help(argc, argv)) {
 		printf("%s", help);
@@ -212,10 +213,12 @@ const char *harness_run_arg(int argc, char **argv, const char *prog, const char 
 	if (harness_run_dir_check("RUN", argv[1], error, sizeof(error)))
 		evb_usage_error(prog, "%s", error);
 	harness_run_path(path, sizeof(path), argv[1], "results.csv");
-	f = fopen(path, "r");
-	if (!f)
+	fd = evb_open_regular(AT_FDCWD, path, O_RDONLY, 0);
+	if (fd == -ENOENT)
 		evb_usage_error(prog, "%s is not a run directory (%s: %s)", argv[1], path,
-				strerror(errno));
-	fclose(f);
+				strerror(ENOENT));
+	if (fd < 0)
+		evb_usage_error(prog, "%s: %s", path, evb_open_why(fd));
+	close(fd);
 	return argv[1];
 }
