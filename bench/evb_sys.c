@@ -268,6 +268,24 @@ err_close:
 	return ret;
 }
 
+int evb_open_regular_in(const char *path, int flags, unsigned mode)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	int dirfd, fd;
+
+	if (!slash)
+		return evb_open_regular(AT_FDCWD, path, flags, mode);
+	if (evb_fmt(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path))
+		return -ENAMETOOLONG;
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd < 0)
+		return -errno;
+	fd = evb_open_regular(dirfd, slash + 1, flags, mode);
+	close(dirfd);
+	return fd;
+}
+
 const char *evb_open_why(int err)
 {
 	if (err == -ELOOP)

@@ -94,6 +94,9 @@ int evb_read_i64(const char *path, int64_t *value);
  */
 #define EVB_ENOTREG EMEDIUMTYPE
 int evb_open_regular(int dirfd, const char *name, int flags, unsigned mode);
+/* The same for path's last component in a directory that is no link
+ * either (RUN/hist/x.csv: hist must not be a link; RUN may be one). */
+int evb_open_regular_in(const char *path, int flags, unsigned mode);
 /* What evb_open_regular's -errno means, for a message after the file's name. */
 const char *evb_open_why(int err);
 
