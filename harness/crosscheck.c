@@ -239,7 +239,7 @@ static int export_dir(const char *run_dir, const char *stem, char *error, size_t
 
 	if (run_fd < 0)
 		return run_fd;
-	fd = harness_rundir_subdir(run_fd, stem, 1, error, len);
+	fd = harness_rundir_subdir(run_fd, stem, true, error, len);
 	close(run_fd);
 	if (fd < 0)
 		return fd;

@@ -115,7 +115,6 @@ int doc_open(struct doc *d, const char *run_dir, const char *title)
 	d->sink = fopencookie(NULL, "w", sink_io);
 	if (!d->sink) {
 		ret = -errno;
-		snprintf(error, sizeof(error), "%s", strerror(errno));
 		goto err_discard_md;
 	}
 	d->html = d->html_file = d->html_tmp.f;
@@ -132,7 +131,6 @@ err_discard_html:
 err_close_dir:
 	close(d->dirfd);
 err:
-	fprintf(stderr, "evbench: %s: %s\n", run_dir, error);
 	return ret;
 }
 
@@ -154,8 +152,6 @@ int doc_close(struct doc *d)
 		harness_rundir_discard(&d->md_tmp);
 	else
 		ret = harness_rundir_commit(&d->md_tmp, error, sizeof(error));
-	if (ret)
-		fprintf(stderr, "evbench: %s: %s\n", d->run_dir, error);
 	close(d->dirfd);
 	return ret;
 }

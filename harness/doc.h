@@ -28,7 +28,7 @@ enum { DOC_HTML = 1, DOC_MD = 2, DOC_BOTH = DOC_HTML | DOC_MD };
 
 /* Create RUN/report.html and report.md under temporary names
  * (harness_rundir_create_tmp); doc_close renames them in place.  0 or
- * -errno with a message on stderr. */
+ * -errno (evb_open_why says what a refusal means). */
 int doc_open(struct doc *d, const char *run_dir, const char *title);
 int doc_close(struct doc *d);
 

@@ -183,7 +183,7 @@ int harness_fig_begin(struct harness_figctx *ctx)
 	ctx->fig_fd = ctx->work_fd = -1;
 	if (run_fd < 0)
 		goto err;
-	ctx->fig_fd = harness_rundir_subdir(run_fd, "figures", 1, error, sizeof(error));
+	ctx->fig_fd = harness_rundir_subdir(run_fd, "figures", true, error, sizeof(error));
 	close(run_fd);
 	if (ctx->fig_fd < 0)
 		goto err;

@@ -80,7 +80,7 @@ static int open_new_run(struct run_state *st)
 	dirfd = harness_rundir_open(st->run_dir, error, sizeof(error));
 	if (dirfd < 0)
 		goto err_said;
-	ret = harness_rundir_subdir(dirfd, "hist", 1, error, sizeof(error));
+	ret = harness_rundir_subdir(dirfd, "hist", true, error, sizeof(error));
 	if (ret < 0)
 		goto err_close_dir;
 	close(ret);

@@ -28,7 +28,7 @@ static int open_dir(int dirfd, const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
-int harness_rundir_subdir(int dirfd, const char *name, int create, char *error,
+int harness_rundir_subdir(int dirfd, const char *name, bool create, char *error,
 			  size_t error_len)
 {
 	int fd;

@@ -22,6 +22,7 @@
 #define HARNESS_RUNDIR_FS_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 /* The run directory at path (O_DIRECTORY|O_CLOEXEC): a descriptor or -errno. */
@@ -31,7 +32,7 @@ int harness_rundir_open(const char *path, char *error, size_t error_len);
  * Subdirectory name of dirfd (one component), made (0755) when create and
  * absent, opened O_DIRECTORY|O_NOFOLLOW: a descriptor or -errno.
  */
-int harness_rundir_subdir(int dirfd, const char *name, int create, char *error,
+int harness_rundir_subdir(int dirfd, const char *name, bool create, char *error,
 			  size_t error_len);
 
 /*
