@@ -185,6 +185,10 @@ int harness_fig_begin(struct harness_figctx *ctx)
 		goto err;
 	ctx->fig_fd = harness_rundir_subdir(run_fd, "figures", true, error, sizeof(error));
 	close(run_fd);
+	if (ctx->fig_fd == -ELOOP || ctx->fig_fd == -ENOTDIR) {
+		fprintf(stderr, "%s: %s: %s\n", HARNESS_PROG, ctx->run_dir, error);
+		return -ENOTDIR;   /* the run directory's fault */
+	}
 	if (ctx->fig_fd < 0)
 		goto err;
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
@@ -414,10 +418,9 @@ int harness_render_figures(const char *run_dir, FILE *log, int cancel_fd)
 		.cancel_fd = cancel_fd,
 	};
 
-	if (harness_fig_begin(&ctx)) {
-		ret = -EIO;
+	ret = harness_fig_begin(&ctx);
+	if (ret)
 		goto out;
-	}
 	for (size_t i = 0; i < harness_nfamilies; i++) {
 		const struct harness_family *family = harness_families[i];
 		int r;
@@ -454,5 +457,7 @@ int harness_cmd_plot(int argc, char **argv)
 				  "Usage: evbench plot RUN\n\nRedraws RUN/figures/*.svg and "
 				  "*.png from RUN/summary.csv and results.csv with gnuplot.\n");
 
-	return harness_render_figures(run, NULL, -1) ? 1 : 0;
+	int ret = harness_render_figures(run, NULL, -1);
+
+	return ret == -ENOTDIR ? 2 : ret ? 1 : 0;
 }

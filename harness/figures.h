@@ -72,7 +72,9 @@ struct harness_figctx {
  * user's), which data files and gnuplot's outputs reach as
  * /proc/self/fd/N/<name> (gnuplot inherits N); harness_fig_end renames
  * each into figures/, over whatever (a link, a file) held that name, and
- * removes the work directory.  0 or -errno with a message on stderr.
+ * removes the work directory.  0, -ENOTDIR when figures/ is a link or no
+ * directory (refused: the run directory's fault), or -EIO, with a message
+ * on stderr.
  */
 int harness_fig_begin(struct harness_figctx *ctx);
 void harness_fig_end(struct harness_figctx *ctx);

@@ -2,6 +2,8 @@
  * test_hostile_fs.c - a run directory's names are not trusted
  * (harness/rundir_fs.h): whoever made it may have left symbolic links,
  * FIFOs or devices where evbench writes or reads.
+ *   - figures/ as a link to a directory: plot refuses it (exit 2), writes
+ *     nothing there;
  *   - figures/ .dat and .svg files, report.html, report.md.tmp, summary.csv.tmp
  *     and report.html.tmp as links to a file outside: summarize, plot and
  *     report write nothing through them (the file's bytes and mtime stay);
@@ -132,6 +134,35 @@ START_TEST(writes_never_follow_a_link)
 	snprintf(path, sizeof(path), "%s/figures/notify_latency_pingpong_thread.dat", run);
 	ck_assert_int_eq(lstat(path, &after), 0);
 	ck_assert(S_ISREG(after.st_mode));
+	tu_rmtree(tmp);
+}
+END_TEST
+
+START_TEST(figures_as_a_link_is_refused)
+{
+	char tmp[512], run[700], elsewhere[700];
+	const char *const plot[] = { "plot", run, NULL };
+	const char *const summarize[] = { "summarize", run, NULL };
+	char *err;
+	DIR *d;
+	struct dirent *e;
+
+	tu_tmpdir(tmp, sizeof(tmp));
+	snprintf(run, sizeof(run), "%s/run", tmp);
+	snprintf(elsewhere, sizeof(elsewhere), "%s/elsewhere", tmp);
+	write_run(run);
+	free(run_expect(summarize, 0));
+	ck_assert_int_eq(mkdir(elsewhere, 0755), 0);
+	link_at(run, "figures", elsewhere);
+	err = run_expect(plot, 2);
+	ck_assert_msg(strstr(err, "figures"), "%s", err);
+	free(err);
+	d = opendir(elsewhere);
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)))
+		ck_assert_msg(!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."),
+			      "plot wrote %s through the figures link", e->d_name);
+	closedir(d);
 	tu_rmtree(tmp);
 }
 END_TEST
@@ -308,6 +339,7 @@ int main(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, writes_never_follow_a_link);
+	tcase_add_test(tc, figures_as_a_link_is_refused);
 	tcase_add_test(tc, results_as_a_link_is_refused);
 	tcase_add_test(tc, results_as_a_fifo_is_refused);
 	tcase_add_test(tc, results_as_dev_zero_is_refused);
