@@ -233,10 +233,16 @@ void harness_fig_end(struct harness_figctx *ctx)
 
 	if (ctx->work_fd < 0)
 		return;
-	while (dir && (d = readdir(dir))) {
-		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
-			continue;
-		if (renameat(ctx->work_fd, d->d_name, ctx->fig_fd, d->d_name)) {
+	/* until a pass finds nothing: entries renamed away during readdir may hide others */
+	for (int pass = 0, moved = 1; dir && moved && pass < 8; pass++) {
+		moved = 0;
+		rewinddir(dir);
+		while ((d = readdir(dir))) {
+			if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
+				continue;
+			moved = 1;
+			if (!renameat(ctx->work_fd, d->d_name, ctx->fig_fd, d->d_name))
+				continue;
 			fprintf(stderr, "%s: %s/figures/%s: %s\n", HARNESS_PROG, ctx->run_dir,
 				d->d_name, strerror(errno));
 			unlinkat(ctx->work_fd, d->d_name, 0);
