@@ -86,6 +86,20 @@ static size_t link_all(const char *dir, const char *suffix, const char *target)
 	return n;
 }
 
+/* Names in dir that start with prefix. */
+static size_t count_prefixed(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)))
+		n += !strncmp(e->d_name, prefix, strlen(prefix));
+	closedir(d);
+	return n;
+}
+
 START_TEST(writes_never_follow_a_link)
 {
 	char tmp[512], run[700], figures[800], target[700], path[1200];
@@ -134,6 +148,14 @@ START_TEST(writes_never_follow_a_link)
 	snprintf(path, sizeof(path), "%s/figures/notify_latency_pingpong_thread.dat", run);
 	ck_assert_int_eq(lstat(path, &after), 0);
 	ck_assert(S_ISREG(after.st_mode));
+	/* drawn in a work directory of its own, gone once the figures are in place */
+	ck_assert_int_eq(count_prefixed(figures, ".work."), 0);
+	snprintf(path, sizeof(path), "%s/figures/notify_latency_pingpong_thread.svg", run);
+	if (access(path, F_OK) == 0) {   /* with gnuplot: where it was drawn is not in it */
+		text = tu_slurp(path);
+		ck_assert_msg(!strstr(text, "/proc/self/fd"), "%s names its work path", path);
+		free(text);
+	}
 	tu_rmtree(tmp);
 }
 END_TEST
