@@ -9,7 +9,8 @@
  *     report write nothing through them (the file's bytes and mtime stay);
  *   - results.csv as a link, a FIFO, a link to /dev/zero: summarize, plot
  *     and report refuse it by name with exit 2, at once (no hang);
- *   - run --out a directory others may write, compare --out one: refused;
+ *   - run --out a directory others may write or another user's (as root),
+ *     compare --out one others may write: refused;
  *   - run --resume with a plan.csv whose extra holds --hist FILE: refused,
  *     naming --hist, and FILE never written.
  */
@@ -270,6 +271,13 @@ START_TEST(out_writable_by_others_is_refused)
 
 	ck_assert_msg(strstr(err, "--out") && strstr(err, "0777"), "%s", err);
 	free(err);
+	if (geteuid() == 0) {   /* another user's empty directory, mode 0755 */
+		ck_assert_int_eq(chmod(fx.run, 0755), 0);
+		ck_assert_int_eq(chown(fx.run, 65534, 65534), 0);
+		err = run_expect(run, 2);
+		ck_assert_msg(strstr(err, "--out") && strstr(err, "owned by uid 65534"), "%s", err);
+		free(err);
+	}
 
 	snprintf(a, sizeof(a), "%s/a", fx.tmp);
 	snprintf(b, sizeof(b), "%s/b", fx.tmp);
