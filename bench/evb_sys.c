@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <time.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -268,6 +270,60 @@ int evb_read_line(const char *path, char *buf, size_t len)
 	fclose(f);
 	buf[strcspn(buf, "\n")] = '\0';
 	return 0;
+}
+
+int evb_open_regular(int dirfd, const char *name, int flags, unsigned mode)
+{
+	struct stat st;
+	int fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+			(mode_t)mode);
+	int ret;
+
+	if (fd < 0)
+		return errno == ENXIO ? -EVB_ENOTREG : -errno;   /* ENXIO: a FIFO without a reader */
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		goto err_close;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ret = -EVB_ENOTREG;
+		goto err_close;
+	}
+	if (fcntl(fd, F_SETFL, flags & O_APPEND)) {   /* blocking again */
+		ret = -errno;
+		goto err_close;
+	}
+	return fd;
+err_close:
+	close(fd);
+	return ret;
+}
+
+int evb_open_regular_in(const char *path, int flags, unsigned mode)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	int dirfd, fd;
+
+	if (!slash)
+		return evb_open_regular(AT_FDCWD, path, flags, mode);
+	if (evb_fmt(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path))
+		return -ENAMETOOLONG;
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd < 0)
+		return -errno;
+	fd = evb_open_regular(dirfd, slash + 1, flags, mode);
+	close(dirfd);
+	return fd;
+}
+
+const char *evb_open_why(int err)
+{
+	if (err == -ELOOP)
+		return "a symbolic link, refused (evbench never follows one in a run directory)";
+	if (err == -EVB_ENOTREG)
+		return "not a regular file (a FIFO, device or directory), refused";
+	return strerror(-err);
 }
 
 int evb_read_i64(const char *path, int64_t *value)

@@ -102,6 +102,24 @@ int evb_read_line(const char *path, char *buf, size_t len);
 int evb_read_i64(const char *path, int64_t *value);
 
 /*
+ * Open a regular file that may sit among files someone else put there (a
+ * run directory): openat(dirfd, name) with O_NOFOLLOW, O_CLOEXEC, O_NOCTTY
+ * and, while opening, O_NONBLOCK (a FIFO neither blocks the open nor, being
+ * refused, a read), then fstat.  flags are the access mode and O_CREAT,
+ * O_EXCL, O_APPEND, O_TRUNC as needed; mode is for O_CREAT.  Only the last
+ * component of name is never followed.  A descriptor in blocking mode, or
+ * -ELOOP (a symbolic link), -EVB_ENOTREG (not a regular file: a FIFO, a
+ * device, a directory) or another -errno.  evb_open_why names the refusal.
+ */
+#define EVB_ENOTREG EMEDIUMTYPE
+int evb_open_regular(int dirfd, const char *name, int flags, unsigned mode);
+/* The same for path's last component in a directory that is no link
+ * either (RUN/hist/x.csv: hist must not be a link; RUN may be one). */
+int evb_open_regular_in(const char *path, int flags, unsigned mode);
+/* What evb_open_regular's -errno means, for a message after the file's name. */
+const char *evb_open_why(int err);
+
+/*
  * Read a /proc/<pid>[/task/<tid>]/stat file open at fd (from offset 0) into
  * buf and point *fields at what follows "pid (comm)": " S ppid ...", the
  * state first (comm may hold ')' and spaces, so it is cut at the last ')').
