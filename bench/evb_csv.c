@@ -1,12 +1,15 @@
 /* evb_csv.c - RFC 4180 reading and writing; see evb_csv.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "evb_csv.h"
+#include "evb_sys.h"
 
 void evb_csv_field(FILE *out, const char *text)
 {
@@ -209,10 +212,14 @@ static int table_load(struct evb_table *t, const char *path, bool allow_cut)
 	FILE *in;
 
 	memset(t, 0, sizeof(*t));
-	in = fopen(path, "r");
+	ret = evb_open_regular(AT_FDCWD, path, O_RDONLY, 0);
+	in = ret >= 0 ? fdopen(ret, "r") : NULL;
 	if (!in) {
-		ret = -errno;
-		snprintf(t->error, sizeof(t->error), "%s: %s", path, strerror(errno));
+		if (ret >= 0) {
+			close(ret);
+			ret = -errno;
+		}
+		snprintf(t->error, sizeof(t->error), "%s: %s", path, evb_open_why(ret));
 		return ret;
 	}
 	evb_csv_reader_init(&r, in, path);

@@ -1,5 +1,6 @@
 /* evb_driver.c - common driver options, registry lookup, row output. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "evb_csv.h"
 #include "evb_driver.h"
 #include "evb_sb.h"
+#include "evb_sys.h"
 #include "evb_uring.h"
 
 const char evb_driver_common_help[] =
@@ -289,12 +291,17 @@ void evb_driver_row_init(const struct evb_driver_opts *o, struct evb_row *row)
 
 static int write_hist_file(const struct evb_driver_opts *o, const struct evb_hist *hist)
 {
-	FILE *out = fopen(o->hist_path, "w");
-	int ret;
+	/* never through a link or into a FIFO left at the name */
+	int ret = evb_open_regular(AT_FDCWD, o->hist_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	FILE *out = ret >= 0 ? fdopen(ret, "w") : NULL;
 
 	if (!out) {
-		fprintf(stderr, "%s: --hist %s: %s\n", o->prog, o->hist_path, strerror(errno));
-		return -errno;
+		if (ret >= 0) {
+			close(ret);
+			ret = -errno;
+		}
+		fprintf(stderr, "%s: --hist %s: %s\n", o->prog, o->hist_path, evb_open_why(ret));
+		return ret;
 	}
 	ret = evb_hist_write_csv(hist, out);
 	if (fclose(out) && !ret)

@@ -279,6 +279,9 @@ void evb_driver_end_reason(const struct evb_driver_end *end, struct evb_row *row
 /* evb_watchdog's fire callback: the reason, then evb_driver_abandon. */
 void evb_driver_end_fire(void *end, int timed_out, const char *why);
 
+/* Where the sides ran: the cpus column (evb_cpus_format) and cpu_distance,
+ * how far apart its two CPUs are (evb_topology.h; "" for one side or none). */
+void evb_driver_row_cpus(struct evb_row *row, const struct evb_cpus *cpus);
 /* Context switches per operation of side a and (unless NULL) b; none if ops <= 0. */
 void evb_driver_row_switches(struct evb_row *row, const struct evb_usage *a,
 			     const struct evb_usage *b, double ops);

@@ -2,12 +2,13 @@
  * evb_driver_run.c - the part of a run every driver ends the same way: the
  * one row leaving the process from main or from the watchdog
  * (evb_driver_end), and the row's figures that do not depend on the family
- * (context switches per operation, peak RSS).
+ * (where its sides ran, context switches per operation, peak RSS).
  */
 #include <stdio.h>
 #include <sys/resource.h>
 
 #include "evb_driver.h"
+#include "evb_topology.h"
 
 int evb_driver_end_emit(const struct evb_driver_end *end, const struct evb_row *row)
 {
@@ -35,6 +36,13 @@ void evb_driver_end_fire(void *arg, int timed_out, const char *why)
 
 	evb_driver_end_reason(end, &row, why);
 	evb_driver_abandon(end->opts, &row, timed_out, end->emitted);
+}
+
+void evb_driver_row_cpus(struct evb_row *row, const struct evb_cpus *cpus)
+{
+	evb_cpus_format(cpus, row->cpus, sizeof(row->cpus));
+	evb_row_set(row, cpu_distance,
+		    evb_cpu_distance_names[evb_cpu_distance(EVB_SYSFS_ROOT, cpus->a, cpus->b)]);
 }
 
 void evb_driver_row_switches(struct evb_row *row, const struct evb_usage *a,

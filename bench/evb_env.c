@@ -18,6 +18,7 @@
 #include "evb_placement.h"
 #include "evb_sb.h"
 #include "evb_sys.h"
+#include "evb_topology.h"
 
 /* A one-line file as a key's value, or "unavailable". */
 static void set_file(struct evb_env *env, const char *key, const char *path)
@@ -148,7 +149,7 @@ static void capture_kernel(struct evb_env *env)
 
 static void capture_cpu(struct evb_env *env)
 {
-	char line[1024];
+	char line[1024], topology[4096];
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (cpuinfo_field("model name", line, sizeof(line)) == 0)
@@ -159,6 +160,10 @@ static void capture_cpu(struct evb_env *env)
 	set_file(env, "cpus_online_list", "/sys/devices/system/cpu/online");
 	evb_env_set(env, "cpus_usable", "%d", evb_usable_cpus());
 	set_file(env, "smt_active", "/sys/devices/system/cpu/smt/active");
+	if (evb_topology_describe(EVB_SYSFS_ROOT, topology, sizeof(topology)) == 0)
+		evb_env_set(env, "cpu_topology", "%s", topology);
+	else
+		evb_env_set(env, "cpu_topology", EVB_ENV_UNAVAILABLE);
 	set_file(env, "clocksource",
 		 "/sys/devices/system/clocksource/clocksource0/current_clocksource");
 	set_file(env, "governor", "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");

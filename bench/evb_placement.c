@@ -1,6 +1,6 @@
 /*
- * evb_placement.c - CPU choice from the allowed mask, sysfs topology and
- * /proc/interrupts; see evb_placement.h.
+ * evb_placement.c - CPU choice from the allowed mask, sysfs topology
+ * (evb_topology.h) and /proc/interrupts; see evb_placement.h.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "evb_placement.h"
+#include "evb_topology.h"
 
 const char *const evb_placement_names[] = { "same-cpu", "cross-cpu", "free", NULL };
 _Static_assert(sizeof(evb_placement_names) / sizeof(evb_placement_names[0]) ==
@@ -22,31 +23,6 @@ const char *const evb_fd_type_names[] = {
 	[EVB_FD_TCP] = "tcp",
 	[EVB_NFD_TYPES] = NULL,
 };
-
-/* Physical core of a CPU as package * 65536 + core id; -1 when unknown. */
-static long cpu_core_key(int cpu)
-{
-	char path[128];
-	long package = 0, core = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path),
-		 "/sys/devices/system/cpu/cpu%d/topology/physical_package_id", cpu);
-	f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%ld", &package) != 1)
-			package = 0;
-		fclose(f);
-	}
-	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/topology/core_id", cpu);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &core) != 1)
-		core = -1;
-	fclose(f);
-	return core < 0 ? -1 : package * 65536 + core;
-}
 
 int evb_usable_cpus(void)
 {
@@ -184,15 +160,12 @@ int evb_placement_choose(enum evb_placement where, struct evb_cpus *cpus,
 	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
 		if (!CPU_ISSET(cpu, &mask) || cpu == a)
 			continue;
-		if (cpu_core_key(cpu) != cpu_core_key(a) || cpu_core_key(cpu) < 0) {
+		if (evb_cpu_distance(EVB_SYSFS_ROOT, a, cpu) != EVB_DIST_SMT) {
 			cpus->b = cpu;
-			cpus->smt_siblings = 0;
 			break;
 		}
-		if (cpus->b < 0) {
+		if (cpus->b < 0)
 			cpus->b = cpu;          /* an SMT sibling, kept as fallback */
-			cpus->smt_siblings = 1;
-		}
 	}
 	if (cpus->b < 0) {
 		snprintf(reason, reason_len, "cross-cpu needs 2 CPUs, %d usable",

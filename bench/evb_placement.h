@@ -16,7 +16,9 @@
  * IPI and other named lines), so a disk or NIC interrupt lands in the
  * measured side's samples as rarely as the machine allows.  Ties go to the
  * lowest CPU number.  The choice is recorded in each row's cpus column
- * (evb_cpus_format).
+ * (evb_cpus_format), and how far apart the two CPUs are in its
+ * cpu_distance (evb_topology.h: an SMT sibling is side B only when no
+ * other core is allowed).
  */
 #ifndef EVB_PLACEMENT_H
 #define EVB_PLACEMENT_H
@@ -53,7 +55,6 @@ extern const char *const evb_fd_type_names[];   /* NULL-terminated */
 struct evb_cpus {
 	int a;
 	int b;
-	int smt_siblings;   /* cross-cpu had to use two threads of one core */
 };
 
 /*

@@ -66,6 +66,15 @@
  *                                          scanning process (1: nothing else
  *                                          shares its fd table; 2: one idle
  *                                          thread beside it)
+ *   closed_rtt_ns                          serve, open loop: the closed round
+ *                                          trip p50 the load generator
+ *                                          measured first at the same
+ *                                          placement, the floor of its
+ *                                          send-lag bound
+ *   cpu_distance                           how far apart the cpus are
+ *                                          (evb_topology.h): same, smt, llc,
+ *                                          package, socket, numa or unknown;
+ *                                          "" when free or one side
  *
  * Percentiles are written only where the samples support them: quantile q
  * needs at least 10 / (1 - q) samples (p50 20, p90 100, p99 1000, p999
@@ -106,7 +115,8 @@
 	X(I64, seed) X(I64, client_threads) X(I64, send_lag_p50_ns)          \
 	X(I64, send_lag_p99_ns) X(I64, send_lag_max_ns) X(F64, capacity_per_s) \
 	X(I64, blocked_writes) X(I64, enobufs) X(I64, cq_overflows)          \
-	X(I64, round) X(I64, cpu_a_ns) X(I64, cpu_b_ns) X(I64, syscalls)
+	X(I64, round) X(I64, cpu_a_ns) X(I64, cpu_b_ns) X(I64, syscalls)      \
+	X(I64, closed_rtt_ns) X(STR, cpu_distance)
 
 #define EVB_ROW_FIELD_STR(name) char name[EVB_ROW_STR];
 #define EVB_ROW_FIELD_REASON(name) char name[EVB_ROW_REASON];

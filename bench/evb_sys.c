@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <time.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -131,36 +133,67 @@ void evb_usage_thread(struct evb_usage *u)
 	u->ivcsw = ru.ru_nivcsw;
 }
 
-int evb_machine_cpu_ns(int64_t *ns)
+int evb_cpu_busy_parse(FILE *in, int cpu, int64_t *ticks)
 {
-	unsigned long long user, nice, sys, idle, iowait, irq, softirq, steal;
+	char line[512], name[32];
+
+	if (cpu < 0)
+		snprintf(name, sizeof(name), "cpu ");
+	else
+		snprintf(name, sizeof(name), "cpu%d ", cpu);
+	while (fgets(line, sizeof(line), in)) {
+		unsigned long long user, nice, sys, idle, iowait, irq, softirq;
+
+		if (strncmp(line, name, strlen(name)) != 0)
+			continue;
+		/* guest time is already inside user; idle and iowait are not
+		 * work, and steal is the host running someone else */
+		if (sscanf(line + strlen(name), "%llu %llu %llu %llu %llu %llu %llu", &user, &nice,
+			   &sys, &idle, &iowait, &irq, &softirq) != 7)
+			return -EINVAL;
+		*ticks = (int64_t)(user + nice + sys + irq + softirq);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int evb_cpu_busy_ns(int cpu, int64_t *ns)
+{
 	long hz = sysconf(_SC_CLK_TCK);
 	FILE *f = fopen("/proc/stat", "r");
-	int n;
+	int64_t ticks;
+	int ret;
 
 	if (!f)
 		return -errno;
-	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &user, &nice, &sys, &idle,
-		   &iowait, &irq, &softirq, &steal);
+	ret = evb_cpu_busy_parse(f, cpu, &ticks);
 	fclose(f);
-	if (n != 8 || hz <= 0)
-		return -EINVAL;
-	/* guest time is already inside user; idle and iowait are not work, and
-	 * steal is the host running someone else. */
-	(void)steal;
-	*ns = (int64_t)((user + nice + sys + irq + softirq) * (1000000000ULL / (unsigned long long)hz));
-	return 0;
+	if (!ret && hz <= 0)
+		ret = -EINVAL;
+	if (!ret)
+		*ns = ticks * (1000000000LL / hz);
+	return ret;
+}
+
+int64_t evb_cpu_busy_delta(int64_t before, int64_t after, long ncpus)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+
+	if (before == INT64_MIN || after == INT64_MIN || hz <= 0 || ncpus <= 0)
+		return INT64_MIN;
+	if (after - before < EVB_MACHINE_CPU_MIN_TICKS * ncpus * (1000000000LL / hz))
+		return INT64_MIN;
+	return after - before;
+}
+
+int evb_machine_cpu_ns(int64_t *ns)
+{
+	return evb_cpu_busy_ns(-1, ns);
 }
 
 int64_t evb_machine_cpu_delta(int64_t before, int64_t after)
 {
-	long hz = sysconf(_SC_CLK_TCK), cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-	if (before == INT64_MIN || after == INT64_MIN || hz <= 0 || cpus <= 0)
-		return INT64_MIN;
-	if (after - before < EVB_MACHINE_CPU_MIN_TICKS * cpus * (1000000000LL / hz))
-		return INT64_MIN;
-	return after - before;
+	return evb_cpu_busy_delta(before, after, sysconf(_SC_NPROCESSORS_ONLN));
 }
 
 int64_t evb_rss_bytes(void)
@@ -230,6 +263,60 @@ int evb_read_line(const char *path, char *buf, size_t len)
 	fclose(f);
 	buf[strcspn(buf, "\n")] = '\0';
 	return 0;
+}
+
+int evb_open_regular(int dirfd, const char *name, int flags, unsigned mode)
+{
+	struct stat st;
+	int fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+			(mode_t)mode);
+	int ret;
+
+	if (fd < 0)
+		return errno == ENXIO ? -EVB_ENOTREG : -errno;   /* ENXIO: a FIFO without a reader */
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		goto err_close;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ret = -EVB_ENOTREG;
+		goto err_close;
+	}
+	if (fcntl(fd, F_SETFL, flags & O_APPEND)) {   /* blocking again */
+		ret = -errno;
+		goto err_close;
+	}
+	return fd;
+err_close:
+	close(fd);
+	return ret;
+}
+
+int evb_open_regular_in(const char *path, int flags, unsigned mode)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	int dirfd, fd;
+
+	if (!slash)
+		return evb_open_regular(AT_FDCWD, path, flags, mode);
+	if (evb_fmt(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path))
+		return -ENAMETOOLONG;
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd < 0)
+		return -errno;
+	fd = evb_open_regular(dirfd, slash + 1, flags, mode);
+	close(dirfd);
+	return fd;
+}
+
+const char *evb_open_why(int err)
+{
+	if (err == -ELOOP)
+		return "a symbolic link, refused (evbench never follows one in a run directory)";
+	if (err == -EVB_ENOTREG)
+		return "not a regular file (a FIFO, device or directory), refused";
+	return strerror(-err);
 }
 
 int evb_read_i64(const char *path, int64_t *value)

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* --- RLIMIT_NOFILE ------------------------------------------------------ */
 
@@ -61,6 +62,24 @@ int evb_machine_cpu_ns(int64_t *ns);
 #define EVB_MACHINE_CPU_MIN_TICKS 20
 int64_t evb_machine_cpu_delta(int64_t before, int64_t after);
 /*
+ * The same for one CPU: its busy time (user, nice, system, irq, softirq)
+ * from its "cpuN" line of /proc/stat, in ns.  It holds the interrupt and
+ * softirq work that ran on that CPU whatever task it interrupted, which a
+ * task's CPU clock leaves out on kernels with CONFIG_IRQ_TIME_ACCOUNTING
+ * (loopback TCP's receive inside a send).  0, -ENOENT when the CPU has no
+ * line (offline), or -errno.
+ */
+int evb_cpu_busy_ns(int cpu, int64_t *ns);
+/*
+ * The parse, of a /proc/stat text: cpu -1 is the machine's "cpu " line,
+ * else "cpuN".  *ticks gets the busy ticks.  0, -ENOENT (no such line) or
+ * -EINVAL (a short line).
+ */
+int evb_cpu_busy_parse(FILE *in, int cpu, int64_t *ticks);
+/* Two readings' difference over ncpus CPUs, under evb_machine_cpu_delta's
+ * rule (EVB_MACHINE_CPU_MIN_TICKS per CPU, else INT64_MIN). */
+int64_t evb_cpu_busy_delta(int64_t before, int64_t after, long ncpus);
+/*
  * Resident set size of this process now, in bytes: exact from
  * /proc/self/smaps_rollup (a page-table walk; statm's counters are per-CPU
  * approximations on recent kernels, off by pages), else from statm.
@@ -81,6 +100,24 @@ void evb_shared_free(void *mem, size_t size);
 int evb_read_line(const char *path, char *buf, size_t len);
 /* A file that holds one integer.  0 or -errno / -EINVAL. */
 int evb_read_i64(const char *path, int64_t *value);
+
+/*
+ * Open a regular file that may sit among files someone else put there (a
+ * run directory): openat(dirfd, name) with O_NOFOLLOW, O_CLOEXEC, O_NOCTTY
+ * and, while opening, O_NONBLOCK (a FIFO neither blocks the open nor, being
+ * refused, a read), then fstat.  flags are the access mode and O_CREAT,
+ * O_EXCL, O_APPEND, O_TRUNC as needed; mode is for O_CREAT.  Only the last
+ * component of name is never followed.  A descriptor in blocking mode, or
+ * -ELOOP (a symbolic link), -EVB_ENOTREG (not a regular file: a FIFO, a
+ * device, a directory) or another -errno.  evb_open_why names the refusal.
+ */
+#define EVB_ENOTREG EMEDIUMTYPE
+int evb_open_regular(int dirfd, const char *name, int flags, unsigned mode);
+/* The same for path's last component in a directory that is no link
+ * either (RUN/hist/x.csv: hist must not be a link; RUN may be one). */
+int evb_open_regular_in(const char *path, int flags, unsigned mode);
+/* What evb_open_regular's -errno means, for a message after the file's name. */
+const char *evb_open_why(int err);
 
 /*
  * Read a /proc/<pid>[/task/<tid>]/stat file open at fd (from offset 0) into

@@ -47,11 +47,19 @@ static void cell_label(const struct claim_cell *c, char *buf, size_t len)
 	evb_axes_label(values, buf, len);
 }
 
-/* One repetition's figure (claims.h lists the derived ones). */
-static double figure_value(const struct evb_table *t, size_t r, const char *figure)
+/* One repetition's figure (claims.h lists the derived ones); ok: the row's
+ * status is ok, why: its reason. */
+static double figure_value(const struct evb_table *t, size_t r, const struct claim_test *test,
+			   bool ok, const char *why)
 {
+	const char *figure = test->figure;
+
+	if (!strcmp(figure, "refused"))
+		return ok ? 0.0 : test->refusal && strstr(why, test->refusal) ? 1.0 : NAN;
 	if (!strcmp(figure, "mem_bytes_per_fd"))
 		return harness_num(t, r, "rss_bytes_per_fd") + harness_num(t, r, "slab_bytes_per_fd");
+	if (!strcmp(figure, "rss_bytes"))
+		return harness_num(t, r, "rss_bytes_per_fd") * harness_num(t, r, "nfds");
 	if (!strcmp(figure, "delivered_share")) {
 		double sent = harness_num(t, r, "sent"), delivered = harness_num(t, r, "delivered");
 
@@ -115,21 +123,23 @@ static int side_load(const struct evb_table *t, const struct claim_test *test,
 
 		const char *status = evb_table_get(t, r, status_col), *why = harness_str(t, r, "reason");
 		bool ok = !strcmp(status, "ok");
+		/* a skipped row is a run of a test that asks whether runs are refused */
+		bool run = ok || (test->refusal && !strcmp(status, "skipped"));
 
 		if (!ok && !s->status[0]) {
 			snprintf(s->status, sizeof(s->status), "%s", status);
 			snprintf(s->reason, sizeof(s->reason), "%s", why);
 		}
-		if (!ok && !test->every_run)
+		if (!run && !test->every_run)
 			continue;
 		s->read++;
 
-		double v = figure_value(t, r, test->figure);
+		double v = figure_value(t, r, test, ok, why);
 
 		if (!isfinite(v))
 			continue;
 		s->values[s->n++] = v;
-		if (!ok)
+		if (!run)
 			mark(&s->not_ok, "", why);
 		mark(&s->unjudged, test->unjudged, why);
 		mark(&s->partial, test->partial, why);
@@ -160,10 +170,24 @@ static int side_missing(const struct side *s, const struct claim_test *t,
 	return 1;
 }
 
+/* CLAIM_WITHIN's band. */
+static double band_lo(const struct claim_test *t)
+{
+	return t->threshold / t->factor;
+}
+
+static double band_hi(const struct claim_test *t)
+{
+	return t->threshold * t->factor;
+}
+
 static enum claim_verdict judge(const struct claim_test *t, double lo, double hi)
 {
 	if (t->side == CLAIM_NO_THRESHOLD)
 		return CLAIM_INFO;
+	if (t->side == CLAIM_WITHIN)
+		return lo >= band_lo(t) && hi <= band_hi(t) ? CLAIM_HOLDS
+		       : hi < band_lo(t) || lo > band_hi(t) ? CLAIM_FAILS : CLAIM_INCONCLUSIVE;
 	if (t->side == CLAIM_AT_LEAST)
 		return lo >= t->threshold ? CLAIM_HOLDS : hi < t->threshold ? CLAIM_FAILS
 									 : CLAIM_INCONCLUSIVE;
@@ -203,19 +227,27 @@ static int interval(const struct claim_test *t, const struct side *num, const st
 
 /*
  * A partial figure is below the true one.  On the numerator alone the
- * true value is at least the measured one: a level or ratio shown to be at
- * least the threshold stands, and one shown at most it does not; on the
- * denominator alone the other way round; on both, nothing stands.
+ * true value is at least the measured one: a verdict that says the value
+ * is at least something (a floor) stands, one that says it is at most
+ * something (a ceiling) does not; on the denominator alone the other way
+ * round; on both, nothing stands.  Holding within a band says both.
  */
 static bool bias_could_decide(const struct claim_test *t, const struct side *num,
-			      const struct side *den, enum claim_verdict v)
+			      const struct side *den, const struct claim_outcome *out)
 {
 	bool up = num->partial.n, down = t->den.family && den->partial.n;
-	bool says_at_least = (v == CLAIM_HOLDS) == (t->side == CLAIM_AT_LEAST);
+	bool holds = out->verdict == CLAIM_HOLDS, floor, ceiling;
 
-	if ((!up && !down) || v == CLAIM_INCONCLUSIVE)
+	if ((!up && !down) || out->verdict == CLAIM_INCONCLUSIVE)
 		return false;
-	return (up && down) || (up ? !says_at_least : says_at_least);
+	if (t->side == CLAIM_WITHIN) {
+		floor = holds || out->lo > band_hi(t);
+		ceiling = holds || out->hi < band_lo(t);
+	} else {
+		floor = holds == (t->side == CLAIM_AT_LEAST);
+		ceiling = !floor;
+	}
+	return (up && ceiling) || (down && floor);
 }
 
 static void cannot_decide(struct claim_outcome *out, const struct side *s, const struct marked *m,
@@ -246,7 +278,7 @@ static void decide(const struct claim_test *t, const struct side *num, const str
 		snprintf(out->why, sizeof(out->why), "inconclusive (a verdict needs %d "
 			 "repetitions per cell)", CLAIM_MIN_REPS);
 		out->tail = 0.0;
-	} else if (bias_could_decide(t, num, den, out->verdict)) {
+	} else if (bias_could_decide(t, num, den, out)) {
 		const struct side *s = num->partial.n ? num : den;
 
 		cannot_decide(out, s, &s->partial, "counted only part of the figure (a "
@@ -278,6 +310,10 @@ static void evaluate_sides(const struct claim_test *t, const struct side *num,
 			 "the denominator's interval, at 0 or below)");
 		return;
 	}
+	if (t->side == CLAIM_WITHIN)   /* either end can miss the band */
+		out->tail = fmin(1.0, 2.0 * out->tail);
+	if (t->side != CLAIM_NO_THRESHOLD && t->threshold > 0)
+		out->margin = out->value / t->threshold;
 	out->verdict = judge(t, out->lo, out->hi);
 	if (out->verdict != CLAIM_INFO)
 		decide(t, num, den, out);
@@ -290,7 +326,7 @@ void claim_evaluate(const struct evb_table *results, const struct claim_test *t,
 
 	memset(out, 0, sizeof(*out));
 	out->judged = t->side != CLAIM_NO_THRESHOLD;
-	out->value = out->lo = out->hi = out->level = out->tail = NAN;
+	out->value = out->lo = out->hi = out->level = out->tail = out->margin = NAN;
 	out->num_median = out->den_median = NAN;
 	out->verdict = CLAIM_NOT_MEASURED;
 	snprintf(out->why, sizeof(out->why), "not measured (out of memory)");

@@ -17,7 +17,8 @@
  * factor (one shape), which two mechanisms' repetitions need not share.
  * The verdict is
  *   holds          the whole interval is on the claim's side of the threshold
- *   does not hold  the whole interval is on the other side
+ *                  (CLAIM_WITHIN: inside the band around it)
+ *   does not hold  the whole interval is on the other side (outside the band)
  *   inconclusive   the interval straddles the threshold, or a side has
  *                  fewer than CLAIM_MIN_REPS repetitions, or a repetition
  *                  cannot decide (claim_test.unjudged, .partial)
@@ -62,6 +63,11 @@ extern const char *const claim_verdict_names[];
 enum claim_side {
 	CLAIM_AT_LEAST,      /* holds when the value is >= threshold */
 	CLAIM_AT_MOST,       /* holds when the value is <= threshold */
+	/* holds when the value lies in [threshold / factor, threshold x factor]:
+	 * a published number judged on both sides (it can be too high or too
+	 * low); the interval can miss the band on either side, so its tail is
+	 * twice a one-sided test's */
+	CLAIM_WITHIN,
 	CLAIM_NO_THRESHOLD,  /* CLAIM_INFO: the value only */
 };
 
@@ -72,6 +78,10 @@ enum claim_side {
  *   cpu_ab_ns_per_op       (cpu_a_ns + cpu_b_ns) / operations: both sides'
  *                          threads, from their CPU clocks
  *   mem_bytes_per_fd       rss_bytes_per_fd + slab_bytes_per_fd
+ *   rss_bytes              rss_bytes_per_fd x nfds: the user memory in all
+ *   refused                1 for a skipped row whose reason contains the
+ *                          test's refusal, 0 for an ok row (it ran); other
+ *                          rows give none (claim_test.refusal)
  *   delivered_share        delivered / sent
  *   server_cpu_ns_per_op   serve: server_cpu_ns / samples (per measured request;
  *   client_cpu_ns_per_op   client_cpu_ns, wakeups likewise)
@@ -86,6 +96,7 @@ struct claim_test {
 	struct claim_cell den;      /* den.family NULL: a level test of num */
 	enum claim_side side;
 	double threshold;
+	double factor;              /* CLAIM_WITHIN: the band's width each way (> 1) */
 	const char *if_empty;       /* why a figure can be empty (e.g. no slabinfo) */
 	/*
 	 * NULL, or a reason prefix: an ok repetition whose reason starts with
@@ -108,12 +119,22 @@ struct claim_test {
 	 * and that loss is what the claim is about.
 	 */
 	bool every_run;
+	/*
+	 * figure "refused": the reason (a substring) a cell is refused for, as
+	 * a limit the claim states makes the driver refuse it (select's fd_set:
+	 * "FD_SETSIZE 1024").  Skipped rows are read for it, and count as runs,
+	 * not as rows that were not ok.
+	 */
+	const char *refusal;
 };
 
 struct claim_outcome {
 	enum claim_verdict verdict;
 	bool judged;                   /* a test with a threshold */
 	double value, lo, hi, level;   /* ratio or level, its interval, coverage */
+	/* value / threshold (CLAIM_WITHIN: the published value): how far the
+	 * measured value lies from what it is judged against; NAN without one */
+	double margin;
 	/* at most the chance that the interval lies wholly on one given side of
 	 * the true value: (1 - level) / 2 for a level, see evb_ratio_median_ci;
 	 * 0 when the test could not have failed (too few repetitions) */

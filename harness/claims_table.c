@@ -3,9 +3,10 @@
  * line per claim (its verdict, and the ratio or level of the test that
  * decided it with its interval), and the detail: each of its tests with
  * the ratio (or level) and its interval labelled with the coverage it
- * reaches, the repetitions per side, a verdict that the interval decides,
- * and for each claim the most its verdict's rule lets a true claim be
- * called "does not hold".  In HTML the detail opens under the claim's line
+ * reaches, its margin (the value over its threshold: how far the threshold
+ * was from deciding), the repetitions per side, a verdict that the
+ * interval decides, and for each claim the most its verdict's rule lets a
+ * true claim be called "does not hold".  In HTML the detail opens under the claim's line
  * (doc_drow); in Markdown it is the table of "Claim details", further down.
  */
 #include <math.h>
@@ -37,28 +38,50 @@ static void fmt_figure(char *buf, size_t len, const char *figure, double v)
 	else if (strstr(figure, "ops_per_s"))
 		report_fmt_rate(buf, len, v);
 	else if (strstr(figure, "bytes"))
-		evb_sb_fmt(buf, len, "%.1f B", v);
-	else if (strstr(figure, "share"))
+		snprintf(buf, len, fabs(v) >= 1000 ? "%.0f B" : "%.1f B", v);
+	else if (strstr(figure, "share") || !strcmp(figure, "refused"))
 		fmt_share(buf, len, v);
 	else
 		report_fmt_ns(buf, len, v);
 }
 
+/* A threshold (or a band's end) as the test's value prints. */
+static void fmt_threshold(const struct claim_test *t, double v, char *buf, size_t len)
+{
+	if (t->den.family)
+		snprintf(buf, len, "%.2fx", v);
+	else
+		fmt_figure(buf, len, t->figure, v);
+}
+
 static void fmt_test(const struct claim_test *t, char *buf, size_t len)
 {
 	static const char *const rel[] = { [CLAIM_AT_LEAST] = ">=", [CLAIM_AT_MOST] = "<=" };
-	char thr[32];
+	char thr[32], lo[32], hi[32];
 
 	if (t->side == CLAIM_NO_THRESHOLD) {
 		snprintf(buf, len, "%s (no threshold: context)", t->what);
 		return;
 	}
-	if (t->den.family)
-		evb_sb_fmt(thr, sizeof(thr), "%.2fx", t->threshold);
-	else
-		fmt_figure(thr, sizeof(thr), t->figure, t->threshold);
+	fmt_threshold(t, t->threshold, thr, sizeof(thr));
+	if (t->side == CLAIM_WITHIN) {
+		fmt_threshold(t, t->threshold / t->factor, lo, sizeof(lo));
+		fmt_threshold(t, t->threshold * t->factor, hi, sizeof(hi));
+		snprintf(buf, len, "%s; holds within %gx of %s (%s to %s)", t->what, t->factor,
+			 thr, lo, hi);
+		return;
+	}
 	snprintf(buf, len, "%s; holds at %s %s%s", t->what, rel[t->side], thr,
 		 t->every_run ? " (every run counted, ok or not)" : "");
+}
+
+/* "1.18x": the measured value over the threshold, "-" without one. */
+static void fmt_margin(const struct claim_outcome *o, char *buf, size_t len)
+{
+	if (isfinite(o->margin))
+		snprintf(buf, len, "%.3gx", o->margin);
+	else
+		snprintf(buf, len, "-");
 }
 
 /* "1.50x [1.20, 1.90] (>= 87.9% order statistics)", or the level's. */
@@ -80,6 +103,8 @@ static void fmt_interval(const struct claim_test *t, const struct claim_outcome 
 	fmt_figure(b, sizeof(b), t->figure, o->hi);
 	evb_sb_fmt(buf, len, "[%s, %s] (%.2f%% order statistics)", a, b, 100.0 * o->level);
 }
+
+#define MARGIN_HEAD "margin (measured / threshold)"
 
 /* A claim put to its tests: each test's outcome and the claim's verdict. */
 struct claim_result {
@@ -111,13 +136,15 @@ static void claim_result(const struct evb_table *results, const struct claim *c,
 			   "%.1f%%%s.", 100.0 * false_fail, c->group ? " per verdict" : "");
 }
 
-/* The test's columns: what, measured medians, ratio or level, reps, verdict. */
+/* The test's columns: what, measured medians, ratio or level, margin, reps. */
 static void test_cells(const struct claim_test *t, const struct claim_outcome *o,
-		       char test[700], char measured[96], char value[160], char reps[64])
+		       char test[700], char measured[96], char value[160], char margin[32],
+		       char reps[64])
 {
 	char a[32], b[32];
 
 	fmt_test(t, test, 700);
+	fmt_margin(o, margin, 32);
 	fmt_figure(a, sizeof(a), t->figure, o->num_median);
 	fmt_figure(b, sizeof(b), t->figure, o->den_median);
 	if (t->den.family)
@@ -137,8 +164,8 @@ static void test_cells(const struct claim_test *t, const struct claim_outcome *o
 	}
 }
 
-/* Every test of a claim as rows of the 7-column details table, or (first
- * 0) of the 5-column table under the claim's row. */
+/* Every test of a claim as rows of the 8-column details table, or (first
+ * 0) of the 6-column table under the claim's row. */
 static void test_rows(struct doc *d, const struct claim_result *res, int with_claim)
 {
 	const struct claim *c = res->claim;
@@ -147,14 +174,14 @@ static void test_rows(struct doc *d, const struct claim_result *res, int with_cl
 	snprintf(claim, sizeof(claim), "%s (Test: %s)%s", c->text, c->test, res->bound);
 	for (size_t i = 0; i < res->n; i++) {
 		const struct claim_outcome *o = &res->out[i];
-		char test[700], measured[96], value[160], reps[64];
+		char test[700], measured[96], value[160], margin[32], reps[64];
 		const char *verdict = o->why[0] ? o->why : claim_verdict_names[o->verdict];
 
-		test_cells(&c->tests[i], o, test, measured, value, reps);
+		test_cells(&c->tests[i], o, test, measured, value, margin, reps);
 
 		const char *full[] = { i ? "" : claim, i ? "" : res->overall, test, measured, value,
-				       reps, verdict };
-		const char *brief[] = { test, measured, value, reps, verdict };
+				       margin, reps, verdict };
+		const char *brief[] = { test, measured, value, margin, reps, verdict };
 
 		doc_row(d, with_claim ? full : brief);
 	}
@@ -181,7 +208,8 @@ static long shown_test(const struct claim_result *res)
 static void compact_row(struct doc *d, const struct claim_result *res)
 {
 	static const char *const heads[] = { "test", "measured (median)",
-					     "ratio or level [interval]", "reps", "test verdict" };
+					     "ratio or level [interval]", MARGIN_HEAD, "reps",
+					     "test verdict" };
 	const struct claim *c = res->claim;
 	long k = shown_test(res);
 	char measured[200] = "-";
@@ -201,7 +229,7 @@ static void compact_row(struct doc *d, const struct claim_result *res)
 	size_t len = strlen(c->test);
 
 	doc_p(d, "Test: %s%s%s", c->test, len && c->test[len - 1] == '.' ? "" : ".", res->bound);
-	doc_table(d, 5, heads);
+	doc_table(d, 6, heads);
 	test_rows(d, res, 0);
 	doc_table_end(d);
 	doc_drow_end(d);
@@ -251,7 +279,8 @@ void report_claims(const struct report_ctx *ctx)
 void report_claim_details(const struct report_ctx *ctx)
 {
 	const char *const heads[] = { "claim", "verdict", "test", "measured (median)",
-				      "ratio or level [interval]", "reps", "test verdict" };
+				      "ratio or level [interval]", MARGIN_HEAD, "reps",
+				      "test verdict" };
 	struct doc *d = ctx->doc;
 
 	doc_h(d, 2, "Claim details");
@@ -266,7 +295,10 @@ void report_claim_details(const struct report_ctx *ctx)
 	      "does not hold when the whole interval is on the other side, and is inconclusive "
 	      "otherwise, with fewer than %d repetitions per cell, or when a repetition cannot "
 	      "decide (the load generator was the bottleneck; only part of a figure was "
-	      "counted and the shortfall could have made the verdict).", CLAIM_MIN_REPS);
+	      "counted and the shortfall could have made the verdict). A published number is "
+	      "judged on both sides: its test holds when the whole interval lies within a "
+	      "stated factor of it, and does not hold when the whole interval lies outside "
+	      "that band.", CLAIM_MIN_REPS);
 	doc_p(d, "How the tests combine: a claim holds when every test with a threshold holds, "
 	      "does not hold when any does not, and is otherwise not measured or inconclusive "
 	      "(a claim judged per variant does this within each variant's tests). An interval "
@@ -275,13 +307,17 @@ void report_claim_details(const struct report_ctx *ctx)
 	      "have tails t1, t2. So a claim that is true is called \"does not hold\" with a "
 	      "chance of at most the sum of its tests' tails, which grows with each test added "
 	      "(given beside each claim); a claim that is false is called \"holds\" with at "
-	      "most the tail of the test it fails. The thresholds are stated so you can "
-	      "disagree with them.");
+	      "most the tail of the test it fails (a test within a band can miss it on "
+	      "either side: twice the tail). The thresholds are stated so you can disagree "
+	      "with them, and the margin shows how far each measured value lies from its own: "
+	      "the ratio or level over the threshold (over the published number, for a band). "
+	      "Near 1x the threshold decided the verdict; far from it, either way, the test "
+	      "says what side the value is on, not that the threshold was the right one.");
 	doc_select(d, DOC_HTML);
 	doc_p(d, "Each claim's tests, with their wording and every test's figures, open under "
 	      "its row of the claims table above.");
 	doc_select(d, DOC_MD);
-	doc_table(d, 7, heads);
+	doc_table(d, 8, heads);
 	each_claim(ctx, detail_rows);
 	doc_table_end(d);
 	doc_select(d, DOC_BOTH);

@@ -18,7 +18,7 @@
 
 const char *const cmp_env_keys[] = {
 	"kernel_release", "kernel_version", "kernel_cmdline", "preempt_model", "cpu_model",
-	"cpus_online", "smt_active", "virtualization", "clocksource", "governor",
+	"cpus_online", "smt_active", "cpu_topology", "virtualization", "clocksource", "governor",
 	"cpuidle_driver", "mitigations", "cpu_dma_latency_us", "tuning_cpu_dma_latency",
 	"timer_slack_ns", "thp", "io_uring_disabled", "rlimit_nofile_hard", "compiler", "cflags",
 	"liburing", "evbench_commit", "run_profile", "run_reps", "run_precision_pct",

@@ -45,12 +45,11 @@ static const char *axis_of(const struct cmp_nway *nw, size_t k, size_t axis)
 }
 
 /* lmargin: the longest row label, in characters (0: the script's own). */
-static int render(const struct cmp_nway *nw, const char *dir, const char *script,
+static int render(const struct cmp_nway *nw, struct harness_figctx *ctx, const char *script,
 		  const char *data, const char *out, size_t rows, const char *mechs,
 		  size_t lmargin)
 {
 	char plots[PATH_MAX], runs[CMP_MAX_RUNS * 260 + 16], rows_text[32], margin[32];
-	struct harness_figctx ctx = { .run_dir = dir, .plots_dir = plots, .cancel_fd = -1 };
 	size_t used = 0;
 
 	runs[0] = '\0';
@@ -65,7 +64,8 @@ static int render(const struct cmp_nway *nw, const char *dir, const char *script
 	harness_plots_dir(plots, sizeof(plots));
 	const char *args[] = { rows_text, runs, mechs, margin, NULL };
 
-	return harness_gnuplot(&ctx, script, data, out, args);
+	ctx->plots_dir = plots;
+	return harness_gnuplot(ctx, script, data, out, args);
 }
 
 /* figures/<prefix>_<family>: a family name as a file name, anything but
@@ -91,15 +91,14 @@ static int could_not_tell(const struct cmp_cell *c)
 	return c && (isnan(c->detect) || c->detect > CMP_TELL_RATIO);
 }
 
-static int heatmap(const struct cmp_nway *nw, const char *dir, const char *family)
+static int heatmap(const struct cmp_nway *nw, struct harness_figctx *ctx, const char *family)
 {
-	struct harness_figctx ctx = { .run_dir = dir, .cancel_fd = -1 };
 	char name[128], path[PATH_MAX], label[512];
 	size_t row = 0, widest = 0, skip = strlen(family) + 1;
 	FILE *f;
 
 	fig_name(name, sizeof(name), "heatmap", family);
-	f = harness_fig_data(&ctx, name, path, sizeof(path));
+	f = harness_fig_data(ctx, name, path, sizeof(path));
 	if (!f)
 		return -EIO;
 	fprintf(f, "# row\trun\tlog2_cost_ratio\tlabel\tcould_not_tell\n");
@@ -130,7 +129,7 @@ static int heatmap(const struct cmp_nway *nw, const char *dir, const char *famil
 	}
 	if (fclose(f))
 		return -errno;
-	return render(nw, dir, "compare_heatmap.gp", path, name, row, "", widest);
+	return render(nw, ctx, "compare_heatmap.gp", path, name, row, "", widest);
 }
 
 /* Mechanisms of a family ("epoll/lt"), in order of first appearance. */
@@ -179,16 +178,15 @@ static double mech_ratio(const struct cmp_nway *nw, const char *family, const ch
 	return n ? exp2(sum / (double)n) : NAN;
 }
 
-static int lines(const struct cmp_nway *nw, const char *dir, const char *family)
+static int lines(const struct cmp_nway *nw, struct harness_figctx *ctx, const char *family)
 {
-	struct harness_figctx ctx = { .run_dir = dir, .cancel_fd = -1 };
 	char name[128], path[PATH_MAX], mechs[NWAY_MAX_MECHS][64];
 	char list[NWAY_MAX_MECHS * 66] = "";
 	size_t n = mechanisms(nw, family, mechs, NWAY_MAX_MECHS), used = 0;
 	FILE *f;
 
 	fig_name(name, sizeof(name), "lines", family);
-	f = harness_fig_data(&ctx, name, path, sizeof(path));
+	f = harness_fig_data(ctx, name, path, sizeof(path));
 	if (!f)
 		return -EIO;
 	fputs("# one block per mechanism: run\tcost_ratio (geometric mean over ", f);
@@ -207,11 +205,12 @@ static int lines(const struct cmp_nway *nw, const char *dir, const char *family)
 	}
 	if (fclose(f))
 		return -errno;
-	return render(nw, dir, "compare_lines.gp", path, name, n, list, 0);
+	return render(nw, ctx, "compare_lines.gp", path, name, n, list, 0);
 }
 
 int cmp_nway_draw(const struct cmp_nway *nw, const char *dir)
 {
+	struct harness_figctx ctx = { .run_dir = dir, .cancel_fd = -1 };
 	const char *families[NWAY_MAX_FAMILIES];
 	size_t nfam = 0;
 	int ret = 0;
@@ -225,17 +224,20 @@ int cmp_nway_draw(const struct cmp_nway *nw, const char *dir)
 		if (i == nfam && nfam < NWAY_MAX_FAMILIES)
 			families[nfam++] = family;
 	}
+	if (harness_fig_begin(&ctx))
+		return -EIO;
 	/* Every family is tried; the first error (other than no gnuplot) is returned. */
 	for (size_t i = 0; i < nfam; i++) {
-		int err = heatmap(nw, dir, families[i]);
+		int err = heatmap(nw, &ctx, families[i]);
 
 		if (!err || err == -ENOENT) {
-			int lines_err = lines(nw, dir, families[i]);
+			int lines_err = lines(nw, &ctx, families[i]);
 
 			err = lines_err ? lines_err : err;
 		}
 		if (err && (!ret || ret == -ENOENT))
 			ret = err;
 	}
+	harness_fig_end(&ctx);
 	return ret;
 }

@@ -335,21 +335,10 @@ static int write_figure_data(const struct cmp *c, FILE *f, size_t *rows)
 	return cmp_close_checked(f);
 }
 
-int cmp_draw(const struct cmp *c, const char *dir)
+/* The figure of write_figure_data's n rows. */
+static int draw(struct harness_figctx *ctx, const struct cmp *c, const char *path, size_t n)
 {
-	char path[PATH_MAX], plots[PATH_MAX];
-	struct harness_figctx ctx = { .run_dir = dir, .plots_dir = plots, .cancel_fd = -1 };
-	size_t n = 0;
-	FILE *f = harness_fig_data(&ctx, "compare", path, sizeof(path));
-	int ret;
-
-	if (!f)
-		return -EIO;
-	ret = write_figure_data(c, f, &n);
-	if (ret || !n)
-		return ret;
-
-	char rows_text[32], title[1200], coverage[64] = "no interval";
+	char plots[PATH_MAX], rows_text[32], title[1200], coverage[64] = "no interval";
 	double least = INFINITY;        /* the lowest coverage an interval drawn states */
 
 	for (size_t i = 0; i < c->ncells; i++)
@@ -368,6 +357,26 @@ int cmp_draw(const struct cmp *c, const char *dir)
 		 harness_run_env(&c->run[1], "run_id"));
 	const char *args[] = { rows_text, title, NULL };
 
+	ctx->plots_dir = plots;
 	/* harness_gnuplot writes into <run_dir>/figures; the compare dir plays that part. */
-	return harness_gnuplot(&ctx, "compare.gp", path, "compare", args);
+	return harness_gnuplot(ctx, "compare.gp", path, "compare", args);
 }
+
+int cmp_draw(const struct cmp *c, const char *dir)
+{
+	char path[PATH_MAX];
+	struct harness_figctx ctx = { .run_dir = dir, .cancel_fd = -1 };
+	size_t n = 0;
+	FILE *f;
+	int ret;
+
+	if (harness_fig_begin(&ctx))
+		return -EIO;
+	f = harness_fig_data(&ctx, "compare", path, sizeof(path));
+	ret = f ? write_figure_data(c, f, &n) : -EIO;
+	if (!ret && n)
+		ret = draw(&ctx, c, path, n);
+	harness_fig_end(&ctx);
+	return ret;
+}
+

@@ -215,7 +215,7 @@ int cmp_nway_report(const char *dir, char *error, size_t error_len)
 	if (!ret)
 		ret = doc_open(&d, dir, "evbench: runs compared");
 	if (ret) {
-		snprintf(error, error_len, "%s: %s", path, strerror(-ret));
+		snprintf(error, error_len, "%s: %s", path, evb_open_why(ret));
 		goto out_free;
 	}
 	doc_h(&d, 1, "evbench: %zu runs compared against run 1", runs.nrows);
@@ -233,7 +233,7 @@ int cmp_nway_report(const char *dir, char *error, size_t error_len)
 	changed_cells(&d, &t);
 	ret = doc_close(&d);
 	if (ret)
-		snprintf(error, error_len, "%s: writing the report: %s", dir, strerror(-ret));
+		snprintf(error, error_len, "%s: writing the report: %s", dir, evb_open_why(ret));
 out_free:
 	evb_table_free(&runs);
 	evb_table_free(&t);

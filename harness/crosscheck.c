@@ -26,6 +26,7 @@
  * and crosscheck-<UTC time>/ beside it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -47,6 +48,7 @@
 #include "harness.h"
 #include "report.h"
 #include "rundir.h"
+#include "rundir_fs.h"
 #include "crosscheck.h"
 
 #define HYPERFINE_RUNS "10"
@@ -224,6 +226,49 @@ static int check_cell(const char *hyperfine_path, const char *driver, const char
 	return 0;
 }
 
+/*
+ * RUN/<stem>/, where hyperfine exports: made (mkdirat) and opened
+ * O_NOFOLLOW, and this user's with no one else allowed to write in it, so
+ * no link can appear at an export's name once clear_exports has run.
+ * Left open (no O_CLOEXEC): hyperfine writes to /proc/self/fd/N/<slug>.*.
+ * A descriptor, or -errno with error set.
+ */
+static int export_dir(const char *run_dir, const char *stem, char *error, size_t len)
+{
+	int run_fd = harness_rundir_open(run_dir, error, len);
+	int fd, ret;
+
+	if (run_fd < 0)
+		return run_fd;
+	fd = harness_rundir_subdir(run_fd, stem, true, error, len);
+	close(run_fd);
+	if (fd < 0)
+		return fd;
+	ret = harness_rundir_check_own("crosscheck directory", fd, stem, error, len);
+	if (!ret && fcntl(fd, F_SETFD, 0))
+		ret = -errno;
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/* Remove whatever holds the names hyperfine exports slug's results to. */
+static int clear_exports(int dir_fd, const char *slug)
+{
+	static const char *const exts[] = { "csv", "json" };
+	char name[NAME_MAX + 1];
+
+	for (size_t i = 0; i < 2; i++) {
+		if (evb_fmt(name, sizeof(name), "%s.%s", slug, exts[i]))
+			return -ENAMETOOLONG;
+		if (unlinkat(dir_fd, name, 0) && errno != ENOENT)
+			return -errno;
+	}
+	return 0;
+}
+
 int harness_crosscheck(const char *run_dir, const char *family, FILE *log, int cancel_fd,
 		       char *csv_path, size_t csv_len, char *error, size_t len)
 {
@@ -232,6 +277,7 @@ int harness_crosscheck(const char *run_dir, const char *family, FILE *log, int c
 	const struct harness_family **family_of = NULL;
 	struct xc_result *x = NULL;
 	char hyperfine_path[PATH_MAX], dir[PATH_MAX], stem[64], checked_at[32];
+	int dir_fd = -1;
 	size_t n = 0;
 	int ret = 0, have_hyperfine = find_hyperfine(hyperfine_path, sizeof(hyperfine_path)) == 0;
 
@@ -261,17 +307,17 @@ int harness_crosscheck(const char *run_dir, const char *family, FILE *log, int c
 		goto out;
 	}
 	xc_output_stem(run_dir, stem, sizeof(stem), checked_at, sizeof(checked_at));
-	if (evb_fmt(dir, sizeof(dir), "%s/%s", run_dir, stem) ||
-	    evb_fmt(csv_path, csv_len, "%s/%s.csv", run_dir, stem)) {
+	if (evb_fmt(csv_path, csv_len, "%s/%s.csv", run_dir, stem)) {
 		ret = -ENAMETOOLONG;
 		snprintf(error, len, "%s/%s.csv: path too long", run_dir, stem);
 		goto out;
 	}
-	if (mkdir(dir, 0755) && errno != EEXIST) {
-		ret = -errno;
-		snprintf(error, len, "%s: %s", dir, strerror(errno));
+	dir_fd = export_dir(run_dir, stem, error, len);
+	if (dir_fd < 0) {
+		ret = dir_fd;
 		goto out;
 	}
+	snprintf(dir, sizeof(dir), "/proc/self/fd/%d", dir_fd);
 	for (size_t i = 0; i < plan.ncells; i++) {
 		const struct harness_cell *c = &plan.cells[i];
 		struct xc_result *r = &x[n];
@@ -293,7 +339,9 @@ int harness_crosscheck(const char *run_dir, const char *family, FILE *log, int c
 		}
 		harness_driver_path(family_of[i], driver, sizeof(driver));
 		fprintf(stderr, "%s: crosscheck %zu: %s\n", HARNESS_PROG, n, slug);
-		ret = check_cell(hyperfine_path, driver, dir, slug, log, cancel_fd, r);
+		ret = clear_exports(dir_fd, slug);
+		if (!ret)
+			ret = check_cell(hyperfine_path, driver, dir, slug, log, cancel_fd, r);
 		if (ret)
 			break;
 	}
@@ -303,6 +351,8 @@ int harness_crosscheck(const char *run_dir, const char *family, FILE *log, int c
 	else
 		ret = xc_write_file(csv_path, x, n, checked_at, error, len);
 out:
+	if (dir_fd >= 0)
+		close(dir_fd);
 	free(x);
 	free(family_of);
 	harness_plan_free(&plan);

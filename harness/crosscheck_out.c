@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "crosscheck.h"
+#include "rundir_fs.h"
 #include "evb_config.h"
 #include "evb_csv.h"
 #include "evb_row.h"
@@ -74,17 +75,18 @@ void xc_output_stem(const char *run_dir, char *stem, size_t len, char *checked_a
 int xc_write_file(const char *path, const struct xc_result *x, size_t n,
 		      const char *checked_at, char *error, size_t len)
 {
-	FILE *f = fopen(path, "w");
-	int ret;
+	struct harness_tmp tmp;
+	int ret = harness_rundir_create_tmp_at(&tmp, path, error, len);
 
-	if (!f) {
-		ret = -errno;
-		snprintf(error, len, "%s: %s", path, strerror(errno));
+	if (ret)
+		return ret;
+	ret = write_csv(tmp.f, x, n, checked_at);
+	if (ret) {
+		harness_rundir_discard(&tmp);
+		snprintf(error, len, "%s: %s", path, strerror(-ret));
 		return ret;
 	}
-	ret = write_csv(f, x, n, checked_at);
-	if (fclose(f) && !ret)
-		ret = -errno;
+	ret = harness_rundir_commit(&tmp, error, len);
 	if (ret)
 		snprintf(error, len, "%s: %s", path, strerror(-ret));
 	return ret;

@@ -1,11 +1,13 @@
 /* doc.c - HTML + Markdown writer for the report; see doc.h. */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "doc.h"
 #include "evb_text.h"
@@ -126,37 +128,42 @@ static ssize_t discard(void *cookie, const char *buf, size_t size)
 int doc_open(struct doc *d, const char *run_dir, const char *title)
 {
 	static const cookie_io_functions_t sink_io = { .write = discard };
-	char path[4200];
+	char error[PATH_MAX + 200];
 	int ret;
 
 	memset(d, 0, sizeof(*d));
 	d->run_dir = run_dir;
-	snprintf(path, sizeof(path), "%s/report.html.tmp", run_dir);
-	d->html_file = fopen(path, "w");
-	if (!d->html_file)
-		return -errno;
-	snprintf(path, sizeof(path), "%s/report.md.tmp", run_dir);
-	d->md_file = fopen(path, "w");
-	if (!d->md_file) {
-		ret = -errno;
-		goto err_close_html;
+	d->dirfd = harness_rundir_open(run_dir, error, sizeof(error));
+	if (d->dirfd < 0) {
+		ret = d->dirfd;
+		goto err;
 	}
+	ret = harness_rundir_create_tmp(&d->html_tmp, d->dirfd, "report.html", error,
+					sizeof(error));
+	if (ret)
+		goto err_close_dir;
+	ret = harness_rundir_create_tmp(&d->md_tmp, d->dirfd, "report.md", error, sizeof(error));
+	if (ret)
+		goto err_discard_html;
 	d->sink = fopencookie(NULL, "w", sink_io);
 	if (!d->sink) {
 		ret = -errno;
-		goto err_close_md;
+		goto err_discard_md;
 	}
-	d->html = d->html_file;
-	d->md = d->md_file;
+	d->html = d->html_file = d->html_tmp.f;
+	d->md = d->md_file = d->md_tmp.f;
 	fprintf(d->html, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 			 "<title>");
 	doc_html_escaped(d->html, title);
 	fprintf(d->html, "</title><style>%s%s</style></head><body>\n", css, doc_block_css);
 	return 0;
-err_close_md:
-	fclose(d->md_file);
-err_close_html:
-	fclose(d->html_file);
+err_discard_md:
+	harness_rundir_discard(&d->md_tmp);
+err_discard_html:
+	harness_rundir_discard(&d->html_tmp);
+err_close_dir:
+	close(d->dirfd);
+err:
 	return ret;
 }
 
@@ -168,22 +175,17 @@ void doc_select(struct doc *d, unsigned outputs)
 
 int doc_close(struct doc *d)
 {
-	static const char *const names[] = { "report.html", "report.md" };
-	char from[4200], to[4200];
-	int ret = 0;
+	char error[PATH_MAX + 200];
+	int ret;
 
 	fputs("</body></html>\n", d->html_file);
-	if (fclose(d->html_file))
-		ret = -errno;
-	if (fclose(d->md_file) && !ret)
-		ret = -errno;
 	fclose(d->sink);
-	for (int i = 0; i < 2 && !ret; i++) {
-		snprintf(from, sizeof(from), "%s/%s.tmp", d->run_dir, names[i]);
-		snprintf(to, sizeof(to), "%s/%s", d->run_dir, names[i]);
-		if (rename(from, to))
-			ret = -errno;
-	}
+	ret = harness_rundir_commit(&d->html_tmp, error, sizeof(error));
+	if (ret)
+		harness_rundir_discard(&d->md_tmp);
+	else
+		ret = harness_rundir_commit(&d->md_tmp, error, sizeof(error));
+	close(d->dirfd);
 	return ret;
 }
 

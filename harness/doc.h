@@ -9,12 +9,16 @@
 
 #include <stdio.h>
 
+#include "rundir_fs.h"
+
 struct doc {
 	FILE *html;            /* where HTML goes now: html_file, or sink (doc_select) */
 	FILE *md;
 	FILE *html_file, *md_file;
 	FILE *sink;            /* discards what a deselected document is given */
 	const char *run_dir;   /* figures/ are read from here */
+	int dirfd;             /* run_dir, opened once (rundir_fs.h) */
+	struct harness_tmp html_tmp, md_tmp;
 	int table_cols;
 	int in_list;
 	int dtable_cols;       /* doc_dtable's columns */
@@ -22,7 +26,9 @@ struct doc {
 
 enum { DOC_HTML = 1, DOC_MD = 2, DOC_BOTH = DOC_HTML | DOC_MD };
 
-/* Open RUN/report.html.tmp and .md.tmp; doc_close renames them in place. */
+/* Create RUN/report.html and report.md under temporary names
+ * (harness_rundir_create_tmp); doc_close renames them in place.  0 or
+ * -errno (evb_open_why says what a refusal means). */
 int doc_open(struct doc *d, const char *run_dir, const char *title);
 int doc_close(struct doc *d);
 

@@ -1,5 +1,6 @@
 /* doc_figure.c - a figure in both documents: its SVG embedded in report.html
  * as an image, its PNG linked from report.md; see doc.h. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,10 +41,15 @@ void doc_figure(struct doc *d, const char *name, const char *caption)
 	char *buf;
 	long len;
 
-	snprintf(path, sizeof(path), "%s/figures/%s.svg", d->run_dir, name);
-	svg = fopen(path, "r");
-	if (!svg)
+	char error[300];
+
+	snprintf(path, sizeof(path), "figures/%s.svg", name);
+	svg = harness_rundir_read_file(d->dirfd, path, error, sizeof(error));
+	if (!svg) {
+		if (errno != ENOENT)   /* a link or FIFO in its place: said, not embedded */
+			fprintf(stderr, "evbench: %s: %s\n", d->run_dir, error);
 		return;
+	}
 	if (fseek(svg, 0, SEEK_END) || (len = ftell(svg)) < 0) {
 		fclose(svg);
 		return;

@@ -1,11 +1,14 @@
 /* figures.c - data files and gnuplot rendering for the figure functions. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +18,7 @@
 #include "evb_sys.h"
 #include "figures.h"
 #include "rundir.h"
+#include "rundir_fs.h"
 #include "harness.h"
 
 double harness_num(const struct evb_table *t, size_t row, const char *col)
@@ -170,35 +174,115 @@ long harness_find_labelled(const struct evb_table *t, const char *const *kv, con
 	return -1;
 }
 
-/*
- * "./" before a relative directory: gnuplot reads a file name that starts
- * with '<' as a command to run, and writes output named "|..." to one.
- */
-static const char *dir_prefix(const char *dir)
+int harness_fig_begin(struct harness_figctx *ctx)
 {
-	return dir[0] == '/' || dir[0] == '.' ? "" : "./";
+	char error[PATH_MAX + 100];
+	int run_fd = harness_rundir_open(ctx->run_dir, error, sizeof(error));
+	struct stat st;
+	unsigned char rnd[4];
+
+	ctx->fig_fd = ctx->work_fd = -1;
+	if (run_fd < 0)
+		goto err;
+	ctx->fig_fd = harness_rundir_subdir(run_fd, "figures", true, error, sizeof(error));
+	close(run_fd);
+	if (ctx->fig_fd == -ELOOP || ctx->fig_fd == -ENOTDIR) {
+		fprintf(stderr, "%s: %s: %s\n", HARNESS_PROG, ctx->run_dir, error);
+		return -ENOTDIR;   /* the run directory's fault */
+	}
+	if (ctx->fig_fd < 0)
+		goto err;
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
+		snprintf(error, sizeof(error), "getrandom: %s", strerror(errno));
+		goto err_close_fig;
+	}
+	snprintf(ctx->work_name, sizeof(ctx->work_name), ".work.%02x%02x%02x%02x", rnd[0], rnd[1],
+		 rnd[2], rnd[3]);
+	if (mkdirat(ctx->fig_fd, ctx->work_name, 0700)) {
+		snprintf(error, sizeof(error), "figures/%s: %s", ctx->work_name, strerror(errno));
+		goto err_close_fig;
+	}
+	/* no O_CLOEXEC: gnuplot reaches it as /proc/self/fd/N */
+	ctx->work_fd = openat(ctx->fig_fd, ctx->work_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+	if (ctx->work_fd < 0 || fstat(ctx->work_fd, &st) || st.st_uid != geteuid() ||
+	    (st.st_mode & 077)) {
+		snprintf(error, sizeof(error), "figures/%s: %s", ctx->work_name, ctx->work_fd < 0
+			 ? strerror(errno) : "replaced by someone else's directory, refused");
+		goto err_remove_work;
+	}
+	snprintf(ctx->work_path, sizeof(ctx->work_path), "/proc/self/fd/%d", ctx->work_fd);
+	return 0;
+
+err_remove_work:
+	if (ctx->work_fd >= 0)
+		close(ctx->work_fd);
+	ctx->work_fd = -1;
+	unlinkat(ctx->fig_fd, ctx->work_name, AT_REMOVEDIR);
+err_close_fig:
+	close(ctx->fig_fd);
+	ctx->fig_fd = -1;
+err:
+	fprintf(stderr, "%s: %s: %s\n", HARNESS_PROG, ctx->run_dir, error);
+	return -EIO;
+}
+
+void harness_fig_end(struct harness_figctx *ctx)
+{
+	int fd = ctx->work_fd >= 0 ? fcntl(ctx->work_fd, F_DUPFD_CLOEXEC, 0) : -1;
+	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *d;
+
+	if (ctx->work_fd < 0)
+		return;
+	/* until a pass finds nothing: entries renamed away during readdir may hide others */
+	for (int pass = 0, moved = 1; dir && moved && pass < 8; pass++) {
+		moved = 0;
+		rewinddir(dir);
+		while ((d = readdir(dir))) {
+			if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
+				continue;
+			moved = 1;
+			if (!renameat(ctx->work_fd, d->d_name, ctx->fig_fd, d->d_name))
+				continue;
+			fprintf(stderr, "%s: %s/figures/%s: %s\n", HARNESS_PROG, ctx->run_dir,
+				d->d_name, strerror(errno));
+			unlinkat(ctx->work_fd, d->d_name, 0);
+		}
+	}
+	if (dir)
+		closedir(dir);
+	else if (fd >= 0)
+		close(fd);
+	close(ctx->work_fd);
+	if (unlinkat(ctx->fig_fd, ctx->work_name, AT_REMOVEDIR))
+		fprintf(stderr, "%s: %s/figures/%s: %s\n", HARNESS_PROG, ctx->run_dir,
+			ctx->work_name, strerror(errno));
+	close(ctx->fig_fd);
+	ctx->work_fd = ctx->fig_fd = -1;
+	ctx->work_path[0] = '\0';
 }
 
 FILE *harness_fig_data(const struct harness_figctx *ctx, const char *name, char *path,
 		       size_t len)
 {
+	char file[NAME_MAX + 1];
 	FILE *f;
+	int fd;
 
-	if (evb_fmt(path, len, "%s%s/figures", dir_prefix(ctx->run_dir), ctx->run_dir) ||
-	    evb_fmt(path, len, "%s%s/figures/%s.dat", dir_prefix(ctx->run_dir), ctx->run_dir,
-		    name)) {
-		fprintf(stderr, "evbench: figure data path too long: %s...\n", path);
+	if (!ctx->work_path[0] || evb_fmt(file, sizeof(file), "%s.dat", name) ||
+	    evb_fmt(path, len, "%s/%s", ctx->work_path, file)) {
+		fprintf(stderr, "%s: figure data %s: %s\n", HARNESS_PROG, name,
+			ctx->work_path[0] ? "name too long" : "no work directory");
 		return NULL;
 	}
-	evb_fmt(path, len, "%s%s/figures", dir_prefix(ctx->run_dir), ctx->run_dir);
-	if (mkdir(path, 0755) && errno != EEXIST) {
-		fprintf(stderr, "evbench: mkdir %s: %s\n", path, strerror(errno));
-		return NULL;
+	fd = evb_open_regular(ctx->work_fd, file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		fprintf(stderr, "%s: %s/figures/%s: %s\n", HARNESS_PROG, ctx->run_dir, file,
+			fd >= 0 ? strerror(errno) : evb_open_why(fd));
+		if (fd >= 0)
+			close(fd);
 	}
-	snprintf(path, len, "%s%s/figures/%s.dat", dir_prefix(ctx->run_dir), ctx->run_dir, name);
-	f = fopen(path, "w");
-	if (!f)
-		fprintf(stderr, "evbench: %s: %s\n", path, strerror(errno));
 	return f;
 }
 
@@ -229,23 +313,24 @@ int harness_gnuplot(const struct harness_figctx *ctx, const char *script, const 
 {
 	static const char *const formats[] = { "svg", "png" };
 	char gnuplot[PATH_MAX], script_path[PATH_MAX], out_path[PATH_MAX];
-	/* gnuplot -c script ARG1..ARG9: data, out, fmt, then the script's own */
-	char *argv[4 + 9 + 1] = { gnuplot, "-c", script_path, NULL };
-	int argc = 3;
+	/* gnuplot -d (no ~/.gnuplot) -c script ARG1..ARG9: data, out, fmt, then the script's own */
+	char *argv[5 + 9 + 1] = { gnuplot, "-d", "-c", script_path, NULL };
+	int argc = 4;
 
 	if (find_program("gnuplot", gnuplot, sizeof(gnuplot)))
 		return -ENOENT;
+	if (!ctx->work_path[0])
+		return -EINVAL;   /* harness_fig_begin first */
 	if (evb_fmt(script_path, sizeof(script_path), "%s/%s", ctx->plots_dir, script) ||
-	    evb_fmt(out_path, sizeof(out_path), "%s%s/figures/%s", dir_prefix(ctx->run_dir),
-		    ctx->run_dir, out))
+	    evb_fmt(out_path, sizeof(out_path), "%s/%s", ctx->work_path, out))
 		return -ENAMETOOLONG;
-	if (data[0] != '/' && data[0] != '.')
+	if (data[0] != '/')
 		return -EINVAL;   /* harness_fig_data's paths, never a "<command" */
 	argv[argc++] = (char *)data;
 	argv[argc++] = out_path;
 	argc++;   /* fmt, below */
 	for (int i = 0; args && args[i]; i++) {
-		if (argc == 3 + 9)
+		if (argc == 4 + 9)
 			return -E2BIG;
 		argv[argc++] = (char *)args[i];
 	}
@@ -261,7 +346,7 @@ int harness_gnuplot(const struct harness_figctx *ctx, const char *script, const 
 		struct evb_spawn_result res;
 		int ret;
 
-		argv[5] = (char *)formats[f];
+		argv[6] = (char *)formats[f];
 		ret = evb_spawn(argv, &opts, &res);
 		if (ret)
 			return ret;
@@ -340,6 +425,9 @@ int harness_render_figures(const char *run_dir, FILE *log, int cancel_fd)
 		.cancel_fd = cancel_fd,
 	};
 
+	ret = harness_fig_begin(&ctx);
+	if (ret)
+		goto out;
 	for (size_t i = 0; i < harness_nfamilies; i++) {
 		const struct harness_family *family = harness_families[i];
 		int r;
@@ -362,6 +450,8 @@ int harness_render_figures(const char *run_dir, FILE *log, int cancel_fd)
 		if (r && !ret)
 			ret = r;
 	}
+	harness_fig_end(&ctx);
+out:
 	evb_table_free(&summary);
 	evb_table_free(&results);
 	return ret;
@@ -374,5 +464,7 @@ int harness_cmd_plot(int argc, char **argv)
 				  "Usage: evbench plot RUN\n\nRedraws RUN/figures/*.svg and "
 				  "*.png from RUN/summary.csv and results.csv with gnuplot.\n");
 
-	return harness_render_figures(run, NULL, -1) ? 1 : 0;
+	int ret = harness_render_figures(run, NULL, -1);
+
+	return ret == -ENOTDIR ? 2 : ret ? 1 : 0;
 }

@@ -58,11 +58,31 @@ struct harness_figctx {
 	const struct evb_table *results;    /* results.csv */
 	FILE *log;                          /* run.log, may be NULL */
 	int cancel_fd;                      /* readable: stop (a run's signalfd); -1: none */
+	/* set by harness_fig_begin: */
+	int fig_fd;                         /* run_dir/figures */
+	int work_fd;                        /* figures/.work.XXXXXX, this process's own */
+	char work_name[32];
+	char work_path[48];                 /* /proc/self/fd/<work_fd> */
 };
 
 /*
- * Open figures/<name>.dat for writing; path gets its full path ("./"
- * before a relative run directory).  NULL with a message on failure.
+ * Figures are drawn in a directory of evbench's own, never through a name
+ * someone else can change: harness_fig_begin makes figures/ (mkdirat,
+ * opened O_NOFOLLOW) and in it .work.XXXXXX (mode 0700, checked to be this
+ * user's), which data files and gnuplot's outputs reach as
+ * /proc/self/fd/N/<name> (gnuplot inherits N); harness_fig_end renames
+ * each into figures/, over whatever (a link, a file) held that name, and
+ * removes the work directory.  0, -ENOTDIR when figures/ is a link or no
+ * directory (refused: the run directory's fault), or -EIO, with a message
+ * on stderr.
+ */
+int harness_fig_begin(struct harness_figctx *ctx);
+void harness_fig_end(struct harness_figctx *ctx);
+
+/*
+ * Open <name>.dat for writing in the work directory (harness_fig_begin; it
+ * reaches figures/ at harness_fig_end); path gets the name gnuplot reads it
+ * by (/proc/self/fd/N/<name>.dat).  NULL with a message on failure.
  */
 FILE *harness_fig_data(const struct harness_figctx *ctx, const char *name, char *path,
 		       size_t len);

@@ -17,6 +17,7 @@
 #include "evb_sys.h"
 #include "figures.h"
 #include "plan.h"
+#include "rundir_fs.h"
 #include "summary.h"
 
 static const char *const plan_columns[] = {
@@ -108,14 +109,12 @@ static int write_cell(FILE *f, const struct harness_cell *c)
 int harness_plan_write(const struct harness_plan *plan, const char *path, char *error,
 		       size_t error_len)
 {
-	FILE *f = fopen(path, "w");
-	int ret = 0;
+	struct harness_tmp tmp;
+	int ret = harness_rundir_create_tmp_at(&tmp, path, error, error_len);
+	FILE *f = tmp.f;
 
-	if (!f) {
-		ret = -errno;
-		snprintf(error, error_len, "%s: %s", path, strerror(errno));
+	if (ret)
 		return ret;
-	}
 	for (size_t i = 0; harness_axis_columns[i]; i++)
 		fprintf(f, "%s,", harness_axis_columns[i]);
 	for (size_t i = 0; plan_columns[i]; i++)
@@ -126,11 +125,14 @@ int harness_plan_write(const struct harness_plan *plan, const char *path, char *
 			snprintf(error, error_len, "%s: cell %zu: an extra option holds a space",
 				 path, i + 1);
 	}
-	if (fflush(f) && !ret)
-		ret = -errno;
-	if (fclose(f) && !ret)
-		ret = -errno;
-	if (ret && ret != -EINVAL)
+	if (ret) {
+		if (ret != -EINVAL)
+			snprintf(error, error_len, "%s: %s", path, strerror(-ret));
+		harness_rundir_discard(&tmp);
+		return ret;
+	}
+	ret = harness_rundir_commit(&tmp, error, error_len);
+	if (ret)
 		snprintf(error, error_len, "%s: %s", path, strerror(-ret));
 	return ret;
 }
@@ -151,18 +153,66 @@ static int plan_i64(const struct evb_table *t, size_t row, const char *name, int
 	return *end || errno ? -EINVAL : 0;
 }
 
-static int read_extra(struct harness_cell *c, const char *text)
+/*
+ * The driver options a planner puts in a cell's extra (plan_serve_presets.c:
+ * the saturation cells' --depth), each with the range of its one value.
+ * plan.csv is read back by --resume, and a plan.csv can be edited: its extra
+ * runs nothing else (not --hist FILE, which would write wherever it said).
+ */
+static const struct {
+	const char *name;
+	long long min, max;
+} extra_options[] = {
+	{ "--depth", 1, 1 << 20 },
+};
+
+/* Is word, value one of extra_options with its value in range?  0, or -EPERM
+ * with why set. */
+static int extra_allowed(const char *word, const char *value, char *why, size_t why_len)
 {
-	char copy[512], *save = NULL;
+	for (size_t i = 0; i < sizeof(extra_options) / sizeof(extra_options[0]); i++) {
+		char *end;
+		long long v;
+
+		if (strcmp(word, extra_options[i].name))
+			continue;
+		errno = 0;
+		v = value ? strtoll(value, &end, 10) : 0;
+		if (value && value[0] && !*end && !errno && v >= extra_options[i].min &&
+		    v <= extra_options[i].max)
+			return 0;
+		snprintf(why, why_len, "extra option %s needs a value from %lld to %lld, not "
+			 "'%.40s'", word, extra_options[i].min, extra_options[i].max,
+			 value ? value : "");
+		return -EPERM;
+	}
+	snprintf(why, why_len, "extra option '%.60s' is not one evbench writes (only --depth N); "
+		 "refused", word);
+	return -EPERM;
+}
+
+static int read_extra(struct harness_cell *c, const char *text, char *why, size_t why_len)
+{
+	char copy[512], *save = NULL, *value;
 	int n = 0;
 
 	evb_strlcpy(copy, text, sizeof(copy));
-	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
-		if (n == HARNESS_EXTRA_ARGS - 1)
+	for (char *w = strtok_r(copy, " ", &save); w; w = value ? strtok_r(NULL, " ", &save) : NULL) {
+		int ret;
+
+		value = strtok_r(NULL, " ", &save);
+		ret = extra_allowed(w, value, why, why_len);
+		if (ret)
+			return ret;
+		if (n + 2 >= HARNESS_EXTRA_ARGS) {
+			snprintf(why, why_len, "too many extra options");
 			return -EINVAL;
+		}
 		c->extra[n] = intern(w);
-		if (!c->extra[n++])
+		c->extra[n + 1] = intern(value);
+		if (!c->extra[n] || !c->extra[n + 1])
 			return -ENOMEM;
+		n += 2;
 	}
 	return 0;
 }
@@ -192,8 +242,8 @@ static int read_cell(const struct evb_table *t, size_t r, struct harness_cell *c
 	}
 	c->hist = hist;
 	c->crosscheck = crosscheck;
-	if (read_extra(c, evb_table_get(t, r, evb_table_col(t, "extra")))) {
-		snprintf(error, error_len, "line %zu: too many extra options", r + 2);
+	if (read_extra(c, evb_table_get(t, r, evb_table_col(t, "extra")), why, sizeof(why))) {
+		snprintf(error, error_len, "line %zu: %s", r + 2, why);
 		return -EINVAL;
 	}
 	return 0;

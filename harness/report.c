@@ -244,7 +244,7 @@ int harness_report_beside(const char *run_dir, const char *beside_dir, char *err
 	snprintf(title, sizeof(title), "evbench report %s", harness_run_env(&rr.run, "run_id"));
 	ret = doc_open(&d, run_dir, title);
 	if (ret) {
-		snprintf(error, error_len, "%s/report.html: %s", run_dir, strerror(-ret));
+		snprintf(error, error_len, "%s/report.html: %s", run_dir, evb_open_why(ret));
 		goto out_other;
 	}
 	report_ctx_of(&ctx, &d, &rr, run_dir);
@@ -255,7 +255,7 @@ int harness_report_beside(const char *run_dir, const char *beside_dir, char *err
 	report_write(&ctx);
 	ret = doc_close(&d);
 	if (ret)
-		snprintf(error, error_len, "%s/report.html: %s", run_dir, strerror(-ret));
+		snprintf(error, error_len, "%s/report.html: %s", run_dir, evb_open_why(ret));
 out_other:
 	if (beside_dir)
 		report_run_free(&other);

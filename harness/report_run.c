@@ -71,6 +71,7 @@ void report_run_section(const struct report_ctx *ctx)
 	static const char *const keys[][2] = {
 		{ "run_id", "run" }, { "kernel_release", "kernel" }, { "hostname", "host" },
 		{ "cpu_model", "CPU" }, { "cpus_online", "online CPUs" },
+		{ "cpu_topology", "CPU topology" },
 		{ "virtualization", "virtualization" }, { "clocksource", "clocksource" },
 		{ "preempt_model", "preemption" }, { "governor", "cpufreq governor" },
 		{ "cpu_dma_latency_us", "cpu_dma_latency (us)" },

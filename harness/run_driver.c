@@ -7,6 +7,7 @@
  * and the error.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -181,11 +182,14 @@ static void check_hist_file(struct evb_row *row, const char *path, const char *l
 	if (strcmp(row->status, EVB_STATUS_OK) || row->samples == EVB_NA || row->samples <= 0)
 		return;
 	h = malloc(sizeof(*h));
-	f = fopen(path, "r");
-	if (!f)
+	ret = evb_open_regular_in(path, O_RDONLY, 0);
+	f = ret >= 0 ? fdopen(ret, "r") : NULL;
+	if (!f && ret >= 0) {
+		close(ret);
 		ret = -errno;
-	else if (h)
-		ret = evb_hist_read_csv(h, f);
+	}
+	if (f)
+		ret = h ? evb_hist_read_csv(h, f) : -ENOMEM;
 	if (f)
 		fclose(f);
 	free(h);
@@ -193,7 +197,7 @@ static void check_hist_file(struct evb_row *row, const char *path, const char *l
 		return;
 	evb_row_set(row, status, EVB_STATUS_FAILED);
 	evb_row_reason(row, "histogram file %s: %s%s%s", path,
-		       ret == -EINVAL ? "unreadable" : strerror(-ret),
+		       ret == -EINVAL ? "unreadable" : evb_open_why(ret),
 		       last_err[0] ? "; stderr: " : "", last_err);
 }
 

@@ -28,6 +28,7 @@
 #include "harness.h"
 #include "report.h"
 #include "rundir.h"
+#include "rundir_fs.h"
 #include "run.h"
 #include "summary.h"
 
@@ -89,34 +90,29 @@ static void set_run_keys(struct run_state *st, struct evb_env *env, const char *
 /* env.csv, written whole to a temporary file and renamed over the old one. */
 int run_write_env(struct run_state *st, const char *state)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	char path[PATH_MAX], error[PATH_MAX + 200];
+	struct harness_tmp tmp;
 	struct evb_env env;
-	FILE *f;
 	int ret;
 
 	evb_env_capture(&env);
 	set_run_keys(st, &env, state);
 	harness_run_path(path, sizeof(path), st->run_dir, "env.csv");
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f) {
-		ret = -errno;
+	ret = harness_rundir_create_tmp_at(&tmp, path, error, sizeof(error));
+	if (ret)
 		goto out;
-	}
-	ret = evb_env_write_csv(&env, f);
-	if (fclose(f) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret && unlink(tmp) && errno != ENOENT)
-		ret = -errno;
+	ret = evb_env_write_csv(&env, tmp.f);
+	if (ret)
+		harness_rundir_discard(&tmp);
+	else
+		ret = harness_rundir_commit(&tmp, error, sizeof(error));
 	if (!strcmp(state, "running"))
 		for (size_t i = 0; i < env.nwarnings; i++)
 			fprintf(stderr, "%s: warning: %s\n", HARNESS_PROG, env.warnings[i]);
 out:
 	if (ret)
 		fprintf(stderr, "%s run: %s: %s (run_state %s not recorded)\n", HARNESS_PROG, path,
-			strerror(-ret), state);
+			evb_open_why(ret), state);
 	evb_env_free(&env);
 	return ret;
 }
@@ -133,44 +129,46 @@ static void add_rep_hist(struct run_state *st, size_t cell, int rep, struct evb_
 		run_log(st, "histogram %s...: path too long: not merged\n", path);
 		return;
 	}
-	f = fopen(path, "r");
-	ret = f ? evb_hist_read_csv(add, f) : -errno;
+	ret = evb_open_regular(AT_FDCWD, path, O_RDONLY, 0);
+	f = ret >= 0 ? fdopen(ret, "r") : NULL;
+	if (ret >= 0 && !f)
+		close(ret);
+	ret = f ? evb_hist_read_csv(add, f) : ret < 0 ? ret : -ENOMEM;
 	if (f)
 		fclose(f);
 	if (ret)
 		run_log(st, "histogram %s: %s: not merged\n", path,
-			ret == -EINVAL ? "unreadable" : strerror(-ret));
+			ret == -EINVAL ? "unreadable" : evb_open_why(ret));
 	else
 		evb_hist_merge(sum, add);
 }
 
 static int write_hist(struct run_state *st, const char *slug, const struct evb_hist *sum)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
-	FILE *f;
-	int ret;
+	char path[PATH_MAX], name[PATH_MAX], error[PATH_MAX + 200];
+	struct harness_tmp tmp;
+	int dirfd = -1, ret;
 
 	if (evb_fmt(path, sizeof(path), "%s/hist/%s.csv", st->run_dir, slug) ||
-	    evb_fmt(tmp, sizeof(tmp), "%s.tmp", path)) {
+	    evb_fmt(name, sizeof(name), "hist/%s.csv", slug)) {
 		ret = -ENAMETOOLONG;
 		goto fail;
 	}
-	f = fopen(tmp, "w");
-	if (!f) {
-		ret = -errno;
+	dirfd = harness_rundir_open(st->run_dir, error, sizeof(error));
+	ret = dirfd < 0 ? dirfd
+			: harness_rundir_create_tmp(&tmp, dirfd, name, error, sizeof(error));
+	if (ret)
 		goto fail;
-	}
-	ret = evb_hist_write_csv(sum, f);
-	if (fclose(f) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (!ret)
-		return 0;
-	if (unlink(tmp) && errno != ENOENT)
-		run_log(st, "cannot remove %s: %s\n", tmp, strerror(errno));
+	ret = evb_hist_write_csv(sum, tmp.f);
+	if (ret)
+		harness_rundir_discard(&tmp);
+	else
+		ret = harness_rundir_commit(&tmp, error, sizeof(error));
 fail:
-	run_fail(st, "%s: %s", path, strerror(-ret));
+	if (dirfd >= 0)
+		close(dirfd);
+	if (ret)
+		run_fail(st, "%s: %s", path, evb_open_why(ret));
 	return ret;
 }
 

@@ -11,6 +11,7 @@
  * finished run has exactly one row per pair.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "evb_sys.h"
 #include "harness.h"
 #include "rundir.h"
+#include "rundir_fs.h"
 #include "run.h"
 
 static const char *env_get(const struct evb_table *t, const char *key)
@@ -150,9 +152,10 @@ static int read_env(struct run_state *st)
 }
 
 /* Drop a last line cut off mid-write; a header cut off is written again. */
-static int repair_results(struct run_state *st, const char *path)
+static int repair_results(struct run_state *st, int dirfd, const char *path)
 {
-	FILE *f = fopen(path, "r+");
+	char error[PATH_MAX + 200];
+	FILE *f = harness_rundir_fopen(dirfd, "results.csv", O_RDWR, error, sizeof(error));
 	long size, keep = 0, pos = 0;
 	int c;
 
@@ -164,22 +167,22 @@ static int repair_results(struct run_state *st, const char *path)
 			keep = pos;
 	}
 	size = pos;
-	if (ferror(f) || fclose(f))
+	if (ferror(f)) {
+		fclose(f);
 		return -EIO;
+	}
 	if (keep == size)
-		return 0;
-	if (truncate(path, keep))
-		return -errno;
+		return fclose(f) ? -EIO : 0;
+	if (fflush(f) || ftruncate(fileno(f), keep) || fseek(f, keep, SEEK_SET)) {
+		c = -errno;
+		fclose(f);
+		return c;
+	}
 	fprintf(stderr, "%s: %s: dropped a last line cut off mid-write (%ld bytes)\n",
 		HARNESS_PROG, path, size - keep);
 	run_log(st, "resume: dropped a cut-off last line of results.csv (%ld bytes)\n",
 		size - keep);
-	if (keep > 0)
-		return 0;
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	c = evb_row_write_header(f);
+	c = keep > 0 ? 0 : evb_row_write_header(f);
 	if (fclose(f) && !c)
 		c = -errno;
 	return c;
@@ -236,9 +239,9 @@ static int load_rows(struct run_state *st, const char *path)
 
 int run_resume_open(struct run_state *st)
 {
-	char path[PATH_MAX], error[600];
+	char path[PATH_MAX], error[PATH_MAX + 200];
 	const char *name;
-	int ret;
+	int ret, dirfd;
 
 	name = strrchr(st->run_dir, '/');
 	if (evb_fmt(st->run_id, sizeof(st->run_id), "%s", name ? name + 1 : st->run_dir)) {
@@ -252,33 +255,49 @@ int run_resume_open(struct run_state *st)
 		return ret;
 	harness_run_path(path, sizeof(path), st->run_dir, "plan.csv");
 	ret = harness_plan_read(&st->plan, path, error, sizeof(error));
-	if (!ret && st->plan.ncells == 0)
+	if (!ret && st->plan.ncells == 0) {
+		snprintf(error, sizeof(error), "plan.csv has no cells");
 		ret = -EINVAL;
+	}
 	if (ret) {
-		fprintf(stderr, "%s run: --resume: %s\n", HARNESS_PROG,
-			ret == -EINVAL && !st->plan.ncells ? "plan.csv has no cells" : error);
-		return ret == -ENOENT ? -EINVAL : ret;
+		fprintf(stderr, "%s run: --resume: %s\n", HARNESS_PROG, error);
+		return ret == -ENOENT || ret == -ELOOP || ret == -EVB_ENOTREG ? -EINVAL : ret;
 	}
 	ret = run_family_table(st);
 	if (!ret)
 		ret = run_alloc_cells(st);
 	if (ret)
 		return ret;
-	harness_run_path(path, sizeof(path), st->run_dir, "run.log");
-	st->log = fopen(path, "a");
+	dirfd = harness_rundir_open(st->run_dir, error, sizeof(error));
+	if (dirfd < 0)
+		goto err_said;
+	st->log = harness_rundir_fopen(dirfd, "run.log", O_WRONLY | O_CREAT | O_APPEND, error,
+				       sizeof(error));
 	if (!st->log)
-		return -errno;
+		goto err_close;
 	setvbuf(st->log, NULL, _IOLBF, 0);
 	run_log(st, "evbench run --resume %s\n", st->run_dir);
 	harness_run_path(path, sizeof(path), st->run_dir, "results.csv");
-	ret = repair_results(st, path);
+	ret = repair_results(st, dirfd, path);
 	if (ret) {
-		fprintf(stderr, "%s run: --resume: %s: %s\n", HARNESS_PROG, path, strerror(-ret));
-		return ret;
+		fprintf(stderr, "%s run: --resume: %s: %s\n", HARNESS_PROG, path, evb_open_why(ret));
+		close(dirfd);
+		return ret == -ELOOP || ret == -EVB_ENOTREG ? -EINVAL : ret;
 	}
 	ret = load_rows(st, path);
-	if (ret)
+	if (ret) {
+		close(dirfd);
 		return ret;
-	st->results = fopen(path, "a");
-	return st->results ? 0 : -errno;
+	}
+	st->results = harness_rundir_fopen(dirfd, "results.csv", O_WRONLY | O_APPEND, error,
+					   sizeof(error));
+	if (st->results) {
+		close(dirfd);
+		return 0;
+	}
+err_close:
+	close(dirfd);
+err_said:
+	fprintf(stderr, "%s run: --resume %s: %s\n", HARNESS_PROG, st->run_dir, error);
+	return -EINVAL;
 }

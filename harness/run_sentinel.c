@@ -11,6 +11,7 @@
  * is a row like any other and does not stop the run.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "evb_csv.h"
 #include "harness.h"
 #include "run.h"
+#include "rundir_fs.h"
 
 #define SENTINEL_EVERY_NS (30 * EVB_NSEC_PER_SEC)
 
@@ -58,8 +60,9 @@ int run_sentinel_open(struct run_state *st)
 {
 	struct run_sentinel *s = &st->sentinel;
 	const struct harness_family *family = sentinel_family();
-	char path[PATH_MAX];
+	char path[PATH_MAX], error[PATH_MAX + 200];
 	bool exists;
+	int dirfd;
 
 	if (family)
 		family->sentinel(s->cell);
@@ -70,10 +73,20 @@ int run_sentinel_open(struct run_state *st)
 		run_fail(st, "%s/sentinel.csv: too long a path", st->run_dir);
 		return -ENAMETOOLONG;
 	}
-	exists = access(path, F_OK) == 0;
+	exists = faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 	s->seq = exists ? last_seq(path) : 0;
-	s->out = fopen(path, "a");
-	if (!s->out || (!exists && evb_row_write_header(s->out))) {
+	dirfd = harness_rundir_open(st->run_dir, error, sizeof(error));
+	s->out = dirfd < 0 ? NULL
+			   : harness_rundir_fopen(dirfd, "sentinel.csv",
+						  O_WRONLY | O_CREAT | O_APPEND, error,
+						  sizeof(error));
+	if (dirfd >= 0)
+		close(dirfd);
+	if (!s->out) {
+		run_fail(st, "%s: %s", st->run_dir, error);
+		return -EIO;
+	}
+	if (!exists && evb_row_write_header(s->out)) {
 		run_fail(st, "%s: %s", path, strerror(errno));
 		return -EIO;
 	}

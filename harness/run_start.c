@@ -4,6 +4,7 @@
  * the directory of a run to resume.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,6 +14,7 @@
 #include "evb_sys.h"
 #include "harness.h"
 #include "rundir.h"
+#include "rundir_fs.h"
 #include "run.h"
 
 /* The machine-wide lock: refuse (2) while another run holds it, unless --force. */
@@ -56,12 +58,13 @@ static int open_new_run(struct run_state *st)
 	char path[PATH_MAX], error[600];
 	const struct run_opts *o = st->opts;
 	const char *name;
+	int dirfd;
 	int ret = harness_rundir_create(o->base, o->out, st->run_dir, sizeof(st->run_dir),
 					error, sizeof(error));
 
 	if (ret) {
 		fprintf(stderr, "%s run: %s\n", HARNESS_PROG, error);
-		return ret == -EEXIST || ret == -ENOTDIR ? -EINVAL : ret;
+		return ret == -EEXIST || ret == -ENOTDIR || ret == -EPERM ? -EINVAL : ret;
 	}
 	name = strrchr(st->run_dir, '/');
 	if (evb_fmt(st->run_id, sizeof(st->run_id), "%s", name ? name + 1 : st->run_dir)) {
@@ -74,32 +77,41 @@ static int open_new_run(struct run_state *st)
 	ret = lock_run_dir(st);
 	if (ret)
 		return ret;
-	harness_run_path(path, sizeof(path), st->run_dir, "hist");
-	if (mkdir(path, 0755) && errno != EEXIST)
-		goto err_errno;
+	dirfd = harness_rundir_open(st->run_dir, error, sizeof(error));
+	if (dirfd < 0)
+		goto err_said;
+	ret = harness_rundir_subdir(dirfd, "hist", true, error, sizeof(error));
+	if (ret < 0)
+		goto err_close_dir;
+	close(ret);
 	harness_run_path(path, sizeof(path), st->run_dir, "plan.csv");
 	ret = harness_plan_write(&st->plan, path, error, sizeof(error));
 	if (ret) {
 		fprintf(stderr, "%s run: %s\n", HARNESS_PROG, error);
+		close(dirfd);
 		return ret;
 	}
-	harness_run_path(path, sizeof(path), st->run_dir, "run.log");
-	st->log = fopen(path, "w");
+	st->log = harness_rundir_fopen(dirfd, "run.log", O_WRONLY | O_CREAT | O_EXCL, error,
+				       sizeof(error));
 	if (!st->log)
-		goto err_errno;
+		goto err_close_dir;
 	setvbuf(st->log, NULL, _IOLBF, 0);
-	harness_run_path(path, sizeof(path), st->run_dir, "results.csv");
-	st->results = fopen(path, "w");
+	st->results = harness_rundir_fopen(dirfd, "results.csv", O_WRONLY | O_CREAT | O_EXCL,
+					   error, sizeof(error));
 	if (!st->results)
-		goto err_errno;
+		goto err_close_dir;
+	close(dirfd);
 	ret = evb_row_write_header(st->results);
 	if (!ret)
 		return 0;
-	errno = -ret;
-err_errno:
-	ret = -errno;
-	fprintf(stderr, "%s run: %s: %s\n", HARNESS_PROG, path, strerror(errno));
+	fprintf(stderr, "%s run: %s/results.csv: %s\n", HARNESS_PROG, st->run_dir,
+		strerror(-ret));
 	return ret;
+err_close_dir:
+	close(dirfd);
+err_said:
+	fprintf(stderr, "%s run: %s: %s\n", HARNESS_PROG, st->run_dir, error);
+	return -EIO;
 }
 
 /* A new run: plan it; 0, 1 (dry run done), or -errno. */
@@ -124,6 +136,7 @@ int run_start_resume(struct run_state *st)
 {
 	char error[600];
 	size_t len;
+	int dirfd;
 	int ret = harness_run_dir_check("--resume", st->opts->resume, error, sizeof(error));
 
 	if (ret) {
@@ -137,9 +150,17 @@ int run_start_resume(struct run_state *st)
 	len = strlen(st->run_dir);
 	while (len > 1 && st->run_dir[len - 1] == '/')
 		st->run_dir[--len] = '\0';
-	if (access(st->run_dir, W_OK)) {
-		fprintf(stderr, "%s run: --resume %s: %s\n", HARNESS_PROG, st->run_dir,
-			strerror(errno));
+	dirfd = harness_rundir_open(st->run_dir, error, sizeof(error));
+	ret = dirfd < 0 ? dirfd : harness_rundir_check_own("--resume", dirfd, st->run_dir, error,
+							    sizeof(error));
+	if (dirfd >= 0)
+		close(dirfd);
+	if (!ret && access(st->run_dir, W_OK)) {
+		ret = -errno;
+		snprintf(error, sizeof(error), "--resume %s: %s", st->run_dir, strerror(errno));
+	}
+	if (ret) {
+		fprintf(stderr, "%s run: %s\n", HARNESS_PROG, error);
 		return -EINVAL;
 	}
 	ret = lock_run_dir(st);

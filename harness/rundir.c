@@ -1,6 +1,7 @@
 /* rundir.c - creating run directories without ever reusing one. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "evb_cli.h"
 #include "evb_sys.h"
 #include "rundir.h"
+#include "rundir_fs.h"
 
 int harness_run_path(char *buf, size_t len, const char *run_dir, const char *name)
 {
@@ -80,8 +82,15 @@ static int create_exact(const char *out, char *path, size_t len, char *error, si
 		return 0;
 	if (ret == 0)
 		ret = -errno;
-	if (ret == -EEXIST && dir_is_empty(path))
-		return 0;
+	if (ret == -EEXIST && dir_is_empty(path)) {
+		int dirfd = harness_rundir_open(path, error, error_len);
+
+		if (dirfd < 0)
+			return dirfd;
+		ret = harness_rundir_check_own("--out", dirfd, out, error, error_len);
+		close(dirfd);
+		return ret;
+	}
 
 	snprintf(error, error_len, "--out %s: %s", out,
 		 ret == -EEXIST ? "already exists and is not empty; evbench never "
@@ -193,7 +202,7 @@ bool harness_want_help(int argc, char **argv)
 const char *harness_run_arg(int argc, char **argv, const char *prog, const char *help)
 {
 	char path[PATH_MAX], error[300];
-	FILE *f;
+	int fd;
 
 	if (harness_want_help(argc, argv)) {
 		printf("%s", help);
@@ -204,10 +213,12 @@ const char *harness_run_arg(int argc, char **argv, const char *prog, const char 
 	if (harness_run_dir_check("RUN", argv[1], error, sizeof(error)))
 		evb_usage_error(prog, "%s", error);
 	harness_run_path(path, sizeof(path), argv[1], "results.csv");
-	f = fopen(path, "r");
-	if (!f)
+	fd = evb_open_regular(AT_FDCWD, path, O_RDONLY, 0);
+	if (fd == -ENOENT)
 		evb_usage_error(prog, "%s is not a run directory (%s: %s)", argv[1], path,
-				strerror(errno));
-	fclose(f);
+				strerror(ENOENT));
+	if (fd < 0)
+		evb_usage_error(prog, "%s: %s", path, evb_open_why(fd));
+	close(fd);
 	return argv[1];
 }

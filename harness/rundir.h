@@ -5,7 +5,8 @@
  * Default name: <base>/<UTC yyyymmddThhmmssZ>-<host>-<kernel release>, with
  * -2, -3, ... appended if two runs start in the same second; <base>/latest
  * is a symlink to the newest.  With --out DIR the run goes exactly there,
- * and DIR must not exist yet (or be an empty directory).
+ * and DIR must not exist yet (or be an empty directory of this user's that
+ * neither group nor others may write: harness_rundir_check_own).
  */
 #ifndef HARNESS_RUNDIR_H
 #define HARNESS_RUNDIR_H
@@ -23,7 +24,8 @@
 #define HARNESS_RUN_ROOM 256
 #define HARNESS_RUN_DIR_MAX (PATH_MAX - 1 - HARNESS_RUN_ROOM)
 
-/* 0, or -EEXIST (out exists and is not empty) / -ENAMETOOLONG (longer than
+/* 0, or -EEXIST (out exists and is not empty) / -EPERM (out is someone
+ * else's, or others may write it) / -ENAMETOOLONG (longer than
  * HARNESS_RUN_DIR_MAX) / -errno, with error set. */
 int harness_rundir_create(const char *base, const char *out, char *path, size_t len,
 			  char *error, size_t error_len);

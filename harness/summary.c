@@ -20,6 +20,7 @@
 #include "rundir_read.h"
 #include "summary.h"
 #include "rundir.h"
+#include "rundir_fs.h"
 
 #define AXIS_NAME(kind, name, flag, slug, label) #name,
 const char *const harness_axis_columns[] = { EVB_AXES(AXIS_NAME) NULL };
@@ -153,17 +154,13 @@ static int write_summary(const char *path, const struct evb_table *t, const stru
 			 const char *hist_dir, struct harness_summary_info *info, char *error,
 			 size_t error_len)
 {
-	char tmp[4200];
+	struct harness_tmp tmp;
 	FILE *out;
-	int ret = 0;
+	int ret = harness_rundir_create_tmp_at(&tmp, path, error, error_len);
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	out = fopen(tmp, "w");
-	if (!out) {
-		ret = -errno;
-		evb_sb_fmt(error, error_len, "%s: %s", tmp, strerror(errno));
+	if (ret)
 		return ret;
-	}
+	out = tmp.f;
 	harness_summary_header(out);
 	for (size_t i = 0; i < g->ncells && !ret; i++) {
 		struct harness_summary_cell cell = { .rows = g->order[i]->rows,
@@ -173,17 +170,13 @@ static int write_summary(const char *path, const struct evb_table *t, const stru
 		ret = harness_summary_row(out, t, &cell, axis_cols, target, info);
 	}
 	if (ret) {
-		evb_sb_fmt(error, error_len, "%s: %s", tmp, strerror(-ret));
-		fclose(out);
-		unlink(tmp);
+		snprintf(error, error_len, "%s: %s", path, strerror(-ret));
+		harness_rundir_discard(&tmp);
 		return ret;
 	}
-	errno = 0;
-	if (ferror(out) | fclose(out) || rename(tmp, path)) {
-		ret = errno ? -errno : -EIO;
+	ret = harness_rundir_commit(&tmp, error, error_len);
+	if (ret)
 		snprintf(error, error_len, "%s: %s", path, strerror(-ret));
-		unlink(tmp);
-	}
 	return ret;
 }
 

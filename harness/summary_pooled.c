@@ -11,10 +11,12 @@
  * cell measured, not a median of per-repetition tails; a repetition that
  * was slow throughout weighs in it by its samples.
  */
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "evb_csv.h"
 #include "evb_hist.h"
@@ -29,6 +31,7 @@ struct evb_hist *harness_cell_hist_load(const char *hist_dir, const struct evb_t
 	struct evb_hist *h;
 	char slug[HARNESS_SLUG_MAX + 1], path[PATH_MAX], error[128];
 	FILE *f;
+	int fd;
 
 	if (!hist_dir || evb_row_parse_named(&axes, t->header.fields, t->rows[row].fields,
 					     t->rows[row].nfields, error, sizeof(error)))
@@ -36,9 +39,13 @@ struct evb_hist *harness_cell_hist_load(const char *hist_dir, const struct evb_t
 	if (harness_cell_slug(&axes, slug, sizeof(slug)) ||
 	    evb_fmt(path, sizeof(path), "%s/%s.csv", hist_dir, slug))
 		return NULL;   /* no cell of a run has such a name */
-	f = fopen(path, "r");
-	if (!f)
+	fd = evb_open_regular_in(path, O_RDONLY, 0);   /* no link, no FIFO */
+	f = fd >= 0 ? fdopen(fd, "r") : NULL;
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		return NULL;
+	}
 	h = malloc(sizeof(*h));
 	if (h && (evb_hist_read_csv(h, f) || h->count == 0)) {
 		free(h);

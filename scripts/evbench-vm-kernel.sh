@@ -7,8 +7,11 @@
 # first, then in bullseye's, bookworm's and trixie's; a version line (5.10,
 # 6.1, 6.12) is the newest cloud image of the release that carries it, its
 # linux-image-cloud-amd64.  Each release's lists live in an apt state of
-# evbench's own, $cache/apt/<release>/ (sources.list, lists/, cache/),
-# refreshed when a day old; the system's apt sources are never touched.
+# evbench's own, $cache/apt/<release>/ (sources.list, lists/, cache/), or
+# as root /var/cache/evbench-apt/<release>/, refreshed when a day old; the
+# system's apt sources are never touched.  apt keeps its sandbox: as root
+# it downloads and parses as its _apt user, into partial/ directories (and
+# a download directory) handed to _apt.
 # A package's entry records where it came from (kernels/<package>/origin:
 # debian=<release>, package=, version=), for env.csv.
 #
@@ -48,6 +51,10 @@ prepare_cache() {
 			{ say "cannot create $d"; return 1; }
 		cache_dir_trusted "$d" || return 1
 	done
+	# apt's state as root: root's, and open to _apt to pass through
+	d=$(apt_home)
+	[ -e "$d" ] || [ -L "$d" ] || mkdir -m 755 "$d" || { say "cannot create $d"; return 1; }
+	cache_dir_trusted "$d"
 }
 
 # The releases evbench reads, in the order a package name is looked up, and
@@ -62,13 +69,34 @@ release_of_line() {
 	esac
 }
 
+# Where apt's private state per release lives.  apt started as root fetches
+# and parses what the network sent as its _apt user (its sandbox), who
+# must reach and write the directories it downloads into; root's cache
+# under /root is closed to it, so as root the state lives in a directory of
+# root's that _apt can reach, its partial/ directories handed to _apt.
+apt_sandboxed() { [ "$(id -u)" = 0 ] && id -u _apt >/dev/null 2>&1; }
+apt_home() {
+	if apt_sandboxed; then
+		echo /var/cache/evbench-apt
+	else
+		echo "$cache/apt"
+	fi
+}
+# mkdir -p $@, each then handed to _apt (mode 0700) when apt is sandboxed.
+apt_dirs_for_apt() {
+	mkdir -p "$@" || return 1
+	apt_sandboxed || return 0
+	chown _apt "$@" && chmod 0700 "$@"
+}
+
 # apt's options for release $1 ("" : the system's own apt), in apt_args.
 apt_args=()
 use_release() {
 	apt_release=$1
-	apt_args=(-o APT::Sandbox::User=root)
+	apt_args=()
 	[ -z "$1" ] && return 0
-	local d="$cache/apt/$1"
+	local d
+	d="$(apt_home)/$1"
 	apt_args+=(-o "Dir::Etc::SourceList=$d/sources.list"
 		-o "Dir::Etc::SourceParts=$d/sources.list.d" -o "Dir::State::Lists=$d/lists"
 		-o "Dir::Cache=$d/cache" -o "Dir::Etc::PreferencesParts=$d/preferences.d"
@@ -78,10 +106,13 @@ use_release() {
 # Release $1's private apt state, its lists fetched when missing or a day
 # old (kept when a refresh fails: offline, the old lists still resolve).
 release_lists() {
-	local rel=$1 d="$cache/apt/$1" key=/usr/share/keyrings/debian-archive-keyring.gpg
+	local rel=$1 d key=/usr/share/keyrings/debian-archive-keyring.gpg
+	d="$(apt_home)/$1"
 	use_release "$rel"
-	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/sources.list.d" \
-		"$d/preferences.d" || { say "cannot create $d"; return 1; }
+	mkdir -p "$d/sources.list.d" "$d/preferences.d" &&
+		apt_dirs_for_apt "$d/lists/partial" "$d/cache/archives/partial" ||
+		{ say "cannot create $d"; return 1; }
+
 	cat >"$d/sources.list" <<-EOF || return 1
 	deb [signed-by=$key] http://deb.debian.org/debian $rel main
 	deb [signed-by=$key] http://deb.debian.org/debian $rel-updates main
@@ -112,14 +143,18 @@ cached_image() {
 # Downloads package $1 and unpacks it into a new .part- directory; renamed
 # to $2 when it holds a kernel image.  0 when downloaded (image or not).
 fetch_package() {
-	local pkg=$1 dir=$2 part
+	local pkg=$1 dir=$2 part dl
 	part=$(mktemp -d "$cache/kernels/.part-$$-XXXXXX") || return 1
-	# As root, apt would hand the download to its _apt user, who cannot
-	# write to root's cache: download as root, quietly.
-	if ! (cd "$part" && apt-get download -q "${apt_args[@]}" -- "$pkg" >&2); then
-		rm -rf "$part"
+	# apt downloads as _apt (its sandbox) into a directory _apt can reach
+	# and write; the package then moves into the cache, root's own.
+	dl=$(mktemp -d "$(apt_home)/.download-$$-XXXXXX") &&
+		apt_dirs_for_apt "$dl" || { rm -rf "$part" "$dl"; return 1; }
+	if ! (cd "$dl" && apt-get download -q "${apt_args[@]}" -- "$pkg" >&2) ||
+	   ! mv "$dl"/*.deb "$part"/; then
+		rm -rf "$part" "$dl"
 		return 1
 	fi
+	rm -rf "$dl"
 	if ! dpkg-deb -x "$part"/*.deb "$part/root"; then
 		say "dpkg-deb -x of $pkg failed"
 	elif ls "$part"/root/boot/vmlinuz-* >/dev/null 2>&1; then

@@ -28,3 +28,9 @@ add_dependencies(test_report_first evbench)
 # exit cleanly and print nothing a terminal would act on.
 evb_test(test_extreme TIMEOUT 600 LABELS harness)
 add_dependencies(test_extreme evbench)
+# Names in a run directory that point elsewhere (tests/test_hostile_fs.c):
+# links where plot, report and summarize write, a results.csv that is a
+# link, a FIFO or /dev/zero, --out a directory others may write, --resume
+# with a driver option evbench never writes.
+evb_test(test_hostile_fs TIMEOUT 240 LABELS harness)
+add_dependencies(test_hostile_fs evbench fake_driver)

@@ -4,9 +4,13 @@
  * threshold (inconclusive), one with too few repetitions (inconclusive
  * however far apart), one whose cells did not run, one whose cell
  * failed (a crash that recorded no counts, read although the claim counts
- * every run), a memory claim without slab figures (not measured: its tests
- * need the kernel's share), and a claim that must pick its cell by every axis although a
- * decoy cell differing in one axis only comes first in results.csv.
+ * every run), a memory claim without slab figures (its kernel test not
+ * measured, its user-memory tests judged, select's refused runs counted as
+ * runs), a timer claim whose SCHED_FIFO cells were not permitted (skipped:
+ * not measured) and whose default-slack cells, which would decide the other
+ * way, are only shown, and a claim that must pick its cell by every axis
+ * although a decoy cell differing in one axis only comes first in
+ * results.csv.  Each judged test shows its margin (measured / threshold).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,15 +21,17 @@
 #define RTT(mech, var) \
 	{ .family = "notify", .mechanism = mech, .variant = var, .mode = "pingpong", \
 	  .ipc = "thread", .placement = "same-cpu" }
-#define LATE(mech, var) \
+#define LATE(mech, var, sched_, slack) \
 	{ .family = "timer", .mechanism = mech, .variant = var, .mode = "lateness", \
-	  .placement = "same-cpu", .period_ns = "1000000", .sched = "other", .load = "none" }
+	  .placement = "same-cpu", .period_ns = "1000000", .timer_slack_ns = slack, \
+	  .sched = sched_, .load = "none" }
 #define LOOP(mech, var, where) \
 	{ .family = "mux", .mechanism = mech, .variant = var, .mode = "loop", .ipc = "thread", \
 	  .placement = where, .fd_type = "eventfd", .nfds = "1000", .active = "100" }
-#define REG(mech, var) \
+#define REG_AT(mech, var, n) \
 	{ .family = "mux", .mechanism = mech, .variant = var, .mode = "register", \
-	  .ipc = "thread", .placement = "same-cpu", .fd_type = "eventfd", .nfds = "10000" }
+	  .ipc = "thread", .placement = "same-cpu", .fd_type = "eventfd", .nfds = n }
+#define REG(mech, var) REG_AT(mech, var, "10000")
 
 static const double steady[] = { 10000, 10100, 9900, 10050, 9950 };
 
@@ -63,6 +69,20 @@ static void register_rows(FILE *f, const struct fx_cell *c, double rss)
 	}
 }
 
+/* Five skipped rows of cell c, each with reason. */
+static void skipped_rows(FILE *f, const struct fx_cell *c, const char *reason)
+{
+	for (int i = 0; i < 5; i++) {
+		struct evb_row row;
+
+		fx_row(&row, c, i + 1);
+		evb_row_set(&row, status, EVB_STATUS_SKIPPED);
+		evb_row_reason(&row, "%s", reason);
+		row.samples = row.sent = row.delivered = row.lost = EVB_NA;
+		fx_write(f, &row);
+	}
+}
+
 /* Burst rows: delivered per second, two repetitions only. */
 static void burst_rows(FILE *f, const char *mech, const char *var, double per_s)
 {
@@ -86,9 +106,13 @@ static void build_run(void)
 	static char dir[512];
 	const struct fx_cell handler = RTT("signal-handler", "std"), sigwait =
 		RTT("sigwaitinfo", "std"), efd = RTT("eventfd", "counter"),
-		sigfd = RTT("signalfd", "std"), tfd = LATE("timerfd", "abs"),
-		cns = LATE("clock-nanosleep", "abs");
+		sigfd = RTT("signalfd", "std"), tfd = LATE("timerfd", "abs", "other", "1"),
+		cns = LATE("clock-nanosleep", "abs", "other", "1"),
+		tfd_default = LATE("timerfd", "abs", "other", NULL),
+		cns_default = LATE("clock-nanosleep", "abs", "other", NULL);
 	const double timerfd_late[] = { 10000, 13500, 12000, 10500, 14000 };
+	/* clock_nanosleep late by a 50 us slack: timerfd would look 6x better */
+	const double slack_late[] = { 60000, 60500, 59500, 60250, 59750 };
 	const struct fx_cell kill_std = { .family = "notify", .mechanism = "signal-handler",
 					  .variant = "std", .mode = "burst", .ipc = "process",
 					  .placement = "free" };
@@ -103,6 +127,15 @@ static void build_run(void)
 	fx_latency(f, &sigfd, steady, 5);
 	fx_latency(f, &tfd, timerfd_late, 5);
 	fx_latency(f, &cns, steady, 5);
+	fx_latency(f, &tfd_default, steady, 5);
+	fx_latency(f, &cns_default, slack_late, 5);
+	for (int k = 0; k < 2; k++) {
+		const struct fx_cell fifo = LATE(k ? "timerfd" : "clock-nanosleep", "abs", "fifo",
+						 NULL);
+
+		skipped_rows(f, &fifo, "SCHED_FIFO priority 80 not permitted (needs CAP_SYS_NICE "
+			     "or RLIMIT_RTPRIO >= 80, which is 0 here)");
+	}
 	for (int i = 0; i < 3; i++) {
 		struct evb_row row;
 
@@ -131,10 +164,14 @@ static void build_run(void)
 	burst_rows(f, "signalfd", "rt", 500000);
 	burst_rows(f, "eventfd", "semaphore", 1000000);
 
-	const struct fx_cell reg_poll = REG("poll", NULL), reg_epoll = REG("epoll", "lt");
+	const struct fx_cell reg_poll = REG("poll", NULL), reg_epoll = REG("epoll", "lt"),
+		reg_select = REG("select", "fdset"),
+		reg_select_1k = REG_AT("select", "fdset", "1000");
 
 	register_rows(f, &reg_poll, 8.2);
 	register_rows(f, &reg_epoll, 1.2);
+	register_rows(f, &reg_select_1k, 0.0);
+	skipped_rows(f, &reg_select, "select fdset: fd 10005 >= FD_SETSIZE 1024 (glibc fd_set)");
 	report = fx_finish(f, dir, NULL);
 }
 
@@ -156,7 +193,11 @@ START_TEST(holds)
 
 	ck_assert_msg(tu_contains(line, "x [") && tu_contains(line, "(>= 87.9% order statistics)") &&
 		      tu_contains(line, "| 5 / 5 |"), "no ratio with CI and reps: %s", line);
+	/* and how far it lies from its threshold: 1.00x / 1.2 */
+	ck_assert_msg(tu_contains(line, "order statistics) | 0.833x | 5 / 5 |"), "no margin: %s",
+		      line);
 	free(line);
+	ck_assert(tu_contains(report, "| margin (measured / threshold) |"));
 }
 END_TEST
 
@@ -168,8 +209,22 @@ END_TEST
 
 START_TEST(inconclusive)
 {
+	/* equal slack straddles 1.2x; SCHED_FIFO was not permitted; the default
+	 * slack's 0.17x is shown, not judged */
 	expect_verdict("timerfd: low latency, medium throughput.",
-		       "latency: inconclusive; throughput: not measured");
+		       "latency at 1 ns slack: inconclusive; under SCHED_FIFO: not measured; "
+		       "throughput: not measured");
+
+	char *line = fx_line(report, "the same under SCHED_FIFO");
+
+	ck_assert_msg(line && tu_contains(line, "not ok: skipped, SCHED_FIFO priority 80 not "
+					  "permitted"), "%s", line);
+	free(line);
+	line = fx_line(report, "the same at the default timer slack");
+	ck_assert_msg(line && tu_contains(line, "(no threshold: context)") &&
+		      tu_contains(line, "| 0.17x [") && tu_contains(line, "| for context |"), "%s",
+		      line);
+	free(line);
 }
 END_TEST
 
@@ -208,9 +263,23 @@ END_TEST
 
 START_TEST(memory_needs_slab)
 {
-	expect_verdict("Memory at 10,000 fds", "not measured");
+	/* select refused at FD_SETSIZE and within a page, poll's 8.2 B within 2x
+	 * of 8; epoll's 1.2 B a tenth of 12, its kernel state not measured */
+	expect_verdict("Memory at 10,000 fds", "select: holds; poll: holds; epoll: does not hold");
 	ck_assert(tu_contains(report, "recorded no slab_bytes_per_fd: the kernel's slab counts "
 			      "need a readable /proc/slabinfo"));
+
+	/* skipped rows are the refused runs, not runs that were not ok */
+	char *line = fx_line(report, "select/fdset at 10,000 fds: runs refused");
+
+	ck_assert_msg(line && tu_contains(line, "| 100.0% | [100.0%, 100.0%]") &&
+		      tu_contains(line, "| 1x | 5 | holds |"), "%s", line);
+	free(line);
+	line = fx_line(report, "epoll/lt: user bytes per fd");
+	ck_assert_msg(line && tu_contains(line, "holds within 2x of 12.0 B (6.0 B to 24.0 B)") &&
+		      tu_contains(line, "| 0.1") && tu_contains(line, "x | 5 | does not hold |"),
+		      "%s", line);
+	free(line);
 }
 END_TEST
 

@@ -10,7 +10,7 @@ START_TEST(every_design_key_is_present)
 {
 	static const char *const keys[] = {
 		"kernel_release", "kernel_version", "kernel_cmdline", "preempt_model",
-		"cpu_model", "cpus_online", "smt_active", "clocksource", "governor",
+		"cpu_model", "cpus_online", "smt_active", "cpu_topology", "clocksource", "governor",
 		"cpu_dma_latency_us", "timer_slack_ns", "mitigations", "virtualization",
 		"io_uring_disabled", "rlimit_nofile_soft", "rlimit_nofile_hard", "nr_open",
 		"loadavg", "thp", "compiler", "cflags", "evbench_commit", "kernel_debug_options",

@@ -26,11 +26,13 @@
 static const char *const *const ipcs = evb_ipc_names;
 static const char *const *const placements = evb_placement_names;
 
-/* The cpus column: "A+B" pinned (one CPU twice for same-cpu), "" free. */
+/* The cpus column: "A+B" pinned (one CPU twice for same-cpu), "" free;
+ * cpu_distance beside it. */
 static void check_cpus(const struct evb_row *row, const char *placement, const char *what)
 {
 	int a = -1, b = -1;
 
+	tu_check_cpu_distance(row, what);
 	if (strcmp(placement, "free") == 0) {
 		ck_assert_msg(row->cpus[0] == '\0', "%s: cpus '%s' for free", what, row->cpus);
 		return;

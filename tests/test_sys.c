@@ -259,6 +259,39 @@ START_TEST(machine_cpu_needs_many_ticks)
 }
 END_TEST
 
+/* One CPU's busy ticks: user + nice + system + irq + softirq of its line
+ * (not idle, iowait, steal); the machine's from the "cpu " line. */
+START_TEST(cpu_busy_parses_one_line)
+{
+	static const char text[] =
+		"cpu  100 2 30 9000 5 7 11 13 0 0\n"
+		"cpu0 40 1 10 4500 2 3 5 6 0 0\n"
+		"cpu12 60 1 20 4500 3 4 6 7 0 0\n"
+		"cpu3 1 2\n"
+		"intr 12345 0 0\n";
+	int64_t ticks = -1;
+	FILE *in;
+
+	in = fmemopen((void *)text, sizeof(text) - 1, "r");
+	ck_assert_int_eq(evb_cpu_busy_parse(in, -1, &ticks), 0);
+	ck_assert_int_eq(ticks, 100 + 2 + 30 + 7 + 11);
+	fclose(in);
+	in = fmemopen((void *)text, sizeof(text) - 1, "r");
+	ck_assert_int_eq(evb_cpu_busy_parse(in, 12, &ticks), 0);
+	ck_assert_int_eq(ticks, 60 + 1 + 20 + 4 + 6);
+	fclose(in);
+	in = fmemopen((void *)text, sizeof(text) - 1, "r");
+	ck_assert_int_eq(evb_cpu_busy_parse(in, 1, &ticks), -ENOENT);   /* not cpu12's */
+	fclose(in);
+	in = fmemopen((void *)text, sizeof(text) - 1, "r");
+	ck_assert_int_eq(evb_cpu_busy_parse(in, 3, &ticks), -EINVAL);
+	fclose(in);
+	ck_assert_int_eq(evb_cpu_busy_ns(sched_getcpu(), &ticks), 0);
+	ck_assert_int_ge(ticks, 0);
+	ck_assert_int_eq(evb_cpu_busy_delta(0, 0, 1), EVB_NA);
+}
+END_TEST
+
 START_TEST(strlcpy_truncates)
 {
 	char small[4];
@@ -283,6 +316,7 @@ int main(void)
 	tcase_add_test(tc, crashed_process_peer_is_reported);
 	tcase_add_test(tc, strlcpy_truncates);
 	tcase_add_test(tc, machine_cpu_needs_many_ticks);
+	tcase_add_test(tc, cpu_busy_parses_one_line);
 	tcase_add_test(tc, irq_counts_sum_numbered_lines_per_cpu);
 	tcase_add_test(tc, cpus_column_says_where);
 	tcase_add_test(tc, side_a_goes_where_device_interrupts_are_fewest);

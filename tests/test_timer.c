@@ -76,6 +76,7 @@ static void check_costs(const struct evb_row *row, const char *what)
 		      "%s: the sibling's context switches only with --load", what);
 	ck_assert_msg(row->machine_cpu_ns != EVB_NA && row->machine_cpu_ns >= 0,
 		      "%s: machine_cpu_ns %lld", what, (long long)row->machine_cpu_ns);
+	tu_check_cpu_distance(row, what);
 	if (strcmp(row->placement, "free") == 0)
 		ck_assert_msg(row->cpus[0] == '\0', "%s: cpus '%s' for free", what, row->cpus);
 	else if (!loaded)

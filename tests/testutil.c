@@ -11,6 +11,7 @@
 #include "evb_cli.h"
 #include "evb_csv.h"
 #include "evb_sb.h"
+#include "evb_topology.h"
 #include "evb_uring.h"
 #include "testutil.h"
 
@@ -169,6 +170,22 @@ void tu_check_entry_row(const struct tu_list_entry *e, const struct evb_row *row
 	ck_assert_str_eq(row->mechanism, e->mechanism);
 	ck_assert_str_eq(row->variant, e->variant);
 	ck_assert_str_eq(row->uring_setup, e->uring_setup);
+	tu_check_cpu_distance(row, row->mechanism);
+}
+
+void tu_check_cpu_distance(const struct evb_row *row, const char *what)
+{
+	int a = -1, b = -1;
+	const char *want;
+
+	if (sscanf(row->cpus, "%d+%d", &a, &b) != 2)
+		want = "";      /* free, or one side */
+	else if (a == b)
+		want = "same";
+	else
+		want = evb_cpu_distance_names[evb_cpu_distance(EVB_SYSFS_ROOT, a, b)];
+	ck_assert_msg(!strcmp(row->cpu_distance, want), "%s: cpu_distance '%s' for cpus '%s', "
+		      "want '%s'", what, row->cpu_distance, row->cpus, want);
 }
 
 size_t tu_list(const char *prog, struct tu_list_entry *out, size_t max)
@@ -325,4 +342,5 @@ void tu_check_ok_exact(const struct evb_row *row, int status, int64_t total, int
 	ck_assert_int_eq(row->samples, samples);
 	tu_check_percentiles(row, what);
 	ck_assert_msg(row->min > 0, "%s: min %lld", what, (long long)row->min);
+	tu_check_cpu_distance(row, what);
 }

@@ -97,6 +97,12 @@ char *tu_slurp(const char *path);
  * support them (evb_row_samples_for) and in order. */
 void tu_check_percentiles(const struct evb_row *row, const char *what);
 
+/*
+ * The row's cpu_distance says how far apart its cpus are: "" free or one
+ * side, "same" for one CPU twice, else what evb_cpu_distance reads from
+ * this machine's sysfs for the pair.
+ */
+void tu_check_cpu_distance(const struct evb_row *row, const char *what);
 /* A skipped row: the driver exited 3 and said why. */
 void tu_check_skipped(const struct evb_row *row, int status, const char *what);
 /* 0 when the row is not skipped; else tu_check_skipped and 1. */

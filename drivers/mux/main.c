@@ -146,8 +146,6 @@ static int refused(const struct mux_opts *opts, const struct mux_cfg *cfg, struc
 {
 	const struct evb_driver_opts *o = &opts->common;
 	const struct mux_ops *ops = container_of(o->mech, struct mux_ops, base);
-	char cpus_text[EVB_ROW_STR];
-
 	evb_driver_row_init(o, row);
 	evb_row_set(row, metric, mode_metric[o->mode]);
 	evb_row_set(row, unit, mode_unit[o->mode]);
@@ -161,8 +159,7 @@ static int refused(const struct mux_opts *opts, const struct mux_cfg *cfg, struc
 		return 1;
 	if (!has_b)
 		cpus->b = -1;   /* A alone */
-	evb_cpus_format(cpus, cpus_text, sizeof(cpus_text));
-	evb_row_set(row, cpus, cpus_text);
+	evb_driver_row_cpus(row, cpus);
 	evb_nofile_raise();
 	return fd_budget_refused(opts, ops, o->ipc == EVB_IPC_PROCESS, reason, len);
 }

@@ -165,7 +165,7 @@ int main(int argc, char **argv)
 		return evb_driver_skip(o, &row, reason);
 	if (evb_placement_choose(o->placement, &cpus, reason, sizeof(reason)))
 		return evb_driver_skip(o, &row, reason);
-	evb_cpus_format(&cpus, row.cpus, sizeof(row.cpus));
+	evb_driver_row_cpus(&row, &cpus);
 
 	struct notify_run *run = evb_shared_alloc(sizeof(*run));
 	struct notify_ctx ctx = { .cfg = &cfg };

@@ -29,9 +29,12 @@
  * or the first measured request's due time (open), to the last response's
  * arrival.  At each edge the client reads the server's whole-process CPU
  * clock (every thread, io_uring's workers too), its /proc stat user and
- * system time, its own CPU clock, the machine's CPU (/proc/stat), its
- * own context switches and the server's published served and wakeups
- * counts (serve_live); sh gets the differences.
+ * system time, its own CPU clock, its own CPU's and the machine's busy
+ * time (/proc/stat), its own context switches and the server's published
+ * served and wakeups counts (serve_live); sh gets the differences.
+ *
+ * Open and capacity first measure the closed round trip (client_probe_rtt,
+ * serve.h): the floor of the send-lag bound.
  *
  * --mode capacity, and a rate given in % (open), first search the capacity
  * on the same connections (client_search.c): R = the rate found
@@ -114,10 +117,26 @@ int client_edge_read(struct client *cl, struct client_edge *e)
 	ret = evb_machine_cpu_ns(&e->machine_cpu_ns);
 	if (ret)
 		return client_fail(cl, "read /proc/stat", ret);
+	/* unpinned, or a CPU without a line: the process clock alone */
+	if (cl->cfg->client_cpu < 0 || evb_cpu_busy_ns(cl->cfg->client_cpu, &e->client_busy_ns))
+		e->client_busy_ns = EVB_NA;
 	evb_usage_thread(&e->usage);   /* the client has one thread */
 	e->server_served = atomic_load_explicit(&cl->sh->live.served, memory_order_relaxed);
 	e->server_wakeups = atomic_load_explicit(&cl->sh->live.wakeups, memory_order_relaxed);
 	return 0;
+}
+
+int64_t client_busy_ns(const struct client *cl, const struct client_edge *e0,
+		       const struct client_edge *e1)
+{
+	int64_t busy = evb_cpu_busy_delta(e0->client_busy_ns, e1->client_busy_ns, 1);
+
+	if (busy == EVB_NA)
+		return EVB_NA;
+	busy -= cl->poll_ns;
+	if (cl->cfg->server_cpu == cl->cfg->client_cpu)   /* same-cpu: the server's too */
+		busy -= e1->server_cpu_ns - e0->server_cpu_ns;
+	return busy > 0 ? busy : 0;
 }
 
 /*
@@ -153,7 +172,6 @@ static int client_setup(struct client *cl, const struct serve_cfg *cfg,
 			struct serve_shared *sh)
 {
 	bool open_mode = cfg->mode != SERVE_CLOSED;
-	bool search = cfg->mode == SERVE_CAPACITY || cfg->rate_pct;   /* client_search.c */
 	char path[64];
 	int ret;
 
@@ -161,7 +179,7 @@ static int client_setup(struct client *cl, const struct serve_cfg *cfg,
 		.cfg = cfg, .sh = sh, .nconns = cfg->connections, .active = cfg->active,
 		.msg_size = (size_t)cfg->msg_size, .epfd = -1, .timerfd = -1,
 		.server_stat_fd = -1, .tick_ns = EVB_NSEC_PER_SEC / sysconf(_SC_CLK_TCK),
-		.stall_pending = cfg->inject_client_stall_ns > 0,
+		.stall_pending = cfg->inject_client_stall_ns > 0, .closed_rtt_ns = EVB_NA,
 	};
 	cl->batch_max = CLIENT_IO_BYTES / cfg->msg_size;
 	if (cl->batch_max < 1)
@@ -170,14 +188,14 @@ static int client_setup(struct client *cl, const struct serve_cfg *cfg,
 	cl->sendbuf = calloc((size_t)cl->batch_max, cl->msg_size);
 	cl->recvbuf = malloc(CLIENT_IO_BYTES);
 	cl->dirty = calloc((size_t)cl->active, sizeof(*cl->dirty));
-	if (!open_mode || search)
-		cl->start = calloc((size_t)(cl->active * cfg->depth), sizeof(*cl->start));
+	/* closed, the capacity search's estimate, the open loop's round trip */
+	cl->start = calloc((size_t)(cl->active * cfg->depth), sizeof(*cl->start));
 	if (open_mode) {
 		cl->due_cap = cfg->warmup + cfg->iterations;
 		cl->due_off = calloc((size_t)cl->due_cap, sizeof(*cl->due_off));
 	}
-	if (!cl->conns || !cl->sendbuf || !cl->recvbuf || !cl->dirty ||
-	    (!cl->start && (!open_mode || search)) || (open_mode && !cl->due_off))
+	if (!cl->conns || !cl->sendbuf || !cl->recvbuf || !cl->dirty || !cl->start ||
+	    (open_mode && !cl->due_off))
 		return client_fail(cl, "allocate the client's state", -ENOMEM);
 	for (int64_t i = 0; i < cl->nconns; i++)
 		cl->conns[i] = (struct client_conn){ .fd = -1, .index = (uint32_t)i, .slot = -1 };
@@ -333,6 +351,7 @@ static void client_window(struct client *cl)
 	/* the pacing's polling is idle time spent busy by choice
 	 * (client_pace.c): neither the client's work nor the machine's */
 	sh->client_cpu_ns = e1->client_cpu_ns - e0->client_cpu_ns - cl->poll_ns;
+	sh->client_busy_ns = client_busy_ns(cl, e0, e1);
 	sh->machine_cpu_ns = evb_machine_cpu_delta(e0->machine_cpu_ns, e1->machine_cpu_ns);
 	if (sh->machine_cpu_ns > 0)
 		sh->machine_cpu_ns -= cl->poll_ns;
@@ -340,6 +359,32 @@ static void client_window(struct client *cl)
 	sh->server_served = (int64_t)(e1->server_served - e0->server_served);
 	sh->server_wakeups = (int64_t)(e1->server_wakeups - e0->server_wakeups);
 	evb_driver_usage_delta(&sh->client_usage, &e1->usage, &e0->usage);
+}
+
+void client_figures_clear(struct client *cl)
+{
+	evb_hist_init(&cl->sh->hist);
+	evb_hist_init(&cl->sh->send_lag);
+	cl->sh->measured = 0;
+}
+
+/*
+ * Before an open loop: the closed round trip at this placement, one
+ * request at a time on the first active connection (SERVE_RTT_*), its p50
+ * into cl->closed_rtt_ns and sh.  0 or -errno.
+ */
+static int client_probe_rtt(struct client *cl)
+{
+	int ret;
+
+	client_phase_begin(cl, SERVE_RTT_REQUESTS, SERVE_RTT_WARMUP, true);
+	ret = client_run_closed(cl, 1, 1);
+	if (ret)
+		return ret;
+	cl->closed_rtt_ns = evb_hist_quantile(&cl->sh->hist, 0.50);
+	cl->sh->closed_rtt_ns = cl->closed_rtt_ns;
+	client_figures_clear(cl);
+	return 0;
 }
 
 /* The mode: the capacity search first where it needs one, then the
@@ -357,9 +402,11 @@ static int client_measure(struct client *cl)
 	sh->search_low_per_s = NAN;
 	if (cfg->mode == SERVE_CLOSED) {
 		client_phase_begin(cl, total, cfg->warmup, true);
-		ret = client_run_closed(cl);
+		ret = client_run_closed(cl, cl->active, cfg->depth);
 	} else {
-		ret = client_open_rate(cl, &rate);   /* client_search.c */
+		ret = client_probe_rtt(cl);
+		if (!ret)
+			ret = client_open_rate(cl, &rate);   /* client_search.c */
 		if (ret)
 			return ret;
 		if (!(rate > 0))

@@ -29,12 +29,17 @@ struct client_conn {
 	int64_t slot;           /* k when active (client_active_conn(cl, k) is
 				   this one), else -1 */
 	bool out_armed;         /* EPOLLOUT asked for: the socket was full */
-	bool dirty;             /* on the list of connections to write */
+	bool backlog;           /* open: the socket was found full and requests
+				   are still unwritten; one due meanwhile waits
+				   for the server (client_loop.c) */
+	bool dirty;             /* on the queue of connections to write */
 	uint64_t next_send;     /* seq of the next request not fully written */
 	uint64_t pending;       /* requests due, not yet fully written */
 	size_t out_off;         /* bytes of request next_send already written */
 	uint64_t next_recv;     /* seq the next response must carry */
 	uint64_t open_seq0;     /* open: next_send when the schedule began */
+	uint64_t lag_seq;       /* open: the first request whose send lag is
+				   not yet stamped (client_loop.c) */
 	size_t in_got;          /* bytes of the current response received */
 	union {
 		struct serve_msg msg;
@@ -49,6 +54,8 @@ struct client_edge {
 	int64_t server_utime_ns;
 	int64_t server_stime_ns;
 	int64_t client_cpu_ns;
+	int64_t client_busy_ns;         /* the client's CPU's /proc/stat busy
+					   time; EVB_NA unpinned or unreadable */
 	int64_t machine_cpu_ns;
 	uint64_t server_served;         /* serve_live's, as published */
 	uint64_t server_wakeups;
@@ -88,6 +95,8 @@ struct client {
 					   0: work since */
 	int64_t margin_probe_ns;        /* the sleep length it was measured for */
 	int64_t poll_ns;                /* the phase's window: CPU spent polling */
+	int64_t closed_rtt_ns;          /* open: the closed round trip measured
+					   before (client_probe_rtt); EVB_NA none */
 	bool stall_pending;             /* --inject-client-stall-ns not yet done */
 	char *sendbuf;                  /* batch_max zeroed requests */
 	int64_t batch_max;
@@ -96,7 +105,9 @@ struct client {
 	int64_t *due_off;               /* open: each request's due time - t0 */
 	int64_t due_cap;                /* its length (client_due_reserve) */
 	int64_t t0;                     /* open: the schedule's origin */
-	uint32_t *dirty;                /* connections with requests to write */
+	uint32_t *dirty;                /* connections with requests to write: a
+					   ring of K, each at most once */
+	int64_t dirty_head;
 	int64_t ndirty;
 	struct client_phase ph;
 	struct client_edge edge[2];     /* window start, end */
@@ -118,15 +129,28 @@ static inline uint32_t client_active_conn(const struct client *cl, int64_t k)
 int client_fail(struct client *cl, const char *call, int err);
 /* Read every figure of one window edge into e.  0 or -errno. */
 int client_edge_read(struct client *cl, struct client_edge *e);
+/*
+ * The client's own CPU over the window e0 .. e1, from its CPU's /proc/stat
+ * busy time: less its polling (cl->poll_ns) and, on the server's CPU
+ * (same-cpu), less the server's process clock; at least 0.  EVB_NA when
+ * the client is not pinned, or the window holds fewer than
+ * EVB_MACHINE_CPU_MIN_TICKS ticks of that CPU.
+ */
+int64_t client_busy_ns(const struct client *cl, const struct client_edge *e0,
+		       const struct client_edge *e1);
+/* The latency and send-lag figures a phase that is not the row's recorded
+ * (sh->hist, send_lag, measured), cleared. */
+void client_figures_clear(struct client *cl);
 /* cl->ph starts over: total requests, the first warmup responses not
  * measured; measure: record latencies into sh and read the edges. */
 void client_phase_begin(struct client *cl, int64_t total, int64_t warmup, bool measure);
 
 /* client_loop.c */
 
-/* The closed loop: depth requests outstanding per active connection until
- * ph->total were sent, then every response.  0 or -errno. */
-int client_run_closed(struct client *cl);
+/* The closed loop on the first conns active connections, depth (<= the
+ * cfg's) requests outstanding on each until ph->total were sent, then
+ * every response.  0 or -errno. */
+int client_run_closed(struct client *cl, int64_t conns, int64_t depth);
 /* The open loop at rate requests/s (arrival per cfg).  0 or -errno. */
 int client_run_open(struct client *cl, double rate);
 

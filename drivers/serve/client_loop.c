@@ -24,15 +24,37 @@ static int64_t *start_slot(struct client *cl, const struct client_conn *c, uint6
 	return &cl->start[(uint64_t)c->slot * depth + seq % depth];
 }
 
+/* Open: request seq on c is the schedule's k-th (due at t0 + due_off[k]). */
+static uint64_t open_index(const struct client *cl, const struct client_conn *c, uint64_t seq)
+{
+	return (seq - c->open_seq0) * (uint64_t)cl->active + (uint64_t)c->slot;
+}
+
 /* The time request seq on c started: its send (closed) or due time (open). */
 static int64_t start_of(struct client *cl, const struct client_conn *c, uint64_t seq)
 {
-	if (cl->ph.open) {
-		uint64_t k = (seq - c->open_seq0) * (uint64_t)cl->active + (uint64_t)c->slot;
-
-		return cl->t0 + cl->due_off[k];
-	}
+	if (cl->ph.open)
+		return cl->t0 + cl->due_off[open_index(cl, c, seq)];
 	return *start_slot(cl, c, seq);
+}
+
+/*
+ * Open: stamp the send lag of c's requests from c->lag_seq up to upto: now
+ * less each one's due time, recorded for the measured ones.  now is the
+ * clock read just before the write() that carries a request's first byte,
+ * or the time the client found c's socket full with the request due: from
+ * there on it waits for the server to read (latency, not lag).
+ */
+static void conn_stamp_lag(struct client *cl, struct client_conn *c, uint64_t upto, int64_t now)
+{
+	const struct client_phase *ph = &cl->ph;
+
+	for (; c->lag_seq < upto; c->lag_seq++) {
+		uint64_t k = open_index(cl, c, c->lag_seq);
+
+		if (ph->measure && k >= (uint64_t)ph->warmup)
+			evb_hist_record(&cl->sh->send_lag, now - (cl->t0 + cl->due_off[k]));
+	}
 }
 
 /* Ask for EPOLLOUT on c (its socket is full) or stop asking. */
@@ -51,21 +73,97 @@ static int conn_want_out(struct client *cl, struct client_conn *c, bool on)
 	return 0;
 }
 
+/* c's socket is full: the requests due on it wait for EPOLLOUT (their send
+ * lag ends here, conn_stamp_lag), and so does every request due on it
+ * until all are written (c->backlog). */
+static int conn_socket_full(struct client *cl, struct client_conn *c)
+{
+	if (cl->ph.open) {
+		c->backlog = true;
+		conn_stamp_lag(cl, c, c->next_send + c->pending, evb_now_ns());
+	}
+	return conn_want_out(cl, c, true);
+}
+
+/* The start edge, read once before the first measured request is sent. */
+static int open_edge(struct client *cl)
+{
+	struct client_phase *ph = &cl->ph;
+
+	if (!ph->measure || ph->started || ph->queued != ph->warmup)
+		return 0;
+	ph->started = true;
+	ph->start_ns = cl->t0 + cl->due_off[ph->warmup];
+	return client_edge_read(cl, &cl->edge[0]);
+}
+
+/* Open: queue c to be written, after those queued before it. */
+static void conn_mark_dirty(struct client *cl, struct client_conn *c)
+{
+	if (c->dirty)
+		return;
+	c->dirty = true;
+	cl->dirty[(cl->dirty_head + cl->ndirty) % cl->active] = c->index;
+	cl->ndirty++;
+}
+
+/*
+ * Open: make every request due by now pending on its connection, and queue
+ * the connection to be written.  A request due on a backlogged connection
+ * waits behind requests the server has not taken: its send lag ends now.
+ * 0 or -errno (the window's start edge).
+ */
+static int open_take_due(struct client *cl)
+{
+	struct client_phase *ph = &cl->ph;
+	int64_t now = evb_now_ns();
+
+	while (ph->queued < ph->total && cl->t0 + cl->due_off[ph->queued] <= now) {
+		struct client_conn *c = &cl->conns[client_active_conn(cl, ph->queued % cl->active)];
+		int ret = open_edge(cl);
+
+		if (ret)
+			return ret;
+		c->pending++;
+		ph->queued++;
+		cl->idle_since_ns = 0;   /* work: not the pacing's idle time */
+		if (c->backlog)
+			conn_stamp_lag(cl, c, c->next_send + c->pending, now);
+		conn_mark_dirty(cl, c);
+	}
+	return 0;
+}
+
 /*
  * Write c's pending requests, batch_max at a time, from the partial-write
- * offset on.  A closed-loop request's start is stamped just before the
- * write() that carries its first byte.  0 or -errno.
+ * offset on.  A closed-loop request's start, and an open-loop request's
+ * send lag, are stamped just before the write() that carries its first
+ * byte; an open-loop request the socket has no room for, when the write
+ * comes back short.  While c is backlogged (its socket was full) the
+ * requests that fall due between two writes are taken then, so a request
+ * due while the server's backlog is written waits for the server, not for
+ * the end of this loop.  0 or -errno.
  */
 static int conn_flush(struct client *cl, struct client_conn *c)
 {
 	size_t msg_size = cl->msg_size;
 
 	while (c->pending) {
-		uint64_t batch = MIN(c->pending, (uint64_t)cl->batch_max);
-		size_t len = batch * msg_size - c->out_off;
-		int64_t now = cl->ph.open ? 0 : evb_now_ns();
+		uint64_t batch;
+		size_t len;
+		int64_t now;
 		ssize_t written;
 		size_t done;
+
+		if (cl->ph.open && c->backlog) {
+			int ret = open_take_due(cl);
+
+			if (ret)
+				return ret;
+		}
+		batch = MIN(c->pending, (uint64_t)cl->batch_max);
+		len = batch * msg_size - c->out_off;
+		now = evb_now_ns();
 
 		for (uint64_t j = 0; j < batch; j++) {
 			struct serve_msg head = {
@@ -78,12 +176,14 @@ static int conn_flush(struct client *cl, struct client_conn *c)
 			if (!cl->ph.open && (j || !c->out_off))
 				*start_slot(cl, c, head.seq) = now;
 		}
+		if (cl->ph.open)
+			conn_stamp_lag(cl, c, c->next_send + batch, now);
 		written = write(c->fd, cl->sendbuf + c->out_off, len);
 		if (written < 0) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return conn_want_out(cl, c, true);
+				return conn_socket_full(cl, c);
 			return client_fail(cl, "write (a request)", -errno);
 		}
 		done = c->out_off + (size_t)written;
@@ -91,9 +191,10 @@ static int conn_flush(struct client *cl, struct client_conn *c)
 		c->pending -= done / msg_size;
 		cl->sh->sent += (int64_t)(done / msg_size);
 		c->out_off = done % msg_size;
-		if ((size_t)written < len)   /* the socket is full */
-			return conn_want_out(cl, c, true);
+		if ((size_t)written < len)
+			return conn_socket_full(cl, c);
 	}
+	c->backlog = false;
 	return conn_want_out(cl, c, false);
 }
 
@@ -224,14 +325,14 @@ static int client_events(struct client *cl)
 	return 0;
 }
 
-int client_run_closed(struct client *cl)
+int client_run_closed(struct client *cl, int64_t conns, int64_t depth)
 {
 	struct client_phase *ph = &cl->ph;
 	int ret = 0;
 
-	for (int64_t k = 0; k < cl->active && !ret; k++) {
+	for (int64_t k = 0; k < conns && !ret; k++) {
 		struct client_conn *c = &cl->conns[client_active_conn(cl, k)];
-		int64_t n = MIN(cl->cfg->depth, ph->total - ph->queued);
+		int64_t n = MIN(depth, ph->total - ph->queued);
 
 		c->pending += (uint64_t)n;
 		ph->queued += n;
@@ -269,58 +370,31 @@ static void open_maybe_stall(struct client *cl)
 		;
 }
 
-/* The start edge, read once before the first measured request is sent. */
-static int open_edge(struct client *cl)
-{
-	struct client_phase *ph = &cl->ph;
-
-	if (!ph->measure || ph->started || ph->queued != ph->warmup)
-		return 0;
-	ph->started = true;
-	ph->start_ns = cl->t0 + cl->due_off[ph->warmup];
-	return client_edge_read(cl, &cl->edge[0]);
-}
-
 /*
- * Make every request due by now pending on its connection, then write.
- * A measured request's send lag is now - its due time: when the client
- * saw it due and went to write it.  A request behind a full socket waits
- * for EPOLLOUT after that: the server's backpressure, in its latency, not
- * the client's lag.
+ * Make every request due by now pending on its connection, then write the
+ * connections queued by then, one write() each (those queued meanwhile
+ * wait for the next turn, after the responses are read).  Each request's
+ * send lag is stamped as it is written (conn_flush), so a request on the
+ * last of several connections counts the writes before it.  A request
+ * behind a full socket waits for EPOLLOUT: the server's backpressure, in
+ * its latency, not the client's lag (conn_socket_full, open_take_due).
  */
 static int open_send_due(struct client *cl)
 {
-	struct client_phase *ph = &cl->ph;
-	int64_t now;
-	int ret = 0;
+	int64_t turn;
+	int ret;
 
 	open_maybe_stall(cl);
-	now = evb_now_ns();
-	while (ph->queued < ph->total && cl->t0 + cl->due_off[ph->queued] <= now) {
-		struct client_conn *c = &cl->conns[client_active_conn(cl, ph->queued % cl->active)];
+	ret = open_take_due(cl);
+	for (turn = cl->ndirty; turn > 0; turn--) {
+		struct client_conn *c = &cl->conns[cl->dirty[cl->dirty_head]];
 
-		ret = open_edge(cl);
-		if (ret)
-			return ret;
-		if (ph->measure && ph->queued >= ph->warmup)
-			evb_hist_record(&cl->sh->send_lag,
-					now - (cl->t0 + cl->due_off[ph->queued]));
-		c->pending++;
-		ph->queued++;
-		cl->idle_since_ns = 0;   /* work: not the pacing's idle time */
-		if (!c->dirty) {
-			c->dirty = true;
-			cl->dirty[cl->ndirty++] = c->index;
-		}
-	}
-	for (int64_t i = 0; i < cl->ndirty; i++) {
-		struct client_conn *c = &cl->conns[cl->dirty[i]];
-
+		cl->dirty_head = (cl->dirty_head + 1) % cl->active;
+		cl->ndirty--;
 		c->dirty = false;
 		if (!ret && !c->out_armed)   /* armed: EPOLLOUT will write */
 			ret = conn_flush(cl, c);
 	}
-	cl->ndirty = 0;
 	return ret;
 }
 
@@ -336,6 +410,8 @@ int client_run_open(struct client *cl, double rate)
 		struct client_conn *c = &cl->conns[client_active_conn(cl, k)];
 
 		c->open_seq0 = c->next_send;
+		c->lag_seq = c->next_send;
+		c->backlog = false;
 	}
 	if (ph->measure && !ph->warmup) {   /* the window starts at t0 */
 		ph->started = true;

@@ -88,27 +88,22 @@ static bool client_step_lag_ok(const struct client *cl)
 	const struct serve_shared *sh = cl->sh;
 
 	return evb_hist_quantile(&sh->send_lag, 0.99) <=
-	       serve_lag_bound_ns(evb_hist_quantile(&sh->hist, 0.99));
+	       serve_lag_bound_ns(evb_hist_quantile(&sh->hist, 0.99), cl->closed_rtt_ns);
 }
 
 /* The client's CPU share over the step's window (its polling for due
- * times taken out, client_pace.c) below the bound. */
+ * times taken out, client_pace.c; the larger of its clock and its CPU's
+ * busy time, serve_client_share) below the bound. */
 static bool search_step_client_ok(const struct client *cl)
 {
 	const struct client_edge *e0 = &cl->edge[0], *e1 = &cl->edge[1];
 	int64_t wall_ns = e1->wall_ns - e0->wall_ns;
+	bool by_busy;
 
 	return wall_ns <= 0 ||
-	       (double)(e1->client_cpu_ns - e0->client_cpu_ns - cl->poll_ns) <
-	       SERVE_CLIENT_BOUND * (double)wall_ns;
-}
-
-/* The figures a step measured, cleared for the next phase. */
-static void search_step_clear(struct client *cl)
-{
-	evb_hist_init(&cl->sh->hist);
-	evb_hist_init(&cl->sh->send_lag);
-	cl->sh->measured = 0;
+	       serve_client_share(e1->client_cpu_ns - e0->client_cpu_ns - cl->poll_ns,
+				  client_busy_ns(cl, e0, e1), wall_ns, &by_busy) <
+	       SERVE_CLIENT_BOUND;
 }
 
 /* The first step's rate: what a closed loop reaches, > 0. */
@@ -118,7 +113,7 @@ static int search_estimate(struct client *cl, double *rate)
 	int ret;
 
 	client_phase_begin(cl, total, total / 5, false);
-	ret = client_run_closed(cl);
+	ret = client_run_closed(cl, cl->active, cl->cfg->depth);
 	if (ret)
 		return ret;
 	window_ns = cl->ph.end_ns - cl->ph.start_ns;
@@ -159,7 +154,7 @@ static int search_step_run(struct client *cl, int64_t slo_ns, struct search_step
 	st->client_failed = !search_step_client_ok(cl) || !client_step_lag_ok(cl);
 	st->passed = st->achieved >= SEARCH_SUSTAINED * st->rate &&
 		     (slo_ns <= 0 || st->p99_ns <= slo_ns) && !st->client_failed;
-	search_step_clear(cl);
+	client_figures_clear(cl);
 	return 0;
 }
 

@@ -106,7 +106,6 @@ static int refused(struct serve_run *r, struct evb_row *row, char *reason, size_
 	const struct evb_driver_opts *o = &r->opts->common;
 	const struct serve_cfg *cfg = &r->cfg;
 	struct evb_cpus cpus;
-	char cpus_text[EVB_ROW_STR];
 
 	serve_row_axes(r, row);
 	if (!r->ops->serve) {
@@ -119,8 +118,7 @@ static int refused(struct serve_run *r, struct evb_row *row, char *reason, size_
 		return 1;
 	r->cfg.server_cpu = cpus.a;
 	r->cfg.client_cpu = cpus.b;
-	evb_cpus_format(&cpus, cpus_text, sizeof(cpus_text));
-	evb_row_set(row, cpus, cpus_text);
+	evb_driver_row_cpus(row, &cpus);
 	return fd_budget_refused(cfg, r->ops, reason, len);
 }
 
@@ -288,6 +286,8 @@ static int run_server(struct serve_run *r, char *why, size_t len)
 	if (r->cfg.inject_stall_ns > 0) {
 		int64_t half = (o->warmup + o->iterations) / 2;
 
+		if (r->cfg.mode == SERVE_OPEN)   /* after the closed round trip's requests */
+			half += SERVE_RTT_REQUESTS;
 		r->srv.stall_at = (uint64_t)(half > 0 ? half : 1);
 	}
 	usage_self(&before);
@@ -355,6 +355,8 @@ int main(int argc, char **argv)
 	r.sh->offered_per_s = NAN;
 	r.sh->capacity_per_s = NAN;
 	r.sh->search_low_per_s = NAN;
+	r.sh->closed_rtt_ns = EVB_NA;
+	r.sh->client_busy_ns = EVB_NA;
 	r.srv = (struct serve_srv){ .cfg = &r.cfg, .errors = &r.sh->errors, .max_fd = -1 };
 	r.sides.end = (struct evb_driver_end){
 		.opts = o, .row = &row, .hist = &r.sh->hist, .errors = &r.sh->errors,

@@ -115,7 +115,12 @@ static void usage(const char *prog)
 	       "\n"
 	       "A row is failed when a response was wrong (spurious) or missing (lost), or\n"
 	       "the server answered another count than the client sent.  A row whose load\n"
-	       "generator used 95%% or more of its CPU says so: it measured the client.\n"
+	       "generator used 95%% or more of its CPU (by its process clock, or by its\n"
+	       "CPU's busy time in /proc/stat, whichever is larger) says so: it measured\n"
+	       "the client.  Open and capacity first measure the closed round trip on\n"
+	       "one connection (closed_rtt_ns); a row whose send lag is above a quarter\n"
+	       "of max(latency, that round trip) says so (client-lagged at p99,\n"
+	       "client-bound at p50).\n"
 	       "Cells the fd limits cannot hold are skipped rows naming the limit.\n"
 	       "\n", prog, prog, SERVE_MSG_MIN, SERVE_MSG_MAX, SERVE_RATE_PCT_MAX);
 	fputs(evb_driver_uring_help, stdout);

@@ -48,6 +48,7 @@ static void fill_figures(const struct serve_run *r, struct evb_row *row)
 		row->send_lag_p99_ns = evb_row_quantile(&sh->send_lag, 0.99);
 		row->send_lag_max_ns = sh->send_lag.max;
 	}
+	row->closed_rtt_ns = sh->closed_rtt_ns;
 	if (sh->window_ns > 0)
 		row->ops_per_s = measured * 1e9 / (double)sh->window_ns;
 	row->offered_per_s = sh->offered_per_s;
@@ -85,6 +86,45 @@ static void fill_figures(const struct serve_run *r, struct evb_row *row)
 	evb_driver_row_rss(row, false);   /* the server's: the measured side */
 }
 
+/*
+ * The load generator's CPU over the window at SERVE_CLIENT_BOUND or more:
+ * the row says so, naming the figure that decided (its process clock, or
+ * its CPU's busy time in /proc/stat) and the other.  Returns true.
+ */
+static bool client_bound(const struct serve_run *r, struct evb_row *row)
+{
+	const struct serve_shared *sh = r->sh;
+	double clock, busy, share;
+	char busy_text[160];
+	bool by_busy;
+
+	if (sh->client_wall_ns <= 0)
+		return false;
+	share = serve_client_share(sh->client_cpu_ns, sh->client_busy_ns, sh->client_wall_ns,
+				   &by_busy);
+	if (share < SERVE_CLIENT_BOUND)
+		return false;
+	clock = (double)sh->client_cpu_ns / (double)sh->client_wall_ns;
+	busy = (double)sh->client_busy_ns / (double)sh->client_wall_ns;
+	if (by_busy) {
+		evb_row_reason(row, "client-bound: the load generator's CPU %d was %.0f%% busy by "
+			       "/proc/stat, its polling%s taken out (softirq work and any other "
+			       "task there count; its process clock said %.0f%%); not a measure "
+			       "of the server", r->cfg.client_cpu, share * 100,
+			       r->cfg.client_cpu == r->cfg.server_cpu ? " and the server" : "",
+			       clock * 100);
+		return true;
+	}
+	if (sh->client_busy_ns == EVB_NA)
+		snprintf(busy_text, sizeof(busy_text), "its CPU's busy time not measured");
+	else
+		snprintf(busy_text, sizeof(busy_text), "CPU %d's busy time in /proc/stat: %.0f%%",
+			 r->cfg.client_cpu, busy * 100);
+	evb_row_reason(row, "client-bound: the load generator used %.0f%% of its CPU by its "
+		       "process clock (%s); not a measure of the server", share * 100, busy_text);
+	return true;
+}
+
 void serve_fill_row(const struct serve_run *r, struct evb_row *row)
 {
 	const struct serve_shared *sh = r->sh;
@@ -97,15 +137,8 @@ void serve_fill_row(const struct serve_run *r, struct evb_row *row)
 				   (unsigned long long)r->srv.served, (long long)sh->sent);
 		return;
 	}
-	if (sh->client_wall_ns > 0) {
-		double share = (double)sh->client_cpu_ns / (double)sh->client_wall_ns;
-
-		if (share >= SERVE_CLIENT_BOUND) {
-			evb_row_reason(row, "client-bound: the load generator used %.0f%% of its "
-				       "CPU; not a measure of the server", share * 100);
-			return;
-		}
-	}
+	if (client_bound(r, row))
+		return;
 	if (r->cfg.mode == SERVE_CAPACITY && isnan(sh->capacity_per_s)) {
 		/* a result, not a failure: the server cannot meet the bound */
 		if (r->cfg.slo_ns > 0)
@@ -118,20 +151,24 @@ void serve_fill_row(const struct serve_run *r, struct evb_row *row)
 		return;
 	}
 	if (row->send_lag_p50_ns != EVB_NA && row->p50 != EVB_NA &&
-	    row->send_lag_p50_ns > serve_lag_bound_ns(row->p50)) {
+	    row->send_lag_p50_ns > serve_lag_bound_ns(row->p50, sh->closed_rtt_ns)) {
 		/* late at the median: the schedule itself was the client's */
 		evb_row_reason(row, "client-bound: the load generator sent late, send lag p50 "
-			       "%.1f us above its bound %.1f us (max(50 us, latency p50 / 4)); "
-			       "not a measure of the server", (double)row->send_lag_p50_ns / 1e3,
-			       (double)serve_lag_bound_ns(row->p50) / 1e3);
+			       "%.1f us above its bound %.1f us (max(latency p50, closed round "
+			       "trip %.1f us) / 4); not a measure of the server",
+			       (double)row->send_lag_p50_ns / 1e3,
+			       (double)serve_lag_bound_ns(row->p50, sh->closed_rtt_ns) / 1e3,
+			       (double)sh->closed_rtt_ns / 1e3);
 		return;
 	}
 	if (row->send_lag_p99_ns != EVB_NA && row->p99 != EVB_NA &&
-	    row->send_lag_p99_ns > serve_lag_bound_ns(row->p99)) {
+	    row->send_lag_p99_ns > serve_lag_bound_ns(row->p99, sh->closed_rtt_ns)) {
 		evb_row_reason(row, "client-lagged: send lag p99 %.1f us above its bound "
-			       "%.1f us (max(50 us, latency p99 / 4)); the load generator's "
-			       "lateness, not only the server's", (double)row->send_lag_p99_ns / 1e3,
-			       (double)serve_lag_bound_ns(row->p99) / 1e3);
+			       "%.1f us (max(latency p99, closed round trip %.1f us) / 4); the "
+			       "load generator's lateness, not only the server's",
+			       (double)row->send_lag_p99_ns / 1e3,
+			       (double)serve_lag_bound_ns(row->p99, sh->closed_rtt_ns) / 1e3,
+			       (double)sh->closed_rtt_ns / 1e3);
 		return;
 	}
 	if (r->cfg.mode == SERVE_CAPACITY && r->cfg.slo_ns > 0 && row->p99 != EVB_NA &&

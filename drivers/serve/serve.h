@@ -39,6 +39,12 @@
  *            --slo-ns a latency p99 within it), then the measured run: an
  *            open loop at that rate (capacity_per_s).
  *
+ * Before an open loop (open, capacity) the client measures the closed
+ * round trip at its placement: SERVE_RTT_ROUNDS requests one at a time on
+ * one connection, after SERVE_RTT_WARMUP (closed_rtt_ns, the send-lag
+ * bound's floor).  The run's counts include them, as they include a
+ * capacity search's.
+ *
  * The end: after warmup + iterations responses the client stops sending,
  * takes the responses still due, and closes every connection; the server
  * loop ends when it has seen end of file on all N.  Then the server
@@ -77,22 +83,55 @@ enum serve_arrival {
  * address (two thirds of a 28,000-port range), 2.6 s at 4,000 an address.
  */
 #define SERVE_CONNS_PER_ADDR 4000
-/* A load generator this busy (its CPU / wall time over a window) measured
- * itself, not the server: the row says so, a capacity search step fails. */
+/* The closed round trip before an open loop: its requests, p50 of the
+ * rounds after the warmup. */
+#define SERVE_RTT_WARMUP 20
+#define SERVE_RTT_ROUNDS 200
+#define SERVE_RTT_REQUESTS (SERVE_RTT_WARMUP + SERVE_RTT_ROUNDS)
+
+/*
+ * A load generator this busy over a window measured itself, not the
+ * server: the row says so, a capacity search step fails.  Its share is the
+ * larger of two figures (serve_client_share): its process CPU clock, and
+ * its CPU's whole busy time in /proc/stat (client_busy_ns), which also
+ * holds the softirq work (loopback TCP's receive, run inside its sends)
+ * that a kernel with CONFIG_IRQ_TIME_ACCOUNTING leaves out of the clock.
+ */
 #define SERVE_CLIENT_BOUND 0.95
 
 /*
- * The send-lag bound at a quantile: max(50 us, a quarter of the latency at
- * that quantile).  A row whose send-lag p99 (how late its requests left,
- * client_loop.c) is above the p99's bound is client-lagged: its tail is the
- * client's lateness as much as the server's (shown, not judged on its
- * tail; a capacity search step over it fails).  One whose send-lag p50 is
- * above the p50's is client-bound: even its median is the client's.
+ * The load generator's share of its CPU over a window of wall_ns > 0: the
+ * larger of its process clock (clock_ns) and its CPU's busy time (busy_ns,
+ * EVB_NA when not measured); *by_busy is true when the busy time decided.
  */
-#define SERVE_LAG_FLOOR_NS (50 * 1000LL)
-static inline int64_t serve_lag_bound_ns(int64_t latency_ns)
+static inline double serve_client_share(int64_t clock_ns, int64_t busy_ns, int64_t wall_ns,
+					bool *by_busy)
 {
-	return latency_ns / 4 > SERVE_LAG_FLOOR_NS ? latency_ns / 4 : SERVE_LAG_FLOOR_NS;
+	double clock = (double)clock_ns / (double)wall_ns;
+	double busy = busy_ns == EVB_NA ? -1 : (double)busy_ns / (double)wall_ns;
+
+	*by_busy = busy > clock;
+	return *by_busy ? busy : clock;
+}
+
+/*
+ * The send-lag bound at a quantile: a quarter of the latency at that
+ * quantile, or of the closed round trip at the same placement
+ * (closed_rtt_ns, measured by the client before its open loop) where that
+ * is larger.  The generator's lateness may then add at most a quarter to
+ * what the row reports, and never more than a quarter of the fastest a
+ * request can come back here (an open loop can beat the closed round trip
+ * across CPUs: its polling client skips a wakeup).  A row whose send-lag
+ * p99 (how late its requests were written, client_loop.c) is above the
+ * p99's bound is client-lagged: its tail is the client's lateness as much
+ * as the server's (shown, not judged on its tail; a capacity search step
+ * over it fails).  One whose send-lag p50 is above the p50's is
+ * client-bound: even its median is the client's.
+ */
+static inline int64_t serve_lag_bound_ns(int64_t latency_ns, int64_t closed_rtt_ns)
+{
+	return (closed_rtt_ns != EVB_NA && closed_rtt_ns > latency_ns ? closed_rtt_ns
+								      : latency_ns) / 4;
 }
 
 /* The head of every request and response. */
@@ -200,6 +239,8 @@ struct serve_shared {
 	struct evb_hist hist;           /* latency of each measured response, ns */
 	struct evb_hist send_lag;       /* open: each measured request's send lag,
 					   ns (client_loop.c) */
+	int64_t closed_rtt_ns;          /* open: the closed round trip p50 the
+					   client measured first; EVB_NA none */
 	struct evb_side_errors errors;  /* [0] server, [1] client */
 	_Atomic int emitted;
 	_Atomic int64_t server_ready;   /* serve_ready(): every connection
@@ -228,6 +269,8 @@ struct serve_shared {
 	int64_t server_utime_ns;        /* its /proc stat user and system time */
 	int64_t server_stime_ns;        /*   (clock ticks) */
 	int64_t client_cpu_ns;          /* the client process's CPU clock */
+	int64_t client_busy_ns;         /* its CPU's busy time (client_busy_ns);
+					   EVB_NA not measured */
 	int64_t machine_cpu_ns;         /* every CPU, /proc/stat */
 	int64_t client_wall_ns;         /* for the client's CPU share */
 	int64_t server_served;          /* requests the server answered, and */

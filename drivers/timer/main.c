@@ -335,6 +335,6 @@ int main(int argc, char **argv)
 
 	if (opts.load != LOAD_BUSY)
 		recorded.b = -1;        /* no side B: the cpus column names the waiter's */
-	evb_cpus_format(&recorded, row.cpus, sizeof(row.cpus));
+	evb_driver_row_cpus(&row, &recorded);
 	return timer_measure(&opts, ops, &cfg, &cpus, &row);
 }

@@ -31,10 +31,12 @@ struct mux_profile {
 	int64_t budget_ns;              /* measuring time aimed at per cell */
 	int64_t loop_events;
 	/*
-	 * Events of the loop cells whose whole-machine CPU the io_uring claim
-	 * divides (1,000 fds, 100 busy): enough for a window of many
-	 * /proc/stat ticks (a driver leaves a shorter window's figure empty).
-	 * 0: those cells as any other.
+	 * Events of the loop cells the io_uring claim divides (1,000 fds, 100
+	 * busy): its CPU figure is the threads' CPU clocks, exact at any
+	 * length; these many give the whole machine's /proc/stat figure, shown
+	 * beside it, a window of some ticks where the loop is slow enough (a
+	 * driver leaves a window under 20 ticks a CPU empty).  0: those cells
+	 * as any other.
 	 */
 	int64_t cpu_events;
 	bool seed;                      /* the seed-table cells too */

@@ -239,7 +239,8 @@ static void closed_table(const struct report_ctx *ctx)
 	if (bound)
 		doc_p(ctx->doc, "client-bound or -lagged k/n: k of the n ok repetitions found the "
 		      "load generator, not the server, the bottleneck (its CPU saturated) or "
-		      "late (its send-lag p99 above max(50 us, latency p99 / 4)): their "
+		      "late (its send-lag p99 above a quarter of the latency p99, or of the "
+		      "closed round trip where that is larger): their "
 		      "figures are the client's as much as the server's, and no claim is "
 		      "judged from them.");
 }
