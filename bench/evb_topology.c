@@ -181,7 +181,8 @@ static int cpu_node(const char *root, int cpu, cpu_set_t *set, int *node)
 		id = strtol(d->d_name + 4, &end, 10);
 		if (*end || id > INT_MAX)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s/cpulist", dir_path, d->d_name);
+		if (evb_fmt(path, sizeof(path), "%s/%s/cpulist", dir_path, d->d_name))
+			continue;   /* no node of a sysfs we can name */
 		if (!list_file(path, set) && CPU_ISSET(cpu, set)) {
 			*node = (int)id;
 			ret = 0;

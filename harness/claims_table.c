@@ -38,7 +38,7 @@ static void fmt_figure(char *buf, size_t len, const char *figure, double v)
 	else if (strstr(figure, "ops_per_s"))
 		report_fmt_rate(buf, len, v);
 	else if (strstr(figure, "bytes"))
-		snprintf(buf, len, fabs(v) >= 1000 ? "%.0f B" : "%.1f B", v);
+		evb_sb_fmt(buf, len, fabs(v) >= 1000 ? "%.0f B" : "%.1f B", v);
 	else if (strstr(figure, "share") || !strcmp(figure, "refused"))
 		fmt_share(buf, len, v);
 	else
@@ -49,7 +49,7 @@ static void fmt_figure(char *buf, size_t len, const char *figure, double v)
 static void fmt_threshold(const struct claim_test *t, double v, char *buf, size_t len)
 {
 	if (t->den.family)
-		snprintf(buf, len, "%.2fx", v);
+		evb_sb_fmt(buf, len, "%.2fx", v);
 	else
 		fmt_figure(buf, len, t->figure, v);
 }

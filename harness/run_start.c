@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "evb_row.h"
+#include "evb_sb.h"
 #include "evb_sys.h"
 #include "harness.h"
 #include "rundir.h"
@@ -157,7 +158,7 @@ int run_start_resume(struct run_state *st)
 		close(dirfd);
 	if (!ret && access(st->run_dir, W_OK)) {
 		ret = -errno;
-		snprintf(error, sizeof(error), "--resume %s: %s", st->run_dir, strerror(errno));
+		evb_sb_fmt(error, sizeof(error), "--resume %s: %s", st->run_dir, strerror(errno));
 	}
 	if (ret) {
 		fprintf(stderr, "%s run: %s\n", HARNESS_PROG, error);

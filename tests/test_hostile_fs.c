@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "evb_sys.h"
 #include "fixture.h"
 #include "testutil.h"
 
@@ -61,7 +62,7 @@ static void link_at(const char *dir, const char *name, const char *target)
 {
 	char path[1200];
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	ck_assert_int_eq(evb_fmt(path, sizeof(path), "%s/%s", dir, name), 0);
 	unlink(path);
 	ck_assert_msg(symlink(target, path) == 0, "symlink %s: %s", path, strerror(errno));
 }

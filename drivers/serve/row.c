@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "driver.h"
+#include "evb_sb.h"
 
 void serve_row_axes(const struct serve_run *r, struct evb_row *row)
 {
@@ -118,8 +119,8 @@ static bool client_bound(const struct serve_run *r, struct evb_row *row)
 	if (sh->client_busy_ns == EVB_NA)
 		snprintf(busy_text, sizeof(busy_text), "its CPU's busy time not measured");
 	else
-		snprintf(busy_text, sizeof(busy_text), "CPU %d's busy time in /proc/stat: %.0f%%",
-			 r->cfg.client_cpu, busy * 100);
+		evb_sb_fmt(busy_text, sizeof(busy_text), "CPU %d's busy time in /proc/stat: %.0f%%",
+			   r->cfg.client_cpu, busy * 100);
 	evb_row_reason(row, "client-bound: the load generator used %.0f%% of its CPU by its "
 		       "process clock (%s); not a measure of the server", share * 100, busy_text);
 	return true;
