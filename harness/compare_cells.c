@@ -49,6 +49,7 @@
 #include "evb_stats.h"
 #include "evb_sys.h"
 #include "figures.h"
+#include "harness.h"
 #include "summary.h"
 
 const char *const cmp_class_names[] = {
@@ -183,7 +184,7 @@ int cmp_add_side(struct cmp *c, int s)
 		double v = harness_num(t, r, cell->figure);
 		double round = harness_num(t, r, "round");
 
-		if (isfinite(v) && add_value(side, v, round >= 1 && round <= 1e6 ? (int)round : 0))
+		if (isfinite(v) && add_value(side, v, round >= 1 && round <= HARNESS_MAX_ROUNDS ? (int)round : 0))
 			return -ENOMEM;
 	}
 	return 0;

@@ -25,7 +25,7 @@
 #include "precision.h"
 #include "rundir_lock.h"
 
-#define RUN_MAX_ROUNDS 16
+#define RUN_MAX_ROUNDS HARNESS_MAX_ROUNDS
 
 struct run_opts {
 	enum harness_profile profile;
