@@ -109,7 +109,7 @@ static int source_get(struct source *s)
 	int c;
 
 	if (s->in)
-		c = getc(s->in);
+		c = getc_unlocked(s->in);
 	else
 		c = *s->text ? (unsigned char)*s->text++ : EOF;
 	if (c == '\n')
@@ -125,7 +125,7 @@ static int source_peek(struct source *s)
 
 	if (!s->in)
 		return *s->text ? (unsigned char)*s->text : EOF;
-	c = getc(s->in);
+	c = getc_unlocked(s->in);
 	if (c != EOF)
 		ungetc(c, s->in);
 	return c;
@@ -225,6 +225,7 @@ void evb_csv_reader_init(struct evb_csv_reader *r, FILE *in, const char *path)
 	r->in = in;
 	r->path = path;
 	r->line = 1;
+	r->max_bytes = EVB_CSV_MAX_FILE_BYTES;
 }
 
 int evb_csv_read(struct evb_csv_reader *r, struct evb_csv_record *rec)
@@ -232,9 +233,9 @@ int evb_csv_read(struct evb_csv_reader *r, struct evb_csv_record *rec)
 	struct source s = { .in = r->in, .line = &r->line, .bytes = &r->bytes };
 	int ret = read_record(&s, rec, r->path, r->error, sizeof(r->error), 1);
 
-	if (ret > 0 && r->bytes > EVB_CSV_MAX_FILE_BYTES) {
-		snprintf(r->error, sizeof(r->error), "%s:%ld: more than %ld MiB (the limit)",
-			 r->path, rec->line, EVB_CSV_MAX_FILE_BYTES >> 20);
+	if (ret > 0 && r->bytes > r->max_bytes) {
+		snprintf(r->error, sizeof(r->error), "%s:%ld: more than %lld MiB (the limit)",
+			 r->path, rec->line, r->max_bytes >> 20);
 		return -EFBIG;
 	}
 	return ret;

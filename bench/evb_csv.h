@@ -41,6 +41,7 @@ struct evb_csv_reader {
 	const char *path;   /* for messages */
 	long line;          /* next line to read, 1-based */
 	long long bytes;    /* read so far */
+	long long max_bytes;  /* EVB_CSV_MAX_FILE_BYTES (a test may lower it) */
 	char error[256];
 };
 
