@@ -102,6 +102,8 @@ static void note_failure(struct run_state *st, int i, const struct evb_row *row)
 		 s->failures[i], row->reason);
 	evb_printable(why);
 	evb_strlcpy(s->dropped[i], why, sizeof(s->dropped[i]));
+	if (i == 0)
+		s->last_value = NAN;   /* the progress line no longer shows it */
 	run_log(st, "sentinel dropped for the rest of the run: %s\n", s->dropped[i]);
 	fprintf(stderr, "%s run: warning: sentinel dropped for the rest of the run: %s\n",
 		HARNESS_PROG, s->dropped[i]);
