@@ -6,7 +6,7 @@
 #   ./run_all.sh --test          dependencies, a build with warnings as errors,
 #                                ctest --output-on-failure; then the same tests
 #                                built with ASan + UBSan (build-asan/); then the
-#                                libFuzzer targets, 12 s each (build-fuzz/)
+#                                libFuzzer targets, 10 s each (build-fuzz/)
 #
 # Missing Debian packages are installed when this runs as root with apt-get;
 # otherwise the exact apt-get line is printed and the script goes on with
@@ -107,12 +107,12 @@ if [ "$mode" = test ]; then
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DEVB_WERROR=ON -DEVB_SANITIZE=ON -DEVB_REQUIRE_TESTS=ON
 	cmake --build build-asan -j"$jobs"
 	ctest --test-dir build-asan --output-on-failure
-	# 3. The libFuzzer targets (tests/fuzz), 12 s each from the committed
+	# 3. The libFuzzer targets (tests/fuzz), 10 s each from the committed
 	#    seeds; docs/testing.md has the longer run.
 	if command -v clang >/dev/null; then
 		CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DEVB_FUZZ=ON >/dev/null
 		cmake --build build-fuzz -j"$jobs" >/dev/null
-		tests/fuzz/run.sh build-fuzz 12
+		tests/fuzz/run.sh build-fuzz 10
 	else
 		echo "run_all.sh: no clang: the fuzz targets are not run (apt-get install clang libclang-rt-14-dev)" >&2
 	fi
