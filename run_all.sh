@@ -5,7 +5,8 @@
 #                                figures; prints where the run directory is
 #   ./run_all.sh --test          dependencies, a build with warnings as errors,
 #                                ctest --output-on-failure; then the same tests
-#                                built with ASan + UBSan (build-asan/)
+#                                built with ASan + UBSan (build-asan/); then the
+#                                libFuzzer targets, 10 s each (build-fuzz/)
 #
 # Missing Debian packages are installed when this runs as root with apt-get;
 # otherwise the exact apt-get line is printed and the script goes on with
@@ -19,6 +20,8 @@ PACKAGES=(cmake gcc make pkg-config zlib1g-dev gnuplot-nox hyperfine check libur
 # Needed to build at all; the rest degrade with a message (ansible-core:
 # fleet/evbench.yml and its test, ~10 MB without the community collections).
 REQUIRED=(cmake gcc make pkg-config zlib1g-dev)
+# --test also fuzzes (tests/fuzz): Debian's clang and its libFuzzer runtime.
+TEST_PACKAGES=(clang libclang-rt-14-dev)
 
 usage() {
 	cat <<'USAGE'
@@ -91,6 +94,7 @@ install_deps() {
 jobs=$(nproc 2>/dev/null || echo 2)
 
 if [ "$deps" = yes ]; then
+	[ "$mode" = test ] && PACKAGES+=("${TEST_PACKAGES[@]}")
 	install_deps
 fi
 
@@ -103,6 +107,15 @@ if [ "$mode" = test ]; then
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DEVB_WERROR=ON -DEVB_SANITIZE=ON -DEVB_REQUIRE_TESTS=ON
 	cmake --build build-asan -j"$jobs"
 	ctest --test-dir build-asan --output-on-failure
+	# 3. The libFuzzer targets (tests/fuzz), 10 s each from the committed
+	#    seeds; docs/testing.md has the longer run.
+	if command -v clang >/dev/null; then
+		CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DEVB_FUZZ=ON >/dev/null
+		cmake --build build-fuzz -j"$jobs" >/dev/null
+		tests/fuzz/run.sh build-fuzz 10
+	else
+		echo "run_all.sh: no clang: the fuzz targets are not run (apt-get install clang libclang-rt-14-dev)" >&2
+	fi
 	exit $?
 fi
 

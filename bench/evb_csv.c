@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "evb_csv.h"
 #include "evb_sys.h"
@@ -28,7 +29,7 @@ void evb_csv_field(FILE *out, const char *text)
 	fputc('"', out);
 }
 
-static int buf_putc(struct evb_csv_record *rec, char c)
+static int buf_put(struct evb_csv_record *rec, char c)
 {
 	if (rec->buf_len + 1 >= rec->buf_cap) {
 		size_t cap = rec->buf_cap ? rec->buf_cap * 2 : 256;
@@ -43,10 +44,21 @@ static int buf_putc(struct evb_csv_record *rec, char c)
 	return 0;
 }
 
+/* One byte of a field; -EFBIG once the field passes EVB_CSV_MAX_FIELD_BYTES
+ * (its start is the last offset in fields). */
+static int buf_putc(struct evb_csv_record *rec, char c)
+{
+	if (rec->buf_len - (uintptr_t)rec->fields[rec->nfields - 1] >= EVB_CSV_MAX_FIELD_BYTES)
+		return -EFBIG;
+	return buf_put(rec, c);
+}
+
 /* Field starts are kept as offsets while buf may move, then turned into
  * pointers once the record is complete. */
 static int field_start(struct evb_csv_record *rec)
 {
+	if (rec->nfields == EVB_CSV_MAX_FIELDS)
+		return -E2BIG;
 	if (rec->nfields == rec->cap) {
 		size_t cap = rec->cap ? rec->cap * 2 : 16;
 		char **fields = realloc(rec->fields, cap * sizeof(*fields));
@@ -66,11 +78,33 @@ static void record_finish(struct evb_csv_record *rec)
 		rec->fields[i] = rec->buf + (uintptr_t)rec->fields[i];
 }
 
+/* A complete record's storage cut to what it holds: a table keeps many. */
+static void record_shrink(struct evb_csv_record *rec)
+{
+	char **fields;
+	char *buf;
+
+	for (size_t i = 0; i < rec->nfields; i++)
+		rec->fields[i] = (char *)(uintptr_t)(rec->fields[i] - rec->buf);
+	buf = realloc(rec->buf, rec->buf_len);
+	if (buf) {
+		rec->buf = buf;
+		rec->buf_cap = rec->buf_len;
+	}
+	record_finish(rec);
+	fields = realloc(rec->fields, rec->nfields * sizeof(*fields));
+	if (fields) {
+		rec->fields = fields;
+		rec->cap = rec->nfields;
+	}
+}
+
 /* Character source: a FILE or a string. */
 struct source {
 	FILE *in;
 	const char *text;
 	long *line;
+	long long *bytes;   /* FILE only */
 };
 
 static int source_get(struct source *s)
@@ -78,11 +112,13 @@ static int source_get(struct source *s)
 	int c;
 
 	if (s->in)
-		c = getc(s->in);
+		c = getc_unlocked(s->in);
 	else
 		c = *s->text ? (unsigned char)*s->text++ : EOF;
 	if (c == '\n')
 		(*s->line)++;
+	if (c != EOF && s->bytes)
+		(*s->bytes)++;
 	return c;
 }
 
@@ -92,26 +128,43 @@ static int source_peek(struct source *s)
 
 	if (!s->in)
 		return *s->text ? (unsigned char)*s->text : EOF;
-	c = getc(s->in);
+	c = getc_unlocked(s->in);
 	if (c != EOF)
 		ungetc(c, s->in);
 	return c;
+}
+
+/* The error of a record that could not be stored: -ENOMEM, or -EFBIG for
+ * too many fields (-E2BIG from field_start) or too long a one (-EFBIG). */
+static int store_error(int ret, const struct evb_csv_record *rec, const char *path,
+		       char *error, size_t error_len)
+{
+	if (ret == -ENOMEM) {
+		snprintf(error, error_len, "%s:%ld: out of memory", path, rec->line);
+		return ret;
+	}
+	if (ret == -E2BIG)
+		snprintf(error, error_len, "%s:%ld: more than %d fields in a record (the limit)",
+			 path, rec->line, EVB_CSV_MAX_FIELDS);
+	else
+		snprintf(error, error_len, "%s:%ld: a field longer than %d bytes (the limit)",
+			 path, rec->line, EVB_CSV_MAX_FIELD_BYTES);
+	return -EFBIG;
 }
 
 /* The RFC 4180 state machine shared by file and string reading. */
 static int read_record(struct source *s, struct evb_csv_record *rec, const char *path,
 		       char *error, size_t error_len, int need_newline)
 {
-	int c = source_get(s);
+	int c = source_get(s), ret;
 
 	rec->nfields = 0;
 	rec->buf_len = 0;
 	rec->line = *s->line;
 	if (c == EOF)
 		return 0;
-	if (field_start(rec))
-		return -ENOMEM;
-	for (;;) {
+	ret = field_start(rec);
+	for (; !ret;) {
 		if (c == '"') {
 			long quote_line = *s->line;
 
@@ -128,8 +181,9 @@ static int read_record(struct source *s, struct evb_csv_record *rec, const char 
 						break;
 					c = source_get(s);
 				}
-				if (buf_putc(rec, (char)c))
-					return -ENOMEM;
+				ret = buf_putc(rec, (char)c);
+				if (ret)
+					return store_error(ret, rec, path, error, error_len);
 			}
 			c = source_get(s);
 			if (c != ',' && c != '\n' && c != '\r' && c != EOF) {
@@ -140,8 +194,9 @@ static int read_record(struct source *s, struct evb_csv_record *rec, const char 
 			}
 		}
 		if (c == ',') {
-			if (buf_putc(rec, '\0') || field_start(rec))
-				return -ENOMEM;
+			ret = buf_put(rec, '\0');
+			if (!ret)
+				ret = field_start(rec);
 			c = source_get(s);
 			continue;
 		}
@@ -156,12 +211,13 @@ static int read_record(struct source *s, struct evb_csv_record *rec, const char 
 			}
 			break;
 		}
-		if (buf_putc(rec, (char)c))
-			return -ENOMEM;
+		ret = buf_putc(rec, (char)c);
 		c = source_get(s);
 	}
-	if (buf_putc(rec, '\0'))
-		return -ENOMEM;
+	if (!ret)
+		ret = buf_put(rec, '\0');
+	if (ret)
+		return store_error(ret, rec, path, error, error_len);
 	record_finish(rec);
 	return 1;
 }
@@ -172,13 +228,20 @@ void evb_csv_reader_init(struct evb_csv_reader *r, FILE *in, const char *path)
 	r->in = in;
 	r->path = path;
 	r->line = 1;
+	r->max_bytes = EVB_CSV_MAX_FILE_BYTES;
 }
 
 int evb_csv_read(struct evb_csv_reader *r, struct evb_csv_record *rec)
 {
-	struct source s = { .in = r->in, .line = &r->line };
+	struct source s = { .in = r->in, .line = &r->line, .bytes = &r->bytes };
+	int ret = read_record(&s, rec, r->path, r->error, sizeof(r->error), 1);
 
-	return read_record(&s, rec, r->path, r->error, sizeof(r->error), 1);
+	if (ret > 0 && r->bytes > r->max_bytes) {
+		snprintf(r->error, sizeof(r->error), "%s:%ld: more than %lld MiB (the limit)",
+			 r->path, rec->line, r->max_bytes >> 20);
+		return -EFBIG;
+	}
+	return ret;
 }
 
 int evb_csv_parse_line(const char *text, struct evb_csv_record *rec, char *error,
@@ -208,6 +271,7 @@ static int table_load(struct evb_table *t, const char *path, bool allow_cut)
 {
 	struct evb_csv_reader r;
 	size_t cap = 0;
+	struct stat st;
 	int ret;
 	FILE *in;
 
@@ -222,6 +286,12 @@ static int table_load(struct evb_table *t, const char *path, bool allow_cut)
 		snprintf(t->error, sizeof(t->error), "%s: %s", path, evb_open_why(ret));
 		return ret;
 	}
+	if (fstat(fileno(in), &st) == 0 && st.st_size > EVB_CSV_MAX_FILE_BYTES) {
+		snprintf(t->error, sizeof(t->error), "%s: %lld bytes, more than %ld MiB (the limit)",
+			 path, (long long)st.st_size, EVB_CSV_MAX_FILE_BYTES >> 20);
+		ret = -EFBIG;
+		goto err_free;
+	}
 	evb_csv_reader_init(&r, in, path);
 	ret = evb_csv_read(&r, &t->header);
 	if (ret <= 0) {
@@ -229,7 +299,7 @@ static int table_load(struct evb_table *t, const char *path, bool allow_cut)
 		if (!ret)
 			snprintf(t->error, sizeof(t->error), "%s:1: empty file, no header",
 				 path);
-		ret = -EINVAL;
+		ret = ret ? ret : -EINVAL;
 		goto err_free;
 	}
 	for (;;) {
@@ -253,6 +323,14 @@ static int table_load(struct evb_table *t, const char *path, bool allow_cut)
 			evb_csv_record_free(&rec);
 			goto err_free;
 		}
+		if (t->nrows == EVB_CSV_MAX_ROWS) {
+			snprintf(t->error, sizeof(t->error),
+				 "%s:%ld: more than %d rows (the limit)", path, rec.line,
+				 EVB_CSV_MAX_ROWS);
+			evb_csv_record_free(&rec);
+			ret = -EFBIG;
+			goto err_free;
+		}
 		if (rec.nfields != t->header.nfields) {
 			snprintf(t->error, sizeof(t->error),
 				 "%s:%ld: %zu fields, the header has %zu", path, rec.line,
@@ -273,6 +351,7 @@ static int table_load(struct evb_table *t, const char *path, bool allow_cut)
 			t->rows = rows;
 			cap = ncap;
 		}
+		record_shrink(&rec);
 		t->rows[t->nrows++] = rec;
 	}
 	fclose(in);

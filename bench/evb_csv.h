@@ -4,6 +4,13 @@
  * Fields are quoted only when they must be (comma, quote, CR or LF inside);
  * a quote inside a quoted field is doubled.  The reader accepts exactly that
  * and reports the line of anything else.
+ *
+ * The files read come from places evbench does not control, so the reader
+ * has limits, each far above what evbench writes (a results.csv row has ~40
+ * fields of a few bytes, a big run ~100,000 rows): past one it stops with
+ * -EFBIG and an error naming the file and the limit.  A table then costs at
+ * most about 10 bytes of memory per byte of its file (a pointer and a NUL
+ * per field of ",,,,"), and a short row ~100 bytes.
  */
 #ifndef EVB_CSV_H
 #define EVB_CSV_H
@@ -13,6 +20,11 @@
 
 /* Write one field, quoted when needed. */
 void evb_csv_field(FILE *out, const char *text);
+
+#define EVB_CSV_MAX_FIELDS 512                  /* per record */
+#define EVB_CSV_MAX_FIELD_BYTES (64 * 1024)     /* per field */
+#define EVB_CSV_MAX_ROWS 1000000                /* per table, header aside */
+#define EVB_CSV_MAX_FILE_BYTES (256L << 20)     /* per file (256 MiB) */
 
 struct evb_csv_record {
 	char **fields;
@@ -28,20 +40,24 @@ struct evb_csv_reader {
 	FILE *in;
 	const char *path;   /* for messages */
 	long line;          /* next line to read, 1-based */
+	long long bytes;    /* read so far */
+	long long max_bytes;  /* EVB_CSV_MAX_FILE_BYTES (a test may lower it) */
 	char error[256];
 };
 
 void evb_csv_reader_init(struct evb_csv_reader *r, FILE *in, const char *path);
 
 /*
- * Read the next record.  Returns 1, 0 at end of input, or -EINVAL with
+ * Read the next record.  Returns 1, 0 at end of input, -EINVAL with
  * r->error naming path and line (unterminated quote, text after a closing
- * quote, a record cut off without its newline).
+ * quote, a record cut off without its newline), -EFBIG past a limit above
+ * (fields, field bytes, file bytes) or -ENOMEM, r->error naming them too.
  */
 int evb_csv_read(struct evb_csv_reader *r, struct evb_csv_record *rec);
 void evb_csv_record_free(struct evb_csv_record *rec);
 
-/* Parse one record from a string (a driver's stdout line). 1, 0, -EINVAL. */
+/* Parse one record from a string (a driver's stdout line).  1, 0, -EINVAL,
+ * -EFBIG (a limit), -ENOMEM. */
 int evb_csv_parse_line(const char *text, struct evb_csv_record *rec, char *error,
 		       size_t error_len);
 
@@ -56,9 +72,10 @@ struct evb_table {
 };
 
 /*
- * Load path.  Returns 0, -errno when it cannot be opened, or -EINVAL with
+ * Load path.  Returns 0, -errno when it cannot be opened, -EINVAL with
  * t->error naming path and line (malformed record, wrong number of fields,
- * missing header, truncated last line).
+ * missing header, truncated last line), or -EFBIG past a limit (the file's
+ * size, its rows, or a record's fields or field bytes), t->error naming it.
  */
 int evb_table_load(struct evb_table *t, const char *path);
 

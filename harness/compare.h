@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "evb_index.h"
 #include "precision.h"
 #include "rundir_read.h"
 
@@ -31,7 +32,6 @@
 #define CMP_ALPHA 0.05             /* false discovery rate over the compared cells */
 #define CMP_CI_CONF 0.95           /* asked of a ratio's interval; it states what
 				    * it reaches (evb_ratio_median_ci) */
-#define CMP_NBUCKETS 4096
 #define CMP_MAX_RUNS 32
 #define CMP_DETECT_MAX 100.0       /* detectable_ratio searched up to this */
 #define CMP_NSENTINELS 2           /* same-cpu, cross-cpu */
@@ -73,7 +73,6 @@ struct cmp_cell {
 	enum cmp_class cls;
 	char verdict[96];       /* class name, plus "(A imprecise)" and the like */
 	char warning[256];      /* plan differences for this cell ("" when none) */
-	struct cmp_cell *next;  /* hash chain */
 };
 
 struct cmp_sentinel {
@@ -93,7 +92,7 @@ struct cmp {
 	struct harness_target target[2];
 	struct cmp_cell **cells;
 	size_t ncells, cap;
-	struct cmp_cell *buckets[CMP_NBUCKETS];
+	struct evb_index index;         /* key -> cell */
 	int axis_cols[2][32];
 	struct cmp_sentinel sentinel[CMP_NSENTINELS];
 	size_t moved;                   /* verdicts marked "machine moved" */

@@ -29,6 +29,10 @@
  * whose boot effect equalled the within-boot spread, 6 repetitions a side
  * (tests/test_compare_boots.c holds this test to at most 5%).
  * docs/kernels.md says more.
+ *
+ * The rounds' blocks are found through a table keyed by round (open
+ * addressing, at most a quarter full), so the test costs time linear in a
+ * cell's repetitions however many rounds they name.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -42,13 +46,15 @@ struct block {
 	double sum[2];          /* of logs */
 };
 
-static struct block *find_block(struct block *b, size_t *nb, int round)
+/* round's block in b (mask + 1 slots, a power of two); round >= 1. */
+static struct block *find_block(struct block *b, size_t mask, int round)
 {
-	for (size_t i = 0; i < *nb; i++)
-		if (b[i].round == round)
-			return &b[i];
-	b[*nb] = (struct block){ .round = round };
-	return &b[(*nb)++];
+	size_t i = ((unsigned)round * 2654435761u) & mask;
+
+	while (b[i].round && b[i].round != round)
+		i = (i + 1) & mask;
+	b[i].round = round;
+	return &b[i];
 }
 
 bool cmp_side_rounds(const struct cmp_side *s)
@@ -77,18 +83,20 @@ bool cmp_blocked_p(const struct cmp_side *a, const double *av, const struct cmp_
 	const struct cmp_side *side[2] = { a, b };
 	const double *v[2] = { av, bv };
 	struct block *blk;
-	size_t nb = 0, used = 0;
+	size_t nb = 4, used = 0;
 	double sw = 0.0, swd = 0.0, d, w, dk, ss = 0.0, s2;
 	bool ok = false;
 
 	if (!cmp_side_rounds(a) || !cmp_side_rounds(b))
 		return false;
-	blk = calloc(a->n + b->n, sizeof(*blk));
+	while (nb < 4 * (a->n + b->n))
+		nb *= 2;
+	blk = calloc(nb, sizeof(*blk));
 	if (!blk)
 		return false;
 	for (int s = 0; s < 2; s++)
 		for (size_t i = 0; i < side[s]->n; i++) {
-			struct block *k = find_block(blk, &nb, side[s]->rounds[i]);
+			struct block *k = find_block(blk, nb - 1, side[s]->rounds[i]);
 
 			if (!(v[s][i] > 0.0))
 				goto out;

@@ -50,6 +50,7 @@
 #include "evb_sys.h"
 #include "evb_text.h"
 #include "figures.h"
+#include "harness.h"
 #include "summary.h"
 
 const char *const cmp_class_names[] = {
@@ -59,24 +60,13 @@ const char *const cmp_class_names[] = {
 	[CMP_REFUSED] = "no verdict: emulated vs hardware", NULL,
 };
 
-static unsigned hash_key(const char *key)
-{
-	return evb_str_hash(key) % CMP_NBUCKETS;
-}
-
 struct cmp_cell *cmp_cell_find(const struct cmp *c, const char *key)
 {
-	struct cmp_cell *cell;
-
-	for (cell = c->buckets[hash_key(key)]; cell; cell = cell->next)
-		if (!strcmp(cell->key, key))
-			return cell;
-	return NULL;
+	return evb_index_get(&c->index, key);
 }
 
 static struct cmp_cell *cell_get(struct cmp *c, const char *key)
 {
-	unsigned h = hash_key(key);
 	struct cmp_cell *cell = cmp_cell_find(c, key);
 
 	if (cell)
@@ -94,8 +84,10 @@ static struct cmp_cell *cell_get(struct cmp *c, const char *key)
 	if (!cell)
 		return NULL;
 	evb_strlcpy(cell->key, key, sizeof(cell->key));
-	cell->next = c->buckets[h];
-	c->buckets[h] = cell;
+	if (evb_index_put(&c->index, cell->key, cell)) {
+		free(cell);
+		return NULL;
+	}
 	c->cells[c->ncells++] = cell;
 	return cell;
 }
@@ -193,7 +185,7 @@ int cmp_add_side(struct cmp *c, int s)
 		double v = harness_num(t, r, cell->figure);
 		double round = harness_num(t, r, "round");
 
-		if (isfinite(v) && add_value(side, v, round >= 1 && round <= 1e6 ? (int)round : 0))
+		if (isfinite(v) && add_value(side, v, round >= 1 && round <= HARNESS_MAX_ROUNDS ? (int)round : 0))
 			return -ENOMEM;
 	}
 	return 0;
@@ -377,6 +369,7 @@ void cmp_free_cells(struct cmp *c)
 	free(c->cells);
 	c->cells = NULL;
 	c->ncells = 0;
+	evb_index_free(&c->index);
 }
 
 const char *cmp_cell_axis(const struct cmp *c, const struct cmp_cell *cell, size_t axis)

@@ -11,6 +11,8 @@
 #include "plan.h"
 
 #define HARNESS_PROG "evbench"
+/* evbench run --round K/R: R at most this (evbench vm --rounds). */
+#define HARNESS_MAX_ROUNDS 16
 
 /* Where the drivers are: $EVB_DRIVER_DIR, else the directory of evbench. */
 void harness_bin_dir(char *buf, size_t len);

@@ -3,7 +3,9 @@
  * numbers": per sentinel cell of DIR/sentinel.csv (one on one CPU, one
  * across two; a run made before the second has only the first), its p50
  * over the run, its spread and its drift from first to last.  A sentinel
- * that never ran ok is named with the reason of its rows.
+ * that never ran ok is named with the reason of its rows; one the run
+ * dropped (env.csv run_sentinel_dropped: failed or timed out twice) is
+ * named with why.
  */
 #include <limits.h>
 #include <math.h>
@@ -86,7 +88,13 @@ void report_sentinel(const struct report_ctx *ctx)
 {
 	struct evb_table t = { 0 };
 	char path[PATH_MAX], warning[300], error[300];
+	const char *dropped = ctx->run ? harness_run_env(ctx->run, "run_sentinel_dropped") : "";
 	double *v;
+
+	if (dropped[0] && strcmp(dropped, "unavailable"))
+		doc_note(ctx->doc, "The run stopped measuring a sentinel that failed or timed "
+		      "out twice: %s. How much the machine moved after that was not "
+		      "tracked by it.", dropped);
 
 	snprintf(path, sizeof(path), "%s/sentinel.csv", ctx->run_dir);
 	if (access(path, R_OK)) {

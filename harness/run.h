@@ -25,7 +25,7 @@
 #include "precision.h"
 #include "rundir_lock.h"
 
-#define RUN_MAX_ROUNDS 16
+#define RUN_MAX_ROUNDS HARNESS_MAX_ROUNDS
 
 struct run_opts {
 	enum harness_profile profile;
@@ -69,6 +69,8 @@ struct run_sentinel {
 	int seq;
 	int64_t last_ns;
 	double last_value;          /* p50 of the last same-cpu one, ns */
+	int failures[HARNESS_NSENTINELS];        /* rows failed or timed out */
+	char dropped[HARNESS_NSENTINELS][200];   /* why it is no longer run, "" */
 };
 
 struct run_state {
@@ -115,6 +117,9 @@ int run_start_new(struct run_state *st);
 int run_start_resume(struct run_state *st);
 
 /* run_plan.c */
+/* A cell's timeout as the options make it: times --timeout-scale, at most
+ * --max-timeout (every child evbench run starts, sentinels included). */
+void run_cell_timeout(const struct run_opts *o, struct harness_cell *cell);
 int run_make_plan(struct run_state *st);
 int run_family_table(struct run_state *st);
 void run_print_plan(const struct run_state *st);
@@ -153,6 +158,9 @@ int run_sentinel_open(struct run_state *st);
 /* Measure the sentinel when due (force: at a round's start).  0, -EINTR, -EIO. */
 int run_sentinel_tick(struct run_state *st, bool force);
 void run_sentinel_close(struct run_state *st);
+/* How many sentinels were dropped; buf (when not NULL) gets why, "; "
+ * between them ("" when none). */
+int run_sentinel_dropped(const struct run_sentinel *s, char *buf, size_t len);
 
 /* run_finish.c */
 int run_write_env(struct run_state *st, const char *state);

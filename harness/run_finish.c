@@ -51,7 +51,7 @@ int run_hold_cpu_dma_latency(struct run_state *st, int32_t us)
 static void set_run_keys(struct run_state *st, struct evb_env *env, const char *state)
 {
 	const struct run_opts *o = st->opts;
-	char boot[64];
+	char boot[64], dropped[512];
 
 	harness_boot_id(boot, sizeof(boot));
 	evb_env_set(env, "run_id", "%s", st->run_id);
@@ -79,6 +79,8 @@ static void set_run_keys(struct run_state *st, struct evb_env *env, const char *
 	evb_env_set(env, "run_driver_runs_done", "%zu", st->done);
 	evb_env_set(env, "run_driver_runs_planned", "%zu", st->total);
 	evb_env_set(env, "run_sentinels", "%d", st->sentinel.seq);
+	if (run_sentinel_dropped(&st->sentinel, dropped, sizeof(dropped)))
+		evb_env_set(env, "run_sentinel_dropped", "%s", dropped);
 	evb_env_set(env, "tuning_cpu_dma_latency", "%s",
 		    o->cpu_dma_latency >= 0 ? "held by evbench for the whole run (--cpu-dma-latency)"
 					    : "none (value only read)");

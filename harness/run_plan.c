@@ -35,6 +35,13 @@ static int plan_family(struct run_state *st, const struct harness_family *family
 	return 0;
 }
 
+void run_cell_timeout(const struct run_opts *o, struct harness_cell *cell)
+{
+	cell->timeout_ns *= o->timeout_scale;
+	if (o->max_timeout_ns && cell->timeout_ns > o->max_timeout_ns)
+		cell->timeout_ns = o->max_timeout_ns;
+}
+
 int run_make_plan(struct run_state *st)
 {
 	const struct run_opts *o = st->opts;
@@ -56,13 +63,8 @@ int run_make_plan(struct run_state *st)
 			HARNESS_PROG, o->preset, o->family ? o->family : "any family");
 		return -EINVAL;
 	}
-	for (size_t i = 0; i < st->plan.ncells; i++) {
-		struct harness_cell *cell = &st->plan.cells[i];
-
-		cell->timeout_ns *= o->timeout_scale;
-		if (o->max_timeout_ns && cell->timeout_ns > o->max_timeout_ns)
-			cell->timeout_ns = o->max_timeout_ns;
-	}
+	for (size_t i = 0; i < st->plan.ncells; i++)
+		run_cell_timeout(o, &st->plan.cells[i]);
 	if (st->plan.ncells == 0) {
 		fprintf(stderr, "%s run: nothing to run%s%s\n", HARNESS_PROG,
 			o->mechanism ? ": no cell has --mechanism " : "",

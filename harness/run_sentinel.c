@@ -9,6 +9,13 @@
  * apart, rep is the sentinels' sequence number), never into results.csv.  `evbench compare` reads it to
  * say how far the two machines' states were apart.  A sentinel that fails
  * is a row like any other and does not stop the run.
+ *
+ * A sentinel is a child like any driver run: --timeout-scale and
+ * --max-timeout bound it too.  One whose row is failed or timed out twice
+ * is dropped for the rest of the run (a broken or hanging sentinel would
+ * otherwise cost its timeout every ~30 s): run.log and stderr say so when
+ * it happens, env.csv's run_sentinel_dropped says which and why, and the
+ * report repeats it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +32,7 @@
 #include "rundir_fs.h"
 
 #define SENTINEL_EVERY_NS (30 * EVB_NSEC_PER_SEC)
+#define SENTINEL_MAX_FAILURES 2     /* failed or timed-out rows before it is dropped */
 
 /* Highest rep in an existing sentinel.csv (a resumed run continues it). */
 static int last_seq(const char *path)
@@ -64,8 +72,11 @@ int run_sentinel_open(struct run_state *st)
 	bool exists;
 	int dirfd;
 
-	if (family)
+	if (family) {
 		family->sentinel(s->cell);
+		for (int i = 0; i < HARNESS_NSENTINELS; i++)
+			run_cell_timeout(st->opts, &s->cell[i]);
+	}
 	s->available = family && harness_driver_path(family, s->driver, sizeof(s->driver)) == 0;
 	if (!s->available)
 		return 0;
@@ -93,6 +104,27 @@ int run_sentinel_open(struct run_state *st)
 	return 0;
 }
 
+/* A failed or timed-out row counts against sentinel i; the second drops it. */
+static void note_failure(struct run_state *st, int i, const struct evb_row *row)
+{
+	struct run_sentinel *s = &st->sentinel;
+	char why[sizeof(s->dropped[i])];
+
+	if (!strcmp(row->status, EVB_STATUS_OK) || !strcmp(row->status, EVB_STATUS_SKIPPED) ||
+	    ++s->failures[i] < SENTINEL_MAX_FAILURES)
+		return;
+	snprintf(why, sizeof(why), "%s %s %d times (last: %.120s)", s->cell[i].axes.placement,
+		 !strcmp(row->status, EVB_STATUS_TIMEOUT) ? "timed out" : "failed",
+		 s->failures[i], row->reason);
+	evb_printable(why);
+	evb_strlcpy(s->dropped[i], why, sizeof(s->dropped[i]));
+	if (i == 0)
+		s->last_value = NAN;   /* the progress line no longer shows it */
+	run_log(st, "sentinel dropped for the rest of the run: %s\n", s->dropped[i]);
+	fprintf(stderr, "%s run: warning: sentinel dropped for the rest of the run: %s\n",
+		HARNESS_PROG, s->dropped[i]);
+}
+
 /* One sentinel cell measured, its row written to sentinel.csv. */
 static int sentinel_once(struct run_state *st, int i)
 {
@@ -117,6 +149,7 @@ static int sentinel_once(struct run_state *st, int i)
 		return -EIO;
 	}
 	run_log(st, "  -> %s%s%s\n", row.status, row.reason[0] ? ": " : "", row.reason);
+	note_failure(st, i, &row);
 	return 0;
 }
 
@@ -131,10 +164,32 @@ int run_sentinel_tick(struct run_state *st, bool force)
 	if (!force && s->seq > 0 && now - s->last_ns < SENTINEL_EVERY_NS)
 		return 0;
 	s->last_ns = now;
+	if (run_sentinel_dropped(s, NULL, 0) == HARNESS_NSENTINELS)
+		return 0;
 	s->seq++;
 	for (int i = 0; !ret && i < HARNESS_NSENTINELS; i++)
-		ret = sentinel_once(st, i);
+		if (!s->dropped[i][0])
+			ret = sentinel_once(st, i);
 	return ret;
+}
+
+int run_sentinel_dropped(const struct run_sentinel *s, char *buf, size_t len)
+{
+	int n = 0;
+
+	if (buf && len)
+		buf[0] = '\0';
+	for (int i = 0; i < HARNESS_NSENTINELS; i++) {
+		if (!s->dropped[i][0])
+			continue;
+		if (buf) {
+			size_t used = strlen(buf);
+
+			snprintf(buf + used, len - used, "%s%s", n ? "; " : "", s->dropped[i]);
+		}
+		n++;
+	}
+	return n;
 }
 
 void run_sentinel_close(struct run_state *st)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "evb_cli.h"
 #include "evb_row.h"
 #include "evb_sb.h"
 #include "harness.h"
@@ -23,6 +24,31 @@ static bool is_newer_column(const char *name)
 		if (!strcmp(harness_newer_columns[i], name))
 			return true;
 	return false;
+}
+
+/*
+ * Every round empty or 0 (no rounds) or 1 to HARNESS_MAX_ROUNDS, as evbench
+ * writes it: compare groups repetitions by round, and a round such as
+ * 1000000 is not a boot of any run.  0, or -EINVAL with error naming the
+ * line.
+ */
+static int check_rounds(const struct evb_table *t, const char *path, char *error,
+			size_t error_len)
+{
+	int col = evb_table_col(t, "round");
+	int64_t round;
+
+	for (size_t r = 0; r < t->nrows; r++) {
+		const char *text = evb_table_get(t, r, col);
+
+		if (*text && evb_parse_i64(text, EVB_UNIT_NONE, 0, HARNESS_MAX_ROUNDS, &round)) {
+			snprintf(error, error_len,
+				 "%s:%ld: round '%.32s' is not 0 to %d (evbench run --round K/R)",
+				 path, t->rows[r].line, text, HARNESS_MAX_ROUNDS);
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 int harness_results_load(struct evb_table *t, const char *path, char *warning,
@@ -52,6 +78,10 @@ int harness_results_load(struct evb_table *t, const char *path, char *warning,
 		}
 		evb_sb_printf(&sb, "%s%s", nmissing ? ", " : "", name);
 		nmissing++;
+	}
+	if (check_rounds(t, path, error, error_len)) {
+		evb_table_free(t);
+		return -EINVAL;
 	}
 	if (t->cut_line)
 		snprintf(warning, warning_len, "%s", t->warning);

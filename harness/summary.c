@@ -15,6 +15,7 @@
 #include "evb_axes.h"
 #include "evb_csv.h"
 #include "evb_sb.h"
+#include "evb_index.h"
 #include "evb_sys.h"
 #include "harness.h"
 #include "rundir_read.h"
@@ -55,29 +56,18 @@ struct cell {
 	char key[1024];
 	size_t *rows;
 	size_t nrows, cap;
-	struct cell *next;   /* hash chain */
 };
 
-#define NBUCKETS 4096
-
-static unsigned hash_key(const char *key)
-{
-	return evb_str_hash(key) % NBUCKETS;
-}
-
 struct grouping {
-	struct cell *buckets[NBUCKETS];
+	struct evb_index index;     /* key -> cell */
 	struct cell **order;
 	size_t ncells, cap;
 };
 
 static struct cell *cell_find_or_add(struct grouping *g, const char *key)
 {
-	unsigned h = hash_key(key);
-	struct cell *c;
+	struct cell *c = evb_index_get(&g->index, key);
 
-	for (c = g->buckets[h]; c && strcmp(c->key, key) != 0; c = c->next)
-		;
 	if (c)
 		return c;
 	if (g->ncells == g->cap) {
@@ -93,8 +83,10 @@ static struct cell *cell_find_or_add(struct grouping *g, const char *key)
 	if (!c)
 		return NULL;
 	evb_strlcpy(c->key, key, sizeof(c->key));
-	c->next = g->buckets[h];
-	g->buckets[h] = c;
+	if (evb_index_put(&g->index, c->key, c)) {
+		free(c);
+		return NULL;
+	}
 	g->order[g->ncells++] = c;
 	return c;
 }
@@ -131,6 +123,7 @@ static void grouping_free(struct grouping *g)
 		free(g->order[i]);
 	}
 	free(g->order);
+	evb_index_free(&g->index);
 	free(g);
 }
 

@@ -14,6 +14,8 @@
  *            rep (adaptive tests: never within a few percent)
  *   slow     an ok row after 100 ms (a run long enough to be killed midway)
  * --list offers the first seven, or the comma-separated $EVB_FAKE_LIST.
+ * $EVB_FAKE_ALL, when set, is what every run does whatever its mechanism
+ * (the sentinel's too): EVB_FAKE_ALL=closehang hangs every child.
  * An ok row writes --hist FILE (10 samples at its p50) unless
  * $EVB_FAKE_NO_HIST is set: a driver that could not write its histogram.
  */
@@ -75,6 +77,7 @@ int main(int argc, char **argv)
 	}
 
 	const char *mech = arg(argc, argv, "--mechanism", "ok");
+	const char *act = getenv("EVB_FAKE_ALL") ? getenv("EVB_FAKE_ALL") : mech;
 	struct evb_row row;
 
 	evb_row_init(&row);
@@ -90,14 +93,14 @@ int main(int argc, char **argv)
 	evb_row_set(&row, unit, "ns");
 	fprintf(stderr, "fake driver: %s\n", mech);
 
-	if (strcmp(mech, "closehang") == 0) {
+	if (strcmp(act, "closehang") == 0) {
 		close(STDOUT_FILENO);
 		close(STDERR_FILENO);
 		for (;;)
 			pause();
 	}
-	if (strcmp(mech, "hang") == 0 || strcmp(mech, "forkhang") == 0) {
-		if (strcmp(mech, "forkhang") == 0 && fork() == 0) {
+	if (strcmp(act, "hang") == 0 || strcmp(act, "forkhang") == 0) {
+		if (strcmp(act, "forkhang") == 0 && fork() == 0) {
 			FILE *f = fopen(arg(argc, argv, "--pidfile", "/dev/null"), "w");
 
 			if (f) {
@@ -108,25 +111,25 @@ int main(int argc, char **argv)
 		for (;;)
 			pause();
 	}
-	if (strcmp(mech, "crash") == 0)
+	if (strcmp(act, "crash") == 0)
 		raise(SIGSEGV);
-	if (strcmp(mech, "garbage") == 0) {
+	if (strcmp(act, "garbage") == 0) {
 		printf("this is not a row\n");
 		return 0;
 	}
-	if (strcmp(mech, "skip") == 0) {
+	if (strcmp(act, "skip") == 0) {
 		evb_row_set(&row, status, "skipped");
 		evb_row_set(&row, reason, "fake: not here");
 		evb_row_write(stdout, &row);
 		return 3;
 	}
-	if (strcmp(mech, "fail") == 0) {
+	if (strcmp(act, "fail") == 0) {
 		evb_row_set(&row, status, "failed");
 		evb_row_set(&row, reason, "fake: broke");
 		evb_row_write(stdout, &row);
 		return 1;
 	}
-	if (strcmp(mech, "slow") == 0)
+	if (strcmp(act, "slow") == 0)
 		usleep(100000);   /* test code: a driver run that takes a while */
 	evb_row_set(&row, status, "ok");
 	row.samples = 10;
@@ -142,7 +145,7 @@ int main(int argc, char **argv)
 	row.sent = row.delivered = 10;
 	row.lost = 0;
 	row.wakeups = 10;
-	if (strcmp(mech, "noisy") == 0)
+	if (strcmp(act, "noisy") == 0)
 		row.p50 = 1000 + row.rep * 397 % 7 * 150;
 	write_hist(arg(argc, argv, "--hist", NULL), row.p50);
 	evb_row_write(stdout, &row);

@@ -148,6 +148,55 @@ START_TEST(round_effect_is_not_a_change)
 }
 END_TEST
 
+/* path's results.csv with the round of its first row set to round. */
+static void set_first_round(const char *dir, const char *round)
+{
+	char path[700];
+	struct evb_table t;
+	int col;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/results.csv", dir);
+	ck_assert_int_eq(evb_table_load(&t, path), 0);
+	col = evb_table_col(&t, "round");
+	ck_assert_int_ge(col, 0);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	for (size_t r = 0; r <= t.nrows; r++) {
+		const struct evb_csv_record *rec = r ? &t.rows[r - 1] : &t.header;
+
+		for (size_t i = 0; i < rec->nfields; i++) {
+			if (i)
+				fputc(',', f);
+			evb_csv_field(f, r == 1 && (int)i == col ? round : rec->fields[i]);
+		}
+		fputc('\n', f);
+	}
+	ck_assert_int_eq(fclose(f), 0);
+	evb_table_free(&t);
+}
+
+/* A round no evbench run writes (beyond --round K/R's 16) is refused with
+ * exit 2 naming the file, its line and the limit; 16 itself is read. */
+START_TEST(absurd_round_is_refused)
+{
+	struct fx_run a = drifting(true, 51, 1.0), b = drifting(true, 52, 1.0);
+	struct fx_pair p;
+
+	a.ncells = b.ncells = 3;
+	fx_make_pair(&p, &a, &b);
+	set_first_round(p.b, "1000000");
+	ck_assert_int_eq(fx_compare(&p, NULL, NULL), 2);
+	ck_assert_msg(tu_contains(tu_stderr(), "results.csv:2: round '1000000' is not 0 to 16"),
+		      "%s", tu_stderr());
+	set_first_round(p.b, "-1");
+	ck_assert_int_eq(fx_compare(&p, NULL, NULL), 2);
+	set_first_round(p.b, "16");
+	ck_assert_int_eq(fx_compare(&p, NULL, NULL), 0);
+	tu_rmtree(p.tmp);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("compare_rounds");
@@ -158,6 +207,7 @@ int main(void)
 	tcase_add_test(tc, aa_with_drift_flags_nothing);
 	tcase_add_test(tc, round_effect_is_not_a_change);
 	tcase_add_test(tc, boot_effects_are_not_changes);
+	tcase_add_test(tc, absurd_round_is_refused);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }

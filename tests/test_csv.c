@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "evb_csv.h"
@@ -100,6 +101,137 @@ START_TEST(table_rejects_ragged_rows)
 	ck_assert_int_eq(evb_table_col(&t, "nope"), -1);
 	evb_table_free(&t);
 	unlink(path);
+}
+END_TEST
+
+/* path holding what fill writes; evb_table_load's return, t->error kept. */
+static int load_written(struct evb_table *t, void (*fill)(FILE *f))
+{
+	char path[] = "/tmp/evbcsv.XXXXXX";
+	int fd = mkstemp(path), ret;
+	FILE *f = fdopen(fd, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fill(f);
+	ck_assert_int_eq(fclose(f), 0);
+	ret = evb_table_load(t, path);
+	if (!ret)
+		evb_table_free(t);
+	unlink(path);
+	return ret;
+}
+
+static void wide_header(FILE *f)
+{
+	for (int i = 0; i <= EVB_CSV_MAX_FIELDS; i++)
+		fprintf(f, "%sc%d", i ? "," : "", i);
+	fputc('\n', f);
+}
+
+static void widest_header(FILE *f)
+{
+	for (int i = 0; i < EVB_CSV_MAX_FIELDS; i++)
+		fprintf(f, "%sc%d", i ? "," : "", i);
+	fputc('\n', f);
+}
+
+static void long_field(FILE *f)
+{
+	fputs("x\n\"", f);
+	for (int i = 0; i <= EVB_CSV_MAX_FIELD_BYTES; i++)
+		fputc('a', f);
+	fputs("\"\n", f);
+}
+
+static void longest_field(FILE *f)
+{
+	fputs("x\n", f);
+	for (int i = 0; i < EVB_CSV_MAX_FIELD_BYTES; i++)
+		fputc('a', f);
+	fputc('\n', f);
+}
+
+static void many_rows(FILE *f)
+{
+	fputs("x\n", f);
+	for (int i = 0; i <= EVB_CSV_MAX_ROWS; i++)
+		fputs("1\n", f);
+}
+
+static void big_file(FILE *f)
+{
+	fputs("x\n1\n", f);
+	fflush(f);
+	ck_assert_int_eq(ftruncate(fileno(f), EVB_CSV_MAX_FILE_BYTES + 1), 0);
+}
+
+/* Each limit refuses with -EFBIG naming the file and the limit; at the
+ * limit the file still loads. */
+START_TEST(table_limits)
+{
+	struct evb_table t;
+
+	ck_assert_int_eq(load_written(&t, wide_header), -EFBIG);
+	ck_assert_msg(tu_contains(t.error, "/tmp/evbcsv.") && tu_contains(t.error, ":1:") &&
+		      tu_contains(t.error, "more than 512 fields"), "%s", t.error);
+	ck_assert_int_eq(load_written(&t, widest_header), 0);
+	ck_assert_int_eq(load_written(&t, long_field), -EFBIG);
+	ck_assert_msg(tu_contains(t.error, ":2:") && tu_contains(t.error, "65536 bytes"), "%s",
+		      t.error);
+	ck_assert_int_eq(load_written(&t, longest_field), 0);
+	ck_assert_int_eq(load_written(&t, many_rows), -EFBIG);
+	ck_assert_msg(tu_contains(t.error, ":1000002:") &&
+		      tu_contains(t.error, "more than 1000000 rows"), "%s", t.error);
+	ck_assert_int_eq(load_written(&t, big_file), -EFBIG);
+	ck_assert_msg(tu_contains(t.error, "more than 256 MiB"), "%s", t.error);
+}
+END_TEST
+
+/* Endless or unsized input (a pipe, /dev/zero) stops at a limit too. */
+START_TEST(reader_limits_on_streams)
+{
+	struct evb_csv_record rec = { 0 };
+	struct evb_csv_reader r;
+	FILE *zero = fopen("/dev/zero", "r");
+	int fds[2], ret;
+	pid_t pid;
+	FILE *in;
+
+	ck_assert_ptr_nonnull(zero);
+	evb_csv_reader_init(&r, zero, "/dev/zero");
+	ck_assert_int_eq(evb_csv_read(&r, &rec), -EFBIG);
+	ck_assert_msg(tu_contains(r.error, "/dev/zero:1: a field longer than"), "%s", r.error);
+	fclose(zero);
+
+	/* 3 MiB of legal rows through a pipe, the limit lowered to 2 MiB (the
+	 * real one is reached the same way, and its message is the table's). */
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		static char row[64 * 1024];
+		FILE *out = fdopen(fds[1], "w");
+
+		close(fds[0]);
+		memset(row, 'a', sizeof(row) - 1);
+		row[sizeof(row) - 1] = '\n';
+		fputs("x\n", out);
+		for (int i = 0; i < 3 * 16 && fwrite(row, sizeof(row), 1, out) == 1; i++)
+			;
+		_exit(0);
+	}
+	close(fds[1]);
+	in = fdopen(fds[0], "r");
+	evb_csv_reader_init(&r, in, "pipe");
+	r.max_bytes = 2 << 20;
+	while ((ret = evb_csv_read(&r, &rec)) > 0)
+		;
+	ck_assert_int_eq(ret, -EFBIG);
+	ck_assert_msg(tu_contains(r.error, "pipe:") && tu_contains(r.error, "more than 2 MiB"),
+		      "%s", r.error);
+	fclose(in);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	evb_csv_record_free(&rec);
 }
 END_TEST
 
@@ -228,6 +360,8 @@ int main(void)
 	Suite *s = suite_create("csv");
 	TCase *tc = tcase_create("csv");
 
+	tcase_set_timeout(tc, 60);   /* the limits: 1,000,001 rows */
+
 	tcase_add_test(tc, quoting_round_trip);
 	tcase_add_test(tc, malformed_input_names_the_line);
 	tcase_add_test(tc, table_rejects_ragged_rows);
@@ -235,6 +369,8 @@ int main(void)
 	tcase_add_test(tc, row_parse_rejects_bad_numbers);
 	tcase_add_test(tc, header_matches_design_order);
 	tcase_add_test(tc, table_cut_last_line);
+	tcase_add_test(tc, table_limits);
+	tcase_add_test(tc, reader_limits_on_streams);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }

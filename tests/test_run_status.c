@@ -5,7 +5,9 @@
  * crashing driver writes its summary, figures and report, then exits 1 and
  * says how many rows failed, and a finished run's report says the run is
  * complete; a driver that closes its output and hangs is still killed at
- * --max-timeout and recorded as a timeout.
+ * --max-timeout and recorded as a timeout, and when every child does so,
+ * the sentinels too are bounded by --max-timeout and dropped after two
+ * timeouts.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -93,15 +95,66 @@ START_TEST(driver_that_closes_its_output_times_out)
 }
 END_TEST
 
+/*
+ * Every child closes its output and hangs, sentinels included, with
+ * --max-timeout 1s: each driver run and each sentinel is killed after
+ * ~2 s, both sentinels are dropped at their second timeout (said on
+ * stderr, in env.csv and in the report), and the run (2 cells x 2 reps,
+ * ~17 s) ends well within a minute, every row a timeout row.
+ */
+START_TEST(hanging_sentinel_is_bounded_and_dropped)
+{
+	struct fx_fake_run fx;
+	struct evb_row *rows;
+	char path[700];
+
+	fx_fake_setup(&fx, "a");
+	setenv("EVB_FAKE_ALL", "closehang", 1);
+	const char *args[] = { "run", "--family", "notify", "--profile", "smoke", "--reps", "2",
+			       "--max-timeout", "1s", "--out", fx.run, "--no-figures", NULL };
+	struct evb_spawn_result res = tu_run("evbench", args, 60);
+
+	unsetenv("EVB_FAKE_ALL");
+	ck_assert_msg(res.end == EVB_SPAWN_EXITED, "not done within 60 s: %s", tu_stderr());
+	ck_assert_msg(res.exit_status == 1, "exit %d: %s", res.exit_status, tu_stderr());
+	ck_assert_msg(tu_contains(tu_stderr(), "4 timed out") &&
+		      tu_contains(tu_stderr(), "sentinel dropped for the rest of the run: "
+				  "same-cpu timed out 2 times"), "%s", tu_stderr());
+	evb_spawn_result_free(&res);
+	snprintf(path, sizeof(path), "%s/results.csv", fx.run);
+	size_t n = fx_load_rows(path, &rows);
+
+	ck_assert_int_eq(n, 4);   /* pingpong and burst, 2 reps */
+	for (size_t i = 0; i < n; i++)
+		ck_assert_msg(!strcmp(rows[i].status, "timeout"), "row %zu: %s (%s)", i,
+			      rows[i].status, rows[i].reason);
+	free(rows);
+	/* Each sentinel ran twice (at the start of each round), then no more. */
+	snprintf(path, sizeof(path), "%s/sentinel.csv", fx.run);
+	n = fx_load_rows(path, &rows);
+	ck_assert_int_eq(n, 4);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_msg(!strcmp(rows[i].status, "timeout") &&
+			      tu_contains(rows[i].reason, "--timeout 1.0 s"), "sentinel %zu: %s (%s)",
+			      i, rows[i].status, rows[i].reason);
+	free(rows);
+	ck_assert(fx_fake_env_has(&fx, "run_sentinel_dropped,same-cpu timed out 2 times"));
+	ck_assert(fx_fake_env_has(&fx, "; cross-cpu timed out 2 times"));
+	ck_assert(fx_fake_file_has(&fx, "report.md", "stopped measuring a sentinel"));
+	tu_rmtree(fx.tmp);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("run_status");
 	TCase *tc = tcase_create("fake");
 
-	tcase_set_timeout(tc, 150);
+	tcase_set_timeout(tc, 200);
 	tcase_add_test(tc, only_skipped_rows_exit_0);
 	tcase_add_test(tc, crashing_driver_writes_everything_then_exits_1);
 	tcase_add_test(tc, driver_that_closes_its_output_times_out);
+	tcase_add_test(tc, hanging_sentinel_is_bounded_and_dropped);
 	suite_add_tcase(s, tc);
 	return tu_main(s);
 }

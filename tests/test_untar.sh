@@ -2,8 +2,8 @@
 # test_untar.sh SOURCE_DIR - scripts/evbench-safe.sh, the unpacking of
 # archives from elsewhere (a guest's run directory, a fleet host's): an
 # archive with a symlink, a hard link, a ../ or absolute name, a device, a
-# FIFO, a setuid bit, a control character in a name or an entry outside R/
-# is refused before anything is unpacked, naming the entry; a good one
+# FIFO, a setuid bit, a control character in a name, an entry outside R/
+# or more than 256 MiB unpacked is refused before anything is unpacked, naming the entry; a good one
 # unpacks as a new directory, never over an existing one.  As a command
 # (the fleet's step), a refused archive leaves DEST marked damaged.
 set -u
@@ -40,6 +40,23 @@ check fifo "a FIFO: R/p"
 check setuid "a setuid, setgid or sticky bit (rwsr-xr-x): R/s"
 check ctlname 'a control character or backslash in a name: R/a\033[31mb'
 check outside "an entry outside R/: S/x"
+# Two files of 129 MiB (of zeros, a few hundred kB packed): 258 MiB in all
+# is past the 256 MiB a guest may send unpacked.
+python3 - "$tmp/R/big.tar.gz" <<'PY' || fail "writing big.tar.gz"
+import io, sys, tarfile
+class Zeros(io.RawIOBase):
+    def readable(self):
+        return True
+    def readinto(self, b):
+        b[:] = bytes(len(b))
+        return len(b)
+with tarfile.open(sys.argv[1], "w:gz", compresslevel=1) as t:
+    for name in ("R/a", "R/b"):
+        info = tarfile.TarInfo(name)
+        info.size = 129 << 20
+        t.addfile(info, io.BufferedReader(Zeros()))
+PY
+check big "more than 256 MiB (268435456 bytes) unpacked, the limit, at: R/b"
 [ "$(cat "$tmp/victim")" = untouched ] || fail "the victim file changed"
 [ -e "$tmp/x" ] || [ -e "$tmp/R/x" ] && fail "../x was written"
 ls -A "$tmp" | grep -q '^\.evbench-untar' && fail "a staging directory was left"
