@@ -27,6 +27,7 @@
 
 #include "evb_clock.h"
 #include "evb_csv.h"
+#include "evb_text.h"
 #include "harness.h"
 #include "run.h"
 #include "rundir_fs.h"
