@@ -27,6 +27,7 @@
 
 #include "evb_clock.h"
 #include "evb_csv.h"
+#include "evb_sb.h"
 #include "evb_text.h"
 #include "harness.h"
 #include "run.h"
@@ -114,7 +115,7 @@ static void note_failure(struct run_state *st, int i, const struct evb_row *row)
 	if (!strcmp(row->status, EVB_STATUS_OK) || !strcmp(row->status, EVB_STATUS_SKIPPED) ||
 	    ++s->failures[i] < SENTINEL_MAX_FAILURES)
 		return;
-	snprintf(why, sizeof(why), "%s %s %d times (last: %.120s)", s->cell[i].axes.placement,
+	evb_sb_fmt(why, sizeof(why), "%s %s %d times (last: %.120s)", s->cell[i].axes.placement,
 		 !strcmp(row->status, EVB_STATUS_TIMEOUT) ? "timed out" : "failed",
 		 s->failures[i], row->reason);
 	evb_printable(why);
