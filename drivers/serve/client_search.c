@@ -81,14 +81,20 @@ int client_due_reserve(struct client *cl, int64_t n)
 	return 0;
 }
 
-/* The step's send lag p99 within the bound of the row's client-lagged
- * check (serve_lag_bound_ns). */
+/*
+ * The step's send lag p50 within the bound of the row's client-bound check
+ * (serve_lag_bound_ns of the latency p50): the client's schedule was late
+ * at the median, so the step says nothing of the server.  Not the p99: a
+ * step is short (a few hundred requests), and one preemption of the load
+ * generator's vCPU puts its p99 of lag above a quarter of a loopback round
+ * trip; the confirming run's row still names a late tail (client-lagged).
+ */
 static bool client_step_lag_ok(const struct client *cl)
 {
 	const struct serve_shared *sh = cl->sh;
 
-	return evb_hist_quantile(&sh->send_lag, 0.99) <=
-	       serve_lag_bound_ns(evb_hist_quantile(&sh->hist, 0.99), cl->closed_rtt_ns);
+	return evb_hist_quantile(&sh->send_lag, 0.5) <=
+	       serve_lag_bound_ns(evb_hist_quantile(&sh->hist, 0.5), cl->closed_rtt_ns);
 }
 
 /* The client's CPU share over the step's window (its polling for due
