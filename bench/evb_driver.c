@@ -53,6 +53,7 @@ const char evb_driver_uring_help[] =
 void evb_driver_opts_init(struct evb_driver_opts *o, const char *prog, const char *family,
 			  const char *const *modes)
 {
+	evb_uring_record_init();   /* before any side forks */
 	*o = (struct evb_driver_opts){
 		.prog = prog,
 		.family = family,
@@ -228,16 +229,21 @@ int evb_driver_variant_index(const struct evb_driver_opts *o)
 	return index < 0 ? 0 : index;
 }
 
-/* Variant v's traits, and for a mechanism on a ring the setups it takes. */
+/*
+ * Variant v's traits, and for a mechanism on a ring the setups it takes:
+ * every one, unless the variant's own traits name the setups a plan should
+ * measure ("uring_setup=default,coop"; the driver still runs the others).
+ */
 static void list_traits(const struct evb_mech *mech, int v)
 {
 	const char *traits = mech->traits && mech->traits[v] ? mech->traits[v] : "";
+	bool named = strstr(traits, "uring_setup=") != NULL;
 	char words[320];
 	struct evb_sb sb;
 
 	evb_sb_init(&sb, words, sizeof(words));
 	evb_sb_puts(&sb, traits);
-	for (int i = 0; mech->uring && evb_uring_setup_names[i]; i++)
+	for (int i = 0; mech->uring && !named && evb_uring_setup_names[i]; i++)
 		evb_sb_printf(&sb, "%s%s", i ? "," : traits[0] ? " uring_setup=" : "uring_setup=",
 			      evb_uring_setup_names[i]);
 	evb_csv_field(stdout, words);
@@ -314,11 +320,15 @@ static int write_hist_file(const struct evb_driver_opts *o, const struct evb_his
 int evb_driver_emit(const struct evb_driver_opts *o, const struct evb_row *row,
 		    const struct evb_hist *hist)
 {
+	struct evb_row out = *row;
+
+	if (o->mech && o->mech->uring && !out.uring_flags[0])
+		evb_uring_flags_text(out.uring_flags, sizeof(out.uring_flags));
 	if (o->hist_path && hist && hist->count)
 		write_hist_file(o, hist);
 	if (o->header)
 		evb_row_write_header(stdout);
-	if (evb_row_write(stdout, row))
+	if (evb_row_write(stdout, &out))
 		return EVB_EXIT_FAILED;
 	if (strcmp(row->status, EVB_STATUS_SKIPPED) == 0)
 		return EVB_EXIT_UNSUPPORTED;

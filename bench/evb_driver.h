@@ -53,7 +53,8 @@ struct evb_mech {
 	/*
 	 * It runs on an io_uring instance (evb_uring.h): it takes
 	 * --uring-setup, its rows carry the uring_setup axis, and --list adds
-	 * "uring_setup=default,coop,defer" to each variant's traits.
+	 * "uring_setup=default,coop,defer" to each variant's traits (unless
+	 * the variant's traits name the setups to plan themselves).
 	 */
 	bool uring;
 };

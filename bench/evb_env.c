@@ -15,6 +15,7 @@
 #include "evb_config.h"
 #include "evb_csv.h"
 #include "evb_env.h"
+#include "evb_uring.h"
 #include "evb_placement.h"
 #include "evb_sb.h"
 #include "evb_sys.h"
@@ -282,6 +283,15 @@ static void capture_limits(struct evb_env *env)
 				     evb_usable_cpus());
 	} else {
 		evb_env_set(env, "loadavg", EVB_ENV_UNAVAILABLE);
+	}
+	char ops[1024], features[512];
+
+	if (evb_uring_describe(ops, sizeof(ops), features, sizeof(features)) == 0) {
+		evb_env_set(env, "io_uring_ops", "%s", ops);
+		evb_env_set(env, "io_uring_features", "%s", features);
+	} else {
+		evb_env_set(env, "io_uring_ops", EVB_ENV_UNAVAILABLE);
+		evb_env_set(env, "io_uring_features", EVB_ENV_UNAVAILABLE);
 	}
 	set_file(env, "thp", "/sys/kernel/mm/transparent_hugepage/enabled");
 	set_file(env, "sched_rt_runtime_us", "/proc/sys/kernel/sched_rt_runtime_us");

@@ -75,6 +75,11 @@
  *                                          (evb_topology.h): same, smt, llc,
  *                                          package, socket, numa or unknown;
  *                                          "" when free or one side
+ *   uring_flags                            io_uring mechanisms: the setup
+ *                                          flags the kernel took for the
+ *                                          run's ring (evb_uring.h), e.g.
+ *                                          CQSIZE|CLAMP|SINGLE_ISSUER|
+ *                                          DEFER_TASKRUN; "" otherwise
  *
  * Percentiles are written only where the samples support them: quantile q
  * needs at least 10 / (1 - q) samples (p50 20, p90 100, p99 1000, p999
@@ -116,7 +121,7 @@
 	X(I64, send_lag_p99_ns) X(I64, send_lag_max_ns) X(F64, capacity_per_s) \
 	X(I64, blocked_writes) X(I64, enobufs) X(I64, cq_overflows)          \
 	X(I64, round) X(I64, cpu_a_ns) X(I64, cpu_b_ns) X(I64, syscalls)      \
-	X(I64, closed_rtt_ns) X(STR, cpu_distance)
+	X(I64, closed_rtt_ns) X(STR, cpu_distance) X(STR, uring_flags)
 
 #define EVB_ROW_FIELD_STR(name) char name[EVB_ROW_STR];
 #define EVB_ROW_FIELD_REASON(name) char name[EVB_ROW_REASON];

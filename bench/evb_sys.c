@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/resource.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "evb_sys.h"
@@ -365,4 +366,15 @@ int evb_eventfd_post(int fd)
 int evb_eventfd_take(int fd, uint64_t *value)
 {
 	return read(fd, value, sizeof(*value)) == sizeof(*value) ? 0 : -errno;
+}
+
+int evb_needs_linux(char *reason, size_t len, const char *what, const char *version, int err)
+{
+	struct utsname un;
+
+	if (uname(&un))
+		snprintf(un.release, sizeof(un.release), "unknown");
+	snprintf(reason, len, "%s: needs Linux %s, this kernel is %s (%s)", what, version,
+		 un.release, strerror(err));
+	return -ENOTSUP;
 }

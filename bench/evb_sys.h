@@ -86,6 +86,13 @@ int64_t evb_cpu_busy_delta(int64_t before, int64_t after, long ncpus);
  */
 int64_t evb_rss_bytes(void);
 
+/*
+ * A skipped row's reason for a kernel that lacks something: "<what>: needs
+ * Linux <version>, this kernel is <release> (<strerror(err)>)" into reason.
+ * Returns -ENOTSUP.
+ */
+int evb_needs_linux(char *reason, size_t len, const char *what, const char *version, int err);
+
 /* --- shared memory ------------------------------------------------------ */
 
 /* Zeroed MAP_SHARED anonymous memory that survives fork(); NULL on failure. */

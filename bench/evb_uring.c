@@ -1,14 +1,16 @@
 /* evb_uring.c - the io_uring instances the drivers use; see evb_uring.h. */
 #include <errno.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/utsname.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "evb_sb.h"
 #include "evb_sys.h"
 #include "evb_uring.h"
 
@@ -29,6 +31,74 @@ unsigned evb_uring_setup_needs(enum evb_uring_setup setup)
 	default:
 		return 0;
 	}
+}
+
+/* IORING_SETUP_* bit i's name (the kernel's include/uapi/linux/io_uring.h). */
+static const char *const setup_flag_names[] = {
+	"IOPOLL", "SQPOLL", "SQ_AFF", "CQSIZE", "CLAMP", "ATTACH_WQ", "R_DISABLED",
+	"SUBMIT_ALL", "COOP_TASKRUN", "TASKRUN_FLAG", "SQE128", "CQE32", "SINGLE_ISSUER",
+	"DEFER_TASKRUN", "NO_MMAP", "REGISTERED_FD_ONLY", "NO_SQARRAY", "HYBRID_IOPOLL",
+};
+/* IORING_FEAT_* bit i's name. */
+static const char *const feature_names[] = {
+	"SINGLE_MMAP", "NODROP", "SUBMIT_STABLE", "RW_CUR_POS", "CUR_PERSONALITY",
+	"FAST_POLL", "POLL_32BITS", "SQPOLL_NONFIXED", "EXT_ARG", "NATIVE_WORKERS",
+	"RSRC_TAGS", "CQE_SKIP", "LINKED_FILE", "REG_REG_RING", "RECVSEND_BUNDLE",
+	"MIN_TIMEOUT", "RW_ATTR", "NO_IOWAIT",
+};
+/* IORING_OP_* number i's name, through 6.18's. */
+static const char *const op_names[] = {
+	"NOP", "READV", "WRITEV", "FSYNC", "READ_FIXED", "WRITE_FIXED", "POLL_ADD",
+	"POLL_REMOVE", "SYNC_FILE_RANGE", "SENDMSG", "RECVMSG", "TIMEOUT", "TIMEOUT_REMOVE",
+	"ACCEPT", "ASYNC_CANCEL", "LINK_TIMEOUT", "CONNECT", "FALLOCATE", "OPENAT", "CLOSE",
+	"FILES_UPDATE", "STATX", "READ", "WRITE", "FADVISE", "MADVISE", "SEND", "RECV",
+	"OPENAT2", "EPOLL_CTL", "SPLICE", "PROVIDE_BUFFERS", "REMOVE_BUFFERS", "TEE",
+	"SHUTDOWN", "RENAMEAT", "UNLINKAT", "MKDIRAT", "SYMLINKAT", "LINKAT", "MSG_RING",
+	"FSETXATTR", "SETXATTR", "FGETXATTR", "GETXATTR", "SOCKET", "URING_CMD", "SEND_ZC",
+	"SENDMSG_ZC", "READ_MULTISHOT", "WAITID", "FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_WAITV",
+	"FIXED_FD_INSTALL", "FTRUNCATE", "BIND", "LISTEN", "RECV_ZC", "EPOLL_WAIT",
+	"READV_FIXED", "WRITEV_FIXED", "PIPE",
+};
+
+/* The names of mask's bits, separated by sep ("bit<N>" past the table). */
+static void bit_names(unsigned mask, const char *const *names, size_t n, const char *sep,
+		      char *buf, size_t len)
+{
+	struct evb_sb sb;
+
+	evb_sb_init(&sb, buf, len);
+	for (unsigned i = 0; i < 32; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		if (sb.used)
+			evb_sb_puts(&sb, sep);
+		if (i < n)
+			evb_sb_puts(&sb, names[i]);
+		else
+			evb_sb_printf(&sb, "bit%u", i);
+	}
+}
+
+/* The last measured ring's flags, in memory a fork()ed side shares. */
+static struct uring_record {
+	_Atomic unsigned flags;
+	_Atomic int made;
+} *record;
+
+void evb_uring_record_init(void)
+{
+	if (!record)
+		record = evb_shared_alloc(sizeof(*record));
+}
+
+void evb_uring_flags_text(char *buf, size_t len)
+{
+	if (!record || !atomic_load(&record->made)) {
+		buf[0] = '\0';
+		return;
+	}
+	bit_names(atomic_load(&record->flags), setup_flag_names,
+		  sizeof(setup_flag_names) / sizeof(setup_flag_names[0]), "|", buf, len);
 }
 
 #if EVB_HAVE_LIBURING
@@ -61,17 +131,93 @@ static unsigned setup_flags(enum evb_uring_setup setup)
 	}
 }
 
-int evb_uring_init(struct io_uring *ring, int64_t nfds, int64_t maxevents,
-		   enum evb_uring_setup setup)
+static int init_flags(struct io_uring *ring, int64_t nfds, int64_t maxevents,
+		      enum evb_uring_setup setup, unsigned extra)
 {
 	unsigned sq = pow2_at_least(maxevents, SQ_MAX);
 	struct io_uring_params params = {
-		.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP | setup_flags(setup),
+		.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP | setup_flags(setup) | extra,
 		/* the kernel wants at least as many CQ entries as SQ entries */
 		.cq_entries = pow2_at_least(2 * nfds > sq ? 2 * nfds : sq, CQ_MAX),
 	};
 
 	return io_uring_queue_init_params(sq, ring, &params);
+}
+
+/* A measured ring: its flags go to the row (evb_uring_flags_text). */
+static int init_recorded(struct io_uring *ring, int64_t nfds, int64_t maxevents,
+			 enum evb_uring_setup setup, unsigned extra)
+{
+	int ret = init_flags(ring, nfds, maxevents, setup, extra);
+
+	if (!ret && record) {
+		atomic_store(&record->flags, ring->flags);
+		atomic_store(&record->made, 1);
+	}
+	return ret;
+}
+
+int evb_uring_init(struct io_uring *ring, int64_t nfds, int64_t maxevents,
+		   enum evb_uring_setup setup)
+{
+	return init_recorded(ring, nfds, maxevents, setup, 0);
+}
+
+int evb_uring_init_handed(struct io_uring *ring, int64_t nfds, int64_t maxevents,
+			  enum evb_uring_setup setup, bool *disabled)
+{
+	*disabled = setup_flags(setup) & IORING_SETUP_SINGLE_ISSUER;
+	return init_recorded(ring, nfds, maxevents, setup,
+			     *disabled ? IORING_SETUP_R_DISABLED : 0);
+}
+
+int evb_uring_describe(char *ops, size_t ops_len, char *features, size_t features_len)
+{
+	const size_t nops = sizeof(op_names) / sizeof(op_names[0]);
+	struct io_uring ring;
+	struct io_uring_probe *probe;
+	struct evb_sb sb;
+	int ret;
+
+	ops[0] = features[0] = '\0';
+	ret = init_flags(&ring, 8, 8, EVB_URING_SETUP_DEFAULT, 0);
+	if (ret)
+		return ret;
+	bit_names(ring.features, feature_names, sizeof(feature_names) / sizeof(feature_names[0]),
+		  " ", features, features_len);
+	evb_sb_init(&sb, ops, ops_len);
+	probe = io_uring_get_probe_ring(&ring);
+	if (probe) {
+		for (int op = 0; op <= probe->last_op; op++) {
+			if (!io_uring_opcode_supported(probe, op))
+				continue;
+			if (sb.used)
+				evb_sb_puts(&sb, " ");
+			if ((size_t)op < nops)
+				evb_sb_puts(&sb, op_names[op]);
+			else
+				evb_sb_printf(&sb, "op%d", op);
+		}
+		io_uring_free_probe(probe);
+	}
+	io_uring_queue_exit(&ring);
+	return 0;
+}
+
+int evb_uring_enable(struct io_uring *ring)
+{
+	return syscall(__NR_io_uring_register, ring->ring_fd, IORING_REGISTER_ENABLE_RINGS,
+		       NULL, 0) < 0 ? -errno : 0;
+}
+
+int evb_uring_msg_ring_sync(int fd, uint64_t data, int32_t res)
+{
+	struct io_uring_sqe sqe;
+
+	memset(&sqe, 0, sizeof(sqe));
+	io_uring_prep_msg_ring(&sqe, fd, (unsigned)res, data, 0);
+	return syscall(__NR_io_uring_register, -1, EVB_IORING_REGISTER_SEND_MSG_RING, &sqe, 1) < 0
+		? -errno : 0;
 }
 
 int evb_uring_get_events(struct io_uring *ring, unsigned want)
@@ -127,13 +273,10 @@ void evb_uring_buf_ring_free(struct io_uring *ring, struct io_uring_buf_ring *br
 /* "io_uring <what>: needs Linux <version>, this kernel is <release> (<error>)" */
 static int missing(char *reason, size_t len, const char *what, const char *version, int err)
 {
-	struct utsname un;
+	char full[160];
 
-	if (uname(&un))
-		snprintf(un.release, sizeof(un.release), "unknown");
-	snprintf(reason, len, "io_uring %s: needs Linux %s, this kernel is %s (%s)", what,
-		 version, un.release, strerror(err));
-	return -ENOTSUP;
+	snprintf(full, sizeof(full), "io_uring %s", what);
+	return evb_needs_linux(reason, len, full, version, err);
 }
 
 /* Does the kernel know each opcode `features` names?  IORING_REGISTER_PROBE is 5.6. */
@@ -143,11 +286,21 @@ static int probe_opcodes(unsigned features, char *reason, size_t len)
 		{ EVB_URING_OP_POLL, IORING_OP_POLL_ADD, "IORING_OP_POLL_ADD", "5.1" },
 		{ EVB_URING_OP_RECV, IORING_OP_RECV, "IORING_OP_RECV", "5.6" },
 		{ EVB_URING_OP_SEND, IORING_OP_SEND, "IORING_OP_SEND", "5.6" },
+		{ EVB_URING_OP_READ, IORING_OP_READ, "IORING_OP_READ", "5.6" },
+		{ EVB_URING_OP_MSG_RING, IORING_OP_MSG_RING, "IORING_OP_MSG_RING", "5.18" },
+		{ EVB_URING_OP_WAITID, EVB_IORING_OP_WAITID, "IORING_OP_WAITID", "6.7" },
+		{ EVB_URING_OP_FUTEX, EVB_IORING_OP_FUTEX_WAIT, "IORING_OP_FUTEX_WAIT", "6.7" },
+		{ EVB_URING_OP_FUTEX, EVB_IORING_OP_FUTEX_WAKE, "IORING_OP_FUTEX_WAKE", "6.7" },
+		{ EVB_URING_OP_EPOLL_WAIT, EVB_IORING_OP_EPOLL_WAIT, "IORING_OP_EPOLL_WAIT",
+		  "6.15" },
 	};
+	const unsigned by_opcode = EVB_URING_OP_POLL | EVB_URING_OP_RECV | EVB_URING_OP_SEND |
+		EVB_URING_OP_READ | EVB_URING_OP_MSG_RING | EVB_URING_OP_WAITID |
+		EVB_URING_OP_FUTEX | EVB_URING_OP_EPOLL_WAIT;
 	struct io_uring_probe *probe;
 	int ret = 0;
 
-	if (!(features & (EVB_URING_OP_POLL | EVB_URING_OP_RECV | EVB_URING_OP_SEND)))
+	if (!(features & by_opcode))
 		return 0;
 	probe = io_uring_get_probe();
 	if (!probe)
@@ -167,7 +320,7 @@ static int probe_poll_multi(char *reason, size_t len)
 	struct __kernel_timespec ts = { .tv_sec = 1 };
 	int efd, ret;
 
-	ret = evb_uring_init(&ring, 8, 8, EVB_URING_SETUP_DEFAULT);
+	ret = init_flags(&ring, 8, 8, EVB_URING_SETUP_DEFAULT, 0);
 	if (ret)
 		return ret;
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -205,7 +358,7 @@ static int probe_recv_multi(unsigned features, char *reason, size_t len)
 	struct __kernel_timespec ts = { .tv_sec = 1 };
 	int sv[2], ret;
 
-	ret = evb_uring_init(&ring, 8, 8, EVB_URING_SETUP_DEFAULT);
+	ret = init_flags(&ring, 8, 8, EVB_URING_SETUP_DEFAULT, 0);
 	if (ret)
 		return ret;
 	ret = evb_uring_buf_ring_setup(&ring, PROBE_BUFS, PROBE_BGID, &br);
@@ -248,6 +401,30 @@ free_br:
 exit_ring:
 	io_uring_queue_exit(&ring);
 	return ret < 0 ? ret : 0;
+}
+
+/*
+ * Can a MSG_RING be sent without a ring (6.13)?  Send one to a ring of our
+ * own and find its CQE: older kernels refuse the fd -1 (EBADF) or the
+ * register opcode (EINVAL).
+ */
+static int probe_msg_ring_sync(char *reason, size_t len)
+{
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+	int ret = init_flags(&ring, 8, 8, EVB_URING_SETUP_DEFAULT, 0);
+
+	if (ret)
+		return ret;
+	ret = evb_uring_msg_ring_sync(ring.ring_fd, 1, 0);
+	if (ret == -EBADF || ret == -EINVAL || ret == -EOPNOTSUPP)
+		ret = missing(reason, len, "MSG_RING without a ring (IORING_REGISTER_SEND_MSG_RING)",
+			      "6.13", -ret);
+	else if (ret == 0 && (io_uring_peek_cqe(&ring, &cqe) || cqe->user_data != 1))
+		ret = missing(reason, len, "MSG_RING without a ring (no CQE arrived)", "6.13",
+			      ENOMSG);
+	io_uring_queue_exit(&ring);
+	return ret;
 }
 
 /*
@@ -301,6 +478,8 @@ static int probe_features(unsigned features, char *reason, size_t len)
 		ret = probe_poll_multi(reason, len);
 	if (!ret && (features & (EVB_URING_BUF_RING | EVB_URING_RECV_MULTI)))
 		ret = probe_recv_multi(features, reason, len);
+	if (!ret && (features & EVB_URING_MSG_RING_SYNC))
+		ret = probe_msg_ring_sync(reason, len);
 	if (ret && ret != -ENOTSUP)
 		snprintf(reason, len, "io_uring feature probe: %s", strerror(-ret));
 	return ret ? -ENOTSUP : 0;
@@ -316,7 +495,7 @@ int evb_uring_supported(unsigned features, char *reason, size_t len)
 		snprintf(reason, len, "io_uring disabled (kernel.io_uring_disabled=2)");
 		return -ENOTSUP;
 	}
-	ret = evb_uring_init(&ring, 8, 8, EVB_URING_SETUP_DEFAULT);
+	ret = init_flags(&ring, 8, 8, EVB_URING_SETUP_DEFAULT, 0);
 	if (ret) {
 		snprintf(reason, len, "io_uring_queue_init: %s%s", strerror(-ret),
 			 disabled ? " (kernel.io_uring_disabled=1)" : "");
@@ -327,6 +506,14 @@ int evb_uring_supported(unsigned features, char *reason, size_t len)
 }
 
 #else /* !EVB_HAVE_LIBURING */
+
+int evb_uring_describe(char *ops, size_t ops_len, char *features, size_t features_len)
+{
+	(void)ops_len;
+	(void)features_len;
+	ops[0] = features[0] = '\0';
+	return -ENOTSUP;
+}
 
 int evb_uring_supported(unsigned features, char *reason, size_t len)
 {

@@ -51,7 +51,26 @@ enum evb_uring_feature {
 					     IORING_SETUP_TASKRUN_FLAG (5.19) */
 	EVB_URING_SINGLE_ISSUER = 1u << 7, /* IORING_SETUP_SINGLE_ISSUER (6.0) */
 	EVB_URING_DEFER_TASKRUN = 1u << 8, /* IORING_SETUP_DEFER_TASKRUN (6.1) */
+	EVB_URING_OP_READ = 1u << 9,      /* IORING_OP_READ (5.6) */
+	EVB_URING_OP_MSG_RING = 1u << 10, /* IORING_OP_MSG_RING (5.18) */
+	EVB_URING_OP_FUTEX = 1u << 11,    /* IORING_OP_FUTEX_WAIT, _WAKE (6.7) */
+	EVB_URING_OP_WAITID = 1u << 12,   /* IORING_OP_WAITID (6.7) */
+	EVB_URING_MSG_RING_SYNC = 1u << 13, /* MSG_RING without a ring of one's own:
+					       IORING_REGISTER_SEND_MSG_RING (6.13) */
+	EVB_URING_OP_EPOLL_WAIT = 1u << 14, /* IORING_OP_EPOLL_WAIT (6.15) */
 };
+
+/*
+ * The kernel's ABI numbers for what came after liburing 2.3 (Debian 12's):
+ * its headers lack these opcodes and helpers, so the mechanisms fill the
+ * SQE fields themselves (include/uapi/linux/io_uring.h of the kernel that
+ * brought each).
+ */
+#define EVB_IORING_OP_WAITID 50             /* 6.7 */
+#define EVB_IORING_OP_FUTEX_WAIT 51         /* 6.7 */
+#define EVB_IORING_OP_FUTEX_WAKE 52         /* 6.7 */
+#define EVB_IORING_OP_EPOLL_WAIT 59         /* 6.15 */
+#define EVB_IORING_REGISTER_SEND_MSG_RING 31  /* 6.13 */
 
 /* The ring's setup flags: the uring_setup axis (see the top). */
 enum evb_uring_setup {
@@ -75,6 +94,25 @@ unsigned evb_uring_setup_needs(enum evb_uring_setup setup);
  */
 int evb_uring_init(struct io_uring *ring, int64_t nfds, int64_t maxevents,
 		   enum evb_uring_setup setup);
+/*
+ * The same, for a ring made by one thread and used by another: under a
+ * setup that names one issuer (defer) the ring starts disabled
+ * (IORING_SETUP_R_DISABLED, 5.10) and the thread or process that will
+ * submit and reap enables it (io_uring_enable_rings), which makes it the
+ * issuer; *disabled says whether that call is due.  0 or -errno.
+ */
+int evb_uring_init_handed(struct io_uring *ring, int64_t nfds, int64_t maxevents,
+			  enum evb_uring_setup setup, bool *disabled);
+/* Enable a ring made disabled, making the caller its issuer: 0 or -errno.
+ * (IORING_REGISTER_ENABLE_RINGS directly: liburing 2.3's library lacks
+ * the io_uring_enable_rings its header declares.) */
+int evb_uring_enable(struct io_uring *ring);
+/*
+ * A MSG_RING data message to the ring `fd`, made without a ring of the
+ * sender's own (IORING_REGISTER_SEND_MSG_RING, 6.13): the target's CQE
+ * carries user_data `data` and res `res`.  0 or -errno.
+ */
+int evb_uring_msg_ring_sync(int fd, uint64_t data, int32_t res);
 
 /*
  * A zero-timeout reaper's way to the completions: submit what is queued and
@@ -101,6 +139,25 @@ int evb_uring_buf_ring_setup(struct io_uring *ring, unsigned entries, int bgid,
 void evb_uring_buf_ring_free(struct io_uring *ring, struct io_uring_buf_ring *br,
 			     unsigned entries, int bgid);
 #endif
+
+/*
+ * What the kernel took for the rings this driver made, for the row's
+ * uring_flags column: the setup flags of the last ring made through
+ * evb_uring_init or evb_uring_init_handed (as the kernel returned them,
+ * after liburing's own fallbacks: liburing 2.6 and later add
+ * IORING_SETUP_NO_SQARRAY and drop it where the kernel refuses it), e.g.
+ * "CQSIZE|CLAMP|SINGLE_ISSUER|DEFER_TASKRUN"; "" when none was made.  The
+ * record lives in shared memory that evb_uring_record_init makes before
+ * any side forks, so a ring made in a fork()ed side counts too.
+ */
+void evb_uring_record_init(void);
+void evb_uring_flags_text(char *buf, size_t len);
+/*
+ * The kernel's io_uring as IORING_REGISTER_PROBE and a default ring report
+ * it, for env.csv: the opcodes it supports (their names, space-separated)
+ * and the features (IORING_FEAT_* names).  0, or -errno with both "".
+ */
+int evb_uring_describe(char *ops, size_t ops_len, char *features, size_t features_len);
 
 /*
  * Can io_uring run here (liburing at build time, kernel.io_uring_disabled,

@@ -15,7 +15,7 @@
 
 const char *const harness_newer_columns[] = {
 	"early", "machine_cpu_ns", "vcsw_a_per_op", "ivcsw_a_per_op", "vcsw_b_per_op",
-	"ivcsw_b_per_op", "cpus", "closed_rtt_ns", "cpu_distance", NULL,
+	"ivcsw_b_per_op", "cpus", "closed_rtt_ns", "cpu_distance", "uring_flags", NULL,
 };
 
 static bool is_newer_column(const char *name)

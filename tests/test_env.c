@@ -12,7 +12,8 @@ START_TEST(every_design_key_is_present)
 		"kernel_release", "kernel_version", "kernel_cmdline", "preempt_model",
 		"cpu_model", "cpus_online", "smt_active", "cpu_topology", "clocksource", "governor",
 		"cpu_dma_latency_us", "timer_slack_ns", "mitigations", "virtualization",
-		"io_uring_disabled", "rlimit_nofile_soft", "rlimit_nofile_hard", "nr_open",
+		"io_uring_disabled", "io_uring_ops", "io_uring_features", "rlimit_nofile_soft",
+		"rlimit_nofile_hard", "nr_open",
 		"loadavg", "thp", "compiler", "cflags", "evbench_commit", "kernel_debug_options",
 		NULL,
 	};

@@ -260,7 +260,8 @@ START_TEST(older_schema_accepted)
 {
 	static const char *const newer[] = { "early", "machine_cpu_ns", "vcsw_a_per_op",
 					     "ivcsw_a_per_op", "vcsw_b_per_op", "ivcsw_b_per_op",
-					     "cpus", "closed_rtt_ns", "cpu_distance", NULL };
+					     "cpus", "closed_rtt_ns", "cpu_distance",
+					     "uring_flags", NULL };
 	static const char *const older[] = { "p50", NULL };
 	char dir[512], path[700];
 	struct evb_table t;
