@@ -4,13 +4,17 @@
  *   pingpong, wakeup  sent == delivered == iterations, one sample each
  *   burst             queued mechanisms deliver everything; merging ones
  *                     (standard signals) deliver <= sent, lost = the rest
- * and every row's context switches, machine CPU time and cpus column.  A
+ *   exit              (the exit-* mechanisms, processes only) one child and
+ *                     one sample per iteration, every child reaped
+ * and every row's context switches, machine CPU time and cpus column; a
+ * ring's mechanism under each --uring-setup it lists.  A
  * combination the machine cannot run must be a skipped row with a reason;
  * a variant --list calls supported must give at least one ok row.  A loss
  * injected into a queued mechanism makes the row failed naming the count.
  * Then bad input: exit 2 and a message naming what was wrong.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,7 +24,7 @@
 #include "evb_sys.h"
 #include "testutil.h"
 
-#define MAX_ENTRIES 64
+#define MAX_ENTRIES 96
 
 /* The shared name tables, in their order (evb_peer.h, evb_placement.h). */
 static const char *const *const ipcs = evb_ipc_names;
@@ -55,20 +59,25 @@ static int run_mode(const struct tu_list_entry *e, const char *ipc, const char *
 		    const char *mode)
 {
 	const char *iterations = strcmp(mode, "burst") == 0 ? "3000" : "150";
-	const char *args[] = { "--mechanism", e->mechanism, "--variant", e->variant,
-			       "--ipc", ipc, "--placement", placement, "--mode", mode,
+	const char *args[] = { "--mechanism", e->mechanism, "--ipc", ipc,
+			       "--placement", placement, "--mode", mode,
 			       "--iterations", iterations, "--warmup", "10", "--gap-ns", "2us",
-			       NULL };
+			       NULL, NULL, NULL, NULL, NULL };
+	size_t k = 14;
 	char what[256];
 	struct evb_row row;
 	int status;
 
-	if (!e->variant[0]) {
-		args[2] = "--mode";   /* no --variant for a mechanism without variants */
-		args[3] = mode;
+	if (e->variant[0]) {   /* no --variant for a mechanism without variants */
+		args[k++] = "--variant";
+		args[k++] = e->variant;
 	}
-	snprintf(what, sizeof(what), "%s/%s %s %s %s", e->mechanism, e->variant, ipc,
-		 placement, mode);
+	if (e->uring_setup[0]) {
+		args[k++] = "--uring-setup";
+		args[k++] = e->uring_setup;
+	}
+	snprintf(what, sizeof(what), "%s/%s %s %s %s %s", e->mechanism, e->variant, ipc,
+		 placement, mode, e->uring_setup);
 	status = tu_run_row("evb-notify", args, 60, &row);
 
 	ck_assert_str_eq(row.mechanism, e->mechanism);
@@ -115,11 +124,17 @@ static int run_mode(const struct tu_list_entry *e, const char *ipc, const char *
 		return 1;
 	}
 	ck_assert_str_eq(row.metric, strcmp(mode, "pingpong") == 0 ? "roundtrip_ns" : "wakeup_ns");
+	ck_assert_str_eq(row.uring_setup, e->uring_setup);
 	ck_assert_msg(row.sent == 150 && row.delivered == 150 && row.samples == 150,
 		      "%s: sent %lld delivered %lld samples %lld", what, (long long)row.sent,
 		      (long long)row.delivered, (long long)row.samples);
 	check_percentiles(&row, what);
-	/* a sample is one round trip: at least one switch per side when B sleeps */
+	/* a sample is one round trip: at least one switch per side when B sleeps;
+	 * exit: A sleeps until each child's exit */
+	if (strcmp(mode, "exit") == 0)
+		ck_assert_msg(row.vcsw_a_per_op >= 0.5 && row.cpu_b_ns == EVB_NA,
+			      "%s: %.3g voluntary switches per exit, cpu_b_ns %lld", what,
+			      row.vcsw_a_per_op, (long long)row.cpu_b_ns);
 	if (strcmp(mode, "wakeup") == 0)
 		ck_assert_msg(row.vcsw_b_per_op >= 0.5, "%s: B asleep yet %.3g voluntary "
 			      "switches per wakeup", what, row.vcsw_b_per_op);
@@ -140,9 +155,18 @@ START_TEST(every_mechanism_counts)
 		      e->mechanism, e->variant);
 
 	int ok = 0;
+	/* a setup beyond the default: the rings' code paths, on two CPUs */
+	bool one_placement = e->uring_setup[0] && strcmp(e->uring_setup, "default");
 
 	for (size_t i = 0; ipcs[i]; i++)
 		for (size_t p = 0; placements[p]; p++) {
+			if (one_placement && strcmp(placements[p], "cross-cpu"))
+				continue;
+			if (tu_contains(e->traits, "mode=exit")) {
+				if (!strcmp(ipcs[i], "process"))
+					ok += run_mode(e, ipcs[i], placements[p], "exit");
+				continue;
+			}
 			ok += run_mode(e, ipcs[i], placements[p], "pingpong");
 			ok += run_mode(e, ipcs[i], placements[p], "wakeup");
 			ok += run_mode(e, ipcs[i], placements[p], "burst");
@@ -227,6 +251,13 @@ START_TEST(bad_input_exits_2)
 	static const char *const stray[] = { "--mechanism", "pipe", "extra", NULL };
 	static const char *const loss_pingpong[] = { "--mechanism", "pipe", "--inject-loss",
 						     "3", NULL };
+	static const char *const exit_pipe[] = { "--mechanism", "pipe", "--mode", "exit", NULL };
+	static const char *const pingpong_exit[] = { "--mechanism", "exit-waitid", "--ipc",
+						     "process", NULL };
+	static const char *const exit_thread[] = { "--mechanism", "exit-waitid", "--mode",
+						   "exit", "--ipc", "thread", NULL };
+	static const char *const setup_plain[] = { "--mechanism", "pipe", "--uring-setup",
+						   "defer", NULL };
 
 	expect_message(bad_number, "12abc");
 	expect_message(negative, "-1");
@@ -241,6 +272,10 @@ START_TEST(bad_input_exits_2)
 	expect_message(missing, "--mechanism");
 	expect_message(stray, "extra");
 	expect_message(loss_pingpong, "--inject-loss 3");
+	expect_message(exit_pipe, "needs an exit-* mechanism");
+	expect_message(pingpong_exit, "runs in mode exit only");
+	expect_message(exit_thread, "--ipc thread");
+	expect_message(setup_plain, "no io_uring instance");
 }
 END_TEST
 

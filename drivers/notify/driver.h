@@ -54,6 +54,7 @@ struct notify_side_ctx {
 	struct notify_run *run;
 	struct evb_watchdog *watchdog;
 	int stop_fd;                    /* burst: A posts it after the last send */
+	int cpu_b;                      /* exit: the child's CPU; -1 unpinned */
 };
 
 /* Record a side's failure, release the other side, wake the watchdog. */
@@ -70,5 +71,7 @@ void notify_progress(const void *arg, char *buf, size_t len);
 int notify_side_run(struct notify_side_ctx *s, enum notify_side self);
 /* Side B's entry, for evb_sides_start_b. */
 int notify_side_b_main(void *arg);
+/* Mode exit: A's whole run, a child per sample (exit.c).  0 or -errno. */
+int notify_exit_run(struct notify_side_ctx *s);
 
 #endif

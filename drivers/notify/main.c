@@ -35,9 +35,10 @@
 static const struct evb_mech *const registry[] = { NOTIFY_MECHANISMS(NOTIFY_ENTRY) };
 #undef NOTIFY_ENTRY
 
-static const char *const notify_modes[] = { "pingpong", "wakeup", "burst", NULL };
-static const char *const mode_metric[] = { "roundtrip_ns", "wakeup_ns", "ops_per_s" };
-static const char *const mode_unit[] = { "ns", "ns", "ops/s" };
+static const char *const notify_modes[] = { "pingpong", "wakeup", "burst", "exit", NULL };
+static const char *const mode_metric[] = { "roundtrip_ns", "wakeup_ns", "ops_per_s",
+					   "wakeup_ns" };
+static const char *const mode_unit[] = { "ns", "ns", "ops/s", "ns" };
 
 enum {
 	OPT_GAP = EVB_OPT_FAMILY,
@@ -60,13 +61,17 @@ static void usage(const char *prog)
 	       "            B asleep when notified (wakeup_ns)\n"
 	       "  burst     A sends --iterations as fast as it can, B counts what arrives:\n"
 	       "            ops_per_s, sent, delivered, lost (merged), wakeups\n"
+	       "  exit      the exit-* mechanisms, --ipc process: A forks a child per sample;\n"
+	       "            the child's clock just before _exit() -> A's clock after its\n"
+	       "            wait returns, A asleep when the child exits (wakeup_ns)\n"
 	       "\n"
 	       "evb-notify options:\n"
 	       "  --gap-ns T      wakeup: A's pause after B's thread is seen asleep\n"
 	       "                  (default %lldus, as evb-mux)\n"
 	       "\nCounts decide the status: a queued mechanism that loses a notification,\n"
 	       "a missing reply or a spurious wakeup makes the row failed, naming the count.\n"
-	       "\n%s", prog, prog, EVB_WAKEUP_GAP_NS / 1000, evb_driver_common_help);
+	       "\n%s%s", prog, prog, EVB_WAKEUP_GAP_NS / 1000, evb_driver_uring_help,
+	       evb_driver_common_help);
 }
 
 static int probe(const struct evb_mech *mech, const char *variant, char *reason,
@@ -101,6 +106,7 @@ static void parse(int argc, char **argv, struct notify_opts *opts)
 {
 	static const struct option long_options[] = {
 		EVB_DRIVER_LONG_OPTIONS,
+		EVB_DRIVER_URING_OPTION,
 		{ "gap-ns", required_argument, NULL, OPT_GAP },
 		{ "inject-loss", required_argument, NULL, OPT_INJECT_LOSS },
 		{ NULL, 0, NULL, 0 },
@@ -116,6 +122,16 @@ static void parse(int argc, char **argv, struct notify_opts *opts)
 	if (opts->inject_loss && (enum notify_mode)o->mode != NOTIFY_BURST)
 		evb_usage_error(o->prog, "--inject-loss %lld: only burst mode can lose one",
 				(long long)opts->inject_loss);
+	const struct notify_ops *ops = container_of(o->mech, struct notify_ops, base);
+	bool exit_mech = ops->exit_wait != NULL;
+
+	if (exit_mech != ((enum notify_mode)o->mode == NOTIFY_EXIT))
+		evb_usage_error(o->prog, "--mode %s: mechanism %s %s", notify_modes[o->mode],
+				o->mech->name, exit_mech ? "runs in mode exit only"
+							 : "notifies; mode exit needs an exit-* mechanism");
+	if (exit_mech && o->ipc != EVB_IPC_PROCESS)
+		evb_usage_error(o->prog, "--ipc %s: mode exit forks a child: --ipc process",
+				evb_ipc_names[o->ipc]);
 	if (opts->inject_loss > o->iterations)
 		evb_usage_error(o->prog, "--inject-loss %lld: beyond --iterations %lld",
 				(long long)opts->inject_loss, (long long)o->iterations);
@@ -154,6 +170,7 @@ int main(int argc, char **argv)
 		.ipc = o->ipc,
 		.placement = o->placement,
 		.mode = (enum notify_mode)o->mode,
+		.uring_setup = o->uring_setup,
 	};
 	struct evb_cpus cpus;
 
@@ -195,11 +212,17 @@ int main(int argc, char **argv)
 	ret = evb_sides_watch(&sides, &row);
 	if (ret)
 		return ret;
-	ret = evb_sides_start_b(&sides, o->ipc, cpus.b, notify_side_b_main, &side);
+	side.cpu_b = cpus.b;
+	if (cfg.mode == NOTIFY_EXIT)
+		ret = 0;      /* no side B: a child per sample (exit.c) */
+	else
+		ret = evb_sides_start_b(&sides, o->ipc, cpus.b, notify_side_b_main, &side);
 	if (ret)
 		evb_row_failed(&row, "starting side B: %s", strerror(-ret));
 	else if ((ret = evb_pin_self(cpus.a)))
 		notify_side_fail(&side, SIDE_A, "sched_setaffinity", ret);
+	else if (cfg.mode == NOTIFY_EXIT)
+		notify_exit_run(&side);
 	else
 		notify_side_run(&side, SIDE_A);
 	evb_sides_join(&sides, false);

@@ -17,7 +17,16 @@
 	X(pipe)              \
 	X(socketpair)        \
 	X(futex)             \
-	X(condvar)
+	X(futex2)            \
+	X(futex_waitv)       \
+	X(condvar)           \
+	X(io_uring_read)     \
+	X(io_uring_msg_ring) \
+	X(io_uring_futex)    \
+	X(exit_waitid)       \
+	X(exit_signalfd)     \
+	X(exit_pidfd)        \
+	X(exit_io_uring)
 
 struct notify_ops;
 #define NOTIFY_DECLARE(m) extern const struct notify_ops notify_##m##_ops;

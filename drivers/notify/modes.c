@@ -249,6 +249,8 @@ static int measured_phase(struct notify_side_ctx *s, enum notify_side self,
 				      : wakeup_b(s, o->iterations);
 	case NOTIFY_BURST:
 		return self == SIDE_A ? burst_a(s, o->iterations) : burst_b(s);
+	case NOTIFY_EXIT:
+		break;   /* no sides: exit.c */
 	}
 	return -EINVAL;
 }
@@ -263,6 +265,11 @@ int notify_side_run(struct notify_side_ctx *s, enum notify_side self)
 
 	s->run->ids.pid[self] = getpid();
 	s->run->ids.tid[self] = gettid();
+	if (s->ops->side_init) {
+		ret = s->ops->side_init(s->ctx, self);
+		if (ret)
+			return notify_side_fail(s, self, "side setup", ret);
+	}
 	if (evb_barrier_wait(&s->run->barrier))       /* ids visible to both */
 		return -ECANCELED;
 	ret = self == SIDE_A ? pingpong_a(s, o->warmup, 0) : pingpong_b(s, o->warmup, 0);

@@ -22,6 +22,12 @@
  *              B: bounded waits, counting what arrives, until stop is
  *                 posted and nothing more is pending        ops_per_s, sent,
  *                                                           delivered, lost
+ *   exit       process exit as the event (exit.c; the exit-* mechanisms
+ *              only, --ipc process): A forks a child per sample and waits
+ *              to learn that it exited; the child sees A asleep, lets the
+ *              gap pass, stamps its clock and _exit()s
+ *              A: watch child, wait ... returns, t1         sample = t1 - t0
+ *                                                           (wakeup_ns)
  *
  * Counts decide the status (docs/design.md, "Driver contract"): every row is checked
  * -- pingpong and wakeup: delivered == acks == iterations; burst: delivered
@@ -48,6 +54,7 @@ enum notify_mode {
 	NOTIFY_PINGPONG,
 	NOTIFY_WAKEUP,
 	NOTIFY_BURST,
+	NOTIFY_EXIT,
 };
 
 enum notify_side {
@@ -61,6 +68,7 @@ struct notify_cfg {
 	enum evb_ipc ipc;
 	enum evb_placement placement;
 	enum notify_mode mode;
+	int uring_setup;        /* enum evb_uring_setup, for a ring's mechanism */
 };
 
 /* Who each side is, filled in by each side before the first barrier. */
@@ -74,6 +82,15 @@ struct notify_ctx {
 	const struct notify_ids *ids;   /* shared memory */
 	void *priv;                     /* the mechanism's state */
 };
+
+/*
+ * --list traits the harness's plan reads (plan_notify.c): scope=wake marks
+ * the wake-up paths of newer kernels, measured where that question is
+ * asked.  A variant named "epoll" has its waiter in an epoll loop; the
+ * other variants of an io_uring-* mechanism wait in io_uring_enter: the
+ * report's loop-wake figure and key result group them so.
+ */
+#define NOTIFY_SCOPE_WAKE "scope=wake"
 
 struct notify_ops {
 	struct evb_mech base;
@@ -92,6 +109,12 @@ struct notify_ops {
 	int (*supported)(const struct notify_cfg *cfg, char *reason, size_t len);
 	/* Create both directions; runs before B starts.  0 or -errno. */
 	int (*setup)(struct notify_ctx *ctx);
+	/*
+	 * Each side's own part of the setup, in that side's thread or process
+	 * before the sides first meet (a ring its side must enable: ring.h).
+	 * Optional.  0 or -errno.
+	 */
+	int (*side_init)(struct notify_ctx *ctx, enum notify_side self);
 	/* Tell the other side: A -> B when from == SIDE_A.  0 or -errno
 	 * (-EAGAIN: try again, a queue is full). */
 	int (*notify)(struct notify_ctx *ctx, enum notify_side from);
@@ -102,8 +125,20 @@ struct notify_ops {
 	 * mechanism merges them), 0 when nothing came, or -errno.
 	 */
 	int64_t (*wait)(struct notify_ctx *ctx, enum notify_side self, int64_t timeout_ns);
+	/*
+	 * An exit-* mechanism has these instead of notify and wait, and runs
+	 * in mode exit only.  exit_watch: A forked child, which waits for A
+	 * to sleep before it exits; get ready to learn of its exit.
+	 * exit_wait: block until A learns that child exited (reaping it or
+	 * not: the mode reaps what is left).  0 or -errno.
+	 */
+	int (*exit_watch)(struct notify_ctx *ctx, pid_t child);
+	int (*exit_wait)(struct notify_ctx *ctx, pid_t child);
 	void (*teardown)(struct notify_ctx *ctx);
 };
+
+/* --list's trait of an exit-* mechanism: the plan runs it in mode exit only. */
+#define NOTIFY_MODE_EXIT "mode=exit"
 
 /*
  * Shared by fd-based mechanisms: wait until fd is readable for a bounded
