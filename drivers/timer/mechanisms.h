@@ -19,6 +19,8 @@
 	X(ppoll)            \
 	X(select)           \
 	X(io_uring_timeout) \
+	X(io_uring_timeout_multishot) \
+	X(io_uring_wait)    \
 	X(timerfd_epoll)
 
 struct timer_ops;

@@ -113,7 +113,7 @@ err_free:
 	return ret;
 }
 
-static int posix_timer_arm(struct timer_ctx *ctx, const int64_t *first)
+static int posix_timer_arm(struct timer_ctx *ctx, int64_t *first)
 {
 	struct posix_timer *pt = ctx->priv;
 	struct itimerspec spec = {

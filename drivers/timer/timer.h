@@ -76,9 +76,11 @@ struct timer_ops {
 	/*
 	 * Start the schedule: first[i] is timer i's first absolute deadline.
 	 * Mechanisms with a periodic kernel timer arm it here; one-shot waits
-	 * leave this NULL.  0 or -errno.
+	 * leave this NULL.  A kernel timer that takes only a relative period
+	 * (its grid starts when the kernel arms it) moves first[i] to its
+	 * grid, never later than the kernel's.  0 or -errno.
 	 */
-	int (*arm)(struct timer_ctx *ctx, const int64_t *first);
+	int (*arm)(struct timer_ctx *ctx, int64_t *first);
 	/*
 	 * Block until deadline_ns (absolute; timer 0's next deadline -- a
 	 * .multi mechanism waits on its own kernel timers instead) has passed,

@@ -48,7 +48,7 @@ static int timerfd_setup(struct timer_ctx *ctx)
 	return 0;
 }
 
-static int timerfd_arm(struct timer_ctx *ctx, const int64_t *first)
+static int timerfd_arm(struct timer_ctx *ctx, int64_t *first)
 {
 	struct timerfd_state *st = ctx->priv;
 	struct itimerspec spec = {

@@ -90,7 +90,7 @@ err_free:
 	return ret;
 }
 
-static int tfe_arm(struct timer_ctx *ctx, const int64_t *first)
+static int tfe_arm(struct timer_ctx *ctx, int64_t *first)
 {
 	struct timerfd_epoll *te = ctx->priv;
 
