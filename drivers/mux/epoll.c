@@ -44,9 +44,10 @@ static const char *const epoll_traits[] = {
 };
 
 static int epoll_call(int epfd, struct epoll_event *events, int maxevents, int64_t timeout_ns,
-		      const sigset_t *mask)
+		      const sigset_t *mask, void *arg)
 {
 	(void)mask;
+	(void)arg;
 	return epoll_wait(epfd, events, maxevents, (int)((timeout_ns + 999999) / 1000000));
 }
 
@@ -58,7 +59,7 @@ static int epoll_setup(struct mux_ctx *ctx)
 		[EPOLL_ONESHOT] = EPOLLIN | EPOLLONESHOT,
 	};
 
-	return epset_setup(ctx, flags[ctx->cfg->variant_index], epoll_call);
+	return epset_setup(ctx, flags[ctx->cfg->variant_index], epoll_call, NULL);
 }
 
 const struct mux_ops mux_epoll_ops = {

@@ -27,13 +27,14 @@ static const char *const epoll_pwait2_variants[] = { "lt", NULL };
 static const char *const epoll_pwait2_traits[] = { MUX_COST_READY };
 
 static int epoll_pwait2_call(int epfd, struct epoll_event *events, int maxevents,
-			     int64_t timeout_ns, const sigset_t *mask)
+			     int64_t timeout_ns, const sigset_t *mask, void *arg)
 {
 	struct timespec ts = {
 		.tv_sec = timeout_ns / 1000000000LL,
 		.tv_nsec = timeout_ns % 1000000000LL,
 	};
 
+	(void)arg;
 	return (int)syscall(SYS_epoll_pwait2, epfd, events, maxevents, &ts, mask, _NSIG / 8);
 }
 
@@ -53,7 +54,7 @@ static int epoll_pwait2_supported(const struct mux_cfg *cfg, char *reason, size_
 
 static int epoll_pwait2_setup(struct mux_ctx *ctx)
 {
-	return epset_setup(ctx, EPOLLIN, epoll_pwait2_call);
+	return epset_setup(ctx, EPOLLIN, epoll_pwait2_call, NULL);
 }
 
 const struct mux_ops mux_epoll_pwait2_ops = {

@@ -15,10 +15,11 @@ struct epset {
 	int maxevents;
 	uint32_t flags;
 	epset_call_fn call;
+	void *arg;
 	sigset_t mask;                /* the thread's, for epoll_pwait2 */
 };
 
-int epset_setup(struct mux_ctx *ctx, uint32_t flags, epset_call_fn call)
+int epset_setup(struct mux_ctx *ctx, uint32_t flags, epset_call_fn call, void *arg)
 {
 	struct epset *e = calloc(1, sizeof(*e));
 	int64_t maxevents = ctx->cfg->maxevents < INT_MAX ? ctx->cfg->maxevents : INT_MAX;
@@ -43,6 +44,7 @@ int epset_setup(struct mux_ctx *ctx, uint32_t flags, epset_call_fn call)
 	e->maxevents = (int)maxevents;
 	e->flags = flags;
 	e->call = call;
+	e->arg = arg;
 	ctx->edge = flags & EPOLLET;
 	ctx->max_listed = maxevents;
 	ctx->priv = e;
@@ -53,6 +55,11 @@ err_free_events:
 err_free:
 	free(e);
 	return ret;
+}
+
+void *epset_call_arg(struct mux_ctx *ctx)
+{
+	return ((struct epset *)ctx->priv)->arg;
 }
 
 int epset_add(struct mux_ctx *ctx)
@@ -87,7 +94,7 @@ int64_t epset_wait(struct mux_ctx *ctx, int64_t timeout_ns, struct mux_ready *re
 
 	if (max <= 0)
 		return 0;
-	n = e->call(e->epfd, e->events, max, timeout_ns, &e->mask);
+	n = e->call(e->epfd, e->events, max, timeout_ns, &e->mask, e->arg);
 	ctx->syscalls++;
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;

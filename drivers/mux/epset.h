@@ -19,14 +19,19 @@
 
 #include "mux.h"
 
-/* timeout_ns 0 or > 0; mask is the calling thread's signal mask. */
+/*
+ * timeout_ns 0 or > 0; mask is the calling thread's signal mask; arg what
+ * the mechanism gave epset_setup.  The events' count, or -1 with errno.
+ */
 typedef int (*epset_call_fn)(int epfd, struct epoll_event *events, int maxevents,
-			     int64_t timeout_ns, const sigset_t *mask);
+			     int64_t timeout_ns, const sigset_t *mask, void *arg);
 
 extern const char *const epset_slab_caches[];
 
-/* flags: EPOLLIN plus EPOLLET or EPOLLONESHOT. */
-int epset_setup(struct mux_ctx *ctx, uint32_t flags, epset_call_fn call);
+/* flags: EPOLLIN plus EPOLLET or EPOLLONESHOT; arg is passed to call. */
+int epset_setup(struct mux_ctx *ctx, uint32_t flags, epset_call_fn call, void *arg);
+/* The arg given to epset_setup. */
+void *epset_call_arg(struct mux_ctx *ctx);
 int epset_add(struct mux_ctx *ctx);
 int epset_del(struct mux_ctx *ctx);
 int64_t epset_wait(struct mux_ctx *ctx, int64_t timeout_ns, struct mux_ready *ready);

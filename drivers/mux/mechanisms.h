@@ -16,7 +16,8 @@
 	X(ppoll)          \
 	X(epoll)          \
 	X(epoll_pwait2)   \
-	X(io_uring)
+	X(io_uring)       \
+	X(io_uring_epoll)
 
 struct mux_ops;
 #define MUX_DECLARE(m) extern const struct mux_ops mux_##m##_ops;
