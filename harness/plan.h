@@ -164,7 +164,8 @@ struct harness_family {
 	harness_report_fn report;    /* its section of report.html / .md */
 	const char *const *presets;  /* preset names this family knows, NULL-terminated */
 	const struct claim *const *claims;  /* its claims, NULL-terminated; NULL: none */
-	const struct report_key *key;  /* the report's key result (report.h); NULL: none */
+	/* the report's key results (report.h), in order; a NULL ends them */
+	const struct report_key *keys[3];
 	/*
 	 * NULL, or fills cells with the run's sentinels: fixed, cheap cells the
 	 * run measures again and again (run_sentinel.c), [0] on one CPU, [1]

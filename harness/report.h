@@ -129,6 +129,7 @@ struct report_key_cell {
 };
 
 struct report_key {
+	const char *title;           /* after the family's name on its card; NULL: none */
 	struct {
 		const char *name, *caption;
 	} figures[4];                /* its figure: the first of these drawn; NULL ends */
@@ -151,7 +152,8 @@ struct report_key {
 
 /* The section "Key results": per family its figure and a few lines. */
 void report_keys(const struct report_ctx *ctx);
-/* Does summary row r match kv (a report_key's pairs, "a|b" either)? */
+/* Does summary row r match kv (a report_key's pairs: "a|b" either, "a*" a
+ * prefix, "!a" anything but)? */
 bool report_key_matches(const struct evb_table *s, size_t r, const char *const *kv);
 /* The key's curve, one line: how its scan figure grows (report_keys_scan.c);
  * nothing when no mechanism was measured at two sizes. */

@@ -27,16 +27,24 @@
 
 #define KEY_MAX_POINTS 512
 
-/* Does value equal one of want's '|'-separated alternatives? */
+/*
+ * Does value equal one of want's '|'-separated alternatives?  An
+ * alternative ending in '*' is a prefix ("io_uring-*"); want starting with
+ * '!' matches what the rest does not ("!epoll").
+ */
 static bool value_matches(const char *value, const char *want)
 {
 	size_t n = strlen(value);
 
+	if (want[0] == '!')
+		return !value_matches(value, want + 1);
 	for (const char *p = want;; p++) {
 		const char *end = strchr(p, '|');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
 
 		if (len == n && !strncmp(p, value, n))
+			return true;
+		if (len && p[len - 1] == '*' && len - 1 <= n && !strncmp(p, value, len - 1))
 			return true;
 		if (!end)
 			return false;
@@ -273,9 +281,8 @@ void report_keys(const struct report_ctx *ctx)
 
 	for (size_t f = 0; f < harness_nfamilies; f++) {
 		const struct harness_family *family = harness_families[f];
-		const struct report_key *key = family->key;
 
-		if (!key || !family_ran(ctx->summary, family->name))
+		if (!family->keys[0] || !family_ran(ctx->summary, family->name))
 			continue;
 		if (!shown++) {
 			doc_h(ctx->doc, 2, "Key results");
@@ -284,14 +291,19 @@ void report_keys(const struct report_ctx *ctx)
 			      "order-statistic interval and its coverage.");
 			doc_div(ctx->doc, "cards");
 		}
-		doc_div(ctx->doc, "card");
-		doc_h(ctx->doc, 3, "%s", family->name);
-		key_figure(ctx, key);
-		key_ranking(ctx, key);
-		if (key->scan.axis)
-			report_key_scan(ctx, key);
-		doc_list_end(ctx->doc);
-		doc_div_end(ctx->doc);
+		for (size_t k = 0; k < 3 && family->keys[k]; k++) {
+			const struct report_key *key = family->keys[k];
+
+			doc_div(ctx->doc, "card");
+			doc_h(ctx->doc, 3, "%s%s%s", family->name, key->title ? ": " : "",
+			      key->title ? key->title : "");
+			key_figure(ctx, key);
+			key_ranking(ctx, key);
+			if (key->scan.axis)
+				report_key_scan(ctx, key);
+			doc_list_end(ctx->doc);
+			doc_div_end(ctx->doc);
+		}
 	}
 	if (shown)
 		doc_div_end(ctx->doc);

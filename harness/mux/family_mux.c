@@ -47,6 +47,6 @@ const struct harness_family mux_family = {
 	.report = report_mux,
 	.presets = plan_mux_presets,
 	.claims = claims_mux,
-	.key = &mux_key,
+	.keys = { &mux_key },
 	.summary_figures = mux_summary_figures,
 };

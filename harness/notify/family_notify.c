@@ -55,6 +55,38 @@ static const struct report_key notify_key = {
 		   { "on one CPU", NOTIFY_KEY_KV("same-cpu") } },
 };
 
+/*
+ * The loop-wake key results: a thread blocked in its event loop, woken by
+ * another thread, one way; the fastest way per kind of loop.  Which loop a
+ * variant's waiter sits in is notify.h's rule: a variant named epoll sits
+ * in epoll_wait, an io_uring-* mechanism's others in io_uring_enter.
+ */
+#define NOTIFY_LOOP_KV(placement_, mech_, variant_) \
+	(const char *const[]){ "family", "notify", "mode", "wakeup", "ipc", "thread", \
+			       "placement", placement_, "mechanism", mech_, "variant", variant_, \
+			       NULL }
+#define NOTIFY_LOOP_FIGURE { { "notify_loop_wakeup", "One-way wakeup of a thread blocked " \
+			       "in its event loop: the epoll loop's ways (epoll:), then the " \
+			       "io_uring loop's (ring:)" } }
+
+static const struct report_key notify_epoll_loop_key = {
+	.title = "waking an epoll loop",
+	.figures = NOTIFY_LOOP_FIGURE,
+	.what = "One-way wakeup of a thread blocked in epoll_wait, from another thread",
+	.figure = "p50",
+	.cells = { { "on two CPUs", NOTIFY_LOOP_KV("cross-cpu", "*", "epoll") },
+		   { "on one CPU", NOTIFY_LOOP_KV("same-cpu", "*", "epoll") } },
+};
+
+static const struct report_key notify_ring_loop_key = {
+	.title = "waking an io_uring loop",
+	.figures = NOTIFY_LOOP_FIGURE,
+	.what = "One-way wakeup of a thread blocked in io_uring_enter, from another thread",
+	.figure = "p50",
+	.cells = { { "on two CPUs", NOTIFY_LOOP_KV("cross-cpu", "io_uring*", "!epoll") },
+		   { "on one CPU", NOTIFY_LOOP_KV("same-cpu", "io_uring*", "!epoll") } },
+};
+
 const struct harness_family notify_family = {
 	.name = "notify",
 	.driver = "evb-notify",
@@ -62,6 +94,6 @@ const struct harness_family notify_family = {
 	.figures = figures_notify,
 	.report = report_notify,
 	.claims = claims_notify,
-	.key = &notify_key,
+	.keys = { &notify_key, &notify_epoll_loop_key, &notify_ring_loop_key },
 	.sentinel = notify_sentinel,
 };

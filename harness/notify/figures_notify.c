@@ -7,6 +7,18 @@
  *   notify_burst                  per mechanism/variant: delivered as a share
  *                                 of sent (top) and delivered per second
  *                                 (bottom), for each ipc x placement
+ *   notify_exit                   the exit-* mechanisms: a child's exit to
+ *                                 its parent's wakeup (mode exit)
+ *   notify_loop_<mode>            the ways to wake a thread blocked in its
+ *                                 event loop, between threads: the epoll
+ *                                 loop's ways ("epoll:" before the label),
+ *                                 then the io_uring loop's ("ring:"), bars
+ *                                 as notify_latency_*
+ *
+ * A label is the mechanism's as harness_mech_label makes it, with its
+ * io_uring setup when not the default ("io_uring-msg-ring/ring/defer").
+ * Which loop a variant's waiter sits in: notify.h (a variant named epoll
+ * waits in epoll_wait; an io_uring-* mechanism's others in io_uring_enter).
  */
 #include <math.h>
 #include <stdbool.h>
@@ -29,18 +41,34 @@ static const char *const *const ipcs = evb_ipc_names;
 /* notify_burst.gp's columns: thread, process x each placement x delivered, rate. */
 enum { BURST_COLS = 2 * EVB_NPLACEMENTS * 2 };
 
-/* Distinct mechanism/variant labels of the notify rows, in first-seen order. */
-static size_t collect_labels(const struct evb_table *s, char labels[][LABEL_LEN], size_t max)
+/* The event loop the waiter of row r sits in: "epoll", "ring", or NULL. */
+static const char *loop_kind(const struct evb_table *s, size_t r)
+{
+	if (!strcmp(harness_str(s, r, "variant"), "epoll"))
+		return "epoll";
+	if (!strncmp(harness_str(s, r, "mechanism"), "io_uring", 8))
+		return "ring";
+	return NULL;
+}
+
+/*
+ * Distinct mechanism labels of the notify rows, in first-seen order; with
+ * loop, only those whose waiter sits in that event loop.
+ */
+static size_t collect_labels(const struct evb_table *s, char labels[][LABEL_LEN], size_t max,
+			     const char *loop)
 {
 	size_t n = 0;
 
 	for (size_t r = 0; r < s->nrows; r++) {
 		char label[LABEL_LEN];
-		const char *variant = harness_str(s, r, "variant");
+		const char *kind = loop_kind(s, r);
 
 		if (strcmp(harness_str(s, r, "family"), "notify") != 0)
 			continue;
-		evb_mech_label(label, sizeof(label), harness_str(s, r, "mechanism"), variant);
+		if (loop && (!kind || strcmp(kind, loop)))
+			continue;
+		harness_mech_label(s, r, label, sizeof(label));
 		size_t i = 0;
 
 		while (i < n && strcmp(labels[i], label) != 0)
@@ -58,7 +86,7 @@ static long find_cell(const struct evb_table *s, const char *label, const char *
 	const char *const kv[] = { "family", "notify", "mode", mode, "ipc", ipc,
 				   "placement", placement, NULL };
 
-	return harness_find_labelled(s, kv, label, LABEL_LEN, false);
+	return harness_find_labelled(s, kv, label, LABEL_LEN, true);
 }
 
 static void put(FILE *f, double v, double scale)
@@ -69,10 +97,15 @@ static void put(FILE *f, double v, double scale)
 		fputs("\t-", f);
 }
 
+/*
+ * One latency figure: labels[0..n) (drawn as shown[i] when shown is not
+ * NULL) in mode and ipc, named name, its title after heading.
+ */
 static int latency_figure(const struct harness_figctx *ctx, char labels[][LABEL_LEN], size_t n,
-			  const char *mode, const char *ipc)
+			  char shown[][LABEL_LEN], const char *mode, const char *ipc,
+			  const char *name, const char *heading)
 {
-	char name[64], path[4096], title[256];
+	char path[4096], title[256];
 	bool present[EVB_NPLACEMENTS] = { false };
 	int rows = 0;
 	FILE *f;
@@ -86,7 +119,6 @@ static int latency_figure(const struct harness_figctx *ctx, char labels[][LABEL_
 			if (r >= 0 && isfinite(harness_num(ctx->summary, (size_t)r, "p50_median")))
 				present[p] = true;
 		}
-	snprintf(name, sizeof(name), "notify_latency_%s_%s", mode, ipc);
 	f = harness_fig_data(ctx, name, path, sizeof(path));
 	if (!f)
 		return -1;
@@ -116,7 +148,7 @@ static int latency_figure(const struct harness_figctx *ctx, char labels[][LABEL_
 		}
 		if (!any)
 			continue;
-		harness_fig_label(f, labels[i]);
+		harness_fig_label(f, shown ? shown[i] : labels[i]);
 		for (int p = 0; p < EVB_NPLACEMENTS; p++) {
 			if (!present[p])
 				continue;
@@ -132,13 +164,17 @@ static int latency_figure(const struct harness_figctx *ctx, char labels[][LABEL_
 
 	const char *what = strcmp(mode, "pingpong") == 0
 		? "one sample = A notifies B, B notifies A (round trip)"
+		: strcmp(mode, "exit") == 0
+		? "one sample = the child's clock just before _exit -> the parent's after its "
+		  "wait returns"
 		: "one sample = A's clock before notify -> B's clock after its wait returns";
 	char ylabel[200];
 
-	snprintf(title, sizeof(title), "notify %s, ipc=%s: bar = median p50 over reps, "
-		 "whisker = pooled p99\n%s", mode, ipc, what);
+	snprintf(title, sizeof(title), "%s, %s, ipc=%s: bar = median p50 over reps, "
+		 "whisker = pooled p99\n%s", heading, mode, ipc, what);
 	snprintf(ylabel, sizeof(ylabel), "%s latency (us, log scale)",
-		 strcmp(mode, "pingpong") == 0 ? "round-trip" : "one-way wakeup");
+		 strcmp(mode, "pingpong") == 0 ? "round-trip"
+		 : strcmp(mode, "exit") == 0 ? "exit-to-wakeup" : "one-way wakeup");
 	const char *args[] = { title, ylabel, titles, NULL };
 
 	return harness_gnuplot(ctx, "notify_latency.gp", path, name, args);
@@ -189,20 +225,52 @@ static int burst_figure(const struct harness_figctx *ctx, char labels[][LABEL_LE
 	return rows ? harness_gnuplot(ctx, "notify_burst.gp", path, "notify_burst", NULL) : 0;
 }
 
+/* notify_loop_<mode>: the epoll loop's ways, then the io_uring loop's. */
+static int loop_figure(const struct harness_figctx *ctx, const char *mode)
+{
+	static const char *const loops[] = { "epoll", "ring" };
+	char labels[64][LABEL_LEN], shown[64][LABEL_LEN], name[64];
+	size_t n = 0;
+
+	for (size_t k = 0; k < 2; k++) {
+		size_t got = collect_labels(ctx->summary, labels + n, 64 - n, loops[k]);
+
+		for (size_t i = n; i < n + got; i++)
+			snprintf(shown[i], sizeof(shown[i]), "%s:%.*s", loops[k],
+				 (int)(LABEL_LEN - 8), labels[i]);
+		n += got;
+	}
+	if (!n)
+		return 0;
+	snprintf(name, sizeof(name), "notify_loop_%s", mode);
+	return latency_figure(ctx, labels, n, shown, mode, "thread", name,
+			      "waking a thread's event loop (epoll: / ring:)");
+}
+
 int figures_notify(const struct harness_figctx *ctx)
 {
-	char labels[64][LABEL_LEN];
-	size_t n = collect_labels(ctx->summary, labels, 64);
+	char labels[64][LABEL_LEN], name[64];
+	size_t n = collect_labels(ctx->summary, labels, 64, NULL);
 	int ret = 0, r;
 
 	if (!n)
 		return 0;
 	for (int i = 0; ipcs[i]; i++) {
-		r = latency_figure(ctx, labels, n, "pingpong", ipcs[i]);
-		ret = ret ? ret : r;
-		r = latency_figure(ctx, labels, n, "wakeup", ipcs[i]);
+		for (int m = 0; m < 2; m++) {
+			const char *mode = m ? "wakeup" : "pingpong";
+
+			snprintf(name, sizeof(name), "notify_latency_%s_%s", mode, ipcs[i]);
+			r = latency_figure(ctx, labels, n, NULL, mode, ipcs[i], name, "notify");
+			ret = ret ? ret : r;
+		}
+	}
+	for (int m = 0; m < 2; m++) {
+		r = loop_figure(ctx, m ? "wakeup" : "pingpong");
 		ret = ret ? ret : r;
 	}
+	r = latency_figure(ctx, labels, n, NULL, "exit", "process", "notify_exit",
+			   "a child's exit, as its parent learns it");
+	ret = ret ? ret : r;
 	r = burst_figure(ctx, labels, n);
 	return ret ? ret : r;
 }

@@ -4,17 +4,47 @@
 #include <string.h>
 
 #include "evb_axes.h"
+#include "evb_sb.h"
 #include "figures.h"
 #include "report.h"
 #include "family.h"
 
-/* A notify cell: every axis past placement is empty in this family. */
-static double cell(const struct report_ctx *ctx, struct report_trust *t, const char *mech,
-		   const char *variant, const char *mode, const char *ipc, const char *placement,
-		   const char *column)
+/* A way to notify: mechanism, variant, io_uring setup ("" for none). */
+struct way {
+	char mech[64], variant[64], setup[16];
+};
+
+/* The distinct ways of the notify rows, in first-seen order. */
+static size_t collect_ways(const struct evb_table *s, struct way *ways, size_t max)
 {
-	const char *const kv[] = { "family", "notify", "mechanism", mech, "variant", variant,
-				   "mode", mode, "ipc", ipc, "placement", placement, NULL };
+	size_t n = 0;
+
+	for (size_t r = 0; r < s->nrows && n < max; r++) {
+		struct way w;
+		size_t i = 0;
+
+		if (strcmp(harness_str(s, r, "family"), "notify") ||
+		    !strcmp(harness_str(s, r, "mode"), "exit"))
+			continue;   /* the exit-* mechanisms have their own figure */
+		snprintf(w.mech, sizeof(w.mech), "%s", harness_str(s, r, "mechanism"));
+		snprintf(w.variant, sizeof(w.variant), "%s", harness_str(s, r, "variant"));
+		snprintf(w.setup, sizeof(w.setup), "%s", harness_str(s, r, "uring_setup"));
+		while (i < n && (strcmp(ways[i].mech, w.mech) || strcmp(ways[i].variant, w.variant) ||
+				 strcmp(ways[i].setup, w.setup)))
+			i++;
+		if (i == n)
+			ways[n++] = w;
+	}
+	return n;
+}
+
+/* A notify cell: every axis past placement but uring_setup is empty here. */
+static double cell(const struct report_ctx *ctx, struct report_trust *t, const struct way *w,
+		   const char *mode, const char *ipc, const char *placement, const char *column)
+{
+	const char *const kv[] = { "family", "notify", "mechanism", w->mech, "variant", w->variant,
+				   "uring_setup", w->setup, "mode", mode, "ipc", ipc,
+				   "placement", placement, NULL };
 
 	return report_cell(ctx, t, kv, column);
 }
@@ -33,8 +63,8 @@ static const struct {
 void report_notify(const struct report_ctx *ctx)
 {
 	struct doc *d = ctx->doc;
-	char names[64][2][64];
-	size_t n = report_mechanisms(ctx->summary, "notify", NULL, names, 64);
+	struct way ways[64];
+	size_t n = collect_ways(ctx->summary, ways, 64);
 	struct report_trust trust;
 
 	if (!n)
@@ -51,6 +81,31 @@ void report_notify(const struct report_ctx *ctx)
 	doc_figure(d, "notify_latency_wakeup_thread", "One-way wakeup latency between threads");
 	doc_figure(d, "notify_latency_wakeup_process", "One-way wakeup latency between processes");
 	doc_figure(d, "notify_burst", "Burst: delivered share of sent, and delivered per second");
+	doc_h(d, 3, "Waking a thread's event loop");
+	doc_p(d, "The question event-loop authors ask: a thread is blocked in its loop, how "
+	      "should another thread wake it? An epoll loop (epoll:) sleeps in epoll_wait: "
+	      "woken through an eventfd it watches (eventfd/epoll), or through a ring whose "
+	      "completions signal an eventfd it watches (a MSG_RING into that ring, or a "
+	      "futex wait the ring holds). An io_uring loop (ring:) sleeps in io_uring_enter "
+	      "for a completion: woken by a MSG_RING from the waker's ring or from no ring "
+	      "(sync), by a futex wake of the IORING_OP_FUTEX_WAIT it holds (from futex(2) or "
+	      "from the waker's ring), or by a write to an eventfd it reads "
+	      "(io_uring-read). Each io_uring way runs under each setup measured "
+	      "(/defer: SINGLE_ISSUER | DEFER_TASKRUN).");
+	doc_figure(d, "notify_loop_wakeup", "One-way wakeup of a thread blocked in its event loop, "
+		   "same-cpu and cross-cpu: median p50 over repetitions (bar), pooled p99 "
+		   "(whisker)");
+	doc_figure(d, "notify_loop_pingpong", "Round trip between two threads, each blocked in "
+		   "its event loop when the other wakes it");
+	doc_h(d, 3, "A child's exit as an event");
+	doc_p(d, "Mode exit: the parent forks a child per sample and sleeps until it learns "
+	      "that the child exited: in waitid, reading SIGCHLD from a signalfd, polling the "
+	      "child's pidfd (alone, or in an epoll set), or waiting on its ring's "
+	      "IORING_OP_WAITID. One sample is the child's clock just before _exit to the "
+	      "parent's after its wait returns; the child exits only once the parent is seen "
+	      "asleep.");
+	doc_figure(d, "notify_exit", "A child's exit to its parent's wakeup, median p50 over "
+		   "repetitions (bar) and pooled p99 (whisker)");
 
 	const char *const heads[] = {
 		"mechanism", "pingpong p50 thread same-cpu", "p99", "pingpong p50 thread cross-cpu",
@@ -62,18 +117,25 @@ void report_notify(const struct report_ctx *ctx)
 	doc_h(d, 3, "Key cells");
 	doc_table(d, 8, heads);
 	for (size_t i = 0; i < n; i++) {
-		const char *m = names[i][0], *v = names[i][1];
-		char label[140], c[7][32];
-		double sent = cell(ctx, &trust, m, v, "burst", "process", "free", "sent_median");
-		double got = cell(ctx, &trust, m, v, "burst", "process", "free", "delivered_median");
+		const struct way *w = &ways[i];
+		char label[160], c[7][32];
+		double sent = cell(ctx, &trust, w, "burst", "process", "free", "sent_median");
+		double got = cell(ctx, &trust, w, "burst", "process", "free", "delivered_median");
 
-		evb_mech_label(label, sizeof(label), m, v);
+		struct evb_sb sb;
+
+		evb_sb_init(&sb, label, sizeof(label));
+		evb_sb_puts(&sb, w->mech);
+		if (w->variant[0])
+			evb_sb_printf(&sb, "/%s", w->variant);
+		if (w->setup[0] && strcmp(w->setup, "default"))
+			evb_sb_printf(&sb, "/%s", w->setup);
 		for (size_t k = 0; k < 5; k++)
-			report_fmt_ns(c[k], 32, cell(ctx, &trust, m, v, latency_cols[k].mode,
+			report_fmt_ns(c[k], 32, cell(ctx, &trust, w, latency_cols[k].mode,
 						     latency_cols[k].ipc, latency_cols[k].placement,
 						     latency_cols[k].column));
 		report_fmt_pct(c[5], 32, sent > 0 ? 100.0 * got / sent : NAN);
-		report_fmt_rate(c[6], 32, cell(ctx, &trust, m, v, "burst", "thread", "cross-cpu",
+		report_fmt_rate(c[6], 32, cell(ctx, &trust, w, "burst", "thread", "cross-cpu",
 					       "ops_per_s_median"));
 		const char *row[] = { label, c[0], c[1], c[2], c[3], c[4], c[5], c[6] };
 

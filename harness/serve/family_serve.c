@@ -57,7 +57,7 @@ const struct harness_family serve_family = {
 	.report = report_serve,
 	.presets = plan_serve_presets,
 	.claims = claims_serve,
-	.key = &serve_key,
+	.keys = { &serve_key },
 	.cpu_per_window = true,
 	.summary_figures = serve_summary_figures,
 };

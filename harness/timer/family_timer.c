@@ -40,5 +40,5 @@ const struct harness_family timer_family = {
 	.report = report_timer,
 	.presets = plan_timer_presets,
 	.claims = claims_timer,
-	.key = &timer_key,
+	.keys = { &timer_key },
 };
