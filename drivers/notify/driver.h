@@ -67,6 +67,18 @@ void notify_check_counts(const struct notify_side_ctx *s, struct evb_row *row);
 /* How far a run got (arg: the notify_side_ctx), for evb_driver_end. */
 void notify_progress(const void *arg, char *buf, size_t len);
 
+/*
+ * The measured phase's clocks on one side: its thread's usage, and on A
+ * the wall clock (measured_ns) and the machine's CPU time over it.
+ */
+struct notify_span {
+	enum notify_side self;
+	struct evb_usage before;
+	int64_t cpu0, t0;
+};
+void notify_span_begin(struct notify_span *span, enum notify_side self);
+void notify_span_end(struct notify_side_ctx *s, const struct notify_span *span);
+
 /* One side's whole run: ids, warmup, the measured phase.  0 or -errno. */
 int notify_side_run(struct notify_side_ctx *s, enum notify_side self);
 /* Side B's entry, for evb_sides_start_b. */

@@ -99,8 +99,7 @@ int notify_exit_run(struct notify_side_ctx *s)
 {
 	const struct evb_driver_opts *o = &s->opts->common;
 	struct evb_asleep a_thread;
-	struct evb_usage before, now;
-	int64_t cpu0 = EVB_NA, cpu1;
+	struct notify_span span;
 	int ret;
 
 	s->run->ids.pid[SIDE_A] = getpid();
@@ -110,22 +109,13 @@ int notify_exit_run(struct notify_side_ctx *s)
 		return notify_side_fail(s, SIDE_A, "open /proc/PID/task/TID/stat of A", ret);
 	for (int64_t i = 0; i < o->warmup && !ret; i++)
 		ret = one_exit(s, &a_thread, false);
-	if (evb_machine_cpu_ns(&cpu0))
-		cpu0 = EVB_NA;
-	evb_usage_thread(&before);
-	int64_t t0 = evb_now_ns();
-
+	notify_span_begin(&span, SIDE_A);
 	for (int64_t i = 0; i < o->iterations && !ret; i++) {
 		ret = one_exit(s, &a_thread, true);
 		atomic_store_explicit(&s->run->progress[SIDE_A], i + 1, memory_order_relaxed);
 	}
-	s->run->measured_ns = evb_now_ns() - t0;
+	notify_span_end(s, &span);
 	s->run->sent = o->iterations;
-	if (evb_machine_cpu_ns(&cpu1))
-		cpu1 = EVB_NA;
-	s->run->machine_cpu_ns = evb_machine_cpu_delta(cpu0, cpu1);
-	evb_usage_thread(&now);
-	evb_driver_usage_delta(&s->run->usage[SIDE_A], &now, &before);
 	evb_asleep_close(&a_thread);
 	return ret;
 }

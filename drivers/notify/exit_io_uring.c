@@ -14,14 +14,11 @@
 
 #include "evb_uring.h"
 #include "notify.h"
+#include "ring.h"
 
 static int uwaitid_supported(const struct notify_cfg *cfg, char *reason, size_t len)
 {
-	unsigned need = EVB_URING_OP_WAITID;
-
-	if (cfg)
-		need |= evb_uring_setup_needs((enum evb_uring_setup)cfg->uring_setup);
-	return evb_uring_supported(need, reason, len);
+	return notify_ring_supported(cfg, EVB_URING_OP_WAITID, reason, len);
 }
 
 #if EVB_HAVE_LIBURING

@@ -255,12 +255,36 @@ static int measured_phase(struct notify_side_ctx *s, enum notify_side self,
 	return -EINVAL;
 }
 
+void notify_span_begin(struct notify_span *span, enum notify_side self)
+{
+	span->self = self;
+	span->cpu0 = EVB_NA;
+	if (self == SIDE_A && evb_machine_cpu_ns(&span->cpu0))
+		span->cpu0 = EVB_NA;
+	evb_usage_thread(&span->before);
+	span->t0 = evb_now_ns();
+}
+
+void notify_span_end(struct notify_side_ctx *s, const struct notify_span *span)
+{
+	struct evb_usage now;
+	int64_t cpu1;
+
+	if (span->self == SIDE_A) {
+		s->run->measured_ns = evb_now_ns() - span->t0;
+		if (evb_machine_cpu_ns(&cpu1))
+			cpu1 = EVB_NA;
+		s->run->machine_cpu_ns = evb_machine_cpu_delta(span->cpu0, cpu1);
+	}
+	evb_usage_thread(&now);
+	evb_driver_usage_delta(&s->run->usage[span->self], &now, &span->before);
+}
+
 int notify_side_run(struct notify_side_ctx *s, enum notify_side self)
 {
 	const struct evb_driver_opts *o = &s->opts->common;
 	struct evb_asleep b_thread;
-	struct evb_usage before, now;
-	int64_t cpu0 = EVB_NA, cpu1;
+	struct notify_span span;
 	int ret;
 
 	s->run->ids.pid[self] = getpid();
@@ -281,20 +305,9 @@ int notify_side_run(struct notify_side_ctx *s, enum notify_side self)
 		return ret ? ret : -ECANCELED;
 	}
 
-	if (self == SIDE_A && evb_machine_cpu_ns(&cpu0))
-		cpu0 = EVB_NA;
-	evb_usage_thread(&before);
-	int64_t t0 = evb_now_ns();
-
+	notify_span_begin(&span, self);
 	ret = measured_phase(s, self, &b_thread);
-	if (self == SIDE_A) {
-		s->run->measured_ns = evb_now_ns() - t0;
-		if (evb_machine_cpu_ns(&cpu1))
-			cpu1 = EVB_NA;
-		s->run->machine_cpu_ns = evb_machine_cpu_delta(cpu0, cpu1);
-	}
-	evb_usage_thread(&now);
-	evb_driver_usage_delta(&s->run->usage[self], &now, &before);
+	notify_span_end(s, &span);
 	evb_asleep_close(&b_thread);
 	return ret;
 }

@@ -16,7 +16,6 @@
  */
 #include <errno.h>
 #include <stdint.h>
-#include <stdlib.h>
 
 #include "evb_config.h"
 #include "evb_uring.h"
@@ -26,33 +25,7 @@
 #include <liburing.h>
 #endif
 
-#define IOU_ENTRIES 4
-
-/* A ring this process may make with the setup (bench/evb_uring.c says why not). */
-static int iou_supported(const struct timer_cfg *cfg, char *reason, size_t len)
-{
-	unsigned needs = cfg ? evb_uring_setup_needs((enum evb_uring_setup)cfg->uring_setup) : 0;
-
-	return evb_uring_supported(needs, reason, len);
-}
-
 #if EVB_HAVE_LIBURING
-static int iou_setup(struct timer_ctx *ctx)
-{
-	struct io_uring *ring = calloc(1, sizeof(*ring));
-	int ret;
-
-	if (!ring)
-		return -ENOMEM;
-	ret = evb_uring_init(ring, 1, IOU_ENTRIES, (enum evb_uring_setup)ctx->cfg->uring_setup);
-	if (ret) {
-		free(ring);
-		return ret;
-	}
-	ctx->priv = ring;
-	return 0;
-}
-
 static int iou_wait(struct timer_ctx *ctx, int64_t deadline_ns, struct timer_fire *fired)
 {
 	struct io_uring *ring = ctx->priv;
@@ -85,26 +58,8 @@ static int iou_wait(struct timer_ctx *ctx, int64_t deadline_ns, struct timer_fir
 	return 1;
 }
 
-static void iou_teardown(struct timer_ctx *ctx)
-{
-	struct io_uring *ring = ctx->priv;
-
-	if (!ring)
-		return;
-	io_uring_queue_exit(ring);
-	free(ring);
-}
 #else
-/* Never called: supported() refuses first. */
-static int iou_wait(struct timer_ctx *ctx, int64_t deadline_ns, struct timer_fire *fired)
-{
-	(void)ctx;
-	(void)deadline_ns;
-	(void)fired;
-	return -ENOTSUP;
-}
-#define iou_setup NULL
-#define iou_teardown NULL
+#define iou_wait timer_ring_unsupported_wait
 #endif
 
 const struct timer_ops timer_io_uring_timeout_ops = {
@@ -114,8 +69,8 @@ const struct timer_ops timer_io_uring_timeout_ops = {
 		.variants = NULL,
 		.uring = true,
 	},
-	.supported = iou_supported,
-	.setup = iou_setup,
+	.supported = timer_ring_supported,
+	.setup = timer_ring_setup,
 	.wait = iou_wait,
-	.teardown = iou_teardown,
+	.teardown = timer_ring_teardown,
 };

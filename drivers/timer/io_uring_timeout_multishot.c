@@ -36,47 +36,26 @@
 #define MULTISHOT_FLAG (1u << 6)   /* IORING_TIMEOUT_MULTISHOT */
 #define MULTISHOT_TAG 0x746d7331   /* "tms1" */
 
-static int ms_supported(const struct timer_cfg *cfg, char *reason, size_t len);
-
 #if EVB_HAVE_LIBURING
 #include <liburing.h>
 
-struct ms_state {
-	struct io_uring ring;
-	struct __kernel_timespec period;
-};
-
-static int ms_setup(struct timer_ctx *ctx)
-{
-	struct ms_state *st = calloc(1, sizeof(*st));
-	int ret;
-
-	if (!st)
-		return -ENOMEM;
-	ret = evb_uring_init(&st->ring, 1, 4, (enum evb_uring_setup)ctx->cfg->uring_setup);
-	if (ret) {
-		free(st);
-		return ret;
-	}
-	ctx->priv = st;
-	return 0;
-}
-
 static int ms_arm(struct timer_ctx *ctx, int64_t *first)
 {
-	struct ms_state *st = ctx->priv;
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&st->ring);
+	struct io_uring *ring = ctx->priv;
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 	int64_t period = ctx->cfg->period_ns, before;
+	/* read by the submission (the kernel keeps its own copy) */
+	struct __kernel_timespec ts = {
+		.tv_sec = period / 1000000000LL, .tv_nsec = period % 1000000000LL,
+	};
 	int ret;
 
 	if (!sqe)
 		return -EBUSY;
-	st->period.tv_sec = period / 1000000000LL;
-	st->period.tv_nsec = period % 1000000000LL;
-	io_uring_prep_timeout(sqe, &st->period, 0, MULTISHOT_FLAG);
+	io_uring_prep_timeout(sqe, &ts, 0, MULTISHOT_FLAG);
 	sqe->user_data = MULTISHOT_TAG;
 	before = evb_now_ns();
-	ret = io_uring_submit(&st->ring);
+	ret = io_uring_submit(ring);
 	if (ret < 0)
 		return ret;
 	first[0] = before + period;
@@ -85,39 +64,29 @@ static int ms_arm(struct timer_ctx *ctx, int64_t *first)
 
 static int ms_wait(struct timer_ctx *ctx, int64_t deadline_ns, struct timer_fire *fired)
 {
-	struct ms_state *st = ctx->priv;
+	struct io_uring *ring = ctx->priv;
 	struct io_uring_cqe *cqe;
 	unsigned head, seen = 0;
 	int ret = 0;
 
 	(void)deadline_ns;
 	do
-		ret = io_uring_wait_cqe(&st->ring, &cqe);
+		ret = io_uring_wait_cqe(ring, &cqe);
 	while (ret == -EINTR);
 	if (ret < 0)
 		return ret;
-	io_uring_for_each_cqe(&st->ring, head, cqe) {
+	io_uring_for_each_cqe(ring, head, cqe) {
 		seen++;
 		if (cqe->user_data != MULTISHOT_TAG || cqe->res != -ETIME)
 			ret = cqe->res < 0 && cqe->res != -ETIME ? cqe->res : -EPROTO;
 		else if (!(cqe->flags & IORING_CQE_F_MORE))
 			ret = -ECANCELED;   /* the kernel ended the timer */
 	}
-	io_uring_cq_advance(&st->ring, seen);
+	io_uring_cq_advance(ring, seen);
 	if (ret)
 		return ret;
 	fired[0] = (struct timer_fire){ .timer = 0, .expirations = 0 };   /* see the top */
 	return 1;
-}
-
-static void ms_teardown(struct timer_ctx *ctx)
-{
-	struct ms_state *st = ctx->priv;
-
-	if (!st)
-		return;
-	io_uring_queue_exit(&st->ring);   /* cancels the timer */
-	free(st);
 }
 
 /* Does the kernel take a multishot timeout?  Arm one, 1 ms, and see it fire twice. */
@@ -141,22 +110,13 @@ static int ms_probe(char *reason, size_t len)
 	return ret < 0 ? ret : 0;
 }
 #else
-static int ms_wait(struct timer_ctx *ctx, int64_t deadline_ns, struct timer_fire *fired)
-{
-	(void)ctx;
-	(void)deadline_ns;
-	(void)fired;
-	return -ENOTSUP;
-}
-#define ms_setup NULL
+#define ms_wait timer_ring_unsupported_wait
 #define ms_arm NULL
-#define ms_teardown NULL
 #endif
 
 static int ms_supported(const struct timer_cfg *cfg, char *reason, size_t len)
 {
-	unsigned needs = cfg ? evb_uring_setup_needs((enum evb_uring_setup)cfg->uring_setup) : 0;
-	int ret = evb_uring_supported(needs, reason, len);
+	int ret = timer_ring_supported(cfg, reason, len);
 
 #if EVB_HAVE_LIBURING
 	if (!ret && !cfg)
@@ -178,8 +138,8 @@ const struct timer_ops timer_io_uring_timeout_multishot_ops = {
 		.uring = true,
 	},
 	.supported = ms_supported,
-	.setup = ms_setup,
+	.setup = timer_ring_setup,
 	.arm = ms_arm,
 	.wait = ms_wait,
-	.teardown = ms_teardown,
+	.teardown = timer_ring_teardown,
 };

@@ -17,7 +17,6 @@
  */
 #include <errno.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -58,8 +57,7 @@ static int wait_probe(int variant, char *reason, size_t len)
 
 static int wait_supported(const struct timer_cfg *cfg, char *reason, size_t len)
 {
-	unsigned needs = cfg ? evb_uring_setup_needs((enum evb_uring_setup)cfg->uring_setup) : 0;
-	int ret = evb_uring_supported(needs, reason, len);
+	int ret = timer_ring_supported(cfg, reason, len);
 
 #if EVB_HAVE_LIBURING
 	if (!ret && cfg)
@@ -69,22 +67,6 @@ static int wait_supported(const struct timer_cfg *cfg, char *reason, size_t len)
 }
 
 #if EVB_HAVE_LIBURING
-static int wait_setup(struct timer_ctx *ctx)
-{
-	struct io_uring *ring = calloc(1, sizeof(*ring));
-	int ret;
-
-	if (!ring)
-		return -ENOMEM;
-	ret = evb_uring_init(ring, 1, 4, (enum evb_uring_setup)ctx->cfg->uring_setup);
-	if (ret) {
-		free(ring);
-		return ret;
-	}
-	ctx->priv = ring;
-	return 0;
-}
-
 static int wait_wait(struct timer_ctx *ctx, int64_t deadline_ns, struct timer_fire *fired)
 {
 	struct io_uring *ring = ctx->priv;
@@ -111,25 +93,8 @@ static int wait_wait(struct timer_ctx *ctx, int64_t deadline_ns, struct timer_fi
 	return 1;
 }
 
-static void wait_teardown(struct timer_ctx *ctx)
-{
-	struct io_uring *ring = ctx->priv;
-
-	if (!ring)
-		return;
-	io_uring_queue_exit(ring);
-	free(ring);
-}
 #else
-static int wait_wait(struct timer_ctx *ctx, int64_t deadline_ns, struct timer_fire *fired)
-{
-	(void)ctx;
-	(void)deadline_ns;
-	(void)fired;
-	return -ENOTSUP;
-}
-#define wait_setup NULL
-#define wait_teardown NULL
+#define wait_wait timer_ring_unsupported_wait
 #endif
 
 const struct timer_ops timer_io_uring_wait_ops = {
@@ -141,7 +106,7 @@ const struct timer_ops timer_io_uring_wait_ops = {
 		.uring = true,
 	},
 	.supported = wait_supported,
-	.setup = wait_setup,
+	.setup = timer_ring_setup,
 	.wait = wait_wait,
-	.teardown = wait_teardown,
+	.teardown = timer_ring_teardown,
 };

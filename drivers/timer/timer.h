@@ -132,6 +132,18 @@ void timer_idle_teardown(struct timer_ctx *ctx);
  */
 int timer_idle_result(int n, struct timer_fire *fired);
 
+/* --- shared by the io_uring timers (ring.c) ------------------------------ */
+
+/* Can a ring with cfg's --uring-setup be made here (cfg NULL: any ring)? */
+int timer_ring_supported(const struct timer_cfg *cfg, char *reason, size_t len);
+/* ctx->priv = a struct io_uring made by the waiting thread with the setup's
+ * flags (evb_uring_init); 0 or -errno.  teardown exits and frees it. */
+int timer_ring_setup(struct timer_ctx *ctx);
+void timer_ring_teardown(struct timer_ctx *ctx);
+/* wait for a build without liburing: never called, supported() refuses. */
+int timer_ring_unsupported_wait(struct timer_ctx *ctx, int64_t deadline_ns,
+				struct timer_fire *fired);
+
 /* The mechanisms' ops, in --list order. */
 #include "mechanisms.h"
 
