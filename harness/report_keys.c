@@ -262,17 +262,22 @@ static bool family_ran(const struct evb_table *s, const char *family)
 	return false;
 }
 
-static void key_figure(const struct report_ctx *ctx, const struct report_key *key)
+/* The key's figure, the first of its list that was drawn, unless it is
+ * shown; the name of the one it stands for, or shown. */
+static const char *key_figure(const struct report_ctx *ctx, const struct report_key *key,
+			      const char *shown)
 {
 	char path[PATH_MAX];
 
 	for (size_t i = 0; i < 4 && key->figures[i].name; i++) {
 		snprintf(path, sizeof(path), "%s/figures/%s.svg", ctx->run_dir, key->figures[i].name);
-		if (access(path, R_OK) == 0) {
+		if (access(path, R_OK) != 0)
+			continue;
+		if (!shown || strcmp(shown, key->figures[i].name))
 			doc_figure(ctx->doc, key->figures[i].name, key->figures[i].caption);
-			return;
-		}
+		return key->figures[i].name;
 	}
+	return shown;
 }
 
 void report_keys(const struct report_ctx *ctx)
@@ -291,13 +296,15 @@ void report_keys(const struct report_ctx *ctx)
 			      "order-statistic interval and its coverage.");
 			doc_div(ctx->doc, "cards");
 		}
+		const char *drawn = NULL;   /* a figure two keys share is drawn once */
+
 		for (size_t k = 0; k < 3 && family->keys[k]; k++) {
 			const struct report_key *key = family->keys[k];
 
 			doc_div(ctx->doc, "card");
 			doc_h(ctx->doc, 3, "%s%s%s", family->name, key->title ? ": " : "",
 			      key->title ? key->title : "");
-			key_figure(ctx, key);
+			drawn = key_figure(ctx, key, drawn);
 			key_ranking(ctx, key);
 			if (key->scan.axis)
 				report_key_scan(ctx, key);

@@ -34,7 +34,8 @@ set ylabel ylabel
 set xtics rotate by -35 scale 0 font ',9' noenhanced
 set grid ytics mytics
 set key top left horizontal noenhanced
-set bmargin 6
+set bmargin 9
+set rmargin 8
 color(name) = name eq 'same-cpu' ? '#4477aa' : name eq 'cross-cpu' ? '#ee6677' : '#228833'
 top(p50, p99) = valid(p99) ? column(p99) : column(p50)
 plot for [i=1:words(titles)] data using 2*i:2*i:(top(2*i, 2*i+1)):xtic(1) \

@@ -12,7 +12,8 @@
  *   notify_loop_<mode>            the ways to wake a thread blocked in its
  *                                 event loop, between threads: the epoll
  *                                 loop's ways ("epoll:" before the label),
- *                                 then the io_uring loop's ("ring:"), bars
+ *                                 then the io_uring loop's ("ring:", the
+ *                                 io_uring- of the name left out), bars
  *                                 as notify_latency_*
  *
  * A label is the mechanism's as harness_mech_label makes it, with its
@@ -235,9 +236,15 @@ static int loop_figure(const struct harness_figctx *ctx, const char *mode)
 	for (size_t k = 0; k < 2; k++) {
 		size_t got = collect_labels(ctx->summary, labels + n, 64 - n, loops[k]);
 
-		for (size_t i = n; i < n + got; i++)
+		for (size_t i = n; i < n + got; i++) {
+			/* "ring:msg-ring/sync/defer": the loop says io_uring already */
+			const char *l = labels[i];
+
+			if (!strncmp(l, "io_uring-", 9))
+				l += 9;
 			snprintf(shown[i], sizeof(shown[i]), "%s:%.*s", loops[k],
-				 (int)(LABEL_LEN - 8), labels[i]);
+				 (int)(LABEL_LEN - 8), l);
+		}
 		n += got;
 	}
 	if (!n)
