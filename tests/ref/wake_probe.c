@@ -155,6 +155,8 @@ static void *side(void *arg)
 	cpu_set_t set;
 	int64_t *rt = me ? NULL : malloc(sizeof(*rt) * (size_t)rounds);
 
+	if (!me && !rt)
+		die("malloc", ENOMEM);
 	CPU_ZERO(&set);
 	CPU_SET(cpu[me], &set);
 	sched_setaffinity(0, sizeof(set), &set);
@@ -177,6 +179,7 @@ static void *side(void *arg)
 	if (!me) {
 		qsort(rt, (size_t)rounds, sizeof(*rt), cmp);
 		printf("p50_ns=%lld rounds=%d\n", (long long)rt[rounds / 2], rounds);
+		free(rt);
 	}
 	return NULL;
 }
