@@ -322,7 +322,9 @@ int evb_driver_emit(const struct evb_driver_opts *o, const struct evb_row *row,
 {
 	struct evb_row out = *row;
 
-	if (o->mech && o->mech->uring && !out.uring_flags[0])
+	/* a skipped row measured no ring (a probe's is not the run's) */
+	if (o->mech && o->mech->uring && !out.uring_flags[0] &&
+	    strcmp(out.status, EVB_STATUS_SKIPPED) != 0)
 		evb_uring_flags_text(out.uring_flags, sizeof(out.uring_flags));
 	if (o->hist_path && hist && hist->count)
 		write_hist_file(o, hist);
