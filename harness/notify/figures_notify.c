@@ -32,6 +32,7 @@
 #include "evb_sb.h"
 #include "figures.h"
 #include "family.h"
+#include "notify_loop.h"
 
 #define LABEL_LEN 96     /* a mechanism/variant label, cut alike everywhere */
 
@@ -42,14 +43,10 @@ static const char *const *const ipcs = evb_ipc_names;
 /* notify_burst.gp's columns: thread, process x each placement x delivered, rate. */
 enum { BURST_COLS = 2 * EVB_NPLACEMENTS * 2 };
 
-/* The event loop the waiter of row r sits in: "epoll", "ring", or NULL. */
+/* The event loop the waiter of row r sits in (notify_loop.h). */
 static const char *loop_kind(const struct evb_table *s, size_t r)
 {
-	if (!strcmp(harness_str(s, r, "variant"), "epoll"))
-		return "epoll";
-	if (!strncmp(harness_str(s, r, "mechanism"), "io_uring", 8))
-		return "ring";
-	return NULL;
+	return notify_loop_kind(harness_str(s, r, "mechanism"), harness_str(s, r, "variant"));
 }
 
 /*

@@ -8,6 +8,7 @@
 #include "figures.h"
 #include "report.h"
 #include "family.h"
+#include "notify_loop.h"
 
 /* A way to notify: mechanism, variant, io_uring setup ("" for none). */
 struct way {
@@ -60,6 +61,61 @@ static const struct {
 	{ "wakeup", "thread", "cross-cpu", "p50_median" },
 };
 
+/*
+ * The loop ways' one-way wakeup and round trip between threads, and what a
+ * wakeup costs in CPU: from pingpong on two CPUs, both threads' CPU clocks
+ * over the measured phase per round trip (cpu_ab_ns_per_op), halved, as a
+ * round trip is two wakeups (a wake, and a sleep in the loop until woken,
+ * on each side).  Not from mode wakeup, whose A spins while it verifies
+ * that B sleeps.
+ */
+static void loop_table(const struct report_ctx *ctx, const struct way *ways, size_t n)
+{
+	static const char *const heads[] = {
+		"loop", "way", "wakeup p50 same-cpu", "wakeup p50 cross-cpu",
+		"round trip p50 cross-cpu", "CPU per wakeup, both threads (cross-cpu)",
+	};
+	struct report_trust trust;
+	size_t rows = 0;
+
+	memset(&trust, 0, sizeof(trust));
+	for (int k = 0; k < 2; k++) {
+		const char *loop = k ? "ring" : "epoll";
+
+		for (size_t i = 0; i < n; i++) {
+			const char *kind = notify_loop_kind(ways[i].mech, ways[i].variant);
+			char label[160], c[4][32];
+			struct evb_sb sb;
+
+			if (!kind || strcmp(kind, loop))
+				continue;
+			if (!rows++)
+				doc_table(ctx->doc, 6, heads);
+			evb_sb_init(&sb, label, sizeof(label));
+			evb_sb_puts(&sb, ways[i].mech);
+			if (ways[i].variant[0])
+				evb_sb_printf(&sb, "/%s", ways[i].variant);
+			if (ways[i].setup[0] && strcmp(ways[i].setup, "default"))
+				evb_sb_printf(&sb, "/%s", ways[i].setup);
+			report_fmt_ns(c[0], 32, cell(ctx, &trust, &ways[i], "wakeup", "thread",
+						     "same-cpu", "p50_median"));
+			report_fmt_ns(c[1], 32, cell(ctx, &trust, &ways[i], "wakeup", "thread",
+						     "cross-cpu", "p50_median"));
+			report_fmt_ns(c[2], 32, cell(ctx, &trust, &ways[i], "pingpong", "thread",
+						     "cross-cpu", "p50_median"));
+			report_fmt_ns(c[3], 32, cell(ctx, &trust, &ways[i], "pingpong", "thread",
+						     "cross-cpu", "cpu_ab_ns_per_op_median") / 2);
+			const char *row[] = { loop, label, c[0], c[1], c[2], c[3] };
+
+			doc_row(ctx->doc, row);
+		}
+	}
+	if (rows) {
+		doc_table_end(ctx->doc);
+		report_trust_note(ctx, &trust);
+	}
+}
+
 void report_notify(const struct report_ctx *ctx)
 {
 	struct doc *d = ctx->doc;
@@ -97,6 +153,7 @@ void report_notify(const struct report_ctx *ctx)
 		   "(whisker)");
 	doc_figure(d, "notify_loop_pingpong", "Round trip between two threads, each blocked in "
 		   "its event loop when the other wakes it");
+	loop_table(ctx, ways, n);
 	doc_h(d, 3, "A child's exit as an event");
 	doc_p(d, "Mode exit: the parent forks a child per sample and sleeps until it learns "
 	      "that the child exited: in waitid, reading SIGCHLD from a signalfd, polling the "
