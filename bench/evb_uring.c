@@ -243,8 +243,16 @@ int evb_uring_get_events(struct io_uring *ring, unsigned want)
 int evb_uring_buf_ring_setup(struct io_uring *ring, unsigned entries, int bgid,
 			     struct io_uring_buf_ring **br)
 {
+	return evb_uring_buf_ring_setup_flags(ring, entries, bgid, 0, br);
+}
+
+int evb_uring_buf_ring_setup_flags(struct io_uring *ring, unsigned entries, int bgid,
+				   unsigned flags, struct io_uring_buf_ring **br)
+{
 	size_t size = entries * sizeof(struct io_uring_buf);
-	struct io_uring_buf_reg reg = { .ring_entries = entries, .bgid = (__u16)bgid };
+	/* liburing 2.3 calls the field the kernel named flags (6.4) pad */
+	struct io_uring_buf_reg reg = { .ring_entries = entries, .bgid = (__u16)bgid,
+					.pad = (__u16)flags };
 	void *mem;
 	int ret;
 
@@ -403,6 +411,41 @@ exit_ring:
 	return ret < 0 ? ret : 0;
 }
 
+/* Does a default ring report IORING_FEAT_RECVSEND_BUNDLE (6.10)? */
+static int probe_bundle(char *reason, size_t len)
+{
+	struct io_uring ring;
+	int ret = init_flags(&ring, 8, 8, EVB_URING_SETUP_DEFAULT, 0);
+
+	if (ret)
+		return ret;
+	if (!(ring.features & EVB_IORING_FEAT_RECVSEND_BUNDLE))
+		ret = missing(reason, len, "recv bundles (IORING_FEAT_RECVSEND_BUNDLE)", "6.10",
+			      ENOTSUP);
+	io_uring_queue_exit(&ring);
+	return ret;
+}
+
+/* Does a buffer ring register with IOU_PBUF_RING_INC (6.12)?  Older: EINVAL. */
+static int probe_buf_inc(char *reason, size_t len)
+{
+	struct io_uring ring;
+	struct io_uring_buf_ring *br = NULL;
+	int ret = init_flags(&ring, 8, 8, EVB_URING_SETUP_DEFAULT, 0);
+
+	if (ret)
+		return ret;
+	ret = evb_uring_buf_ring_setup_flags(&ring, PROBE_BUFS, PROBE_BGID, EVB_IOU_PBUF_RING_INC,
+					     &br);
+	if (ret == -EINVAL)
+		ret = missing(reason, len, "incrementally consumed buffers (IOU_PBUF_RING_INC)",
+			      "6.12", EINVAL);
+	else if (ret == 0)
+		evb_uring_buf_ring_free(&ring, br, PROBE_BUFS, PROBE_BGID);
+	io_uring_queue_exit(&ring);
+	return ret;
+}
+
 /*
  * Can a MSG_RING be sent without a ring (6.13)?  Send one to a ring of our
  * own and find its CQE: older kernels refuse the fd -1 (EBADF) or the
@@ -480,6 +523,10 @@ static int probe_features(unsigned features, char *reason, size_t len)
 		ret = probe_recv_multi(features, reason, len);
 	if (!ret && (features & EVB_URING_MSG_RING_SYNC))
 		ret = probe_msg_ring_sync(reason, len);
+	if (!ret && (features & EVB_URING_RECV_BUNDLE))
+		ret = probe_bundle(reason, len);
+	if (!ret && (features & EVB_URING_BUF_RING_INC))
+		ret = probe_buf_inc(reason, len);
 	if (ret && ret != -ENOTSUP)
 		snprintf(reason, len, "io_uring feature probe: %s", strerror(-ret));
 	return ret ? -ENOTSUP : 0;

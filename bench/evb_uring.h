@@ -58,6 +58,8 @@ enum evb_uring_feature {
 	EVB_URING_MSG_RING_SYNC = 1u << 13, /* MSG_RING without a ring of one's own:
 					       IORING_REGISTER_SEND_MSG_RING (6.13) */
 	EVB_URING_OP_EPOLL_WAIT = 1u << 14, /* IORING_OP_EPOLL_WAIT (6.15) */
+	EVB_URING_RECV_BUNDLE = 1u << 15, /* IORING_RECVSEND_BUNDLE (6.10) */
+	EVB_URING_BUF_RING_INC = 1u << 16, /* IOU_PBUF_RING_INC (6.12) */
 };
 
 /*
@@ -71,6 +73,10 @@ enum evb_uring_feature {
 #define EVB_IORING_OP_FUTEX_WAKE 52         /* 6.7 */
 #define EVB_IORING_OP_EPOLL_WAIT 59         /* 6.15 */
 #define EVB_IORING_REGISTER_SEND_MSG_RING 31  /* 6.13 */
+#define EVB_IORING_RECVSEND_BUNDLE (1u << 4)  /* sqe->ioprio, 6.10 */
+#define EVB_IORING_FEAT_RECVSEND_BUNDLE (1u << 14)
+#define EVB_IOU_PBUF_RING_INC 2u              /* io_uring_buf_reg.flags, 6.12 */
+#define EVB_IORING_CQE_F_BUF_MORE (1u << 4)   /* 6.12 */
 
 /* The ring's setup flags: the uring_setup axis (see the top). */
 enum evb_uring_setup {
@@ -132,6 +138,9 @@ int evb_uring_get_events(struct io_uring *ring, unsigned want);
  */
 int evb_uring_buf_ring_setup(struct io_uring *ring, unsigned entries, int bgid,
 			     struct io_uring_buf_ring **br);
+/* The same with the registration's flags (EVB_IOU_PBUF_RING_INC). */
+int evb_uring_buf_ring_setup_flags(struct io_uring *ring, unsigned entries, int bgid,
+				   unsigned flags, struct io_uring_buf_ring **br);
 /*
  * Unregister and unmap what evb_uring_buf_ring_setup made; ring NULL when
  * the ring has already exited (which dropped the registration): unmap only.

@@ -22,7 +22,7 @@
 #include "serve.h"   /* SERVE_RTT_REQUESTS */
 #include "testutil.h"
 
-#define MAX_ENTRIES 24
+#define MAX_ENTRIES 32
 #define ITERATIONS 200
 #define WARMUP 20
 #define STALL_NS (100 * 1000 * 1000LL)
@@ -136,7 +136,7 @@ END_TEST
  */
 START_TEST(io_uring_variants_loaded)
 {
-	static const char *const variants[] = { "poll", "recv", "multishot" };
+	static const char *const variants[] = { "poll", "recv", "multishot", "bundle", "inc" };
 	static const char *const setups[] = { "default", "defer" };
 	static const char *const deep_cell[] = {
 		"--mode", "closed", "--connections", "2", "--active", "2", "--depth", "8",
@@ -329,7 +329,7 @@ int main(void)
 	tcase_add_test(tc, list_names_every_mechanism);
 	tcase_add_loop_test(tc, every_mechanism_closed, 0, MAX_ENTRIES);
 	tcase_add_test(tc, open_loop);
-	tcase_add_loop_test(tc, io_uring_variants_loaded, 0, 12);
+	tcase_add_loop_test(tc, io_uring_variants_loaded, 0, 20);
 	tcase_add_loop_test(tc, io_uring_poll_removal_ends, 0, 30);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("input and limits");

@@ -26,6 +26,13 @@
  *              back to the ring as soon as its bytes were taken.  A recv
  *              that found the ring dry ends with -ENOBUFS and is posted
  *              again (counted: the row's enobufs).
+ *   bundle     as multishot, with IORING_RECVSEND_BUNDLE (6.10): one CQE
+ *              takes what the socket holds over as many buffers as it
+ *              needs (uring_io.c)
+ *   inc        as multishot, the buffer ring registered with
+ *              IOU_PBUF_RING_INC (6.12): a buffer is filled a receive at a
+ *              time, each CQE's bytes after the last's, and goes back when
+ *              full (uring_io.c)
  * Every variant names its connections by their index in the ring's table
  * of registered files (io_uring_register_files once every connection is
  * accepted, IOSQE_FIXED_FILE on each request): the kernel takes no file
@@ -62,8 +69,10 @@
 #include "serve.h"
 #include "uring_srv.h"
 
-static const char *const io_uring_variants[] = { "poll", "recv", "multishot", NULL };
-static const char *const io_uring_traits[] = { "files=fixed", "files=fixed", "files=fixed" };
+static const char *const io_uring_variants[] = { "poll", "recv", "multishot", "bundle", "inc",
+						 NULL };
+static const char *const io_uring_traits[] = { "files=fixed", "files=fixed", "files=fixed",
+					       "files=fixed", "files=fixed" };
 
 #if EVB_HAVE_LIBURING
 
@@ -73,6 +82,10 @@ static const unsigned io_uring_needs[] = {
 	[URING_RECV] = EVB_URING_OP_RECV | EVB_URING_OP_SEND,
 	[URING_MULTISHOT] = EVB_URING_OP_RECV | EVB_URING_OP_SEND | EVB_URING_BUF_RING |
 			    EVB_URING_RECV_MULTI,
+	[URING_BUNDLE] = EVB_URING_OP_RECV | EVB_URING_OP_SEND | EVB_URING_BUF_RING |
+			 EVB_URING_RECV_MULTI | EVB_URING_RECV_BUNDLE,
+	[URING_INC] = EVB_URING_OP_RECV | EVB_URING_OP_SEND | EVB_URING_BUF_RING |
+		      EVB_URING_RECV_MULTI | EVB_URING_BUF_RING_INC,
 };
 
 static int io_uring_supported(const struct serve_cfg *cfg, char *reason, size_t len)

@@ -4,6 +4,14 @@
  * bytes go to serve_conn_input, the responses leave by IORING_OP_SEND, one
  * send in flight per connection so that they leave in order.
  *
+ * bundle and inc receive into the same buffer ring as multishot: a bundle
+ * CQE covers res bytes over consecutive slots of the ring from its first
+ * buffer (IORING_RECVSEND_BUNDLE, 6.10), so the mechanism keeps which
+ * buffer it put in each slot; an inc ring (IOU_PBUF_RING_INC, 6.12) hands
+ * a buffer out a piece at a time, each CQE's bytes following the last
+ * one's in it, and the buffer goes back once a CQE comes without
+ * IORING_CQE_F_BUF_MORE.
+ *
  * Taking bytes: serve_conn_input is fed at most what completes the whole
  * requests whose responses c->out still has room for (and never more than
  * c->in can hold), so it never has to move c->out[out_done .. out_have)
@@ -31,6 +39,23 @@ static uint32_t conn_index(const struct serve_srv *s, const struct serve_conn *c
 	return (uint32_t)(c - s->conns);
 }
 
+/* Put buffer bid (back) at the ring's tail, whole, noting its slot. */
+static void buf_give(struct uring_srv *u, uint16_t bid)
+{
+	unsigned mask = (unsigned)io_uring_buf_ring_mask(u->nbufs);
+
+	io_uring_buf_ring_add(u->br, u->bufs + (size_t)bid * u->buf_size, (unsigned)u->buf_size,
+			      bid, (int)mask, 0);
+	io_uring_buf_ring_advance(u->br, 1);
+	if (u->bid_at) {
+		u->bid_at[u->added & mask] = bid;
+		u->slot_of[bid] = u->added;
+	}
+	if (u->taken)
+		u->taken[bid] = 0;
+	u->added++;
+}
+
 /*
  * Multishot: a buffer ring for every active connection's outstanding
  * requests twice over (a power of two, 64 .. 4096 buffers of
@@ -40,7 +65,6 @@ static int bufs_setup(struct serve_srv *s, struct uring_srv *u)
 {
 	const struct serve_cfg *cfg = s->cfg;
 	int64_t want = 2 * cfg->active * (cfg->depth > 0 ? cfg->depth : 1);
-	unsigned mask;
 	int ret;
 
 	u->buf_size = cfg->msg_size > BUF_MIN ? (size_t)cfg->msg_size : BUF_MIN;
@@ -50,19 +74,24 @@ static int bufs_setup(struct serve_srv *s, struct uring_srv *u)
 	while (u->nbufs > BUFS_MIN && u->nbufs * u->buf_size > BUFS_BYTES_MAX)
 		u->nbufs >>= 1;
 	u->bufs = malloc(u->nbufs * u->buf_size);
-	if (!u->bufs)
-		return -ENOMEM;
-	ret = evb_uring_buf_ring_setup(&u->ring, u->nbufs, URING_BGID, &u->br);
+	if (u->variant == URING_BUNDLE) {
+		u->bid_at = calloc(u->nbufs, sizeof(*u->bid_at));
+		u->slot_of = calloc(u->nbufs, sizeof(*u->slot_of));
+	} else if (u->variant == URING_INC) {
+		u->taken = calloc(u->nbufs, sizeof(*u->taken));
+	}
+	if (!u->bufs || (u->variant == URING_BUNDLE && (!u->bid_at || !u->slot_of)) ||
+	    (u->variant == URING_INC && !u->taken))
+		return -ENOMEM;   /* uring_io_free frees what was made */
+	ret = evb_uring_buf_ring_setup_flags(&u->ring, u->nbufs, URING_BGID,
+					     u->variant == URING_INC ? EVB_IOU_PBUF_RING_INC : 0,
+					     &u->br);
 	if (ret) {
-		free(u->bufs);
-		u->bufs = NULL;
+		u->br = NULL;
 		return ret;
 	}
-	mask = (unsigned)io_uring_buf_ring_mask(u->nbufs);
 	for (unsigned i = 0; i < u->nbufs; i++)
-		io_uring_buf_ring_add(u->br, u->bufs + i * u->buf_size, (unsigned)u->buf_size,
-				      (unsigned short)i, (int)mask, (int)i);
-	io_uring_buf_ring_advance(u->br, (int)u->nbufs);
+		buf_give(u, (uint16_t)i);
 	return 0;
 }
 
@@ -70,7 +99,7 @@ int uring_io_setup(struct serve_srv *s, struct uring_srv *u)
 {
 	size_t cap = s->nconns ? s->conns[0].in_cap : 0;
 
-	if (u->variant == URING_MULTISHOT)
+	if (uring_buffer_ring(u->variant))
 		return bufs_setup(s, u);
 	/* one block, touched only where a connection receives */
 	u->rbufs = malloc((size_t)s->nconns * cap);
@@ -89,6 +118,9 @@ void uring_io_free(struct serve_srv *s, struct uring_srv *u)
 		evb_uring_buf_ring_free(NULL, u->br, u->nbufs, URING_BGID);
 	free(u->bufs);
 	free(u->rbufs);
+	free(u->bid_at);
+	free(u->slot_of);
+	free(u->taken);
 }
 
 static int post_recv(struct serve_srv *s, struct uring_srv *u, struct serve_conn *c)
@@ -98,10 +130,12 @@ static int post_recv(struct serve_srv *s, struct uring_srv *u, struct serve_conn
 
 	if (!sqe)
 		return u->error;
-	if (u->variant == URING_MULTISHOT) {
+	if (uring_buffer_ring(u->variant)) {
 		io_uring_prep_recv_multishot(sqe, (int)idx, NULL, 0, 0);
 		sqe->flags |= IOSQE_BUFFER_SELECT;
 		sqe->buf_group = URING_BGID;
+		if (u->variant == URING_BUNDLE)
+			sqe->ioprio |= EVB_IORING_RECVSEND_BUNDLE;
 	} else {
 		io_uring_prep_recv(sqe, (int)idx, u->uc[idx].rbuf, c->in_cap, 0);
 	}
@@ -267,7 +301,46 @@ static int recv_cqe(struct serve_srv *s, struct uring_srv *u, struct serve_conn 
 	return ret;
 }
 
-/* A buffer's bytes are taken (or copied to held) and the buffer given back at once. */
+/*
+ * The bytes of a CQE that names buffer bid: taken (or copied to held), and
+ * the buffers given back at once -- one (multishot), every one the bundle
+ * spans (bundle), or the one that filled up (inc).
+ */
+static int take_buffers(struct serve_srv *s, struct uring_srv *u, struct serve_conn *c,
+			struct uring_conn *uc, const struct io_uring_cqe *cqe, uint16_t bid)
+{
+	unsigned mask = (unsigned)io_uring_buf_ring_mask(u->nbufs);
+	size_t left = cqe->res > 0 ? (size_t)cqe->res : 0;
+	int ret = 0;
+
+	if (u->variant == URING_INC) {
+		char *at = u->bufs + (size_t)bid * u->buf_size + u->taken[bid];
+
+		if (left && !uc->eof)
+			ret = take(s, u, c, at, left);
+		u->taken[bid] += left;
+		if (!(cqe->flags & EVB_IORING_CQE_F_BUF_MORE))
+			buf_give(u, bid);
+		return ret;
+	}
+	/* multishot: one buffer; bundle: consecutive slots from bid's */
+	unsigned slot = u->bid_at ? u->slot_of[bid] : 0;
+	unsigned n = u->bid_at && left ? (unsigned)((left + u->buf_size - 1) / u->buf_size) : 1;
+	uint16_t bids[BUFS_MAX];
+
+	for (unsigned i = 0; i < n; i++)   /* before a give-back reuses a slot */
+		bids[i] = i ? u->bid_at[(slot + i) & mask] : bid;
+	for (unsigned i = 0; i < n; i++) {
+		size_t piece = left < u->buf_size ? left : u->buf_size;
+
+		if (piece && !uc->eof && !ret)
+			ret = take(s, u, c, u->bufs + (size_t)bids[i] * u->buf_size, piece);
+		left -= piece;
+		buf_give(u, bids[i]);
+	}
+	return ret;
+}
+
 static int multishot_cqe(struct serve_srv *s, struct uring_srv *u, struct serve_conn *c,
 			 struct uring_conn *uc, const struct io_uring_cqe *cqe)
 {
@@ -276,14 +349,8 @@ static int multishot_cqe(struct serve_srv *s, struct uring_srv *u, struct serve_
 	if (!(cqe->flags & IORING_CQE_F_MORE))
 		uc->reading = false;
 	if (cqe->flags & IORING_CQE_F_BUFFER) {
-		unsigned short bid = (unsigned short)(cqe->flags >> IORING_CQE_BUFFER_SHIFT);
-		char *buf = u->bufs + (size_t)bid * u->buf_size;
-
-		if (cqe->res > 0 && !uc->eof)
-			ret = take(s, u, c, buf, (size_t)cqe->res);
-		io_uring_buf_ring_add(u->br, buf, (unsigned)u->buf_size, bid,
-				      io_uring_buf_ring_mask(u->nbufs), 0);
-		io_uring_buf_ring_advance(u->br, 1);
+		ret = take_buffers(s, u, c, uc, cqe,
+				   (uint16_t)(cqe->flags >> IORING_CQE_BUFFER_SHIFT));
 		if (ret)
 			return ret;
 	}
@@ -339,7 +406,7 @@ int uring_io_cqe(struct serve_srv *s, struct uring_srv *u, struct serve_conn *c,
 
 	if (kind == URING_OP_SEND)
 		ret = send_cqe(s, u, c, uc, cqe);
-	else if (u->variant == URING_MULTISHOT)
+	else if (uring_buffer_ring(u->variant))
 		ret = multishot_cqe(s, u, c, uc, cqe);
 	else
 		ret = recv_cqe(s, u, c, uc, cqe);

@@ -21,7 +21,15 @@ enum uring_variant {
 	URING_POLL,
 	URING_RECV,
 	URING_MULTISHOT,
+	URING_BUNDLE,     /* multishot, a CQE per bundle of buffers (6.10) */
+	URING_INC,        /* multishot, buffers consumed a piece at a time (6.12) */
 };
+
+/* The variants that receive into a provided buffer ring. */
+static inline bool uring_buffer_ring(enum uring_variant v)
+{
+	return v == URING_MULTISHOT || v == URING_BUNDLE || v == URING_INC;
+}
 
 /* user_data: the request's kind in the high half, the connection's index in the low. */
 enum uring_kind {
@@ -56,12 +64,16 @@ struct uring_srv {
 					   one until its CQE without F_MORE) */
 	int error;                      /* a failed submit while queueing */
 	char *rbufs;                    /* recv: every connection's rbuf */
-	/* multishot: the provided buffer ring */
+	/* multishot, bundle, inc: the provided buffer ring */
 	struct io_uring_buf_ring *br;
 	char *bufs;
 	unsigned nbufs;
 	size_t buf_size;
 	uint64_t dry;                   /* recvs re-posted after it ran dry */
+	unsigned added;                 /* buffers added to the ring so far */
+	uint16_t *bid_at;               /* bundle: the buffer in each ring slot */
+	unsigned *slot_of;              /* bundle: each buffer's slot (added count) */
+	size_t *taken;                  /* inc: bytes of each buffer already handed out */
 };
 
 /*
