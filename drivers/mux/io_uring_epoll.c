@@ -22,7 +22,9 @@
 #include "evb_uring.h"
 
 static const char *const uepoll_variants[] = { "lt", NULL };
-static const char *const uepoll_traits[] = { MUX_COST_READY };
+/* planned on the default setup only, for the standard profile's time; the
+ * driver runs every --uring-setup */
+static const char *const uepoll_traits[] = { MUX_COST_READY " uring_setup=default" };
 
 #define UEPOLL_TAG 0x75657077   /* "uepw" */
 
