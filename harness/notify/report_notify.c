@@ -125,7 +125,8 @@ void report_notify(const struct report_ctx *ctx)
 
 	if (!n)
 		return;
-	doc_h(d, 2, "Notify: signals, eventfd, pipes, futexes, condvar, io_uring's wake-ups, a child's exit");
+	doc_h(d, 2, "Notify: signals, eventfd, pipes, futexes, condvar, io_uring's wake-ups, "
+	      "a child's exit");
 	doc_p(d, "Side A notifies side B (a thread or a process, pinned to the same CPU, to "
 	      "two CPUs, or left free). pingpong: one sample is a round trip, A to B and back. "
 	      "wakeup: one sample is A's clock before notify to B's clock after its wait "
