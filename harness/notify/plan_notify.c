@@ -3,9 +3,9 @@
  *
  * Every mechanism x variant the driver lists, in both ipc kinds and all
  * three placements, is measured in pingpong, wakeup and burst (smoke and
- * quick take a subset); the exit-* mechanisms in mode exit (mode_fits).  Counts are sized so that the standard profile's
- * notify part takes about 2 minutes on a 2-CPU VM, where a cross-CPU round
- * trip costs ~80 us:
+ * quick take a subset); the exit-* mechanisms in mode exit (mode_fits).
+ * Counts are sized so that the standard profile's notify part takes about
+ * 2 minutes on a 2-CPU VM, where a cross-CPU round trip costs ~80 us:
  *
  *   profile   pingpong  wakeup  burst    placements            reps
  *   (exit: as many as wakeup, processes, on one CPU and on two)
