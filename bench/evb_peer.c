@@ -158,9 +158,36 @@ int evb_asleep_open(struct evb_asleep *w, pid_t pid, pid_t tid)
 {
 	char path[96];
 
+	w->syscall_fd = -1;
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
 	w->stat_fd = open(path, O_RDONLY | O_CLOEXEC);
-	return w->stat_fd < 0 ? -errno : 0;
+	if (w->stat_fd < 0)
+		return -errno;
+	/* optional: a kernel without it is judged by the state alone */
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)pid, (int)tid);
+	w->syscall_fd = open(path, O_RDONLY | O_CLOEXEC);
+	return 0;
+}
+
+/*
+ * Is the thread off its CPU?  /proc/.../syscall reads "running" while the
+ * thread is on a CPU (the kernel waits for it to leave first, briefly, and
+ * gives up): a thread that set its state to S but has not yet called
+ * schedule() -- futex_waitv sets S before it queues on each of its words --
+ * is not asleep yet.  1 off-CPU, 0 running, 1 when the file cannot tell.
+ */
+static int off_cpu(int syscall_fd)
+{
+	char buf[16];
+	ssize_t n;
+
+	if (syscall_fd < 0)
+		return 1;
+	n = pread(syscall_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return 1;
+	buf[n] = '\0';
+	return strncmp(buf, "running", 7) != 0;
 }
 
 /* Is the thread asleep (state S) right now?  1, 0, or -errno. */
@@ -182,6 +209,8 @@ int evb_wait_until_asleep(struct evb_asleep *w, int64_t timeout_ns)
 	for (;;) {
 		int asleep = asleep_now(w->stat_fd);
 
+		if (asleep > 0 && !off_cpu(w->syscall_fd))
+			asleep = 0;   /* state S, still on its CPU */
 		if (asleep)
 			return asleep;
 		if (evb_now_ns() >= give_up)
@@ -194,5 +223,7 @@ void evb_asleep_close(struct evb_asleep *w)
 {
 	if (w->stat_fd >= 0)
 		close(w->stat_fd);
-	w->stat_fd = -1;
+	if (w->syscall_fd >= 0)
+		close(w->syscall_fd);
+	w->stat_fd = w->syscall_fd = -1;
 }

@@ -95,8 +95,11 @@ void evb_signal_word_post(struct evb_signal_word *w);
 /*
  * Verified asleep: what "wakeup" means in every driver (docs/methodology.md, "Reading the
  * numbers").  Before the notifier reads its clock, the waiter's thread must
- * show state S (interruptible sleep) in /proc/PID/task/TID/stat -- it has
- * entered its wait and the kernel has put it to sleep, so the sample is a
+ * show state S (interruptible sleep) in /proc/PID/task/TID/stat and be off
+ * its CPU (/proc/.../syscall no longer reads "running": a thread sets S
+ * before it finishes queueing itself, futex_waitv on 64 words long enough
+ * to be seen) -- it has entered its wait and the kernel has put it to
+ * sleep, so the sample is a
  * wakeup from sleep, not a notification caught on the way in -- and then
  * EVB_WAKEUP_GAP_NS more pass (the driver's --gap-ns), so the switch away
  * from the waiter has finished and its CPU may have gone idle.
@@ -107,6 +110,7 @@ void evb_signal_word_post(struct evb_signal_word *w);
 
 struct evb_asleep {
 	int stat_fd;          /* /proc/PID/task/TID/stat of the waiter */
+	int syscall_fd;       /* its /proc/.../syscall: off its CPU? (-1: no such file) */
 };
 
 /* Watch thread tid of process pid.  0 or -errno. */

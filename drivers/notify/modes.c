@@ -228,7 +228,7 @@ static int open_watch(struct notify_side_ctx *s, enum notify_side self,
 	const struct notify_ids *ids = &s->run->ids;
 	int ret;
 
-	b_thread->stat_fd = -1;
+	b_thread->stat_fd = b_thread->syscall_fd = -1;
 	if (self != SIDE_A || (enum notify_mode)s->opts->common.mode != NOTIFY_WAKEUP)
 		return 0;
 	ret = evb_asleep_open(b_thread, ids->pid[SIDE_B], ids->tid[SIDE_B]);
