@@ -94,6 +94,13 @@ unsigned evb_uring_setup_needs(enum evb_uring_setup setup);
 #if EVB_HAVE_LIBURING
 #include <liburing.h>
 
+/* ns as the kernel's timespec, for io_uring's timeouts (a TIMEOUT's, a wait's). */
+static inline struct __kernel_timespec evb_uring_ts(int64_t ns)
+{
+	return (struct __kernel_timespec){ .tv_sec = ns / 1000000000LL,
+					   .tv_nsec = ns % 1000000000LL };
+}
+
 /*
  * io_uring_queue_init_params with the sizes and the setup's flags above,
  * in the thread that will submit and reap.  0 or -errno.

@@ -291,10 +291,7 @@ static int64_t uring_wait(struct mux_ctx *ctx, int64_t timeout_ns, struct mux_re
 			if (ret > 0)
 				ctx->syscalls += ret;
 		} else {
-			struct __kernel_timespec ts = {
-				.tv_sec = timeout_ns / 1000000000LL,
-				.tv_nsec = timeout_ns % 1000000000LL,
-			};
+			struct __kernel_timespec ts = evb_uring_ts(timeout_ns);
 			struct io_uring_cqe *first;
 
 			ret = io_uring_submit_and_wait_timeout(&u->ring, &first, 1, &ts, NULL);

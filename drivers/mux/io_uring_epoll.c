@@ -88,9 +88,7 @@ static int uepoll_call(int epfd, struct epoll_event *events, int maxevents, int6
 	if (timeout_ns == 0) {
 		ret = evb_uring_get_events(&u->ring, 1);
 	} else {
-		struct __kernel_timespec ts = {
-			.tv_sec = timeout_ns / 1000000000LL, .tv_nsec = timeout_ns % 1000000000LL,
-		};
+		struct __kernel_timespec ts = evb_uring_ts(timeout_ns);
 
 		ret = io_uring_submit_and_wait_timeout(&u->ring, &cqe, 1, &ts, NULL);
 		if (ret == -ETIME)

@@ -190,9 +190,7 @@ int notify_ring_wait(struct notify_ring *r, enum notify_side self, int64_t timeo
 	if (timeout_ns < 0) {
 		ret = io_uring_submit_and_wait(ring, 1);
 	} else {
-		struct __kernel_timespec ts = {
-			.tv_sec = timeout_ns / 1000000000, .tv_nsec = timeout_ns % 1000000000,
-		};
+		struct __kernel_timespec ts = evb_uring_ts(timeout_ns);
 
 		ret = io_uring_submit_and_wait_timeout(ring, &cqe, 1, &ts, NULL);
 	}

@@ -29,10 +29,7 @@
 static int iou_wait(struct timer_ctx *ctx, int64_t deadline_ns, struct timer_fire *fired)
 {
 	struct io_uring *ring = ctx->priv;
-	struct __kernel_timespec ts = {
-		.tv_sec = deadline_ns / 1000000000LL,
-		.tv_nsec = deadline_ns % 1000000000LL,
-	};
+	struct __kernel_timespec ts = evb_uring_ts(deadline_ns);
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 	struct io_uring_cqe *cqe;
 	int ret, res;

@@ -45,9 +45,7 @@ static int ms_arm(struct timer_ctx *ctx, int64_t *first)
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 	int64_t period = ctx->cfg->period_ns, before;
 	/* read by the submission (the kernel keeps its own copy) */
-	struct __kernel_timespec ts = {
-		.tv_sec = period / 1000000000LL, .tv_nsec = period % 1000000000LL,
-	};
+	struct __kernel_timespec ts = evb_uring_ts(period);
 	int ret;
 
 	if (!sqe)

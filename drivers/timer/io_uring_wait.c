@@ -71,9 +71,7 @@ static int wait_wait(struct timer_ctx *ctx, int64_t deadline_ns, struct timer_fi
 {
 	struct io_uring *ring = ctx->priv;
 	int64_t left = timer_left_ceil(deadline_ns, 1000);
-	struct __kernel_timespec ts = {
-		.tv_sec = left / 1000000000LL, .tv_nsec = left % 1000000000LL,
-	};
+	struct __kernel_timespec ts = evb_uring_ts(left);
 	struct io_uring_getevents_arg arg = {
 		.ts = (uintptr_t)&ts,
 		/* min_wait_usec (the kernel's name since 6.12) */
