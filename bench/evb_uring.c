@@ -302,12 +302,12 @@ static int probe_opcodes(unsigned features, char *reason, size_t len)
 		{ EVB_URING_OP_EPOLL_WAIT, EVB_IORING_OP_EPOLL_WAIT, "IORING_OP_EPOLL_WAIT",
 		  "6.15" },
 	};
-	const unsigned by_opcode = EVB_URING_OP_POLL | EVB_URING_OP_RECV | EVB_URING_OP_SEND |
-		EVB_URING_OP_READ | EVB_URING_OP_MSG_RING | EVB_URING_OP_WAITID |
-		EVB_URING_OP_FUTEX | EVB_URING_OP_EPOLL_WAIT;
+	unsigned by_opcode = 0;   /* the features the table probes */
 	struct io_uring_probe *probe;
 	int ret = 0;
 
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		by_opcode |= ops[i].feature;
 	if (!(features & by_opcode))
 		return 0;
 	probe = io_uring_get_probe();
