@@ -55,7 +55,13 @@ static int ufutex_supported(const struct notify_cfg *cfg, char *reason, size_t l
 struct ufutex {
 	struct notify_ring r;
 	struct fword *f;
-	bool armed[2];   /* side's ring holds a FUTEX_WAIT (each side's copy) */
+};
+
+/* The FUTEX_WAIT a side keeps armed: its word, while it holds now. */
+struct ufutex_arm {
+	const struct fword *f;
+	_Atomic uint32_t *word;
+	uint32_t now;
 };
 
 static void prep_futex(struct io_uring_sqe *sqe, int op, const struct fword *f,
@@ -68,47 +74,31 @@ static void prep_futex(struct io_uring_sqe *sqe, int op, const struct fword *f,
 	sqe->addr3 = MATCH_ANY;
 }
 
+static void ufutex_prep(struct io_uring_sqe *sqe, const void *arg)
+{
+	const struct ufutex_arm *a = arg;
+
+	prep_futex(sqe, EVB_IORING_OP_FUTEX_WAIT, a->f, a->word, a->now);
+}
+
 static int ufutex_sleep(struct notify_ctx *ctx, struct fword *f, enum notify_side self,
 			uint32_t now, int64_t deadline_ns)
 {
 	struct ufutex *u = ctx->priv;
-	struct io_uring *ring;
-	int64_t msgs = 0;
+	const struct ufutex_arm arm = { .f = f, .word = &f->word[self], .now = now };
+	int64_t left = deadline_ns < 0 ? -1 : deadline_ns - evb_now_ns();
 	int ret, res = 0;
 
-	ring = notify_ring_get(&u->r, self, &ret);
-	if (!ring)
+	if (!notify_ring_get(&u->r, self, &ret))
 		return ret;
-	if (!u->armed[self]) {
-		struct io_uring_sqe *sqe = notify_ring_sqe(ring);
-
-		if (!sqe)
-			return -EBUSY;
-		prep_futex(sqe, EVB_IORING_OP_FUTEX_WAIT, f, &f->word[self], now);
-		sqe->user_data = RING_ARM;
-		u->armed[self] = true;
-	}
-	if (deadline_ns >= 0) {
-		int64_t left = deadline_ns - evb_now_ns();
-
-		if (left <= 0) {
-			ret = notify_ring_submit(ring);
-			return ret ? ret : -ETIMEDOUT;
-		}
-		ret = notify_ring_wait(&u->r, self, left);
-		if (ret == 0)
-			return -ETIMEDOUT;
-	} else {
-		ret = notify_ring_wait(&u->r, self, -1);
-	}
+	/* past the deadline: one look, which also submits the armed wait */
+	ret = notify_ring_wait_armed(&u->r, self, deadline_ns >= 0 && left < 0 ? 0 : left,
+				     ufutex_prep, &arm, &res);
+	if (ret == 0)
+		return deadline_ns >= 0 ? -ETIMEDOUT : 0;
 	if (ret < 0)
 		return ret;
-	ret = notify_ring_reap(ring, &msgs, &u->armed[self], &res);
-	if (!ret && msgs)
-		ret = -EPROTO;                   /* nothing here sends messages */
-	if (!ret && res < 0 && res != -EAGAIN)
-		ret = res;                       /* -EAGAIN: the word had moved */
-	return ret;
+	return res < 0 && res != -EAGAIN ? res : 0;   /* -EAGAIN: the word had moved */
 }
 
 static int ufutex_ring_wake(struct notify_ctx *ctx, struct fword *f, _Atomic uint32_t *word)
@@ -131,7 +121,7 @@ static int ufutex_ring_wake(struct notify_ctx *ctx, struct fword *f, _Atomic uin
 	sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
 	ret = notify_ring_submit(ring);
 	/* a failed wake posts at once: find it before the waiter hangs */
-	if (!ret && io_uring_cq_ready(ring) && !u->armed[from])
+	if (!ret && io_uring_cq_ready(ring) && !u->r.armed[from])
 		ret = notify_ring_reap(ring, &msgs, NULL, NULL);
 	return ret;
 }
@@ -143,7 +133,6 @@ static int ufutex_setup(struct notify_ctx *ctx)
 
 	if (!u)
 		return -ENOMEM;
-	memset(u->armed, 0, sizeof(u->armed));
 	u->f = fword_alloc(ctx->cfg);
 	if (!u->f) {
 		free(u);

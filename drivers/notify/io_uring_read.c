@@ -14,7 +14,6 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "evb_clock.h"
 #include "ring.h"
 
 static int uread_supported(const struct notify_cfg *cfg, char *reason, size_t len)
@@ -27,9 +26,21 @@ static int uread_supported(const struct notify_cfg *cfg, char *reason, size_t le
 struct uread {
 	struct notify_ring r;
 	int fd[2];              /* fd[side]: the eventfd side reads */
-	bool armed[2];
 	uint64_t value[2];      /* the armed read's buffer */
 };
+
+/* The read a side keeps armed: its eventfd into its buffer. */
+struct uread_arm {
+	int fd;
+	uint64_t *value;
+};
+
+static void uread_prep(struct io_uring_sqe *sqe, const void *arg)
+{
+	const struct uread_arm *a = arg;
+
+	io_uring_prep_read(sqe, a->fd, a->value, sizeof(*a->value), 0);
+}
 
 static void uread_close(struct uread *u)
 {
@@ -78,31 +89,14 @@ static int uread_notify(struct notify_ctx *ctx, enum notify_side from)
 static int64_t uread_wait(struct notify_ctx *ctx, enum notify_side self, int64_t timeout_ns)
 {
 	struct uread *u = ctx->priv;
-	int64_t msgs = 0;
+	const struct uread_arm arm = { .fd = u->fd[self], .value = &u->value[self] };
 	int ret, res = 0;
-	struct io_uring *ring = notify_ring_get(&u->r, self, &ret);
 
-	if (!ring)
+	if (!notify_ring_get(&u->r, self, &ret))
 		return ret;
-	if (!u->armed[self]) {
-		struct io_uring_sqe *sqe = notify_ring_sqe(ring);
-
-		if (!sqe)
-			return -EBUSY;
-		io_uring_prep_read(sqe, u->fd[self], &u->value[self], sizeof(u->value[self]), 0);
-		sqe->user_data = RING_ARM;
-		u->armed[self] = true;
-	}
-	ret = notify_ring_wait(&u->r, self, timeout_ns);
+	ret = notify_ring_wait_armed(&u->r, self, timeout_ns, uread_prep, &arm, &res);
 	if (ret <= 0)
-		return ret;
-	ret = notify_ring_reap(ring, &msgs, &u->armed[self], &res);
-	if (!ret && msgs)
-		ret = -EPROTO;            /* nothing here sends messages */
-	if (ret)
-		return ret;
-	if (u->armed[self])
-		return 0;                 /* nothing came for the read */
+		return ret;               /* 0: nothing came for the read */
 	if (res < 0)
 		return res == -EINTR || res == -EAGAIN ? 0 : res;
 	return res == sizeof(uint64_t) ? (int64_t)u->value[self] : -EIO;

@@ -201,6 +201,32 @@ int notify_ring_wait(struct notify_ring *r, enum notify_side self, int64_t timeo
 	return io_uring_cq_ready(ring) > 0;
 }
 
+int notify_ring_wait_armed(struct notify_ring *r, enum notify_side self, int64_t timeout_ns,
+			   void (*prep)(struct io_uring_sqe *sqe, const void *arg),
+			   const void *arg, int *res)
+{
+	struct io_uring *ring = &r->ring[self];
+	int64_t msgs = 0;
+	int ret;
+
+	if (!r->armed[self]) {
+		struct io_uring_sqe *sqe = notify_ring_sqe(ring);
+
+		if (!sqe)
+			return -EBUSY;
+		prep(sqe, arg);
+		sqe->user_data = RING_ARM;
+		r->armed[self] = true;
+	}
+	ret = notify_ring_wait(r, self, timeout_ns);
+	if (ret <= 0)
+		return ret;
+	ret = notify_ring_reap(ring, &msgs, &r->armed[self], res);
+	if (!ret && msgs)
+		ret = -EPROTO;   /* nothing sends messages to an armed ring */
+	return ret ? ret : !r->armed[self];
+}
+
 int notify_ring_reap(struct io_uring *ring, int64_t *msgs, bool *armed, int *arm_res)
 {
 	struct io_uring_cqe *cqe;

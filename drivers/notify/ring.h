@@ -44,6 +44,8 @@ struct notify_ring {
 	struct io_uring ring[2];   /* ring[side]: what side waits on */
 	bool made[2];
 	bool disabled[2];          /* its side must enable it (defer) */
+	bool armed[2];             /* side's ring holds its RING_ARM request
+				      (each side's copy after fork) */
 	bool epoll;                /* the waiter is an epoll loop */
 	int efd[2];                /* epoll: the eventfd ring[side] signals */
 	int epfd[2];               /* epoll: side's epoll set, holding efd[side] */
@@ -76,6 +78,17 @@ int notify_ring_wait(struct notify_ring *r, enum notify_side self, int64_t timeo
  * else 0.  arm_res gets the armed request's result.
  */
 int notify_ring_reap(struct io_uring *ring, int64_t *msgs, bool *armed, int *arm_res);
+
+/*
+ * The wait of a side that keeps one request armed in its ring (RING_ARM:
+ * a read, a futex wait): when none is, prep(sqe, arg) fills one; then
+ * notify_ring_wait submits it and waits up to timeout_ns, and what came is
+ * reaped.  1 when the armed request completed (*res its result), 0 when it
+ * did not (it stays armed), -errno (a message in this ring: -EPROTO).
+ */
+int notify_ring_wait_armed(struct notify_ring *r, enum notify_side self, int64_t timeout_ns,
+			   void (*prep)(struct io_uring_sqe *sqe, const void *arg),
+			   const void *arg, int *res);
 
 /* Submit the queued SQEs: 0, or -errno (-EBUSY counts as nothing sent). */
 int notify_ring_submit(struct io_uring *ring);
