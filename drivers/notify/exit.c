@@ -21,7 +21,7 @@
 #include "evb_placement.h"
 #include "driver.h"
 
-/* What a child shares with A, in the run's shared memory. */
+/* A child's whole life: sees A asleep, lets the gap pass, stamps, exits. */
 static void child_main(struct notify_side_ctx *s, struct evb_asleep *a_thread)
 {
 	int asleep;

@@ -89,9 +89,16 @@ static void uwaitid_teardown(struct notify_ctx *ctx)
 }
 
 #else
+/* Never called (supported() refuses first), but present: an exit_wait is
+ * what makes a mechanism an exit-* one (main.c). */
+static int uwaitid_exit_wait(struct notify_ctx *ctx, pid_t child)
+{
+	(void)ctx;
+	(void)child;
+	return -ENOTSUP;
+}
 #define uwaitid_setup NULL
 #define uwaitid_exit_watch NULL
-#define uwaitid_exit_wait NULL
 #define uwaitid_teardown NULL
 #endif
 
