@@ -4,15 +4,15 @@
 #include <string.h>
 
 #include "evb_axes.h"
-#include "evb_sb.h"
 #include "figures.h"
 #include "report.h"
 #include "family.h"
 #include "notify_loop.h"
 
-/* A way to notify: mechanism, variant, io_uring setup ("" for none). */
+/* A way to notify: mechanism, variant, io_uring setup ("" for none), and
+ * its label as the figures name it (harness_mech_label). */
 struct way {
-	char mech[64], variant[64], setup[16];
+	char mech[64], variant[64], setup[16], label[160];
 };
 
 /* The distinct ways of the notify rows, in first-seen order. */
@@ -33,8 +33,10 @@ static size_t collect_ways(const struct evb_table *s, struct way *ways, size_t m
 		while (i < n && (strcmp(ways[i].mech, w.mech) || strcmp(ways[i].variant, w.variant) ||
 				 strcmp(ways[i].setup, w.setup)))
 			i++;
-		if (i == n)
+		if (i == n) {
+			harness_mech_label(s, r, w.label, sizeof(w.label));
 			ways[n++] = w;
+		}
 	}
 	return n;
 }
@@ -84,19 +86,12 @@ static void loop_table(const struct report_ctx *ctx, const struct way *ways, siz
 
 		for (size_t i = 0; i < n; i++) {
 			const char *kind = notify_loop_kind(ways[i].mech, ways[i].variant);
-			char label[160], c[4][32];
-			struct evb_sb sb;
+			char c[4][32];
 
 			if (!kind || strcmp(kind, loop))
 				continue;
 			if (!rows++)
 				doc_table(ctx->doc, 6, heads);
-			evb_sb_init(&sb, label, sizeof(label));
-			evb_sb_puts(&sb, ways[i].mech);
-			if (ways[i].variant[0])
-				evb_sb_printf(&sb, "/%s", ways[i].variant);
-			if (ways[i].setup[0] && strcmp(ways[i].setup, "default"))
-				evb_sb_printf(&sb, "/%s", ways[i].setup);
 			report_fmt_ns(c[0], 32, cell(ctx, &trust, &ways[i], "wakeup", "thread",
 						     "same-cpu", "p50_median"));
 			report_fmt_ns(c[1], 32, cell(ctx, &trust, &ways[i], "wakeup", "thread",
@@ -105,7 +100,7 @@ static void loop_table(const struct report_ctx *ctx, const struct way *ways, siz
 						     "cross-cpu", "p50_median"));
 			report_fmt_ns(c[3], 32, cell(ctx, &trust, &ways[i], "pingpong", "thread",
 						     "cross-cpu", "cpu_ab_ns_per_op_median") / 2);
-			const char *row[] = { loop, label, c[0], c[1], c[2], c[3] };
+			const char *row[] = { loop, ways[i].label, c[0], c[1], c[2], c[3] };
 
 			doc_row(ctx->doc, row);
 		}
@@ -176,18 +171,10 @@ void report_notify(const struct report_ctx *ctx)
 	doc_table(d, 8, heads);
 	for (size_t i = 0; i < n; i++) {
 		const struct way *w = &ways[i];
-		char label[160], c[7][32];
+		char c[7][32];
 		double sent = cell(ctx, &trust, w, "burst", "process", "free", "sent_median");
 		double got = cell(ctx, &trust, w, "burst", "process", "free", "delivered_median");
 
-		struct evb_sb sb;
-
-		evb_sb_init(&sb, label, sizeof(label));
-		evb_sb_puts(&sb, w->mech);
-		if (w->variant[0])
-			evb_sb_printf(&sb, "/%s", w->variant);
-		if (w->setup[0] && strcmp(w->setup, "default"))
-			evb_sb_printf(&sb, "/%s", w->setup);
 		for (size_t k = 0; k < 5; k++)
 			report_fmt_ns(c[k], 32, cell(ctx, &trust, w, latency_cols[k].mode,
 						     latency_cols[k].ipc, latency_cols[k].placement,
@@ -195,7 +182,7 @@ void report_notify(const struct report_ctx *ctx)
 		report_fmt_pct(c[5], 32, sent > 0 ? 100.0 * got / sent : NAN);
 		report_fmt_rate(c[6], 32, cell(ctx, &trust, w, "burst", "thread", "cross-cpu",
 					       "ops_per_s_median"));
-		const char *row[] = { label, c[0], c[1], c[2], c[3], c[4], c[5], c[6] };
+		const char *row[] = { w->label, c[0], c[1], c[2], c[3], c[4], c[5], c[6] };
 
 		doc_row(d, row);
 	}
