@@ -163,6 +163,11 @@ int evb_uring_init(struct io_uring *ring, int64_t nfds, int64_t maxevents,
 	return init_recorded(ring, nfds, maxevents, setup, 0);
 }
 
+int evb_uring_probe_ring(struct io_uring *ring)
+{
+	return init_flags(ring, 8, 8, EVB_URING_SETUP_DEFAULT, 0);   /* not recorded */
+}
+
 int evb_uring_init_handed(struct io_uring *ring, int64_t nfds, int64_t maxevents,
 			  enum evb_uring_setup setup, bool *disabled)
 {
@@ -180,7 +185,7 @@ int evb_uring_describe(char *ops, size_t ops_len, char *features, size_t feature
 	int ret;
 
 	ops[0] = features[0] = '\0';
-	ret = init_flags(&ring, 8, 8, EVB_URING_SETUP_DEFAULT, 0);
+	ret = evb_uring_probe_ring(&ring);
 	if (ret)
 		return ret;
 	bit_names(ring.features, feature_names, sizeof(feature_names) / sizeof(feature_names[0]),
@@ -328,7 +333,7 @@ static int probe_poll_multi(char *reason, size_t len)
 	struct __kernel_timespec ts = { .tv_sec = 1 };
 	int efd, ret;
 
-	ret = init_flags(&ring, 8, 8, EVB_URING_SETUP_DEFAULT, 0);
+	ret = evb_uring_probe_ring(&ring);
 	if (ret)
 		return ret;
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -366,7 +371,7 @@ static int probe_recv_multi(unsigned features, char *reason, size_t len)
 	struct __kernel_timespec ts = { .tv_sec = 1 };
 	int sv[2], ret;
 
-	ret = init_flags(&ring, 8, 8, EVB_URING_SETUP_DEFAULT, 0);
+	ret = evb_uring_probe_ring(&ring);
 	if (ret)
 		return ret;
 	ret = evb_uring_buf_ring_setup(&ring, PROBE_BUFS, PROBE_BGID, &br);
@@ -415,7 +420,7 @@ exit_ring:
 static int probe_bundle(char *reason, size_t len)
 {
 	struct io_uring ring;
-	int ret = init_flags(&ring, 8, 8, EVB_URING_SETUP_DEFAULT, 0);
+	int ret = evb_uring_probe_ring(&ring);
 
 	if (ret)
 		return ret;
@@ -431,7 +436,7 @@ static int probe_buf_inc(char *reason, size_t len)
 {
 	struct io_uring ring;
 	struct io_uring_buf_ring *br = NULL;
-	int ret = init_flags(&ring, 8, 8, EVB_URING_SETUP_DEFAULT, 0);
+	int ret = evb_uring_probe_ring(&ring);
 
 	if (ret)
 		return ret;
@@ -455,7 +460,7 @@ static int probe_msg_ring_sync(char *reason, size_t len)
 {
 	struct io_uring ring;
 	struct io_uring_cqe *cqe;
-	int ret = init_flags(&ring, 8, 8, EVB_URING_SETUP_DEFAULT, 0);
+	int ret = evb_uring_probe_ring(&ring);
 
 	if (ret)
 		return ret;
@@ -542,7 +547,7 @@ int evb_uring_supported(unsigned features, char *reason, size_t len)
 		snprintf(reason, len, "io_uring disabled (kernel.io_uring_disabled=2)");
 		return -ENOTSUP;
 	}
-	ret = init_flags(&ring, 8, 8, EVB_URING_SETUP_DEFAULT, 0);
+	ret = evb_uring_probe_ring(&ring);
 	if (ret) {
 		snprintf(reason, len, "io_uring_queue_init: %s%s", strerror(-ret),
 			 disabled ? " (kernel.io_uring_disabled=1)" : "");

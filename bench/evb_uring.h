@@ -107,6 +107,9 @@ static inline struct __kernel_timespec evb_uring_ts(int64_t ns)
  */
 int evb_uring_init(struct io_uring *ring, int64_t nfds, int64_t maxevents,
 		   enum evb_uring_setup setup);
+/* A small default ring for a probe: not the run's, so not recorded for its
+ * row (evb_uring_flags_text).  0 or -errno. */
+int evb_uring_probe_ring(struct io_uring *ring);
 /*
  * The same, for a ring made by one thread and used by another: under a
  * setup that names one issuer (defer) the ring starts disabled

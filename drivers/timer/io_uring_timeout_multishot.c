@@ -93,7 +93,7 @@ static int ms_probe(char *reason, size_t len)
 	struct io_uring ring;
 	struct __kernel_timespec ts = { .tv_nsec = 1000000 };
 	struct io_uring_cqe *cqe;
-	int ret = evb_uring_init(&ring, 1, 4, EVB_URING_SETUP_DEFAULT);
+	int ret = evb_uring_probe_ring(&ring);
 
 	if (ret)
 		return ret;

@@ -40,7 +40,7 @@ static const char *const wait_variants[] = { "timeout", "min-wait", NULL };
 static int wait_probe(int variant, char *reason, size_t len)
 {
 	struct io_uring ring;
-	int ret = evb_uring_init(&ring, 1, 4, EVB_URING_SETUP_DEFAULT);
+	int ret = evb_uring_probe_ring(&ring);
 
 	if (ret)
 		return ret;
